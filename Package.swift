@@ -1,0 +1,88 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let cryptoExtras: Target.Dependency = .product(name: "_CryptoExtras", package: "swift-crypto")
+let x509: Target.Dependency = .product(name: "X509", package: "swift-certificates")
+let asn1: Target.Dependency = .product(name: "SwiftASN1", package: "swift-asn1")
+let toml: Target.Dependency = .product(name: "TOMLKit", package: "TOMLKit")
+
+let settings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "ailabel",
+    products: [
+        .executable(name: "ailabel", targets: ["AILabelCLI"]),
+        .library(name: "AILabelMedia", targets: ["AILabelMedia"]),
+        .library(name: "AILabelManifest", targets: ["AILabelManifest"]),
+        .library(name: "AILabelKit", targets: ["AILabelKit"]),
+        .library(name: "AILabelVerify", targets: ["AILabelVerify"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.10.0"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.3.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+    ],
+    targets: [
+        // System libraries, found with pkg-config. `providers` only shapes the hint printed when they are missing;
+        // scripts/setup installs them.
+        .systemLibrary(name: "CAILabelPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CAILabelJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(name: "CAILabelEXIF", pkgConfig: "libexif", providers: [.apt(["libexif-dev"])]),
+        .systemLibrary(name: "CAILabelZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CAILabelFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
+        .systemLibrary(name: "CAILabelXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+
+        // The only C code of ailabel: every setjmp/longjmp of libpng and libjpeg lives here.
+        .target(name: "CAILabelShims", dependencies: ["CAILabelPNG", "CAILabelJPEG", "CAILabelEXIF"]),
+
+        // The C-interop media layer: containers, metadata blocks, pixels, fonts, XML.
+        .target(
+            name: "AILabelMedia",
+            dependencies: [
+                "CAILabelShims", "CAILabelPNG", "CAILabelJPEG", "CAILabelEXIF", "CAILabelZlib",
+                "CAILabelFreeType", "CAILabelXML2", crypto,
+            ],
+            swiftSettings: settings
+        ),
+        // C2PA: JUMBF, CBOR, COSE, claims, signing and validation.
+        .target(name: "AILabelManifest", dependencies: ["AILabelMedia", crypto, cryptoExtras, x509, asn1], swiftSettings: settings),
+        // The invisible watermark and the Stable Diffusion watermark detector (pure Swift signal processing).
+        .target(name: "AILabelWatermark", dependencies: ["AILabelMedia"], swiftSettings: settings),
+        // The visible disclosure badge.
+        .target(name: "AILabelVisible", dependencies: ["AILabelMedia"], resources: [.copy("Resources")], swiftSettings: settings),
+        // The disclosure label, its layers, and the stamping pipeline.
+        .target(
+            name: "AILabelKit",
+            dependencies: ["AILabelMedia", "AILabelManifest", "AILabelWatermark", "AILabelVisible", toml],
+            resources: [.copy("Resources")],
+            swiftSettings: settings
+        ),
+        // Evidence collectors, legal profiles, verdicts and reports.
+        .target(name: "AILabelVerify", dependencies: ["AILabelKit"], resources: [.copy("Resources")], swiftSettings: settings),
+        .executableTarget(
+            name: "AILabelCLI",
+            dependencies: ["AILabelVerify", "AILabelKit", "AILabelManifest", "AILabelMedia", argumentParser],
+            swiftSettings: settings
+        ),
+        .target(name: "AILabelTestSupport", dependencies: ["AILabelMedia"], swiftSettings: settings),
+
+        .testTarget(name: "AILabelMediaTests", dependencies: ["AILabelMedia", "AILabelTestSupport"], swiftSettings: settings),
+        .testTarget(
+            name: "AILabelManifestTests",
+            dependencies: ["AILabelManifest", "AILabelMedia", "AILabelTestSupport", crypto, x509],
+            swiftSettings: settings
+        ),
+        .testTarget(name: "AILabelWatermarkTests", dependencies: ["AILabelWatermark", "AILabelTestSupport"], swiftSettings: settings),
+        .testTarget(name: "AILabelVisibleTests", dependencies: ["AILabelVisible", "AILabelTestSupport"], swiftSettings: settings),
+        .testTarget(name: "AILabelKitTests", dependencies: ["AILabelKit", "AILabelTestSupport"], swiftSettings: settings),
+        .testTarget(name: "AILabelVerifyTests", dependencies: ["AILabelVerify", "AILabelTestSupport"], swiftSettings: settings),
+        .testTarget(name: "AILabelCLITests", dependencies: ["AILabelTestSupport"], swiftSettings: settings),
+    ]
+)

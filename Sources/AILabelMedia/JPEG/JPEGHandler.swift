@@ -1,0 +1,300 @@
+/// JPEG: metadata lives in APPn and COM marker segments before the first scan.
+///
+/// Reading walks the marker segments (``JPEGSegmentParser``); writing splices segments at the byte level
+/// and copies everything else, entropy-coded data included, unchanged.
+public struct JPEGHandler: AssetHandler {
+    public init() {}
+
+    public var format: MediaFormat { .jpeg }
+
+    /// ICC profiles larger than this are refused (the largest real profiles are a few MB).
+    static let maximumICCParts = 255
+
+    public func parse(_ bytes: [UInt8]) throws -> MediaContents {
+        let (segments, trailing) = try JPEGSegmentParser.parse(bytes)
+        var contents = MediaContents(format: .jpeg, width: 0, height: 0)
+        var extendedParts: [String: [(offset: Int, total: Int, data: ArraySlice<UInt8>)]] = [:]
+        var iccParts: [(sequence: Int, data: ArraySlice<UInt8>)] = []
+        var boxGroups: [UInt16: JPEGBoxGroup] = [:]
+        var boxOrder: [UInt16] = []
+        var lumaTable: [Int]?
+        var scans = 0
+
+        for segment in segments {
+            let payload = bytes[segment.payload]
+            var block = MetadataBlock(
+                kind: .other, name: JPEGSegment.name(of: segment.marker), offset: segment.range.lowerBound,
+                size: segment.range.count)
+            switch segment.marker {
+            case 0:
+                block.kind = .imageData
+                contents.imageDataRanges.append(segment.range)
+            case JPEGSegment.soi:
+                block.kind = .header
+            case JPEGSegment.eoi:
+                block.kind = .end
+            case JPEGSegment.sos:
+                block.kind = .scan
+                scans += 1
+            case JPEGSegment.dqt:
+                block.kind = .quantization
+                if lumaTable == nil { lumaTable = JPEGQuality.firstTable(in: payload) }
+            case JPEGSegment.dht:
+                block.kind = .huffman
+            case 0xD0...0xD7:
+                block.kind = .restart
+            case JPEGSegment.com:
+                block.kind = .comment
+                contents.comments.append(decodeText(payload))
+            case JPEGSegment.app0:
+                block.kind = payload.starts(with: JPEGIdentifier.jfif) || payload.starts(with: JPEGIdentifier.jfxx) ? .jfif : .other
+            case JPEGSegment.app1:
+                if payload.starts(with: JPEGIdentifier.exif) {
+                    block.kind = .exif
+                    if contents.exif == nil { contents.exif = Array(payload.dropFirst(JPEGIdentifier.exif.count)) }
+                } else if payload.starts(with: JPEGIdentifier.xmp) {
+                    block.kind = .xmp
+                    if contents.xmp == nil { contents.xmp = Array(payload.dropFirst(JPEGIdentifier.xmp.count)) }
+                } else if payload.starts(with: JPEGIdentifier.extendedXMP) {
+                    block.kind = .extendedXMP
+                    var cursor = ByteCursor(payload.dropFirst(JPEGIdentifier.extendedXMP.count))
+                    if let guid = cursor.readBytes(32), let total = cursor.readUInt32BE(), let offset = cursor.readUInt32BE() {
+                        let key = String(decoding: guid, as: UTF8.self)
+                        block.detail = "GUID \(key), offset \(offset)"
+                        extendedParts[key, default: []].append(
+                            (Int(offset), Int(total), cursor.bytes[cursor.position...]))
+                    } else {
+                        contents.warnings.append("an Extended XMP segment at byte \(segment.range.lowerBound) is too short")
+                    }
+                }
+            case JPEGSegment.app2 where payload.starts(with: JPEGIdentifier.icc):
+                block.kind = .icc
+                let rest = payload.dropFirst(JPEGIdentifier.icc.count)
+                if rest.count >= 2 {
+                    iccParts.append((Int(rest[rest.startIndex]), rest.dropFirst(2)))
+                }
+            case JPEGSegment.app11 where payload.starts(with: JPEGIdentifier.jpegXT):
+                block.kind = .jumbf
+                var cursor = ByteCursor(payload.dropFirst(2))
+                if let instance = cursor.readUInt16BE(), let sequence = cursor.readUInt32BE() {
+                    if boxGroups[instance] == nil {
+                        boxGroups[instance] = JPEGBoxGroup(boxInstance: instance)
+                        boxOrder.append(instance)
+                    }
+                    boxGroups[instance]!.parts.append((sequence, cursor.bytes[cursor.position...], segment.range))
+                    block.detail = "box instance \(instance), sequence \(sequence)"
+                }
+            case JPEGSegment.app14 where payload.starts(with: JPEGIdentifier.adobe):
+                block.kind = .adobe
+            case let marker where JPEGSegment.isStartOfFrame(marker):
+                block.kind = .frame
+                var cursor = ByteCursor(payload)
+                guard let precision = cursor.readUInt8(), let height = cursor.readUInt16BE(), let width = cursor.readUInt16BE(),
+                    let components = cursor.readUInt8()
+                else {
+                    throw MediaError.make(.malformed, "the frame header \(block.name) at byte \(segment.range.lowerBound) is too short")
+                }
+                var samplingH = 1
+                var samplingV = 1
+                if components > 0, cursor.skip(1), let sampling = cursor.readUInt8() {
+                    samplingH = Int(sampling >> 4)
+                    samplingV = Int(sampling & 0x0F)
+                }
+                if contents.jpegCoding == nil {
+                    contents.width = Int(width)
+                    contents.height = Int(height)
+                    contents.jpegCoding = JPEGCoding(
+                        progressive: marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE,
+                        components: Int(components), samplingH: samplingH, samplingV: samplingV, estimatedQuality: nil)
+                }
+                block.detail = "\(width)×\(height), \(components) component(s), \(precision)-bit"
+            default:
+                break
+            }
+            contents.blocks.append(block)
+        }
+        if let trailing {
+            contents.blocks.append(MetadataBlock(kind: .trailing, name: "trailing", offset: trailing.lowerBound, size: trailing.count))
+            contents.warnings.append("\(trailing.count) bytes follow the EOI marker")
+        }
+        guard contents.jpegCoding != nil else {
+            throw MediaError.make(.malformed, "the JPEG has no frame header (SOFn)")
+        }
+        guard scans > 0 else { throw MediaError.make(.malformed, "the JPEG has no scan (SOS)") }
+        contents.jpegCoding?.estimatedQuality = lumaTable.map(JPEGQuality.estimate(lumaTable:))
+
+        contents.extendedXMP = reassembleExtendedXMP(extendedParts, main: contents.xmp, warnings: &contents.warnings)
+        contents.icc = reassembleICC(iccParts)
+
+        var storeCount = 0
+        for instance in boxOrder {
+            guard let group = boxGroups[instance], group.label == "c2pa" else { continue }
+            storeCount += 1
+            guard storeCount == 1 else { continue }
+            contents.c2paStore = group.reassembled()
+            if contents.c2paStore == nil {
+                contents.warnings.append("the C2PA store's APP11 segments are out of sequence or incomplete")
+            }
+            contents.c2paStoreRanges = Self.mergedRanges(group.parts.map(\.range))
+        }
+        contents.c2paStoreCount = storeCount
+        for index in contents.blocks.indices where contents.blocks[index].kind == .jumbf {
+            let offset = contents.blocks[index].offset
+            if contents.c2paStoreRanges.contains(where: { $0.contains(offset) }) { contents.blocks[index].kind = .c2pa }
+        }
+        return contents
+    }
+
+    public func rewrite(_ bytes: [UInt8], applying edit: MetadataEdit) throws -> RewrittenAsset {
+        let (segments, _) = try JPEGSegmentParser.parse(bytes)
+        let contents = try parse(bytes)
+
+        func isXMP(_ segment: JPEGSegment) -> Bool {
+            segment.marker == JPEGSegment.app1
+                && (bytes[segment.payload].starts(with: JPEGIdentifier.xmp) || bytes[segment.payload].starts(with: JPEGIdentifier.extendedXMP))
+        }
+        func isEXIF(_ segment: JPEGSegment) -> Bool {
+            segment.marker == JPEGSegment.app1 && bytes[segment.payload].starts(with: JPEGIdentifier.exif)
+        }
+        let storeRanges = contents.c2paStoreRanges
+        var c2paInstances = Set<UInt16>()
+        if contents.c2paStoreCount > 0 {
+            // Every APP11 group labelled c2pa goes, not only the first: a rewrite leaves at most one store.
+            for segment in segments where segment.marker == JPEGSegment.app11 && bytes[segment.payload].starts(with: JPEGIdentifier.jpegXT) {
+                var cursor = ByteCursor(bytes[segment.payload].dropFirst(2))
+                if let instance = cursor.readUInt16BE(), let sequence = cursor.readUInt32BE(), sequence == 1,
+                    JUMBFPeek.superboxLabel(cursor.bytes[cursor.position...]) == "c2pa"
+                {
+                    c2paInstances.insert(instance)
+                }
+            }
+        }
+        func isC2PA(_ segment: JPEGSegment) -> Bool {
+            guard segment.marker == JPEGSegment.app11, bytes[segment.payload].starts(with: JPEGIdentifier.jpegXT) else { return false }
+            if storeRanges.contains(where: { $0.contains(segment.range.lowerBound) }) { return true }
+            var cursor = ByteCursor(bytes[segment.payload].dropFirst(2))
+            guard let instance = cursor.readUInt16BE() else { return false }
+            return c2paInstances.contains(instance)
+        }
+
+        let newStore: [UInt8]? = if case .replace(let store) = edit.c2paStore { try JPEGSegmentWriter.c2paStore(store) } else { nil }
+        let newEXIF: [UInt8]? = if case .replace(let tiff) = edit.exif { try JPEGSegmentWriter.exif(tiff) } else { nil }
+        let newXMP: [UInt8]? = if case .replace(let packet) = edit.xmp { try JPEGSegmentWriter.xmp(packet) } else { nil }
+
+        // The C2PA store goes right after SOI and any APP0 (JFIF/JFXX), where c2pa-rs looks for it; EXIF
+        // follows (readers expect it near the start); XMP comes after EXIF.
+        var headerEnd = 1
+        while headerEnd < segments.count, segments[headerEnd].marker == JPEGSegment.app0 { headerEnd += 1 }
+        let firstEXIF = edit.exif == .keep ? nil : segments.firstIndex(where: isEXIF)
+        let hasEXIFAfterEdit = segments.contains(where: isEXIF) && edit.exif == .keep || newEXIF != nil
+        let firstXMP = edit.xmp == .keep ? nil : segments.firstIndex(where: isXMP)
+        let lastKeptEXIF = edit.exif == .keep ? segments.lastIndex(where: isEXIF) : nil
+
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + (newStore?.count ?? 0) + (newXMP?.count ?? 0) + (newEXIF?.count ?? 0))
+        var storeRange: Range<Int>?
+        var pendingXMP = newXMP
+
+        func emitXMPIfPending() {
+            if let xmp = pendingXMP {
+                out += xmp
+                pendingXMP = nil
+            }
+        }
+        for (index, segment) in segments.enumerated() {
+            if index == headerEnd {
+                if let newStore {
+                    storeRange = out.count..<out.count + newStore.count
+                    out += newStore
+                }
+                if let newEXIF, firstEXIF == nil {
+                    out += newEXIF
+                    if firstXMP == nil { emitXMPIfPending() }
+                }
+                if !hasEXIFAfterEdit, firstXMP == nil { emitXMPIfPending() }
+            }
+            if isC2PA(segment) {
+                guard edit.c2paStore == .keep else { continue }
+                let start = out.count
+                out.append(contentsOf: bytes[segment.range])
+                if let existing = storeRange, existing.upperBound == start {
+                    storeRange = existing.lowerBound..<out.count
+                } else if storeRange == nil {
+                    storeRange = start..<out.count
+                }
+                continue
+            }
+            if isEXIF(segment), edit.exif != .keep {
+                if index == firstEXIF, let newEXIF {
+                    out += newEXIF
+                    if firstXMP == nil { emitXMPIfPending() }
+                }
+                continue
+            }
+            if isXMP(segment), edit.xmp != .keep {
+                if index == firstXMP { emitXMPIfPending() }
+                continue
+            }
+            out.append(contentsOf: bytes[segment.range])
+            if index == lastKeptEXIF, firstXMP == nil { emitXMPIfPending() }
+        }
+        if let trailingStart = segments.last?.range.upperBound, trailingStart < bytes.count {
+            out.append(contentsOf: bytes[trailingStart...])
+        }
+        return RewrittenAsset(bytes: out, c2paStoreRange: storeRange)
+    }
+
+    private func decodeText(_ bytes: ArraySlice<UInt8>) -> String {
+        let trimmed = bytes.last == 0 ? bytes.dropLast() : bytes
+        if let text = String(validating: trimmed, as: UTF8.self) { return text }
+        return String(trimmed.map { Character(Unicode.Scalar($0)) })
+    }
+
+    private func reassembleExtendedXMP(
+        _ parts: [String: [(offset: Int, total: Int, data: ArraySlice<UInt8>)]], main: [UInt8]?, warnings: inout [String]
+    ) -> [UInt8]? {
+        guard !parts.isEmpty else { return nil }
+        // The main packet names the GUID it belongs with; other GUIDs are leftovers of an older edit.
+        let wanted = main.flatMap { XMPPacket.extendedGUID(inMainPacket: $0) }
+        guard let key = wanted ?? parts.keys.sorted().first, let pieces = parts[key], let total = pieces.first?.total else {
+            warnings.append("Extended XMP is present but the main packet names no matching GUID")
+            return nil
+        }
+        guard total <= XMPPacket.maximumPacketSize, pieces.allSatisfy({ $0.total == total }) else {
+            warnings.append("Extended XMP declares an inconsistent or oversized length")
+            return nil
+        }
+        var buffer = [UInt8](repeating: 0, count: total)
+        var covered = 0
+        for piece in pieces.sorted(by: { $0.offset < $1.offset }) {
+            guard piece.offset >= 0, piece.offset + piece.data.count <= total else {
+                warnings.append("an Extended XMP part lies outside the declared length")
+                return nil
+            }
+            buffer.replaceSubrange(piece.offset..<piece.offset + piece.data.count, with: piece.data)
+            covered += piece.data.count
+        }
+        guard covered == total else {
+            warnings.append("Extended XMP parts do not cover the declared length (\(covered) of \(total) bytes)")
+            return nil
+        }
+        return buffer
+    }
+
+    private func reassembleICC(_ parts: [(sequence: Int, data: ArraySlice<UInt8>)]) -> [UInt8]? {
+        guard !parts.isEmpty, parts.count <= Self.maximumICCParts else { return nil }
+        return parts.sorted { $0.sequence < $1.sequence }.reduce(into: [UInt8]()) { $0.append(contentsOf: $1.data) }
+    }
+
+    static func mergedRanges(_ ranges: [Range<Int>]) -> [Range<Int>] {
+        var merged: [Range<Int>] = []
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = merged.last, last.upperBound == range.lowerBound {
+                merged[merged.count - 1] = last.lowerBound..<range.upperBound
+            } else {
+                merged.append(range)
+            }
+        }
+        return merged
+    }
+}

@@ -1,0 +1,153 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One piece of a JPEG file in order: a marker segment, or the entropy-coded data that follows a scan header.
+struct JPEGSegment: Sendable, Hashable {
+    /// The marker byte after 0xFF (0xE1 for APP1…); 0 for entropy-coded data.
+    let marker: UInt8
+    /// All bytes of the piece: marker, length and payload.
+    let range: Range<Int>
+    /// The payload: the bytes after the length field (empty for standalone markers).
+    let payload: Range<Int>
+
+    var isEntropyCodedData: Bool { marker == 0 }
+
+    static let soi: UInt8 = 0xD8
+    static let eoi: UInt8 = 0xD9
+    static let sos: UInt8 = 0xDA
+    static let dqt: UInt8 = 0xDB
+    static let dht: UInt8 = 0xC4
+    static let dri: UInt8 = 0xDD
+    static let com: UInt8 = 0xFE
+    static let app0: UInt8 = 0xE0
+    static let app1: UInt8 = 0xE1
+    static let app2: UInt8 = 0xE2
+    static let app11: UInt8 = 0xEB
+    static let app14: UInt8 = 0xEE
+
+    /// Start-of-frame markers: C0–CF except DHT (C4), JPG (C8) and DAC (CC).
+    static func isStartOfFrame(_ marker: UInt8) -> Bool {
+        (0xC0...0xCF).contains(marker) && marker != 0xC4 && marker != 0xC8 && marker != 0xCC
+    }
+
+    /// Markers that stand alone, with no length field.
+    static func isStandalone(_ marker: UInt8) -> Bool {
+        marker == soi || marker == eoi || (0xD0...0xD7).contains(marker) || marker == 0x01
+    }
+
+    static func name(of marker: UInt8) -> String {
+        switch marker {
+        case 0: return "ECS"
+        case soi: return "SOI"
+        case eoi: return "EOI"
+        case sos: return "SOS"
+        case dqt: return "DQT"
+        case dht: return "DHT"
+        case dri: return "DRI"
+        case com: return "COM"
+        case 0xCC: return "DAC"
+        case 0xDC: return "DNL"
+        case 0xD0...0xD7: return "RST\(marker - 0xD0)"
+        case 0xE0...0xEF: return "APP\(marker - 0xE0)"
+        case 0xC0...0xCF: return "SOF\(marker - 0xC0)"
+        default: return "0xFF\(String(marker, radix: 16, uppercase: true))"
+        }
+    }
+}
+
+/// Splits a JPEG into its segments. Never trusts a length it has not checked against the bytes left.
+enum JPEGSegmentParser {
+    /// More segments than any real encoder writes; a file with more is refused rather than walked.
+    static let maximumSegments = 100_000
+
+    static func parse(_ bytes: [UInt8]) throws -> (segments: [JPEGSegment], trailing: Range<Int>?) {
+        guard !bytes.isEmpty else { throw MediaError.make(.empty, "the file is empty") }
+        guard bytes.count >= 2, bytes[0] == 0xFF, bytes[1] == JPEGSegment.soi else {
+            throw MediaError.make(.malformed, "not a JPEG: it does not start with the SOI marker FF D8")
+        }
+        var segments: [JPEGSegment] = [JPEGSegment(marker: JPEGSegment.soi, range: 0..<2, payload: 2..<2)]
+        var position = 2
+        let count = bytes.count
+        while true {
+            guard segments.count < maximumSegments else {
+                throw MediaError.make(.limitExceeded, "more than \(maximumSegments) JPEG segments")
+            }
+            guard position < count else {
+                throw MediaError.make(.truncated, "the JPEG ends at byte \(count) before its EOI marker")
+            }
+            guard bytes[position] == 0xFF else {
+                throw MediaError.make(
+                    .malformed, "expected a JPEG marker at byte \(position), found 0x\(String(bytes[position], radix: 16))")
+            }
+            let start = position
+            // Any number of 0xFF fill bytes may precede a marker.
+            while position < count && bytes[position] == 0xFF { position += 1 }
+            guard position < count else {
+                throw MediaError.make(.truncated, "the JPEG ends inside a marker at byte \(start)")
+            }
+            let marker = bytes[position]
+            position += 1
+            if marker == JPEGSegment.eoi {
+                segments.append(JPEGSegment(marker: marker, range: start..<position, payload: position..<position))
+                return (segments, position < count ? position..<count : nil)
+            }
+            if marker == JPEGSegment.soi || marker == 0x00 {
+                throw MediaError.make(.malformed, "unexpected marker \(JPEGSegment.name(of: marker)) at byte \(start)")
+            }
+            if JPEGSegment.isStandalone(marker) {
+                segments.append(JPEGSegment(marker: marker, range: start..<position, payload: position..<position))
+                continue
+            }
+            guard position + 2 <= count else {
+                throw MediaError.make(.truncated, "the JPEG ends inside the length of \(JPEGSegment.name(of: marker)) at byte \(start)")
+            }
+            let length = Int(bytes[position]) << 8 | Int(bytes[position + 1])
+            guard length >= 2 else {
+                throw MediaError.make(.malformed, "\(JPEGSegment.name(of: marker)) at byte \(start) declares an impossible length \(length)")
+            }
+            let end = position + length
+            guard end <= count else {
+                throw MediaError.make(
+                    .truncated,
+                    "\(JPEGSegment.name(of: marker)) at byte \(start) declares \(length) bytes but only \(count - position) remain")
+            }
+            segments.append(JPEGSegment(marker: marker, range: start..<end, payload: position + 2..<end))
+            position = end
+            if marker == JPEGSegment.sos {
+                let dataEnd = try endOfEntropyCodedData(in: bytes, from: position)
+                segments.append(JPEGSegment(marker: 0, range: position..<dataEnd, payload: position..<dataEnd))
+                position = dataEnd
+            }
+        }
+    }
+
+    /// Finds the marker that ends a scan's entropy-coded data: a 0xFF not followed by a stuffed 0x00,
+    /// a restart marker or another fill byte.
+    static func endOfEntropyCodedData(in bytes: [UInt8], from start: Int) throws -> Int {
+        let found: Int? = bytes.withUnsafeBufferPointer { buffer -> Int? in
+            guard let base = buffer.baseAddress else { return nil }
+            var index = start
+            let count = buffer.count
+            while index < count {
+                // memchr finds the next 0xFF far faster than a byte loop over megabytes of scan data.
+                guard let hit = memchr(base + index, 0xFF, count - index) else { return nil }
+                let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                guard at + 1 < count else { return nil }
+                let next = buffer[at + 1]
+                if next == 0x00 || (0xD0...0xD7).contains(next) {
+                    index = at + 2
+                } else if next == 0xFF {
+                    index = at + 1
+                } else {
+                    return at
+                }
+            }
+            return nil
+        }
+        guard let found else {
+            throw MediaError.make(.truncated, "the JPEG's image data starting at byte \(start) is cut off before the next marker")
+        }
+        return found
+    }
+}

@@ -1,0 +1,260 @@
+/// PNG: metadata lives in ancillary chunks: `iTXt` (XMP under keyword `XML:com.adobe.xmp`), `eXIf`,
+/// `tEXt`/`zTXt`/`iTXt`, `iCCP`, and C2PA's `caBX`.
+///
+/// Writing rebuilds the chunk sequence, copying every chunk it does not change byte for byte, so the
+/// IDAT stream (the compressed pixels) is untouched.
+public struct PNGHandler: AssetHandler {
+    public init() {}
+
+    public var format: MediaFormat { .png }
+
+    /// The keyword under which PNG carries XMP (XMP specification part 3, 1.1.5).
+    public static let xmpKeyword = "XML:com.adobe.xmp"
+    /// Largest text a text chunk may hold once inflated: far above any real label or prompt, far below
+    /// what a decompression bomb would ask for.
+    public static let maximumTextBytes = 8 * 1024 * 1024
+    /// Largest inflated ICC profile.
+    public static let maximumICCBytes = 16 * 1024 * 1024
+
+    public func parse(_ bytes: [UInt8]) throws -> MediaContents {
+        let (chunks, trailing) = try PNGChunkParser.parse(bytes)
+        let header = try Self.header(of: chunks, in: bytes)
+        var contents = MediaContents(format: .png, width: header.width, height: header.height)
+        contents.pngHeader = header.fields
+        var storeCount = 0
+        var sawIDAT = false
+        for chunk in chunks {
+            var block = MetadataBlock(kind: .other, name: chunk.type, offset: chunk.range.lowerBound, size: chunk.range.count)
+            let data = bytes[chunk.data]
+            switch chunk.type {
+            case "IHDR":
+                block.kind = .header
+                block.detail = "\(header.width)×\(header.height), \(header.fields.bitDepth)-bit, colour type \(header.fields.colorType)"
+            case "IDAT":
+                block.kind = .imageData
+                contents.imageDataRanges.append(chunk.range)
+                sawIDAT = true
+            case "IEND":
+                block.kind = .end
+            case "eXIf":
+                block.kind = .exif
+                if contents.exif == nil { contents.exif = Array(data) }
+            case "iCCP":
+                block.kind = .icc
+                if let (_, rest) = Self.splitKeyword(data), rest.count > 1 {
+                    contents.icc = try? Zlib.inflate(rest.dropFirst(), limit: Self.maximumICCBytes)
+                }
+            case "caBX":
+                block.kind = .c2pa
+                storeCount += 1
+                if storeCount == 1 {
+                    contents.c2paStore = Array(data)
+                    contents.c2paStoreRanges = [chunk.range]
+                }
+            case "tEXt", "zTXt", "iTXt":
+                let entry = try Self.decodeText(chunk: chunk.type, data: data, at: chunk.range.lowerBound)
+                block.detail = entry.keyword
+                if chunk.type == "iTXt" && entry.keyword == Self.xmpKeyword {
+                    block.kind = .xmp
+                    if contents.xmp == nil { contents.xmp = Array(entry.text.utf8) }
+                } else {
+                    block.kind = .text
+                    contents.textEntries.append(entry)
+                }
+            default:
+                if chunk.isCritical && !["PLTE"].contains(chunk.type) {
+                    contents.warnings.append("unknown critical chunk \(chunk.type) at byte \(chunk.range.lowerBound)")
+                }
+            }
+            contents.blocks.append(block)
+        }
+        guard sawIDAT else { throw MediaError.make(.malformed, "the PNG has no IDAT chunk (no image data)") }
+        contents.c2paStoreCount = storeCount
+        if let trailing {
+            contents.blocks.append(MetadataBlock(kind: .trailing, name: "trailing", offset: trailing.lowerBound, size: trailing.count))
+            contents.warnings.append("\(trailing.count) bytes follow the IEND chunk")
+        }
+        return contents
+    }
+
+    public func rewrite(_ bytes: [UInt8], applying edit: MetadataEdit) throws -> RewrittenAsset {
+        let (chunks, _) = try PNGChunkParser.parse(bytes)
+        _ = try Self.header(of: chunks, in: bytes)
+        let replacedKeywords = Set(edit.setTextEntries.map(\.keyword)).union(edit.removeTextKeywords)
+
+        var out: [UInt8] = PNGSignature.bytes
+        out.reserveCapacity(bytes.count + 4096)
+        var storeRange: Range<Int>?
+        var textsPlaced = false
+
+        for chunk in chunks {
+            let data = bytes[chunk.data]
+            switch chunk.type {
+            case "caBX" where edit.c2paStore != .keep:
+                continue
+            case "eXIf" where edit.exif != .keep:
+                continue
+            case "tEXt", "zTXt", "iTXt":
+                let keyword = Self.splitKeyword(data).map { String(decoding: $0.keyword, as: UTF8.self) } ?? ""
+                if chunk.type == "iTXt" && keyword == Self.xmpKeyword {
+                    if edit.xmp != .keep { continue }
+                } else if replacedKeywords.contains(keyword) {
+                    continue
+                }
+            case "IDAT" where !textsPlaced, "IEND" where !textsPlaced:
+                for entry in edit.setTextEntries { out += try Self.encodeText(entry) }
+                textsPlaced = true
+            default:
+                break
+            }
+            if chunk.type == "caBX" {
+                // An untouched store: report where it now sits.
+                storeRange = out.count..<out.count + chunk.range.count
+            }
+            out.append(contentsOf: bytes[chunk.range])
+            if chunk.type == "IHDR" {
+                // caBX immediately after IHDR (C2PA A.3.5), then EXIF and XMP, all before PLTE and IDAT.
+                if case .replace(let store) = edit.c2paStore {
+                    let encoded = try PNGChunkParser.chunk(type: "caBX", data: store)
+                    storeRange = out.count..<out.count + encoded.count
+                    out += encoded
+                }
+                if case .replace(let tiff) = edit.exif { out += try PNGChunkParser.chunk(type: "eXIf", data: tiff) }
+                if case .replace(let packet) = edit.xmp {
+                    guard let text = String(validating: packet, as: UTF8.self) else {
+                        throw MediaError.make(.invalidArgument, "the XMP packet is not valid UTF-8")
+                    }
+                    out += try Self.encodeText(TextEntry(keyword: Self.xmpKeyword, text: text, chunk: .iTXt))
+                }
+            }
+        }
+        if let trailingStart = chunks.last?.range.upperBound, trailingStart < bytes.count {
+            out.append(contentsOf: bytes[trailingStart...])
+        }
+        return RewrittenAsset(bytes: out, c2paStoreRange: storeRange)
+    }
+
+    // MARK: Text chunks
+
+    static func splitKeyword(_ data: ArraySlice<UInt8>) -> (keyword: ArraySlice<UInt8>, rest: ArraySlice<UInt8>)? {
+        guard let zero = data.prefix(80).firstIndex(of: 0) else { return nil }
+        return (data[data.startIndex..<zero], data[(zero + 1)...])
+    }
+
+    static func decodeText(chunk: String, data: ArraySlice<UInt8>, at offset: Int) throws -> TextEntry {
+        guard let (keywordBytes, rest) = splitKeyword(data), !keywordBytes.isEmpty else {
+            throw MediaError.make(.malformed, "\(chunk) chunk at byte \(offset) has no keyword of 1–79 bytes")
+        }
+        let keyword = latin1(keywordBytes)
+        func checkSize(_ count: Int) throws {
+            guard count <= maximumTextBytes else {
+                throw MediaError.make(
+                    .limitExceeded,
+                    "\(chunk) chunk '\(keyword)' at byte \(offset) holds \(count) bytes of text, over the \(maximumTextBytes)-byte limit")
+            }
+        }
+        switch chunk {
+        case "tEXt":
+            try checkSize(rest.count)
+            return TextEntry(keyword: keyword, text: latin1(rest), chunk: .tEXt)
+        case "zTXt":
+            guard let method = rest.first, method == 0 else {
+                throw MediaError.make(.malformed, "zTXt chunk '\(keyword)' at byte \(offset) uses an unknown compression method")
+            }
+            let inflated = try inflating(rest.dropFirst(), chunk: chunk, keyword: keyword, offset: offset)
+            return TextEntry(keyword: keyword, text: latin1(inflated[...]), chunk: .zTXt)
+        default:
+            var cursor = ByteCursor(rest)
+            guard let compressed = cursor.readUInt8(), let method = cursor.readUInt8() else {
+                throw MediaError.make(.truncated, "iTXt chunk '\(keyword)' at byte \(offset) is cut short")
+            }
+            let remainder = cursor.bytes[cursor.position...]
+            guard let languageEnd = remainder.firstIndex(of: 0),
+                let translatedEnd = remainder[(languageEnd + 1)...].firstIndex(of: 0)
+            else {
+                throw MediaError.make(.malformed, "iTXt chunk '\(keyword)' at byte \(offset) lacks its language or translated keyword")
+            }
+            let language = latin1(remainder[remainder.startIndex..<languageEnd])
+            let translated = String(decoding: remainder[(languageEnd + 1)..<translatedEnd], as: UTF8.self)
+            var textBytes = remainder[(translatedEnd + 1)...]
+            if compressed == 1 {
+                guard method == 0 else {
+                    throw MediaError.make(.malformed, "iTXt chunk '\(keyword)' at byte \(offset) uses an unknown compression method")
+                }
+                textBytes = try inflating(textBytes, chunk: chunk, keyword: keyword, offset: offset)[...]
+            } else {
+                try checkSize(textBytes.count)
+            }
+            guard let text = String(validating: textBytes, as: UTF8.self) else {
+                throw MediaError.make(.malformed, "iTXt chunk '\(keyword)' at byte \(offset) is not valid UTF-8")
+            }
+            return TextEntry(keyword: keyword, text: text, chunk: .iTXt, language: language, translatedKeyword: translated)
+        }
+    }
+
+    private static func inflating(_ data: ArraySlice<UInt8>, chunk: String, keyword: String, offset: Int) throws -> [UInt8] {
+        do {
+            return try Zlib.inflate(data, limit: maximumTextBytes)
+        } catch let error as MediaError {
+            throw MediaError.make(error.code, "\(chunk) chunk '\(keyword)' at byte \(offset): \(error.reason)")
+        }
+    }
+
+    static func encodeText(_ entry: TextEntry) throws -> [UInt8] {
+        let keyword = Array(entry.keyword.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) })
+        guard (1...79).contains(keyword.count), entry.keyword.unicodeScalars.allSatisfy({ $0.value < 256 && $0.value != 0 }) else {
+            throw MediaError.make(.invalidArgument, "PNG text keyword '\(entry.keyword)' must be 1–79 Latin-1 characters")
+        }
+        var data = keyword + [0]
+        switch entry.chunk {
+        case .tEXt, .zTXt:
+            // Latin-1 chunks cannot carry other characters; such text goes into iTXt instead.
+            guard entry.text.unicodeScalars.allSatisfy({ $0.value < 256 }) else {
+                return try encodeText(TextEntry(keyword: entry.keyword, text: entry.text, chunk: .iTXt))
+            }
+            let latin = entry.text.unicodeScalars.map { UInt8($0.value) }
+            if entry.chunk == .tEXt {
+                data += latin
+                return try PNGChunkParser.chunk(type: "tEXt", data: data)
+            }
+            data += [0] + (try Zlib.deflate(latin))
+            return try PNGChunkParser.chunk(type: "zTXt", data: data)
+        case .iTXt:
+            data += [0, 0]
+            data += Array(entry.language.utf8) + [0]
+            data += Array(entry.translatedKeyword.utf8) + [0]
+            data += Array(entry.text.utf8)
+            return try PNGChunkParser.chunk(type: "iTXt", data: data)
+        }
+    }
+
+    private static func latin1(_ bytes: ArraySlice<UInt8>) -> String {
+        var text = ""
+        text.unicodeScalars.append(contentsOf: bytes.map { Unicode.Scalar($0) })
+        return text
+    }
+
+    // MARK: Header
+
+    static func header(of chunks: [PNGChunk], in bytes: [UInt8]) throws -> (width: Int, height: Int, fields: PNGHeader) {
+        guard let first = chunks.first, first.type == "IHDR", first.data.count == 13 else {
+            throw MediaError.make(.malformed, "the PNG's IHDR chunk is missing or not 13 bytes long")
+        }
+        var cursor = ByteCursor(bytes[first.data])
+        let width = Int(cursor.readUInt32BE()!)
+        let height = Int(cursor.readUInt32BE()!)
+        let depth = Int(cursor.readUInt8()!)
+        let colorType = Int(cursor.readUInt8()!)
+        _ = cursor.readUInt8()
+        _ = cursor.readUInt8()
+        let interlace = cursor.readUInt8()!
+        guard width > 0, height > 0, width <= PNGChunkParser.maximumChunkLength, height <= PNGChunkParser.maximumChunkLength else {
+            throw MediaError.make(.malformed, "IHDR declares an impossible size \(width)×\(height)")
+        }
+        let validDepths: [Int: [Int]] = [0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16]]
+        guard let depths = validDepths[colorType], depths.contains(depth) else {
+            throw MediaError.make(.malformed, "IHDR declares colour type \(colorType) with bit depth \(depth), which PNG does not allow")
+        }
+        return (width, height, PNGHeader(bitDepth: depth, colorType: colorType, interlaced: interlace == 1))
+    }
+}

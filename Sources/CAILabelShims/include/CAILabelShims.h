@@ -1,0 +1,76 @@
+// CAILabelShims: the only C code in ailabel.
+//
+// libpng and libjpeg report errors by longjmp-ing out of the failing call. Swift cannot call setjmp
+// (it "returns twice"), and a longjmp must never cross Swift frames, so every operation that can fail
+// inside those libraries runs whole inside one C function below: it installs its own error handlers,
+// calls setjmp, reads from or writes to memory, copies results out and frees everything before it
+// returns a status. Nothing is printed to stderr and nothing calls exit() or abort().
+//
+// Memory returned through `out_*` pointers is allocated with malloc and must be released with
+// CAILabel_free.
+#ifndef CAILABEL_SHIMS_H
+#define CAILABEL_SHIMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+    CAILabel_OK = 0,
+    CAILabel_LIBRARY_ERROR = 1,   // the library rejected the data; errbuf holds its message
+    CAILabel_ALLOC_FAILED = 2,    // malloc failed
+    CAILabel_LIMIT_EXCEEDED = 3,  // the image is larger than the caller's pixel limit
+    CAILabel_BAD_ARGUMENT = 4,    // the caller passed values the function cannot use
+} CAILabel_Status;
+
+/// What a decoder found in the header, before any pixels are decoded.
+typedef struct {
+    uint32_t width;
+    uint32_t height;
+    int32_t channels;        // channels of the decoded output (3 = RGB, 4 = RGBA)
+    int32_t source_channels; // channels in the file (1 gray, 2 gray+alpha, 3, 4 = RGBA or CMYK)
+    int32_t bit_depth;       // bits per sample in the file
+    int32_t color_type;      // PNG colour type, or libjpeg's J_COLOR_SPACE of the file
+    int32_t warnings;        // non-fatal warnings the library emitted
+} CAILabel_ImageInfo;
+
+/// Frees a buffer returned by one of the functions below.
+void CAILabel_free(void *pointer);
+
+/// Decodes a PNG held in memory to 8-bit RGB or RGBA (RGBA when the file has alpha or tRNS).
+/// Palette, gray and 16-bit images are expanded or reduced by libpng. `max_pixels` bounds width*height
+/// before any pixel buffer is allocated.
+CAILabel_Status CAILabel_png_decode(const void *bytes, size_t count, uint64_t max_pixels,
+                                    uint8_t **out_pixels, CAILabel_ImageInfo *out_info,
+                                    char *errbuf, size_t errbuf_len);
+
+/// Encodes 8-bit pixels (`channels` 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA) to a PNG in memory.
+/// With `bit_depth` 16 each sample is widened (v * 257) so a 16-bit source keeps its depth.
+CAILabel_Status CAILabel_png_encode(const void *pixels, uint32_t width, uint32_t height, int32_t channels,
+                                    int32_t bit_depth, uint8_t **out_bytes, size_t *out_count,
+                                    char *errbuf, size_t errbuf_len);
+
+/// Decodes a JPEG held in memory to 8-bit RGB. Grayscale is expanded; CMYK and YCCK (Adobe inverted
+/// or not) are converted. A premature end of data is an error, not a grey fill.
+CAILabel_Status CAILabel_jpeg_decode(const void *bytes, size_t count, uint64_t max_pixels,
+                                     uint8_t **out_pixels, CAILabel_ImageInfo *out_info,
+                                     char *errbuf, size_t errbuf_len);
+
+/// Encodes 8-bit RGB (`channels` 3) or gray (`channels` 1) to a baseline JPEG in memory, with quality
+/// 1...100 and luma sampling factors (h, v) of 1 or 2 (2,2 = 4:2:0; 2,1 = 4:2:2; 1,1 = 4:4:4).
+CAILabel_Status CAILabel_jpeg_encode(const void *pixels, uint32_t width, uint32_t height, int32_t channels,
+                                     int32_t quality, int32_t h_sampling, int32_t v_sampling,
+                                     uint8_t **out_bytes, size_t *out_count,
+                                     char *errbuf, size_t errbuf_len);
+
+/// The libpng version as a number (e.g. 10639), for diagnostics.
+uint32_t CAILabel_png_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
