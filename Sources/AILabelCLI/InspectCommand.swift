@@ -1,0 +1,80 @@
+import AILabelKit
+import AILabelMedia
+import ArgumentParser
+
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Show what a JPEG or PNG file carries: structure, XMP, EXIF, text chunks, C2PA.",
+        discussion: "Exit status: 0 when every file was read, 1 when any could not be (the others are still reported), 64 on bad usage."
+    )
+
+    @Flag(name: .long, help: "Print one JSON array with one object per file, in argument order.")
+    var json = false
+
+    @Argument(help: "The files to inspect.", completion: .file())
+    var files: [String]
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("name at least one file") }
+    }
+
+    func run() throws {
+        let reports = files.map { Inspector.inspect(path: $0) }
+        if json {
+            print(try JSONOutput.encode(reports))
+        } else {
+            for report in reports { print(InspectionText.render(report)) }
+        }
+        if reports.contains(where: { $0.error != nil }) {
+            for report in reports where report.error != nil { StandardError.write("ailabel: \(report.path): \(report.error!)") }
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// The human-readable form of an inspection report.
+enum InspectionText {
+    static func render(_ report: InspectionReport) -> String {
+        if let error = report.error { return "\(report.path): error: \(error)\n" }
+        var lines = ["\(report.path): \(report.format?.uppercased() ?? "?") \(report.width ?? 0)×\(report.height ?? 0)"]
+        if let jpeg = report.jpeg {
+            let sampling = ChromaSubsampling(lumaHorizontal: jpeg.lumaSampling.horizontal, vertical: jpeg.lumaSampling.vertical)
+            lines.append(
+                "  coding: \(jpeg.progressive ? "progressive" : "baseline"), \(jpeg.components) component(s), \(sampling.rawValue)"
+                    + (jpeg.estimatedQuality.map { ", quality ≈\($0)" } ?? ""))
+        }
+        if let png = report.png {
+            lines.append("  coding: \(png.bitDepth)-bit, colour type \(png.colorType)\(png.interlaced ? ", interlaced" : "")")
+        }
+        lines.append("  blocks:")
+        for block in report.blocks ?? [] where block.kind != .restart {
+            var line = "    \(pad(block.name, 8)) \(pad(block.kind.rawValue, 13)) offset \(pad(String(block.offset), 9)) size \(block.size)"
+            if let detail = block.detail { line += "  \(detail)" }
+            lines.append(line)
+        }
+        if let c2pa = report.c2pa {
+            lines.append("  C2PA: " + (c2pa.present ? "manifest store present (\(c2pa.size) bytes\(c2pa.storeCount > 1 ? ", \(c2pa.storeCount) stores" : ""))" : "none"))
+        }
+        if let xmp = report.xmp, !xmp.isEmpty {
+            lines.append("  XMP:")
+            for entry in xmp { lines.append("    \(entry.name) [\(entry.namespace)] = \(entry.value)") }
+        }
+        if let exif = report.exif, !exif.isEmpty {
+            lines.append("  EXIF:")
+            for entry in exif { lines.append("    \(entry.directory).\(entry.name) (\(entry.tag)) = \(entry.value)") }
+        }
+        if let text = report.text, !text.isEmpty {
+            lines.append("  text chunks:")
+            for entry in text { lines.append("    \(entry.chunk.rawValue) \(entry.keyword) = \(entry.text.prefix(200))") }
+        }
+        for comment in report.comments ?? [] { lines.append("  comment: \(comment)") }
+        if let icc = report.icc { lines.append("  ICC profile: \(icc.size) bytes\(icc.description.map { ", \($0)" } ?? "")") }
+        for warning in report.warnings ?? [] { lines.append("  warning: \(warning)") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+}

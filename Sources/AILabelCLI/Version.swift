@@ -1,0 +1,3 @@
+enum AILabelVersion {
+    static let current = "0.1.0"
+}
