@@ -60,7 +60,7 @@ let package = Package(
         // The disclosure label, its layers, and the stamping pipeline.
         .target(
             name: "AILabelKit",
-            dependencies: ["AILabelMedia", "AILabelManifest", "AILabelWatermark", "AILabelVisible", toml],
+            dependencies: ["AILabelMedia", crypto, toml],
             resources: [.copy("Resources")],
             swiftSettings: settings
         ),
@@ -68,7 +68,7 @@ let package = Package(
         .target(name: "AILabelVerify", dependencies: ["AILabelKit"], resources: [.copy("Resources")], swiftSettings: settings),
         .executableTarget(
             name: "AILabelCLI",
-            dependencies: ["AILabelVerify", "AILabelKit", "AILabelManifest", "AILabelMedia", argumentParser],
+            dependencies: ["AILabelVerify", "AILabelKit", "AILabelMedia", argumentParser],
             swiftSettings: settings
         ),
         .target(name: "AILabelTestSupport", dependencies: ["AILabelMedia"], swiftSettings: settings),

@@ -11,6 +11,6 @@ struct AILabel: AsyncParsableCommand {
             shows what a file carries.
             """,
         version: AILabelVersion.current,
-        subcommands: [InspectCommand.self]
+        subcommands: [StampCommand.self, InspectCommand.self]
     )
 }

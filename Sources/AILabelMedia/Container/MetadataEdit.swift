@@ -18,6 +18,8 @@ public struct MetadataEdit: Sendable, Hashable {
     public var exif: BlockChange = .keep
     /// The C2PA manifest store (JUMBF bytes).
     public var c2paStore: BlockChange = .keep
+    /// The ICC colour profile (carried across when pixels are re-encoded).
+    public var icc: BlockChange = .keep
     /// PNG text chunks to set, by keyword (an existing chunk with the keyword is replaced). Ignored for JPEG.
     public var setTextEntries: [TextEntry] = []
     /// PNG text keywords whose chunks are removed. Ignored for JPEG.
@@ -26,7 +28,7 @@ public struct MetadataEdit: Sendable, Hashable {
     public init() {}
 
     public var isEmpty: Bool {
-        xmp == .keep && exif == .keep && c2paStore == .keep && setTextEntries.isEmpty && removeTextKeywords.isEmpty
+        xmp == .keep && exif == .keep && c2paStore == .keep && icc == .keep && setTextEntries.isEmpty && removeTextKeywords.isEmpty
     }
 }
 

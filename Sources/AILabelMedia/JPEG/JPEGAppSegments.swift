@@ -69,6 +69,19 @@ enum JPEGSegmentWriter {
         }.joined()
     }
 
+    /// An ICC profile as APP2 `ICC_PROFILE` segments, each numbered with its sequence and the total (ICC.1 B.4).
+    static func icc(_ profile: [UInt8]) throws -> [UInt8] {
+        let room = JPEGIdentifier.maximumPayload - JPEGIdentifier.icc.count - 2
+        let parts = max(1, (profile.count + room - 1) / room)
+        guard parts <= 255 else { throw MediaError.make(.limitExceeded, "an ICC profile of \(profile.count) bytes needs more than 255 segments") }
+        var out: [UInt8] = []
+        for part in 0..<parts {
+            let chunk = profile[(part * room)..<min(profile.count, (part + 1) * room)]
+            out += try segment(marker: JPEGSegment.app2, payload: JPEGIdentifier.icc + [UInt8(part + 1), UInt8(parts)] + chunk)
+        }
+        return out
+    }
+
     /// The C2PA store as JPEG XT APP11 segments: each carries `JP`, the box instance `En`, the
     /// sequence number `Z`, and up to 64000 bytes of the JUMBF superbox; continuation segments repeat
     /// the superbox's 8-byte LBox/TBox header (C2PA 2.x, A.3.3; as c2pa-rs writes it).

@@ -180,6 +180,10 @@ public struct JPEGHandler: AssetHandler {
         let newStore: [UInt8]? = if case .replace(let store) = edit.c2paStore { try JPEGSegmentWriter.c2paStore(store) } else { nil }
         let newEXIF: [UInt8]? = if case .replace(let tiff) = edit.exif { try JPEGSegmentWriter.exif(tiff) } else { nil }
         let newXMP: [UInt8]? = if case .replace(let packet) = edit.xmp { try JPEGSegmentWriter.xmp(packet) } else { nil }
+        var pendingICC: [UInt8]? = if case .replace(let profile) = edit.icc { try JPEGSegmentWriter.icc(profile) } else { nil }
+        func isICC(_ segment: JPEGSegment) -> Bool {
+            segment.marker == JPEGSegment.app2 && bytes[segment.payload].starts(with: JPEGIdentifier.icc)
+        }
 
         // The C2PA store goes right after SOI and any APP0 (JFIF/JFXX), where c2pa-rs looks for it; EXIF
         // follows (readers expect it near the start); XMP comes after EXIF.
@@ -202,6 +206,12 @@ public struct JPEGHandler: AssetHandler {
             }
         }
         for (index, segment) in segments.enumerated() {
+            // A new ICC profile goes just before the first segment that is not APPn or COM (DQT, SOF…).
+            if let icc = pendingICC, index >= headerEnd, !(0xE0...0xEF).contains(segment.marker), segment.marker != JPEGSegment.com {
+                out += icc
+                pendingICC = nil
+            }
+            if isICC(segment), edit.icc != .keep { continue }
             if index == headerEnd {
                 if let newStore {
                     storeRange = out.count..<out.count + newStore.count

@@ -94,6 +94,8 @@ public struct PNGHandler: AssetHandler {
                 continue
             case "eXIf" where edit.exif != .keep:
                 continue
+            case "iCCP" where edit.icc != .keep, "sRGB" where edit.icc != .keep:
+                continue
             case "tEXt", "zTXt", "iTXt":
                 let keyword = Self.splitKeyword(data).map { String(decoding: $0.keyword, as: UTF8.self) } ?? ""
                 if chunk.type == "iTXt" && keyword == Self.xmpKeyword {
@@ -120,6 +122,9 @@ public struct PNGHandler: AssetHandler {
                     out += encoded
                 }
                 if case .replace(let tiff) = edit.exif { out += try PNGChunkParser.chunk(type: "eXIf", data: tiff) }
+                if case .replace(let profile) = edit.icc {
+                    out += try PNGChunkParser.chunk(type: "iCCP", data: Array("ICC Profile".utf8) + [0, 0] + (try Zlib.deflate(profile)))
+                }
                 if case .replace(let packet) = edit.xmp {
                     guard let text = String(validating: packet, as: UTF8.self) else {
                         throw MediaError.make(.invalidArgument, "the XMP packet is not valid UTF-8")

@@ -1,0 +1,217 @@
+import AILabelKit
+import AILabelMedia
+import ArgumentParser
+import Foundation
+
+/// The legal profiles, as command-line values.
+enum ProfileName: String, ExpressibleByArgument, CaseIterable {
+    case kz, eu, cn, all
+
+    /// Languages of the disclosure text when neither the command line nor the config names them.
+    var defaultLanguages: [String] {
+        switch self {
+        case .kz: ["kk", "ru", "en"]
+        case .eu: ["en"]
+        case .cn: ["zh"]
+        case .all: ["kk", "ru", "en", "zh"]
+        }
+    }
+}
+
+struct StampCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stamp",
+        abstract: "Write the AI disclosure into JPEG and PNG files: IPTC, TC260 AIGC and ailabel XMP, EXIF, and a signed C2PA manifest.",
+        discussion: """
+            PATH is a file, a folder (walked recursively) or - to read paths from standard input. One of --out or \
+            --in-place is required. Exit status: 0 when every file was stamped (files of other kinds are skipped \
+            and reported), 1 when any failed, 64 on bad usage.
+
+            Examples:
+              ailabel stamp generated/ --out labelled/ --ai-system "Stable Diffusion XL" --producer "Example LLP"
+              ailabel stamp photo.jpg --in-place --source-type compositeWithTrainedAlgorithmicMedia --lang kk,ru
+              find out -name '*.png' | ailabel stamp - --in-place --json
+            """
+    )
+
+    @Argument(help: "Files or folders to stamp, or - to read paths from standard input.", completion: .file())
+    var paths: [String] = []
+
+    @Option(name: .long, help: "Write stamped files under this folder (folder arguments are mirrored).")
+    var out: String?
+
+    @Flag(name: .long, help: "Replace each file in place (atomically).")
+    var inPlace = false
+
+    @Option(name: .long, help: "Legal profile: kz (default), eu, cn or all. Chooses the default languages.")
+    var profile: ProfileName?
+
+    @Option(name: .long, help: "A TOML configuration file (producer, languages, texts, signer, trust).")
+    var config: String?
+
+    @Option(name: .customLong("source-type"), help: "IPTC digital source type, by short name or URI (default trainedAlgorithmicMedia).")
+    var sourceType: String?
+
+    @Option(name: .customLong("ai-system"), help: "The AI system used (IPTC AISystemUsed).")
+    var aiSystem: String?
+
+    @Option(name: .customLong("ai-system-version"), help: "Its version (IPTC AISystemVersionUsed).")
+    var aiSystemVersion: String?
+
+    @Option(name: .long, help: "The producer's name.")
+    var producer: String?
+
+    @Option(name: .customLong("producer-id"), help: "The producer's identifier (BIN, Unified Social Credit Code…): TC260 ContentProducer.")
+    var producerID: String?
+
+    @Option(name: .customLong("content-id"), help: "The content ID (TC260 ProduceID). Default: the file's own, else a new UUID.")
+    var contentID: String?
+
+    @Option(name: .long, help: "The propagation platform's identifier (TC260 ContentPropagator).")
+    var propagator: String?
+
+    @Option(name: .customLong("propagate-id"), help: "The platform's ID for the content (TC260 PropagateID).")
+    var propagateID: String?
+
+    @Flag(name: .long, help: "The content is a deepfake: it depicts a real person, or events that did not happen.")
+    var deepfake = false
+
+    @Option(name: .customLong("lang"), parsing: .singleValue, help: "Languages of the disclosure text (repeatable or comma-separated): kk, ru, en, zh.")
+    var languages: [String] = []
+
+    @Option(name: .customLong("text"), parsing: .singleValue, help: "Override a disclosure text: LANG=TEXT (repeatable).")
+    var texts: [String] = []
+
+    @Option(name: .long, help: "Record this prompt (IPTC AIPromptInformation). Off by default: prompts can hold personal data.")
+    var prompt: String?
+
+    @Option(name: .long, help: "Creation time, ISO 8601 (default: now). Fixing it makes stamping reproducible.")
+    var time: String?
+
+    @Option(name: .customLong("sign-key"), help: "PEM private key of the C2PA signer (or AILABEL_SIGN_KEY, or [signer] key).")
+    var signKey: String?
+
+    @Option(name: .customLong("sign-chain"), help: "PEM certificate chain of the signer, leaf first (or AILABEL_SIGN_CHAIN, or [signer] chain).")
+    var signChain: String?
+
+    @Flag(name: .customLong("dry-run"), help: "Report what would be written without writing anything.")
+    var dryRun = false
+
+    @Option(name: .long, help: "Files stamped in parallel (default: the number of cores).")
+    var jobs: Int?
+
+    @Flag(name: .long, help: "Print one JSON object per file (JSON Lines).")
+    var json = false
+
+    @Flag(name: .customLong("include-hidden"), help: "Also walk hidden files and folders.")
+    var includeHidden = false
+
+    func validate() throws {
+        guard !paths.isEmpty else { throw ValidationError("name at least one file or folder, or - for standard input") }
+        guard (out != nil) != inPlace else {
+            throw ValidationError("give exactly one of --out DIR or --in-place (ailabel never modifies files by surprise)")
+        }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let sourceType, DigitalSourceType(parsing: sourceType) == nil {
+            throw ValidationError("unknown digital source type '\(sourceType)'; use an IPTC term such as trainedAlgorithmicMedia")
+        }
+        if let time, ISO8601Time.normalize(time) == nil {
+            throw ValidationError("--time must be ISO 8601, e.g. 2026-01-18T09:00:00Z")
+        }
+        for text in texts where !text.contains("=") { throw ValidationError("--text takes LANG=TEXT, got '\(text)'") }
+    }
+
+    func run() async throws {
+        let configuration = try config.map { try Configuration.load(path: $0) } ?? Configuration()
+        let request = try makeRequest(configuration)
+        let signer = try SignerLoader.load(keyOption: signKey, chainOption: signChain, configuration: configuration)
+        let stamper = Stamper(request: request, signer: signer, dryRun: dryRun)
+
+        let (files, problems) = FileWalker(includeHidden: includeHidden).walk(PathInput.expand(paths))
+        for problem in problems { StandardError.write("ailabel: \(problem.path): \(problem.reason)") }
+        let mapping: OutputMapping = inPlace ? .inPlace : .directory(out!)
+        let bar = ProgressBar(label: "stamping")
+        let results = await BatchRunner.run(files, jobs: jobs ?? BatchRunner.defaultJobs, progress: { done, total, _ in
+            bar.update(done: done, total: total)
+        }) { file in
+            stamper.stamp(input: file.path, output: mapping.output(for: file))
+        }
+        if json {
+            for result in results { print(try JSONOutput.encode(result, pretty: false)) }
+        } else {
+            for result in results { print(StampText.line(result)) }
+            print(StampText.summary(results, signed: signer != nil))
+        }
+        if results.contains(where: { $0.status == .failed }) || !problems.isEmpty { throw ExitCode(1) }
+    }
+
+    private func makeRequest(_ configuration: Configuration) throws -> LabelRequest {
+        let section = configuration.label
+        var request = LabelRequest()
+        let profileName = profile ?? section?.profile.flatMap(ProfileName.init(rawValue:)) ?? .kz
+        request.profile = profileName.rawValue
+        if let term = sourceType ?? section?.sourceType {
+            guard let parsed = DigitalSourceType(parsing: term) else { throw ValidationError("unknown digital source type '\(term)'") }
+            request.sourceType = parsed
+        }
+        request.aiSystem = aiSystem ?? section?.aiSystem
+        request.aiSystemVersion = aiSystemVersion ?? section?.aiSystemVersion
+        request.producerName = producer ?? section?.producer
+        request.producerID = producerID ?? section?.producerID
+        request.contentID = contentID
+        request.propagatorID = propagator ?? section?.propagator
+        request.propagateID = propagateID
+        request.isDeepfake = deepfake || (section?.deepfake ?? false)
+        request.prompt = prompt
+        request.created = time.flatMap(ISO8601Time.normalize)
+        let requested = languages.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+        request.languages = requested.isEmpty ? (section?.languages ?? profileName.defaultLanguages) : requested
+        var overrides = configuration.texts ?? [:]
+        for text in texts {
+            let parts = text.split(separator: "=", maxSplits: 1)
+            overrides[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+        }
+        request.textOverrides = overrides
+        return request
+    }
+}
+
+/// Parses and normalises ISO 8601 times to UTC `yyyy-MM-ddTHH:mm:ssZ`.
+enum ISO8601Time {
+    static func normalize(_ text: String) -> String? {
+        let formatter = ISO8601DateFormatter()
+        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds], [.withFullDate]] {
+            formatter.formatOptions = options
+            if let date = formatter.date(from: text) {
+                let output = ISO8601DateFormatter()
+                output.formatOptions = [.withInternetDateTime]
+                return output.string(from: date)
+            }
+        }
+        return nil
+    }
+}
+
+enum StampText {
+    static func line(_ result: StampResult) -> String {
+        switch result.status {
+        case .stamped, .wouldStamp:
+            let verb = result.status == .stamped ? "stamped" : "would stamp"
+            let target = result.output.map { $0 == result.path ? "" : " → \($0)" } ?? ""
+            var line = "\(verb): \(result.path)\(target) [\(result.layers.joined(separator: ", "))] content \(result.contentID ?? "?")"
+            for warning in result.warnings where !warning.hasPrefix("no signer") { line += "\n  warning: \(warning)" }
+            return line
+        case .skipped:
+            return "skipped: \(result.path): \(result.error ?? "")"
+        case .failed:
+            return "failed: \(result.path): \(result.error ?? "unknown error")"
+        }
+    }
+
+    static func summary(_ results: [StampResult], signed: Bool) -> String {
+        let count = { (status: StampResult.Status) in results.filter { $0.status == status }.count }
+        var text = "\(count(.stamped) + count(.wouldStamp)) stamped\(results.contains { $0.status == .wouldStamp } ? " (dry run)" : ""), \(count(.failed)) failed, \(count(.skipped)) skipped"
+        if !signed { text += "\nno signer configured: no signed C2PA manifest was added (see --sign-key, --sign-chain, `ailabel keys init`)" }
+        return text
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import TOMLKit
+
+/// The TOML configuration a pipeline sets once (`--config FILE`): producer, languages, texts, signer,
+/// trust anchors, visible label and watermark. Every key is optional; command-line options win.
+public struct Configuration: Sendable, Codable, Hashable {
+    public var label: LabelSection?
+    public var texts: [String: String]?
+    public var signer: SignerSection?
+    public var trust: TrustSection?
+    public var visible: VisibleSection?
+    public var watermark: WatermarkSection?
+
+    public struct LabelSection: Sendable, Codable, Hashable {
+        public var profile: String?
+        public var sourceType: String?
+        public var aiSystem: String?
+        public var aiSystemVersion: String?
+        public var producer: String?
+        public var producerID: String?
+        public var propagator: String?
+        public var languages: [String]?
+        public var deepfake: Bool?
+        public var includePrompt: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case profile, languages, deepfake, producer, propagator
+            case sourceType = "source_type"
+            case aiSystem = "ai_system"
+            case aiSystemVersion = "ai_system_version"
+            case producerID = "producer_id"
+            case includePrompt = "include_prompt"
+        }
+    }
+
+    public struct SignerSection: Sendable, Codable, Hashable {
+        public var key: String?
+        public var chain: String?
+    }
+
+    public struct TrustSection: Sendable, Codable, Hashable {
+        public var anchors: [String]?
+        public var allowed: [String]?
+    }
+
+    public struct VisibleSection: Sendable, Codable, Hashable {
+        public var enabled: Bool?
+        public var corner: String?
+        public var fonts: [String]?
+    }
+
+    public struct WatermarkSection: Sendable, Codable, Hashable {
+        public var enabled: Bool?
+        /// A secret for the keyed mode; without one the mark is readable by any ailabel.
+        public var key: String?
+    }
+
+    public init() {}
+
+    /// Loads a configuration file. Relative paths inside it are resolved against the file's folder.
+    public static func load(path: String) throws -> Configuration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(path: path, reason: "cannot read the file: \(error.localizedDescription)")
+        }
+        var configuration: Configuration
+        do {
+            configuration = try TOMLDecoder().decode(Configuration.self, from: text)
+        } catch let error as TOMLParseError {
+            throw ConfigurationError(path: path, reason: "not valid TOML at line \(error.source.begin.line): \(error.description)")
+        } catch {
+            throw ConfigurationError(path: path, reason: "unexpected keys or values: \(error)")
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        func resolve(_ value: String?) -> String? {
+            guard let value, !value.hasPrefix("/"), !folder.isEmpty else { return value }
+            return folder + "/" + value
+        }
+        if var signer = configuration.signer {
+            signer.key = resolve(signer.key)
+            signer.chain = resolve(signer.chain)
+            configuration.signer = signer
+        }
+        if var trust = configuration.trust {
+            trust.anchors = trust.anchors?.compactMap(resolve)
+            configuration.trust = trust
+        }
+        if var visible = configuration.visible {
+            visible.fonts = visible.fonts?.compactMap(resolve)
+            configuration.visible = visible
+        }
+        return configuration
+    }
+}
+
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "\(path): \(reason)" }
+}

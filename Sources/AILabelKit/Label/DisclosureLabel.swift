@@ -1,0 +1,97 @@
+import AILabelMedia
+import Crypto
+import Foundation
+
+/// The disclosure ailabel writes: one value from which every layer (IPTC XMP, TC260 AIGC, ailabel XMP,
+/// EXIF, the C2PA assertion, the visible badge, the watermark payload) is derived.
+public struct DisclosureLabel: Sendable, Hashable, Codable {
+    /// How AI was involved, as an IPTC digital source type.
+    public var digitalSourceType: DigitalSourceType
+    /// The AI system (engine or model) used, and its version.
+    public var aiSystem: String?
+    public var aiSystemVersion: String?
+    /// Who produced the content: a name and an identifier such as a business ID (BIN in Kazakhstan,
+    /// a Unified Social Credit Code in China).
+    public var producerName: String?
+    public var producerID: String?
+    /// The content's identifier (TC260 ProduceID). Generated when not given; kept across re-stamps.
+    public var contentID: String
+    /// When the content was created, ISO 8601 (UTC).
+    public var created: String
+    /// Whether the content is a deepfake: it depicts a real person, or events that did not happen.
+    public var isDeepfake: Bool
+    /// The human-readable disclosure, one text per language (BCP 47 tags: kk, ru, en, zh…).
+    public var texts: [XMPLanguageString]
+    /// The prompt, written only when asked (prompts can hold personal data).
+    public var prompt: String?
+    /// The propagation platform and its ID for the content (TC260 ContentPropagator, PropagateID).
+    public var propagatorID: String?
+    public var propagateID: String?
+    /// The legal profile the label was made for (kz, eu, cn, all).
+    public var profile: String
+    /// Visible badge, once one is drawn.
+    public var visibleLabel: VisibleLabelRecord?
+    /// Whether an ailabel invisible watermark carries ``labelID``.
+    public var watermarked: Bool
+
+    public init(
+        digitalSourceType: DigitalSourceType = .trainedAlgorithmicMedia, aiSystem: String? = nil, aiSystemVersion: String? = nil,
+        producerName: String? = nil, producerID: String? = nil, contentID: String? = nil, created: String,
+        isDeepfake: Bool = false, texts: [XMPLanguageString] = [], prompt: String? = nil, propagatorID: String? = nil,
+        propagateID: String? = nil, profile: String = "kz", visibleLabel: VisibleLabelRecord? = nil, watermarked: Bool = false
+    ) {
+        self.digitalSourceType = digitalSourceType
+        self.aiSystem = aiSystem
+        self.aiSystemVersion = aiSystemVersion
+        self.producerName = producerName
+        self.producerID = producerID
+        self.contentID = contentID ?? UUID().uuidString.lowercased()
+        self.created = created
+        self.isDeepfake = isDeepfake
+        self.texts = texts
+        self.prompt = prompt
+        self.propagatorID = propagatorID
+        self.propagateID = propagateID
+        self.profile = profile
+        self.visibleLabel = visibleLabel
+        self.watermarked = watermarked
+    }
+
+    /// A 64-bit identifier derived from the content ID: what the invisible watermark carries, so a file
+    /// whose metadata was stripped can be matched back to its label and manifest.
+    public var labelID: String { Self.labelID(forContentID: contentID) }
+
+    public var labelIDValue: UInt64 {
+        let digest = Array(SHA256.hash(data: Array(contentID.utf8)))
+        return digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    public static func labelID(forContentID contentID: String) -> String {
+        let digest = Array(SHA256.hash(data: Array(contentID.utf8)))
+        return digest.prefix(8).map { String(format: "%02x", $0) }.joined()
+    }
+
+    public var languages: [String] { texts.map(\.language) }
+}
+
+/// Where a visible badge was drawn and what it says: recorded in XMP and the C2PA assertion so verify
+/// can check it is still there.
+public struct VisibleLabelRecord: Sendable, Hashable, Codable {
+    public var x: Int
+    public var y: Int
+    public var width: Int
+    public var height: Int
+    public var text: String
+    public var languages: [String]
+    public var variant: String
+
+    public init(x: Int, y: Int, width: Int, height: Int, text: String, languages: [String], variant: String) {
+        self.x = x
+        self.y = y
+        self.width = width
+        self.height = height
+        self.text = text
+        self.languages = languages
+        self.variant = variant
+    }
+}

@@ -1,0 +1,45 @@
+import AILabelMedia
+import Foundation
+
+/// The default disclosure texts, loaded from `disclosure-texts.json` in the module's resources.
+public enum DisclosureTexts {
+    public enum Kind: String, Sendable, CaseIterable {
+        case generated, edited, deepfake
+    }
+
+    /// The bundled texts: kind → language → text.
+    public static let defaults: [String: [String: String]] = {
+        guard let url = Bundle.module.url(forResource: "disclosure-texts", withExtension: "json"),
+            let data = try? Data(contentsOf: url),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return [:] }
+        var table: [String: [String: String]] = [:]
+        for (kind, value) in object where !kind.hasPrefix("_") {
+            if let texts = value as? [String: String] { table[kind] = texts }
+        }
+        return table
+    }()
+
+    /// The kind of text a label needs.
+    public static func kind(for label: DisclosureLabel) -> Kind {
+        if label.isDeepfake { return .deepfake }
+        return label.digitalSourceType == .trainedAlgorithmicMedia ? .generated : .edited
+    }
+
+    /// Texts for `languages`, taking `overrides` first and the defaults second. A language with neither is
+    /// reported in `missing`.
+    public static func texts(
+        kind: Kind, languages: [String], overrides: [String: String] = [:]
+    ) -> (texts: [XMPLanguageString], missing: [String]) {
+        var texts: [XMPLanguageString] = []
+        var missing: [String] = []
+        for language in languages {
+            if let text = overrides[language] ?? defaults[kind.rawValue]?[language] {
+                texts.append(XMPLanguageString(language: language, text: text))
+            } else {
+                missing.append(language)
+            }
+        }
+        return (texts, missing)
+    }
+}

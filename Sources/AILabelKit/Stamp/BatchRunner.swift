@@ -1,0 +1,50 @@
+import Foundation
+
+/// Where stamped files go.
+public enum OutputMapping: Sendable, Hashable {
+    /// Replace each file (atomically).
+    case inPlace
+    /// Write under a folder: a file argument as DIR/its name, a folder argument's contents mirrored
+    /// under DIR (paths relative to that folder, as `rsync src/ DIR/` does).
+    case directory(String)
+
+    public func output(for file: WalkedFile) -> String {
+        switch self {
+        case .inPlace: file.path
+        case .directory(let directory): (directory.hasSuffix("/") ? String(directory.dropLast()) : directory) + "/" + file.relativePath
+        }
+    }
+}
+
+/// Runs one operation over many files with bounded parallelism, reporting progress as files finish and
+/// returning results in input order.
+public enum BatchRunner {
+    public static func run<Result: Sendable>(
+        _ items: [WalkedFile], jobs: Int, progress: (@Sendable (_ done: Int, _ total: Int, _ result: Result) -> Void)? = nil,
+        _ operation: @escaping @Sendable (WalkedFile) -> Result
+    ) async -> [Result] {
+        let limit = max(1, jobs)
+        var results = [Result?](repeating: nil, count: items.count)
+        await withTaskGroup(of: (Int, Result).self) { group in
+            var next = 0
+            var done = 0
+            func launch() {
+                let index = next
+                let item = items[index]
+                group.addTask { (index, operation(item)) }
+                next += 1
+            }
+            while next < items.count && next < limit { launch() }
+            while let (index, result) = await group.next() {
+                results[index] = result
+                done += 1
+                progress?(done, items.count, result)
+                if next < items.count { launch() }
+            }
+        }
+        return results.map { $0! }
+    }
+
+    /// The default parallelism: the number of cores.
+    public static var defaultJobs: Int { ProcessInfo.processInfo.activeProcessorCount }
+}

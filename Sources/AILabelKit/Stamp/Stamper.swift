@@ -1,0 +1,240 @@
+import AILabelMedia
+import Foundation
+
+/// What a user asks to be stamped: the label's fields before a file's own content ID is known.
+public struct LabelRequest: Sendable, Hashable {
+    public var sourceType: DigitalSourceType = .trainedAlgorithmicMedia
+    public var aiSystem: String?
+    public var aiSystemVersion: String?
+    public var producerName: String?
+    public var producerID: String?
+    /// A content ID to force; nil keeps the file's own or generates one.
+    public var contentID: String?
+    /// ISO 8601 creation time; nil means now.
+    public var created: String?
+    public var isDeepfake = false
+    public var languages: [String] = ["kk", "ru", "en"]
+    public var textOverrides: [String: String] = [:]
+    public var prompt: String?
+    public var propagatorID: String?
+    public var propagateID: String?
+    public var profile = "kz"
+
+    public init() {}
+}
+
+/// Adds a signed provenance manifest to finished bytes (the C2PA signer). It runs last, since its hard
+/// binding hashes the final file.
+public protocol ProvenanceSigner: Sendable {
+    func sign(_ bytes: [UInt8], handler: any AssetHandler, label: DisclosureLabel) throws -> [UInt8]
+}
+
+/// Changes pixels to carry a mark (the visible badge, the invisible watermark), recording what it did in the label.
+public protocol PixelMarker: Sendable {
+    var name: String { get }
+    func mark(_ image: RGBImage, label: inout DisclosureLabel) throws -> RGBImage
+}
+
+/// The outcome of stamping one file, as `stamp --json` prints it.
+public struct StampResult: Sendable, Codable, Hashable {
+    public enum Status: String, Sendable, Codable {
+        case stamped
+        /// `--dry-run`: what would have been written.
+        case wouldStamp = "would-stamp"
+        case failed
+        /// Not a kind of file stamp embeds into.
+        case skipped
+    }
+
+    public var path: String
+    public var output: String?
+    public var status: Status
+    public var format: String?
+    public var contentID: String?
+    public var labelID: String?
+    /// The layers written: `iptc`, `tc260`, `ailabel-xmp`, `exif`, `c2pa`, `visible`, `watermark`.
+    public var layers: [String] = []
+    public var signed = false
+    /// Whether the compressed image data is byte-identical to the input's (false when pixels were marked).
+    public var imageDataUnchanged: Bool?
+    public var warnings: [String] = []
+    public var error: String?
+
+    public init(path: String, status: Status) {
+        self.path = path
+        self.status = status
+    }
+}
+
+/// Stamps files: every machine-readable layer in one metadata rewrite, then pixel marks (when asked) and
+/// the signed manifest, then one atomic write.
+public struct Stamper: Sendable {
+    public var request: LabelRequest
+    public var markers: [any PixelMarker]
+    public var signer: (any ProvenanceSigner)?
+    public var dryRun: Bool
+    public var registry: AssetRegistry
+
+    public init(
+        request: LabelRequest, markers: [any PixelMarker] = [], signer: (any ProvenanceSigner)? = nil, dryRun: Bool = false,
+        registry: AssetRegistry = .standard
+    ) {
+        self.request = request
+        self.markers = markers
+        self.signer = signer
+        self.dryRun = dryRun
+        self.registry = registry
+    }
+
+    /// Stamps `input` and writes the result to `output` (which may be the same path). Never throws: a
+    /// failure is a result, and the input is never damaged.
+    public func stamp(input: String, output: String) -> StampResult {
+        var result = StampResult(path: input, status: .failed)
+        result.output = output
+        guard MediaFile.isSupported(path: input) || MediaFormat.sniff(peek(input)) != nil else {
+            result.status = .skipped
+            result.error = "not a JPEG or PNG file; stamp embeds only into those (use --sidecar for other kinds)"
+            return result
+        }
+        do {
+            let file = try MediaFile(path: input, registry: registry)
+            let (bytes, label, layers, warnings) = try stamp(file)
+            result.format = file.format.rawValue
+            result.contentID = label.contentID
+            result.labelID = label.labelID
+            result.layers = layers
+            result.signed = layers.contains("c2pa")
+            result.warnings = warnings
+            result.imageDataUnchanged = try imageDataIdentical(original: file, stamped: bytes)
+            if dryRun {
+                result.status = .wouldStamp
+                return result
+            }
+            if output != input {
+                try FileManager.default.createDirectory(
+                    atPath: (output as NSString).deletingLastPathComponent.isEmpty ? "." : (output as NSString).deletingLastPathComponent,
+                    withIntermediateDirectories: true)
+            }
+            try AtomicFile.write(bytes, to: output)
+            result.status = .stamped
+        } catch let error as MediaError {
+            result.error = error.reason
+        } catch {
+            result.error = "\(error)"
+        }
+        return result
+    }
+
+    /// Stamps a parsed file in memory: returns the new bytes, the label as written, and the layers.
+    public func stamp(_ file: MediaFile) throws -> (bytes: [UInt8], label: DisclosureLabel, layers: [String], warnings: [String]) {
+        var warnings = file.contents.warnings
+        var packet: XMPPacket
+        if let xmp = file.contents.xmp {
+            do {
+                packet = try XMPPacket(parsing: xmp, extended: file.contents.extendedXMP)
+            } catch let error as MediaError {
+                // An unreadable packet cannot be merged into; replacing it loses the owner's properties,
+                // so refuse rather than damage them.
+                throw MediaError.make(error.code, "the file's XMP cannot be merged into: \(error.reason)")
+            }
+        } else {
+            packet = XMPPacket()
+        }
+        var label = try makeLabel(existing: packet)
+        var layers = ["iptc", "tc260", "ailabel-xmp"]
+
+        var base = file.bytes
+        var handler = file.handler
+        if !markers.isEmpty {
+            let marked = try applyMarkers(to: file, label: &label)
+            base = marked
+            handler = file.handler
+            layers += markers.map(\.name)
+        }
+
+        LabelLayers.apply(label, to: &packet)
+        var edit = MetadataEdit()
+        edit.xmp = .replace(packet.serialized())
+        if let exif = try? EXIFMetadata.addingMissing(LabelLayers.exifValues(for: label), to: file.contents.exif) {
+            edit.exif = .replace(exif)
+            layers.append("exif")
+        } else if file.contents.exif != nil, (try? EXIFMetadata(tiff: file.contents.exif!))?.tag(EXIFTag.makerNote) != nil {
+            warnings.append("EXIF left unchanged: it holds a MakerNote whose offsets a rewrite would break")
+        }
+        if file.format == .png {
+            // GB 45438 allows one implicit label per file: the XMP one supersedes a loose AIGC text chunk.
+            if file.contents.textEntries.contains(where: { $0.keyword == "AIGC" }) {
+                edit.removeTextKeywords = ["AIGC"]
+                warnings.append("replaced a PNG AIGC text chunk by the TC260 label in XMP (one implicit label per file)")
+            }
+        }
+        var bytes = try handler.rewrite(base, applying: edit).bytes
+        if let signer {
+            bytes = try signer.sign(bytes, handler: handler, label: label)
+            layers.append("c2pa")
+        } else {
+            warnings.append("no signer configured: no signed C2PA manifest was added")
+        }
+        return (bytes, label, layers, warnings)
+    }
+
+    func makeLabel(existing packet: XMPPacket) throws -> DisclosureLabel {
+        let contentID = request.contentID ?? LabelLayers.existingContentID(in: packet)
+        let created = request.created ?? ISO8601DateFormatter().string(from: Date())
+        var label = DisclosureLabel(
+            digitalSourceType: request.sourceType, aiSystem: request.aiSystem, aiSystemVersion: request.aiSystemVersion,
+            producerName: request.producerName, producerID: request.producerID, contentID: contentID, created: created,
+            isDeepfake: request.isDeepfake, prompt: request.prompt, propagatorID: request.propagatorID,
+            propagateID: request.propagateID, profile: request.profile)
+        let (texts, missing) = DisclosureTexts.texts(kind: DisclosureTexts.kind(for: label), languages: request.languages, overrides: request.textOverrides)
+        guard missing.isEmpty else {
+            throw MediaError.make(.invalidArgument, "no disclosure text for language(s) \(missing.joined(separator: ", ")); give one with --text LANG=TEXT")
+        }
+        label.texts = texts
+        return label
+    }
+
+    private func applyMarkers(to file: MediaFile, label: inout DisclosureLabel) throws -> [UInt8] {
+        var image = try PixelCodec.decode(file.bytes)
+        for marker in markers { image = try marker.mark(image, label: &label) }
+        return try PixelReencoder.reencode(image, like: file)
+    }
+
+    private func imageDataIdentical(original: MediaFile, stamped: [UInt8]) throws -> Bool {
+        guard let handler = registry.handler(for: stamped) else { return false }
+        let contents = try handler.parse(stamped)
+        let before = original.contents.imageDataRanges.map { original.bytes[$0] }
+        let after = contents.imageDataRanges.map { stamped[$0] }
+        return before.count == after.count && zip(before, after).allSatisfy { $0.elementsEqual($1) }
+    }
+
+    private func peek(_ path: String) -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
+        defer { try? handle.close() }
+        return [UInt8](handle.readData(ofLength: 8))
+    }
+}
+
+/// Encodes marked pixels back into the original's format and coding, carrying its metadata across.
+public enum PixelReencoder {
+    public static func reencode(_ image: RGBImage, like file: MediaFile) throws -> [UInt8] {
+        var encoded: [UInt8]
+        var edit = MetadataEdit()
+        switch file.format {
+        case .jpeg:
+            let coding = file.contents.jpegCoding
+            let subsampling = coding.map { ChromaSubsampling(lumaHorizontal: $0.lumaSampling.horizontal, vertical: $0.lumaSampling.vertical) } ?? .s420
+            encoded = try PixelCodec.encodeJPEG(
+                image, quality: coding?.estimatedQuality ?? 90, subsampling: subsampling, grayscale: coding?.components == 1)
+        case .png:
+            let header = file.contents.pngHeader
+            encoded = try PixelCodec.encodePNG(image, grayscale: header?.isGray ?? false, bitDepth: header?.bitDepth == 16 ? 16 : 8)
+            edit.setTextEntries = file.contents.textEntries
+        }
+        if let exif = file.contents.exif { edit.exif = .replace(exif) }
+        if let xmp = file.contents.xmp { edit.xmp = .replace(xmp) }
+        if let icc = file.contents.icc { edit.icc = .replace(icc) }
+        guard let handler = AssetRegistry.standard.handler(for: file.format) else { return encoded }
+        return try handler.rewrite(encoded, applying: edit).bytes
+    }
+}
