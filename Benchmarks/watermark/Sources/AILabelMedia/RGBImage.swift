@@ -1,0 +1,1 @@
+../../../../Sources/AILabelMedia/Pixels/RGBImage.swift

@@ -1,0 +1,101 @@
+import Foundation
+
+/// Where the mark lives in the Fourier domain of one 128×128 tile, and the tile it makes in pixels.
+///
+/// The band holds every half-plane coefficient between 0.04 and 0.19 cycles per pixel (about 890). A
+/// seeded shuffle gives 15% of them to a fixed random-phase synchronisation pattern and splits the rest
+/// into disjoint sets, one per coded bit, each coefficient with its own random carrier phase; a coded
+/// bit is the sign of its set. The keyless layout uses a public seed; a key reseeds everything.
+struct TileLayout: Sendable {
+    static let tileSize = 128
+    static let lowCutoff = 0.04
+    static let highCutoff = 0.19
+    static let syncFraction = 0.15
+
+    /// One coefficient: horizontal and vertical frequency (in cycles per tile), carrier phase, and its role.
+    struct Coefficient: Sendable {
+        let u: Int
+        let v: Int
+        let cosPhase: Float
+        let sinPhase: Float
+        /// Flattened index of (v, u) in a row-major 128×128 spectrum.
+        let index: Int
+    }
+
+    let sync: [Coefficient]
+    /// `bits[j]` are the coefficients that carry coded bit j.
+    let bits: [[Coefficient]]
+    /// The pattern bits are XORed with before coding (keeps an all-zero decode from passing the CRC).
+    let whitening: [UInt8]
+    /// Integer radius (in cycles per tile) of each spectrum index inside the band, or -1 outside it.
+    let ringOfIndex: [Int16]
+    let ringCount: Int
+
+    init(seed: UInt64, codedBits: Int, messageBits: Int) {
+        let n = Self.tileSize
+        var generator = SplitMix64(seed: seed)
+        var candidates: [(Int, Int)] = []
+        var ringOfIndex = [Int16](repeating: -1, count: n * n)
+        let low = Self.lowCutoff * Double(n)
+        let high = Self.highCutoff * Double(n)
+        var ringCount = 0
+        for v in -(n / 2 - 1)..<(n / 2) {
+            for u in -(n / 2 - 1)..<(n / 2) {
+                let radius = (Double(u * u + v * v)).squareRoot()
+                guard radius >= low && radius <= high else { continue }
+                let ring = Int(radius.rounded())
+                ringOfIndex[Self.index(u: u, v: v)] = Int16(ring)
+                ringCount = max(ringCount, ring + 1)
+                if v > 0 || (v == 0 && u > 0) { candidates.append((u, v)) }
+            }
+        }
+        candidates.shuffle(using: &generator)
+        let syncCount = Int((Double(candidates.count) * Self.syncFraction).rounded())
+        let perBit = (candidates.count - syncCount) / codedBits
+        func coefficient(_ pair: (Int, Int)) -> Coefficient {
+            let phase = 2 * Double.pi * generator.nextUnit()
+            return Coefficient(
+                u: pair.0, v: pair.1, cosPhase: Float(cos(phase)), sinPhase: Float(sin(phase)),
+                index: Self.index(u: pair.0, v: pair.1))
+        }
+        sync = candidates[0..<syncCount].map(coefficient)
+        var bits: [[Coefficient]] = []
+        for bit in 0..<codedBits {
+            let start = syncCount + bit * perBit
+            bits.append(candidates[start..<(start + perBit)].map(coefficient))
+        }
+        self.bits = bits
+        whitening = (0..<messageBits).map { _ in UInt8(generator.next() >> 63) }
+        self.ringOfIndex = ringOfIndex
+        self.ringCount = ringCount
+    }
+
+    static func index(u: Int, v: Int) -> Int {
+        let n = tileSize
+        return ((v + n) % n) * n + ((u + n) % n)
+    }
+
+    /// The spatial tile for the given coded bits (0/1), scaled to unit RMS.
+    func tile(codedBits: [UInt8]) -> [Float] {
+        let n = Self.tileSize
+        var real = [Float](repeating: 0, count: n * n)
+        var imag = [Float](repeating: 0, count: n * n)
+        func place(_ c: Coefficient, sign: Float) {
+            real[c.index] += sign * c.cosPhase
+            imag[c.index] += sign * c.sinPhase
+            let mirror = Self.index(u: -c.u, v: -c.v)
+            real[mirror] += sign * c.cosPhase
+            imag[mirror] -= sign * c.sinPhase
+        }
+        for c in sync { place(c, sign: 1) }
+        for (j, set) in bits.enumerated() {
+            let sign: Float = codedBits[j] == 0 ? 1 : -1
+            for c in set { place(c, sign: sign) }
+        }
+        FFT2D(size: n).transform(real: &real, imag: &imag, inverse: true)
+        var energy: Double = 0
+        for value in real { energy += Double(value * value) }
+        let scale = Float(1 / (energy / Double(n * n)).squareRoot())
+        return real.map { $0 * scale }
+    }
+}

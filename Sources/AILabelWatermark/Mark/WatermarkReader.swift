@@ -1,0 +1,381 @@
+import AILabelMedia
+import Foundation
+
+/// The detector: prefilter, fold modulo the tile, synchronise in the Fourier domain, decode, check the CRC;
+/// if nothing checks out, estimate the tile period from the autocorrelation and retry.
+struct WatermarkReader {
+    let watermarker: AILabelWatermarker
+    var layout: TileLayout { watermarker.layout }
+
+    /// The largest region (per side) the reader looks at.
+    static let maxRegionSide = 2048
+    /// Offsets tried per period.
+    static let offsetsPerPeriod = 3
+    /// Periods tried after the native one.
+    static let periodCandidates = 3
+
+    private static let n = TileLayout.tileSize
+    private static let fft = FFT2D(size: TileLayout.tileSize)
+
+    struct Candidate {
+        var detection: WatermarkDetection?
+        var guess: UInt64
+        var syncScore: Double
+    }
+
+    func analyze(_ image: RGBImage) -> WatermarkAnalysis {
+        let (plane, originX, originY) = Self.centralLuma(image)
+        let normalized = Self.prefilter(plane)
+        var best: Candidate?
+        var tried = 0
+
+        func consider(_ candidate: Candidate) {
+            tried += 1
+            if candidate.detection != nil || best == nil || candidate.syncScore > best!.syncScore { best = candidate }
+        }
+
+        // Native scale: fold with the image origin as tile origin.
+        let folded = Self.fold(normalized, originX: originX, originY: originY)
+        for candidate in decodeCandidates(folded: folded, period: 128) {
+            consider(candidate)
+            if candidate.detection != nil { return finish(best, tried) }
+        }
+
+        // Rescaled: find the period, refine it by the sync score, retry.
+        if min(normalized.width, normalized.height) >= 256 {
+            for period in Self.periodEstimates(normalized, count: Self.periodCandidates) {
+                var bestFold: (folded: [Float], score: Double, period: Double)?
+                for delta in [-0.4, -0.2, 0, 0.2, 0.4] {
+                    let p = period + delta
+                    let folded = Self.fold(normalized, period: p)
+                    let spectrum = whitenedSpectrum(folded)
+                    let score = syncSurface(spectrum).peaks(1).first?.z ?? 0
+                    if bestFold == nil || score > bestFold!.score { bestFold = (folded, score, p) }
+                }
+                guard let chosen = bestFold else { continue }
+                for candidate in decodeCandidates(folded: chosen.folded, period: chosen.period) {
+                    consider(candidate)
+                    if candidate.detection != nil { return finish(best, tried) }
+                }
+            }
+        }
+        return finish(best, tried)
+    }
+
+    private func finish(_ best: Candidate?, _ tried: Int) -> WatermarkAnalysis {
+        WatermarkAnalysis(
+            detection: best?.detection, bestGuess: WatermarkPayload(best?.guess ?? 0),
+            bestSyncScore: best?.syncScore ?? 0, candidatesTried: tried)
+    }
+
+    // MARK: Region and prefilter
+
+    /// Luma of the central region (at most `maxRegionSide` per side), with the region's origin.
+    static func centralLuma(_ image: RGBImage) -> (Plane, Int, Int) {
+        let w = min(image.width, maxRegionSide)
+        let h = min(image.height, maxRegionSide)
+        let x0 = (image.width - w) / 2
+        let y0 = (image.height - h) / 2
+        var values = [Float](repeating: 0, count: w * h)
+        let channels = image.channels
+        let stride = image.width * channels
+        image.pixels.withUnsafeBufferPointer { pixels in
+            values.withUnsafeMutableBufferPointer { luma in
+                for y in 0..<h {
+                    var source = (y0 + y) * stride + x0 * channels
+                    let target = y * w
+                    for x in 0..<w {
+                        luma[target + x] = 0.299 * Float(pixels[source]) + 0.587 * Float(pixels[source + 1])
+                            + 0.114 * Float(pixels[source + 2])
+                        source += channels
+                    }
+                }
+            }
+        }
+        return (Plane(width: w, height: h, values: values), x0, y0)
+    }
+
+    /// Band-pass (difference of Gaussians, σ 0.7 and about 5) divided by the local RMS.
+    static func prefilter(_ luma: Plane) -> Plane {
+        var fine = luma
+        Filters.smallGaussian(&fine)
+        var coarse = luma
+        Filters.approximateGaussian(&coarse, radii: [4, 5, 5])
+        var band = fine
+        band.values.withUnsafeMutableBufferPointer { band in
+            coarse.values.withUnsafeBufferPointer { coarse in
+                for index in 0..<band.count { band[index] -= coarse[index] }
+            }
+        }
+        var energy = band
+        energy.values.withUnsafeMutableBufferPointer { values in
+            for index in 0..<values.count { values[index] *= values[index] }
+        }
+        Filters.approximateGaussian(&energy, radii: [6, 6])
+        band.values.withUnsafeMutableBufferPointer { band in
+            energy.values.withUnsafeBufferPointer { energy in
+                for index in 0..<band.count { band[index] /= (energy[index] + 1).squareRoot() }
+            }
+        }
+        return band
+    }
+
+    // MARK: Folding
+
+    /// Sums the plane modulo 128, placing pixel (x, y) at ((x + originX) mod 128, (y + originY) mod 128).
+    static func fold(_ plane: Plane, originX: Int, originY: Int) -> [Float] {
+        var accumulator = [Float](repeating: 0, count: n * n)
+        let w = plane.width
+        accumulator.withUnsafeMutableBufferPointer { acc in
+            plane.values.withUnsafeBufferPointer { values in
+                for y in 0..<plane.height {
+                    let row = ((y + originY) & (n - 1)) * n
+                    let base = y * w
+                    for x in 0..<w { acc[row + ((x + originX) & (n - 1))] += values[base + x] }
+                }
+            }
+        }
+        return accumulator
+    }
+
+    /// Resamples the plane at `period / 128` pixel steps (bilinear) and sums modulo 128.
+    static func fold(_ plane: Plane, period: Double) -> [Float] {
+        let step = Float(period / Double(n))
+        var columns = Int(Float(plane.width - 1) / step)
+        var rows = Int(Float(plane.height - 1) / step)
+        // Bound the work: at most about 2.5 M samples, taken from the centre.
+        let maxSide = 1600
+        var startX: Float = 0, startY: Float = 0
+        if columns > maxSide {
+            startX = Float(columns - maxSide) / 2 * step
+            columns = maxSide
+        }
+        if rows > maxSide {
+            startY = Float(rows - maxSide) / 2 * step
+            rows = maxSide
+        }
+        var accumulator = [Float](repeating: 0, count: n * n)
+        let w = plane.width
+        var xIndex = [Int32](repeating: 0, count: columns)
+        var xWeight = [Float](repeating: 0, count: columns)
+        for a in 0..<columns {
+            let position = startX + Float(a) * step
+            let floorX = min(Int(position), plane.width - 2)
+            xIndex[a] = Int32(floorX)
+            xWeight[a] = position - Float(floorX)
+        }
+        accumulator.withUnsafeMutableBufferPointer { acc in
+            plane.values.withUnsafeBufferPointer { values in
+                for b in 0..<rows {
+                    let position = startY + Float(b) * step
+                    let floorY = min(Int(position), plane.height - 2)
+                    let fy = position - Float(floorY)
+                    let top = floorY * w
+                    let bottom = top + w
+                    let row = (b & (n - 1)) * n
+                    for a in 0..<columns {
+                        let x = Int(xIndex[a])
+                        let fx = xWeight[a]
+                        let upper = values[top + x] + fx * (values[top + x + 1] - values[top + x])
+                        let lower = values[bottom + x] + fx * (values[bottom + x + 1] - values[bottom + x])
+                        acc[row + (a & (n - 1))] += upper + fy * (lower - upper)
+                    }
+                }
+            }
+        }
+        return accumulator
+    }
+
+    // MARK: Synchronisation and decoding
+
+    struct Spectrum {
+        var real: [Float]
+        var imag: [Float]
+    }
+
+    /// The folded tile's spectrum with every ring of the band scaled to unit mean power.
+    func whitenedSpectrum(_ folded: [Float]) -> Spectrum {
+        var real = folded
+        var imag = [Float](repeating: 0, count: folded.count)
+        Self.fft.transform(real: &real, imag: &imag, inverse: false)
+        var power = [Double](repeating: 0, count: layout.ringCount)
+        var count = [Int](repeating: 0, count: layout.ringCount)
+        for index in 0..<real.count {
+            let ring = Int(layout.ringOfIndex[index])
+            guard ring >= 0 else { continue }
+            power[ring] += Double(real[index] * real[index] + imag[index] * imag[index])
+            count[ring] += 1
+        }
+        var gain = [Float](repeating: 0, count: layout.ringCount)
+        for ring in 0..<layout.ringCount where count[ring] > 0 && power[ring] > 0 {
+            gain[ring] = Float(1 / (power[ring] / Double(count[ring])).squareRoot())
+        }
+        for index in 0..<real.count {
+            let ring = Int(layout.ringOfIndex[index])
+            let g: Float = ring >= 0 ? gain[ring] : 0
+            real[index] *= g
+            imag[index] *= g
+        }
+        return Spectrum(real: real, imag: imag)
+    }
+
+    struct Surface {
+        let values: [Float]
+        let mean: Double
+        let deviation: Double
+
+        /// The highest peaks, at least 2 pixels apart (circularly), as offsets and z-scores.
+        func peaks(_ count: Int) -> [(x: Int, y: Int, z: Double)] {
+            let n = TileLayout.tileSize
+            let order = values.indices.sorted { values[$0] > values[$1] }
+            var chosen: [(x: Int, y: Int, z: Double)] = []
+            for index in order.prefix(64) {
+                let x = index % n, y = index / n
+                let isNear = chosen.contains { peak in
+                    let dx = min(abs(peak.x - x), n - abs(peak.x - x))
+                    let dy = min(abs(peak.y - y), n - abs(peak.y - y))
+                    return dx <= 2 && dy <= 2
+                }
+                if isNear { continue }
+                chosen.append((x, y, deviation > 0 ? (Double(values[index]) - mean) / deviation : 0))
+                if chosen.count == count { break }
+            }
+            return chosen
+        }
+    }
+
+    /// Correlation of the spectrum with the sync pattern at every circular offset.
+    func syncSurface(_ spectrum: Spectrum) -> Surface {
+        let size = Self.n * Self.n
+        var real = [Float](repeating: 0, count: size)
+        var imag = [Float](repeating: 0, count: size)
+        for c in layout.sync {
+            let sr = spectrum.real[c.index], si = spectrum.imag[c.index]
+            // conj(S) · e^{iφ}
+            real[c.index] = sr * c.cosPhase + si * c.sinPhase
+            imag[c.index] = sr * c.sinPhase - si * c.cosPhase
+        }
+        Self.fft.transform(real: &real, imag: &imag, inverse: true)
+        var sum: Double = 0, squares: Double = 0
+        for value in real {
+            sum += Double(value)
+            squares += Double(value) * Double(value)
+        }
+        let mean = sum / Double(size)
+        let deviation = max(squares / Double(size) - mean * mean, 0).squareRoot()
+        return Surface(values: real, mean: mean, deviation: deviation)
+    }
+
+    private static let unitCircle: [(Float, Float)] = (0..<TileLayout.tileSize).map { m in
+        let angle = 2 * Double.pi * Double(m) / Double(TileLayout.tileSize)
+        return (Float(cos(angle)), Float(sin(angle)))
+    }
+
+    /// Soft coded bits at one tile offset: positive favours 0.
+    func softBits(_ spectrum: Spectrum, offsetX: Int, offsetY: Int) -> [Float] {
+        let n = Self.n
+        return layout.bits.map { set in
+            var sum: Float = 0
+            for c in set {
+                let m = ((c.u * offsetX + c.v * offsetY) % n + n) % n
+                let (ca, sa) = Self.unitCircle[m]
+                // θ = φ + α; Re(S e^{-iθ}) = Sr cosθ + Si sinθ
+                let cosTheta = c.cosPhase * ca - c.sinPhase * sa
+                let sinTheta = c.sinPhase * ca + c.cosPhase * sa
+                sum += spectrum.real[c.index] * cosTheta + spectrum.imag[c.index] * sinTheta
+            }
+            return sum
+        }
+    }
+
+    func decodeCandidates(folded: [Float], period: Double) -> [Candidate] {
+        let spectrum = whitenedSpectrum(folded)
+        let surface = syncSurface(spectrum)
+        return surface.peaks(Self.offsetsPerPeriod).map { peak in
+            decode(spectrum, peak: peak, period: period)
+        }
+    }
+
+    func decode(_ spectrum: Spectrum, peak: (x: Int, y: Int, z: Double), period: Double) -> Candidate {
+        let soft = softBits(spectrum, offsetX: peak.x, offsetY: peak.y)
+        var message = ConvolutionalCode.decode(soft: soft, messageBits: AILabelWatermarker.messageBits)
+        for index in message.indices { message[index] ^= layout.whitening[index] }
+        var payload: UInt64 = 0
+        for bit in 0..<64 { payload = (payload << 1) | UInt64(message[bit]) }
+        var crc: UInt32 = 0
+        for bit in 64..<88 { crc = (crc << 1) | UInt32(message[bit]) }
+        guard crc == CRC24.checksum(payload) else {
+            return Candidate(detection: nil, guess: payload, syncScore: peak.z)
+        }
+        let codeword = watermarker.codeword(for: payload)
+        var errors = 0
+        var agreement: Float = 0, energy: Float = 0
+        for (index, value) in soft.enumerated() {
+            let sign: Float = codeword[index] == 0 ? 1 : -1
+            if value * sign < 0 { errors += 1 }
+            agreement += value * sign
+            energy += value * value
+        }
+        let confidence = energy > 0 ? Double(agreement / (energy.squareRoot() * Float(soft.count).squareRoot())) : 0
+        let scale = period / Double(Self.n)
+        let detection = WatermarkDetection(
+            payload: WatermarkPayload(payload), syncScore: peak.z, confidence: max(confidence, 0),
+            codedBitErrors: errors, codedBitCount: soft.count, period: period,
+            tileOffset: (Int((Double(peak.x) * scale).rounded()), Int((Double(peak.y) * scale).rounded())))
+        return Candidate(detection: detection, guess: payload, syncScore: peak.z)
+    }
+
+    // MARK: Period search
+
+    /// The most likely tile periods (in pixels, 60…256), from the autocorrelation of a central crop
+    /// scored at the first three multiples of each period along both axes.
+    static func periodEstimates(_ plane: Plane, count: Int) -> [Double] {
+        var size = 1024
+        while size > min(plane.width, plane.height) { size /= 2 }
+        let crop = plane.cropped(
+            x0: (plane.width - size) / 2, y0: (plane.height - size) / 2, width: size, height: size)
+        var real = crop.values
+        var imag = [Float](repeating: 0, count: size * size)
+        let fft = FFT2D(size: size)
+        fft.transform(real: &real, imag: &imag, inverse: false)
+        for index in 0..<real.count {
+            real[index] = (real[index] * real[index] + imag[index] * imag[index]).squareRoot()
+            imag[index] = 0
+        }
+        real[0] = 0
+        fft.transform(real: &real, imag: &imag, inverse: true)
+        func lag(_ value: Double, vertical: Bool) -> Double {
+            let base = Int(value)
+            let fraction = Float(value - Double(base))
+            func at(_ k: Int) -> Float { vertical ? real[(k % size) * size] : real[k % size] }
+            return Double(at(base) + fraction * (at(base + 1) - at(base)))
+        }
+        func prominence(_ value: Double, vertical: Bool) -> Double {
+            lag(value, vertical: vertical) - 0.5 * (lag(value - 3, vertical: vertical) + lag(value + 3, vertical: vertical))
+        }
+        let upper = min(256.0, Double(size) / 2 - 4)
+        var periods: [Double] = []
+        var scores: [Double] = []
+        var period = 60.0
+        while period <= upper {
+            var score = 0.0
+            for harmonic in 1...3 {
+                let value = period * Double(harmonic)
+                guard value < Double(size) / 2 - 4 else { break }
+                score += prominence(value, vertical: false) + prominence(value, vertical: true)
+            }
+            periods.append(period)
+            scores.append(score)
+            period += 0.25
+        }
+        var maxima: [(Double, Double)] = []
+        for index in scores.indices {
+            let left = index > 0 ? scores[index - 1] : -.infinity
+            let right = index + 1 < scores.count ? scores[index + 1] : -.infinity
+            if scores[index] >= left && scores[index] > right && abs(periods[index] - 128) > 0.3 {
+                maxima.append((periods[index], scores[index]))
+            }
+        }
+        return maxima.sorted { $0.1 > $1.1 }.prefix(count).map(\.0)
+    }
+}

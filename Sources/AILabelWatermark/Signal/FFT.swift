@@ -1,0 +1,123 @@
+import Foundation
+
+/// An in-place iterative radix-2 complex FFT over split real and imaginary arrays.
+///
+/// Sizes are powers of two. The forward transform uses e^(−2πi nk/N); the inverse uses e^(+2πi nk/N)
+/// and does not scale (callers divide by N where they need to).
+struct FFT: Sendable {
+    let size: Int
+    private let log2Size: Int
+    private let cosTable: [Float]
+    private let sinTable: [Float]
+    private let bitReversal: [Int32]
+
+    init(size: Int) {
+        precondition(size >= 2 && size & (size - 1) == 0, "FFT size must be a power of two")
+        self.size = size
+        log2Size = size.trailingZeroBitCount
+        var cosTable = [Float](repeating: 0, count: size / 2)
+        var sinTable = [Float](repeating: 0, count: size / 2)
+        for k in 0..<(size / 2) {
+            let angle = -2.0 * Double.pi * Double(k) / Double(size)
+            cosTable[k] = Float(cos(angle))
+            sinTable[k] = Float(sin(angle))
+        }
+        self.cosTable = cosTable
+        self.sinTable = sinTable
+        var bitReversal = [Int32](repeating: 0, count: size)
+        for index in 0..<size {
+            var reversed = 0
+            var value = index
+            for _ in 0..<log2Size {
+                reversed = (reversed << 1) | (value & 1)
+                value >>= 1
+            }
+            bitReversal[index] = Int32(reversed)
+        }
+        self.bitReversal = bitReversal
+    }
+
+    /// Transforms `size` complex values starting at `offset`, `stride` apart.
+    func transform(
+        _ real: UnsafeMutablePointer<Float>, _ imag: UnsafeMutablePointer<Float>, inverse: Bool
+    ) {
+        let n = size
+        bitReversal.withUnsafeBufferPointer { reversal in
+            for index in 0..<n {
+                let target = Int(reversal[index])
+                if target > index {
+                    swap(&real[index], &real[target])
+                    swap(&imag[index], &imag[target])
+                }
+            }
+        }
+        let sign: Float = inverse ? -1 : 1
+        cosTable.withUnsafeBufferPointer { cosines in
+            sinTable.withUnsafeBufferPointer { sines in
+                var half = 1
+                while half < n {
+                    let step = n / (half * 2)
+                    var start = 0
+                    while start < n {
+                        var twiddle = 0
+                        for k in 0..<half {
+                            let wr = cosines[twiddle]
+                            let wi = sign * sines[twiddle]
+                            let a = start + k
+                            let b = a + half
+                            let br = real[b] * wr - imag[b] * wi
+                            let bi = real[b] * wi + imag[b] * wr
+                            real[b] = real[a] - br
+                            imag[b] = imag[a] - bi
+                            real[a] += br
+                            imag[a] += bi
+                            twiddle += step
+                        }
+                        start += half * 2
+                    }
+                    half *= 2
+                }
+            }
+        }
+    }
+}
+
+/// A 2-D FFT of a square power-of-two grid stored row-major in split real and imaginary arrays.
+struct FFT2D: Sendable {
+    let size: Int
+    private let line: FFT
+
+    init(size: Int) {
+        self.size = size
+        line = FFT(size: size)
+    }
+
+    func transform(real: inout [Float], imag: inout [Float], inverse: Bool) {
+        let n = size
+        precondition(real.count == n * n && imag.count == n * n)
+        var columnReal = [Float](repeating: 0, count: n)
+        var columnImag = [Float](repeating: 0, count: n)
+        real.withUnsafeMutableBufferPointer { re in
+            imag.withUnsafeMutableBufferPointer { im in
+                for row in 0..<n {
+                    line.transform(re.baseAddress! + row * n, im.baseAddress! + row * n, inverse: inverse)
+                }
+                columnReal.withUnsafeMutableBufferPointer { cr in
+                    columnImag.withUnsafeMutableBufferPointer { ci in
+                        for column in 0..<n {
+                            for row in 0..<n {
+                                cr[row] = re[row * n + column]
+                                ci[row] = im[row * n + column]
+                            }
+                            line.transform(cr.baseAddress!, ci.baseAddress!, inverse: inverse)
+                            for row in 0..<n {
+                                re[row * n + column] = cr[row]
+                                im[row * n + column] = ci[row]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+public import AILabelMedia
+import Foundation
+
+/// Finds the invisible-watermark `dwtDct` marks that Stable Diffusion pipelines embed.
+///
+/// invisible-watermark converts BGR to YUV (OpenCV: U = 0.492 (B − Y) + 128 for uint8 input, + 0.5 for
+/// float input), takes one Haar level of U (cropped to multiples of 4), cuts the LL band into 4×4 blocks
+/// row-major, and in block n writes bit n mod L into the largest-magnitude entry among entries 1…15:
+/// its magnitude modulo 36 lands at 9 for a 0 and 27 for a 1. The decoder votes per block and takes the
+/// majority per bit. This detector recomputes the votes for both channel orders and both input paths,
+/// and compares the majority bits with each known payload and its inverse.
+///
+/// A match needs both: at least the binomial threshold of matching bits, chosen so that the union over
+/// all 24 tests (4 variants × 3 payloads × 2 polarities) stays at or below `falseAlarmRate` for an
+/// image whose bits are fair coins; and the same significance conditioned on the number of ones decoded
+/// (a hypergeometric tail), so that a biased decode (a flat image reads all zeros) cannot pass.
+public struct StableDiffusionWatermarkDetector: Sendable {
+    public let payloads: [StableDiffusionWatermarkPayload]
+    /// The bound on false alarms per image (default 1e-4).
+    public let falseAlarmRate: Double
+
+    static let scale: Float = 36
+    static let variants: [StableDiffusionWatermarkMatch.Variant] = [
+        .init(swappedChannels: false, floatInput: false), .init(swappedChannels: true, floatInput: false),
+        .init(swappedChannels: false, floatInput: true), .init(swappedChannels: true, floatInput: true),
+    ]
+
+    public init(payloads: [StableDiffusionWatermarkPayload] = StableDiffusionWatermarkPayload.all, falseAlarmRate: Double = 1e-4) {
+        self.payloads = payloads
+        self.falseAlarmRate = falseAlarmRate
+    }
+
+    /// The error budget of one test.
+    var perTestRate: Double { falseAlarmRate / Double(Self.variants.count * payloads.count * 2) }
+
+    /// The least number of matching bits out of `bitCount` that an unmarked image reaches with probability
+    /// at most the per-test rate.
+    public func threshold(bitCount: Int) -> Int {
+        for k in 0...bitCount where Binomial.upperTail(k, of: bitCount) <= perTestRate { return k }
+        return bitCount + 1
+    }
+
+    /// The strongest match, or `nil`. invisible-watermark refuses images under 256×256 pixels in area, and so does this.
+    public func detect(in image: RGBImage) -> StableDiffusionWatermarkMatch? {
+        guard image.width * image.height >= 256 * 256, image.width >= 8, image.height >= 8 else { return nil }
+        var best: StableDiffusionWatermarkMatch?
+        for variant in Self.variants {
+            let votes = Self.blockVotes(image, variant: variant)
+            for payload in payloads {
+                let decoded = Self.majority(votes, length: payload.bitCount)
+                let ones = decoded.reduce(0) { $0 + Int($1) }
+                var agree = 0
+                for (a, b) in zip(decoded, payload.bits) where a == b { agree += 1 }
+                let payloadOnes = payload.bits.reduce(0) { $0 + Int($1) }
+                for inverted in [false, true] {
+                    let matching = inverted ? payload.bitCount - agree : agree
+                    guard matching >= threshold(bitCount: payload.bitCount) else { continue }
+                    let weight = inverted ? payload.bitCount - payloadOnes : payloadOnes
+                    let conditional = Binomial.hypergeometricMatchTail(
+                        matching: matching, length: payload.bitCount, decodedOnes: ones, payloadOnes: weight)
+                    guard conditional <= perTestRate else { continue }
+                    let tail = Binomial.upperTail(matching, of: payload.bitCount)
+                    let match = StableDiffusionWatermarkMatch(
+                        payload: payload, variant: variant, matchingBits: matching, isInverted: inverted, binomialTail: tail)
+                    if best == nil || tail < best!.binomialTail { best = match }
+                }
+            }
+        }
+        return best
+    }
+
+    /// One vote (0 or 1) per 4×4 block of the LL band of U, in invisible-watermark's block order.
+    static func blockVotes(_ image: RGBImage, variant: StableDiffusionWatermarkMatch.Variant) -> [UInt8] {
+        let rows = image.height / 4 * 4
+        let columns = image.width / 4 * 4
+        let llRows = rows / 2, llColumns = columns / 2
+        let blockRows = llRows / 4, blockColumns = llColumns / 4
+        guard blockRows > 0, blockColumns > 0 else { return [] }
+        let channels = image.channels
+        let offset: Float = variant.floatInput ? 0.5 : 128
+        let (redIndex, blueIndex) = variant.swappedChannels ? (2, 0) : (0, 2)
+        // U for the rows and columns the blocks cover.
+        let uWidth = blockColumns * 8, uHeight = blockRows * 8
+        var u = [Float](repeating: 0, count: uWidth * uHeight)
+        image.pixels.withUnsafeBufferPointer { pixels in
+            u.withUnsafeMutableBufferPointer { u in
+                for y in 0..<uHeight {
+                    var source = y * image.width * channels
+                    for x in 0..<uWidth {
+                        let r = Float(pixels[source + redIndex]), g = Float(pixels[source + 1]), b = Float(pixels[source + blueIndex])
+                        let luma = 0.299 * r + 0.587 * g + 0.114 * b
+                        var value = 0.492 * (b - luma) + offset
+                        if !variant.floatInput { value = min(max(value.rounded(), 0), 255) }
+                        u[y * uWidth + x] = value
+                        source += channels
+                    }
+                }
+            }
+        }
+        var votes = [UInt8](repeating: 0, count: blockRows * blockColumns)
+        u.withUnsafeBufferPointer { u in
+            var block = [Float](repeating: 0, count: 16)
+            for blockRow in 0..<blockRows {
+                for blockColumn in 0..<blockColumns {
+                    for i in 0..<4 {
+                        for j in 0..<4 {
+                            let y = (blockRow * 4 + i) * 2, x = (blockColumn * 4 + j) * 2
+                            let top = y * uWidth + x, bottom = top + uWidth
+                            block[i * 4 + j] = (u[top] + u[top + 1] + u[bottom] + u[bottom + 1]) / 2
+                        }
+                    }
+                    var position = 1
+                    var largest = abs(block[1])
+                    for k in 2..<16 where abs(block[k]) > largest {
+                        largest = abs(block[k])
+                        position = k
+                    }
+                    let residue = abs(block[position]).truncatingRemainder(dividingBy: scale)
+                    votes[blockRow * blockColumns + blockColumn] = residue > scale / 2 ? 1 : 0
+                }
+            }
+        }
+        return votes
+    }
+
+    /// invisible-watermark's decision: bit i is 1 when the mean vote of blocks i, i + L, … exceeds 127/255.
+    static func majority(_ votes: [UInt8], length: Int) -> [UInt8] {
+        var ones = [Int](repeating: 0, count: length)
+        var counts = [Int](repeating: 0, count: length)
+        for (index, vote) in votes.enumerated() {
+            ones[index % length] += Int(vote)
+            counts[index % length] += 1
+        }
+        return (0..<length).map { counts[$0] > 0 && 255 * ones[$0] > 127 * counts[$0] ? 1 : 0 }
+    }
+}
+
+extension StableDiffusionWatermarkDetector: CustomStringConvertible {
+    public var description: String {
+        "StableDiffusionWatermarkDetector(\(payloads.map(\.name).joined(separator: ", ")), false alarms ≤ \(falseAlarmRate))"
+    }
+}
+
+/// Exact tails of the fair binomial and of the hypergeometric match count, in double precision.
+enum Binomial {
+    static func logChoose(_ n: Int, _ k: Int) -> Double {
+        lgamma(Double(n + 1)) - lgamma(Double(k + 1)) - lgamma(Double(n - k + 1))
+    }
+
+    /// P(X ≥ k) for X ~ Binomial(n, ½).
+    static func upperTail(_ k: Int, of n: Int) -> Double {
+        guard k > 0 else { return 1 }
+        guard k <= n else { return 0 }
+        var total = 0.0
+        for j in k...n { total += exp(logChoose(n, j) - Double(n) * log(2.0)) }
+        return min(total, 1)
+    }
+
+    /// P(matches ≥ `matching`) when a decode with `decodedOnes` ones is a random arrangement, against a
+    /// payload with `payloadOnes` ones: matches = 2a + L − m − w, with a (the shared ones) hypergeometric.
+    static func hypergeometricMatchTail(matching: Int, length: Int, decodedOnes: Int, payloadOnes: Int) -> Double {
+        let needed = matching - length + decodedOnes + payloadOnes
+        let sharedMinimum = needed <= 0 ? 0 : (needed + 1) / 2
+        let upper = min(decodedOnes, payloadOnes)
+        guard sharedMinimum <= upper else { return 0 }
+        var total = 0.0
+        let denominator = logChoose(length, decodedOnes)
+        for shared in max(sharedMinimum, max(0, decodedOnes + payloadOnes - length))...upper {
+            total += exp(logChoose(payloadOnes, shared) + logChoose(length - payloadOnes, decodedOnes - shared) - denominator)
+        }
+        return min(total, 1)
+    }
+}
