@@ -1,0 +1,1 @@
+// Placeholder so the target compiles; replaced as the module is written.

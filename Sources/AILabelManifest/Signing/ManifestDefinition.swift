@@ -1,0 +1,74 @@
+/// What ailabel writes into a new manifest. Everything but ``digitalSourceType`` is optional.
+public struct ManifestDefinition: Sendable {
+    /// The IPTC digital source type of the `c2pa.created` action, e.g.
+    /// `http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia`.
+    public var digitalSourceType: String
+    /// `dc:title` of the claim (usually the file name).
+    public var title: String?
+    /// The version written in `claim_generator_info` and the actions' `softwareAgent`.
+    public var softwareVersion: String
+    /// `c2pa.watermarked` actions to record (a visible label or an invisible watermark was applied).
+    public var watermarks: [WatermarkAction]
+    /// The fields of the `io.ailabel.disclosure` assertion (a CBOR map); nil leaves it out.
+    public var disclosure: [(key: String, value: CBOR)]?
+    /// `c2pa.soft-binding` entries (a watermark or fingerprint bound to this manifest).
+    public var softBindings: [SoftBinding]
+    /// An optional claim thumbnail (off by default: thumbnails bloat files).
+    public var thumbnail: Thumbnail?
+    /// Extra CBOR assertions (label, content), e.g. other reverse-DNS labels.
+    public var customAssertions: [(label: String, value: CBOR)]
+
+    public init(
+        digitalSourceType: String,
+        title: String? = nil,
+        softwareVersion: String = ManifestDefinition.ailabelVersion,
+        watermarks: [WatermarkAction] = [],
+        disclosure: [(key: String, value: CBOR)]? = nil,
+        softBindings: [SoftBinding] = [],
+        thumbnail: Thumbnail? = nil,
+        customAssertions: [(label: String, value: CBOR)] = []
+    ) {
+        self.digitalSourceType = digitalSourceType
+        self.title = title
+        self.softwareVersion = softwareVersion
+        self.watermarks = watermarks
+        self.disclosure = disclosure
+        self.softBindings = softBindings
+        self.thumbnail = thumbnail
+        self.customAssertions = customAssertions
+    }
+
+    /// The version ailabel writes by default.
+    public static let ailabelVersion = "0.1.0"
+    /// The name ailabel writes as claim generator and software agent.
+    public static let generatorName = "ailabel"
+    /// The label of ailabel's disclosure assertion.
+    public static let disclosureLabel = "io.ailabel.disclosure"
+}
+
+/// A `c2pa.watermarked` action: a mark was applied to the pixels.
+public struct WatermarkAction: Sendable, Hashable {
+    /// What was applied, e.g. "visible AI disclosure label" or "invisible watermark".
+    public var description: String
+    public init(description: String) { self.description = description }
+}
+
+/// A `c2pa.soft-binding` entry: the registered algorithm identifier and the payload it binds.
+public struct SoftBinding: Sendable, Hashable {
+    public var algorithm: String
+    public var value: String
+    public init(algorithm: String, value: String) {
+        self.algorithm = algorithm
+        self.value = value
+    }
+}
+
+/// A claim thumbnail: encoded image bytes and their MIME type (`image/jpeg` or `image/png`).
+public struct Thumbnail: Sendable, Hashable {
+    public var bytes: [UInt8]
+    public var mimeType: String
+    public init(bytes: [UInt8], mimeType: String) {
+        self.bytes = bytes
+        self.mimeType = mimeType
+    }
+}

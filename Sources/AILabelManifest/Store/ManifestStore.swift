@@ -1,0 +1,127 @@
+import Foundation
+
+/// A parsed C2PA manifest store: the `c2pa` superbox and its manifests, oldest first, the active
+/// (newest) one last. Every part keeps the exact bytes it was parsed from.
+public struct ManifestStore: Sendable {
+    public var manifests: [Manifest]
+    /// The store's bytes as parsed.
+    public var encodedBytes: [UInt8]
+
+    /// The active manifest: the last one in the store.
+    public var activeManifest: Manifest? { manifests.last }
+
+    public func manifest(labelled label: String) -> Manifest? {
+        manifests.first { $0.label == label }
+    }
+
+    /// Parses a store. Structural problems of the store itself throw; problems inside a manifest
+    /// (missing claim, undecodable assertion…) are kept on the ``Manifest`` for the validator.
+    public init(parsing bytes: [UInt8], limits: JUMBFLimits = .standard) throws {
+        let root = try JUMBFSuperbox(parsing: bytes, limits: limits)
+        guard root.description.c2paTypePrefix == "c2pa", root.label == "c2pa" else {
+            throw ManifestError.make(.storeMalformed, "The JUMBF box is not a C2PA manifest store (label \(root.label ?? "none"))")
+        }
+        manifests = root.superboxes.filter { $0.description.c2paTypePrefix == "c2ma" || $0.description.c2paTypePrefix == "c2um" }
+            .map(Manifest.init(box:))
+        guard !manifests.isEmpty else {
+            throw ManifestError.make(.storeMalformed, "The C2PA manifest store holds no manifest")
+        }
+        encodedBytes = bytes
+    }
+
+    init(manifests: [Manifest], encodedBytes: [UInt8]) {
+        self.manifests = manifests
+        self.encodedBytes = encodedBytes
+    }
+}
+
+/// One manifest (`c2ma` superbox): its assertions, claim and claim signature.
+public struct Manifest: Sendable {
+    public var label: String
+    public var box: JUMBFSuperbox
+    /// The assertion superboxes of `c2pa.assertions`, in order.
+    public var assertions: [AssertionBox]
+    /// The claim box's label (`c2pa.claim.v2` or `c2pa.claim`), and how many claim boxes there are.
+    public var claimLabel: String?
+    public var claimCount: Int
+    /// The claim's CBOR bytes exactly as stored (what the signature covers).
+    public var claimBytes: [UInt8]?
+    public var claim: Claim?
+    /// Why the claim could not be decoded, when it could not.
+    public var claimError: String?
+    /// The signature superbox (`c2pa.signature`) and its COSE_Sign1 bytes.
+    public var signatureBox: JUMBFSuperbox?
+    public var signatureBytes: [UInt8]?
+
+    init(box: JUMBFSuperbox) {
+        self.box = box
+        self.label = box.label ?? ""
+        let assertionStore = box.superboxes.first { $0.description.c2paTypePrefix == "c2as" }
+        self.assertions = assertionStore?.superboxes.map(AssertionBox.init(box:)) ?? []
+        let claims = box.superboxes.filter { $0.description.c2paTypePrefix == "c2cl" }
+        self.claimCount = claims.count
+        self.claimLabel = claims.first?.label
+        if let claimBox = claims.first, let content = claimBox.contentBoxes.first(where: { $0.type == "cbor" }) {
+            let bytes = Array(content.payload)
+            self.claimBytes = bytes
+            do {
+                self.claim = try Claim(decoding: bytes, label: claimBox.label ?? "")
+            } catch let error as ManifestError {
+                self.claimError = error.reason
+            } catch {
+                self.claimError = "\(error)"
+            }
+        }
+        self.signatureBox = box.superboxes.first { $0.description.c2paTypePrefix == "c2cs" }
+        self.signatureBytes = signatureBox?.contentBoxes.first { $0.type == "cbor" }.map { Array($0.payload) }
+    }
+
+    /// The assertion with this label (labels are unique within a manifest).
+    public func assertion(labelled label: String) -> AssertionBox? {
+        assertions.first { $0.label == label }
+    }
+}
+
+/// An assertion superbox and its decoded content.
+public struct AssertionBox: Sendable {
+    public var label: String
+    public var box: JUMBFSuperbox
+    /// The CBOR content, for `cbor` assertions that decode.
+    public var cbor: CBOR?
+    /// The JSON text, for `json` assertions.
+    public var json: String?
+    /// Why a CBOR assertion did not decode.
+    public var decodingError: String?
+
+    init(box: JUMBFSuperbox) {
+        self.box = box
+        self.label = box.label ?? ""
+        for content in box.contentBoxes {
+            switch content.type {
+            case "cbor":
+                do {
+                    cbor = try CBOR(decoding: content.payload)
+                } catch let error as ManifestError {
+                    decodingError = error.reason
+                } catch {
+                    decodingError = "\(error)"
+                }
+            case "json":
+                json = String(decoding: content.payload, as: UTF8.self)
+            default:
+                continue
+            }
+            break
+        }
+    }
+
+    /// The label without an instance suffix (`c2pa.ingredient.v3__1` → `c2pa.ingredient.v3`).
+    public var baseLabel: String {
+        if let range = label.range(of: "__", options: .backwards),
+            label[range.upperBound...].allSatisfy(\.isNumber), !label[range.upperBound...].isEmpty
+        {
+            return String(label[..<range.lowerBound])
+        }
+        return label
+    }
+}

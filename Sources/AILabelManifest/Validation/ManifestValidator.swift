@@ -1,0 +1,424 @@
+import Foundation
+import SwiftASN1
+import X509
+
+/// Validates C2PA manifest stores from any producer (claim v1 and v2): the COSE signature, the
+/// signer certificate profile, the chain to the configured trust anchors, the data hash with its
+/// exclusions, every assertion's hashed URI, the actions rules, and ingredients recursively.
+///
+/// Every method returns a ``ValidationReport``; none throws for a "no".
+public struct ManifestValidator: Sendable {
+    public var trust: TrustConfiguration
+    /// The time certificates must be valid at; `nil` means now.
+    public var validationTime: Date?
+
+    public init(trust: TrustConfiguration = .none, validationTime: Date? = nil) {
+        self.trust = trust
+        self.validationTime = validationTime
+    }
+
+    /// Validates the store embedded in a JPEG or PNG.
+    public func validate(asset: [UInt8]) -> ValidationReport {
+        let located: StoreEmbedding.Located
+        do {
+            located = try StoreEmbedding.locate(in: asset)
+        } catch let error as ManifestError {
+            return .unreadable(.generalError, "The asset cannot be read: \(error.reason)")
+        } catch {
+            return .unreadable(.generalError, "The asset cannot be read: \(error)")
+        }
+        if located.storeCount > 1 {
+            return .unreadable(.manifestInaccessible, "The asset holds \(located.storeCount) C2PA manifest stores; only one is allowed")
+        }
+        guard let store = located.store else { return .absent }
+        return validate(storeBytes: store, source: asset)
+    }
+
+    /// Validates a file on disk, reading it in chunks for the data hash (a large file is never
+    /// held whole in memory). The store is looked for in the file's first 64 MB.
+    public func validate(fileAt path: String) -> ValidationReport {
+        do {
+            let source = try FileAssetSource(path: path)
+            let head = try source.prefix(64 << 20)
+            let located: StoreEmbedding.Located
+            do {
+                located = try StoreEmbedding.locate(in: head)
+            } catch where head.count < source.count {
+                // The head is cut inside a structure after the store; locate in the head's segments only.
+                located = try StoreEmbedding.locate(in: try source.prefix(source.count))
+            }
+            if located.storeCount > 1 {
+                return .unreadable(.manifestInaccessible, "The asset holds \(located.storeCount) C2PA manifest stores; only one is allowed")
+            }
+            guard let store = located.store else { return .absent }
+            return validate(storeBytes: store, source: source)
+        } catch let error as ManifestError {
+            return .unreadable(.generalError, "The asset cannot be read: \(error.reason)")
+        } catch {
+            return .unreadable(.generalError, "The asset cannot be read: \(error)")
+        }
+    }
+
+    /// Validates a `.c2pa` sidecar store against the asset it describes.
+    public func validate(sidecar: [UInt8], asset: [UInt8]) -> ValidationReport {
+        validate(storeBytes: sidecar, source: asset)
+    }
+
+    /// Validates raw store bytes whose hard binding covers `source`.
+    public func validate(storeBytes: [UInt8], source: any AssetSource) -> ValidationReport {
+        let store: ManifestStore
+        do {
+            store = try ManifestStore(parsing: storeBytes)
+        } catch let error as ManifestError {
+            let code: ValidationStatus.Code = error.code == .storeMalformed ? .claimMissing : .generalError
+            return .unreadable(code, "The C2PA manifest store is malformed: \(error.reason)")
+        } catch {
+            return .unreadable(.generalError, "The C2PA manifest store is malformed: \(error)")
+        }
+        guard let active = store.activeManifest else { return .unreadable(.claimMissing, "The manifest store holds no manifest") }
+        var visited = Set<String>()
+        return validate(manifest: active, in: store, source: source, checkDataHash: true, visited: &visited)
+    }
+
+    // MARK: One manifest
+
+    func validate(manifest: Manifest, in store: ManifestStore, source: (any AssetSource)?, checkDataHash: Bool,
+                  visited: inout Set<String>) -> ValidationReport {
+        visited.insert(manifest.label)
+        var statuses: [ValidationStatus] = []
+        let base = "self#jumbf=/c2pa/\(manifest.label)"
+        func add(_ code: ValidationStatus.Code, _ url: String?, _ text: String) {
+            statuses.append(ValidationStatus(code, url: url, text))
+        }
+
+        // The claim.
+        guard manifest.claimCount > 0, let claimBytes = manifest.claimBytes else {
+            add(.claimMissing, base, "The manifest has no claim, so nothing in it can be checked")
+            return ValidationReport(state: .invalid, statuses: statuses, activeManifest: nil, manifestCount: store.manifests.count)
+        }
+        if manifest.claimCount > 1 {
+            add(.claimMultiple, base, "The manifest holds \(manifest.claimCount) claims; exactly one is allowed")
+        }
+        guard let claim = manifest.claim else {
+            add(.claimCBORInvalid, base + "/\(manifest.claimLabel ?? "c2pa.claim")",
+                "The claim cannot be decoded: \(manifest.claimError ?? "unknown error")")
+            return ValidationReport(state: .invalid, statuses: statuses, activeManifest: nil, manifestCount: store.manifests.count)
+        }
+
+        // The signature.
+        let signatureURL = base + "/c2pa.signature"
+        var signer: SignerSummary?
+        if let signatureBytes = manifest.signatureBytes {
+            signer = checkSignature(signatureBytes, claimBytes: claimBytes, url: signatureURL, statuses: &statuses)
+        } else {
+            add(.claimSignatureMissing, signatureURL, "The claim is not signed: the manifest has no signature box")
+        }
+
+        // The assertions the claim references.
+        let algorithm = HashAlgorithm(c2paName: claim.algorithm)
+        var referenced = Set<String>()
+        var hardBindings: [AssertionBox] = []
+        for reference in claim.assertionReferences {
+            guard let label = JUMBFURI.lastComponent(of: reference.url) else {
+                add(.assertionMissing, reference.url, "The claim references an assertion with an unreadable URI")
+                continue
+            }
+            let assertionURL = base + "/c2pa.assertions/\(label)"
+            guard let assertion = manifest.assertion(labelled: label) else {
+                add(.assertionMissing, assertionURL, "The claim references the assertion \(label), which is not in the manifest")
+                continue
+            }
+            referenced.insert(label)
+            let hashAlgorithm = reference.algorithm.flatMap { HashAlgorithm(c2paName: $0) } ?? algorithm ?? .sha256
+            if hashAlgorithm.hash(assertion.box.bytesForHashing) == reference.hash {
+                add(.assertionHashedURIMatch, assertionURL, "The assertion \(label) is exactly as signed")
+            } else {
+                add(.assertionHashedURIMismatch, assertionURL,
+                    "The assertion \(label) was changed after signing: its hash no longer matches the claim")
+            }
+            if ["c2pa.hash.data", "c2pa.hash.bmff", "c2pa.hash.bmff.v2", "c2pa.hash.bmff.v3", "c2pa.hash.boxes", "c2pa.hash.collection.data"]
+                .contains(assertion.baseLabel)
+            {
+                hardBindings.append(assertion)
+            }
+        }
+        for assertion in manifest.assertions where !referenced.contains(assertion.label) {
+            add(.assertionUndeclared, base + "/c2pa.assertions/\(assertion.label)",
+                "The assertion \(assertion.label) is in the manifest but not signed by the claim")
+        }
+
+        // The hard binding.
+        if hardBindings.isEmpty {
+            add(.claimHardBindingsMissing, base, "The claim has no hard binding, so it is not tied to any asset's bytes")
+        } else if hardBindings.count > 1 {
+            add(.assertionMultipleHardBindings, base, "The claim has \(hardBindings.count) hard bindings; exactly one is allowed")
+        } else if checkDataHash, let source, let binding = hardBindings.first {
+            verifyDataHash(binding, claimAlgorithm: claim.algorithm, source: source,
+                          url: base + "/c2pa.assertions/\(binding.label)", statuses: &statuses)
+        }
+
+        // Actions.
+        let actionsAssertions = manifest.assertions.filter { $0.baseLabel == "c2pa.actions" || $0.baseLabel == "c2pa.actions.v2" }
+        for assertion in actionsAssertions {
+            checkActions(assertion, manifest: manifest, claimVersion: claim.version,
+                         url: base + "/c2pa.assertions/\(assertion.label)", statuses: &statuses)
+        }
+
+        // Ingredients, recursively.
+        var ingredients: [IngredientSummary] = []
+        for assertion in manifest.assertions where assertion.baseLabel.hasPrefix("c2pa.ingredient") {
+            ingredients.append(checkIngredient(assertion, store: store, url: base + "/c2pa.assertions/\(assertion.label)",
+                                               statuses: &statuses, visited: &visited))
+        }
+
+        let summary = Self.summary(of: manifest, claim: claim, signer: signer, ingredients: ingredients)
+        return ValidationReport(state: Self.state(of: statuses), statuses: statuses, activeManifest: summary,
+                                manifestCount: store.manifests.count)
+    }
+
+    static func state(of statuses: [ValidationStatus]) -> ValidationState {
+        let failures = statuses.filter { $0.kind == .failure }
+        if failures.contains(where: { $0.code != .signingCredentialUntrusted }) { return .invalid }
+        if statuses.contains(where: { $0.code == .signingCredentialTrusted }) { return .trusted }
+        return .valid
+    }
+
+    // MARK: Signature and credential
+
+    func checkSignature(_ bytes: [UInt8], claimBytes: [UInt8], url: String, statuses: inout [ValidationStatus]) -> SignerSummary? {
+        func add(_ code: ValidationStatus.Code, _ text: String) { statuses.append(ValidationStatus(code, url: url, text)) }
+        let sign1: COSESign1
+        do {
+            sign1 = try COSESign1(decoding: bytes)
+        } catch let error as ManifestError {
+            add(.claimSignatureMismatch, "The claim signature is not a readable COSE_Sign1 structure: \(error.reason)")
+            return nil
+        } catch {
+            add(.claimSignatureMismatch, "The claim signature is not a readable COSE_Sign1 structure")
+            return nil
+        }
+        guard let algorithm = sign1.algorithm else {
+            add(.signingCredentialInvalid, "The claim signature uses an algorithm C2PA does not allow (\(sign1.algorithmIdentifier.map(String.init) ?? "none"))")
+            return nil
+        }
+        let ders = sign1.certificateChain
+        var chain: [Certificate] = []
+        for der in ders {
+            guard let certificate = try? Certificate(derEncoded: der) else {
+                add(.signingCredentialInvalid, "A certificate in the signature's x5chain cannot be parsed")
+                return nil
+            }
+            chain.append(certificate)
+        }
+        guard let leaf = chain.first else {
+            add(.signingCredentialInvalid, "The claim signature carries no signing certificate (x5chain is missing)")
+            return nil
+        }
+        let signer = SignerSummary(subject: leaf.subject.description, issuer: leaf.issuer.description,
+                                   commonName: Self.attribute(.RDNAttributeType.commonName, of: leaf.subject),
+                                   organization: Self.attribute(.RDNAttributeType.organizationName, of: leaf.subject),
+                                   algorithm: algorithm.description)
+        let signed = COSESign1.signedBytes(protectedBytes: sign1.protectedBytes, payload: sign1.payload ?? claimBytes)
+        if sign1.payload != nil && sign1.payload! != claimBytes {
+            add(.claimSignatureMismatch, "The signature's embedded payload is not this claim")
+            return signer
+        }
+        guard verifyCOSESignature(sign1.signature, over: signed, algorithm: algorithm, publicKey: leaf.publicKey) else {
+            add(.claimSignatureMismatch, "The claim signature does not match the claim: the claim was changed after signing, or signed with another key")
+            return signer
+        }
+        add(.claimSignatureValidated, "The claim signature is valid")
+        let time = validationTime ?? Date()
+        let violations = CertificateProfile.violations(ofSigner: leaf, at: time)
+        if violations.isEmpty {
+            add(.claimSignatureInsideValidity, "The signing certificate was valid at validation time")
+        }
+        for violation in violations {
+            add(violation.code, violation.description)
+        }
+        if violations.isEmpty {
+            switch trust.evaluate(chain: chain, at: time) {
+            case .trusted:
+                add(.signingCredentialTrusted, "The signer's certificate chains to a trusted anchor")
+            case .untrusted(let reason):
+                add(.signingCredentialUntrusted, reason + "; the content is intact but who signed it is not vouched for")
+            case .invalid(let reason):
+                add(.signingCredentialInvalid, reason)
+            }
+        }
+        statuses.append(ValidationStatus(.signingCredentialOCSPSkipped, url: url, "Revocation (OCSP) was not checked"))
+        return signer
+    }
+
+    static func attribute(_ oid: ASN1ObjectIdentifier, of name: DistinguishedName) -> String? {
+        for rdn in name {
+            for attribute in rdn where attribute.type == oid {
+                let text = String(describing: attribute.value)
+                return text
+            }
+        }
+        return nil
+    }
+
+    // MARK: Data hash
+
+    func verifyDataHash(_ assertion: AssertionBox, claimAlgorithm: String, source: any AssetSource, url: String,
+                       statuses: inout [ValidationStatus]) {
+        func add(_ code: ValidationStatus.Code, _ text: String) { statuses.append(ValidationStatus(code, url: url, text)) }
+        guard assertion.baseLabel == "c2pa.hash.data" else {
+            add(.assertionDataHashMalformed, "The hard binding \(assertion.label) is of a kind ailabel does not check for this format")
+            return
+        }
+        guard let content = assertion.cbor, let expected = content["hash"]?.bytesValue else {
+            add(.assertionDataHashMalformed, "The data hash assertion cannot be read")
+            return
+        }
+        guard let algorithm = HashAlgorithm(c2paName: content["alg"]?.textValue ?? claimAlgorithm) else {
+            add(.assertionDataHashMalformed, "The data hash uses an unsupported algorithm")
+            return
+        }
+        var exclusions: [Range<Int>] = []
+        for item in content["exclusions"]?.arrayValue ?? [] {
+            guard let start = item["start"]?.intValue, let length = item["length"]?.intValue, start >= 0, length >= 0,
+                start <= source.count, length <= source.count - start
+            else {
+                add(.assertionDataHashMismatch, "The data hash excludes a byte range outside the file")
+                return
+            }
+            exclusions.append(start..<start + length)
+        }
+        do {
+            if try algorithm.hash(source, excluding: exclusions) == expected {
+                add(.assertionDataHashMatch, "The asset's bytes are exactly as signed")
+            } else {
+                add(.assertionDataHashMismatch, "The asset's bytes were changed after signing: the data hash does not match")
+            }
+        } catch {
+            add(.assertionDataHashMismatch, "The asset could not be read to check its data hash")
+        }
+    }
+
+    // MARK: Actions
+
+    static let firstActions: Set<String> = ["c2pa.created", "c2pa.opened"]
+    static let ingredientActions: Set<String> = ["c2pa.opened", "c2pa.placed", "c2pa.removed"]
+
+    func checkActions(_ assertion: AssertionBox, manifest: Manifest, claimVersion: Int, url: String,
+                      statuses: inout [ValidationStatus]) {
+        func malformed(_ text: String) { statuses.append(ValidationStatus(.assertionActionMalformed, url: url, text)) }
+        guard let content = assertion.cbor, let actions = content["actions"]?.arrayValue else {
+            malformed("The actions assertion cannot be read")
+            return
+        }
+        guard claimVersion >= 2, assertion.baseLabel == "c2pa.actions.v2" || claimVersion >= 2 else { return }
+        for (index, action) in actions.enumerated() {
+            guard let name = action["action"]?.textValue else {
+                malformed("Action \(index + 1) has no action name")
+                continue
+            }
+            if Self.firstActions.contains(name) && index != 0 {
+                malformed("\(name) must be the first action, but is action \(index + 1)")
+            }
+            if index == 0 && !Self.firstActions.contains(name) && assertion.baseLabel == "c2pa.actions.v2" {
+                malformed("The first action must be c2pa.created or c2pa.opened, not \(name)")
+            }
+            if name == "c2pa.created" && action["digitalSourceType"] == nil {
+                malformed("The c2pa.created action has no digitalSourceType")
+            }
+            if Self.ingredientActions.contains(name) {
+                let parameters = action["parameters"]
+                let ingredients = parameters?["ingredients"]?.arrayValue ?? parameters?["ingredient"].map { [$0] } ?? []
+                if ingredients.isEmpty {
+                    malformed("The \(name) action names no ingredient")
+                }
+            }
+        }
+    }
+
+    // MARK: Ingredients
+
+    func checkIngredient(_ assertion: AssertionBox, store: ManifestStore, url: String, statuses: inout [ValidationStatus],
+                         visited: inout Set<String>) -> IngredientSummary {
+        let content = assertion.cbor
+        var summary = IngredientSummary(
+            relationship: content?["relationship"]?.textValue, title: content?["dc:title"]?.textValue,
+            format: content?["dc:format"]?.textValue, activeManifestLabel: nil, validation: nil)
+        guard let content else { return summary }
+        let manifestReference = (content["activeManifest"] ?? content["c2pa_manifest"]).flatMap(HashedURI.init)
+        guard let manifestReference, let label = JUMBFURI.manifestLabel(of: manifestReference.url) else { return summary }
+        summary.activeManifestLabel = label
+        guard let ingredientManifest = store.manifest(labelled: label) else {
+            statuses.append(ValidationStatus(.ingredientManifestMismatch, url: url,
+                "The ingredient's manifest \(label) is not in the store, so its provenance cannot be checked"))
+            return summary
+        }
+        let algorithm = HashAlgorithm(c2paName: manifestReference.algorithm) ?? .sha256
+        if algorithm.hash(ingredientManifest.box.bytesForHashing) != manifestReference.hash {
+            // v3 ingredients are bound through the claim signature; earlier versions through the manifest.
+            if content["claimSignature"] == nil {
+                statuses.append(ValidationStatus(.ingredientManifestMismatch, url: url,
+                    "The ingredient's manifest \(label) differs from the one that was signed"))
+            }
+        }
+        if let signatureReference = content["claimSignature"].flatMap(HashedURI.init) {
+            let signatureAlgorithm = HashAlgorithm(c2paName: signatureReference.algorithm) ?? .sha256
+            if let box = ingredientManifest.signatureBox, signatureAlgorithm.hash(box.bytesForHashing) == signatureReference.hash {
+                statuses.append(ValidationStatus(.ingredientClaimSignatureValidated, url: url,
+                    "The ingredient's claim signature is the one that was referenced"))
+            } else {
+                statuses.append(ValidationStatus(.ingredientClaimSignatureMismatch, url: url,
+                    "The ingredient's claim signature differs from the one that was referenced"))
+            }
+        }
+        if !visited.contains(label) {
+            var inner = visited
+            summary.validation = validate(manifest: ingredientManifest, in: store, source: nil, checkDataHash: false, visited: &inner)
+            visited.formUnion(inner)
+            if summary.validation?.state == .valid || summary.validation?.state == .trusted {
+                statuses.append(ValidationStatus(.ingredientManifestValidated, url: url, "The ingredient's manifest \(label) is valid"))
+            }
+        }
+        return summary
+    }
+
+    // MARK: Summary
+
+    static func summary(of manifest: Manifest, claim: Claim, signer: SignerSummary?, ingredients: [IngredientSummary]) -> ManifestSummary {
+        var actions: [ActionSummary] = []
+        for assertion in manifest.assertions where assertion.baseLabel == "c2pa.actions" || assertion.baseLabel == "c2pa.actions.v2" {
+            for action in assertion.cbor?["actions"]?.arrayValue ?? [] {
+                let agent: String? = {
+                    guard let agent = action["softwareAgent"] else { return nil }
+                    if let text = agent.textValue { return text }
+                    guard let name = agent["name"]?.textValue else { return nil }
+                    return agent["version"]?.textValue.map { "\(name)/\($0)" } ?? name
+                }()
+                actions.append(ActionSummary(
+                    action: action["action"]?.textValue ?? "", digitalSourceType: action["digitalSourceType"]?.textValue,
+                    softwareAgent: agent, description: action["description"]?.textValue))
+            }
+        }
+        var bindings: [SoftBinding] = []
+        for assertion in manifest.assertions where assertion.baseLabel == "c2pa.soft-binding" {
+            guard let content = assertion.cbor, let alg = content["alg"]?.textValue else { continue }
+            for block in content["blocks"]?.arrayValue ?? [] {
+                if let value = block["value"]?.textValue { bindings.append(SoftBinding(algorithm: alg, value: value)) }
+            }
+        }
+        return ManifestSummary(
+            label: manifest.label, claimVersion: claim.version, claimGenerator: claim.claimGenerator,
+            claimGeneratorName: claim.claimGeneratorName, claimGeneratorVersion: claim.claimGeneratorVersion,
+            title: claim.title, instanceID: claim.instanceID, actions: actions,
+            disclosure: manifest.assertion(labelled: ManifestDefinition.disclosureLabel)?.cbor,
+            softBindings: bindings, signer: signer, ingredients: ingredients,
+            assertionLabels: manifest.assertions.map(\.label))
+    }
+}
+
+extension ValidationReport {
+    static let absent = ValidationReport(state: .absent, statuses: [], activeManifest: nil, manifestCount: 0)
+
+    static func unreadable(_ code: ValidationStatus.Code, _ explanation: String) -> ValidationReport {
+        ValidationReport(state: .invalid, statuses: [ValidationStatus(code, explanation)], activeManifest: nil, manifestCount: 0)
+    }
+}

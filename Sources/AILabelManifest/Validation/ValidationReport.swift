@@ -1,0 +1,60 @@
+/// The result of validating an asset's C2PA manifest store. Never thrown: a "no" is a value.
+public struct ValidationReport: Sendable {
+    public var state: ValidationState
+    /// Every status of the active manifest, in the order found.
+    public var statuses: [ValidationStatus]
+    /// What the active manifest says, when it could be read.
+    public var activeManifest: ManifestSummary?
+    /// How many manifests the store holds.
+    public var manifestCount: Int
+
+    public var failures: [ValidationStatus] { statuses.filter { $0.kind == .failure } }
+    public var successes: [ValidationStatus] { statuses.filter { $0.kind == .success } }
+    public var informational: [ValidationStatus] { statuses.filter { $0.kind == .informational } }
+    /// The distinct failure codes, sorted.
+    public var failureCodes: [String] { Array(Set(failures.map(\.code.rawValue))).sorted() }
+    public var successCodes: [String] { Array(Set(successes.map(\.code.rawValue))).sorted() }
+}
+
+/// The facts of one manifest a reader cares about.
+public struct ManifestSummary: Sendable {
+    public var label: String
+    public var claimVersion: Int
+    public var claimGenerator: String?
+    public var claimGeneratorName: String?
+    public var claimGeneratorVersion: String?
+    public var title: String?
+    public var instanceID: String?
+    public var actions: [ActionSummary]
+    /// The fields of the `io.ailabel.disclosure` assertion, when present.
+    public var disclosure: CBOR?
+    public var softBindings: [SoftBinding]
+    /// The signer certificate's subject, issuer and validity.
+    public var signer: SignerSummary?
+    public var ingredients: [IngredientSummary]
+    public var assertionLabels: [String]
+}
+
+public struct ActionSummary: Sendable, Hashable {
+    public var action: String
+    public var digitalSourceType: String?
+    public var softwareAgent: String?
+    public var description: String?
+}
+
+public struct SignerSummary: Sendable, Hashable {
+    public var subject: String
+    public var issuer: String
+    public var commonName: String?
+    public var organization: String?
+    public var algorithm: String?
+}
+
+public struct IngredientSummary: Sendable {
+    public var relationship: String?
+    public var title: String?
+    public var format: String?
+    public var activeManifestLabel: String?
+    /// The ingredient manifest's own validation, when the store holds it.
+    public var validation: ValidationReport?
+}
