@@ -2,7 +2,8 @@ import Crypto
 
 /// Builds the `c2pa.ingredient.v3` assertion that makes an existing manifest the parent of a new one.
 enum IngredientBuilder {
-    static func parentIngredient(for parent: Manifest, in store: ManifestStore, format: String) -> CBOR {
+    static func parentIngredient(for parent: Manifest, in store: ManifestStore, format: String,
+                                 validation: ValidationReport) -> CBOR {
         var entries: [(String, CBOR)] = [
             ("relationship", .text("parentOf")),
             ("dc:title", .text(parent.claim?.title ?? "parent")),
@@ -16,6 +17,20 @@ enum IngredientBuilder {
                                                          of: signatureBox)
             entries.append(("claimSignature", signatureURI.cbor))
         }
+        entries.append(("validationResults", .textMap([("activeManifest", statusMap(validation.statuses))])))
         return .textMap(entries)
+    }
+
+    /// `{success: [...], informational: [...], failure: [...]}` of status maps `{code, url, explanation}`.
+    static func statusMap(_ statuses: [ValidationStatus]) -> CBOR {
+        func list(_ kind: ValidationStatus.Kind) -> CBOR {
+            .array(statuses.filter { $0.kind == kind }.map { status in
+                var entries: [(String, CBOR)] = [("code", .text(status.code.rawValue))]
+                if let url = status.url { entries.append(("url", .text(url))) }
+                entries.append(("explanation", .text(status.explanation)))
+                return .textMap(entries)
+            })
+        }
+        return .textMap([("success", list(.success)), ("informational", list(.informational)), ("failure", list(.failure))])
     }
 }

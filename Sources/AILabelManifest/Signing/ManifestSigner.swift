@@ -73,7 +73,12 @@ public struct ManifestSigner: Sendable {
     public func sign(_ asset: [UInt8], definition: ManifestDefinition) throws -> [UInt8] {
         let located = try StoreEmbedding.locate(in: asset)
         let format = located.format == .jpeg ? "image/jpeg" : "image/png"
-        let previous = previousManifests(located.store)
+        var previous = previousManifests(located.store)
+        if previous.parentIsInput, let parent = previous.parent, let parentStore = previous.parentStore {
+            var visited = Set<String>()
+            previous.parentValidation = ManifestValidator().validate(
+                manifest: parent, in: parentStore, source: asset, checkDataHash: true, visited: &visited)
+        }
         var builder = try prepareBuilder(definition: definition, previous: previous, format: format)
 
         // Pass 1: a store of the final size with placeholder hash and signature.
@@ -125,6 +130,9 @@ public struct ManifestSigner: Sendable {
         /// The manifest that becomes the parent ingredient.
         var parent: Manifest?
         var parentStore: ManifestStore?
+        /// Whether the asset being signed is the parent's own asset (so its data hash can be checked).
+        var parentIsInput = false
+        var parentValidation: ValidationReport?
     }
 
     /// Decides what happens to an existing store: a foreign active manifest becomes the parent and
@@ -146,14 +154,18 @@ public struct ManifestSigner: Sendable {
             let reduced = ManifestStore(manifests: remaining, encodedBytes: [])
             return PreviousManifests(kept: remaining.map(\.box), parent: parent, parentStore: reduced)
         }
-        return PreviousManifests(kept: store.manifests.map(\.box), parent: active, parentStore: store)
+        return PreviousManifests(kept: store.manifests.map(\.box), parent: active, parentStore: store, parentIsInput: true)
     }
 
     func prepareBuilder(definition: ManifestDefinition, previous: PreviousManifests, format: String) throws -> ManifestBuilder {
         var builder = ManifestBuilder()
         var parentURI: HashedURI?
         if let parent = previous.parent, let parentStore = previous.parentStore {
-            let ingredient = IngredientBuilder.parentIngredient(for: parent, in: parentStore, format: format)
+            let validation: ValidationReport = previous.parentValidation ?? {
+                var visited = Set<String>()
+                return ManifestValidator().validate(manifest: parent, in: parentStore, source: nil, checkDataHash: false, visited: &visited)
+            }()
+            let ingredient = IngredientBuilder.parentIngredient(for: parent, in: parentStore, format: format, validation: validation)
             let label = builder.uniqueLabel("c2pa.ingredient.v3")
             let box = ManifestBuilder.cborAssertion(label: label, content: ingredient)
             builder.add(box)
