@@ -220,6 +220,16 @@ def main():
     write("signed-assertion-edited.jpg", edit_assertion(signed))
     write("signed-untrusted-root.jpg", sdk_sign(other_key, other_chain, jpeg, "image/jpeg", "untrusted.jpg"))
     write("signed-stripped.jpg", strip_jpeg(signed))
+    # Unsigned sources of several sizes for ailabel's own signing tests.
+    sources = os.path.join(HERE, "sources")
+    os.makedirs(sources, exist_ok=True)
+    for file, (width, height, fmt, seed) in {
+        "tiny-8x8.jpg": (8, 8, "jpeg", 4), "small-160x120.jpg": (160, 120, "jpeg", 5),
+        "medium-480x360.jpg": (480, 360, "jpeg", 6), "tiny-4x4.png": (4, 4, "png", 7),
+        "small-96x64.png": (96, 64, "png", 8), "medium-320x240.png": (320, 240, "png", 9),
+    }.items():
+        with open(os.path.join(sources, file), "wb") as handle:
+            handle.write(source_image(width, height, fmt, seed))
     parent_source = source_image(128, 96, "jpeg", 3)
     parent = sdk_sign(key, chain, parent_source, "image/jpeg", "parent.jpg")
     write("signed-with-parent.jpg", sdk_sign(key, chain, parent, "image/jpeg", "child.jpg", ingredient=parent))

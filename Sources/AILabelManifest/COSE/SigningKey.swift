@@ -61,6 +61,48 @@ public struct SigningKey: Sendable {
 
     init(_ backing: Backing) { self.backing = backing }
 
+    /// A fresh key for `algorithm` (RSA keys are 2048 bits). For tests and ``TestPKI``.
+    public static func generate(_ algorithm: COSEAlgorithm) throws -> SigningKey {
+        switch algorithm {
+        case .es256: return SigningKey(.p256(P256.Signing.PrivateKey()))
+        case .es384: return SigningKey(.p384(P384.Signing.PrivateKey()))
+        case .es512: return SigningKey(.p521(P521.Signing.PrivateKey()))
+        case .ps256, .ps384, .ps512:
+            do {
+                return SigningKey(.rsa(try _RSA.Signing.PrivateKey(keySize: .bits2048)))
+            } catch {
+                throw ManifestError.make(.invalidKey, "An RSA key could not be generated: \(error)")
+            }
+        case .ed25519: return SigningKey(.ed25519(Curve25519.Signing.PrivateKey()))
+        }
+    }
+
+    /// The key as PKCS#8 PEM.
+    public var pemRepresentation: String {
+        switch backing {
+        case .p256(let key): return key.pemRepresentation
+        case .p384(let key): return key.pemRepresentation
+        case .p521(let key): return key.pemRepresentation
+        case .rsa(let key): return key.pkcs8PEMRepresentation
+        case .ed25519(let key):
+            // PKCS#8 for Ed25519 (RFC 8410): SEQUENCE { 0, SEQUENCE { 1.3.101.112 }, OCTET STRING { OCTET STRING key } }.
+            let der: [UInt8] = [0x30, 0x2E, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2B, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20]
+                + Array(key.rawRepresentation)
+            return PEMDocument(type: "PRIVATE KEY", derBytes: der).pemString
+        }
+    }
+
+    /// Signs a certificate with this key (for building test chains).
+    public var certificatePrivateKey: Certificate.PrivateKey {
+        switch backing {
+        case .p256(let key): return Certificate.PrivateKey(key)
+        case .p384(let key): return Certificate.PrivateKey(key)
+        case .p521(let key): return Certificate.PrivateKey(key)
+        case .rsa(let key): return Certificate.PrivateKey(key)
+        case .ed25519(let key): return Certificate.PrivateKey(key)
+        }
+    }
+
     /// The COSE algorithm this key signs with (RSA keys sign with PS256).
     public var algorithm: COSEAlgorithm {
         switch backing {

@@ -72,8 +72,19 @@ public struct ManifestSigner: Sendable {
     /// manifest becomes the parent ingredient; an existing ailabel manifest is replaced.
     public func sign(_ asset: [UInt8], definition: ManifestDefinition) throws -> [UInt8] {
         let located = try StoreEmbedding.locate(in: asset)
-        let format = located.format == .jpeg ? "image/jpeg" : "image/png"
-        var previous = previousManifests(located.store)
+        return try signEmbedded(
+            asset, format: located.format == .jpeg ? "image/jpeg" : "image/png", existingStore: located.store,
+            definition: definition
+        ) { store in try StoreEmbedding.rewrite(asset, store: store) }
+    }
+
+    /// The two-pass signing of an embedded store. `layout` returns the asset with the given store
+    /// in place (replacing any earlier store) and the byte range the store occupies.
+    func signEmbedded(
+        _ asset: [UInt8], format: String, existingStore: [UInt8]?, definition: ManifestDefinition,
+        layout: ([UInt8]) throws -> (bytes: [UInt8], storeRange: Range<Int>?)
+    ) throws -> [UInt8] {
+        var previous = previousManifests(existingStore)
         if previous.parentIsInput, let parent = previous.parent, let parentStore = previous.parentStore {
             var visited = Set<String>()
             previous.parentValidation = ManifestValidator().validate(
@@ -89,13 +100,20 @@ public struct ManifestSigner: Sendable {
         let beforeHash = builder
         builder.add(ManifestBuilder.cborAssertion(label: hashLabel, content: placeholderHash))
         let placeholderStore = try storeBytes(builder: builder, definition: definition, previous: previous.kept, placeholder: true)
-        let (laidOut, storeRange) = try StoreEmbedding.rewrite(asset, store: placeholderStore)
-        guard let storeRange else { throw ManifestError.make(.unsupportedAsset, "The store could not be placed in the asset") }
+        let (laidOut, storeRange) = try layout(placeholderStore)
+        guard let storeRange, storeRange.upperBound <= laidOut.count else {
+            throw ManifestError.make(.unsupportedAsset, "The store could not be placed in the asset")
+        }
+        guard storeRange.upperBound <= Int(UInt32.max) else {
+            throw ManifestError.make(.unsupportedAsset, "The asset is too large for ailabel's embedded data hash (over 4 GB)")
+        }
 
         // Pass 2: hash everything but the store, then sign the real store of the same length.
         var hasher = SHA256()
-        hasher.update(data: laidOut[..<storeRange.lowerBound])
-        hasher.update(data: laidOut[storeRange.upperBound...])
+        laidOut.withUnsafeBytes { buffer in
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[..<storeRange.lowerBound]))
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[storeRange.upperBound...]))
+        }
         let digest = Array(hasher.finalize())
         let realHash = try ManifestBuilder.dataHash(exclusion: storeRange, hash: digest, paddedTo: reservedHashLength)
         builder = beforeHash
@@ -104,10 +122,14 @@ public struct ManifestSigner: Sendable {
         guard finalStore.count == placeholderStore.count else {
             throw ManifestError.make(.signingFailed, "The signed store (\(finalStore.count) bytes) differs in size from its reservation (\(placeholderStore.count) bytes)")
         }
-        let (signed, finalRange) = try StoreEmbedding.rewrite(asset, store: finalStore)
-        guard finalRange == storeRange else {
+        // Splice the real store over the placeholder. Both have the same length, and the container
+        // framing around them (segment headers, chunk length) is identical, except PNG's CRC.
+        var signed = laidOut
+        let (check, finalRange) = try layout(finalStore)
+        guard finalRange == storeRange, check.count == laidOut.count else {
             throw ManifestError.make(.signingFailed, "The store moved between the two signing passes")
         }
+        signed = check
         return signed
     }
 
