@@ -60,7 +60,7 @@ let package = Package(
         // The disclosure label, its layers, and the stamping pipeline.
         .target(
             name: "AILabelKit",
-            dependencies: ["AILabelMedia", crypto, toml],
+            dependencies: ["AILabelMedia", "AILabelManifest", crypto, toml],
             resources: [.copy("Resources")],
             swiftSettings: settings
         ),
@@ -68,7 +68,7 @@ let package = Package(
         .target(name: "AILabelVerify", dependencies: ["AILabelKit"], resources: [.copy("Resources")], swiftSettings: settings),
         .executableTarget(
             name: "AILabelCLI",
-            dependencies: ["AILabelVerify", "AILabelKit", "AILabelMedia", argumentParser],
+            dependencies: ["AILabelVerify", "AILabelKit", "AILabelManifest", "AILabelMedia", argumentParser],
             swiftSettings: settings
         ),
         .target(name: "AILabelTestSupport", dependencies: ["AILabelMedia"], swiftSettings: settings),

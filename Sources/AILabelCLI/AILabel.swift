@@ -11,6 +11,6 @@ struct AILabel: AsyncParsableCommand {
             shows what a file carries.
             """,
         version: AILabelVersion.current,
-        subcommands: [StampCommand.self, InspectCommand.self]
+        subcommands: [StampCommand.self, InspectCommand.self, KeysCommand.self]
     )
 }

@@ -10,9 +10,10 @@ public enum AtomicFile {
     /// The prefix of temporary files, so a later run can recognise and remove leftovers.
     public static let temporaryPrefix = ".ailabel-tmp-"
 
-    /// A hook for fault-injection tests: called with the number of bytes about to be written, it may
-    /// throw to simulate a failure (a full disk) in the middle of a write.
-    nonisolated(unsafe) public static var faultInjector: ((Int) throws -> Void)?
+    /// A hook for fault-injection tests: called with the target path and the number of bytes about to be
+    /// written, it may throw to simulate a failure (a full disk) in the middle of a write. Tests match on
+    /// their own paths, since other tests may write at the same time.
+    nonisolated(unsafe) public static var faultInjector: (@Sendable (String, Int) throws -> Void)?
 
     /// Writes `bytes` to `path` atomically. New files get mode 0644; existing files keep their mode.
     public static func write(_ bytes: [UInt8], to path: String) throws {
@@ -28,7 +29,7 @@ public enum AtomicFile {
             var status = stat()
             if stat(path, &status) == 0 { mode = status.st_mode & 0o7777 }
             fchmod(descriptor, mode)
-            try faultInjector?(bytes.count)
+            try faultInjector?(path, bytes.count)
             try bytes.withUnsafeBytes { raw in
                 var offset = 0
                 while offset < raw.count {

@@ -87,20 +87,50 @@ public struct PNGHandler: AssetHandler {
         var storeRange: Range<Int>?
         var textsPlaced = false
 
+        func keyword(of chunk: PNGChunk) -> String {
+            Self.splitKeyword(bytes[chunk.data]).map { Self.latin1($0.keyword) } ?? ""
+        }
+        func isXMP(_ chunk: PNGChunk) -> Bool { chunk.type == "iTXt" && keyword(of: chunk) == Self.xmpKeyword }
+        // A replaced block takes the place of the one it replaces, so re-stamping reproduces the same
+        // bytes; a new one goes right after IHDR (and caBX), before PLTE and IDAT.
+        var newEXIF: [UInt8]? = nil
+        if case .replace(let tiff) = edit.exif { newEXIF = try PNGChunkParser.chunk(type: "eXIf", data: tiff) }
+        var newXMP: [UInt8]? = nil
+        if case .replace(let packet) = edit.xmp {
+            guard let text = String(validating: packet, as: UTF8.self) else {
+                throw MediaError.make(.invalidArgument, "the XMP packet is not valid UTF-8")
+            }
+            newXMP = try Self.encodeText(TextEntry(keyword: Self.xmpKeyword, text: text, chunk: .iTXt))
+        }
+        var newICC: [UInt8]? = nil
+        if case .replace(let profile) = edit.icc {
+            newICC = try PNGChunkParser.chunk(type: "iCCP", data: Array("ICC Profile".utf8) + [0, 0] + (try Zlib.deflate(profile)))
+        }
+        let exifInPlace = chunks.contains { $0.type == "eXIf" }
+        let xmpInPlace = chunks.contains(where: isXMP)
+
         for chunk in chunks {
-            let data = bytes[chunk.data]
             switch chunk.type {
             case "caBX" where edit.c2paStore != .keep:
                 continue
             case "eXIf" where edit.exif != .keep:
+                if let exif = newEXIF, exifInPlace {
+                    out += exif
+                    newEXIF = nil
+                }
                 continue
             case "iCCP" where edit.icc != .keep, "sRGB" where edit.icc != .keep:
                 continue
             case "tEXt", "zTXt", "iTXt":
-                let keyword = Self.splitKeyword(data).map { String(decoding: $0.keyword, as: UTF8.self) } ?? ""
-                if chunk.type == "iTXt" && keyword == Self.xmpKeyword {
-                    if edit.xmp != .keep { continue }
-                } else if replacedKeywords.contains(keyword) {
+                if isXMP(chunk) {
+                    if edit.xmp != .keep {
+                        if let xmp = newXMP, xmpInPlace {
+                            out += xmp
+                            newXMP = nil
+                        }
+                        continue
+                    }
+                } else if replacedKeywords.contains(keyword(of: chunk)) {
                     continue
                 }
             case "IDAT" where !textsPlaced, "IEND" where !textsPlaced:
@@ -115,21 +145,20 @@ public struct PNGHandler: AssetHandler {
             }
             out.append(contentsOf: bytes[chunk.range])
             if chunk.type == "IHDR" {
-                // caBX immediately after IHDR (C2PA A.3.5), then EXIF and XMP, all before PLTE and IDAT.
+                // caBX immediately after IHDR (C2PA A.3.5), then a new ICC profile, EXIF and XMP.
                 if case .replace(let store) = edit.c2paStore {
                     let encoded = try PNGChunkParser.chunk(type: "caBX", data: store)
                     storeRange = out.count..<out.count + encoded.count
                     out += encoded
                 }
-                if case .replace(let tiff) = edit.exif { out += try PNGChunkParser.chunk(type: "eXIf", data: tiff) }
-                if case .replace(let profile) = edit.icc {
-                    out += try PNGChunkParser.chunk(type: "iCCP", data: Array("ICC Profile".utf8) + [0, 0] + (try Zlib.deflate(profile)))
+                if let icc = newICC { out += icc }
+                if let exif = newEXIF, !exifInPlace {
+                    out += exif
+                    newEXIF = nil
                 }
-                if case .replace(let packet) = edit.xmp {
-                    guard let text = String(validating: packet, as: UTF8.self) else {
-                        throw MediaError.make(.invalidArgument, "the XMP packet is not valid UTF-8")
-                    }
-                    out += try Self.encodeText(TextEntry(keyword: Self.xmpKeyword, text: text, chunk: .iTXt))
+                if let xmp = newXMP, !xmpInPlace {
+                    out += xmp
+                    newXMP = nil
                 }
             }
         }
@@ -233,7 +262,7 @@ public struct PNGHandler: AssetHandler {
         }
     }
 
-    private static func latin1(_ bytes: ArraySlice<UInt8>) -> String {
+    static func latin1(_ bytes: ArraySlice<UInt8>) -> String {
         var text = ""
         text.unicodeScalars.append(contentsOf: bytes.map { Unicode.Scalar($0) })
         return text

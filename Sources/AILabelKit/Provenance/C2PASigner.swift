@@ -1,0 +1,78 @@
+import AILabelManifest
+import AILabelMedia
+import Foundation
+
+/// Signs stamped files with a C2PA manifest: `c2pa.actions.v2` with `c2pa.created` and the label's
+/// digital source type, the hard binding, ailabel's `io.ailabel.disclosure` assertion carrying the
+/// label's fields, and `c2pa.watermarked` actions and a soft binding when marks were applied.
+public struct C2PASigner: ProvenanceSigner {
+    public let signer: ManifestSigner
+    /// Adds a small claim thumbnail (off by default: thumbnails bloat files).
+    public var includeThumbnail: Bool
+
+    /// Loads and checks the key and chain before any file is written: a key that does not match its
+    /// certificate, an expired or CA certificate, or a chain the C2PA profile rejects is refused here.
+    public init(keyPath: String, chainPath: String, includeThumbnail: Bool = false) throws {
+        let key = try Self.read(keyPath, what: "signing key")
+        let chain = try Self.read(chainPath, what: "certificate chain")
+        self.signer = try ManifestSigner(privateKeyPEM: key, certificateChainPEM: chain)
+        self.includeThumbnail = includeThumbnail
+    }
+
+    public func sign(_ bytes: [UInt8], handler: any AssetHandler, label: DisclosureLabel) throws -> [UInt8] {
+        try signer.sign(bytes, handler: handler, definition: Self.definition(for: label))
+    }
+
+    /// The manifest a label asks for.
+    public static func definition(for label: DisclosureLabel, title: String? = nil) -> ManifestDefinition {
+        var watermarks: [WatermarkAction] = []
+        var softBindings: [SoftBinding] = []
+        if let visible = label.visibleLabel {
+            watermarks.append(WatermarkAction(description: "Visible AI disclosure (\(visible.variant)) drawn at \(visible.x),\(visible.y) \(visible.width)×\(visible.height) in \(visible.languages.joined(separator: ", "))"))
+        }
+        if label.watermarked {
+            watermarks.append(WatermarkAction(description: "Invisible ailabel watermark carrying label ID \(label.labelID)"))
+            softBindings.append(SoftBinding(algorithm: "io.ailabel.watermark.1", value: label.labelID))
+        }
+        return ManifestDefinition(
+            digitalSourceType: label.digitalSourceType.uri, title: title, watermarks: watermarks,
+            disclosure: disclosureFields(label), softBindings: softBindings)
+    }
+
+    static func disclosureFields(_ label: DisclosureLabel) -> [(key: String, value: CBOR)] {
+        var fields: [(key: String, value: CBOR)] = [
+            ("labelID", .text(label.labelID)),
+            ("contentID", .text(label.contentID)),
+            ("digitalSourceType", .text(label.digitalSourceType.uri)),
+            ("deepfake", .bool(label.isDeepfake)),
+            ("profile", .text(label.profile)),
+            ("created", .text(label.created)),
+            ("disclosure", .map(label.texts.map { (key: CBOR.text($0.language), value: CBOR.text($0.text)) })),
+            ("aigc", .text(LabelLayers.aigc(for: label).json)),
+        ]
+        if let system = label.aiSystem { fields.append(("aiSystem", .text(system))) }
+        if let version = label.aiSystemVersion { fields.append(("aiSystemVersion", .text(version))) }
+        if let name = label.producerName { fields.append(("producer", .text(name))) }
+        if let id = label.producerID { fields.append(("producerID", .text(id))) }
+        if let visible = label.visibleLabel {
+            fields.append((
+                "visibleLabel",
+                .textMap([
+                    ("region", .array([.int(visible.x), .int(visible.y), .int(visible.width), .int(visible.height)])),
+                    ("text", .text(visible.text)), ("languages", .array(visible.languages.map { .text($0) })),
+                    ("variant", .text(visible.variant)),
+                ])
+            ))
+        }
+        if label.watermarked { fields.append(("watermark", .text(label.labelID))) }
+        return fields
+    }
+
+    private static func read(_ path: String, what: String) throws -> String {
+        do {
+            return try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(path: path, reason: "cannot read the \(what): \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import AILabelMedia
+import AILabelTestSupport
+import Foundation
+import Testing
+
+@Suite("Hostile input: every malformed file gives a clear error, never a crash")
+struct HostileInputTests {
+    static let malformed = Repository.fixtureFiles(in: "malformed")
+
+    @Test("Each malformed fixture is refused with a reason naming the file", arguments: malformed)
+    func refusesMalformed(fixture: String) throws {
+        let path = Repository.fixture(fixture).path
+        do {
+            _ = try MediaFile(path: path)
+            Issue.record("\(fixture) was accepted")
+        } catch let error as MediaError {
+            #expect(error.path == path)
+            #expect(!error.reason.isEmpty)
+            #expect(error.description.hasPrefix(path + ": "))
+        }
+    }
+
+    /// Files whose container is wrong but whose pixels are sound (a misnamed file, a text bomb that
+    /// libpng skips) are refused by the container layer, not by the decoders.
+    @Test("Malformed files never decode to pixels", arguments: malformed.filter { !["malformed/jpeg-named.png", "malformed/png-named.jpg", "malformed/huge-itxt.png"].contains($0) })
+    func pixelDecodeRefuses(fixture: String) throws {
+        let bytes = try Repository.fixtureBytes(fixture)
+        #expect(throws: MediaError.self) { _ = try PixelCodec.decode(bytes) }
+    }
+
+    @Test("A 100000×100000 header is reported, and pixel decoding refuses it before allocating")
+    func hugeDimensions() throws {
+        let file = try MediaFile(path: Repository.fixture("media/huge-dimensions.png").path)
+        #expect(file.contents.width == 100_000 && file.contents.height == 100_000)
+        #expect(throws: MediaError.limitExceeded) { _ = try PixelCodec.decode(file.bytes) }
+    }
+
+    @Test("A JPEG frame of 65535×65535 is refused by the pixel limit")
+    func hugeJPEGFrame() throws {
+        var bytes = try Repository.fixtureBytes("media/tiny-64x48.jpg")
+        let sof = try #require((0..<bytes.count - 1).first { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xC0 })
+        bytes[sof + 5] = 0xFF; bytes[sof + 6] = 0xFF; bytes[sof + 7] = 0xFF; bytes[sof + 8] = 0xFF
+        let file = try MediaFile(path: "huge.jpg", bytes: bytes)
+        #expect(file.contents.width == 65535)
+        #expect(throws: MediaError.self) { _ = try PixelCodec.decode(bytes) }
+    }
+
+    @Test("Segment lengths past the end, bad CRCs and bombs carry their specific codes")
+    func specificCodes() throws {
+        func code(_ name: String) throws -> MediaError.Code? {
+            do { _ = try MediaFile(path: Repository.fixture("malformed/\(name)").path) } catch let error as MediaError { return error.code }
+            return nil
+        }
+        #expect(try code("segment-past-eof.jpg") == .truncated)
+        #expect(try code("bad-crc.png") == .badChecksum)
+        #expect(try code("huge-itxt.png") == .limitExceeded)
+        #expect(try code("empty.jpg") == .empty)
+        #expect(try code("jpeg-named.png") == .malformed)
+        #expect(try code("chunk-past-eof.png") == .truncated)
+    }
+
+    @Test("Every prefix of a JPEG and a PNG fails cleanly or parses")
+    func everyTruncation() throws {
+        for fixture in ["media/exif.jpg", "media/text-chunks.png"] {
+            let bytes = try Repository.fixtureBytes(fixture)
+            for length in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 400)) {
+                let prefix = Array(bytes[0..<length])
+                #expect(throws: MediaError.self) { _ = try MediaFile(path: fixture, bytes: prefix) }
+            }
+        }
+    }
+
+    @Test("Random byte flips never crash the parsers or decoders")
+    func byteFlips() throws {
+        var generator = SeededGenerator(seed: 7)
+        for fixture in ["media/all-metadata.jpg", "media/text-chunks.png", "media/progressive.jpg"] {
+            let bytes = try Repository.fixtureBytes(fixture)
+            for _ in 0..<150 {
+                var mutated = bytes
+                for _ in 0..<4 { mutated[Int.random(in: 0..<mutated.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator) }
+                if let file = try? MediaFile(path: fixture, bytes: mutated) {
+                    _ = try? file.contents.xmp.map { try XMPPacket(parsing: $0) }
+                    _ = try? file.contents.exif.map { try EXIFMetadata(tiff: $0) }
+                }
+                _ = try? PixelCodec.decode(mutated)
+            }
+        }
+    }
+
+    @Test("XMP with a DTD, external entities or entity bombs is refused")
+    func xmlAttacks() {
+        let attacks = [
+            #"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><x:xmpmeta xmlns:x="adobe:ns:meta/">&b;</x:xmpmeta>"#,
+            #"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x:xmpmeta xmlns:x="adobe:ns:meta/">&e;</x:xmpmeta>"#,
+            #"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">"#,
+            String(repeating: "<a>", count: 10_000) + String(repeating: "</a>", count: 10_000),
+        ]
+        for attack in attacks {
+            #expect(throws: MediaError.self) { _ = try XMPPacket(parsing: Array(attack.utf8)) }
+        }
+    }
+}
+
+/// A deterministic random generator for repeatable fuzz-style tests.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
