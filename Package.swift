@@ -65,7 +65,7 @@ let package = Package(
             swiftSettings: settings
         ),
         // Evidence collectors, legal profiles, verdicts and reports.
-        .target(name: "AILabelVerify", dependencies: ["AILabelKit"], resources: [.copy("Resources")], swiftSettings: settings),
+        .target(name: "AILabelVerify", dependencies: ["AILabelKit", "AILabelManifest", "AILabelMedia"], resources: [.copy("Resources")], swiftSettings: settings),
         .executableTarget(
             name: "AILabelCLI",
             dependencies: ["AILabelVerify", "AILabelKit", "AILabelManifest", "AILabelMedia", argumentParser],

@@ -1,0 +1,173 @@
+import AILabelKit
+import AILabelManifest
+import AILabelMedia
+import AILabelVerify
+import ArgumentParser
+import Foundation
+
+extension ReportFormat: ExpressibleByArgument {}
+extension ScanMode: ExpressibleByArgument {}
+
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Audit media for AI provenance and the disclosure a legal profile demands (kz, eu, cn).",
+        discussion: """
+            For each file: is there evidence of AI involvement (C2PA, IPTC, TC260, generator traces, watermarks), \
+            and if so does it carry the disclosure the profile demands, intact? Verdicts: compliant, \
+            missing-disclosure, invalid-disclosure, no-ai-evidence, unreadable. Files of other kinds are skipped \
+            and counted. Exit status: 0 when no file's verdict is in --fail-on (default: missing-disclosure, \
+            invalid-disclosure, unreadable), 1 otherwise, 64 on bad usage.
+
+            Examples:
+              ailabel verify uploads/
+              ailabel verify uploads/ --profile cn --format sarif --output ailabel.sarif
+              ailabel verify out/ --trust keys/trust-anchors.pem --require-trusted --format junit --output report.xml
+              ailabel verify samples/ --format html --output report.html --scan full
+            """
+    )
+
+    @Argument(help: "Files or folders to audit, or - to read paths from standard input.", completion: .file())
+    var paths: [String] = []
+
+    @Option(name: .long, help: "Legal profile: kz (default), eu, cn, or a profile file (JSON).")
+    var profile: String?
+
+    @Option(name: .long, help: "Output format: text, json, jsonl, sarif, junit, html.")
+    var format: ReportFormat = .text
+
+    @Option(name: .long, help: "Write the report to this file instead of standard output.")
+    var output: String?
+
+    @Option(name: .long, parsing: .singleValue, help: "A PEM bundle of C2PA trust anchors (repeatable; or AILABEL_TRUST, or the config's [trust] anchors).")
+    var trust: [String] = []
+
+    @Flag(name: .customLong("require-trusted"), help: "Count a C2PA manifest only when its signer chains to a trust anchor.")
+    var requireTrusted = false
+
+    @Option(name: .long, help: "When to run pixel detectors: auto (only where metadata gives no intact disclosure), full, metadata.")
+    var scan: ScanMode = .auto
+
+    @Option(name: .long, help: "Files audited in parallel (default: the number of cores).")
+    var jobs: Int?
+
+    @Option(name: .customLong("fail-on"), help: "Comma-separated verdicts that make the exit status 1.")
+    var failOn: String = "missing-disclosure,invalid-disclosure,unreadable"
+
+    @Option(name: .long, help: "A TOML configuration file ([trust] anchors).")
+    var config: String?
+
+    @Flag(name: .customLong("include-hidden"), help: "Also walk hidden files and folders.")
+    var includeHidden = false
+
+    func validate() throws {
+        guard !paths.isEmpty else { throw ValidationError("name at least one file or folder, or - for standard input") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        _ = try failingVerdicts()
+    }
+
+    func failingVerdicts() throws -> Set<Verdict> {
+        var verdicts = Set<Verdict>()
+        for name in failOn.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+            guard let verdict = Verdict(rawValue: name) else {
+                throw ValidationError("--fail-on: unknown verdict '\(name)'; use \(Verdict.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            verdicts.insert(verdict)
+        }
+        return verdicts
+    }
+
+    func run() async throws {
+        let failing = try failingVerdicts()
+        let configuration = try config.map { try Configuration.load(path: $0) } ?? Configuration()
+        let loadedProfile: Profile
+        do {
+            loadedProfile = try Profile.load(profile ?? "kz")
+        } catch let error as ProfileError {
+            throw ValidationError(error.reason)
+        }
+        let trustConfiguration = try TrustLoader.load(options: trust, configuration: configuration)
+        let verifier = Verifier(
+            options: VerifyOptions(profile: loadedProfile, trust: trustConfiguration, requireTrusted: requireTrusted, scan: scan),
+            extraCollectors: PixelCollectors.all)
+
+        let (walked, problems) = FileWalker(includeHidden: includeHidden).walk(PathInput.expand(paths))
+        for problem in problems { StandardError.write("ailabel: \(problem.path): \(problem.reason)") }
+        let (media, skipped) = VerifyInputs.partition(walked)
+
+        let bar = ProgressBar(label: "verifying")
+        let streaming = format == .jsonl && output == nil
+        let reports = await BatchRunner.run(media, jobs: jobs ?? BatchRunner.defaultJobs, progress: { done, total, report in
+            if streaming, let line = try? ReportRenderer.json(report, pretty: false) { print(line) }
+            bar.update(done: done, total: total)
+        }) { file in
+            verifier.verify(path: file.path)
+        }
+        let run = VerificationRun(
+            version: AILabelVersion.current, profile: loadedProfile, scan: scan, files: reports.sorted { $0.path < $1.path },
+            skipped: skipped.count, failOn: failing)
+        if !streaming {
+            let rendered = try ReportRenderer.render(run, as: format, failOn: failing)
+            if let output {
+                do {
+                    try AtomicFile.write(Array(rendered.utf8), to: output)
+                } catch let error as MediaError {
+                    throw ValidationError("cannot write the report: \(error.description)")
+                }
+                if format != .text { print(try ReportRenderer.render(run, as: .text, failOn: failing), terminator: "") }
+            } else {
+                print(rendered, terminator: "")
+            }
+        }
+        if run.summary.failing > 0 || !problems.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// Separates files verify reads from the rest (counted as skipped, never called unreadable).
+enum VerifyInputs {
+    static func partition(_ files: [WalkedFile]) -> (media: [WalkedFile], skipped: [WalkedFile]) {
+        var media: [WalkedFile] = []
+        var skipped: [WalkedFile] = []
+        for file in files {
+            if MediaFile.isSupported(path: file.path) || MediaFormat.sniff(head(file.path)) != nil {
+                media.append(file)
+            } else {
+                skipped.append(file)
+            }
+        }
+        return (media, skipped)
+    }
+
+    private static func head(_ path: String) -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
+        defer { try? handle.close() }
+        return [UInt8](handle.readData(ofLength: 8))
+    }
+}
+
+/// Trust anchors: --trust files, then AILABEL_TRUST (paths separated by ':'), then the config's [trust] table.
+enum TrustLoader {
+    static func load(options: [String], configuration: Configuration) throws -> TrustConfiguration {
+        var paths = options
+        if paths.isEmpty, let environment = ProcessInfo.processInfo.environment["AILABEL_TRUST"], !environment.isEmpty {
+            paths = environment.split(separator: ":").map(String.init)
+        }
+        if paths.isEmpty { paths = configuration.trust?.anchors ?? [] }
+        guard !paths.isEmpty || configuration.trust?.allowed != nil else { return .none }
+        var pems: [String] = []
+        for path in paths {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ValidationError("cannot read the trust anchors in \(path)")
+            }
+            pems.append(text)
+        }
+        let allowed = try configuration.trust?.allowed.map { paths in
+            try paths.map { try String(contentsOfFile: $0, encoding: .utf8) }.joined(separator: "\n")
+        }
+        do {
+            return try TrustConfiguration(anchorPEMs: pems, allowedList: allowed)
+        } catch let error as ManifestError {
+            throw ValidationError("the trust anchors were refused: \(error.reason)")
+        }
+    }
+}

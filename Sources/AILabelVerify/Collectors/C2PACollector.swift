@@ -1,0 +1,74 @@
+import Foundation
+import AILabelKit
+import AILabelManifest
+import AILabelMedia
+
+/// Validates the C2PA manifest store: its state and codes, the digital source types its actions
+/// declare (in ingredients too), the signer, and ailabel's own disclosure assertion.
+public struct C2PACollector: EvidenceCollector {
+    public let validator: ManifestValidator
+    public var name: String { "c2pa" }
+    public var needsPixels: Bool { false }
+
+    /// Issuers whose signed manifests mean AI output even without a digital source type.
+    static let aiIssuers = ["OpenAI", "Adobe Firefly", "Stability AI", "Black Forest Labs", "Ideogram", "Midjourney", "RUNWAY AI", "Dreamina"]
+
+    public init(validator: ManifestValidator) { self.validator = validator }
+
+    public func collect(from subject: VerificationSubject, pixels: RGBImage?, into observations: inout Observations) {
+        let report = validator.validate(asset: subject.file.bytes, handler: subject.file.handler)
+        guard report.state != .absent else { return }
+        observations.c2paState = report.state
+        let statuses = report.statuses
+        let manifest = report.activeManifest
+        observations.c2pa = C2PASummary(
+            state: report.state.rawValue,
+            codes: statuses.map(\.code.rawValue),
+            failures: report.failureCodes,
+            signer: manifest?.signer.map { $0.organization ?? $0.commonName ?? $0.subject },
+            claimGenerator: manifest?.claimGenerator ?? manifest?.claimGeneratorName)
+
+        var aiTypes: [String] = []
+        func scan(_ summary: ManifestSummary?, depth: Int) {
+            guard let summary, depth < 16 else { return }
+            for action in summary.actions {
+                if let type = action.digitalSourceType {
+                    observations.sourceTypes.append((location: depth == 0 ? "c2pa" : "c2pa ingredient", value: type))
+                    if DigitalSourceType(parsing: type)?.isGenerativeAI == true { aiTypes.append(type) }
+                }
+            }
+            for ingredient in summary.ingredients { scan(ingredient.validation?.activeManifest, depth: depth + 1) }
+        }
+        scan(manifest, depth: 0)
+        let activeTypes = manifest?.actions.compactMap(\.digitalSourceType) ?? []
+        observations.c2paDeclaresAI = activeTypes.contains { DigitalSourceType(parsing: $0)?.isGenerativeAI == true }
+        if let type = aiTypes.first {
+            observations.addEvidence("c2pa", "C2PA action declares digitalSourceType \(DigitalSourceType(parsing: type)?.term ?? type)")
+        }
+        if let issuer = observations.c2pa?.signer, Self.aiIssuers.contains(where: { issuer.localizedCaseInsensitiveContains($0) }) {
+            observations.addEvidence("c2pa", "C2PA manifest signed by \(issuer), a generative-AI provider")
+        }
+        if let disclosure = manifest?.disclosure, disclosure["deepfake"]?.boolValue == true {
+            observations.deepfakeDeclared = true
+        }
+
+        let intact = report.state != .invalid
+        var detail = "C2PA manifest, state \(report.state.rawValue)"
+        if let signer = observations.c2pa?.signer { detail += ", signed by \(signer)" }
+        if !activeTypes.isEmpty { detail += ", digitalSourceType \(activeTypes.map { DigitalSourceType(parsing: $0)?.term ?? $0 }.joined(separator: ", "))" }
+        observations.disclosures.append(Disclosure(kind: "c2pa", detail: detail, intact: intact))
+
+        for failure in report.failures {
+            if failure.code == .signingCredentialUntrusted {
+                observations.addFinding(
+                    "c2pa.untrusted", .warning,
+                    "The C2PA signature is valid but its signer does not chain to a configured trust anchor (--trust): \(failure.explanation)")
+            } else {
+                observations.addFinding("c2pa.\(failure.code.rawValue)", .error, failure.explanation)
+            }
+        }
+        if report.state == .invalid {
+            observations.addFinding("c2pa.invalid", .error, "The C2PA manifest does not validate, so it no longer proves anything about this file.")
+        }
+    }
+}

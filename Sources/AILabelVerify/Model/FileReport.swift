@@ -1,0 +1,127 @@
+/// The verdict for one file: exactly these strings, in every output.
+public enum Verdict: String, Sendable, Codable, CaseIterable, Comparable {
+    /// AI evidence, and a disclosure that satisfies the profile, intact.
+    case compliant
+    /// AI evidence but no disclosure, or less than the profile demands.
+    case missingDisclosure = "missing-disclosure"
+    /// A disclosure is present but broken (signature or hash mismatch, malformed AIGC, contradictions).
+    case invalidDisclosure = "invalid-disclosure"
+    /// Nothing indicates AI involvement (which never proves human origin).
+    case noAIEvidence = "no-ai-evidence"
+    /// The file could not be parsed.
+    case unreadable
+
+    public static func < (lhs: Verdict, rhs: Verdict) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// Evidence that AI was involved, and where it was found.
+public struct Evidence: Sendable, Codable, Hashable {
+    /// `c2pa`, `iptc`, `tc260`, `exif`, `generator:<name>`, `watermark:ailabel`, `watermark:stable-diffusion`,
+    /// `sidecar`, `catalog`, `html`.
+    public var source: String
+    public var detail: String
+
+    public init(source: String, detail: String) {
+        self.source = source
+        self.detail = detail
+    }
+}
+
+/// A disclosure found in the file.
+public struct Disclosure: Sendable, Codable, Hashable {
+    /// `iptc`, `tc260`, `c2pa`, `ailabel-xmp`, `visible`, `watermark`, `sidecar`.
+    public var kind: String
+    public var detail: String
+    /// Whether it is intact (a valid AIGC JSON, a C2PA manifest not in state Invalid, a badge still there).
+    public var intact: Bool
+    /// Languages of the disclosure text, where it has any.
+    public var languages: [String]?
+
+    public init(kind: String, detail: String, intact: Bool, languages: [String]? = nil) {
+        self.kind = kind
+        self.detail = detail
+        self.intact = intact
+        self.languages = languages
+    }
+}
+
+/// A finding with a stable code (Docs/verification-codes.md).
+public struct Finding: Sendable, Codable, Hashable {
+    public enum Severity: String, Sendable, Codable, Comparable {
+        case error, warning, info
+
+        public static func < (lhs: Severity, rhs: Severity) -> Bool {
+            let order: [Severity] = [.error, .warning, .info]
+            return order.firstIndex(of: lhs)! < order.firstIndex(of: rhs)!
+        }
+    }
+
+    public var code: String
+    public var severity: Severity
+    public var message: String
+    /// The legal reference of the profile check behind it, when there is one.
+    public var reference: String?
+
+    public init(code: String, severity: Severity, message: String, reference: String? = nil) {
+        self.code = code
+        self.severity = severity
+        self.message = message
+        self.reference = reference
+    }
+}
+
+/// The C2PA part of a report: the validation state and every status code reported.
+public struct C2PASummary: Sendable, Codable, Hashable {
+    /// `Invalid`, `Valid` or `Trusted`.
+    public var state: String
+    /// Every status code, success, informational and failure alike.
+    public var codes: [String]
+    public var failures: [String]
+    public var signer: String?
+    public var claimGenerator: String?
+}
+
+/// Everything verify says about one file (or catalogue record, or page).
+public struct FileReport: Sendable, Codable, Hashable {
+    public var path: String
+    public var format: String
+    public var verdict: Verdict
+    public var aiEvidence: [Evidence]
+    public var disclosures: [Disclosure]
+    public var c2pa: C2PASummary?
+    public var findings: [Finding]
+    /// Width and height, for images.
+    public var width: Int?
+    public var height: Int?
+
+    public init(path: String, format: String, verdict: Verdict, aiEvidence: [Evidence] = [], disclosures: [Disclosure] = [],
+                c2pa: C2PASummary? = nil, findings: [Finding] = [], width: Int? = nil, height: Int? = nil) {
+        self.path = path
+        self.format = format
+        self.verdict = verdict
+        self.aiEvidence = aiEvidence
+        self.disclosures = disclosures
+        self.c2pa = c2pa
+        self.findings = findings
+        self.width = width
+        self.height = height
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case path, format, verdict, aiEvidence, disclosures, c2pa, findings, width, height
+    }
+
+    // `c2pa` is always present in JSON: null when the file has no manifest.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(path, forKey: .path)
+        try container.encode(format, forKey: .format)
+        try container.encode(verdict, forKey: .verdict)
+        try container.encode(aiEvidence, forKey: .aiEvidence)
+        try container.encode(disclosures, forKey: .disclosures)
+        try container.encode(c2pa, forKey: .c2pa)
+        try container.encode(findings, forKey: .findings)
+        try container.encodeIfPresent(width, forKey: .width)
+        try container.encodeIfPresent(height, forKey: .height)
+    }
+}

@@ -1,0 +1,91 @@
+import AILabelKit
+import AILabelManifest
+import AILabelMedia
+
+/// One file, read and parsed once, as every collector sees it.
+public struct VerificationSubject: Sendable {
+    public let file: MediaFile
+    /// The XMP packet (main and extended merged), or nil.
+    public let xmp: XMPPacket?
+    /// Why the XMP could not be parsed, when it could not.
+    public let xmpProblem: String?
+    public let exif: EXIFMetadata?
+    public let exifProblem: String?
+
+    public init(file: MediaFile) {
+        self.file = file
+        var xmp: XMPPacket?
+        var xmpProblem: String?
+        if let bytes = file.contents.xmp {
+            do {
+                xmp = try XMPPacket(parsing: bytes, extended: file.contents.extendedXMP)
+            } catch let error as MediaError {
+                xmpProblem = error.reason
+            } catch {
+                xmpProblem = "\(error)"
+            }
+        }
+        self.xmp = xmp
+        self.xmpProblem = xmpProblem
+        var exif: EXIFMetadata?
+        var exifProblem: String?
+        if let bytes = file.contents.exif {
+            do {
+                exif = try EXIFMetadata(tiff: bytes)
+            } catch let error as MediaError {
+                exifProblem = error.reason
+            } catch {
+                exifProblem = "\(error)"
+            }
+        }
+        self.exif = exif
+        self.exifProblem = exifProblem
+    }
+}
+
+/// What the collectors found in one file, before a profile judges it.
+public struct Observations: Sendable {
+    public var evidence: [Evidence] = []
+    public var disclosures: [Disclosure] = []
+    public var findings: [Finding] = []
+    public var c2pa: C2PASummary?
+    /// The C2PA validation state, when the file carries a manifest.
+    public var c2paState: ValidationState?
+    /// Whether the active C2PA manifest's actions carry an AI digital source type.
+    public var c2paDeclaresAI = false
+    /// Every TC260 implicit label found, with where it was found.
+    public var aigcLabels: [(location: String, parsed: AIGCLabel.Parsed)] = []
+    /// Digital source types declared anywhere (IPTC XMP, C2PA), with where.
+    public var sourceTypes: [(location: String, value: String)] = []
+    /// Whether any label marks the content as a deepfake.
+    public var deepfakeDeclared = false
+    /// The visible badge a label declares, if any.
+    public var declaredVisibleLabel: VisibleLabelRecord?
+    /// Whether pixel detectors ran.
+    public var pixelsScanned = false
+
+    public init() {}
+
+    mutating func addEvidence(_ source: String, _ detail: String) {
+        let evidence = Evidence(source: source, detail: detail)
+        if !self.evidence.contains(evidence) { self.evidence.append(evidence) }
+    }
+
+    mutating func addFinding(_ code: String, _ severity: Finding.Severity, _ message: String, reference: String? = nil) {
+        findings.append(Finding(code: code, severity: severity, message: message, reference: reference))
+    }
+
+    /// Whether a machine-readable disclosure of these kinds is present and intact.
+    func hasIntactDisclosure(of kinds: Set<String>) -> Bool {
+        disclosures.contains { kinds.contains($0.kind) && $0.intact }
+    }
+}
+
+/// Collects evidence and disclosures from one source. Collectors are independent and pluggable: the
+/// verifier runs every metadata collector, then the pixel collectors its scan mode allows.
+public protocol EvidenceCollector: Sendable {
+    var name: String { get }
+    /// Pixel collectors decode the image, which costs far more than reading metadata.
+    var needsPixels: Bool { get }
+    func collect(from subject: VerificationSubject, pixels: RGBImage?, into observations: inout Observations)
+}

@@ -1,0 +1,81 @@
+import AILabelMedia
+import Foundation
+
+/// The output formats of `verify`.
+public enum ReportFormat: String, Sendable, CaseIterable {
+    case text, json, jsonl, sarif, junit, html
+}
+
+/// A whole verification run, as the reports present it.
+public struct VerificationRun: Sendable, Codable {
+    public var tool = "ailabel"
+    public var version: String
+    public var profile: String
+    public var profileTitle: String
+    public var scan: String
+    public var summary: Summary
+    public var files: [FileReport]
+
+    public struct Summary: Sendable, Codable, Hashable {
+        public var files: Int
+        /// Count per verdict, every verdict listed.
+        public var verdicts: [String: Int]
+        /// Files of kinds verify does not read, skipped.
+        public var skipped: Int
+        public var failing: Int
+    }
+
+    public init(version: String, profile: Profile, scan: ScanMode, files: [FileReport], skipped: Int, failOn: Set<Verdict>) {
+        self.version = version
+        self.profile = profile.id
+        self.profileTitle = profile.title
+        self.scan = scan.rawValue
+        self.files = files
+        var verdicts: [String: Int] = [:]
+        for verdict in Verdict.allCases { verdicts[verdict.rawValue] = files.filter { $0.verdict == verdict }.count }
+        self.summary = Summary(files: files.count, verdicts: verdicts, skipped: skipped, failing: files.filter { failOn.contains($0.verdict) }.count)
+    }
+}
+
+/// Renders a run in each format. Output is deterministic: files sorted by path, keys sorted.
+public enum ReportRenderer {
+    public static func render(_ run: VerificationRun, as format: ReportFormat, failOn: Set<Verdict>) throws -> String {
+        switch format {
+        case .text: return text(run)
+        case .json: return try json(run, pretty: true)
+        case .jsonl: return try run.files.map { try json($0, pretty: false) }.joined(separator: "\n") + (run.files.isEmpty ? "" : "\n")
+        case .sarif: return try SARIFReport.render(run, failOn: failOn)
+        case .junit: return JUnitReport.render(run, failOn: failOn)
+        case .html: return HTMLReport.render(run, failOn: failOn)
+        }
+    }
+
+    public static func json<Value: Encodable>(_ value: Value, pretty: Bool) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func text(_ run: VerificationRun) -> String {
+        var lines: [String] = []
+        let width = max(18, run.files.map(\.verdict.rawValue.count).max() ?? 0)
+        for file in run.files {
+            let verdict = file.verdict.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
+            var line = "\(verdict)  \(file.path)"
+            let evidence = file.aiEvidence.map(\.source)
+            if !evidence.isEmpty { line += "  [evidence: \(Array(Set(evidence)).sorted().joined(separator: ", "))]" }
+            lines.append(line)
+            for finding in file.findings where finding.severity != .info {
+                lines.append("    \(finding.severity.rawValue): \(finding.message)")
+            }
+        }
+        lines.append("")
+        lines.append("profile \(run.profile): \(run.profileTitle)")
+        let counts = Verdict.allCases.map { "\(run.summary.verdicts[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+        lines.append("\(run.summary.files) files: \(counts); \(run.summary.skipped) skipped (not media ailabel reads)")
+        lines.append("No AI evidence never proves that a file is human-made: metadata is often stripped.")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func escapeXML(_ text: String) -> String { XMLTreeSerializer.escape(text, attribute: true) }
+}

@@ -1,0 +1,200 @@
+import AILabelKit
+import AILabelManifest
+import AILabelMedia
+import Foundation
+
+/// When pixel detectors (watermarks, the visible badge check) run.
+public enum ScanMode: String, Sendable, CaseIterable, Codable {
+    /// Only on files whose metadata gives no intact disclosure (where a stripped label is possible),
+    /// and to check a declared visible badge.
+    case auto
+    /// On every file.
+    case full
+    /// Never.
+    case metadata
+}
+
+/// What a verification run is configured with.
+public struct VerifyOptions: Sendable {
+    public var profile: Profile
+    public var trust: TrustConfiguration
+    /// Count a C2PA manifest only when it chains to a trust anchor.
+    public var requireTrusted: Bool
+    public var scan: ScanMode
+
+    public init(profile: Profile, trust: TrustConfiguration = .none, requireTrusted: Bool = false, scan: ScanMode = .auto) {
+        self.profile = profile
+        self.trust = trust
+        self.requireTrusted = requireTrusted
+        self.scan = scan
+    }
+}
+
+/// Audits files: runs the evidence collectors, then judges the observations against the profile.
+/// Never throws: an unreadable file is a verdict.
+public struct Verifier: Sendable {
+    public let options: VerifyOptions
+    public let collectors: [any EvidenceCollector]
+
+    public init(options: VerifyOptions, extraCollectors: [any EvidenceCollector] = []) {
+        self.options = options
+        self.collectors = [
+            C2PACollector(validator: ManifestValidator(trust: options.trust)), XMPCollector(), EmbeddedLabelCollector(),
+            GeneratorTraceCollector(),
+        ] + extraCollectors
+    }
+
+    public func verify(path: String) -> FileReport {
+        let file: MediaFile
+        do {
+            file = try MediaFile(path: path)
+        } catch let error as MediaError {
+            return FileReport(
+                path: path, format: MediaFormat.claimed(byPath: path)?.rawValue ?? "unknown", verdict: .unreadable,
+                findings: [Finding(code: "file.unreadable", severity: .error, message: error.reason)])
+        } catch {
+            return FileReport(path: path, format: "unknown", verdict: .unreadable, findings: [Finding(code: "file.unreadable", severity: .error, message: "\(error)")])
+        }
+        return verify(file)
+    }
+
+    public func verify(_ file: MediaFile) -> FileReport {
+        let subject = VerificationSubject(file: file)
+        var observations = Observations()
+        for collector in collectors where !collector.needsPixels {
+            collector.collect(from: subject, pixels: nil, into: &observations)
+        }
+        let pixelCollectors = collectors.filter(\.needsPixels)
+        if !pixelCollectors.isEmpty && shouldScanPixels(observations) {
+            do {
+                let pixels = try PixelCodec.decode(file.bytes)
+                observations.pixelsScanned = true
+                for collector in pixelCollectors { collector.collect(from: subject, pixels: pixels, into: &observations) }
+            } catch let error as MediaError {
+                observations.addFinding("pixels.undecodable", .warning, "Pixel detectors could not run: \(error.reason)")
+            } catch {
+                observations.addFinding("pixels.undecodable", .warning, "Pixel detectors could not run: \(error)")
+            }
+        }
+        var report = FileReport(
+            path: file.path, format: file.format.rawValue, verdict: .noAIEvidence, aiEvidence: observations.evidence,
+            disclosures: observations.disclosures, c2pa: observations.c2pa, findings: observations.findings,
+            width: file.contents.width, height: file.contents.height)
+        let (verdict, findings) = ProfileEvaluator(options: options).judge(observations)
+        report.verdict = verdict
+        report.findings += findings
+        return report
+    }
+
+    /// `auto` scans pixels when metadata gives no intact machine-readable disclosure, or declares a
+    /// visible badge to check.
+    func shouldScanPixels(_ observations: Observations) -> Bool {
+        switch options.scan {
+        case .full: return true
+        case .metadata: return false
+        case .auto:
+            return !observations.hasIntactDisclosure(of: ["iptc", "tc260", "c2pa"]) || observations.declaredVisibleLabel != nil
+        }
+    }
+}
+
+/// Turns observations into a verdict under a profile, with a finding for each unmet check.
+public struct ProfileEvaluator: Sendable {
+    public let options: VerifyOptions
+
+    public init(options: VerifyOptions) { self.options = options }
+
+    public func judge(_ observations: Observations) -> (Verdict, [Finding]) {
+        var findings: [Finding] = []
+        let hasEvidence = !observations.evidence.isEmpty
+
+        // A manifest in state Invalid voids the file's disclosure when anything shows AI involvement.
+        if observations.c2paState == .invalid {
+            if observations.c2paDeclaresAI || hasEvidence {
+                findings.append(Finding(code: "disclosure.invalid", severity: .error, message: "The file shows AI involvement but its C2PA manifest is invalid."))
+                return (.invalidDisclosure, findings)
+            }
+            findings.append(Finding(code: "c2pa.invalid-without-ai", severity: .warning, message: "An invalid C2PA manifest that declares no AI involvement."))
+        }
+        guard hasEvidence else { return (.noAIEvidence, findings) }
+
+        if let contradiction = contradiction(in: observations) {
+            findings.append(Finding(code: "disclosure.contradictory", severity: .error, message: contradiction))
+            return (.invalidDisclosure, findings)
+        }
+        let broken = observations.disclosures.filter { !$0.intact && $0.kind != "c2pa" }
+        if !broken.isEmpty {
+            findings.append(Finding(
+                code: "disclosure.invalid", severity: .error,
+                message: "Broken disclosure: \(broken.map(\.detail).joined(separator: "; "))."))
+            return (.invalidDisclosure, findings)
+        }
+
+        var missing: [Finding] = []
+        for check in options.profile.checks {
+            if let problem = evaluate(check, observations) {
+                missing.append(Finding(code: "profile.\(options.profile.id).\(check.id)", severity: .error, message: problem, reference: check.reference))
+            }
+        }
+        if missing.isEmpty { return (.compliant, findings) }
+        return (.missingDisclosure, findings + missing)
+    }
+
+    func evaluate(_ check: Profile.Check, _ observations: Observations) -> String? {
+        switch check.kind {
+        case .machineReadable:
+            let accepted = Set(check.accepts ?? ["iptc", "tc260", "c2pa"])
+            let found = observations.disclosures.contains { disclosure in
+                guard accepted.contains(disclosure.kind), disclosure.intact else { return false }
+                if disclosure.kind == "c2pa" {
+                    guard observations.c2paDeclaresAI else { return false }
+                    if options.requireTrusted && observations.c2paState != .trusted { return false }
+                }
+                return true
+            }
+            if found { return nil }
+            if options.requireTrusted && observations.c2paState == .valid && observations.c2paDeclaresAI {
+                return "Missing \(check.requirement): the C2PA manifest is not trusted and --require-trusted is set."
+            }
+            return "Missing \(check.requirement)."
+        case .visibleLabel:
+            if check.when == "deepfake" && !observations.deepfakeDeclared { return nil }
+            guard let visible = observations.declaredVisibleLabel else {
+                return "Missing \(check.requirement): no visible label is declared."
+            }
+            if let present = observations.disclosures.first(where: { $0.kind == "visible" }), !present.intact {
+                return "The declared visible label is no longer in its region."
+            }
+            let missingLanguages = (check.languages ?? []).filter { !visible.languages.contains($0) }
+            if !missingLanguages.isEmpty {
+                return "The visible label lacks text in \(missingLanguages.joined(separator: ", ")) (\(check.requirement))."
+            }
+            if let rule = check.textRule {
+                let text = visible.text.lowercased()
+                for group in rule where !group.contains(where: { text.contains($0.lowercased()) }) {
+                    return "The visible label's text lacks one of \(group.joined(separator: " / ")) (\(check.requirement))."
+                }
+            }
+            return nil
+        case .aigcExactlyOne:
+            let labels = observations.aigcLabels
+            if labels.isEmpty { return "Missing \(check.requirement)." }
+            if labels.count > 1 {
+                return "The file holds \(labels.count) implicit AIGC labels (\(labels.map(\.location).joined(separator: ", "))); exactly one is allowed."
+            }
+            return labels[0].parsed.isValid ? nil : "The AIGC label is not valid: \(labels[0].parsed.problems.joined(separator: "; "))."
+        }
+    }
+
+    /// Labels that contradict each other: one source says generative AI, another a capture or human work.
+    func contradiction(in observations: Observations) -> String? {
+        let typed = observations.sourceTypes.compactMap { entry in DigitalSourceType(parsing: entry.value).map { (entry.location, $0) } }
+        let ai = typed.filter { $0.1.isGenerativeAI }
+        let human = typed.filter { ["digitalCapture", "negativeFilm", "positiveFilm", "print", "humanEdits", "minorHumanEdits", "digitalCreation", "computationalCapture", "compositeCapture", "screenCapture"].contains($0.1.term) }
+        // An ingredient may be a capture that was then edited with AI: only compare the active declarations.
+        let activeHuman = human.filter { $0.0 != "c2pa ingredient" }
+        let activeAI = ai.filter { $0.0 != "c2pa ingredient" }
+        guard let first = activeAI.first, let second = activeHuman.first else { return nil }
+        return "\(first.0) declares \(first.1.term) but \(second.0) declares \(second.1.term)."
+    }
+}
