@@ -24,10 +24,12 @@ enum StoreEmbedding {
         return nil
     }
 
-    static func locate(in bytes: [UInt8]) throws -> Located {
+    /// Finds the store. With `isPrefix`, `bytes` is only the start of the file: parsing stops where
+    /// the prefix ends, unless the store itself is cut there (then it throws, and the caller reads more).
+    static func locate(in bytes: [UInt8], isPrefix: Bool = false) throws -> Located {
         switch format(of: bytes) {
-        case .jpeg: return try locateJPEG(bytes)
-        case .png: return try locatePNG(bytes)
+        case .jpeg: return try locateJPEG(bytes, isPrefix: isPrefix)
+        case .png: return try locatePNG(bytes, isPrefix: isPrefix)
         case nil:
             throw ManifestError.make(.unsupportedAsset, "The asset is neither a JPEG nor a PNG; use a .c2pa sidecar")
         }
@@ -55,10 +57,20 @@ enum StoreEmbedding {
     }
 
     /// The marker segments before the first scan, and the index where the scan data starts.
-    static func jpegSegments(_ bytes: [UInt8]) throws -> (segments: [JPEGSegment], scanStart: Int) {
+    static func jpegSegments(_ bytes: [UInt8], isPrefix: Bool = false) throws -> (segments: [JPEGSegment], scanStart: Int) {
         var segments: [JPEGSegment] = []
         var position = 2
         while true {
+            if isPrefix && position + 4 > bytes.count { return (segments, position) }
+            if isPrefix, bytes[position] == 0xFF, position + 4 <= bytes.count {
+                let length = Int(bytes[position + 2]) << 8 | Int(bytes[position + 3])
+                if position + 2 + length > bytes.count {
+                    guard bytes[position + 1] != 0xEB else {
+                        throw ManifestError.make(.unsupportedAsset, "The prefix ends inside an APP11 segment")
+                    }
+                    return (segments, position)
+                }
+            }
             guard position + 1 < bytes.count else {
                 throw ManifestError.make(.unsupportedAsset, "The JPEG ends before its image data")
             }
@@ -105,16 +117,20 @@ enum StoreEmbedding {
     static func startsC2PAStore(_ data: ArraySlice<UInt8>) -> Bool {
         // LBox TBox(jumb) LBox TBox(jumd) UUID(16) toggles label...
         guard data.count >= 8 + 8 + 16 + 1 + 5 else { return false }
-        let s = data.startIndex
-        guard Array(data[s + 4..<s + 8]) == Array("jumb".utf8), Array(data[s + 12..<s + 16]) == Array("jumd".utf8) else {
-            return false
+        var s = data.startIndex
+        guard Array(data[s + 4..<s + 8]) == Array("jumb".utf8) else { return false }
+        if data[s] == 0, data[s + 1] == 0, data[s + 2] == 0, data[s + 3] == 1 {
+            // An XLBox header is 8 bytes longer.
+            guard data.count >= 16 + 8 + 16 + 1 + 5 else { return false }
+            s += 8
         }
+        guard Array(data[s + 12..<s + 16]) == Array("jumd".utf8) else { return false }
         let labelStart = s + 16 + 16 + 1
         return Array(data[labelStart..<labelStart + 5]) == Array("c2pa\0".utf8)
     }
 
-    static func locateJPEG(_ bytes: [UInt8]) throws -> Located {
-        let (segments, _) = try jpegSegments(bytes)
+    static func locateJPEG(_ bytes: [UInt8], isPrefix: Bool = false) throws -> Located {
+        let (segments, _) = try jpegSegments(bytes, isPrefix: isPrefix)
         var groups: [UInt16: (data: [UInt8], ranges: [Range<Int>], isC2PA: Bool, nextSequence: UInt32, broken: Bool)] = [:]
         var order: [UInt16] = []
         for segment in segments {
@@ -201,10 +217,20 @@ enum StoreEmbedding {
         var data: Range<Int>
     }
 
-    static func pngChunks(_ bytes: [UInt8]) throws -> [PNGChunk] {
+    static func pngChunks(_ bytes: [UInt8], isPrefix: Bool = false) throws -> [PNGChunk] {
         var chunks: [PNGChunk] = []
         var position = 8
         while position < bytes.count {
+            if isPrefix {
+                if position + 12 > bytes.count { break }
+                let length = Int(bytes[position]) << 24 | Int(bytes[position + 1]) << 16 | Int(bytes[position + 2]) << 8 | Int(bytes[position + 3])
+                if length > bytes.count - position - 12 {
+                    guard Array(bytes[position + 4..<position + 8]) != Array("caBX".utf8) else {
+                        throw ManifestError.make(.unsupportedAsset, "The prefix ends inside the caBX chunk")
+                    }
+                    break
+                }
+            }
             guard position + 12 <= bytes.count else {
                 throw ManifestError.make(.unsupportedAsset, "The PNG ends inside a chunk header")
             }
@@ -221,8 +247,8 @@ enum StoreEmbedding {
         return chunks
     }
 
-    static func locatePNG(_ bytes: [UInt8]) throws -> Located {
-        let stores = try pngChunks(bytes).filter { $0.type == "caBX" }
+    static func locatePNG(_ bytes: [UInt8], isPrefix: Bool = false) throws -> Located {
+        let stores = try pngChunks(bytes, isPrefix: isPrefix).filter { $0.type == "caBX" }
         return Located(format: .png, store: stores.count == 1 ? Array(bytes[stores[0].data]) : nil,
                        ranges: stores.map(\.range), storeCount: stores.count)
     }

@@ -89,6 +89,11 @@ public struct TestPKI: Sendable {
         }
     }
 
+    /// A certificate as PEM text.
+    public static func pem(_ certificate: Certificate) throws -> String {
+        try certificate.serializeAsPEM().pemString + "\n"
+    }
+
     /// The file names `ailabel keys init` writes.
     public static let signerKeyFile = "signer.key"
     public static let signerChainFile = "signer-chain.pem"

@@ -130,8 +130,9 @@ struct ManifestBuilder {
         return candidate
     }
 
-    /// The placeholder exclusion used in the first pass: its integers take their widest form.
-    static let placeholderExclusion = Int(UInt32.max - 1)..<Int(UInt32.max)
+    /// The placeholder exclusion used in the first pass: start and length both take the five-byte
+    /// CBOR form, the widest any real exclusion below 4 GB needs.
+    static let placeholderExclusion = 0x1000_0000..<0x2000_0000
 }
 
 extension ManifestBuilder {

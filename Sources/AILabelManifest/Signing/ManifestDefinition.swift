@@ -72,3 +72,5 @@ public struct Thumbnail: Sendable, Hashable {
         self.mimeType = mimeType
     }
 }
+
+extension SoftBinding: Encodable {}

@@ -42,9 +42,9 @@ public struct ManifestValidator: Sendable {
             let head = try source.prefix(64 << 20)
             let located: StoreEmbedding.Located
             do {
-                located = try StoreEmbedding.locate(in: head)
+                located = try StoreEmbedding.locate(in: head, isPrefix: head.count < source.count)
             } catch where head.count < source.count {
-                // The head is cut inside a structure after the store; locate in the head's segments only.
+                // The store itself reaches past the first 64 MB: read the whole file.
                 located = try StoreEmbedding.locate(in: try source.prefix(source.count))
             }
             if located.storeCount > 1 {

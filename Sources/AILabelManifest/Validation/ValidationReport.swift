@@ -58,3 +58,8 @@ public struct IngredientSummary: Sendable {
     /// The ingredient manifest's own validation, when the store holds it.
     public var validation: ValidationReport?
 }
+
+extension ActionSummary: Encodable {}
+extension SignerSummary: Encodable {}
+extension IngredientSummary: Encodable {}
+extension ManifestSummary: Encodable {}

@@ -1,0 +1,61 @@
+// c2pa-bench sign IN.jpg KEY CHAIN OUT.jpg N   — median ms of ailabel signing (no thumbnail)
+// c2pa-bench validate SIGNED.jpg TRUST.pem N  — median ms of ailabel full validation (in memory)
+// c2pa-bench validate-file SIGNED.jpg TRUST.pem N — the same, streaming the file from disk
+// c2pa-bench keys DIR — a test PKI (as `ailabel keys init`)
+import AILabelManifest
+import Foundation
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
+func milliseconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 2 else {
+    FileHandle.standardError.write(Data("usage: c2pa-bench sign|validate|validate-file ...\n".utf8))
+    exit(64)
+}
+switch arguments[1] {
+case "sign":
+    let asset = [UInt8](try Data(contentsOf: URL(fileURLWithPath: arguments[2])))
+    let signer = try ManifestSigner(
+        privateKeyPEM: try String(contentsOfFile: arguments[3], encoding: .utf8),
+        certificateChainPEM: try String(contentsOfFile: arguments[4], encoding: .utf8))
+    let definition = ManifestDefinition(
+        digitalSourceType: "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia", title: "bench.jpg")
+    var output: [UInt8] = []
+    var times: [Double] = []
+    for _ in 0..<Int(arguments[6])! {
+        times.append(try milliseconds { output = try signer.sign(asset, definition: definition) })
+    }
+    try Data(output).write(to: URL(fileURLWithPath: arguments[5]))
+    print(String(format: "%.2f", median(times)))
+case "validate", "validate-file":
+    let trust = try TrustConfiguration(anchorPEMs: [try String(contentsOfFile: arguments[3], encoding: .utf8)])
+    let validator = ManifestValidator(trust: trust)
+    var times: [Double] = []
+    var state = ValidationState.absent
+    for _ in 0..<Int(arguments[4])! {
+        if arguments[1] == "validate" {
+            let asset = [UInt8](try Data(contentsOf: URL(fileURLWithPath: arguments[2])))
+            times.append(milliseconds { state = validator.validate(asset: asset).state })
+        } else {
+            times.append(milliseconds { state = validator.validate(fileAt: arguments[2]).state })
+        }
+    }
+    guard state == .trusted else {
+        FileHandle.standardError.write(Data("validation gave \(state)\n".utf8))
+        exit(1)
+    }
+    print(String(format: "%.2f", median(times)))
+case "keys":
+    try TestPKI.generate(commonName: "ailabel benchmark").write(to: arguments[2])
+default:
+    exit(64)
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# C2PA benchmark, one run, one 12 MP JPEG: ailabel sign vs the reference SDK sign (thumbnail off),
+# ailabel validate vs the reference SDK validate, and SHA-256 of the file as the floor.
+# Usage: Benchmarks/c2pa/run.sh [ITERATIONS]   (needs .venv from scripts/setup; builds the harness in release)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+n=${1:-21}
+work=$root/Benchmarks/.work/c2pa
+mkdir -p "$work"
+python=$root/.venv/bin/python
+[ -x "$python" ] || { echo "run scripts/setup first (.venv is missing)" >&2; exit 1; }
+
+echo "building the ailabel harness (release)…" >&2
+swift build -c release --package-path Benchmarks/c2pa/Harness --scratch-path "$work/build" >&2
+bench=$(swift build -c release --package-path Benchmarks/c2pa/Harness --scratch-path "$work/build" --show-bin-path)/c2pa-bench
+
+[ -f "$work/12mp.jpg" ] || "$python" Benchmarks/c2pa/bench.py make "$work/12mp.jpg"
+if [ ! -f "$work/keys/signer.key" ]; then
+    rm -rf "$work/keys"
+    "$bench" keys "$work/keys"
+fi
+keys=$work/keys
+size=$(stat -c %s "$work/12mp.jpg")
+
+sha=$("$python" Benchmarks/c2pa/bench.py sha256 "$work/12mp.jpg" "$n")
+sha_cli=$( { /usr/bin/time -f %e sha256sum "$work/12mp.jpg" >/dev/null; } 2>&1 )
+ail_sign=$("$bench" sign "$work/12mp.jpg" "$keys/signer.key" "$keys/signer-chain.pem" "$work/ailabel-signed.jpg" "$n")
+sdk_sign=$("$python" Benchmarks/c2pa/bench.py sdk-sign "$work/12mp.jpg" "$keys/signer.key" "$keys/signer-chain.pem" "$work/sdk-signed.jpg" "$n")
+ail_val=$("$bench" validate "$work/ailabel-signed.jpg" "$keys/trust-anchors.pem" "$n")
+ail_val_file=$("$bench" validate-file "$work/ailabel-signed.jpg" "$keys/trust-anchors.pem" "$n")
+sdk_val=$("$python" Benchmarks/c2pa/bench.py sdk-validate "$work/sdk-signed.jpg" "$keys/trust-anchors.pem" "$n")
+sdk_val_ours=$("$python" Benchmarks/c2pa/bench.py sdk-validate "$work/ailabel-signed.jpg" "$keys/trust-anchors.pem" "$n")
+
+ratio() { "$python" -c "print(f'{float($1)/float($2):.2f}')"; }
+cat <<REPORT
+C2PA benchmark: 12 MP JPEG, $size bytes, median of $n runs (ms), $(nproc) cores
+  SHA-256 of the file (floor, in memory)     $sha
+  sha256sum CLI (process, wall s)            $sha_cli
+  ailabel sign (no thumbnail)                $ail_sign   ($(ratio "$sdk_sign" "$ail_sign")x faster than SDK)
+  reference SDK sign (no thumbnail)          $sdk_sign
+  ailabel validate (in memory)               $ail_val   ($(ratio "$ail_val" "$sha")x the floor)
+  ailabel validate (streamed from disk)      $ail_val_file   ($(ratio "$ail_val_file" "$sha")x the floor)
+  reference SDK validate (its own file)      $sdk_val   ($(ratio "$sdk_val" "$sha")x the floor)
+  reference SDK validate (ailabel's file)    $sdk_val_ours
+REPORT

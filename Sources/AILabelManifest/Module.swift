@@ -1,1 +1,0 @@
-// Placeholder so the target compiles; replaced as the module is written.

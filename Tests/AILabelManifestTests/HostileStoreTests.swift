@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+
+@testable import AILabelManifest
+
+/// Hostile manifest stores embedded in otherwise valid JPEGs: each must give Invalid with a clear
+/// code, never a crash.
+@Suite("Hostile manifest stores")
+struct HostileStoreTests {
+    static func embed(_ store: [UInt8]) throws -> [UInt8] {
+        try StoreEmbedding.rewrite(try TestPaths.read("sources/small-160x120.jpg"), store: store).bytes
+    }
+
+    static func signedStore() throws -> [UInt8] {
+        let signed = try TestSigning.signer.sign(try TestPaths.read("sources/small-160x120.jpg"), definition: TestSigning.definition())
+        return try #require(try StoreEmbedding.locate(in: signed).store)
+    }
+
+    static func validate(_ asset: [UInt8]) -> ValidationReport {
+        ManifestValidator(trust: TestSigning.trust).validate(asset: asset)
+    }
+
+    @Test("Truncated JUMBF")
+    func truncatedJUMBF() throws {
+        let store = try Self.signedStore()
+        for cut in [40, 100, store.count / 3, store.count - 1] {
+            // Keep the store's own LBox, so the box claims more bytes than the segment holds.
+            let report = Self.validate(try Self.embed(Array(store.prefix(cut))))
+            #expect(report.state == .invalid)
+            #expect(report.failureCodes == ["general.error"])
+            #expect(report.failures.first?.explanation.contains("malformed") == true)
+        }
+    }
+
+    @Test("Box lengths past the end of the store")
+    func lengthsPastEnd() throws {
+        var store = try Self.signedStore()
+        // The first manifest box (after the store's 8-byte header and its description box) claims 2 GB.
+        let descriptionLength = Int(store[8]) << 24 | Int(store[9]) << 16 | Int(store[10]) << 8 | Int(store[11])
+        let manifest = 8 + descriptionLength
+        store[manifest..<manifest + 4] = [0x7F, 0xFF, 0xFF, 0xFF]
+        let report = Self.validate(try Self.embed(store))
+        #expect(report.state == .invalid)
+        #expect(report.failureCodes == ["general.error"])
+    }
+
+    @Test("A declared length of 4 GB")
+    func fourGigabyteLength() throws {
+        var store = try Self.signedStore()
+        store[0..<4] = [0xFF, 0xFF, 0xFF, 0xFF]
+        #expect(Self.validate(try Self.embed(store)).failureCodes == ["general.error"])
+        // An XLBox of 4 GB.
+        var extended: [UInt8] = [0, 0, 0, 1] + Array("jumb".utf8)
+        extended.appendUInt64BigEndian(1 << 32)
+        extended += store[8...]
+        #expect(Self.validate(try Self.embed(extended)).failureCodes == ["general.error"])
+    }
+
+    /// A store whose only manifest's claim is `claim` (unsigned).
+    static func store(claim: [UInt8]) -> [UInt8] {
+        var builder = ManifestBuilder(label: "urn:c2pa:hostile")
+        builder.add(ManifestBuilder.cborAssertion(label: "c2pa.actions.v2", content: .textMap([("actions", .array([]))])))
+        let manifest = builder.manifestBox(claimBytes: claim, signatureBytes: [0xF6])
+        return ManifestBuilder.storeBox(previous: [], manifest: manifest)
+    }
+
+    @Test("A claim of CBOR nested 10000 deep")
+    func deepCBORClaim() throws {
+        let claim = [UInt8](repeating: 0x81, count: 10_000) + [0x00]
+        let report = Self.validate(try Self.embed(Self.store(claim: claim)))
+        #expect(report.state == .invalid)
+        #expect(report.failureCodes == ["claim.cbor.invalid"])
+        #expect(report.failures.first?.explanation.contains("deeper") == true)
+    }
+
+    @Test("A claim declaring a 4 GB byte string")
+    func fourGigabyteCBOR() throws {
+        let claim: [UInt8] = [0xA1, 0x61, 0x61, 0x5A, 0xFF, 0xFF, 0xFF, 0xFF, 0x00]
+        let report = Self.validate(try Self.embed(Self.store(claim: claim)))
+        #expect(report.state == .invalid)
+        #expect(report.failureCodes == ["claim.cbor.invalid"])
+    }
+
+    @Test("A store that is not C2PA, and a manifest without claim")
+    func wrongShapes() throws {
+        let notC2PA = JUMBFSuperbox(description: JUMBFDescription(typeUUID: JUMBFDescription.c2paType("c2pa"), label: "c2pa"), children: [])
+        #expect(Self.validate(try Self.embed(notC2PA.serialized())).failureCodes == ["claim.missing"])
+        let empty = JUMBFSuperbox(description: JUMBFDescription(typeUUID: JUMBFDescription.c2paType("c2ma"), label: "urn:c2pa:x"), children: [])
+        let store = ManifestBuilder.storeBox(previous: [], manifest: empty)
+        #expect(Self.validate(try Self.embed(store)).failureCodes == ["claim.missing"])
+    }
+
+    @Test("A garbage signature is a claim signature mismatch")
+    func garbageSignature() throws {
+        let claim = CBOR.textMap([("created_assertions", .array([]))]).encoded()
+        let report = Self.validate(try Self.embed(Self.store(claim: claim)))
+        #expect(report.state == .invalid)
+        #expect(report.failureCodes.contains("claimSignature.mismatch"))
+        #expect(report.failureCodes.contains("claim.hardBindings.missing"))
+    }
+
+    @Test("Random corruption anywhere in the store never crashes")
+    func fuzzStore() throws {
+        let store = try Self.signedStore()
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            var copy = store
+            for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                copy[Int.random(in: 0..<copy.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+            }
+            let report = Self.validate(try Self.embed(copy))
+            #expect(report.state != .trusted || copy == store || report.failures.isEmpty)
+        }
+    }
+}

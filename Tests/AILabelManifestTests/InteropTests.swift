@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+@testable import AILabelManifest
+
+/// Both directions with the reference SDK (c2pa-rs through c2pa-python in <repo>/.venv).
+@Suite("Interop with the C2PA reference SDK", .serialized)
+struct InteropTests {
+    // MARK: ailabel → reference SDK
+
+    static func expectTrustedInSDK(_ signed: [UInt8], name: String, extraTrust: [String] = [],
+                                   sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let path = try TestSigning.write(signed, name: name)
+        let verdict = try Referee.read(path, trust: [TestSigning.trustAnchorsPath] + extraTrust)
+        #expect(verdict.state == "Trusted", "\(name): \(verdict)", sourceLocation: sourceLocation)
+        #expect(verdict.failure.isEmpty, "\(name): \(verdict.failure)", sourceLocation: sourceLocation)
+        #expect(verdict.ingredientFailure ?? [] == [], "\(name): \(verdict)", sourceLocation: sourceLocation)
+        #expect(verdict.digitalSourceTypes?.contains(TestSigning.aiGenerated) == true, sourceLocation: sourceLocation)
+    }
+
+    @Test("Every JPEG and PNG ailabel signs is Trusted in the reference SDK", arguments: SigningRoundTripTests.sources)
+    func signedByAILabel(_ source: String) throws {
+        let asset = try TestPaths.read("sources/" + source)
+        var definition = TestSigning.definition(title: source)
+        definition.watermarks = [WatermarkAction(description: "invisible watermark")]
+        definition.softBindings = [SoftBinding(algorithm: "io.ailabel.watermark.1", value: "AQID")]
+        try Self.expectTrustedInSDK(try TestSigning.signer.sign(asset, definition: definition), name: source)
+    }
+
+    @Test("A manifest over 64 KB (several APP11 segments) is Trusted in the reference SDK")
+    func multiSegment() throws {
+        var definition = TestSigning.definition()
+        definition.customAssertions = [(label: "io.ailabel.test.bulk", value: .bytes([UInt8](repeating: 0x5A, count: 200_000)))]
+        let signed = try TestSigning.signer.sign(try TestPaths.read("sources/medium-480x360.jpg"), definition: definition)
+        #expect(try StoreEmbedding.locate(in: signed).ranges.count == 4)
+        try Self.expectTrustedInSDK(signed, name: "multisegment.jpg")
+        var png = TestSigning.definition()
+        png.customAssertions = definition.customAssertions
+        try Self.expectTrustedInSDK(try TestSigning.signer.sign(try TestPaths.read("sources/small-96x64.png"), definition: png),
+                                    name: "large-manifest.png")
+    }
+
+    @Test("A file whose foreign manifest becomes the parent is Trusted in the reference SDK")
+    func foreignParent() throws {
+        let fixturesRoot = TestPaths.fixtures + "/keys/fixtures-root.pem"
+        for name in ["signed.jpg", "signed.png", "signed-with-parent.jpg"] {
+            let signed = try TestSigning.signer.sign(try TestPaths.read("sdk/" + name), definition: TestSigning.definition())
+            try Self.expectTrustedInSDK(signed, name: "parent-" + name, extraTrust: [fixturesRoot])
+            let verdict = try Referee.read(try TestSigning.write(signed, name: "count-" + name), trust: [TestSigning.trustAnchorsPath, fixturesRoot])
+            #expect(verdict.manifestCount == (name == "signed-with-parent.jpg" ? 3 : 2))
+            // Re-signed by ailabel: still Trusted, the foreign chain kept.
+            let again = try TestSigning.signer.sign(signed, definition: TestSigning.definition())
+            try Self.expectTrustedInSDK(again, name: "resigned-" + name, extraTrust: [fixturesRoot])
+        }
+    }
+
+    @Test("A sidecar ailabel signs is Trusted in the reference SDK")
+    func sidecar() throws {
+        let asset = try TestPaths.read("sources/small-160x120.jpg")
+        let sidecar = try TestSigning.signer.signSidecar(forAsset: asset, format: "image/jpeg", definition: TestSigning.definition())
+        let assetPath = try TestSigning.write(asset, name: "sidecar-asset.jpg")
+        let sidecarPath = try TestSigning.write(sidecar, name: "sidecar-asset.c2pa")
+        let verdict = try Referee.read(assetPath, trust: [TestSigning.trustAnchorsPath], sidecar: sidecarPath)
+        #expect(verdict.state == "Trusted", "\(verdict)")
+        #expect(verdict.failure.isEmpty)
+    }
+
+    @Test("Other algorithms ailabel signs with are Trusted in the reference SDK", arguments: [COSEAlgorithm.es384, .es512, .ps256, .ed25519])
+    func otherAlgorithms(_ algorithm: COSEAlgorithm) throws {
+        let key = try SigningKey.generate(algorithm)
+        let chain = try SignerTests.chain(leafKey: key) { try SignerTests.goodExtensions(key) }
+        let signer = try ManifestSigner(privateKeyPEM: key.pemRepresentation, certificateChainPEM: chain)
+        let signed = try signer.sign(try TestPaths.read("sources/small-160x120.jpg"), definition: TestSigning.definition())
+        let path = try TestSigning.write(signed, name: "alg-\(algorithm).jpg")
+        // The chain's root is not in any trust list: Valid with only signingCredential.untrusted.
+        let verdict = try Referee.read(path, trust: [TestSigning.trustAnchorsPath])
+        #expect(verdict.state == "Valid", "\(algorithm): \(verdict)")
+        #expect(verdict.failure == ["signingCredential.untrusted"], "\(algorithm): \(verdict)")
+        let ours = ManifestValidator(trust: TestSigning.trust).validate(asset: signed)
+        #expect(ours.state == .valid)
+        #expect(ours.failureCodes == ["signingCredential.untrusted"])
+    }
+
+    // MARK: reference SDK → ailabel
+
+    static let sdkFixtures = [
+        "signed.jpg", "signed.png", "signed-pixels-changed.png", "signed-byte-flipped.jpg", "signed-assertion-edited.jpg",
+        "signed-untrusted-root.jpg", "signed-stripped.jpg", "signed-with-parent.jpg", "unsigned.jpg", "unsigned.png",
+    ]
+
+    @Test("Files signed by the reference SDK validate in ailabel with the SDK's state and failure codes", arguments: sdkFixtures)
+    func signedBySDK(_ name: String) throws {
+        let asset = try TestPaths.read("sdk/" + name)
+        let trust = try TrustConfiguration(anchorPEMs: [TestPaths.readText("keys/fixtures-root.pem")])
+        let report = ManifestValidator(trust: trust).validate(asset: asset)
+        let path = TestPaths.fixtures + "/sdk/" + name
+        let live = try Referee.read(path, trust: [TestPaths.fixtures + "/keys/fixtures-root.pem"])
+        var stored: Referee.Verdict?
+        if FileManager.default.fileExists(atPath: path + ".expected.json") {
+            stored = try JSONDecoder().decode(Referee.Verdict.self, from: Data(contentsOf: URL(fileURLWithPath: path + ".expected.json")))
+        }
+        for verdict in [live] + (stored.map { [$0] } ?? []) {
+            let expectedState = verdict.state == "absent" ? "Absent" : verdict.state
+            #expect(report.state.rawValue == expectedState, "\(name): ailabel \(report.state) \(report.statuses), SDK \(verdict)")
+            #expect(report.failureCodes == verdict.failure.sorted(), "\(name): ailabel \(report.failureCodes), SDK \(verdict.failure)")
+        }
+        if live.state == "Trusted" {
+            #expect(Set(live.success).isSubset(of: Set(report.successCodes)), "\(name): \(report.successCodes) vs \(live.success)")
+        }
+    }
+}
