@@ -82,7 +82,7 @@ public struct AILabelWatermarker: Sendable {
     /// Looks for the mark; `nil` when none checks out. Never throws: absence is an answer.
     ///
     /// Survives JPEG, cropping (any offset), rescaling between about 0.5× and 2× (found by a period
-    /// search), blur, noise, and brightness/contrast changes. Works on at most the central 2048×2048
+    /// search), blur, noise, and brightness/contrast changes. Works on at most the central 1536×1536
     /// pixels, so its cost is bounded.
     public func detect(in image: RGBImage) -> WatermarkDetection? { analyze(image).detection }
 

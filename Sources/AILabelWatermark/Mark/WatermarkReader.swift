@@ -8,7 +8,7 @@ struct WatermarkReader {
     var layout: TileLayout { watermarker.layout }
 
     /// The largest region (per side) the reader looks at.
-    static let maxRegionSide = 2048
+    static let maxRegionSide = 1536
     /// Offsets tried per period.
     static let offsetsPerPeriod = 3
     /// Periods tried after the native one.
@@ -47,13 +47,14 @@ struct WatermarkReader {
                 var bestFold: (folded: [Float], score: Double, period: Double)?
                 for delta in [-0.4, -0.2, 0, 0.2, 0.4] {
                     let p = period + delta
-                    let folded = Self.fold(normalized, period: p)
+                    let folded = Self.fold(normalized, period: p, maxSide: 640)
                     let spectrum = whitenedSpectrum(folded)
                     let score = syncSurface(spectrum).peaks(1).first?.z ?? 0
                     if bestFold == nil || score > bestFold!.score { bestFold = (folded, score, p) }
                 }
                 guard let chosen = bestFold else { continue }
-                for candidate in decodeCandidates(folded: chosen.folded, period: chosen.period) {
+                let folded = Self.fold(normalized, period: chosen.period, maxSide: 1536)
+                for candidate in decodeCandidates(folded: folded, period: chosen.period) {
                     consider(candidate)
                     if candidate.detection != nil { return finish(best, tried) }
                 }
@@ -139,12 +140,11 @@ struct WatermarkReader {
     }
 
     /// Resamples the plane at `period / 128` pixel steps (bilinear) and sums modulo 128.
-    static func fold(_ plane: Plane, period: Double) -> [Float] {
+    static func fold(_ plane: Plane, period: Double, maxSide: Int) -> [Float] {
         let step = Float(period / Double(n))
         var columns = Int(Float(plane.width - 1) / step)
         var rows = Int(Float(plane.height - 1) / step)
-        // Bound the work: at most about 2.5 M samples, taken from the centre.
-        let maxSide = 1600
+        // Bound the work: at most maxSide² samples, taken from the centre.
         var startX: Float = 0, startY: Float = 0
         if columns > maxSide {
             startX = Float(columns - maxSide) / 2 * step
@@ -227,18 +227,26 @@ struct WatermarkReader {
         /// The highest peaks, at least 2 pixels apart (circularly), as offsets and z-scores.
         func peaks(_ count: Int) -> [(x: Int, y: Int, z: Double)] {
             let n = TileLayout.tileSize
-            let order = values.indices.sorted { values[$0] > values[$1] }
             var chosen: [(x: Int, y: Int, z: Double)] = []
-            for index in order.prefix(64) {
-                let x = index % n, y = index / n
-                let isNear = chosen.contains { peak in
-                    let dx = min(abs(peak.x - x), n - abs(peak.x - x))
-                    let dy = min(abs(peak.y - y), n - abs(peak.y - y))
-                    return dx <= 2 && dy <= 2
+            values.withUnsafeBufferPointer { values in
+                while chosen.count < count {
+                    var bestIndex = -1
+                    var bestValue = -Float.greatestFiniteMagnitude
+                    for index in 0..<values.count where values[index] > bestValue {
+                        let x = index % n, y = index / n
+                        let isNear = chosen.contains { peak in
+                            let dx = min(abs(peak.x - x), n - abs(peak.x - x))
+                            let dy = min(abs(peak.y - y), n - abs(peak.y - y))
+                            return dx <= 2 && dy <= 2
+                        }
+                        if isNear { continue }
+                        bestIndex = index
+                        bestValue = values[index]
+                    }
+                    guard bestIndex >= 0 else { break }
+                    let z = deviation > 0 ? (Double(bestValue) - mean) / deviation : 0
+                    chosen.append((bestIndex % n, bestIndex / n, z))
                 }
-                if isNear { continue }
-                chosen.append((x, y, deviation > 0 ? (Double(values[index]) - mean) / deviation : 0))
-                if chosen.count == count { break }
             }
             return chosen
         }
@@ -329,29 +337,56 @@ struct WatermarkReader {
 
     /// The most likely tile periods (in pixels, 60…256), from the autocorrelation of a central crop
     /// scored at the first three multiples of each period along both axes.
+    ///
+    /// Every row (and column) of a tiled image is periodic on its own, so the horizontal (vertical) lags
+    /// come from 1-D transforms of a subset of rows (columns): the sum of their power spectra, whitened by
+    /// a square root, transformed back.
     static func periodEstimates(_ plane: Plane, count: Int) -> [Double] {
         var size = 1024
         while size > min(plane.width, plane.height) { size /= 2 }
-        let crop = plane.cropped(
-            x0: (plane.width - size) / 2, y0: (plane.height - size) / 2, width: size, height: size)
-        var real = crop.values
-        var imag = [Float](repeating: 0, count: size * size)
-        let fft = FFT2D(size: size)
-        fft.transform(real: &real, imag: &imag, inverse: false)
-        for index in 0..<real.count {
-            real[index] = (real[index] * real[index] + imag[index] * imag[index]).squareRoot()
-            imag[index] = 0
+        let x0 = (plane.width - size) / 2, y0 = (plane.height - size) / 2
+        let lines = min(size, 256)
+        let fft = FFT(size: size)
+        func axisAutocorrelation(vertical: Bool) -> [Float] {
+            var power = [Float](repeating: 0, count: size)
+            var real = [Float](repeating: 0, count: size)
+            var imag = [Float](repeating: 0, count: size)
+            plane.values.withUnsafeBufferPointer { values in
+                for line in 0..<lines {
+                    let fixed = line * size / lines
+                    for k in 0..<size {
+                        real[k] = vertical
+                            ? values[(y0 + k) * plane.width + x0 + fixed] : values[(y0 + fixed) * plane.width + x0 + k]
+                        imag[k] = 0
+                    }
+                    real.withUnsafeMutableBufferPointer { re in
+                        imag.withUnsafeMutableBufferPointer { im in
+                            fft.transform(re.baseAddress!, im.baseAddress!, inverse: false)
+                        }
+                    }
+                    for k in 0..<size { power[k] += real[k] * real[k] + imag[k] * imag[k] }
+                }
+            }
+            for k in 0..<size {
+                real[k] = k == 0 ? 0 : power[k].squareRoot()
+                imag[k] = 0
+            }
+            real.withUnsafeMutableBufferPointer { re in
+                imag.withUnsafeMutableBufferPointer { im in
+                    fft.transform(re.baseAddress!, im.baseAddress!, inverse: true)
+                }
+            }
+            return real
         }
-        real[0] = 0
-        fft.transform(real: &real, imag: &imag, inverse: true)
-        func lag(_ value: Double, vertical: Bool) -> Double {
+        let horizontal = axisAutocorrelation(vertical: false)
+        let vertical = axisAutocorrelation(vertical: true)
+        func lag(_ value: Double, _ r: [Float]) -> Double {
             let base = Int(value)
             let fraction = Float(value - Double(base))
-            func at(_ k: Int) -> Float { vertical ? real[(k % size) * size] : real[k % size] }
-            return Double(at(base) + fraction * (at(base + 1) - at(base)))
+            return Double(r[base % size] + fraction * (r[(base + 1) % size] - r[base % size]))
         }
-        func prominence(_ value: Double, vertical: Bool) -> Double {
-            lag(value, vertical: vertical) - 0.5 * (lag(value - 3, vertical: vertical) + lag(value + 3, vertical: vertical))
+        func prominence(_ value: Double, _ r: [Float]) -> Double {
+            lag(value, r) - 0.5 * (lag(value - 3, r) + lag(value + 3, r))
         }
         let upper = min(256.0, Double(size) / 2 - 4)
         var periods: [Double] = []
@@ -362,7 +397,7 @@ struct WatermarkReader {
             for harmonic in 1...3 {
                 let value = period * Double(harmonic)
                 guard value < Double(size) / 2 - 4 else { break }
-                score += prominence(value, vertical: false) + prominence(value, vertical: true)
+                score += prominence(value, horizontal) + prominence(value, vertical)
             }
             periods.append(period)
             scores.append(score)
