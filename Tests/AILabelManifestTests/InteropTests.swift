@@ -109,3 +109,63 @@ struct InteropTests {
         }
     }
 }
+
+/// Claim v1 (`c2pa.claim`, `urn:uuid:` labels, `assertions` list): ailabel writes one only here, to
+/// check its v1 reader against the reference SDK on the same file.
+@Suite("Claim v1 reading")
+struct ClaimV1Tests {
+    static func v1Sidecar(for asset: [UInt8], tamperClaim: Bool = false) throws -> [UInt8] {
+        var builder = ManifestBuilder(label: "urn:uuid:" + UUID().uuidString.lowercased())
+        builder.add(ManifestBuilder.cborAssertion(label: "c2pa.actions", content: .textMap([("actions", .array([
+            .textMap([("action", .text("c2pa.created")), ("digitalSourceType", .text(TestSigning.aiGenerated))]),
+        ]))])))
+        builder.add(ManifestBuilder.cborAssertion(label: "c2pa.hash.data", content: try ManifestBuilder.dataHash(
+            exclusion: nil, hash: HashAlgorithm.sha256.hash(asset))))
+        let references: [CBOR] = builder.assertions.map {
+            ManifestBuilder.hashedURI("self#jumbf=c2pa.assertions/\($0.label ?? "")", of: $0).cbor
+        }
+        let claim = CBOR.textMap([
+            ("claim_generator", .text("ailabel-v1-test/1.0")),
+            ("claim_generator_info", .array([.textMap([("name", .text("ailabel-v1-test")), ("version", .text("1.0"))])])),
+            ("signature", .text("self#jumbf=c2pa.signature")),
+            ("assertions", .array(references)),
+            ("dc:format", .text("image/jpeg")),
+            ("instanceID", .text("xmp:iid:" + UUID().uuidString.lowercased())),
+            ("dc:title", .text("v1.jpg")),
+            ("alg", .text("sha256")),
+        ]).encoded()
+        let signature = try TestSigning.signer.coseSignature(claimBytes: claim, placeholder: false)
+        var stored = claim
+        if tamperClaim { stored[stored.count - 2] ^= 0x01 }
+        let manifest = builder.manifestBox(claimBytes: stored, signatureBytes: signature, claimLabel: "c2pa.claim")
+        return ManifestBuilder.storeBox(previous: [], manifest: manifest)
+    }
+
+    @Test("A v1 claim validates the same in ailabel and in the reference SDK")
+    func v1Claim() throws {
+        let asset = try TestPaths.read("sources/small-160x120.jpg")
+        for tamper in [false, true] {
+            let sidecar = try Self.v1Sidecar(for: asset, tamperClaim: tamper)
+            let ours = ManifestValidator(trust: TestSigning.trust).validate(sidecar: sidecar, asset: asset)
+            #expect(ours.activeManifest?.claimVersion == 1 || tamper)
+            let verdict = try Referee.read(
+                try TestSigning.write(asset, name: "v1.jpg"), trust: [TestSigning.trustAnchorsPath],
+                sidecar: try TestSigning.write(sidecar, name: "v1.c2pa"))
+            #expect(ours.state.rawValue == verdict.state, "tamper \(tamper): ailabel \(ours.statuses) SDK \(verdict)")
+            #expect(ours.failureCodes == verdict.failure.sorted(), "tamper \(tamper): ailabel \(ours.failureCodes) SDK \(verdict.failure)")
+            if !tamper {
+                #expect(ours.state == .trusted)
+                #expect(ours.activeManifest?.claimGenerator == "ailabel-v1-test/1.0")
+            }
+        }
+    }
+
+    @Test("A thumbnail (off by default) is accepted by the reference SDK")
+    func thumbnail() throws {
+        var definition = TestSigning.definition()
+        definition.thumbnail = Thumbnail(bytes: try TestPaths.read("sources/tiny-8x8.jpg"), mimeType: "image/jpeg")
+        let signed = try TestSigning.signer.sign(try TestPaths.read("sources/small-160x120.jpg"), definition: definition)
+        #expect(ManifestValidator(trust: TestSigning.trust).validate(asset: signed).state == .trusted)
+        try InteropTests.expectTrustedInSDK(signed, name: "thumbnail.jpg")
+    }
+}

@@ -74,12 +74,12 @@ struct ManifestBuilder {
     }
 
     /// The manifest superbox from its assertions, claim bytes and signature bytes.
-    func manifestBox(claimBytes: [UInt8], signatureBytes: [UInt8]) -> JUMBFSuperbox {
+    func manifestBox(claimBytes: [UInt8], signatureBytes: [UInt8], claimLabel: String = "c2pa.claim.v2") -> JUMBFSuperbox {
         let assertionStore = JUMBFSuperbox(
             description: JUMBFDescription(typeUUID: JUMBFDescription.c2paType("c2as"), label: "c2pa.assertions", toggles: 0x03),
             children: assertions.map { .superbox($0) })
         let claimBox = JUMBFSuperbox(
-            description: JUMBFDescription(typeUUID: JUMBFDescription.c2paType("c2cl"), label: "c2pa.claim.v2", toggles: 0x03),
+            description: JUMBFDescription(typeUUID: JUMBFDescription.c2paType("c2cl"), label: claimLabel, toggles: 0x03),
             children: [.content(JUMBFContentBox(type: "cbor", payload: claimBytes))])
         let signatureBox = JUMBFSuperbox(
             description: JUMBFDescription(typeUUID: JUMBFDescription.c2paType("c2cs"), label: "c2pa.signature", toggles: 0x03),
