@@ -51,8 +51,11 @@ public struct ProcessResult: Sendable {
 }
 
 public enum ProcessRunner {
-    public static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) throws -> ProcessResult {
+    public static func run(
+        _ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil, directory: URL? = nil
+    ) throws -> ProcessResult {
         let process = Process()
+        if let directory { process.currentDirectoryURL = directory }
         if executable.hasPrefix("/") {
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = arguments
@@ -103,7 +106,9 @@ public enum ProcessRunner {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
     }
 
-    public static func ailabel(_ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) throws -> ProcessResult {
-        try run(ailabelBinary, arguments, stdin: stdin, environment: environment)
+    public static func ailabel(
+        _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil, directory: URL? = nil
+    ) throws -> ProcessResult {
+        try run(ailabelBinary, arguments, stdin: stdin, environment: environment, directory: directory)
     }
 }

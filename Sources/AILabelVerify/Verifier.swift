@@ -194,7 +194,13 @@ public struct ProfileEvaluator: Sendable {
         // An ingredient may be a capture that was then edited with AI: only compare the active declarations.
         let activeHuman = human.filter { $0.0 != "c2pa ingredient" }
         let activeAI = ai.filter { $0.0 != "c2pa ingredient" }
-        guard let first = activeAI.first, let second = activeHuman.first else { return nil }
-        return "\(first.0) declares \(first.1.term) but \(second.0) declares \(second.1.term)."
+        guard let second = activeHuman.first else { return nil }
+        if let first = activeAI.first {
+            return "\(first.0) declares \(first.1.term) but \(second.0) declares \(second.1.term)."
+        }
+        if let aigc = observations.aigcLabels.first(where: { $0.parsed.label?.label == "1" }) {
+            return "\(aigc.location) declares the content AI-generated but \(second.0) declares \(second.1.term)."
+        }
+        return nil
     }
 }

@@ -41,7 +41,9 @@ public struct C2PACollector: EvidenceCollector {
         }
         scan(manifest, depth: 0)
         let activeTypes = manifest?.actions.compactMap(\.digitalSourceType) ?? []
-        observations.c2paDeclaresAI = activeTypes.contains { DigitalSourceType(parsing: $0)?.isGenerativeAI == true }
+        // The store discloses AI when its active manifest, or an ingredient it carries (the edited AI
+        // image of an AI-then-edited file), declares an AI digital source type.
+        observations.c2paDeclaresAI = !aiTypes.isEmpty
         if let type = aiTypes.first {
             observations.addEvidence("c2pa", "C2PA action declares digitalSourceType \(DigitalSourceType(parsing: type)?.term ?? type)")
         }

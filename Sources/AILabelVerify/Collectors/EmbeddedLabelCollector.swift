@@ -25,7 +25,7 @@ public struct EmbeddedLabelCollector: EvidenceCollector {
             let parsed = AIGCLabel.parse(String(comment[start...]))
             if parsed.label != nil || comment.contains("AIGC") {
                 observations.aigcLabels.append((location: "EXIF UserComment", parsed: parsed))
-                recordAIGC(parsed, location: "EXIF UserComment", into: &observations)
+                recordAIGC(parsed, location: "EXIF UserComment", evidenceSource: "exif", into: &observations)
             }
         }
     }

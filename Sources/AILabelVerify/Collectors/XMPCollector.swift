@@ -67,10 +67,10 @@ public struct XMPCollector: EvidenceCollector {
 }
 
 /// Records a TC260 implicit label as evidence and disclosure, with findings for each Annex E problem.
-func recordAIGC(_ parsed: AIGCLabel.Parsed, location: String, into observations: inout Observations) {
+func recordAIGC(_ parsed: AIGCLabel.Parsed, location: String, evidenceSource: String = "tc260", into observations: inout Observations) {
     let value = parsed.label?.label ?? "?"
     let meaning = ["1": "generated", "2": "possibly generated", "3": "suspected generated"][value] ?? "label \(value)"
-    observations.addEvidence("tc260", "TC260 AIGC in \(location): \(meaning)")
+    observations.addEvidence(evidenceSource, "TC260 AIGC in \(location): \(meaning)")
     observations.disclosures.append(
         Disclosure(kind: "tc260", detail: "TC260 AIGC in \(location) (\(meaning))", intact: parsed.isValid))
     for problem in parsed.problems {

@@ -1,0 +1,159 @@
+import AILabelKit
+import AILabelManifest
+import AILabelMedia
+import AILabelTestSupport
+import AILabelVerify
+import Foundation
+import Testing
+
+@Suite("Verdicts for every evidence source, under each profile")
+struct VerdictTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var fixture: String
+        var kz: Verdict
+        var eu: Verdict
+        var cn: Verdict
+        var evidence: String?
+        var testDescription: String { fixture }
+    }
+
+    static let cases: [Case] = [
+        Case(fixture: "verify/gen-a1111.png", kz: .missingDisclosure, eu: .missingDisclosure, cn: .missingDisclosure, evidence: "generator:automatic1111"),
+        Case(fixture: "verify/gen-a1111-exif.jpg", kz: .missingDisclosure, eu: .missingDisclosure, cn: .missingDisclosure, evidence: "generator:automatic1111"),
+        Case(fixture: "verify/gen-comfyui.png", kz: .missingDisclosure, eu: .missingDisclosure, cn: .missingDisclosure, evidence: "generator:comfyui"),
+        Case(fixture: "verify/gen-invokeai.png", kz: .missingDisclosure, eu: .missingDisclosure, cn: .missingDisclosure, evidence: "generator:invokeai"),
+        Case(fixture: "verify/gen-fooocus.png", kz: .missingDisclosure, eu: .missingDisclosure, cn: .missingDisclosure, evidence: "generator:fooocus"),
+        Case(fixture: "verify/gen-novelai.png", kz: .missingDisclosure, eu: .missingDisclosure, cn: .missingDisclosure, evidence: "generator:novelai"),
+        Case(fixture: "verify/gen-midjourney.png", kz: .missingDisclosure, eu: .missingDisclosure, cn: .missingDisclosure, evidence: "generator:midjourney"),
+        Case(fixture: "verify/gen-swarmui.png", kz: .missingDisclosure, eu: .missingDisclosure, cn: .missingDisclosure, evidence: "generator:swarmui"),
+        Case(fixture: "verify/gen-grok.jpg", kz: .missingDisclosure, eu: .missingDisclosure, cn: .missingDisclosure, evidence: "generator:grok"),
+        Case(fixture: "verify/gen-ideogram.jpg", kz: .missingDisclosure, eu: .missingDisclosure, cn: .missingDisclosure, evidence: "generator:ideogram"),
+        Case(fixture: "verify/label-iptc-exiftool.jpg", kz: .compliant, eu: .compliant, cn: .missingDisclosure, evidence: "iptc"),
+        Case(fixture: "verify/label-iptc-https.jpg", kz: .compliant, eu: .compliant, cn: .missingDisclosure, evidence: "iptc"),
+        Case(fixture: "verify/label-algorithmic-media.jpg", kz: .noAIEvidence, eu: .noAIEvidence, cn: .noAIEvidence, evidence: nil),
+        Case(fixture: "verify/label-digital-capture.jpg", kz: .noAIEvidence, eu: .noAIEvidence, cn: .noAIEvidence, evidence: nil),
+        Case(fixture: "verify/label-tc260-xmp.jpg", kz: .compliant, eu: .compliant, cn: .missingDisclosure, evidence: "tc260"),
+        Case(fixture: "verify/label-aigc-png-text.png", kz: .compliant, eu: .compliant, cn: .missingDisclosure, evidence: "tc260"),
+        Case(fixture: "verify/label-aigc-exif-usercomment.jpg", kz: .compliant, eu: .compliant, cn: .missingDisclosure, evidence: "exif"),
+        Case(fixture: "verify/label-aigc-malformed.png", kz: .invalidDisclosure, eu: .invalidDisclosure, cn: .invalidDisclosure, evidence: "tc260"),
+        Case(fixture: "verify/label-aigc-twice.png", kz: .compliant, eu: .compliant, cn: .missingDisclosure, evidence: "tc260"),
+        Case(fixture: "verify/label-contradictory.jpg", kz: .invalidDisclosure, eu: .invalidDisclosure, cn: .invalidDisclosure, evidence: "tc260"),
+        Case(fixture: "verify/plain.jpg", kz: .noAIEvidence, eu: .noAIEvidence, cn: .noAIEvidence, evidence: nil),
+        Case(fixture: "verify/plain.png", kz: .noAIEvidence, eu: .noAIEvidence, cn: .noAIEvidence, evidence: nil),
+        Case(fixture: "verify/broken.jpg", kz: .unreadable, eu: .unreadable, cn: .unreadable, evidence: nil),
+        Case(fixture: "c2pa/sdk/signed.jpg", kz: .compliant, eu: .compliant, cn: .missingDisclosure, evidence: "c2pa"),
+        Case(fixture: "c2pa/sdk/signed.png", kz: .compliant, eu: .compliant, cn: .missingDisclosure, evidence: "c2pa"),
+        Case(fixture: "c2pa/sdk/signed-with-parent.jpg", kz: .compliant, eu: .compliant, cn: .missingDisclosure, evidence: "c2pa"),
+        Case(fixture: "c2pa/sdk/signed-byte-flipped.jpg", kz: .invalidDisclosure, eu: .invalidDisclosure, cn: .invalidDisclosure, evidence: "c2pa"),
+        Case(fixture: "c2pa/sdk/signed-pixels-changed.png", kz: .invalidDisclosure, eu: .invalidDisclosure, cn: .invalidDisclosure, evidence: "c2pa"),
+        Case(fixture: "c2pa/sdk/signed-assertion-edited.jpg", kz: .invalidDisclosure, eu: .invalidDisclosure, cn: .invalidDisclosure, evidence: "c2pa"),
+        Case(fixture: "c2pa/sdk/signed-untrusted-root.jpg", kz: .compliant, eu: .compliant, cn: .missingDisclosure, evidence: "c2pa"),
+        Case(fixture: "c2pa/sdk/signed-stripped.jpg", kz: .noAIEvidence, eu: .noAIEvidence, cn: .noAIEvidence, evidence: nil),
+    ]
+
+    static func verifier(_ profile: String, requireTrusted: Bool = false) throws -> Verifier {
+        let root = try String(contentsOf: Repository.fixture("c2pa/keys/fixtures-root.pem"), encoding: .utf8)
+        return Verifier(options: VerifyOptions(
+            profile: try Profile.load(profile), trust: try TrustConfiguration(anchorPEMs: [root]), requireTrusted: requireTrusted, scan: .metadata))
+    }
+
+    @Test("Each fixture gets its verdict under kz, eu and cn, with the expected evidence source", arguments: cases)
+    func verdicts(testCase: Case) throws {
+        let path = Repository.fixture(testCase.fixture).path
+        for (profile, expected) in [("kz", testCase.kz), ("eu", testCase.eu), ("cn", testCase.cn)] {
+            let report = try Self.verifier(profile).verify(path: path)
+            #expect(report.verdict == expected, "\(profile): \(report.findings.map(\.message))")
+            if let source = testCase.evidence {
+                #expect(report.aiEvidence.contains { $0.source == source }, "\(profile): evidence \(report.aiEvidence)")
+            } else {
+                #expect(report.aiEvidence.isEmpty)
+            }
+            if report.verdict == .missingDisclosure {
+                #expect(report.findings.contains { $0.code.hasPrefix("profile.\(profile).") && $0.reference != nil }, "says which part is missing")
+            }
+        }
+    }
+
+    @Test("ailabel agrees with the reference SDK's state and failure codes on its signed fixtures", arguments: [
+        "signed.jpg", "signed.png", "signed-with-parent.jpg", "signed-byte-flipped.jpg", "signed-pixels-changed.png",
+        "signed-assertion-edited.jpg", "signed-untrusted-root.jpg", "signed-stripped.jpg",
+    ])
+    func agreesWithReferenceSDK(name: String) throws {
+        let expected = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: Repository.fixture("c2pa/sdk/\(name).expected.json"))) as? [String: Any])
+        let report = try Self.verifier("kz").verify(path: Repository.fixture("c2pa/sdk/\(name)").path)
+        let state = expected["state"] as? String
+        if state == "absent" {
+            #expect(report.c2pa == nil)
+        } else {
+            let summary = try #require(report.c2pa)
+            #expect(summary.state == state)
+            #expect(Set(summary.failures) == Set(expected["failure"] as? [String] ?? []))
+            for code in expected["success"] as? [String] ?? [] { #expect(summary.codes.contains(code), "success code \(code)") }
+        }
+    }
+
+    @Test("An untrusted signer counts with a warning; --require-trusted makes it fail")
+    func requireTrusted() throws {
+        let path = Repository.fixture("c2pa/sdk/signed-untrusted-root.jpg").path
+        let lenient = try Self.verifier("kz").verify(path: path)
+        #expect(lenient.verdict == .compliant)
+        #expect(lenient.findings.contains { $0.code == "c2pa.untrusted" && $0.severity == .warning })
+        let strict = try Self.verifier("kz", requireTrusted: true).verify(path: path)
+        #expect(strict.verdict == .missingDisclosure)
+        let trusted = try Self.verifier("kz", requireTrusted: true).verify(path: Repository.fixture("c2pa/sdk/signed.jpg").path)
+        #expect(trusted.verdict == .compliant && trusted.c2pa?.state == "Trusted")
+    }
+
+    @Test("Files ailabel stamps and signs verify as compliant and Trusted; a deepfake without a visible label does not")
+    func stampedFiles() throws {
+        let folder = try Repository.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pki = try TestPKI.generate(commonName: "verify test")
+        let paths = try pki.write(to: folder.appendingPathComponent("keys").path)
+        let signer = try C2PASigner(keyPath: paths[0], chainPath: paths[1])
+        let trust = try TrustConfiguration(anchorPEMs: [try String(contentsOfFile: paths[2], encoding: .utf8)])
+        var request = LabelRequest()
+        request.created = "2026-01-18T09:00:00Z"
+        for fixture in ["media/photo-640x480.jpg", "media/alpha.png"] {
+            let output = folder.appendingPathComponent((fixture as NSString).lastPathComponent).path
+            #expect(Stamper(request: request, signer: signer).stamp(input: Repository.fixture(fixture).path, output: output).status == .stamped)
+            let report = Verifier(options: VerifyOptions(profile: try Profile.load("kz"), trust: trust, scan: .metadata)).verify(path: output)
+            #expect(report.verdict == .compliant)
+            #expect(report.c2pa?.state == "Trusted")
+            #expect(Set(report.disclosures.map(\.kind)).isSuperset(of: ["iptc", "tc260", "c2pa", "ailabel-xmp"]))
+            #expect(report.disclosures.first { $0.kind == "ailabel-xmp" }?.languages == ["kk", "ru", "en"])
+        }
+        var deepfake = request
+        deepfake.isDeepfake = true
+        let output = folder.appendingPathComponent("deepfake.jpg").path
+        #expect(Stamper(request: deepfake).stamp(input: Repository.fixture("media/photo.png").path.replacingOccurrences(of: "photo.png", with: "photo-640x480.jpg"), output: output).status == .stamped)
+        for profile in ["kz", "eu"] {
+            let report = Verifier(options: VerifyOptions(profile: try Profile.load(profile), scan: .metadata)).verify(path: output)
+            #expect(report.verdict == .missingDisclosure)
+            #expect(report.findings.contains { $0.code == "profile.\(profile).deepfake-visible" })
+        }
+    }
+
+    @Test("A user's own profile file is loaded and applied")
+    func customProfile() throws {
+        let folder = try Repository.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("iptc-only.json")
+        try #"{"id":"iptc-only","title":"IPTC only","checks":[{"id":"iptc","kind":"machine-readable","accepts":["iptc"],"reference":"house rule 1","requirement":"an IPTC DigitalSourceType"}]}"#
+            .write(to: file, atomically: true, encoding: .utf8)
+        let verifier = Verifier(options: VerifyOptions(profile: try Profile.load(file.path), scan: .metadata))
+        #expect(verifier.verify(path: Repository.fixture("verify/label-iptc-exiftool.jpg").path).verdict == .compliant)
+        #expect(verifier.verify(path: Repository.fixture("verify/label-tc260-xmp.jpg").path).verdict == .missingDisclosure)
+        #expect(throws: ProfileError.self) { _ = try Profile.load(folder.appendingPathComponent("missing.json").path) }
+    }
+
+    @Test("Every shipped profile names a legal reference for each check")
+    func shippedProfiles() throws {
+        for name in Profile.shipped {
+            let profile = try Profile.load(name)
+            #expect(!profile.checks.isEmpty)
+            for check in profile.checks { #expect(!check.reference.isEmpty && !check.requirement.isEmpty) }
+        }
+    }
+}
