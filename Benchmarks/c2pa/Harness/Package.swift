@@ -11,6 +11,7 @@ let package = Package(
             name: "c2pa-bench",
             dependencies: [
                 .product(name: "AILabelManifest", package: "ailabel"),
+                .product(name: "AILabelMedia", package: "ailabel"),
             ]
         ),
     ]

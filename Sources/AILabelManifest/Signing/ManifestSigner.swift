@@ -51,9 +51,6 @@ public struct ManifestSigner: Sendable {
                 throw ManifestError.make(.invalidCertificate, "\"\(parent.subject)\" in the chain is expired or not yet valid")
             }
         }
-        if certificates.count == 1, leaf.issuer != leaf.subject {
-            // Acceptable only when the leaf is issued by a root the verifier holds; say so plainly.
-        }
         self.key = key
         self.certificates = certificates
         var ders: [[UInt8]] = []
@@ -122,14 +119,11 @@ public struct ManifestSigner: Sendable {
         guard finalStore.count == placeholderStore.count else {
             throw ManifestError.make(.signingFailed, "The signed store (\(finalStore.count) bytes) differs in size from its reservation (\(placeholderStore.count) bytes)")
         }
-        // Splice the real store over the placeholder. Both have the same length, and the container
-        // framing around them (segment headers, chunk length) is identical, except PNG's CRC.
-        var signed = laidOut
-        let (check, finalRange) = try layout(finalStore)
-        guard finalRange == storeRange, check.count == laidOut.count else {
+        // Lay out the real store: it has the placeholder's length, so it lands on the same bytes.
+        let (signed, finalRange) = try layout(finalStore)
+        guard finalRange == storeRange, signed.count == laidOut.count else {
             throw ManifestError.make(.signingFailed, "The store moved between the two signing passes")
         }
-        signed = check
         return signed
     }
 

@@ -19,6 +19,11 @@ public enum CertificateProfile {
     /// The C2PA claim-signing purpose.
     public static let c2paClaimSigning: ASN1ObjectIdentifier = [1, 3, 6, 1, 4, 1, 62558, 2, 1]
 
+    static let acceptedSignatureAlgorithms: Set<Certificate.SignatureAlgorithm> = [
+        .ecdsaWithSHA256, .ecdsaWithSHA384, .ecdsaWithSHA512, .sha256WithRSAEncryption, .sha384WithRSAEncryption,
+        .sha512WithRSAEncryption, .ed25519,
+    ]
+
     static let handledCriticalExtensions: Set<ASN1ObjectIdentifier> = [
         .X509ExtensionID.basicConstraints, .X509ExtensionID.keyUsage, .X509ExtensionID.extendedKeyUsage,
         .X509ExtensionID.subjectAlternativeName, .X509ExtensionID.nameConstraints,
@@ -37,6 +42,9 @@ public enum CertificateProfile {
         var out: [Violation] = []
         func invalid(_ text: String) { out.append(Violation(code: .signingCredentialInvalid, description: text)) }
         if certificate.version != .v3 { invalid("The signing certificate is not an X.509 v3 certificate") }
+        if !acceptedSignatureAlgorithms.contains(certificate.signatureAlgorithm) {
+            invalid("The signing certificate is signed with \(certificate.signatureAlgorithm), which C2PA does not accept")
+        }
         if certificate.notValidAfter < time {
             out.append(Violation(code: .signingCredentialExpired, description:
                 "The signing certificate expired on \(certificate.notValidAfter)"))
@@ -82,7 +90,7 @@ public enum CertificateProfile {
         if let rsa = _rsaKeySize(key) {
             return rsa < 2048 ? ["The signing certificate's RSA key has \(rsa) bits; C2PA needs at least 2048"] : []
         }
-        if P256Key.matches(key) { return [] }
+        if AcceptedKeyKinds.contains(key) { return [] }
         return ["The signing certificate's key type is not one C2PA accepts"]
     }
 }

@@ -1,8 +1,10 @@
 // c2pa-bench sign IN.jpg KEY CHAIN OUT.jpg N   — median ms of ailabel signing (no thumbnail)
+// c2pa-bench sign-handler ...                  — the same through the media layer's AssetHandler (as `ailabel stamp`)
 // c2pa-bench validate SIGNED.jpg TRUST.pem N  — median ms of ailabel full validation (in memory)
 // c2pa-bench validate-file SIGNED.jpg TRUST.pem N — the same, streaming the file from disk
 // c2pa-bench keys DIR — a test PKI (as `ailabel keys init`)
 import AILabelManifest
+import AILabelMedia
 import Foundation
 
 func median(_ values: [Double]) -> Double {
@@ -22,7 +24,7 @@ guard arguments.count >= 2 else {
     exit(64)
 }
 switch arguments[1] {
-case "sign":
+case "sign", "sign-handler":
     let asset = [UInt8](try Data(contentsOf: URL(fileURLWithPath: arguments[2])))
     let signer = try ManifestSigner(
         privateKeyPEM: try String(contentsOfFile: arguments[3], encoding: .utf8),
@@ -32,7 +34,14 @@ case "sign":
     var output: [UInt8] = []
     var times: [Double] = []
     for _ in 0..<Int(arguments[6])! {
-        times.append(try milliseconds { output = try signer.sign(asset, definition: definition) })
+        if arguments[1] == "sign" {
+            times.append(try milliseconds { output = try signer.sign(asset, definition: definition) })
+        } else {
+            times.append(try milliseconds {
+                guard let handler = AssetRegistry.standard.handler(for: asset) else { exit(2) }
+                output = try signer.sign(asset, handler: handler, definition: definition)
+            })
+        }
     }
     try Data(output).write(to: URL(fileURLWithPath: arguments[5]))
     print(String(format: "%.2f", median(times)))
