@@ -5,3 +5,10 @@ public enum ManifestDebug {
         try StoreEmbedding.locate(in: asset).store ?? []
     }
 }
+
+extension ManifestDebug {
+    /// The asset with its C2PA stores replaced by `store`, raw (for building hostile test files).
+    public static func embed(rawStore store: [UInt8], in asset: [UInt8]) throws -> [UInt8] {
+        try StoreEmbedding.rewrite(asset, store: store).bytes
+    }
+}
