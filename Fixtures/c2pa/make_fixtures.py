@@ -232,7 +232,10 @@ def main():
             handle.write(source_image(width, height, fmt, seed))
     parent_source = source_image(128, 96, "jpeg", 3)
     parent = sdk_sign(key, chain, parent_source, "image/jpeg", "parent.jpg")
-    write("signed-with-parent.jpg", sdk_sign(key, chain, parent, "image/jpeg", "child.jpg", ingredient=parent))
+    with_parent = sdk_sign(key, chain, parent, "image/jpeg", "child.jpg", ingredient=parent)
+    write("signed-with-parent.jpg", with_parent)
+    # The parent manifest (first in the store) edited inside the child's store.
+    write("signed-with-parent-edited.jpg", edit_assertion(with_parent))
 
 
 if __name__ == "__main__":

@@ -85,7 +85,8 @@ struct InteropTests {
 
     static let sdkFixtures = [
         "signed.jpg", "signed.png", "signed-pixels-changed.png", "signed-byte-flipped.jpg", "signed-assertion-edited.jpg",
-        "signed-untrusted-root.jpg", "signed-stripped.jpg", "signed-with-parent.jpg", "unsigned.jpg", "unsigned.png",
+        "signed-untrusted-root.jpg", "signed-stripped.jpg", "signed-with-parent.jpg", "signed-with-parent-edited.jpg",
+        "unsigned.jpg", "unsigned.png",
     ]
 
     @Test("Files signed by the reference SDK validate in ailabel with the SDK's state and failure codes", arguments: sdkFixtures)
@@ -103,6 +104,8 @@ struct InteropTests {
             let expectedState = verdict.state == "absent" ? "Absent" : verdict.state
             #expect(report.state.rawValue == expectedState, "\(name): ailabel \(report.state) \(report.statuses), SDK \(verdict)")
             #expect(report.failureCodes == verdict.failure.sorted(), "\(name): ailabel \(report.failureCodes), SDK \(verdict.failure)")
+            #expect(report.ingredientFailureCodes == (verdict.ingredientFailure ?? []).sorted(),
+                    "\(name): ailabel ingredients \(report.ingredientFailureCodes), SDK \(verdict.ingredientFailure ?? [])")
         }
         if live.state == "Trusted" {
             #expect(Set(live.success).isSubset(of: Set(report.successCodes)), "\(name): \(report.successCodes) vs \(live.success)")

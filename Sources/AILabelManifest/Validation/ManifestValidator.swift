@@ -172,8 +172,18 @@ public struct ManifestValidator: Sendable {
         }
 
         let summary = Self.summary(of: manifest, claim: claim, signer: signer, ingredients: ingredients)
-        return ValidationReport(state: Self.state(of: statuses), statuses: statuses, activeManifest: summary,
-                                manifestCount: store.manifests.count)
+        var report = ValidationReport(state: Self.state(of: statuses), statuses: statuses, activeManifest: summary,
+                                      manifestCount: store.manifests.count)
+        // New failures in ingredients (other than an untrusted signer) make the asset Invalid.
+        if report.state != .invalid,
+            ingredients.contains(where: { ingredient in
+                ingredient.newFailures.contains { $0.code != .signingCredentialUntrusted }
+                    || ingredient.validation.map { !$0.ingredientFailureCodes.filter { $0 != "signingCredential.untrusted" }.isEmpty } == true
+            })
+        {
+            report.state = .invalid
+        }
+        return report
     }
 
     static func state(of statuses: [ValidationStatus]) -> ValidationState {
@@ -347,18 +357,16 @@ public struct ManifestValidator: Sendable {
         let manifestReference = (content["activeManifest"] ?? content["c2pa_manifest"]).flatMap(HashedURI.init)
         guard let manifestReference, let label = JUMBFURI.manifestLabel(of: manifestReference.url) else { return summary }
         summary.activeManifestLabel = label
+        let manifestURL = "self#jumbf=/c2pa/\(label)"
         guard let ingredientManifest = store.manifest(labelled: label) else {
-            statuses.append(ValidationStatus(.ingredientManifestMismatch, url: url,
+            summary.newFailures.append(ValidationStatus(.ingredientManifestMismatch, url: manifestURL,
                 "The ingredient's manifest \(label) is not in the store, so its provenance cannot be checked"))
             return summary
         }
         let algorithm = HashAlgorithm(c2paName: manifestReference.algorithm) ?? .sha256
         if algorithm.hash(ingredientManifest.box.bytesForHashing) != manifestReference.hash {
-            // v3 ingredients are bound through the claim signature; earlier versions through the manifest.
-            if content["claimSignature"] == nil {
-                statuses.append(ValidationStatus(.ingredientManifestMismatch, url: url,
-                    "The ingredient's manifest \(label) differs from the one that was signed"))
-            }
+            summary.newFailures.append(ValidationStatus(.ingredientManifestMismatch, url: manifestURL,
+                "The ingredient's manifest \(label) was changed after it was referenced"))
         }
         if let signatureReference = content["claimSignature"].flatMap(HashedURI.init) {
             let signatureAlgorithm = HashAlgorithm(c2paName: signatureReference.algorithm) ?? .sha256
@@ -366,19 +374,37 @@ public struct ManifestValidator: Sendable {
                 statuses.append(ValidationStatus(.ingredientClaimSignatureValidated, url: url,
                     "The ingredient's claim signature is the one that was referenced"))
             } else {
-                statuses.append(ValidationStatus(.ingredientClaimSignatureMismatch, url: url,
+                summary.newFailures.append(ValidationStatus(.ingredientClaimSignatureMismatch, url: manifestURL + "/c2pa.signature",
                     "The ingredient's claim signature differs from the one that was referenced"))
             }
         }
-        if !visited.contains(label) {
-            var inner = visited
-            summary.validation = validate(manifest: ingredientManifest, in: store, source: nil, checkDataHash: false, visited: &inner)
-            visited.formUnion(inner)
-            if summary.validation?.state == .valid || summary.validation?.state == .trusted {
-                statuses.append(ValidationStatus(.ingredientManifestValidated, url: url, "The ingredient's manifest \(label) is valid"))
-            }
+        guard !visited.contains(label) else { return summary }
+        var inner = visited
+        let report = validate(manifest: ingredientManifest, in: store, source: nil, checkDataHash: false, visited: &inner)
+        visited.formUnion(inner)
+        summary.validation = report
+        if report.state == .valid || report.state == .trusted {
+            statuses.append(ValidationStatus(.ingredientManifestValidated, url: url, "The ingredient's manifest \(label) is valid"))
+        }
+        // What the ingredient recorded about itself when it was added; failures beyond those are new.
+        let recorded = Self.recordedFailureCodes(content)
+        for failure in report.failures where !recorded.contains(failure.code.rawValue) {
+            summary.newFailures.append(failure)
         }
         return summary
+    }
+
+    /// The failure codes an ingredient assertion recorded: v3 `validationResults.activeManifest.failure`,
+    /// v2 `validationStatus`.
+    static func recordedFailureCodes(_ content: CBOR) -> Set<String> {
+        var codes = Set<String>()
+        for item in content["validationResults"]?["activeManifest"]?["failure"]?.arrayValue ?? [] {
+            if let code = item["code"]?.textValue { codes.insert(code) }
+        }
+        for item in content["validationStatus"]?.arrayValue ?? [] {
+            if let code = item["code"]?.textValue, ValidationStatus.Code(code, .failure).isKnownFailure { codes.insert(code) }
+        }
+        return codes
     }
 
     // MARK: Summary

@@ -40,13 +40,14 @@ extension ValidationStatus: Encodable {
 extension ValidationState: Encodable {}
 
 extension ValidationReport: Encodable {
-    enum CodingKeys: String, CodingKey { case state, failure, success, informational, statuses, activeManifest, manifestCount }
+    enum CodingKeys: String, CodingKey { case state, failure, success, informational, ingredientFailure, statuses, activeManifest, manifestCount }
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(state, forKey: .state)
         try container.encode(failureCodes, forKey: .failure)
         try container.encode(successCodes, forKey: .success)
         try container.encode(Array(Set(informational.map(\.code.rawValue))).sorted(), forKey: .informational)
+        try container.encode(ingredientFailureCodes, forKey: .ingredientFailure)
         try container.encode(statuses, forKey: .statuses)
         try container.encodeIfPresent(activeManifest, forKey: .activeManifest)
         try container.encode(manifestCount, forKey: .manifestCount)

@@ -13,6 +13,20 @@ public struct ValidationReport: Sendable {
     public var informational: [ValidationStatus] { statuses.filter { $0.kind == .informational } }
     /// The distinct failure codes, sorted.
     public var failureCodes: [String] { Array(Set(failures.map(\.code.rawValue))).sorted() }
+    /// The failures found in ingredients (recursively) that their recorded validation results did not
+    /// already list, as the reference SDK's `ingredientDeltas`; sorted, distinct.
+    public var ingredientFailureCodes: [String] {
+        var codes = Set<String>()
+        func walk(_ summary: ManifestSummary?, depth: Int) {
+            guard let summary, depth < 32 else { return }
+            for ingredient in summary.ingredients {
+                codes.formUnion(ingredient.newFailures.map(\.code.rawValue))
+                walk(ingredient.validation?.activeManifest, depth: depth + 1)
+            }
+        }
+        walk(activeManifest, depth: 0)
+        return codes.sorted()
+    }
     public var successCodes: [String] { Array(Set(successes.map(\.code.rawValue))).sorted() }
 }
 
@@ -57,6 +71,9 @@ public struct IngredientSummary: Sendable {
     public var activeManifestLabel: String?
     /// The ingredient manifest's own validation, when the store holds it.
     public var validation: ValidationReport?
+    /// Failures of this ingredient that its recorded `validationResults` did not list (and binding
+    /// failures such as `ingredient.manifest.mismatch`): what makes the whole asset Invalid.
+    public var newFailures: [ValidationStatus] = []
 }
 
 extension ActionSummary: Encodable {}

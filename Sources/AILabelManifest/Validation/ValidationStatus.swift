@@ -74,6 +74,14 @@ public struct ValidationStatus: Sendable, Hashable {
     }
 }
 
+extension ValidationStatus.Code {
+    /// Whether this is a failure code (any code not known as success or informational counts).
+    var isKnownFailure: Bool {
+        !rawValue.hasSuffix(".validated") && !rawValue.hasSuffix(".match") && !rawValue.hasSuffix(".trusted")
+            && !rawValue.hasSuffix(".insideValidity") && !rawValue.hasSuffix(".skipped")
+    }
+}
+
 extension ValidationStatus: CustomStringConvertible {
     public var description: String { "\(code.rawValue): \(explanation)" }
 }
