@@ -16,6 +16,22 @@ struct StreamingTests {
         #expect(try HashAlgorithm.sha512.hash(source, excluding: []) == HashAlgorithm.sha512.hash(signed))
     }
 
+    @Test("A file larger than the head read is validated by streaming it", arguments: ["medium-480x360.jpg", "medium-320x240.png"])
+    func streamedValidation(_ name: String) throws {
+        let signed = try TestSigning.signer.sign(try TestPaths.read("sources/" + name), definition: TestSigning.definition())
+        let path = try TestSigning.write(signed, name: "streamed-" + name)
+        let validator = ManifestValidator(trust: TestSigning.trust)
+        let headLimit = min(signed.count - 1, try StoreEmbedding.locate(in: signed).ranges.last!.upperBound + 16)
+        let report = validator.validate(fileAt: path, headLimit: headLimit, chunkSize: 1000)
+        #expect(report.state == .trusted, "\(report.statuses)")
+        var tampered = signed
+        tampered[tampered.count - 20] ^= 0x40
+        let tamperedPath = try TestSigning.write(tampered, name: "streamed-tampered-" + name)
+        #expect(validator.validate(fileAt: tamperedPath, headLimit: headLimit, chunkSize: 1000).failureCodes == ["assertion.dataHash.mismatch"])
+        // A head that cuts the store itself falls back to reading more.
+        #expect(validator.validate(fileAt: path, headLimit: 200).state == .trusted)
+    }
+
     @Test("The store is found in a prefix of the file", arguments: ["medium-480x360.jpg", "medium-320x240.png"])
     func storeInPrefix(_ name: String) throws {
         let signed = try TestSigning.signer.sign(try TestPaths.read("sources/" + name), definition: TestSigning.definition())

@@ -209,6 +209,22 @@ enum StoreEmbedding {
         }
     }
 
+    /// The bytes a store occupies once framed for `format`: the APP11 segments, or the whole caBX chunk.
+    static func framed(_ store: [UInt8], format: Format) throws -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(store.count + store.count / jpegSegmentPayload * 20 + 32)
+        switch format {
+        case .jpeg:
+            try appendAPP11(store, to: &out)
+        case .png:
+            out.appendUInt32BigEndian(UInt32(store.count))
+            let typeAndData = Array("caBX".utf8) + store
+            out.append(contentsOf: typeAndData)
+            out.appendUInt32BigEndian(CRC32.checksum(typeAndData))
+        }
+        return out
+    }
+
     // MARK: PNG
 
     struct PNGChunk {

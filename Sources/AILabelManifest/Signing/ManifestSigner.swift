@@ -97,7 +97,7 @@ public struct ManifestSigner: Sendable {
         let beforeHash = builder
         builder.add(ManifestBuilder.cborAssertion(label: hashLabel, content: placeholderHash))
         let placeholderStore = try storeBytes(builder: builder, definition: definition, previous: previous.kept, placeholder: true)
-        let (laidOut, storeRange) = try layout(placeholderStore)
+        var (laidOut, storeRange) = try layout(placeholderStore)
         guard let storeRange, storeRange.upperBound <= laidOut.count else {
             throw ManifestError.make(.unsupportedAsset, "The store could not be placed in the asset")
         }
@@ -119,7 +119,16 @@ public struct ManifestSigner: Sendable {
         guard finalStore.count == placeholderStore.count else {
             throw ManifestError.make(.signingFailed, "The signed store (\(finalStore.count) bytes) differs in size from its reservation (\(placeholderStore.count) bytes)")
         }
-        // Lay out the real store: it has the placeholder's length, so it lands on the same bytes.
+        // The real store has the placeholder's length, so it lands on the same bytes. When the framing
+        // is the standard one (checked against the placeholder's), splice it in place; otherwise lay out again.
+        if let format = StoreEmbedding.format(of: laidOut),
+            let framedPlaceholder = try? StoreEmbedding.framed(placeholderStore, format: format),
+            framedPlaceholder.count == storeRange.count, laidOut[storeRange].elementsEqual(framedPlaceholder)
+        {
+            let framedFinal = try StoreEmbedding.framed(finalStore, format: format)
+            laidOut.replaceSubrange(storeRange, with: framedFinal)
+            return laidOut
+        }
         let (signed, finalRange) = try layout(finalStore)
         guard finalRange == storeRange, signed.count == laidOut.count else {
             throw ManifestError.make(.signingFailed, "The store moved between the two signing passes")

@@ -37,9 +37,18 @@ public struct ManifestValidator: Sendable {
     /// Validates a file on disk, reading it in chunks for the data hash (a large file is never
     /// held whole in memory). The store is looked for in the file's first 64 MB.
     public func validate(fileAt path: String) -> ValidationReport {
+        validate(fileAt: path, headLimit: 64 << 20)
+    }
+
+    func validate(fileAt path: String, headLimit: Int, chunkSize: Int = 1 << 20) -> ValidationReport {
         do {
-            let source = try FileAssetSource(path: path)
-            let head = try source.prefix(64 << 20)
+            var source = try FileAssetSource(path: path)
+            source.chunkSize = chunkSize
+            let head = try source.prefix(headLimit)
+            if head.count == source.count {
+                // The whole file fits in the head that was read: validate it in memory.
+                return validate(asset: head)
+            }
             let located: StoreEmbedding.Located
             do {
                 located = try StoreEmbedding.locate(in: head, isPrefix: head.count < source.count)
