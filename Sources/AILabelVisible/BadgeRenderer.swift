@@ -16,11 +16,33 @@ enum BadgeRenderer {
         let textColor = [Int(text.red), Int(text.green), Int(text.blue)]
         let backgroundAlpha = solid ? 255 : Int((opacity * 255).rounded())
         image.pixels.withUnsafeMutableBufferPointer { pixels in
-            for y in region.y..<(region.y + region.height) {
-                var offset = (y * width + region.x) * channels
-                for _ in 0..<region.width {
-                    over(pixels, offset, channels, backgroundColor, backgroundAlpha)
-                    offset += channels
+            if backgroundAlpha >= 255 || channels == 3 {
+                // Opaque fill, or a fixed blend per channel through lookup tables.
+                let tables = (0..<3).map { channel in
+                    (0...255).map { destination in
+                        UInt8((backgroundColor[channel] * backgroundAlpha + destination * (255 - backgroundAlpha) + 127) / 255)
+                    }
+                }
+                let red = tables[0]
+                let green = tables[1]
+                let blue = tables[2]
+                for y in region.y..<(region.y + region.height) {
+                    var offset = (y * width + region.x) * channels
+                    for _ in 0..<region.width {
+                        pixels[offset] = red[Int(pixels[offset])]
+                        pixels[offset + 1] = green[Int(pixels[offset + 1])]
+                        pixels[offset + 2] = blue[Int(pixels[offset + 2])]
+                        if channels == 4 { pixels[offset + 3] = 255 }
+                        offset += channels
+                    }
+                }
+            } else {
+                for y in region.y..<(region.y + region.height) {
+                    var offset = (y * width + region.x) * channels
+                    for _ in 0..<region.width {
+                        over(pixels, offset, channels, backgroundColor, backgroundAlpha)
+                        offset += channels
+                    }
                 }
             }
             for line in lines {
@@ -86,20 +108,35 @@ enum BadgeRenderer {
         var closestBelow = -1.0
         var closestAbove = 2.0
         var straddles = false
+        // Per-channel weighted linear light of the blend over an opaque pixel, by table.
+        let opaque = (0..<3).map { channel in
+            let weight = channel == 0 ? 0.2126 : (channel == 1 ? 0.7152 : 0.0722)
+            return (0...255).map { value in weight * table[min(255, Int((base[channel] + keep * Double(value)).rounded()))] }
+        }
+        let red = opaque[0]
+        let green = opaque[1]
+        let blue = opaque[2]
         image.pixels.withUnsafeBufferPointer { pixels in
             let channels = image.channels
             for y in region.y..<(region.y + region.height) {
                 var offset = (y * image.width + region.x) * channels
                 for _ in 0..<region.width {
-                    let alpha = channels == 4 ? Double(pixels[offset + 3]) / 255 : 1
-                    var low = 0.0
-                    var high = 0.0
-                    for channel in 0..<3 {
-                        let lowValue = base[channel] + keep * alpha * Double(pixels[offset + channel])
-                        let highValue = lowValue + keep * (1 - alpha) * 255
-                        let weight = channel == 0 ? 0.2126 : (channel == 1 ? 0.7152 : 0.0722)
-                        low += weight * table[min(255, Int(lowValue.rounded()))]
-                        high += weight * table[min(255, Int(highValue.rounded()))]
+                    var low: Double
+                    var high: Double
+                    if channels == 3 || pixels[offset + 3] == 255 {
+                        low = red[Int(pixels[offset])] + green[Int(pixels[offset + 1])] + blue[Int(pixels[offset + 2])]
+                        high = low
+                    } else {
+                        let alpha = Double(pixels[offset + 3]) / 255
+                        low = 0
+                        high = 0
+                        for channel in 0..<3 {
+                            let lowValue = base[channel] + keep * alpha * Double(pixels[offset + channel])
+                            let highValue = lowValue + keep * (1 - alpha) * 255
+                            let weight = channel == 0 ? 0.2126 : (channel == 1 ? 0.7152 : 0.0722)
+                            low += weight * table[min(255, Int(lowValue.rounded()))]
+                            high += weight * table[min(255, Int(highValue.rounded()))]
+                        }
                     }
                     if high < textLuminance {
                         closestBelow = max(closestBelow, high)

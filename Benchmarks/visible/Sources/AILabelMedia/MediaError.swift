@@ -1,0 +1,1 @@
+../../../../Sources/AILabelMedia/MediaError.swift
