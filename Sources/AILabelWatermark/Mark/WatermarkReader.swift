@@ -96,26 +96,26 @@ struct WatermarkReader {
         return (Plane(width: w, height: h, values: values), x0, y0)
     }
 
-    /// Band-pass (difference of Gaussians, σ 0.7 and about 5) divided by the local RMS.
+    /// Band-pass (difference of Gaussians, σ 0.7 and about 6) divided by the local RMS (window σ about 8).
+    /// The wide blurs run on the plane averaged over 4×4 blocks and are upsampled bilinearly.
     static func prefilter(_ luma: Plane) -> Plane {
-        var fine = luma
-        Filters.smallGaussian(&fine)
-        var coarse = luma
-        Filters.approximateGaussian(&coarse, radii: [4, 5, 5])
-        var band = fine
+        var coarse = Resampling.decimate(luma, squared: false)
+        Filters.approximateGaussian(&coarse, radii: [1, 1, 1])
+        var band = luma
+        Filters.smallGaussian(&band)
+        let w = band.width
         band.values.withUnsafeMutableBufferPointer { band in
-            coarse.values.withUnsafeBufferPointer { coarse in
-                for index in 0..<band.count { band[index] -= coarse[index] }
+            Resampling.forEachUpsampledRow(coarse, width: w, height: luma.height) { y, row in
+                let base = y * w
+                for x in 0..<w { band[base + x] -= row[x] }
             }
         }
-        var energy = band
-        energy.values.withUnsafeMutableBufferPointer { values in
-            for index in 0..<values.count { values[index] *= values[index] }
-        }
-        Filters.approximateGaussian(&energy, radii: [6, 6])
+        var energy = Resampling.decimate(band, squared: true)
+        Filters.approximateGaussian(&energy, radii: [2, 2])
         band.values.withUnsafeMutableBufferPointer { band in
-            energy.values.withUnsafeBufferPointer { energy in
-                for index in 0..<band.count { band[index] /= (energy[index] + 1).squareRoot() }
+            Resampling.forEachUpsampledRow(energy, width: w, height: luma.height) { y, row in
+                let base = y * w
+                for x in 0..<w { band[base + x] /= (row[x] + 1).squareRoot() }
             }
         }
         return band

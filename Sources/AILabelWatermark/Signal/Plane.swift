@@ -97,9 +97,9 @@ enum Filters {
         let k2: Float = 0.016_879
         let norm = 1 / (1 + 2 * k1 + 2 * k2)
         let c0 = norm, c1 = k1 * norm, c2 = k2 * norm
-        let source = plane.values
-        source.withUnsafeBufferPointer { src in
-            plane.values.withUnsafeMutableBufferPointer { dst in
+        var horizontal = [Float](repeating: 0, count: w * h)
+        plane.values.withUnsafeBufferPointer { src in
+            horizontal.withUnsafeMutableBufferPointer { dst in
                 for y in 0..<h {
                     let base = y * w
                     for x in 0..<w {
@@ -110,7 +110,6 @@ enum Filters {
                 }
             }
         }
-        let horizontal = plane.values
         horizontal.withUnsafeBufferPointer { src in
             plane.values.withUnsafeMutableBufferPointer { dst in
                 for y in 0..<h {
