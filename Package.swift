@@ -60,12 +60,12 @@ let package = Package(
         // The disclosure label, its layers, and the stamping pipeline.
         .target(
             name: "AILabelKit",
-            dependencies: ["AILabelMedia", "AILabelManifest", crypto, toml],
+            dependencies: ["AILabelMedia", "AILabelManifest", "AILabelWatermark", crypto, toml],
             resources: [.copy("Resources")],
             swiftSettings: settings
         ),
         // Evidence collectors, legal profiles, verdicts and reports.
-        .target(name: "AILabelVerify", dependencies: ["AILabelKit", "AILabelManifest", "AILabelMedia"], resources: [.copy("Resources")], swiftSettings: settings),
+        .target(name: "AILabelVerify", dependencies: ["AILabelKit", "AILabelManifest", "AILabelMedia", "AILabelWatermark"], resources: [.copy("Resources")], swiftSettings: settings),
         .executableTarget(
             name: "AILabelCLI",
             dependencies: ["AILabelVerify", "AILabelKit", "AILabelManifest", "AILabelMedia", argumentParser],

@@ -94,6 +94,9 @@ struct StampCommand: AsyncParsableCommand {
     @Option(name: .customLong("sign-chain"), help: "PEM certificate chain of the signer, leaf first (or AILABEL_SIGN_CHAIN, or [signer] chain).")
     var signChain: String?
 
+    @Flag(inversion: .prefixedNo, help: "Embed the invisible watermark carrying the label ID (default: on under the eu and all profiles).")
+    var watermark: Bool?
+
     @Flag(name: .customLong("dry-run"), help: "Report what would be written without writing anything.")
     var dryRun = false
 
@@ -125,7 +128,12 @@ struct StampCommand: AsyncParsableCommand {
         let configuration = try config.map { try Configuration.load(path: $0) } ?? Configuration()
         let request = try makeRequest(configuration)
         let signer = try SignerLoader.load(keyOption: signKey, chainOption: signChain, configuration: configuration)
-        let stamper = Stamper(request: request, signer: signer, dryRun: dryRun)
+        var markers: [any PixelMarker] = []
+        let profileName = ProfileName(rawValue: request.profile) ?? .kz
+        if watermark ?? configuration.watermark?.enabled ?? [.eu, .all].contains(profileName) {
+            markers.append(WatermarkMarker(key: configuration.watermark?.key.map { Array($0.utf8) }))
+        }
+        let stamper = Stamper(request: request, markers: markers, signer: signer, dryRun: dryRun)
 
         let (files, problems) = FileWalker(includeHidden: includeHidden).walk(PathInput.expand(paths))
         for problem in problems { StandardError.write("ailabel: \(problem.path): \(problem.reason)") }

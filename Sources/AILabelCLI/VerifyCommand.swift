@@ -89,7 +89,7 @@ struct VerifyCommand: AsyncParsableCommand {
         let trustConfiguration = try TrustLoader.load(options: trust, configuration: configuration)
         let verifier = Verifier(
             options: VerifyOptions(profile: loadedProfile, trust: trustConfiguration, requireTrusted: requireTrusted, scan: scan),
-            extraCollectors: PixelCollectors.all)
+            extraCollectors: PixelCollectors.all(watermarkKey: configuration.watermark?.key.map { Array($0.utf8) }))
 
         let (walked, problems) = FileWalker(includeHidden: includeHidden).walk(PathInput.expand(paths))
         for problem in problems { StandardError.write("ailabel: \(problem.path): \(problem.reason)") }

@@ -157,3 +157,46 @@ struct VerdictTests {
         }
     }
 }
+
+@Suite("Watermarks survive metadata stripping")
+struct WatermarkVerdictTests {
+    @Test("A stamped, watermarked and signed image whose metadata was stripped is missing-disclosure with the label ID as evidence")
+    func strippedFileIsRecognised() throws {
+        let folder = try Repository.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pki = try TestPKI.generate(commonName: "watermark test")
+        let paths = try pki.write(to: folder.appendingPathComponent("keys").path)
+        var request = LabelRequest()
+        request.created = "2026-01-18T09:00:00Z"
+        let stamper = Stamper(request: request, markers: [WatermarkMarker()], signer: try C2PASigner(keyPath: paths[0], chainPath: paths[1]))
+        let output = folder.appendingPathComponent("marked.jpg").path
+        let result = stamper.stamp(input: Repository.fixture("media/photo-640x480.jpg").path, output: output)
+        #expect(result.status == .stamped)
+        #expect(result.layers.contains("watermark") && result.layers.contains("c2pa"))
+        #expect(result.imageDataUnchanged == false, "marking pixels re-encodes the image")
+        let labelID = try #require(result.labelID)
+
+        // The reference SDK reads the signed, watermarked file as Trusted with no failures.
+        let referee = try ProcessRunner.run(Repository.python, [Repository.fixture("c2pa/referee.py").path, "read", output, "--trust", paths[2]])
+        let verdict = try #require(try JSONSerialization.jsonObject(with: referee.stdoutData) as? [String: Any])
+        #expect(verdict["state"] as? String == "Trusted", "\(referee.stdout) \(referee.stderr)")
+        #expect((verdict["failure"] as? [String])?.isEmpty == true)
+
+        let trust = try TrustConfiguration(anchorPEMs: [try String(contentsOfFile: paths[2], encoding: .utf8)])
+        let verifier = Verifier(options: VerifyOptions(profile: try Profile.load("kz"), trust: trust, scan: .full), extraCollectors: [WatermarkCollector()])
+        let intact = verifier.verify(path: output)
+        #expect(intact.verdict == .compliant)
+        #expect(intact.disclosures.contains { $0.kind == "watermark" && $0.intact })
+
+        let stripped = folder.appendingPathComponent("stripped.jpg").path
+        let exiftool = try ProcessRunner.run("exiftool", ["-all=", "-o", stripped, output])
+        #expect(exiftool.status == 0)
+        let report = Verifier(options: VerifyOptions(profile: try Profile.load("kz"), scan: .auto), extraCollectors: [WatermarkCollector()]).verify(path: stripped)
+        #expect(report.verdict == .missingDisclosure)
+        #expect(report.aiEvidence.contains { $0.source == "watermark:ailabel" && $0.detail == "ailabel watermark, label ID \(labelID)" })
+
+        // --scan metadata never decodes pixels, so the stripped file shows no AI evidence.
+        let metadataOnly = Verifier(options: VerifyOptions(profile: try Profile.load("kz"), scan: .metadata), extraCollectors: [WatermarkCollector()]).verify(path: stripped)
+        #expect(metadataOnly.verdict == .noAIEvidence)
+    }
+}

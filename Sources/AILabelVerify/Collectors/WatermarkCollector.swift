@@ -1,0 +1,35 @@
+import AILabelMedia
+import AILabelWatermark
+
+/// Looks for invisible watermarks in the pixels: ailabel's own mark (its payload is the label ID), and
+/// the marks Stable Diffusion pipelines add with invisible-watermark.
+public struct WatermarkCollector: EvidenceCollector {
+    public let ailabel: AILabelWatermarker
+    public let stableDiffusion: StableDiffusionWatermarkDetector
+    public var name: String { "watermark" }
+    public var needsPixels: Bool { true }
+
+    public init(key: [UInt8]? = nil) {
+        ailabel = AILabelWatermarker(key: key)
+        stableDiffusion = StableDiffusionWatermarkDetector()
+    }
+
+    public func collect(from subject: VerificationSubject, pixels: RGBImage?, into observations: inout Observations) {
+        guard let pixels else { return }
+        if let detection = ailabel.detect(in: pixels) {
+            let labelID = detection.payload.hex
+            observations.addEvidence("watermark:ailabel", "ailabel watermark, label ID \(labelID)")
+            // The mark is a disclosure only while it matches the label the metadata declares (if any).
+            let declared = subject.xmp?.value(namespace: "https://ailabel.dev/ns/1.0/", name: "LabelID")?.textValue
+            let matches = declared == nil || declared == labelID
+            observations.disclosures.append(Disclosure(kind: "watermark", detail: "ailabel watermark, label ID \(labelID)", intact: matches))
+            if !matches {
+                observations.addFinding(
+                    "watermark.label-mismatch", .error, "The watermark carries label ID \(labelID) but the XMP declares \(declared ?? "")")
+            }
+        }
+        if let match = stableDiffusion.detect(in: pixels) {
+            observations.addEvidence("watermark:stable-diffusion", "invisible-watermark \(match.description)")
+        }
+    }
+}
