@@ -12,3 +12,10 @@ extension ManifestDebug {
         try StoreEmbedding.rewrite(asset, store: store).bytes
     }
 }
+
+import Crypto
+
+extension ManifestDebug {
+    /// SHA-256 of bytes (for the benchmark's breakdown).
+    public static func sha256(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)) }
+}

@@ -63,6 +63,17 @@ case "validate", "validate-file":
         exit(1)
     }
     print(String(format: "%.2f", median(times)))
+case "parts":
+    // Where signing time goes: one rewrite with a small store, and one SHA-256 of the file.
+    let asset = [UInt8](try Data(contentsOf: URL(fileURLWithPath: arguments[2])))
+    let store = try ManifestDebug.store(in: [UInt8](try Data(contentsOf: URL(fileURLWithPath: arguments[3]))))
+    var rewrite: [Double] = [], hash: [Double] = [], copy: [Double] = []
+    for _ in 0..<Int(arguments[4])! {
+        rewrite.append(try milliseconds { _ = try ManifestDebug.embed(rawStore: store, in: asset) })
+        hash.append(milliseconds { _ = ManifestDebug.sha256(asset) })
+        copy.append(milliseconds { var c = asset; c[0] ^= 1; _ = c.count })
+    }
+    print(String(format: "rewrite %.2f  sha256 %.2f  copy %.2f", median(rewrite), median(hash), median(copy)))
 case "keys":
     try TestPKI.generate(commonName: "ailabel benchmark").write(to: arguments[2])
 default:
