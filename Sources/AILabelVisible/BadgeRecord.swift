@@ -78,7 +78,8 @@ public struct BadgeRecord: Sendable, Hashable, Codable {
     public var omittedLanguages: [String]
     /// The lines as laid out.
     public var lines: [Line]
-    /// The font files that drew the glyphs.
+    /// The font files that drew the glyphs, in fallback order: `VisibleLabeler(fontFiles: fonts)` re-renders
+    /// the badge exactly.
     public var fonts: [FontFile]
     /// Em size FreeType rendered at, pixels.
     public var emPixels: Int

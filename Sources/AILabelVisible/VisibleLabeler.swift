@@ -136,8 +136,10 @@ public struct VisibleLabeler: Sendable {
             into: &output, region: region, lines: placed, background: style.background.color, opacity: opacity,
             solid: { if case .solid = style.background { true } else { false } }(), text: style.textColor)
 
-        var usedFonts: [FontFile] = []
-        for line in placed { for file in line.bitmap.fontsUsed where !usedFonts.contains(file) { usedFonts.append(file) } }
+        // The faces that drew glyphs, in fallback order, so that a labeler opened with just these files
+        // (as verify does) picks the same face for every character.
+        let drawn = Set(placed.flatMap(\.bitmap.fontsUsed))
+        let usedFonts = fonts.files.filter { drawn.contains($0) }
         let drawnTexts = blocks.filter { $0.language != "eu-icon" && !layout.omitted.contains($0.language) }
         let record = BadgeRecord(
             version: Self.recordVersion,

@@ -43,6 +43,18 @@ struct BadgeCheckTests {
         #expect(darkCheck.isPresent, "\(darkCheck)")
     }
 
+    @Test("Verified with only the recorded fonts, in their order, as verify does")
+    func recordedFontsReRender() throws {
+        let (output, record) = try Self.labeler.apply(
+            to: TestImages.gradient(width: 500, height: 400), texts: [.Examples.chinese, BadgeText(language: "en", text: "AI生成 AI-generated")])
+        #expect(record.fonts.map(\.path) == [
+            "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf", "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+        ])
+        let verifier = try VisibleLabeler(fontFiles: record.fonts)
+        let check = verifier.badgePresent(in: try Self.jpegRoundTrip(output, quality: 75), record: record)
+        #expect(check.isPresent && check.score > 0.9, "\(check)")
+    }
+
     @Test("Cropped off: the declared region is no longer inside the image")
     func croppedOff() throws {
         let (output, record) = try Self.labeler.apply(to: TestImages.gradient(width: 400, height: 300), texts: [.Examples.english])
@@ -91,6 +103,10 @@ struct BadgeCheckTests {
             return Array(noise.pixels[offset..<(offset + 3)])
         }
         #expect(Self.labeler.badgePresent(in: patched, record: record).status == .altered)
+        // 3b. One word of the first line blotted out with the background colour.
+        let word = painted(region.x + region.width - 60, top, region.x + region.width - 8, top + bitmap.height) { _, _ in [0, 0, 0] }
+        let wordCheck = Self.labeler.badgePresent(in: word, record: record)
+        #expect(wordCheck.status == .altered, "\(wordCheck)")
         // 4. The original, unlabelled pixels with the record attached.
         #expect(Self.labeler.badgePresent(in: image, record: record).status == .altered)
         // 5. The badge repainted in another colour with other text.

@@ -16,7 +16,7 @@ struct BadgeRuleTests {
     static let sizes: [Size] = [
         Size(width: 64, height: 48), Size(width: 48, height: 64), Size(width: 320, height: 240),
         Size(width: 240, height: 320), Size(width: 1920, height: 1080), Size(width: 1080, height: 1920),
-        Size(width: 3000, height: 400), Size(width: 500, height: 2500),
+        Size(width: 3000, height: 400), Size(width: 500, height: 2500), Size(width: 4000, height: 60),
     ]
 
     @Test("Kazakh + Russian badge fits, keeps the height rules and leaves other pixels alone", arguments: sizes)
