@@ -1,5 +1,6 @@
 import AILabelManifest
 import ArgumentParser
+import Foundation
 
 /// `ailabel keys`: key material for C2PA signing.
 struct KeysCommand: ParsableCommand {
@@ -44,7 +45,8 @@ extension KeysCommand {
                 pki = try TestPKI.generate(commonName: name, signerValidityDays: days)
                 paths = try pki.write(to: directory)
             } catch let error as ManifestError {
-                throw ValidationError(error.reason)
+                FileHandle.standardError.write(Data("ailabel keys init: \(error.reason)\n".utf8))
+                throw ExitCode(1)
             }
             let dir = directory
             print("""
