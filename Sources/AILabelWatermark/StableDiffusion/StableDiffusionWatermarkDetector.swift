@@ -44,8 +44,12 @@ public struct StableDiffusionWatermarkDetector: Sendable {
     public func detect(in image: RGBImage) -> StableDiffusionWatermarkMatch? {
         guard image.width * image.height >= 256 * 256, image.width >= 8, image.height >= 8 else { return nil }
         var best: StableDiffusionWatermarkMatch?
+        var chroma: [Bool: ChromaPlane] = [:]
         for variant in Self.variants {
-            let votes = Self.blockVotes(image, variant: variant)
+            if chroma[variant.swappedChannels] == nil {
+                chroma[variant.swappedChannels] = Self.chroma(image, swappedChannels: variant.swappedChannels)
+            }
+            let votes = Self.blockVotes(chroma[variant.swappedChannels]!, floatInput: variant.floatInput)
             for payload in payloads {
                 let decoded = Self.majority(votes, length: payload.bitCount)
                 let ones = decoded.reduce(0) { $0 + Int($1) }
@@ -69,54 +73,68 @@ public struct StableDiffusionWatermarkDetector: Sendable {
         return best
     }
 
-    /// One vote (0 or 1) per 4×4 block of the LL band of U, in invisible-watermark's block order.
-    static func blockVotes(_ image: RGBImage, variant: StableDiffusionWatermarkMatch.Variant) -> [UInt8] {
+    /// 0.492 (B − Y) without its offset, over the rows and columns the blocks cover.
+    struct ChromaPlane {
+        let values: [Float]
+        let width: Int
+        let blockRows: Int
+        let blockColumns: Int
+    }
+
+    static func chroma(_ image: RGBImage, swappedChannels: Bool) -> ChromaPlane {
         let rows = image.height / 4 * 4
         let columns = image.width / 4 * 4
-        let llRows = rows / 2, llColumns = columns / 2
-        let blockRows = llRows / 4, blockColumns = llColumns / 4
-        guard blockRows > 0, blockColumns > 0 else { return [] }
-        let channels = image.channels
-        let offset: Float = variant.floatInput ? 0.5 : 128
-        let (redIndex, blueIndex) = variant.swappedChannels ? (2, 0) : (0, 2)
-        // U for the rows and columns the blocks cover.
+        let blockRows = rows / 2 / 4, blockColumns = columns / 2 / 4
         let uWidth = blockColumns * 8, uHeight = blockRows * 8
+        let channels = image.channels
+        let (redIndex, blueIndex) = swappedChannels ? (2, 0) : (0, 2)
         var u = [Float](repeating: 0, count: uWidth * uHeight)
         image.pixels.withUnsafeBufferPointer { pixels in
             u.withUnsafeMutableBufferPointer { u in
                 for y in 0..<uHeight {
                     var source = y * image.width * channels
+                    let target = y * uWidth
                     for x in 0..<uWidth {
                         let r = Float(pixels[source + redIndex]), g = Float(pixels[source + 1]), b = Float(pixels[source + blueIndex])
-                        let luma = 0.299 * r + 0.587 * g + 0.114 * b
-                        var value = 0.492 * (b - luma) + offset
-                        if !variant.floatInput { value = min(max(value.rounded(), 0), 255) }
-                        u[y * uWidth + x] = value
+                        u[target + x] = 0.492 * (b - (0.299 * r + 0.587 * g + 0.114 * b))
                         source += channels
                     }
                 }
             }
         }
+        return ChromaPlane(values: u, width: uWidth, blockRows: blockRows, blockColumns: blockColumns)
+    }
+
+    /// One vote (0 or 1) per 4×4 block of the LL band of U, in invisible-watermark's block order. The uint8
+    /// path offsets U by 128 and rounds and clamps it as OpenCV does; the float path offsets it by 0.5.
+    static func blockVotes(_ chroma: ChromaPlane, floatInput: Bool) -> [UInt8] {
+        let blockRows = chroma.blockRows, blockColumns = chroma.blockColumns
+        guard blockRows > 0, blockColumns > 0 else { return [] }
+        let uWidth = chroma.width
         var votes = [UInt8](repeating: 0, count: blockRows * blockColumns)
-        u.withUnsafeBufferPointer { u in
-            var block = [Float](repeating: 0, count: 16)
-            for blockRow in 0..<blockRows {
-                for blockColumn in 0..<blockColumns {
-                    for i in 0..<4 {
-                        for j in 0..<4 {
-                            let y = (blockRow * 4 + i) * 2, x = (blockColumn * 4 + j) * 2
+        chroma.values.withUnsafeBufferPointer { u in
+            votes.withUnsafeMutableBufferPointer { votes in
+                @inline(__always) func sample(_ index: Int) -> Float {
+                    if floatInput { return u[index] + 0.5 }
+                    let shifted = min(max(u[index] + 128, 0), 255)
+                    return Float(Int(shifted + 0.5))
+                }
+                for blockRow in 0..<blockRows {
+                    for blockColumn in 0..<blockColumns {
+                        var largest: Float = -1
+                        var chosen: Float = 0
+                        for k in 1..<16 {
+                            let y = (blockRow * 4 + k / 4) * 2, x = (blockColumn * 4 + k % 4) * 2
                             let top = y * uWidth + x, bottom = top + uWidth
-                            block[i * 4 + j] = (u[top] + u[top + 1] + u[bottom] + u[bottom + 1]) / 2
+                            let value = (sample(top) + sample(top + 1) + sample(bottom) + sample(bottom + 1)) / 2
+                            if abs(value) > largest {
+                                largest = abs(value)
+                                chosen = value
+                            }
                         }
+                        let residue = abs(chosen).truncatingRemainder(dividingBy: scale)
+                        votes[blockRow * blockColumns + blockColumn] = residue > scale / 2 ? 1 : 0
                     }
-                    var position = 1
-                    var largest = abs(block[1])
-                    for k in 2..<16 where abs(block[k]) > largest {
-                        largest = abs(block[k])
-                        position = k
-                    }
-                    let residue = abs(block[position]).truncatingRemainder(dividingBy: scale)
-                    votes[blockRow * blockColumns + blockColumn] = residue > scale / 2 ? 1 : 0
                 }
             }
         }

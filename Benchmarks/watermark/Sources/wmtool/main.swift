@@ -86,9 +86,9 @@ while let line = readLine() {
             if let match {
                 print(
                     "{\"found\":true,\"name\":\"\(match.payload.name)\",\"matched\":\(match.matchingBits),\"bits\":\(match.payload.bitCount),"
-                        + "\"inverted\":\(match.isInverted),\"variant\":\"\(match.variant)\",\"ms\":\(ms)}")
+                        + "\"inverted\":\(match.isInverted),\"variant\":\"\(match.variant)\",\"ms\":\(ms),\"cpu\":\(lastCPU)}")
             } else {
-                print("{\"found\":false,\"ms\":\(ms)}")
+                print("{\"found\":false,\"ms\":\(ms),\"cpu\":\(lastCPU)}")
             }
         default:
             print("{\"error\":\"unknown command\"}")
