@@ -18,6 +18,13 @@ public struct RGBColor: Sendable, Hashable, Codable {
         Contrast.luminance(red: Double(red), green: Double(green), blue: Double(blue))
     }
 
+    /// The gray of the same BT.601 luma (0.299 R + 0.587 G + 0.114 B), as a grayscale re-encode would show it.
+    public var grayEquivalent: RGBColor {
+        let weighted: Double = 0.299 * Double(red) + 0.587 * Double(green) + 0.114 * Double(blue)
+        let luma = UInt8(weighted.rounded())
+        return RGBColor(red: luma, green: luma, blue: luma)
+    }
+
     /// The WCAG 2.x contrast ratio between two colours, 1 … 21.
     public func contrastRatio(with other: RGBColor) -> Double {
         Contrast.ratio(relativeLuminance, other.relativeLuminance)
@@ -69,6 +76,14 @@ public struct BadgeStyle: Sendable, Hashable, Codable {
         public var color: RGBColor {
             switch self {
             case .solid(let color), .translucent(let color, _): color
+            }
+        }
+
+        /// The same background in another colour.
+        public func withColor(_ color: RGBColor) -> Background {
+            switch self {
+            case .solid: .solid(color)
+            case .translucent(_, let opacity): .translucent(color, opacity: opacity)
             }
         }
 

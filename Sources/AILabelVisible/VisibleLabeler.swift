@@ -59,7 +59,9 @@ public struct VisibleLabeler: Sendable {
 
     /// Draws the badge with `texts` (in order; the first is never left out) onto a copy of `image`.
     ///
-    /// Pixels outside ``BadgeRecord/region`` are unchanged. On an RGBA image a solid badge is opaque
+    /// Draw on pixels in display orientation (apply any EXIF orientation first), or the corner will be wrong.
+    /// On a gray image (R = G = B everywhere) the style's colours are replaced by their gray equivalents
+    /// (BT.601 luma), and the record says so. Pixels outside ``BadgeRecord/region`` are unchanged. On an RGBA image a solid badge is opaque
     /// (alpha 255 inside the region); a translucent one is composited over the existing alpha.
     ///
     /// - Throws: ``VisibleLabelError`` when there is no text, a character has no glyph in any font,
@@ -91,7 +93,13 @@ public struct VisibleLabeler: Sendable {
             }
         }
 
-        // Colours and contrast.
+        // Colours and contrast. A gray image (a decoded grayscale JPEG) gets a gray badge, so that it can be
+        // re-encoded as grayscale and the contrast holds for the colours actually drawn.
+        var style = style
+        if Self.isGray(image) {
+            style.textColor = style.textColor.grayEquivalent
+            style.background = style.background.withColor(style.background.color.grayEquivalent)
+        }
         let shorter = min(image.width, image.height)
         let margin = style.margin.pixels(shorterSide: shorter)
         guard style.textColor.contrastRatio(with: style.background.color) >= style.minimumContrast else {
@@ -220,6 +228,28 @@ public struct VisibleLabeler: Sendable {
             "a \(image.width)×\(image.height) image cannot hold the \(blocks[0].language) text at the "
                 + "\(legalFloor) px minimum cap height"
         )
+    }
+
+    /// Whether every pixel has R = G = B.
+    static func isGray(_ image: RGBImage) -> Bool {
+        image.pixels.withUnsafeBufferPointer { pixels in
+            let channels = image.channels
+            var offset = 0
+            while offset < pixels.count {
+                if pixels[offset] != pixels[offset + 1] || pixels[offset] != pixels[offset + 2] { return false }
+                offset += channels
+            }
+            return true
+        }
+    }
+
+    /// A labeler for checking `record`: opened with the recorded fonts (an exact re-render) when they are
+    /// installed, otherwise with `fallback` (default: the installed defaults).
+    public static func forVerifying(_ record: BadgeRecord, fallback: [FontFile]? = nil) throws(VisibleLabelError)
+        -> VisibleLabeler
+    {
+        if !record.fonts.isEmpty, let exact = try? VisibleLabeler(fontFiles: record.fonts) { return exact }
+        return try VisibleLabeler(fontFiles: fallback)
     }
 
     /// Collapses runs of whitespace and trims the ends.

@@ -17,12 +17,49 @@ struct SourceImageTests {
         TestImages.save(output, "source-\(path.split(separator: "/").last!).png")
     }
 
-    @Test("A grayscale JPEG made by PixelCodec")
+    @Test("A grayscale JPEG made by PixelCodec gets a gray badge that survives a grayscale re-encode")
     func grayscaleFromCodec() throws {
         let jpeg = try PixelCodec.encodeJPEG(TestImages.gradient(width: 300, height: 200), quality: 85, grayscale: true)
         let image = try PixelCodec.decode(jpeg)
-        let (output, record) = try Self.labeler.apply(to: image, texts: [.Examples.chinese])
+        let yellow = BadgeStyle(background: .solid(RGBColor(red: 255, green: 221, blue: 0)), textColor: RGBColor(red: 0, green: 0, blue: 160))
+        let (output, record) = try Self.labeler.apply(to: image, texts: [.Examples.chinese], style: yellow)
         try BadgeRuleTests.checkRules(image: image, output: output, record: record)
+        #expect(record.background.color == RGBColor(red: 206, green: 206, blue: 206))
+        #expect(record.textColor == RGBColor(red: 18, green: 18, blue: 18))
+        #expect(Self.labeler.badgePresent(in: output, record: record).isPresent)
+        // Still gray, so a grayscale re-encode loses nothing.
+        var colored = 0
+        for offset in stride(from: 0, to: output.pixels.count, by: 3) {
+            let pixel = output.pixels[offset..<(offset + 3)]
+            if pixel.min() != pixel.max() { colored += 1 }
+        }
+        #expect(colored == 0)
+        let reencoded = try PixelCodec.decode(try PixelCodec.encodeJPEG(output, quality: 80, grayscale: true))
+        #expect(Self.labeler.badgePresent(in: reencoded, record: record).isPresent)
+    }
+
+    @Test("Labelers are shared between tasks")
+    func concurrentApply() async throws {
+        let labeler = Self.labeler
+        let image = TestImages.gradient(width: 400, height: 300)
+        let expected = try labeler.apply(to: image, texts: [.Examples.kazakh, .Examples.chinese])
+        let same = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    let result = try labeler.apply(to: image, texts: [.Examples.kazakh, .Examples.chinese])
+                    return result.0 == expected.0 && result.1 == expected.1
+                }
+            }
+            var all = true
+            for try await value in group { all = all && value }
+            return all
+        }
+        #expect(same)
+        let verifier = try VisibleLabeler.forVerifying(expected.1)
+        #expect(verifier.fonts.files == expected.1.fonts)
+        var moved = expected.1
+        moved.fonts = [FontFile(path: "/elsewhere/NotoSans-Bold.ttf")]
+        #expect(try VisibleLabeler.forVerifying(moved).badgePresent(in: expected.0, record: expected.1).isPresent)
     }
 
     @Test("Alpha: a solid badge is opaque inside its region only; a translucent one composites over the alpha")
