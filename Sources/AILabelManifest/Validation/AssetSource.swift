@@ -1,5 +1,8 @@
 import Crypto
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Bytes of an asset that the validator hashes: in memory, or a file read in chunks so that a
 /// large asset is never held whole.
@@ -15,42 +18,47 @@ extension Array: AssetSource where Element == UInt8 {
     }
 }
 
-/// A file on disk, hashed in chunks of ``chunkSize`` bytes.
+/// A file on disk, hashed in chunks of ``chunkSize`` bytes read with POSIX `pread` into one
+/// reused buffer, so that a large asset is never held whole in memory.
 public struct FileAssetSource: AssetSource {
     public let path: String
     public let count: Int
     public var chunkSize = 1 << 20
 
     public init(path: String) throws {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-            let size = attributes[.size] as? NSNumber
-        else {
-            throw ManifestError.make(.io, "Cannot read \(path)")
-        }
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw ManifestError.make(.io, "Cannot read \(path): errno \(errno)") }
         self.path = path
-        self.count = size.intValue
+        self.count = Int(info.st_size)
     }
 
     public func forEachChunk(in range: Range<Int>, _ body: (UnsafeRawBufferPointer) -> Void) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw ManifestError.make(.io, "Cannot open \(path)") }
-        defer { try? handle.close() }
-        try handle.seek(toOffset: UInt64(range.lowerBound))
-        var remaining = range.count
-        while remaining > 0 {
-            let want = Swift.min(chunkSize, remaining)
-            guard let data = try handle.read(upToCount: want), !data.isEmpty else {
-                throw ManifestError.make(.io, "\(path) ended early")
-            }
-            data.withUnsafeBytes { body($0) }
-            remaining -= data.count
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw ManifestError.make(.io, "Cannot open \(path): errno \(errno)") }
+        defer { close(descriptor) }
+        var buffer = [UInt8](repeating: 0, count: Swift.max(1, Swift.min(chunkSize, range.count)))
+        var offset = range.lowerBound
+        while offset < range.upperBound {
+            let want = Swift.min(buffer.count, range.upperBound - offset)
+            let got = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, want, off_t(offset)) }
+            guard got > 0 else { throw ManifestError.make(.io, "\(path) ended early or could not be read") }
+            buffer.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[0..<got])) }
+            offset += got
         }
     }
 
     /// The first `length` bytes (where the store of a JPEG or PNG is usually found).
     func prefix(_ length: Int) throws -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw ManifestError.make(.io, "Cannot open \(path)") }
-        defer { try? handle.close() }
-        return [UInt8](try handle.read(upToCount: Swift.min(length, count)) ?? Data())
+        let wanted = Swift.min(length, count)
+        var out = [UInt8](repeating: 0, count: wanted)
+        var filled = 0
+        try out.withUnsafeMutableBytes { target in
+            try forEachChunk(in: 0..<wanted) { chunk in
+                UnsafeMutableRawBufferPointer(rebasing: target[filled..<filled + chunk.count]).copyMemory(from: chunk)
+                filled += chunk.count
+            }
+        }
+        return out
     }
 }
 
