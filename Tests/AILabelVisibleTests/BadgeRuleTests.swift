@@ -49,6 +49,19 @@ struct BadgeRuleTests {
         try Self.checkRules(image: image, output: output, record: record)
         #expect(record.lines.count == 1)
         #expect(Double(record.lines[0].inkHeight) >= 0.05 * 600)
+        // Measured on the pixels, not taken from the record: rows of the badge holding white text.
+        var textRows: [Int] = []
+        for y in record.region.y..<(record.region.y + record.region.height) {
+            for x in record.region.x..<(record.region.x + record.region.width) {
+                let offset = output.offset(x: x, y: y)
+                if output.pixels[offset] == 255, output.pixels[offset + 1] == 255, output.pixels[offset + 2] == 255 {
+                    textRows.append(y)
+                    break
+                }
+            }
+        }
+        let measured = (textRows.max() ?? 0) - (textRows.min() ?? 0) + 1
+        #expect(Double(measured) >= 0.05 * 600, "ideographs are \(measured) px tall")
         let margin = 12  // 2 % of 600
         let region = record.region
         switch corner {
