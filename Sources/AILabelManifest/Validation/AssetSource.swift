@@ -26,10 +26,13 @@ public struct FileAssetSource: AssetSource {
     public var chunkSize = 1 << 20
 
     public init(path: String) throws {
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw ManifestError.make(.io, "Cannot read \(path): errno \(errno)") }
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw ManifestError.make(.io, "Cannot open \(path): errno \(errno)") }
+        defer { close(descriptor) }
+        let size = lseek(descriptor, 0, SEEK_END)
+        guard size >= 0 else { throw ManifestError.make(.io, "Cannot read the size of \(path): errno \(errno)") }
         self.path = path
-        self.count = Int(info.st_size)
+        self.count = Int(size)
     }
 
     public func forEachChunk(in range: Range<Int>, _ body: (UnsafeRawBufferPointer) -> Void) throws {
