@@ -61,4 +61,6 @@ print(String(format: "encode              %8.1f ms", median(encode)))
 print(String(format: "labelled total      %8.1f ms  (decode + apply + encode)", median(labelled)))
 print(String(format: "baseline            %8.1f ms  (decode + encode, libjpeg-turbo via PixelCodec)", median(baseline)))
 print(String(format: "ratio               %8.2f ×   (target < 2)", ratio))
+print(String(format: "apply overhead      %8.0f %%  (apply / (decode + encode) medians; noise-free estimate of the ratio: %.2f ×)",
+             100 * median(apply) / (median(decode) + median(encode)), (median(decode) + median(apply) + median(encode)) / (median(decode) + median(encode))))
 print(String(format: "badgePresent        %8.1f ms", median(check)))
