@@ -66,7 +66,37 @@ def photo_like(seed, width, height):
     img = img.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.2)))
     if (w, h) != (width, height):
         img = img.resize((width, height), Image.BICUBIC)
+    # Full-resolution detail: sharp small objects and lines, and fine texture in some regions, so that
+    # the band the watermark uses is not empty (real photos have edges, text, foliage, fabric).
+    from PIL import ImageDraw
+    draw = ImageDraw.Draw(img)
+    for _ in range(int(rng.integers(20, 80))):
+        x, y = rng.uniform(0, width), rng.uniform(0, height)
+        size = rng.uniform(0.005, 0.05) * max(width, height)
+        colour = tuple(int(c) for c in rng.uniform(0, 255, 3))
+        kind = rng.integers(0, 3)
+        if kind == 0:
+            draw.rectangle([x, y, x + size, y + size * rng.uniform(0.3, 2)], fill=colour)
+        elif kind == 1:
+            draw.ellipse([x, y, x + size, y + size], fill=colour)
+        else:
+            draw.line([x, y, x + rng.uniform(-8, 8) * size, y + rng.uniform(-8, 8) * size], fill=colour, width=int(rng.integers(1, 4)))
+    if rng.random() < 0.5:  # a periodic structure (a fence, a grid, a fabric)
+        pitch = rng.uniform(6, 40)
+        x0, y0 = rng.uniform(0, width * 0.5), rng.uniform(0, height * 0.5)
+        x1, y1 = x0 + rng.uniform(0.2, 0.5) * width, y0 + rng.uniform(0.2, 0.5) * height
+        colour = tuple(int(c) for c in rng.uniform(0, 255, 3))
+        x = x0
+        while x < x1:
+            draw.line([x, y0, x, y1], fill=colour, width=max(1, int(pitch / 4)))
+            x += pitch
     arr = np.asarray(img).astype(np.float32)
+    small_h, small_w = max(64, height // 4), max(64, width // 4)
+    texture = _pink_field(rng, small_h, small_w, rng.uniform(0.3, 0.7), 1)
+    texture = np.asarray(Image.fromarray(((texture[..., 0] * 40) + 128).clip(0, 255).astype(np.uint8)).resize((width, height), Image.BILINEAR)).astype(np.float32) - 128
+    region = _pink_field(rng, 32, 32, 1.5, 1)[..., 0] > rng.uniform(-0.3, 0.6)
+    region = np.asarray(Image.fromarray(region.astype(np.uint8) * 255).resize((width, height), Image.BILINEAR)).astype(np.float32)[..., None] / 255
+    arr += texture[..., None] * region * rng.uniform(0.3, 0.8)
     grain = rng.uniform(0.5, 4.0)
     arr += rng.standard_normal((height, width, 1)).astype(np.float32) * grain
     if rng.random() < 0.3:  # a blown-out highlight

@@ -11,8 +11,10 @@ struct WatermarkReader {
     static let maxRegionSide = 1536
     /// Offsets tried per period.
     static let offsetsPerPeriod = 3
-    /// Periods tried after the native one.
+    /// Periods decoded after the native one.
     static let periodCandidates = 3
+    /// Periods taken from the autocorrelation and ranked by the sync score.
+    static let periodShortlist = 8
 
     private static let n = TileLayout.tileSize
     private static let fft = FFT2D(size: TileLayout.tileSize)
@@ -41,18 +43,25 @@ struct WatermarkReader {
             if candidate.detection != nil { return finish(best, tried) }
         }
 
-        // Rescaled: find the period, refine it by the sync score, retry.
-        if min(normalized.width, normalized.height) >= 256 {
-            for period in Self.periodEstimates(normalized, count: Self.periodCandidates) {
-                var bestFold: (folded: [Float], score: Double, period: Double)?
+        // Rescaled: estimate candidate periods from the autocorrelation, refine each by the sync score of
+        // a small fold, and decode the three that synchronise best.
+        if max(normalized.width, normalized.height) >= 256 {
+            let estimates = Self.periodEstimates(normalized, count: Self.periodShortlist)
+            var refined: [(period: Double, score: Double)] = []
+            for period in estimates {
+                var bestScore = -Double.infinity
+                var bestPeriod = period
                 for delta in [-0.4, -0.2, 0, 0.2, 0.4] {
-                    let p = period + delta
-                    let folded = Self.fold(normalized, period: p, maxSide: 640)
-                    let spectrum = whitenedSpectrum(folded)
-                    let score = syncSurface(spectrum).peaks(1).first?.z ?? 0
-                    if bestFold == nil || score > bestFold!.score { bestFold = (folded, score, p) }
+                    let folded = Self.fold(normalized, period: period + delta, maxSide: 512)
+                    let score = syncSurface(whitenedSpectrum(folded)).peaks(1).first?.z ?? 0
+                    if score > bestScore {
+                        bestScore = score
+                        bestPeriod = period + delta
+                    }
                 }
-                guard let chosen = bestFold else { continue }
+                refined.append((bestPeriod, bestScore))
+            }
+            for chosen in refined.sorted(by: { $0.score > $1.score }).prefix(Self.periodCandidates) {
                 let folded = Self.fold(normalized, period: chosen.period, maxSide: 1536)
                 for candidate in decodeCandidates(folded: folded, period: chosen.period) {
                     consider(candidate)
@@ -193,7 +202,8 @@ struct WatermarkReader {
         var imag: [Float]
     }
 
-    /// The folded tile's spectrum with every ring of the band scaled to unit mean power.
+    /// The folded tile's spectrum, whitened: each coefficient of the band reduced to its phase (unit
+    /// magnitude; the ring scaling before it only keeps the arithmetic well conditioned).
     func whitenedSpectrum(_ folded: [Float]) -> Spectrum {
         var real = folded
         var imag = [Float](repeating: 0, count: folded.count)
@@ -212,7 +222,12 @@ struct WatermarkReader {
         }
         for index in 0..<real.count {
             let ring = Int(layout.ringOfIndex[index])
-            let g: Float = ring >= 0 ? gain[ring] : 0
+            var g: Float = ring >= 0 ? gain[ring] : 0
+            if g > 0 {
+                // Phase only: strong periodic content (text, grids, fabric) cannot outvote the mark.
+                let magnitude = (real[index] * real[index] + imag[index] * imag[index]).squareRoot() * g
+                g /= max(magnitude, 1e-6)
+            }
             real[index] *= g
             imag[index] *= g
         }
@@ -342,21 +357,26 @@ struct WatermarkReader {
     /// come from 1-D transforms of a subset of rows (columns): the sum of their power spectra, whitened by
     /// a square root, transformed back.
     static func periodEstimates(_ plane: Plane, count: Int) -> [Double] {
-        var size = 1024
-        while size > min(plane.width, plane.height) { size /= 2 }
-        let x0 = (plane.width - size) / 2, y0 = (plane.height - size) / 2
-        let lines = min(size, 256)
-        let fft = FFT(size: size)
+        func powerOfTwo(atMost limit: Int) -> Int {
+            var size = 1024
+            while size > limit { size /= 2 }
+            return size
+        }
+        let sizeH = powerOfTwo(atMost: plane.width), sizeV = powerOfTwo(atMost: plane.height)
         func axisAutocorrelation(vertical: Bool) -> [Float] {
+            let size = vertical ? sizeV : sizeH
+            let fft = FFT(size: size)
+            let x0 = (plane.width - (vertical ? 0 : size)) / 2, y0 = (plane.height - (vertical ? size : 0)) / 2
+            let available = vertical ? plane.width : plane.height
+            let lines = min(available, 256)
             var power = [Float](repeating: 0, count: size)
             var real = [Float](repeating: 0, count: size)
             var imag = [Float](repeating: 0, count: size)
             plane.values.withUnsafeBufferPointer { values in
                 for line in 0..<lines {
-                    let fixed = line * size / lines
+                    let fixed = line * available / lines
                     for k in 0..<size {
-                        real[k] = vertical
-                            ? values[(y0 + k) * plane.width + x0 + fixed] : values[(y0 + fixed) * plane.width + x0 + k]
+                        real[k] = vertical ? values[(y0 + k) * plane.width + fixed] : values[fixed * plane.width + x0 + k]
                         imag[k] = 0
                     }
                     real.withUnsafeMutableBufferPointer { re in
@@ -381,6 +401,7 @@ struct WatermarkReader {
         let horizontal = axisAutocorrelation(vertical: false)
         let vertical = axisAutocorrelation(vertical: true)
         func lag(_ value: Double, _ r: [Float]) -> Double {
+            let size = r.count
             let base = Int(value)
             let fraction = Float(value - Double(base))
             return Double(r[base % size] + fraction * (r[(base + 1) % size] - r[base % size]))
@@ -388,7 +409,7 @@ struct WatermarkReader {
         func prominence(_ value: Double, _ r: [Float]) -> Double {
             lag(value, r) - 0.5 * (lag(value - 3, r) + lag(value + 3, r))
         }
-        let upper = min(256.0, Double(size) / 2 - 4)
+        let upper = min(256.0, Double(max(sizeH, sizeV)) / 2 - 4)
         var periods: [Double] = []
         var scores: [Double] = []
         var period = 60.0
@@ -396,8 +417,8 @@ struct WatermarkReader {
             var score = 0.0
             for harmonic in 1...3 {
                 let value = period * Double(harmonic)
-                guard value < Double(size) / 2 - 4 else { break }
-                score += prominence(value, horizontal) + prominence(value, vertical)
+                if value < Double(sizeH) / 2 - 4 { score += prominence(value, horizontal) }
+                if value < Double(sizeV) / 2 - 4 { score += prominence(value, vertical) }
             }
             periods.append(period)
             scores.append(score)
