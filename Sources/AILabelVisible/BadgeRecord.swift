@@ -21,7 +21,9 @@ public struct BadgeRecord: Sendable, Hashable, Codable {
 
         /// Whether the rectangle lies wholly inside an image of the given size.
         public func isInside(width imageWidth: Int, height imageHeight: Int) -> Bool {
-            x >= 0 && y >= 0 && width > 0 && height > 0 && x + width <= imageWidth && y + height <= imageHeight
+            // Written without `x + width`, which a hostile record could overflow.
+            x >= 0 && y >= 0 && width > 0 && height > 0 && width <= imageWidth && height <= imageHeight
+                && x <= imageWidth - width && y <= imageHeight - height
         }
     }
 
@@ -126,6 +128,36 @@ public struct BadgeRecord: Sendable, Hashable, Codable {
     }
 }
 
+extension BadgeRecord {
+    /// Bounds on what `badgePresent` will re-render from a record read from an untrusted file.
+    static let maximumLines = 256
+    static let maximumLineScalars = 1000
+
+    /// Why this record cannot describe a badge on a `width` × `height` image, or nil if it is plausible.
+    /// Keeps a hostile record from making the checker allocate without bound or overflow.
+    func implausibility(imageWidth width: Int, imageHeight height: Int) -> String? {
+        if lines.isEmpty { return "it declares no text lines" }
+        if lines.count > Self.maximumLines { return "it declares \(lines.count) lines" }
+        // The labeler's badge is at least 1.29 em high (cap height 0.71 em plus padding), so em ≤ height.
+        if emPixels < 1 || emPixels > region.height {
+            return "em size \(emPixels) px does not fit a \(region.height) px high badge"
+        }
+        let reach = 4 * (width + height)
+        for line in lines {
+            let scalars = line.text.unicodeScalars.count
+            if scalars == 0 || scalars > Self.maximumLineScalars { return "a line has \(scalars) characters" }
+            // Every glyph advances at least about a quarter em; a line far wider than the badge is not one it held.
+            if scalars / 4 * emPixels > 4 * region.width + 4 * emPixels {
+                return "a line of \(scalars) characters at \(emPixels) px cannot fit a \(region.width) px wide badge"
+            }
+            if !(-reach...reach).contains(line.originX) || !(-reach...reach).contains(line.baselineY) {
+                return "a line lies far outside the image"
+            }
+        }
+        return nil
+    }
+}
+
 extension BadgeRecord: CustomStringConvertible {
     public var description: String {
         "BadgeRecord(\(variant), \(languages.joined(separator: "+")), region \(region.x),\(region.y) "
@@ -142,6 +174,8 @@ public struct BadgeCheck: Sendable, Hashable, Codable {
         case regionOutsideImage = "region-outside-image"
         /// The region is there but does not hold the badge: painted over, replaced or blurred away.
         case altered
+        /// The record itself is implausible (sizes or coordinates no renderer would produce); nothing was drawn.
+        case malformedRecord = "malformed-record"
     }
 
     public var status: Status

@@ -11,6 +11,8 @@ extension VisibleLabeler {
     /// Decides whether the badge `record` describes is still in `image`.
     ///
     /// - A region not wholly inside the image (the badge was cropped off) gives ``BadgeCheck/Status/regionOutsideImage``.
+    /// - A record no labeler would write (it comes from the file, so it may be hostile: huge em sizes, thousands of
+    ///   lines, far-off coordinates) gives ``BadgeCheck/Status/malformedRecord`` without rendering anything.
     /// - Otherwise the badge's text is re-rendered from the record, with this labeler's fonts, into a coverage
     ///   mask, and each line is cut into tiles about two em wide (two or three letters). The luma of the image must correlate with
     ///   the mask (with the sign the colours give: light text on dark, or dark on light) by at least
@@ -32,8 +34,8 @@ extension VisibleLabeler {
                 detail: "declared region \(region.x),\(region.y) \(region.width)×\(region.height) is not inside the "
                     + "\(image.width)×\(image.height) image (cropped?)")
         }
-        guard !record.lines.isEmpty, record.emPixels > 0 else {
-            return BadgeCheck(status: .altered, score: 0, detail: "the record declares no text lines")
+        if let problem = record.implausibility(imageWidth: image.width, imageHeight: image.height) {
+            return BadgeCheck(status: .malformedRecord, score: 0, detail: "the badge record is implausible: \(problem)")
         }
 
         // Re-render the text coverage over the region.

@@ -55,6 +55,30 @@ struct BadgeCheckTests {
         #expect(check.isPresent && check.score > 0.9, "\(check)")
     }
 
+    @Test("Hostile records are refused without rendering or overflowing")
+    func hostileRecords() throws {
+        let (output, record) = try Self.labeler.apply(to: TestImages.gradient(width: 300, height: 200), texts: [.Examples.english])
+        var overflow = record
+        overflow.region.x = Int.max
+        #expect(Self.labeler.badgePresent(in: output, record: overflow).status == .regionOutsideImage)
+        var hugeEm = record
+        hugeEm.emPixels = 1 << 40
+        #expect(Self.labeler.badgePresent(in: output, record: hugeEm).status == .malformedRecord)
+        var manyLines = record
+        manyLines.lines = Array(repeating: record.lines[0], count: 10_000)
+        #expect(Self.labeler.badgePresent(in: output, record: manyLines).status == .malformedRecord)
+        var longLine = record
+        longLine.lines[0].text = String(repeating: "W", count: 900)
+        #expect(Self.labeler.badgePresent(in: output, record: longLine).status == .malformedRecord)
+        var farAway = record
+        farAway.lines[0].originX = Int.min
+        #expect(Self.labeler.badgePresent(in: output, record: farAway).status == .malformedRecord)
+        var noLines = record
+        noLines.lines = []
+        #expect(Self.labeler.badgePresent(in: output, record: noLines).status == .malformedRecord)
+        #expect(Self.labeler.badgePresent(in: output, record: record).status == .present)
+    }
+
     @Test("Cropped off: the declared region is no longer inside the image")
     func croppedOff() throws {
         let (output, record) = try Self.labeler.apply(to: TestImages.gradient(width: 400, height: 300), texts: [.Examples.english])
