@@ -17,7 +17,7 @@ import zlib
 import c2pa
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from PIL import Image
 
@@ -58,21 +58,28 @@ def pem(cert):
     return cert.public_bytes(serialization.Encoding.PEM).decode()
 
 
-def make_pki(label):
-    """root -> intermediate -> ES256 signer; returns (signer key PEM, chain PEM, root PEM)."""
-    root_key = ec.generate_private_key(ec.SECP256R1())
-    root = certificate(name(f"{label} root"), root_key, name(f"{label} root"), root_key, True, 1)
+def make_pki(label, signer_key=None, root=None):
+    """root -> intermediate -> signer (ES256 unless another key is given); returns (signer key PEM, chain PEM).
+    With `root` = (certificate, key), the intermediate hangs under that existing root."""
+    if root is None:
+        root_key = ec.generate_private_key(ec.SECP256R1())
+        root_cert = certificate(name(f"{label} root"), root_key, name(f"{label} root"), root_key, True, 1)
+    else:
+        root_cert, root_key = root
     int_key = ec.generate_private_key(ec.SECP256R1())
-    inter = certificate(name(f"{label} intermediate"), int_key, root.subject, root_key, True, 0)
-    signer_key = ec.generate_private_key(ec.SECP256R1())
+    inter = certificate(name(f"{label} intermediate"), int_key, root_cert.subject, root_key, True, 0)
+    signer_key = signer_key or ec.generate_private_key(ec.SECP256R1())
     signer = certificate(name(f"{label} signer"), signer_key, inter.subject, int_key, False)
     key_pem = signer_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                        serialization.NoEncryption()).decode()
     os.makedirs(KEYS, exist_ok=True)
-    for file, text in ((f"{label}-signer.key", key_pem), (f"{label}-chain.pem", pem(signer) + pem(inter)),
-                       (f"{label}-root.pem", pem(root))):
+    files = [(f"{label}-signer.key", key_pem), (f"{label}-chain.pem", pem(signer) + pem(inter))]
+    if root is None:
+        files.append((f"{label}-root.pem", pem(root_cert)))
+    for file, text in files:
         with open(os.path.join(KEYS, file), "w") as handle:
             handle.write(text)
+    make_pki.last_root = (root_cert, root_key)
     return key_pem, pem(signer) + pem(inter)
 
 
@@ -90,7 +97,7 @@ def source_image(width, height, fmt, seed):
     return out.getvalue()
 
 
-def sdk_sign(key_pem, chain_pem, data, mime, title, ingredient=None):
+def sdk_sign(key_pem, chain_pem, data, mime, title, ingredient=None, alg=b"es256"):
     manifest = {
         "claim_generator_info": [{"name": "make_fixtures.py", "version": "1"}],
         "title": title,
@@ -107,7 +114,7 @@ def sdk_sign(key_pem, chain_pem, data, mime, title, ingredient=None):
     if ingredient is not None:
         builder.add_ingredient({"title": "parent.jpg", "relationship": "parentOf", "label": "parent"},
                                mime, io.BytesIO(ingredient))
-    signer = c2pa.Signer.from_info(c2pa.C2paSignerInfo(b"es256", chain_pem.encode(), key_pem.encode(), None))
+    signer = c2pa.Signer.from_info(c2pa.C2paSignerInfo(alg, chain_pem.encode(), key_pem.encode(), None))
     out = io.BytesIO()
     builder.sign(signer, mime, io.BytesIO(data), out)
     return out.getvalue()
@@ -203,6 +210,7 @@ def write(name, data, trust=("fixtures-root.pem",), mime=None):
 def main():
     os.makedirs(SDK, exist_ok=True)
     key, chain = make_pki("fixtures")
+    fixtures_root = make_pki.last_root
     other_key, other_chain = make_pki("untrusted")
     jpeg = source_image(160, 120, "jpeg", 1)
     png = source_image(96, 64, "png", 2)
@@ -230,6 +238,14 @@ def main():
     }.items():
         with open(os.path.join(sources, file), "wb") as handle:
             handle.write(source_image(width, height, fmt, seed))
+    # Other signature algorithms, under the same trusted root.
+    for alg, signer_key in ((b"es384", ec.generate_private_key(ec.SECP384R1())),
+                            (b"es512", ec.generate_private_key(ec.SECP521R1())),
+                            (b"ps256", rsa.generate_private_key(public_exponent=65537, key_size=2048)),
+                            (b"ed25519", ed25519.Ed25519PrivateKey.generate())):
+        label = f"fixtures-{alg.decode()}"
+        alg_key, alg_chain = make_pki(label, signer_key=signer_key, root=fixtures_root)
+        write(f"signed-{alg.decode()}.jpg", sdk_sign(alg_key, alg_chain, jpeg, "image/jpeg", f"{alg.decode()}.jpg", alg=alg))
     parent_source = source_image(128, 96, "jpeg", 3)
     parent = sdk_sign(key, chain, parent_source, "image/jpeg", "parent.jpg")
     with_parent = sdk_sign(key, chain, parent, "image/jpeg", "child.jpg", ingredient=parent)

@@ -86,6 +86,7 @@ struct InteropTests {
     static let sdkFixtures = [
         "signed.jpg", "signed.png", "signed-pixels-changed.png", "signed-byte-flipped.jpg", "signed-assertion-edited.jpg",
         "signed-untrusted-root.jpg", "signed-stripped.jpg", "signed-with-parent.jpg", "signed-with-parent-edited.jpg",
+        "signed-es384.jpg", "signed-es512.jpg", "signed-ps256.jpg", "signed-ed25519.jpg",
         "unsigned.jpg", "unsigned.png",
     ]
 
