@@ -60,15 +60,15 @@ let package = Package(
         // The disclosure label, its layers, and the stamping pipeline.
         .target(
             name: "AILabelKit",
-            dependencies: ["AILabelMedia", "AILabelManifest", "AILabelWatermark", crypto, toml],
+            dependencies: ["AILabelMedia", "AILabelManifest", "AILabelWatermark", "AILabelVisible", crypto, toml],
             resources: [.copy("Resources")],
             swiftSettings: settings
         ),
         // Evidence collectors, legal profiles, verdicts and reports.
-        .target(name: "AILabelVerify", dependencies: ["AILabelKit", "AILabelManifest", "AILabelMedia", "AILabelWatermark"], resources: [.copy("Resources")], swiftSettings: settings),
+        .target(name: "AILabelVerify", dependencies: ["AILabelKit", "AILabelManifest", "AILabelMedia", "AILabelWatermark", "AILabelVisible"], resources: [.copy("Resources")], swiftSettings: settings),
         .executableTarget(
             name: "AILabelCLI",
-            dependencies: ["AILabelVerify", "AILabelKit", "AILabelManifest", "AILabelMedia", argumentParser],
+            dependencies: ["AILabelVerify", "AILabelKit", "AILabelManifest", "AILabelMedia", "AILabelVisible", argumentParser],
             swiftSettings: settings
         ),
         .target(name: "AILabelTestSupport", dependencies: ["AILabelMedia"], swiftSettings: settings),

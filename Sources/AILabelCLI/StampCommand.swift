@@ -1,5 +1,6 @@
 import AILabelKit
 import AILabelMedia
+import AILabelVisible
 import ArgumentParser
 import Foundation
 
@@ -97,6 +98,18 @@ struct StampCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Embed the invisible watermark carrying the label ID (default: on under the eu and all profiles).")
     var watermark: Bool?
 
+    @Flag(inversion: .prefixedNo, help: "Draw the visible disclosure badge (default: on for deepfakes under kz and eu, always under cn and all).")
+    var visible: Bool?
+
+    @Option(name: .customLong("badge-corner"), help: "Badge corner: top-right (default), top-left, bottom-right, bottom-left.")
+    var badgeCorner: String?
+
+    @Flag(name: .customLong("eu-icon"), help: "Draw the EU-style icon (AI GENERATED / AI MODIFIED) before the texts.")
+    var euIcon = false
+
+    @Option(name: .customLong("font"), parsing: .singleValue, help: "A font file for the badge, in fallback order (repeatable; default: Noto Sans Bold, Noto Sans CJK, DejaVu Sans).")
+    var fonts: [String] = []
+
     @Flag(name: .customLong("dry-run"), help: "Report what would be written without writing anything.")
     var dryRun = false
 
@@ -115,6 +128,9 @@ struct StampCommand: AsyncParsableCommand {
             throw ValidationError("give exactly one of --out DIR or --in-place (ailabel never modifies files by surprise)")
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let badgeCorner, BadgeCornerName.corner(badgeCorner) == nil {
+            throw ValidationError("--badge-corner must be top-right, top-left, bottom-right or bottom-left")
+        }
         if let sourceType, DigitalSourceType(parsing: sourceType) == nil {
             throw ValidationError("unknown digital source type '\(sourceType)'; use an IPTC term such as trainedAlgorithmicMedia")
         }
@@ -130,6 +146,17 @@ struct StampCommand: AsyncParsableCommand {
         let signer = try SignerLoader.load(keyOption: signKey, chainOption: signChain, configuration: configuration)
         var markers: [any PixelMarker] = []
         let profileName = ProfileName(rawValue: request.profile) ?? .kz
+        let visibleDefault = profileName == .cn || profileName == .all || (request.isDeepfake && (profileName == .kz || profileName == .eu))
+        if visible ?? configuration.visible?.enabled ?? visibleDefault {
+            let fontPaths = fonts.isEmpty ? (configuration.visible?.fonts ?? []) : fonts
+            let corner = BadgeCornerName.corner(badgeCorner ?? configuration.visible?.corner ?? "top-right") ?? .topRight
+            do {
+                markers.append(try VisibleMarker(fontFiles: fontPaths.isEmpty ? nil : fontPaths.map { FontFile(path: $0) }, corner: corner, euIcon: euIcon))
+            } catch {
+                throw ValidationError("the visible label cannot be drawn: \(error)")
+            }
+        }
+        // The watermark goes in after the badge, so the badge's pixels carry it too.
         if watermark ?? configuration.watermark?.enabled ?? [.eu, .all].contains(profileName) {
             markers.append(WatermarkMarker(key: configuration.watermark?.key.map { Array($0.utf8) }))
         }
@@ -182,6 +209,11 @@ struct StampCommand: AsyncParsableCommand {
         request.textOverrides = overrides
         return request
     }
+}
+
+/// Badge corners as command-line words.
+enum BadgeCornerName {
+    static func corner(_ name: String) -> BadgeStyle.Corner? { BadgeStyle.Corner(rawValue: name) }
 }
 
 /// Parses and normalises ISO 8601 times to UTC `yyyy-MM-ddTHH:mm:ssZ`.

@@ -200,3 +200,80 @@ struct WatermarkVerdictTests {
         #expect(metadataOnly.verdict == .noAIEvidence)
     }
 }
+
+@Suite("The visible badge is checked where it was declared")
+struct VisibleVerdictTests {
+    func stampDeepfake(_ fixture: String, in folder: URL) throws -> (path: String, file: MediaFile) {
+        var request = LabelRequest()
+        request.isDeepfake = true
+        request.created = "2026-01-18T09:00:00Z"
+        let output = folder.appendingPathComponent((fixture as NSString).lastPathComponent).path
+        let result = Stamper(request: request, markers: [try VisibleMarker()]).stamp(input: Repository.fixture(fixture).path, output: output)
+        #expect(result.status == .stamped, "\(result.error ?? "")")
+        #expect(result.layers.contains("visible"))
+        return (output, try MediaFile(path: output))
+    }
+
+    func verify(_ path: String, profile: String = "kz") throws -> FileReport {
+        Verifier(options: VerifyOptions(profile: try Profile.load(profile), scan: .auto), extraCollectors: [VisibleLabelCollector()]).verify(path: path)
+    }
+
+    @Test("A deepfake with its Kazakh and Russian badge is compliant; painted over or cropped off it is invalid-disclosure",
+          arguments: ["media/photo-640x480.jpg", "media/alpha.png"])
+    func badgeIntactPaintedCropped(fixture: String) throws {
+        let folder = try Repository.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (path, file) = try stampDeepfake(fixture, in: folder)
+        let intact = try verify(path)
+        #expect(intact.verdict == .compliant, "\(intact.findings)")
+        #expect(intact.disclosures.contains { $0.kind == "visible" && $0.intact && $0.languages?.contains("kk") == true })
+
+        let packet = try XMPPacket(parsing: try #require(file.contents.xmp))
+        let region = try #require(packet.value(namespace: LabelNamespace.ailabel, name: "VisibleLabelRegion")?.textValue)
+            .split(separator: ",").compactMap { Int($0) }
+        var image = try PixelCodec.decode(file.bytes)
+        // Paint over the badge with a flat colour.
+        for y in region[1]..<(region[1] + region[3]) {
+            for x in region[0]..<(region[0] + region[2]) {
+                let offset = image.offset(x: x, y: y)
+                image.pixels[offset] = 90; image.pixels[offset + 1] = 120; image.pixels[offset + 2] = 60
+            }
+        }
+        let painted = folder.appendingPathComponent("painted-" + (path as NSString).lastPathComponent).path
+        try AtomicFile.write(try PixelReencoder.reencode(image, like: file), to: painted)
+        let paintedReport = try verify(painted)
+        #expect(paintedReport.verdict == .invalidDisclosure)
+        #expect(paintedReport.findings.contains { $0.code == "visible.altered" })
+
+        // Crop the top third away, where the badge is.
+        let original = try PixelCodec.decode(file.bytes)
+        let top = original.height / 3
+        var pixels: [UInt8] = []
+        for y in top..<original.height {
+            pixels += original.pixels[original.offset(x: 0, y: y)..<original.offset(x: 0, y: y) + original.width * original.channels]
+        }
+        let croppedImage = RGBImage(width: original.width, height: original.height - top, channels: original.channels, pixels: pixels)
+        let cropped = folder.appendingPathComponent("cropped-" + (path as NSString).lastPathComponent).path
+        try AtomicFile.write(try PixelReencoder.reencode(croppedImage, like: file), to: cropped)
+        let croppedReport = try verify(cropped)
+        #expect(croppedReport.verdict == .invalidDisclosure)
+        #expect(croppedReport.findings.contains { $0.code == "visible.cropped" })
+    }
+
+    @Test("Under cn the Chinese badge satisfies the explicit-label rule; a kz badge without zh text does not")
+    func chineseBadge() throws {
+        let folder = try Repository.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var request = LabelRequest()
+        request.languages = ["zh"]
+        request.profile = "cn"
+        request.created = "2026-01-18T09:00:00Z"
+        let output = folder.appendingPathComponent("cn.jpg").path
+        #expect(Stamper(request: request, markers: [try VisibleMarker()]).stamp(input: Repository.fixture("media/photo-640x480.jpg").path, output: output).status == .stamped)
+        #expect(try verify(output, profile: "cn").verdict == .compliant)
+        let (kzPath, _) = try stampDeepfake("media/photo-640x480.jpg", in: folder)
+        let kzUnderCN = try verify(kzPath, profile: "cn")
+        #expect(kzUnderCN.verdict == .missingDisclosure)
+        #expect(kzUnderCN.findings.contains { $0.code == "profile.cn.explicit-label" })
+    }
+}

@@ -84,8 +84,12 @@ public struct VisibleLabelRecord: Sendable, Hashable, Codable {
     public var text: String
     public var languages: [String]
     public var variant: String
+    /// The full badge record (layout, fonts, colours) as JSON, so verify can re-render the badge and check
+    /// it is still there.
+    public var recordJSON: String?
 
-    public init(x: Int, y: Int, width: Int, height: Int, text: String, languages: [String], variant: String) {
+    public init(x: Int, y: Int, width: Int, height: Int, text: String, languages: [String], variant: String, recordJSON: String? = nil) {
+        self.recordJSON = recordJSON
         self.x = x
         self.y = y
         self.width = width

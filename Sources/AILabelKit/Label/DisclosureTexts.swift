@@ -5,6 +5,16 @@ import Foundation
 public enum DisclosureTexts {
     public enum Kind: String, Sendable, CaseIterable {
         case generated, edited, deepfake
+        /// The short forms drawn on images.
+        case badgeGenerated = "badge-generated", badgeEdited = "badge-edited", badgeDeepfake = "badge-deepfake"
+
+        public var badge: Kind {
+            switch self {
+            case .generated, .badgeGenerated: .badgeGenerated
+            case .edited, .badgeEdited: .badgeEdited
+            case .deepfake, .badgeDeepfake: .badgeDeepfake
+            }
+        }
     }
 
     /// The bundled texts: kind → language → text.

@@ -33,6 +33,9 @@ public enum LabelLayers {
             packet.set(.text(visible.text), namespace: own, preferredPrefix: prefix, name: "VisibleLabelText")
             packet.set(.bag(visible.languages), namespace: own, preferredPrefix: prefix, name: "VisibleLabelLanguages")
             packet.set(.text(visible.variant), namespace: own, preferredPrefix: prefix, name: "VisibleLabelVariant")
+            if let record = visible.recordJSON {
+                packet.set(.text(record), namespace: own, preferredPrefix: prefix, name: "VisibleLabelRecord")
+            }
         }
         if label.watermarked {
             packet.set(.text(label.labelID), namespace: own, preferredPrefix: prefix, name: "Watermark")
