@@ -113,3 +113,23 @@ struct HostileStoreTests {
         }
     }
 }
+
+@Suite("Two manifest stores")
+struct TwoStoresTests {
+    @Test("A JPEG with two C2PA stores is Invalid (the reference SDK refuses it too)")
+    func twoStores() throws {
+        let signed = try TestSigning.signer.sign(try TestPaths.read("sources/small-160x120.jpg"), definition: TestSigning.definition())
+        let located = try StoreEmbedding.locate(in: signed)
+        let range = try #require(located.ranges.first)
+        var second = Array(signed[range])
+        second[6] = 0x02
+        second[7] = 0x12  // another box instance number (En)
+        var doubled = signed
+        doubled.insert(contentsOf: second, at: range.upperBound)
+        let report = ManifestValidator(trust: TestSigning.trust).validate(asset: doubled)
+        #expect(report.state == .invalid)
+        #expect(report.failureCodes == ["manifest.inaccessible"])
+        let verdict = try Referee.read(try TestSigning.write(doubled, name: "two-stores.jpg"), trust: [TestSigning.trustAnchorsPath])
+        #expect(verdict.state != "Trusted" && verdict.state != "Valid", "\(verdict)")
+    }
+}
