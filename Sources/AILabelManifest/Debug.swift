@@ -19,3 +19,6 @@ extension ManifestDebug {
     /// SHA-256 of bytes (for the benchmark's breakdown).
     public static func sha256(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)) }
 }
+
+@available(*, unavailable)
+extension ManifestDebug: Sendable {}

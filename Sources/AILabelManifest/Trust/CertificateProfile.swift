@@ -94,3 +94,6 @@ public enum CertificateProfile {
         return ["The signing certificate's key type is not one C2PA accepts"]
     }
 }
+
+@available(*, unavailable)
+extension CertificateProfile: Sendable {}

@@ -80,3 +80,13 @@ extension ActionSummary: Encodable {}
 extension SignerSummary: Encodable {}
 extension IngredientSummary: Encodable {}
 extension ManifestSummary: Encodable {}
+
+extension ValidationReport: CustomStringConvertible {
+    /// One line per failure under the state, for logs and `--verbose` text.
+    public var description: String {
+        var lines = ["C2PA \(state.rawValue)" + (activeManifest.map { " — \($0.claimGenerator ?? $0.label)" } ?? "")]
+        for failure in failures { lines.append("  \(failure.code.rawValue): \(failure.explanation)") }
+        for code in ingredientFailureCodes { lines.append("  ingredient: \(code)") }
+        return lines.joined(separator: "\n")
+    }
+}
