@@ -217,7 +217,7 @@ public struct ManifestValidator: Sendable {
             return nil
         }
         guard let algorithm = sign1.algorithm else {
-            add(.signingCredentialInvalid, "The claim signature uses an algorithm C2PA does not allow (\(sign1.algorithmIdentifier.map(String.init) ?? "none"))")
+            add(.algorithmUnsupported, "The claim signature uses an algorithm C2PA does not allow (\(sign1.algorithmIdentifier.map(String.init) ?? "none"))")
             return nil
         }
         let ders = sign1.certificateChain
