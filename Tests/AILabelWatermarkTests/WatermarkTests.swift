@@ -128,6 +128,17 @@ struct WatermarkTests {
         #expect(highest < 7, "highest sync z-score on clean images: \(highest)")
     }
 
+    @Test("degenerate shapes (1×1, 1 pixel high or wide, long strips) neither crash nor report a mark")
+    func rejectsDegenerateShapes() {
+        for (width, height) in [(1, 1), (300, 1), (1, 300), (2, 2000), (2000, 63), (64, 700)] {
+            let image = RGBImage(width: width, height: height, channels: 3, fill: [90, 120, 150])
+            let marked = watermarker.embed(payload, into: image)
+            #expect(watermarker.detect(in: image) == nil)
+            _ = watermarker.detect(in: marked)
+            #expect(StableDiffusionWatermarkDetector().detect(in: image) == nil)
+        }
+    }
+
     @Test("tiny images are handled without a mark or a crash")
     func tinyImages() {
         let tiny = PhotoLike.image(seed: 9, width: 17, height: 9)

@@ -45,7 +45,7 @@ struct WatermarkReader {
 
         // Rescaled: estimate candidate periods from the autocorrelation, refine each by the sync score of
         // a small fold, and decode the three that synchronise best.
-        if max(normalized.width, normalized.height) >= 256 {
+        if max(normalized.width, normalized.height) >= 256 && min(normalized.width, normalized.height) >= 64 {
             let estimates = Self.periodEstimates(normalized, count: Self.periodShortlist)
             var refined: [(period: Double, score: Double)] = []
             for period in estimates {
