@@ -17,7 +17,11 @@ import Crypto
 
 extension ManifestDebug {
     /// SHA-256 of bytes (for the benchmark's breakdown).
-    public static func sha256(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)) }
+    public static func sha256(_ bytes: [UInt8]) -> [UInt8] {
+        var hasher = SHA256()
+        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        return Array(hasher.finalize())
+    }
 }
 
 @available(*, unavailable)

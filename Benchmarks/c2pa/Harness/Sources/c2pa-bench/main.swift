@@ -74,6 +74,12 @@ case "parts":
         copy.append(milliseconds { var c = asset; c[0] ^= 1; _ = c.count })
     }
     print(String(format: "rewrite %.2f  sha256 %.2f  copy %.2f", median(rewrite), median(hash), median(copy)))
+case "sha256":
+    // The floor in the same process and library as ailabel's validation (swift-crypto, BoringSSL).
+    let asset = [UInt8](try Data(contentsOf: URL(fileURLWithPath: arguments[2])))
+    var times: [Double] = []
+    for _ in 0..<Int(arguments[3])! { times.append(milliseconds { _ = ManifestDebug.sha256(asset) }) }
+    print(String(format: "%.2f", median(times)))
 case "keys":
     try TestPKI.generate(commonName: "ailabel benchmark").write(to: arguments[2])
 default:
