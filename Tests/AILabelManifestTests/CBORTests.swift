@@ -81,4 +81,27 @@ struct CBORTests {
         #expect(throws: ManifestError.cborMalformed) { try CBOR(decoding: bytes, limits: limits) }
         #expect((try? CBOR(decoding: bytes)) != nil)
     }
+
+    @Test("Random bytes and mutated claims never crash the decoder")
+    func fuzz() {
+        var generator = SystemRandomNumberGenerator()
+        let claim = CBOR.textMap([
+            ("instanceID", .text("xmp:iid:1")), ("created_assertions", .array([.textMap([("url", .text("u")), ("hash", .bytes([1, 2]))])])),
+            ("f", .float(1.5)), ("n", .int(-70000)), ("t", .tagged(1, .int(5))),
+        ]).encoded()
+        for round in 0..<3000 {
+            var bytes: [UInt8]
+            if round % 2 == 0 {
+                bytes = (0..<Int.random(in: 0...64, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            } else {
+                bytes = claim
+                for _ in 0..<Int.random(in: 1...3, using: &generator) {
+                    bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+                }
+            }
+            if let item = try? CBOR(decoding: bytes) {
+                #expect((try? CBOR(decoding: item.encoded(deterministic: false))) != nil)
+            }
+        }
+    }
 }

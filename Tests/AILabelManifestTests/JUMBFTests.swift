@@ -86,4 +86,18 @@ struct JUMBFTests {
         }
         #expect(throws: ManifestError.jumbfMalformed) { try JUMBFSuperbox(parsing: box.serialized()) }
     }
+
+    @Test("Mutated stores never crash the parser")
+    func fuzz() {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = Self.sampleStore().serialized()
+        for _ in 0..<3000 {
+            var copy = bytes
+            for _ in 0..<Int.random(in: 1...3, using: &generator) {
+                copy[Int.random(in: 0..<copy.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+            }
+            if let parsed = try? JUMBFSuperbox(parsing: copy) { _ = parsed.serialized() }
+            _ = try? ManifestStore(parsing: copy)
+        }
+    }
 }
