@@ -1,5 +1,6 @@
 import AILabelKit
 import AILabelMedia
+import AILabelVerify
 import AILabelVisible
 import ArgumentParser
 import Foundation
@@ -110,6 +111,15 @@ struct StampCommand: AsyncParsableCommand {
     @Option(name: .customLong("font"), parsing: .singleValue, help: "A font file for the badge, in fallback order (repeatable; default: Noto Sans Bold, Noto Sans CJK, DejaVu Sans).")
     var fonts: [String] = []
 
+    @Flag(name: .long, help: "Write XMP (and, with a signer, C2PA) sidecars for JPEG and PNG too, leaving the files unchanged. Other kinds always get sidecars.")
+    var sidecar = false
+
+    @Option(name: .long, help: "A product or service feed (JSON, JSON Lines, CSV): write a copy to --out FILE with AI markers and disclosure texts added.")
+    var catalog: String?
+
+    @Option(name: .long, help: "With --catalog: a JSON mapping of the feed's fields (see verify --mapping).")
+    var mapping: String?
+
     @Flag(name: .customLong("dry-run"), help: "Report what would be written without writing anything.")
     var dryRun = false
 
@@ -123,6 +133,10 @@ struct StampCommand: AsyncParsableCommand {
     var includeHidden = false
 
     func validate() throws {
+        if catalog != nil {
+            guard out != nil, !inPlace, paths.isEmpty else { throw ValidationError("--catalog FEED takes --out FILE (the stamped copy) and no other paths") }
+            return
+        }
         guard !paths.isEmpty else { throw ValidationError("name at least one file or folder, or - for standard input") }
         guard (out != nil) != inPlace else {
             throw ValidationError("give exactly one of --out DIR or --in-place (ailabel never modifies files by surprise)")
@@ -141,6 +155,7 @@ struct StampCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let catalog { return try stampCatalog(catalog) }
         let configuration = try config.map { try Configuration.load(path: $0) } ?? Configuration()
         let request = try makeRequest(configuration)
         let signer = try SignerLoader.load(keyOption: signKey, chainOption: signChain, configuration: configuration)
@@ -162,14 +177,21 @@ struct StampCommand: AsyncParsableCommand {
         }
         let stamper = Stamper(request: request, markers: markers, signer: signer, dryRun: dryRun)
 
-        let (files, problems) = FileWalker(includeHidden: includeHidden).walk(PathInput.expand(paths))
+        let sidecarStamper = SidecarStamper(request: request, signer: signer as? C2PASigner, dryRun: dryRun)
+        let (walked, problems) = FileWalker(includeHidden: includeHidden).walk(PathInput.expand(paths))
+        // Existing sidecars are labels, not files to label.
+        let files = walked.filter { !SidecarFormat.isSidecar($0.path) }
         for problem in problems { StandardError.write("ailabel: \(problem.path): \(problem.reason)") }
         let mapping: OutputMapping = inPlace ? .inPlace : .directory(out!)
         let bar = ProgressBar(label: "stamping")
         let results = await BatchRunner.run(files, jobs: jobs ?? BatchRunner.defaultJobs, progress: { done, total, _ in
             bar.update(done: done, total: total)
         }) { file in
-            stamper.stamp(input: file.path, output: mapping.output(for: file))
+            let output = mapping.output(for: file)
+            if sidecar || !(MediaFile.isSupported(path: file.path) || MediaFormat.sniff(SidecarSniff.head(file.path)) != nil) {
+                return sidecarStamper.stamp(input: file.path, output: output)
+            }
+            return stamper.stamp(input: file.path, output: output)
         }
         if json {
             for result in results { print(try JSONOutput.encode(result, pretty: false)) }
@@ -178,6 +200,55 @@ struct StampCommand: AsyncParsableCommand {
             print(StampText.summary(results, signed: signer != nil))
         }
         if results.contains(where: { $0.status == .failed }) || !problems.isEmpty { throw ExitCode(1) }
+    }
+
+    /// `--catalog`: the feed's AI records get the marker and the texts the profile's catalogue rule demands.
+    private func stampCatalog(_ feed: String) throws {
+        let names = profile == .all ? ["kz", "eu", "cn"] : [(profile ?? .kz).rawValue]
+        let profiles: [Profile]
+        let catalogMapping: CatalogMapping
+        do {
+            profiles = try names.map { try Profile.load($0) }
+            catalogMapping = try mapping.map(CatalogMapping.load(path:)) ?? .default
+        } catch let error as ProfileError {
+            throw ValidationError(error.reason)
+        } catch let error as CatalogError {
+            throw ValidationError(error.description)
+        }
+        var combinedMapping = catalogMapping
+        for extra in profiles.dropFirst() { combinedMapping.phrases.merge(extra.phrases ?? [:]) { $0 + $1 } }
+        var catalogLanguages: [String] = []
+        for language in profiles.flatMap({ $0.catalog?.languages ?? [] }) where !catalogLanguages.contains(language) { catalogLanguages.append(language) }
+        let requested = languages.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+        var overrides: [String: String] = [:]
+        for text in texts {
+            let parts = text.split(separator: "=", maxSplits: 1)
+            overrides[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+        }
+        let catalogVerifier = CatalogVerifier(verifier: Verifier(options: VerifyOptions(profile: profiles[0], scan: .metadata)), mapping: combinedMapping)
+        let result: CatalogStamper.Result
+        do {
+            result = try catalogVerifier.stamp(feedPath: feed, output: out!, languages: requested.isEmpty ? catalogLanguages : requested, texts: overrides)
+        } catch let error as CatalogError {
+            StandardError.write("ailabel: \(error.description)")
+            throw ExitCode(1)
+        } catch {
+            StandardError.write("ailabel: \(feed): \(error)")
+            throw ExitCode(1)
+        }
+        if json {
+            for change in result.changes { print(try JSONOutput.encode(change, pretty: false)) }
+        } else {
+            for change in result.changes {
+                var added = change.addedMarker ? ["digital_source_type"] : []
+                if !change.addedLanguages.isEmpty { added.append("text \(change.addedLanguages.joined(separator: ", "))") }
+                print("stamped: \(feed)#\(change.id) [\(added.joined(separator: "; "))]")
+            }
+            print("\(result.changes.count) of \(result.feed.records.count) records stamped → \(out!)")
+        }
+        if !result.missingTexts.isEmpty {
+            StandardError.write("ailabel: no default disclosure text for \(result.missingTexts.joined(separator: ", ")); give one with --text LANG=TEXT")
+        }
     }
 
     private func makeRequest(_ configuration: Configuration) throws -> LabelRequest {
@@ -208,6 +279,15 @@ struct StampCommand: AsyncParsableCommand {
         }
         request.textOverrides = overrides
         return request
+    }
+}
+
+/// The first bytes of a file, to tell media from other kinds by content.
+enum SidecarSniff {
+    static func head(_ path: String) -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
+        defer { try? handle.close() }
+        return [UInt8](handle.readData(ofLength: 8))
     }
 }
 

@@ -60,8 +60,14 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(name: .customLong("include-hidden"), help: "Also walk hidden files and folders.")
     var includeHidden = false
 
+    @Option(name: .long, parsing: .singleValue, help: "A product or service feed (JSON, JSON Lines, CSV) to audit record by record (repeatable).")
+    var catalog: [String] = []
+
+    @Option(name: .long, help: "A JSON mapping of the feed's fields (id, title, description, images, ai_flag, digital_source_type, phrases); its phrases also count on pages.")
+    var mapping: String?
+
     func validate() throws {
-        guard !paths.isEmpty else { throw ValidationError("name at least one file or folder, or - for standard input") }
+        guard !paths.isEmpty || !catalog.isEmpty else { throw ValidationError("name at least one file or folder, or - for standard input") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         _ = try failingVerdicts()
     }
@@ -91,9 +97,25 @@ struct VerifyCommand: AsyncParsableCommand {
             options: VerifyOptions(profile: loadedProfile, trust: trustConfiguration, requireTrusted: requireTrusted, scan: scan),
             extraCollectors: PixelCollectors.all(watermarkKey: configuration.watermark?.key.map { Array($0.utf8) }))
 
+        // Catalogue feeds (--catalog) and web pages have verifiers of their own (AILabelVerify/Catalog, /Web).
+        let catalogMapping: CatalogMapping
+        do {
+            catalogMapping = try mapping.map(CatalogMapping.load(path:)) ?? .default
+        } catch let error as CatalogError {
+            throw ValidationError(error.description)
+        }
+        let pageVerifier = PageVerifier(verifier: verifier, extraPhrases: catalogMapping.phrases)
+        let catalogReports = catalog.flatMap { CatalogVerifier(verifier: verifier, mapping: catalogMapping).verify(feedPath: $0) }
+        if format == .jsonl && output == nil {
+            for report in catalogReports { if let line = try? ReportRenderer.json(report, pretty: false) { print(line) } }
+        }
+
         let (walked, problems) = FileWalker(includeHidden: includeHidden).walk(PathInput.expand(paths))
         for problem in problems { StandardError.write("ailabel: \(problem.path): \(problem.reason)") }
-        let (media, skipped) = VerifyInputs.partition(walked)
+        let plan = VerifyPlan(walked, isMedia: VerifyInputs.isMedia)
+        let skipped = plan.other
+        let media = plan.media + plan.sidecarLabelled
+        let sidecarLabelled = Set(plan.sidecarLabelled.map(\.path))
 
         let bar = ProgressBar(label: "verifying")
         let streaming = format == .jsonl && output == nil
@@ -101,10 +123,11 @@ struct VerifyCommand: AsyncParsableCommand {
             if streaming, let line = try? ReportRenderer.json(report, pretty: false) { print(line) }
             bar.update(done: done, total: total)
         }) { file in
-            verifier.verify(path: file.path)
+            sidecarLabelled.contains(file.path) ? verifier.verifyThroughSidecars(path: file.path) : (PageVerifier.handles(path: file.path) ? pageVerifier.verify(path: file.path) : verifier.verify(path: file.path))
         }
+        let orphans = plan.orphans.map { Verifier.orphanedSidecar(path: $0.path) }
         let run = VerificationRun(
-            version: AILabelVersion.current, profile: loadedProfile, scan: scan, files: reports.sorted { $0.path < $1.path },
+            version: AILabelVersion.current, profile: loadedProfile, scan: scan, files: (catalogReports + reports + orphans).sorted { $0.path < $1.path },
             skipped: skipped.count, failOn: failing)
         if !streaming {
             let rendered = try ReportRenderer.render(run, as: format, failOn: failing)
@@ -125,11 +148,15 @@ struct VerifyCommand: AsyncParsableCommand {
 
 /// Separates files verify reads from the rest (counted as skipped, never called unreadable).
 enum VerifyInputs {
+    static func isMedia(_ path: String) -> Bool {
+        MediaFile.isSupported(path: path) || PageVerifier.handles(path: path) || MediaFormat.sniff(head(path)) != nil
+    }
+
     static func partition(_ files: [WalkedFile]) -> (media: [WalkedFile], skipped: [WalkedFile]) {
         var media: [WalkedFile] = []
         var skipped: [WalkedFile] = []
         for file in files {
-            if MediaFile.isSupported(path: file.path) || MediaFormat.sniff(head(file.path)) != nil {
+            if MediaFile.isSupported(path: file.path) || PageVerifier.handles(path: file.path) || MediaFormat.sniff(head(file.path)) != nil {
                 media.append(file)
             } else {
                 skipped.append(file)

@@ -40,7 +40,7 @@ public struct Verifier: Sendable {
         self.options = options
         self.collectors = [
             C2PACollector(validator: ManifestValidator(trust: options.trust)), XMPCollector(), EmbeddedLabelCollector(),
-            GeneratorTraceCollector(),
+            GeneratorTraceCollector(), SidecarCollector(validator: ManifestValidator(trust: options.trust)),
         ] + extraCollectors
     }
 
@@ -152,7 +152,9 @@ public struct ProfileEvaluator: Sendable {
                 }
                 return true
             }
-            if found { return nil }
+            var sidecarKinds = observations.sidecarKinds
+            if options.requireTrusted && !observations.trustedSidecar { sidecarKinds.remove("c2pa") }
+            if found || !accepted.intersection(sidecarKinds).isEmpty { return nil }
             if options.requireTrusted && observations.c2paState == .valid && observations.c2paDeclaresAI {
                 return "Missing \(check.requirement): the C2PA manifest is not trusted and --require-trusted is set."
             }

@@ -14,6 +14,13 @@ public struct XMPCollector: EvidenceCollector {
             observations.addFinding("xmp.unreadable", .error, "The XMP packet cannot be parsed: \(problem)")
         }
         guard let packet = subject.xmp else { return }
+        XMPLabelReader.read(packet, location: "XMP", into: &observations)
+    }
+}
+
+/// Reads the labels an XMP packet carries, wherever the packet came from (embedded or a sidecar).
+public enum XMPLabelReader {
+    public static func read(_ packet: XMPPacket, location: String, into observations: inout Observations) {
         let iptc = LabelNamespace.iptcExtension
 
         for value in packet.values(namespace: iptc, name: "DigitalSourceType") {
@@ -37,8 +44,8 @@ public struct XMPCollector: EvidenceCollector {
         for value in packet.values(namespace: LabelNamespace.tc260, name: "AIGC") {
             let text = value.textValue ?? value.displayText
             let parsed = AIGCLabel.parse(text)
-            observations.aigcLabels.append((location: "XMP TC260:AIGC", parsed: parsed))
-            recordAIGC(parsed, location: "XMP TC260:AIGC", into: &observations)
+            observations.aigcLabels.append((location: "\(location) TC260:AIGC", parsed: parsed))
+            recordAIGC(parsed, location: "\(location) TC260:AIGC", into: &observations)
         }
 
         let own = LabelNamespace.ailabel

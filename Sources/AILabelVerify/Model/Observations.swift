@@ -61,6 +61,11 @@ public struct Observations: Sendable {
     public var deepfakeDeclared = false
     /// The visible badge a label declares, if any.
     public var declaredVisibleLabel: VisibleLabelRecord?
+    /// Intact machine-readable kinds (`iptc`, `tc260`, `c2pa`) that a sidecar carries.
+    public var sidecarKinds: Set<String> = []
+    /// Whether a C2PA sidecar chains to a trust anchor, or validates without doing so.
+    public var trustedSidecar = false
+    public var sidecarUntrusted = false
     /// Whether pixel detectors ran.
     public var pixelsScanned = false
 

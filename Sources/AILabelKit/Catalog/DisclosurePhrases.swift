@@ -1,0 +1,96 @@
+import Foundation
+
+/// Finds disclosure phrases in visible text, by language. Matching ignores case and punctuation: text
+/// and phrase are both lower-cased and every character that is neither a letter nor a digit becomes a
+/// space, so "AI-generated." matches the phrase "ai generated". A phrase must start at a word boundary
+/// (or right after a CJK character: Chinese has no spaces); its end may run into a suffix, since Kazakh and Russian
+/// inflect ("жасанды интеллект" matches "жасанды интеллектпен").
+public struct DisclosurePhrases: Sendable, Hashable {
+    public var phrases: [String: [String]]
+
+    public init(_ phrases: [String: [String]]) { self.phrases = phrases }
+
+    /// Adds phrases (a user's own) to these.
+    public func merging(_ other: [String: [String]]) -> DisclosurePhrases {
+        var merged = phrases
+        for (language, list) in other { merged[language, default: []] += list }
+        return DisclosurePhrases(merged)
+    }
+
+    /// The languages among `languages` that have a phrase in `text`, each with the phrase found.
+    public func matches(in text: String, languages: [String]) -> [String: String] {
+        let normalized = Self.normalize(text)
+        var found: [String: String] = [:]
+        for language in languages {
+            for phrase in phrases[language] ?? [] {
+                let needle = Self.normalize(phrase).trimmingCharacters(in: .whitespaces)
+                if !needle.isEmpty && Self.contains(normalized, needle) {
+                    found[language] = phrase
+                    break
+                }
+            }
+        }
+        return found
+    }
+
+    static func normalize(_ text: String) -> String {
+        var out = ""
+        var lastWasSpace = true
+        for character in text.lowercased() {
+            if character.isLetter || character.isNumber {
+                out.append(character)
+                lastWasSpace = false
+            } else if !lastWasSpace {
+                out.append(" ")
+                lastWasSpace = true
+            }
+        }
+        return out
+    }
+
+    static func contains(_ haystack: String, _ needle: String) -> Bool {
+        var searchRange = haystack.startIndex..<haystack.endIndex
+        let cjk = needle.unicodeScalars.first.map(isCJK) ?? false
+        while let range = haystack.range(of: needle, range: searchRange) {
+            if cjk || range.lowerBound == haystack.startIndex { return true }
+            let before = haystack[haystack.index(before: range.lowerBound)]
+            if before == " " || before.unicodeScalars.first.map(isCJK) == true { return true }
+            searchRange = haystack.index(after: range.lowerBound)..<haystack.endIndex
+        }
+        return false
+    }
+
+    static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
+        (0x2E80...0x9FFF).contains(scalar.value) || (0xF900...0xFAFF).contains(scalar.value) || (0x20000...0x2FA1F).contains(scalar.value)
+    }
+}
+
+/// Reads a digital-source-type value in any of the spellings feeds and pages use: Google Merchant
+/// (`trained_algorithmic_media`, `TRAINED_ALGORITHMIC_MEDIA`, `default`), IPTC terms and URIs, and
+/// schema.org (`TrainedAlgorithmicMediaDigitalSource`, with or without `https://schema.org/`).
+public enum SourceTypeValue {
+    public enum Meaning: Sendable, Hashable {
+        /// Generative AI: trained algorithmic media, composite with it, composite synthetic.
+        case generativeAI
+        /// A value of the vocabulary that does not mean generative AI (capture, `default`, …).
+        case other
+        /// Not a value of any vocabulary.
+        case unknown
+    }
+
+    public static func meaning(_ value: String) -> Meaning {
+        var text = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        for prefix in ["https://schema.org/", "http://schema.org/", "schema:"] where text.lowercased().hasPrefix(prefix) {
+            text = String(text.dropFirst(prefix.count))
+        }
+        if text.hasSuffix("DigitalSource") { text = String(text.dropLast("DigitalSource".count)) }
+        if let iptc = DigitalSourceType(parsing: text) { return iptc.isGenerativeAI ? .generativeAI : .other }
+        let squashed = text.replacingOccurrences(of: "_", with: "").replacingOccurrences(of: "-", with: "").lowercased()
+        if DigitalSourceType.generativeAITerms.contains(where: { $0.lowercased() == squashed }) { return .generativeAI }
+        if squashed == "default" || DigitalSourceType.allTerms.contains(where: { $0.term.lowercased() == squashed }) { return .other }
+        // schema.org members that are not IPTC terms verbatim.
+        if ["algorithmicallyenhanced", "algorithmicmedia", "datadrivenmedia", "digitalart", "digitalcapture", "minorhumanedits",
+            "multiframecomputationalcapture", "compositecapture", "composite"].contains(squashed) { return .other }
+        return .unknown
+    }
+}

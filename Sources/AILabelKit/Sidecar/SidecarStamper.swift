@@ -1,0 +1,97 @@
+import AILabelManifest
+import AILabelMedia
+import Foundation
+
+/// Labels for files ailabel cannot embed into (PDF, video, audio, documents, text…), and for JPEG and
+/// PNG under `--sidecar`: an XMP sidecar `FILE.xmp` with the label and, with a signer, a signed C2PA
+/// sidecar `FILE.c2pa` whose hard binding is the hash of the whole file. The file itself is never changed.
+public struct SidecarStamper: Sendable {
+    public var request: LabelRequest
+    public var signer: C2PASigner?
+    public var dryRun: Bool
+
+    public init(request: LabelRequest, signer: C2PASigner?, dryRun: Bool = false) {
+        self.request = request
+        self.signer = signer
+        self.dryRun = dryRun
+    }
+
+    /// The sidecar paths of a file.
+    public static func xmpPath(for path: String) -> String { path + ".xmp" }
+    public static func c2paPath(for path: String) -> String { path + ".c2pa" }
+
+    /// Writes the sidecars for `input` beside `output`, copying the file there first when they differ.
+    public func stamp(input: String, output: String) -> StampResult {
+        var result = StampResult(path: input, status: .failed)
+        result.output = output
+        result.format = SidecarFormat.kind(of: input)
+        do {
+            let bytes = try FileReader.read(input)
+            let existingXMP = try? FileReader.read(Self.xmpPath(for: input), maximumSize: XMPPacket.maximumPacketSize)
+            var packet = try existingXMP.map { try XMPPacket(parsing: $0) } ?? XMPPacket()
+            let label = try Stamper(request: request).makeLabel(existing: packet)
+            LabelLayers.apply(label, to: &packet)
+            result.contentID = label.contentID
+            result.labelID = label.labelID
+            result.layers = ["sidecar", "iptc", "tc260", "ailabel-xmp"]
+            var c2pa: [UInt8]?
+            if let signer {
+                c2pa = try signer.signer.signSidecar(
+                    forAsset: bytes, format: SidecarFormat.mimeType(of: input), definition: C2PASigner.definition(for: label, title: (input as NSString).lastPathComponent))
+                result.layers.append("c2pa")
+                result.signed = true
+            } else {
+                result.warnings.append("no signer configured: no signed C2PA sidecar was added")
+            }
+            result.imageDataUnchanged = true
+            if dryRun {
+                result.status = .wouldStamp
+                return result
+            }
+            if output != input {
+                try FileManager.default.createDirectory(
+                    atPath: (output as NSString).deletingLastPathComponent.isEmpty ? "." : (output as NSString).deletingLastPathComponent,
+                    withIntermediateDirectories: true)
+                try AtomicFile.write(bytes, to: output)
+            }
+            try AtomicFile.write(packet.serialized(), to: Self.xmpPath(for: output))
+            if let c2pa { try AtomicFile.write(c2pa, to: Self.c2paPath(for: output)) }
+            result.status = .stamped
+        } catch let error as MediaError {
+            result.error = error.reason
+        } catch let error as ManifestError {
+            result.error = error.reason
+        } catch {
+            result.error = "\(error)"
+        }
+        return result
+    }
+}
+
+/// File kinds and media types for sidecar-labelled files, by extension.
+public enum SidecarFormat {
+    static let types: [String: (kind: String, mime: String)] = [
+        "pdf": ("pdf", "application/pdf"), "mp3": ("mp3", "audio/mpeg"), "wav": ("wav", "audio/wav"), "flac": ("flac", "audio/flac"),
+        "ogg": ("ogg", "audio/ogg"), "m4a": ("m4a", "audio/mp4"), "mp4": ("mp4", "video/mp4"), "mov": ("mov", "video/quicktime"),
+        "webm": ("webm", "video/webm"), "mkv": ("mkv", "video/x-matroska"), "avi": ("avi", "video/x-msvideo"),
+        "webp": ("webp", "image/webp"), "gif": ("gif", "image/gif"), "tif": ("tiff", "image/tiff"), "tiff": ("tiff", "image/tiff"),
+        "heic": ("heic", "image/heic"), "avif": ("avif", "image/avif"), "svg": ("svg", "image/svg+xml"),
+        "txt": ("text", "text/plain"), "md": ("markdown", "text/markdown"), "html": ("html", "text/html"), "htm": ("html", "text/html"),
+        "docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "pptx": ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+        "odt": ("odt", "application/vnd.oasis.opendocument.text"), "jpg": ("jpeg", "image/jpeg"), "jpeg": ("jpeg", "image/jpeg"),
+        "png": ("png", "image/png"),
+    ]
+
+    static func extensionOf(_ path: String) -> String { (path as NSString).pathExtension.lowercased() }
+
+    public static func kind(of path: String) -> String { types[extensionOf(path)]?.kind ?? (extensionOf(path).isEmpty ? "file" : extensionOf(path)) }
+    public static func mimeType(of path: String) -> String { types[extensionOf(path)]?.mime ?? "application/octet-stream" }
+
+    /// Whether a path is itself a sidecar ailabel writes or reads.
+    public static func isSidecar(_ path: String) -> Bool {
+        let lower = path.lowercased()
+        return lower.hasSuffix(".xmp") || lower.hasSuffix(".c2pa")
+    }
+}

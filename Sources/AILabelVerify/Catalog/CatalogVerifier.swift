@@ -1,0 +1,178 @@
+import AILabelKit
+import AILabelMedia
+import Foundation
+
+/// Audits the records of a product or service feed. A record that declares AI involvement (its AI flag
+/// or a generative digital source type) or whose local images carry AI evidence must carry a
+/// machine-readable marker and a visible disclosure phrase, in its title or description, in every
+/// language of the profile's `catalog.languages`. Each record gets a ``FileReport`` with `path`
+/// `FEED#ID` and `format` `catalog-record`.
+public struct CatalogVerifier: Sendable {
+    public let verifier: Verifier
+    public let mapping: CatalogMapping
+
+    public init(verifier: Verifier, mapping: CatalogMapping = .default) {
+        self.verifier = verifier
+        self.mapping = mapping
+    }
+
+    public var profile: Profile { verifier.options.profile }
+
+    /// The profile's phrases with the mapping's own added.
+    public var phrases: DisclosurePhrases { DisclosurePhrases(profile.phrases ?? [:]).merging(mapping.phrases) }
+
+    /// The languages a record's disclosure must be in.
+    public var languages: [String] { profile.catalog?.languages ?? [] }
+
+    /// Reports for every record, or one `unreadable` report for a feed that cannot be read.
+    public func verify(feedPath: String) -> [FileReport] {
+        let feed: CatalogFeed
+        do {
+            feed = try CatalogFeed.load(path: feedPath)
+        } catch let error as CatalogError {
+            return [Self.unreadable(feedPath, error)]
+        } catch {
+            return [Self.unreadable(feedPath, CatalogError(file: feedPath, reason: "\(error)"))]
+        }
+        return verify(feed)
+    }
+
+    static func unreadable(_ path: String, _ error: CatalogError) -> FileReport {
+        FileReport(path: path, format: "catalog", verdict: .unreadable, findings: [Finding(code: "catalog.unreadable", severity: .error, message: error.description)])
+    }
+
+    public func verify(_ feed: CatalogFeed) -> [FileReport] {
+        var seen: [String: Int] = [:]
+        return feed.records.enumerated().map { index, record in
+            let id = mapping.identifier(of: record) ?? "record-\(index + 1)"
+            seen[id, default: 0] += 1
+            var report = verify(record, id: id, feed: feed)
+            if seen[id]! > 1 {
+                report.path += "~\(seen[id]!)"
+                report.findings.append(Finding(code: "catalog.duplicate-id", severity: .warning, message: "Another record before this one has the ID \(id) (record at \(feed.path):\(record.line))."))
+            }
+            return report
+        }
+    }
+
+    /// What a record's images show: evidence, problems and the images' own verdicts.
+    struct ImageResult {
+        var evidence: [Evidence] = []
+        var findings: [Finding] = []
+        var invalid = false
+    }
+
+    func checkImages(_ references: [String], relativeTo feedPath: String, code prefix: String) -> ImageResult {
+        var result = ImageResult()
+        let base = URL(fileURLWithPath: feedPath).deletingLastPathComponent()
+        for reference in references {
+            let lower = reference.lowercased()
+            if lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("//") {
+                result.findings.append(Finding(code: "\(prefix).image-remote", severity: .info, message: "Image \(reference) is remote and was not fetched (ailabel never uses the network)."))
+                continue
+            }
+            if lower.hasPrefix("data:") {
+                result.findings.append(Finding(code: "\(prefix).image-remote", severity: .info, message: "An inline data: image was not checked."))
+                continue
+            }
+            var relative = reference
+            if let cut = relative.firstIndex(where: { $0 == "?" || $0 == "#" }) { relative = String(relative[..<cut]) }
+            relative = relative.removingPercentEncoding ?? relative
+            if relative.hasPrefix("file://") { relative = String(relative.dropFirst(7)) }
+            let path = relative.hasPrefix("/") ? relative : base.appendingPathComponent(relative).path
+            guard FileManager.default.fileExists(atPath: path) else {
+                result.findings.append(Finding(code: "\(prefix).image-missing", severity: .warning, message: "Image \(reference) does not exist (looked for \(path))."))
+                continue
+            }
+            let report = verifier.verify(path: path)
+            for evidence in report.aiEvidence {
+                let item = Evidence(source: evidence.source, detail: "image \(reference): \(evidence.detail)")
+                if !result.evidence.contains(item) { result.evidence.append(item) }
+            }
+            switch report.verdict {
+            case .unreadable:
+                let reason = report.findings.first { $0.code == "file.unreadable" }?.message ?? "not a JPEG or PNG ailabel reads"
+                result.findings.append(Finding(code: "\(prefix).image-unreadable", severity: .warning, message: "Image \(reference) is unreadable: \(reason)"))
+            case .invalidDisclosure:
+                result.invalid = true
+                let why = report.findings.filter { $0.severity == .error }.map(\.message).joined(separator: " ")
+                result.findings.append(Finding(code: "\(prefix).image-invalid", severity: .error, message: "Image \(reference) carries a broken disclosure: \(why)"))
+            case .compliant, .missingDisclosure:
+                result.findings.append(Finding(code: "\(prefix).image-verdict", severity: .info, message: "Image \(reference): \(report.verdict.rawValue) as a file under profile \(profile.id)."))
+            case .noAIEvidence:
+                break
+            }
+        }
+        return result
+    }
+
+    /// Whether a record needs a disclosure: its own declaration, or its images' AI evidence.
+    public func needsDisclosure(_ record: CatalogRecord, feedPath: String) -> Bool {
+        if CatalogSignals(record: record, mapping: mapping).declaresAI { return true }
+        return !checkImages(mapping.imageReferences(of: record), relativeTo: feedPath, code: "catalog").evidence.isEmpty
+    }
+
+    func verify(_ record: CatalogRecord, id: String, feed: CatalogFeed) -> FileReport {
+        let reference = profile.catalog?.reference
+        var report = FileReport(path: "\(feed.path)#\(id)", format: "catalog-record", verdict: .noAIEvidence)
+        if mapping.identifier(of: record) == nil {
+            report.findings.append(Finding(code: "catalog.id-missing", severity: .warning, message: "The record at \(feed.path):\(record.line) has no '\(mapping.id)' field; it is named by its position."))
+        }
+        let signals = CatalogSignals(record: record, mapping: mapping)
+        for declaration in signals.declarations where !signals.markers.contains(declaration) {
+            report.aiEvidence.append(Evidence(source: "catalog", detail: declaration))
+        }
+        for marker in signals.markers {
+            report.aiEvidence.append(Evidence(source: "catalog", detail: marker))
+            report.disclosures.append(Disclosure(kind: "catalog", detail: marker, intact: true))
+        }
+        let images = checkImages(mapping.imageReferences(of: record), relativeTo: feed.path, code: "catalog")
+        report.aiEvidence += images.evidence
+        report.findings += images.findings
+
+        let text = mapping.visibleText(of: record).joined(separator: "\n")
+        let found = phrases.matches(in: text, languages: languages)
+        if !found.isEmpty {
+            let detail = found.sorted { $0.key < $1.key }.map { "\($0.key): «\($0.value)»" }.joined(separator: ", ")
+            report.disclosures.append(Disclosure(kind: "visible", detail: "disclosure text in title or description (\(detail))", intact: true, languages: found.keys.sorted()))
+        }
+        guard !report.aiEvidence.isEmpty else {
+            report.verdict = .noAIEvidence
+            return report
+        }
+        if images.invalid {
+            report.verdict = .invalidDisclosure
+            return report
+        }
+        var missing: [Finding] = []
+        if signals.markers.isEmpty {
+            missing.append(Finding(
+                code: "catalog.marker-missing", severity: .error,
+                message: "No machine-readable AI marker: set \(mapping.digitalSourceType) = trained_algorithmic_media (or schema.org digitalSourceType, or Google Merchant structured_title/structured_description digital_source_type).",
+                reference: reference))
+        }
+        for language in languages where found[language] == nil {
+            missing.append(Finding(
+                code: "catalog.text-missing", severity: .error,
+                message: "No visible disclosure in \(language) in the title or description (phrases such as «\((phrases.phrases[language] ?? []).prefix(2).joined(separator: "», «"))»).",
+                reference: reference))
+        }
+        report.findings += missing
+        report.verdict = missing.isEmpty ? .compliant : .missingDisclosure
+        return report
+    }
+
+    // MARK: Stamping
+
+    /// Stamps a feed: markers and texts for the records that need a disclosure, written in the feed's
+    /// own format to `output`.
+    public func stamp(feedPath: String, output: String, languages override: [String]? = nil, texts: [String: String] = [:]) throws -> CatalogStamper.Result {
+        let feed = try CatalogFeed.load(path: feedPath)
+        let stamper = CatalogStamper(mapping: mapping, phrases: phrases, languages: override ?? languages, overrides: texts)
+        var result = stamper.stamp(feed) { needsDisclosure($0, feedPath: feedPath) }
+        // Image paths stay relative to the feed: the copy must sit where they still resolve.
+        result.feed.path = output
+        try AtomicFile.write(try result.feed.serialized(), to: output)
+        return result
+    }
+}

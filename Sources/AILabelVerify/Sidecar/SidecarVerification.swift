@@ -1,0 +1,138 @@
+import AILabelKit
+import AILabelManifest
+import AILabelMedia
+import Foundation
+
+/// Reads the sidecars beside a file (`FILE.xmp`, `FILE.c2pa`) into observations: the XMP labels, and the
+/// C2PA sidecar validated against the file's bytes (an edited file breaks its hard binding).
+public struct SidecarCollector: EvidenceCollector {
+    public let validator: ManifestValidator
+    public var name: String { "sidecar" }
+    public var needsPixels: Bool { false }
+
+    public init(validator: ManifestValidator) { self.validator = validator }
+
+    public func collect(from subject: VerificationSubject, pixels: RGBImage?, into observations: inout Observations) {
+        collect(path: subject.file.path, bytes: subject.file.bytes, into: &observations)
+    }
+
+    /// Works for any file kind: media files pass their bytes in, other kinds are read here.
+    public func collect(path: String, bytes: [UInt8], into observations: inout Observations) {
+        let xmpPath = SidecarStamper.xmpPath(for: path)
+        if FileManager.default.fileExists(atPath: xmpPath) {
+            do {
+                let packet = try XMPPacket(parsing: try FileReader.read(xmpPath, maximumSize: XMPPacket.maximumPacketSize))
+                var sidecar = Observations()
+                XMPLabelReader.read(packet, location: "XMP sidecar", into: &sidecar)
+                observations.evidence += sidecar.evidence.map { Evidence(source: "sidecar", detail: "\($0.source): \($0.detail)") }
+                observations.aigcLabels += sidecar.aigcLabels
+                observations.sourceTypes += sidecar.sourceTypes
+                observations.findings += sidecar.findings
+                observations.deepfakeDeclared = observations.deepfakeDeclared || sidecar.deepfakeDeclared
+                let kinds = Set(sidecar.disclosures.filter(\.intact).map(\.kind))
+                observations.sidecarKinds.formUnion(kinds)
+                let broken = sidecar.disclosures.filter { !$0.intact }
+                observations.disclosures.append(Disclosure(
+                    kind: "sidecar", detail: "XMP sidecar \((xmpPath as NSString).lastPathComponent): \(kinds.sorted().joined(separator: ", "))",
+                    intact: broken.isEmpty, languages: sidecar.disclosures.first { $0.kind == "ailabel-xmp" }?.languages))
+            } catch {
+                observations.disclosures.append(Disclosure(kind: "sidecar", detail: "XMP sidecar \((xmpPath as NSString).lastPathComponent)", intact: false))
+                observations.addFinding("sidecar.unreadable", .error, "The XMP sidecar cannot be parsed: \(error)")
+            }
+        }
+        let c2paPath = SidecarStamper.c2paPath(for: path)
+        if FileManager.default.fileExists(atPath: c2paPath) {
+            guard let store = try? FileReader.read(c2paPath, maximumSize: 256 * 1024 * 1024) else {
+                observations.addFinding("sidecar.unreadable", .error, "The C2PA sidecar cannot be read")
+                return
+            }
+            let report = validator.validate(sidecar: store, asset: bytes)
+            let types = report.activeManifest?.actions.compactMap(\.digitalSourceType) ?? []
+            let declaresAI = types.contains { DigitalSourceType(parsing: $0)?.isGenerativeAI == true }
+            if declaresAI { observations.addEvidence("sidecar", "C2PA sidecar declares digitalSourceType \(types.compactMap { DigitalSourceType(parsing: $0)?.term }.joined(separator: ", "))") }
+            let intact = report.state != .invalid && report.state != .absent
+            observations.disclosures.append(Disclosure(
+                kind: "sidecar", detail: "C2PA sidecar \((c2paPath as NSString).lastPathComponent), state \(report.state.rawValue)", intact: intact))
+            if intact && declaresAI { observations.sidecarKinds.insert("c2pa") }
+            if observations.c2pa == nil {
+                observations.c2pa = C2PASummary(
+                    state: report.state.rawValue, codes: report.statuses.map(\.code.rawValue), failures: report.failureCodes,
+                    signer: report.activeManifest?.signer.map { $0.organization ?? $0.commonName ?? $0.subject },
+                    claimGenerator: report.activeManifest?.claimGenerator ?? report.activeManifest?.claimGeneratorName)
+            }
+            for failure in report.failures where failure.code != .signingCredentialUntrusted {
+                observations.addFinding("sidecar.c2pa.\(failure.code.rawValue)", .error, "C2PA sidecar: \(failure.explanation)")
+            }
+            if report.failures.contains(where: { $0.code == .signingCredentialUntrusted }) {
+                observations.addFinding("c2pa.untrusted", .warning, "The C2PA sidecar's signer does not chain to a configured trust anchor (--trust)")
+                if !observations.trustedSidecar { observations.sidecarUntrusted = true }
+            }
+            if report.state == .trusted { observations.trustedSidecar = true }
+        }
+    }
+
+    /// Whether a file has a sidecar.
+    public static func hasSidecar(_ path: String) -> Bool {
+        FileManager.default.fileExists(atPath: SidecarStamper.xmpPath(for: path)) || FileManager.default.fileExists(atPath: SidecarStamper.c2paPath(for: path))
+    }
+}
+
+extension Verifier {
+    /// Verifies a file of a kind ailabel does not embed into, through its sidecars.
+    public func verifyThroughSidecars(path: String) -> FileReport {
+        let format = SidecarFormat.kind(of: path)
+        let bytes: [UInt8]
+        do {
+            bytes = try FileReader.read(path)
+        } catch let error as MediaError {
+            return FileReport(path: path, format: format, verdict: .unreadable, findings: [Finding(code: "file.unreadable", severity: .error, message: error.reason)])
+        } catch {
+            return FileReport(path: path, format: format, verdict: .unreadable, findings: [Finding(code: "file.unreadable", severity: .error, message: "\(error)")])
+        }
+        var observations = Observations()
+        SidecarCollector(validator: ManifestValidator(trust: options.trust)).collect(path: path, bytes: bytes, into: &observations)
+        var report = FileReport(
+            path: path, format: format, verdict: .noAIEvidence, aiEvidence: observations.evidence, disclosures: observations.disclosures,
+            c2pa: observations.c2pa, findings: observations.findings)
+        let (verdict, findings) = ProfileEvaluator(options: options).judge(observations)
+        report.verdict = verdict
+        report.findings += findings
+        return report
+    }
+
+    /// A sidecar whose file is gone: a record of its own.
+    public static func orphanedSidecar(path: String) -> FileReport {
+        FileReport(
+            path: path, format: "sidecar", verdict: .invalidDisclosure,
+            disclosures: [Disclosure(kind: "sidecar", detail: (path as NSString).lastPathComponent, intact: false)],
+            findings: [Finding(code: "sidecar.orphaned", severity: .error, message: "The sidecar's file \((path as NSString).deletingPathExtension) is missing: the label describes nothing.")])
+    }
+}
+
+/// How verify treats what a walk found.
+public struct VerifyPlan: Sendable {
+    /// JPEG and PNG files (their sidecars are read with them).
+    public var media: [WalkedFile] = []
+    /// Other kinds that carry a sidecar.
+    public var sidecarLabelled: [WalkedFile] = []
+    /// Sidecars whose file is missing.
+    public var orphans: [WalkedFile] = []
+    /// Everything else: counted, never called unreadable.
+    public var other: [WalkedFile] = []
+
+    public init(_ files: [WalkedFile], isMedia: (String) -> Bool) {
+        let all = Set(files.map(\.path))
+        for file in files {
+            if SidecarFormat.isSidecar(file.path) {
+                let base = (file.path as NSString).deletingPathExtension
+                if !all.contains(base) && !FileManager.default.fileExists(atPath: base) { orphans.append(file) }
+            } else if isMedia(file.path) {
+                media.append(file)
+            } else if SidecarCollector.hasSidecar(file.path) {
+                sidecarLabelled.append(file)
+            } else {
+                other.append(file)
+            }
+        }
+    }
+}
