@@ -60,6 +60,7 @@ public struct ManifestError: Error, Sendable {
     public static var keyMismatch: ManifestError { make(.keyMismatch, "") }
     public static var unsupportedAsset: ManifestError { make(.unsupportedAsset, "") }
     public static var invalidDefinition: ManifestError { make(.invalidDefinition, "") }
+    public static var signingFailed: ManifestError { make(.signingFailed, "") }
 }
 
 extension ManifestError: Equatable {

@@ -126,4 +126,17 @@ struct SigningRoundTripTests {
         #expect(report.failureCodes == ["assertion.dataHash.mismatch"])
         #expect(report.failures.first?.explanation.contains("changed after signing") == true)
     }
+
+    @Test("An unreadable existing store is not silently discarded")
+    func unreadableStore() throws {
+        let asset = try TestPaths.read("sources/small-160x120.jpg")
+        let signed = try TestSigning.signer.sign(asset, definition: TestSigning.definition())
+        let store = try #require(try StoreEmbedding.locate(in: signed).store)
+        let broken = try StoreEmbedding.rewrite(asset, store: Array(store.prefix(store.count - 10))).bytes
+        #expect(throws: ManifestError.storeMalformed) { try TestSigning.signer.sign(broken, definition: TestSigning.definition()) }
+        var definition = TestSigning.definition()
+        definition.replaceUnreadableStore = true
+        let replaced = try TestSigning.signer.sign(broken, definition: definition)
+        #expect(ManifestValidator(trust: TestSigning.trust).validate(asset: replaced).state == .trusted)
+    }
 }

@@ -17,6 +17,9 @@ public struct ManifestDefinition: Sendable {
     public var thumbnail: Thumbnail?
     /// Extra CBOR assertions (label, content), e.g. other reverse-DNS labels.
     public var customAssertions: [(label: String, value: CBOR)]
+    /// Whether an existing store that cannot be parsed may be replaced. Off: signing such a file
+    /// throws ``ManifestError/Code/storeMalformed`` rather than silently dropping provenance.
+    public var replaceUnreadableStore = false
 
     public init(
         digitalSourceType: String,

@@ -81,7 +81,7 @@ public struct ManifestSigner: Sendable {
         _ asset: [UInt8], format: String, existingStore: [UInt8]?, definition: ManifestDefinition,
         layout: ([UInt8]) throws -> (bytes: [UInt8], storeRange: Range<Int>?)
     ) throws -> [UInt8] {
-        var previous = previousManifests(existingStore)
+        var previous = try previousManifests(existingStore, replacingUnreadable: definition.replaceUnreadableStore)
         if previous.parentIsInput, let parent = previous.parent, let parentStore = previous.parentStore {
             var visited = Set<String>()
             previous.parentValidation = ManifestValidator().validate(
@@ -163,10 +163,17 @@ public struct ManifestSigner: Sendable {
     /// Decides what happens to an existing store: a foreign active manifest becomes the parent and
     /// all manifests are kept; an ailabel active manifest is dropped (and its own parent, if any,
     /// stays the parent).
-    func previousManifests(_ storeBytes: [UInt8]?) -> PreviousManifests {
-        guard let storeBytes, let store = try? ManifestStore(parsing: storeBytes), let active = store.activeManifest else {
-            return PreviousManifests()
+    func previousManifests(_ storeBytes: [UInt8]?, replacingUnreadable: Bool = false) throws -> PreviousManifests {
+        guard let storeBytes else { return PreviousManifests() }
+        let store: ManifestStore
+        do {
+            store = try ManifestStore(parsing: storeBytes)
+        } catch let error as ManifestError {
+            if replacingUnreadable { return PreviousManifests() }
+            throw ManifestError.make(.storeMalformed,
+                "The file already has a C2PA manifest store that cannot be read (\(error.reason)); ailabel does not discard provenance it cannot carry forward. Set replaceUnreadableStore to overwrite it.")
         }
+        guard let active = store.activeManifest else { return PreviousManifests() }
         if active.claim?.claimGeneratorName == ManifestDefinition.generatorName {
             let remaining = Array(store.manifests.dropLast())
             guard !remaining.isEmpty else { return PreviousManifests() }
