@@ -63,7 +63,7 @@ struct StampCLITests {
         #expect(result.stderr.contains("--out"))
     }
 
-    @Test("A folder is mirrored under --out; other kinds are skipped; a broken file fails without stopping the batch")
+    @Test("A folder is mirrored under --out; other kinds get sidecars; a broken file fails without stopping the batch")
     func batch() throws {
         let folder = try Repository.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -83,7 +83,9 @@ struct StampCLITests {
         let byPath = Dictionary(uniqueKeysWithValues: lines.map { (($0["path"] as! String as NSString).lastPathComponent, $0) })
         #expect(byPath["a.png"]?["status"] as? String == "stamped")
         #expect(byPath["b.jpg"]?["status"] as? String == "stamped")
-        #expect(byPath["notes.txt"]?["status"] as? String == "skipped")
+        #expect(byPath["notes.txt"]?["status"] as? String == "stamped")
+        #expect((byPath["notes.txt"]?["layers"] as? [String])?.first == "sidecar")
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("notes.txt.xmp").path))
         #expect(byPath["broken.jpg"]?["status"] as? String == "failed")
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("a.png").path))
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("nested/b.jpg").path))
