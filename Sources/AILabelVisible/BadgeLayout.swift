@@ -128,6 +128,17 @@ struct LayoutEngine {
             var current = ""
             var currentWidth = 0
             for token in Self.tokens(block.text) {
+                if token.text == "\n" {
+                    // A line break in the text.
+                    if !current.isEmpty {
+                        lines.append(
+                            Layout.Line(
+                                language: block.language, text: current, bitmap: rasterize(current, em), block: blockIndex))
+                    }
+                    current = ""
+                    currentWidth = 0
+                    continue
+                }
                 let width = advance(token.text, em: em)
                 guard width <= limit else { return nil }
                 if current.isEmpty {
@@ -179,7 +190,8 @@ struct LayoutEngine {
     }
 
     /// Splits text into unbreakable pieces: words between spaces, and single ideographs (with any closing
-    /// punctuation that follows them). `spaceBefore` tells whether a space separated a piece from the one before.
+    /// punctuation that follows them); a line break is a piece of its own, "\n". `spaceBefore` tells whether a
+    /// space separated a piece from the one before.
     static func tokens(_ text: String) -> [(text: String, spaceBefore: Bool)] {
         var tokens: [(text: String, spaceBefore: Bool)] = []
         var current = ""
@@ -190,6 +202,12 @@ struct LayoutEngine {
             current = ""
         }
         for character in text {
+            if character.isNewline {
+                flush()
+                tokens.append(("\n", false))
+                pendingSpace = false
+                continue
+            }
             if character.isWhitespace {
                 flush()
                 pendingSpace = true

@@ -34,6 +34,11 @@ extension VisibleLabeler {
                 detail: "declared region \(region.x),\(region.y) \(region.width)×\(region.height) is not inside the "
                     + "\(image.width)×\(image.height) image (cropped?)")
         }
+        guard record.version == Self.recordVersion else {
+            return BadgeCheck(
+                status: .malformedRecord, score: 0,
+                detail: "badge record version \(record.version) is not one this verifier renders (\(Self.recordVersion))")
+        }
         if let problem = record.implausibility(imageWidth: image.width, imageHeight: image.height) {
             return BadgeCheck(status: .malformedRecord, score: 0, detail: "the badge record is implausible: \(problem)")
         }

@@ -11,7 +11,8 @@ public import AILabelMedia
 ///    320 px wide (cap height × 320 / width ≥ 8, about an 11 px font on a phone; binds only for images wider
 ///    than about 2.4:1); and ≥ 5 px (the floor below which text is not legible at all).
 /// 2. Preferred: also ≥ `style.textHeightFraction` (default 6 %) of the shorter side, a margin over the 5 %.
-/// 3. The badge never exceeds the image less its margins: texts wrap at spaces (CJK between any two ideographs).
+/// 3. The badge never exceeds the image less its margins: texts wrap at spaces (CJK between any two ideographs),
+///    and at line breaks in the text.
 ///    If they still do not fit at the preferred size the labeler shrinks towards the required size, then
 ///    leaves out texts from the end (the first text, e.g. Kazakh, always stays) and records them in
 ///    ``BadgeRecord/omittedLanguages``; if the first text alone does not fit at the required size it is drawn
@@ -252,9 +253,13 @@ public struct VisibleLabeler: Sendable {
         return try VisibleLabeler(fontFiles: fallback)
     }
 
-    /// Collapses runs of whitespace and trims the ends.
+    /// Collapses runs of whitespace within each line and trims the ends; keeps line breaks (they force a new
+    /// line in the badge) but drops empty lines.
     static func normalise(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        text.split(whereSeparator: { $0.isNewline })
+            .map { $0.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") }
+            .filter { !$0.isEmpty }
+            .joined(separator: "\n")
     }
 
     static func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }

@@ -117,6 +117,16 @@ struct BadgeRuleTests {
         #expect(darkResult.1.background.opacity == 0.3)
     }
 
+    @Test("Line breaks in a text start new lines; other whitespace collapses")
+    func lineBreaks() throws {
+        let image = TestImages.gradient(width: 800, height: 600)
+        let (output, record) = try Self.labeler.apply(
+            to: image, texts: [BadgeText(language: "kk", text: "  Дипфейк:\n\n жасанды   интеллект \r\n арқылы жасалған ")])
+        try Self.checkRules(image: image, output: output, record: record)
+        #expect(record.lines.map(\.text) == ["Дипфейк:", "жасанды интеллект", "арқылы жасалған"])
+        #expect(record.texts.map(\.text) == ["Дипфейк:\nжасанды интеллект\nарқылы жасалған"])
+    }
+
     @Test("Missing glyphs and empty text are refused")
     func refusals() {
         #expect(throws: VisibleLabelError(.missingGlyphs, "")) {

@@ -198,6 +198,10 @@ public struct FontStack: Sendable {
     }
 }
 
+extension FontStack: CustomStringConvertible {
+    public var description: String { "FontStack(\(faces.map(\.file.description).joined(separator: ", ")))" }
+}
+
 /// A line of text rendered to 8-bit coverage (0 = background, 255 = fully inside a glyph), cropped to the ink.
 public struct GlyphBitmap: Sendable, Hashable {
     /// Width of the bitmap in pixels (0 if nothing was drawn).
@@ -242,5 +246,12 @@ public struct GlyphBitmap: Sendable, Hashable {
         }
         guard let first else { return 0..<0 }
         return first..<(last + 1)
+    }
+}
+
+extension GlyphBitmap: CustomStringConvertible {
+    public var description: String {
+        "GlyphBitmap(\(width)×\(height), baseline \(baseline), advance \(advance)"
+            + (missing.isEmpty ? "" : ", missing \(missing.map { "U+" + String($0.value, radix: 16, uppercase: true) })") + ")"
     }
 }
