@@ -1,3 +1,4 @@
+import AILabelMedia
 import Foundation
 import Testing
 
@@ -25,6 +26,19 @@ struct InteropTests {
         definition.watermarks = [WatermarkAction(description: "invisible watermark")]
         definition.softBindings = [SoftBinding(algorithm: "io.ailabel.watermark.1", value: "AQID")]
         try Self.expectTrustedInSDK(try TestSigning.signer.sign(asset, definition: definition), name: source)
+    }
+
+    @Test("Files signed through the media layer's handler are Trusted in the reference SDK", arguments: ["medium-480x360.jpg", "medium-320x240.png"])
+    func signedThroughHandler(_ source: String) throws {
+        let asset = try TestPaths.read("sources/" + source)
+        let handler = try #require(AssetRegistry.standard.handler(for: asset))
+        var definition = TestSigning.definition()
+        definition.customAssertions = [(label: "io.ailabel.test.bulk", value: .bytes([UInt8](repeating: 0x33, count: 140_000)))]
+        try Self.expectTrustedInSDK(try TestSigning.signer.sign(asset, handler: handler, definition: definition), name: "handler-" + source)
+        let foreign = try TestPaths.read("sdk/signed.png")
+        let pngHandler = try #require(AssetRegistry.standard.handler(for: foreign))
+        try Self.expectTrustedInSDK(try TestSigning.signer.sign(foreign, handler: pngHandler, definition: TestSigning.definition()),
+                                    name: "handler-parent-" + source + ".png", extraTrust: [TestPaths.fixtures + "/keys/fixtures-root.pem"])
     }
 
     @Test("A manifest over 64 KB (several APP11 segments) is Trusted in the reference SDK")
