@@ -16,7 +16,7 @@ struct RoundTripTests {
         return packet.serialized()
     }
 
-    @Test("XMP, EXIF and text written then read give back what was written; image data stays byte-identical", arguments: fixtures)
+    @Test("XMP, EXIF, text chunks and JPEG comments written then read give back what was written; image data stays byte-identical", arguments: fixtures)
     func writeThenRead(fixture: String) throws {
         let bytes = try Repository.fixtureBytes(fixture)
         let file = try MediaFile(path: fixture, bytes: bytes)
@@ -26,6 +26,7 @@ struct RoundTripTests {
             [EXIFMetadata.ASCIIValue(directory: .ifd0, tag: EXIFTag.artist, value: "Round Trip Artist")], to: file.contents.exif)
         if let exif { edit.exif = .replace(exif) }
         if file.format == .png { edit.setTextEntries = [TextEntry(keyword: "ailabel-test", text: "Қазақ мәтіні", chunk: .iTXt)] }
+        if file.format == .jpeg { edit.comments = file.contents.comments + ["ЖИ арқылы жасалған — AI-generated"] }
 
         let rewritten = try file.handler.rewrite(bytes, applying: edit).bytes
         let reread = try file.handler.parse(rewritten)
@@ -42,6 +43,9 @@ struct RoundTripTests {
             for original in (try file.contents.exif.map { try EXIFMetadata(tiff: $0) }?.tags ?? []) {
                 #expect(tags.tag(original.tag, in: original.directory)?.value == original.value)
             }
+        }
+        if file.format == .jpeg {
+            #expect(reread.comments == file.contents.comments + ["ЖИ арқылы жасалған — AI-generated"])
         }
         if file.format == .png {
             #expect(reread.textEntries.contains(TextEntry(keyword: "ailabel-test", text: "Қазақ мәтіні", chunk: .iTXt)))

@@ -277,3 +277,24 @@ struct VisibleVerdictTests {
         #expect(kzUnderCN.findings.contains { $0.code == "profile.cn.explicit-label" })
     }
 }
+
+@Suite("Stable Diffusion's invisible-watermark is AI evidence")
+struct StableDiffusionVerdictTests {
+    @Test("Images marked by the pip invisible-watermark are missing-disclosure with watermark:stable-diffusion evidence", arguments: [
+        "watermark/sd1-bgr-uint8.png", "watermark/sd2-bgr-uint8.png", "watermark/sdxl-bgr-float.png", "watermark/sdxl-rgb-float.png",
+    ])
+    func marked(fixture: String) throws {
+        let verifier = Verifier(options: VerifyOptions(profile: try Profile.load("kz"), scan: .auto), extraCollectors: [WatermarkCollector()])
+        let report = verifier.verify(path: Repository.fixture(fixture).path)
+        #expect(report.verdict == .missingDisclosure)
+        #expect(report.aiEvidence.contains { $0.source == "watermark:stable-diffusion" })
+    }
+
+    @Test("A clean image gives no watermark evidence, and --scan metadata never looks")
+    func clean() throws {
+        let verifier = Verifier(options: VerifyOptions(profile: try Profile.load("kz"), scan: .full), extraCollectors: [WatermarkCollector()])
+        #expect(verifier.verify(path: Repository.fixture("watermark/clean-256.png").path).verdict == .noAIEvidence)
+        let metadataOnly = Verifier(options: VerifyOptions(profile: try Profile.load("kz"), scan: .metadata), extraCollectors: [WatermarkCollector()])
+        #expect(metadataOnly.verify(path: Repository.fixture("watermark/sd1-bgr-uint8.png").path).verdict == .noAIEvidence)
+    }
+}

@@ -20,6 +20,9 @@ public struct MetadataEdit: Sendable, Hashable {
     public var c2paStore: BlockChange = .keep
     /// The ICC colour profile (carried across when pixels are re-encoded).
     public var icc: BlockChange = .keep
+    /// JPEG COM segments: nil keeps them; an array replaces all of them (empty removes them). Ignored for PNG,
+    /// whose comments are text chunks.
+    public var comments: [String]?
     /// PNG text chunks to set, by keyword (an existing chunk with the keyword is replaced). Ignored for JPEG.
     public var setTextEntries: [TextEntry] = []
     /// PNG text keywords whose chunks are removed. Ignored for JPEG.
@@ -28,7 +31,7 @@ public struct MetadataEdit: Sendable, Hashable {
     public init() {}
 
     public var isEmpty: Bool {
-        xmp == .keep && exif == .keep && c2paStore == .keep && icc == .keep && setTextEntries.isEmpty && removeTextKeywords.isEmpty
+        xmp == .keep && exif == .keep && c2paStore == .keep && icc == .keep && comments == nil && setTextEntries.isEmpty && removeTextKeywords.isEmpty
     }
 }
 

@@ -181,6 +181,9 @@ public struct JPEGHandler: AssetHandler {
         let newEXIF: [UInt8]? = if case .replace(let tiff) = edit.exif { try JPEGSegmentWriter.exif(tiff) } else { nil }
         let newXMP: [UInt8]? = if case .replace(let packet) = edit.xmp { try JPEGSegmentWriter.xmp(packet) } else { nil }
         var pendingICC: [UInt8]? = if case .replace(let profile) = edit.icc { try JPEGSegmentWriter.icc(profile) } else { nil }
+        var pendingComments: [UInt8]? = try edit.comments.map { comments in
+            try comments.reduce(into: [UInt8]()) { out, comment in out += try JPEGSegmentWriter.segment(marker: JPEGSegment.com, payload: Array(comment.utf8)) }
+        }
         func isICC(_ segment: JPEGSegment) -> Bool {
             segment.marker == JPEGSegment.app2 && bytes[segment.payload].starts(with: JPEGIdentifier.icc)
         }
@@ -212,6 +215,18 @@ public struct JPEGHandler: AssetHandler {
                 pendingICC = nil
             }
             if isICC(segment), edit.icc != .keep { continue }
+            // New comments go where the first comment was, else before the first segment that is not APPn (DQT, SOF…).
+            if segment.marker == JPEGSegment.com, edit.comments != nil {
+                if let comments = pendingComments {
+                    out += comments
+                    pendingComments = nil
+                }
+                continue
+            }
+            if let comments = pendingComments, index >= headerEnd, !(0xE0...0xEF).contains(segment.marker) {
+                out += comments
+                pendingComments = nil
+            }
             if index == headerEnd {
                 if let newStore {
                     storeRange = out.count..<out.count + newStore.count
