@@ -166,10 +166,15 @@ public struct ManifestValidator: Sendable {
                           url: base + "/c2pa.assertions/\(binding.label)", statuses: &statuses)
         }
 
-        // Actions.
+        // Actions. A v2 claim needs an actions assertion whose first action is created or opened.
         let actionsAssertions = manifest.assertions.filter { $0.baseLabel == "c2pa.actions" || $0.baseLabel == "c2pa.actions.v2" }
-        for assertion in actionsAssertions {
-            checkActions(assertion, manifest: manifest, claimVersion: claim.version,
+        if claim.version >= 2 && actionsAssertions.isEmpty {
+            add(.assertionActionMalformed, base,
+                "The claim has no actions assertion; a C2PA 2 claim must say whether the content was created or opened")
+        }
+        for (index, assertion) in actionsAssertions.enumerated() {
+            checkActions(assertion, isFirst: index == 0, claimVersion: claim.version,
+                         availableLabels: Set(manifest.assertions.map(\.label)),
                          url: base + "/c2pa.assertions/\(assertion.label)", statuses: &statuses)
         }
 
@@ -322,23 +327,26 @@ public struct ManifestValidator: Sendable {
     static let firstActions: Set<String> = ["c2pa.created", "c2pa.opened"]
     static let ingredientActions: Set<String> = ["c2pa.opened", "c2pa.placed", "c2pa.removed"]
 
-    func checkActions(_ assertion: AssertionBox, manifest: Manifest, claimVersion: Int, url: String,
+    func checkActions(_ assertion: AssertionBox, isFirst: Bool, claimVersion: Int, availableLabels: Set<String>, url: String,
                       statuses: inout [ValidationStatus]) {
         func malformed(_ text: String) { statuses.append(ValidationStatus(.assertionActionMalformed, url: url, text)) }
         guard let content = assertion.cbor, let actions = content["actions"]?.arrayValue else {
             malformed("The actions assertion cannot be read")
             return
         }
-        guard claimVersion >= 2, assertion.baseLabel == "c2pa.actions.v2" || claimVersion >= 2 else { return }
+        guard claimVersion >= 2 else { return }
+        if actions.isEmpty && isFirst {
+            malformed("The actions assertion lists no action; the first must be c2pa.created or c2pa.opened")
+        }
         for (index, action) in actions.enumerated() {
             guard let name = action["action"]?.textValue else {
                 malformed("Action \(index + 1) has no action name")
                 continue
             }
-            if Self.firstActions.contains(name) && index != 0 {
+            if Self.firstActions.contains(name) && (index != 0 || !isFirst) {
                 malformed("\(name) must be the first action, but is action \(index + 1)")
             }
-            if index == 0 && !Self.firstActions.contains(name) && assertion.baseLabel == "c2pa.actions.v2" {
+            if index == 0 && isFirst && !Self.firstActions.contains(name) {
                 malformed("The first action must be c2pa.created or c2pa.opened, not \(name)")
             }
             if name == "c2pa.created" && action["digitalSourceType"] == nil {
@@ -347,8 +355,12 @@ public struct ManifestValidator: Sendable {
             if Self.ingredientActions.contains(name) {
                 let parameters = action["parameters"]
                 let ingredients = parameters?["ingredients"]?.arrayValue ?? parameters?["ingredient"].map { [$0] } ?? []
-                if ingredients.isEmpty {
-                    malformed("The \(name) action names no ingredient")
+                let labels = ingredients.compactMap { HashedURI($0).flatMap { JUMBFURI.lastComponent(of: $0.url) } }
+                if ingredients.isEmpty || labels.count != ingredients.count
+                    || !labels.allSatisfy({ label in availableLabels.contains(label) })
+                {
+                    statuses.append(ValidationStatus(.assertionActionIngredientMismatch, url: url,
+                        "The \(name) action does not name an ingredient of this manifest"))
                 }
             }
         }
