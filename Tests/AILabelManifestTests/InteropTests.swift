@@ -226,6 +226,56 @@ struct ClaimV1Tests {
         }
     }
 
+    @Test("Claim structure rules match the reference SDK", arguments: [
+        "undeclared assertion", "missing assertion", "no hard binding", "two hard bindings", "exclusion past the end", "wrong data hash",
+    ])
+    func structureRules(_ shape: String) throws {
+        let asset = try TestPaths.read("sources/small-160x120.jpg")
+        let digest = HashAlgorithm.sha256.hash(asset)
+        let actions = ManifestBuilder.cborAssertion(label: "c2pa.actions.v2", content: .textMap([("actions", .array([
+            .textMap([("action", .text("c2pa.created")), ("digitalSourceType", .text(TestSigning.aiGenerated))]),
+        ]))]))
+        let hash = ManifestBuilder.cborAssertion(label: "c2pa.hash.data", content: try ManifestBuilder.dataHash(exclusion: nil, hash: digest))
+        let extra = ManifestBuilder.cborAssertion(label: "io.ailabel.extra", content: .textMap([("x", .int(1))]))
+        var stored = [actions, hash]
+        var referenced = [actions, hash]
+        switch shape {
+        case "undeclared assertion": stored.append(extra)
+        case "missing assertion": referenced.append(extra)
+        case "no hard binding": stored = [actions]; referenced = [actions]
+        case "two hard bindings":
+            let second = ManifestBuilder.cborAssertion(label: "c2pa.hash.data__1", content: try ManifestBuilder.dataHash(exclusion: nil, hash: digest))
+            stored.append(second)
+            referenced.append(second)
+        case "exclusion past the end":
+            let bad = ManifestBuilder.cborAssertion(label: "c2pa.hash.data", content: try ManifestBuilder.dataHash(
+                exclusion: asset.count - 10..<asset.count + 100, hash: digest))
+            stored = [actions, bad]
+            referenced = [actions, bad]
+        default:
+            let bad = ManifestBuilder.cborAssertion(label: "c2pa.hash.data", content: try ManifestBuilder.dataHash(
+                exclusion: nil, hash: [UInt8](repeating: 7, count: 32)))
+            stored = [actions, bad]
+            referenced = [actions, bad]
+        }
+        var claimBuilder = ManifestBuilder()
+        claimBuilder.assertions = referenced
+        let claim = claimBuilder.claim(title: "shape.jpg", generatorVersion: "test").encoded()
+        var storeBuilder = claimBuilder
+        storeBuilder.assertions = stored
+        let signature = try TestSigning.signer.coseSignature(claimBytes: claim, placeholder: false)
+        let sidecar = ManifestBuilder.storeBox(previous: [], manifest: storeBuilder.manifestBox(claimBytes: claim, signatureBytes: signature))
+        let ours = ManifestValidator(trust: TestSigning.trust).validate(sidecar: sidecar, asset: asset)
+        let verdict = try Referee.read(try TestSigning.write(asset, name: "structure.jpg"), trust: [TestSigning.trustAnchorsPath],
+                                       sidecar: try TestSigning.write(sidecar, name: "structure.c2pa"))
+        if verdict.state == "error" {
+            #expect(ours.state == .invalid, "\(shape): ailabel \(ours.statuses); SDK error \(verdict.error ?? "")")
+        } else {
+            #expect(ours.state.rawValue == verdict.state, "\(shape): ailabel \(ours.statuses) SDK \(verdict)")
+            #expect(ours.failureCodes == verdict.failure.sorted(), "\(shape): ailabel \(ours.failureCodes) SDK \(verdict.failure)")
+        }
+    }
+
     @Test("A thumbnail (off by default) is accepted by the reference SDK")
     func thumbnail() throws {
         var definition = TestSigning.definition()
