@@ -1,6 +1,7 @@
 import AILabelMedia
 import Foundation
 import Testing
+import X509
 
 @testable import AILabelManifest
 
@@ -274,6 +275,35 @@ struct ClaimV1Tests {
             #expect(ours.state.rawValue == verdict.state, "\(shape): ailabel \(ours.statuses) SDK \(verdict)")
             #expect(ours.failureCodes == verdict.failure.sorted(), "\(shape): ailabel \(ours.failureCodes) SDK \(verdict.failure)")
         }
+    }
+
+    @Test("Signer certificate profile at read time matches the reference SDK", arguments: [
+        "no EKU", "anyExtendedKeyUsage", "CA leaf", "no AKI", "expired", "serverAuth only", "keyCertSign",
+    ])
+    func profileAtReadTime(_ shape: String) throws {
+        let key = try SigningKey.generate(.es256)
+        let day: TimeInterval = 86_400
+        let notAfter = shape == "expired" ? Date().addingTimeInterval(-day) : Date().addingTimeInterval(day)
+        let chainPEM = try SignerTests.chain(leafKey: key, notAfter: notAfter) {
+            try Certificate.Extensions {
+                if shape == "CA leaf" {
+                    Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil))
+                } else {
+                    Critical(BasicConstraints.notCertificateAuthority)
+                }
+                Critical(KeyUsage(digitalSignature: true, keyCertSign: shape == "keyCertSign" || shape == "CA leaf"))
+                if shape == "anyExtendedKeyUsage" { try ExtendedKeyUsage([.any]) }
+                if shape == "serverAuth only" { try ExtendedKeyUsage([.serverAuth]) }
+                if shape != "no EKU" && shape != "anyExtendedKeyUsage" && shape != "serverAuth only" { try ExtendedKeyUsage([.emailProtection]) }
+                if shape != "no AKI" { AuthorityKeyIdentifier(keyIdentifier: [1, 2, 3, 4]) }
+            }
+        }
+        let signer = try ManifestSigner(uncheckedKey: key, certificates: TrustConfiguration.certificates(fromPEMBundle: chainPEM))
+        let signed = try signer.sign(try TestPaths.read("sources/small-160x120.jpg"), definition: TestSigning.definition())
+        let ours = ManifestValidator(trust: TestSigning.trust).validate(asset: signed)
+        let verdict = try Referee.read(try TestSigning.write(signed, name: "profile.jpg"), trust: [TestSigning.trustAnchorsPath])
+        #expect(ours.state.rawValue == verdict.state, "\(shape): ailabel \(ours.statuses) SDK \(verdict)")
+        #expect(ours.failureCodes == verdict.failure.sorted(), "\(shape): ailabel \(ours.failureCodes) SDK \(verdict.failure)")
     }
 
     @Test("A thumbnail (off by default) is accepted by the reference SDK")

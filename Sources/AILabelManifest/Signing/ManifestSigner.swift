@@ -62,6 +62,17 @@ public struct ManifestSigner: Sendable {
         self.certificateDERs = ders
     }
 
+    /// A signer that skips every check (tests use it to make manifests the profile forbids).
+    init(uncheckedKey key: SigningKey, certificates: [Certificate]) throws {
+        self.key = key
+        self.certificates = certificates
+        self.certificateDERs = try certificates.map { certificate in
+            var serializer = DER.Serializer()
+            try serializer.serialize(certificate)
+            return serializer.serializedBytes
+        }
+    }
+
     // MARK: Signing
 
     /// Signs a JPEG or PNG: returns the asset with a new C2PA store embedded (JPEG APP11 after

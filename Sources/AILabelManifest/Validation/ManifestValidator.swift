@@ -260,7 +260,8 @@ public struct ManifestValidator: Sendable {
         for violation in violations {
             add(violation.code, violation.description)
         }
-        if violations.isEmpty {
+        do {
+            // The chain is judged even when the profile is not met, as the reference SDK does.
             switch trust.evaluate(chain: chain, at: time) {
             case .trusted:
                 add(.signingCredentialTrusted, "The signer's certificate chains to a trusted anchor")
