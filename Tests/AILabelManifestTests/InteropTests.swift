@@ -306,6 +306,26 @@ struct ClaimV1Tests {
         #expect(ours.failureCodes == verdict.failure.sorted(), "\(shape): ailabel \(ours.failureCodes) SDK \(verdict.failure)")
     }
 
+    @Test("Signature and chain faults match the reference SDK", arguments: ["leaf only", "wrong key", "reversed chain", "foreign intermediate"])
+    func signatureFaults(_ shape: String) throws {
+        let chain = try TrustConfiguration.certificates(fromPEMBundle: TestSigning.pki.signerChainPEM)
+        let key = try SigningKey(pemRepresentation: TestSigning.pki.signerKeyPEM)
+        let signer: ManifestSigner
+        switch shape {
+        case "leaf only": signer = try ManifestSigner(uncheckedKey: key, certificates: [chain[0]])
+        case "wrong key": signer = try ManifestSigner(uncheckedKey: try SigningKey.generate(.es256), certificates: chain)
+        case "reversed chain": signer = try ManifestSigner(uncheckedKey: key, certificates: chain.reversed())
+        default:
+            let other = try TrustConfiguration.certificates(fromPEMBundle: TestPaths.readText("keys/untrusted-chain.pem"))
+            signer = try ManifestSigner(uncheckedKey: key, certificates: [chain[0], other[1]])
+        }
+        let signed = try signer.sign(try TestPaths.read("sources/small-160x120.jpg"), definition: TestSigning.definition())
+        let ours = ManifestValidator(trust: TestSigning.trust).validate(asset: signed)
+        let verdict = try Referee.read(try TestSigning.write(signed, name: "fault.jpg"), trust: [TestSigning.trustAnchorsPath])
+        #expect(ours.state.rawValue == verdict.state, "\(shape): ailabel \(ours.statuses) SDK \(verdict)")
+        #expect(ours.failureCodes == verdict.failure.sorted(), "\(shape): ailabel \(ours.failureCodes) SDK \(verdict.failure)")
+    }
+
     @Test("A thumbnail (off by default) is accepted by the reference SDK")
     func thumbnail() throws {
         var definition = TestSigning.definition()

@@ -113,13 +113,13 @@ public struct TrustConfiguration: Sendable {
             let child = chain[index]
             let parent = chain[index + 1]
             guard child.issuer == parent.subject, parent.publicKey.isValidSignature(child.signature, for: child) else {
-                return .invalid("Certificate \"\(child.subject)\" is not signed by the next certificate of the chain, \"\(parent.subject)\"")
+                return .untrusted("Certificate \"\(child.subject)\" is not signed by the next certificate of the chain, \"\(parent.subject)\", so the chain leads nowhere")
             }
             guard Self.isCA(parent) else {
-                return .invalid("Certificate \"\(parent.subject)\" issues another certificate but is not a CA")
+                return .untrusted("Certificate \"\(parent.subject)\" issues another certificate but is not a CA")
             }
             guard parent.notValidBefore <= time, time <= parent.notValidAfter else {
-                return .invalid("The chain's certificate \"\(parent.subject)\" is outside its validity period")
+                return .untrusted("The chain's certificate \"\(parent.subject)\" is outside its validity period")
             }
         }
         if allowedCertificateHashes.contains(Self.fingerprint(leaf)) { return .trusted }
