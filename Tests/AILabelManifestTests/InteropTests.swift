@@ -326,6 +326,51 @@ struct ClaimV1Tests {
         #expect(ours.failureCodes == verdict.failure.sorted(), "\(shape): ailabel \(ours.failureCodes) SDK \(verdict.failure)")
     }
 
+    @Test("Ingredient faults match the reference SDK", arguments: ["intact", "no validationResults", "wrong claimSignature hash", "wrong manifest hash"])
+    func ingredientFaults(_ shape: String) throws {
+        let asset = try TestPaths.read("sources/small-160x120.jpg")
+        let foreignStore = try ManifestStore(parsing: try #require(try StoreEmbedding.locate(in: try TestPaths.read("sdk/signed.jpg")).store))
+        let parent = try #require(foreignStore.activeManifest)
+        var ingredient = IngredientBuilder.parentIngredient(
+            for: parent, in: foreignStore, format: "image/jpeg",
+            validation: ManifestValidator().validate(manifest: parent, in: foreignStore, source: nil, checkDataHash: false, visited: &Self.scratch))
+        guard case .map(var entries) = ingredient else { return }
+        switch shape {
+        case "no validationResults": entries.removeAll { $0.key == .text("validationResults") }
+        case "wrong claimSignature hash", "wrong manifest hash":
+            let key = shape == "wrong manifest hash" ? "activeManifest" : "claimSignature"
+            let index = try #require(entries.firstIndex { $0.key == .text(key) })
+            var uri = try #require(HashedURI(entries[index].value))
+            uri.hash[0] ^= 0xFF
+            entries[index].value = uri.cbor
+        default: break
+        }
+        ingredient = .map(entries)
+        var builder = ManifestBuilder()
+        let ingredientBox = ManifestBuilder.cborAssertion(label: "c2pa.ingredient.v3", content: ingredient)
+        builder.add(ingredientBox)
+        let reference = ManifestBuilder.hashedURI("self#jumbf=c2pa.assertions/c2pa.ingredient.v3", of: ingredientBox)
+        builder.add(ManifestBuilder.cborAssertion(label: "c2pa.actions.v2", content: ManifestBuilder.actions(
+            definition: TestSigning.definition(), parentIngredientURI: reference)))
+        builder.add(ManifestBuilder.cborAssertion(label: "c2pa.hash.data", content: try ManifestBuilder.dataHash(
+            exclusion: nil, hash: HashAlgorithm.sha256.hash(asset))))
+        let claim = builder.claim(title: "child.jpg", generatorVersion: "test").encoded()
+        let signature = try TestSigning.signer.coseSignature(claimBytes: claim, placeholder: false)
+        let sidecar = ManifestBuilder.storeBox(previous: [parent.box], manifest: builder.manifestBox(claimBytes: claim, signatureBytes: signature))
+        let fixturesRoot = try TestPaths.readText("keys/fixtures-root.pem")
+        let ours = ManifestValidator(trust: try TrustConfiguration(anchorPEMs: [TestSigning.pki.trustAnchorsPEM, fixturesRoot]))
+            .validate(sidecar: sidecar, asset: asset)
+        let verdict = try Referee.read(try TestSigning.write(asset, name: "ingredient.jpg"),
+                                       trust: [TestSigning.trustAnchorsPath, TestPaths.fixtures + "/keys/fixtures-root.pem"],
+                                       sidecar: try TestSigning.write(sidecar, name: "ingredient.c2pa"))
+        #expect(ours.state.rawValue == verdict.state, "\(shape): ailabel \(ours.statuses) \(ours.ingredientFailureCodes) SDK \(verdict)")
+        #expect(ours.failureCodes == verdict.failure.sorted(), "\(shape): ailabel \(ours.failureCodes) SDK \(verdict.failure)")
+        #expect(ours.ingredientFailureCodes == (verdict.ingredientFailure ?? []).sorted(),
+                "\(shape): ailabel \(ours.ingredientFailureCodes) SDK \(verdict.ingredientFailure ?? [])")
+    }
+
+    nonisolated(unsafe) static var scratch = Set<String>()
+
     @Test("A thumbnail (off by default) is accepted by the reference SDK")
     func thumbnail() throws {
         var definition = TestSigning.definition()
