@@ -331,9 +331,10 @@ struct ClaimV1Tests {
         let asset = try TestPaths.read("sources/small-160x120.jpg")
         let foreignStore = try ManifestStore(parsing: try #require(try StoreEmbedding.locate(in: try TestPaths.read("sdk/signed.jpg")).store))
         let parent = try #require(foreignStore.activeManifest)
-        var ingredient = IngredientBuilder.parentIngredient(
-            for: parent, in: foreignStore, format: "image/jpeg",
-            validation: ManifestValidator().validate(manifest: parent, in: foreignStore, source: nil, checkDataHash: false, visited: &Self.scratch))
+        var visited = Set<String>()
+        let parentValidation = ManifestValidator().validate(
+            manifest: parent, in: foreignStore, source: nil, checkDataHash: false, visited: &visited)
+        var ingredient = IngredientBuilder.parentIngredient(for: parent, in: foreignStore, format: "image/jpeg", validation: parentValidation)
         guard case .map(var entries) = ingredient else { return }
         switch shape {
         case "no validationResults": entries.removeAll { $0.key == .text("validationResults") }
@@ -368,8 +369,6 @@ struct ClaimV1Tests {
         #expect(ours.ingredientFailureCodes == (verdict.ingredientFailure ?? []).sorted(),
                 "\(shape): ailabel \(ours.ingredientFailureCodes) SDK \(verdict.ingredientFailure ?? [])")
     }
-
-    nonisolated(unsafe) static var scratch = Set<String>()
 
     @Test("A thumbnail (off by default) is accepted by the reference SDK")
     func thumbnail() throws {
