@@ -228,7 +228,7 @@ struct StampCommand: AsyncParsableCommand {
         let catalogVerifier = CatalogVerifier(verifier: Verifier(options: VerifyOptions(profile: profiles[0], scan: .metadata)), mapping: combinedMapping)
         let result: CatalogStamper.Result
         do {
-            result = try catalogVerifier.stamp(feedPath: feed, output: out!, languages: requested.isEmpty ? catalogLanguages : requested, texts: overrides)
+            result = try catalogVerifier.stamp(feedPath: feed, output: out!, languages: requested.isEmpty ? catalogLanguages : requested, texts: overrides, dryRun: dryRun)
         } catch let error as CatalogError {
             StandardError.write("ailabel: \(error.description)")
             throw ExitCode(1)
@@ -242,9 +242,9 @@ struct StampCommand: AsyncParsableCommand {
             for change in result.changes {
                 var added = change.addedMarker ? ["digital_source_type"] : []
                 if !change.addedLanguages.isEmpty { added.append("text \(change.addedLanguages.joined(separator: ", "))") }
-                print("stamped: \(feed)#\(change.id) [\(added.joined(separator: "; "))]")
+                print("\(dryRun ? "would stamp" : "stamped"): \(feed)#\(change.id) [\(added.joined(separator: "; "))]")
             }
-            print("\(result.changes.count) of \(result.feed.records.count) records stamped → \(out!)")
+            print("\(result.changes.count) of \(result.feed.records.count) records stamped\(dryRun ? " (dry run, nothing written)" : "") → \(out!)")
         }
         if !result.missingTexts.isEmpty {
             StandardError.write("ailabel: no default disclosure text for \(result.missingTexts.joined(separator: ", ")); give one with --text LANG=TEXT")

@@ -101,6 +101,53 @@ struct CatalogVerdictTests {
         #expect(try Self.verifier("kz").verify(feedPath: folder.appendingPathComponent("absent.csv").path)[0].verdict == .unreadable)
     }
 
+    @Test("Records without an ID, repeated IDs, wrapper objects and nested Merchant fields")
+    func recordShapes() throws {
+        let folder = try Repository.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let feed = folder.appendingPathComponent("feed.json")
+        let json = """
+            {"products": [
+              {"id": "A", "title": "Poster", "ai_generated": "true"},
+              {"id": "A", "title": "Poster, again"},
+              {"title": "No id", "structured_description": {"digital_source_type": "trained_algorithmic_media", "content": "Создано ИИ. ЖИ арқылы жасалған."}}
+            ], "generated": "2026-01-18"}
+            """
+        try Data(json.utf8).write(to: feed)
+        let reports = try CatalogVerdictTests.verifier("kz").verify(feedPath: feed.path)
+        #expect(reports.map(\.path) == ["\(feed.path)#A", "\(feed.path)#A~2", "\(feed.path)#record-3"])
+        #expect(reports[1].findings.contains { $0.code == "catalog.duplicate-id" })
+        #expect(reports[2].findings.contains { $0.code == "catalog.id-missing" })
+        #expect(reports.map(\.verdict) == [.missingDisclosure, .noAIEvidence, .compliant])
+        // Stamping keeps the wrapper object and its other fields.
+        let output = folder.appendingPathComponent("out.json")
+        _ = try CatalogVerdictTests.verifier("kz").stamp(feedPath: feed.path, output: output.path)
+        let stamped = try CatalogFeed.load(path: output.path)
+        #expect(stamped.wrapperKey == "products" && stamped.wrapper["generated"] == .string("2026-01-18"))
+        #expect(stamped.records[0].fields["digital_source_type"] == .string("trained_algorithmic_media"))
+        // A dry run writes nothing.
+        let dry = folder.appendingPathComponent("dry.json")
+        let result = try CatalogVerdictTests.verifier("kz").stamp(feedPath: feed.path, output: dry.path, dryRun: true)
+        #expect(result.changes.count == 1 && !FileManager.default.fileExists(atPath: dry.path))
+    }
+
+    @Test("A CSV feed's byte-order mark and columns survive stamping")
+    func csvStampKeepsShape() throws {
+        let folder = try Repository.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let feed = folder.appendingPathComponent("feed.csv")
+        try Data("\u{FEFF}id,title,ai_generated\r\n1,\"Tea, green\",yes\r\n2,Cup,no\r\n".utf8).write(to: feed)
+        let output = folder.appendingPathComponent("out.csv")
+        _ = try CatalogVerdictTests.verifier("eu").stamp(feedPath: feed.path, output: output.path)
+        let bytes = [UInt8](try Data(contentsOf: output))
+        #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]))
+        let table = try CSVTable.parse(bytes, file: output.path)
+        #expect(table.header == ["id", "title", "ai_generated", "digital_source_type", "description"])
+        #expect(table.rows[0].fields == ["1", "Tea, green", "yes", "trained_algorithmic_media", "Created with AI"])
+        #expect(table.rows[1].fields == ["2", "Cup", "no", "", ""])
+        #expect(try CatalogVerdictTests.verifier("eu").verify(feedPath: output.path).map(\.verdict) == [.compliant, .noAIEvidence])
+    }
+
     @Test("Stamping adds the marker and texts; verify then finds the stamped records compliant", arguments: ["products.json", "products.jsonl", "products.csv"])
     func stampRoundTrip(feed: String) throws {
         let folder = try Repository.temporaryDirectory()

@@ -91,6 +91,24 @@ struct WebPageTests {
         #expect(try judge(Self.page(manyElements)).verdict == .unreadable)
     }
 
+    @Test("Signal values: unknown values warn, malformed JSON-LD warns, none is no evidence, header modes parse")
+    func signalValues() throws {
+        let notice = "<p>Жасанды интеллект арқылы жасалған. Создано ИИ.</p>"
+        let unknown = try judge(Self.page(notice, head: "<meta name=\"ai-disclosure\" content=\"maybe\">"))
+        #expect(unknown.verdict == .noAIEvidence && unknown.findings.contains { $0.code == "html.unknown-value" })
+        let broken = try judge(Self.page(notice, head: "<script type=\"application/ld+json\">{\"digitalSourceType\": </script>"))
+        #expect(broken.findings.contains { $0.code == "html.jsonld-malformed" })
+        let header = try judge(Self.page(notice, head: "<meta http-equiv=\"ai-disclosure\" content=\"mode=ai-modified; provider=&quot;x&quot;\">"))
+        #expect(header.verdict == .compliant)
+        let headerNone = try judge(Self.page(notice, head: "<meta http-equiv=\"AI-Disclosure\" content=\"mode=none\">"))
+        #expect(headerNone.verdict == .noAIEvidence)
+        #expect(headerNone.findings.contains { $0.code == "html.notice-without-marker" })
+        let capture = try judge(Self.page(notice, head: "<script type=\"application/ld+json\">{\"@type\": \"ImageObject\", \"digitalSourceType\": \"https://schema.org/DigitalCaptureDigitalSource\"}</script>"))
+        #expect(capture.verdict == .noAIEvidence)
+        let listed = try judge(Self.page(notice, head: "<script type=\"application/ld+json\">[{\"image\": [{\"digitalSourceType\": {\"@id\": \"https://schema.org/CompositeWithTrainedAlgorithmicMediaDigitalSource\"}}]}]</script>"))
+        #expect(listed.verdict == .compliant)
+    }
+
     @Test("The HTML reader keeps text, attributes and script contents; comments are dropped")
     func reader() throws {
         let root = try HTMLDocumentParser.parse(Array("<p class=A ID='x'>Hi <!-- no --><b>there</b><script>var a = '<p>';</script></p>".utf8))

@@ -142,6 +142,8 @@ public struct CatalogFeed: Sendable, Hashable {
     /// JSON: the key of the array inside a top-level object, and that object's other fields.
     public var wrapperKey: String?
     public var wrapper: [String: FeedValue]
+    /// Whether the file began with a UTF-8 byte-order mark (written back to CSV, as spreadsheets expect).
+    public var byteOrderMark = false
 
     /// Largest feed read.
     public static let maximumSize = 256 * 1024 * 1024
@@ -196,7 +198,9 @@ public struct CatalogFeed: Sendable, Hashable {
                 for (name, value) in zip(table.header, row.fields) where !name.isEmpty { fields[name] = .string(value) }
                 return CatalogRecord(line: row.line, fields: fields)
             }
-            return CatalogFeed(path: path, format: .csv, records: records, columns: table.header)
+            var feed = CatalogFeed(path: path, format: .csv, records: records, columns: table.header)
+            feed.byteOrderMark = bytes.starts(with: [0xEF, 0xBB, 0xBF])
+            return feed
         case .jsonl:
             var records: [CatalogRecord] = []
             for (number, line) in body.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
@@ -260,7 +264,7 @@ public struct CatalogFeed: Sendable, Hashable {
                 for name in record.fields.keys.sorted() where !header.contains(name) { header.append(name) }
             }
             let rows = records.map { record in (line: record.line, fields: header.map { record.fields[$0]?.text ?? "" }) }
-            return Array(CSVTable(header: header, rows: rows).serialized().utf8)
+            return (byteOrderMark ? [0xEF, 0xBB, 0xBF] : []) + Array(CSVTable(header: header, rows: rows).serialized().utf8)
         case .jsonl:
             var out: [UInt8] = []
             for record in records {

@@ -10,6 +10,8 @@ import Foundation
 public struct CatalogVerifier: Sendable {
     public let verifier: Verifier
     public let mapping: CatalogMapping
+    /// Image reports by path: records often share images, and each is verified once.
+    let images = ImageReportCache()
 
     public init(verifier: Verifier, mapping: CatalogMapping = .default) {
         self.verifier = verifier
@@ -41,18 +43,24 @@ public struct CatalogVerifier: Sendable {
         FileReport(path: path, format: "catalog", verdict: .unreadable, findings: [Finding(code: "catalog.unreadable", severity: .error, message: error.description)])
     }
 
+    /// Reports for every record, in feed order. Records are verified in parallel.
     public func verify(_ feed: CatalogFeed) -> [FileReport] {
-        var seen: [String: Int] = [:]
-        return feed.records.enumerated().map { index, record in
-            let id = mapping.identifier(of: record) ?? "record-\(index + 1)"
-            seen[id, default: 0] += 1
-            var report = verify(record, id: id, feed: feed)
-            if seen[id]! > 1 {
-                report.path += "~\(seen[id]!)"
-                report.findings.append(Finding(code: "catalog.duplicate-id", severity: .warning, message: "Another record before this one has the ID \(id) (record at \(feed.path):\(record.line))."))
-            }
-            return report
+        let ids = feed.records.enumerated().map { index, record in mapping.identifier(of: record) ?? "record-\(index + 1)" }
+        let slots = ReportSlots(count: feed.records.count)
+        DispatchQueue.concurrentPerform(iterations: feed.records.count) { index in
+            slots.set(index, verify(feed.records[index], id: ids[index], feed: feed))
         }
+        var reports = slots.reports
+        var seen: [String: Int] = [:]
+        for (index, id) in ids.enumerated() {
+            seen[id, default: 0] += 1
+            guard let count = seen[id], count > 1 else { continue }
+            reports[index].path += "~\(count)"
+            reports[index].findings.append(Finding(
+                code: "catalog.duplicate-id", severity: .warning,
+                message: "Another record before this one has the ID \(id) (record at \(feed.path):\(feed.records[index].line))."))
+        }
+        return reports
     }
 
     /// What a record's images show: evidence, problems and the images' own verdicts.
@@ -84,7 +92,7 @@ public struct CatalogVerifier: Sendable {
                 result.findings.append(Finding(code: "\(prefix).image-missing", severity: .warning, message: "Image \(reference) does not exist (looked for \(path))."))
                 continue
             }
-            let report = verifier.verify(path: path)
+            let report = images.report(for: path) { verifier.verify(path: $0) }
             for evidence in report.aiEvidence {
                 let item = Evidence(source: evidence.source, detail: "image \(reference): \(evidence.detail)")
                 if !result.evidence.contains(item) { result.evidence.append(item) }
@@ -165,14 +173,42 @@ public struct CatalogVerifier: Sendable {
     // MARK: Stamping
 
     /// Stamps a feed: markers and texts for the records that need a disclosure, written in the feed's
-    /// own format to `output`.
-    public func stamp(feedPath: String, output: String, languages override: [String]? = nil, texts: [String: String] = [:]) throws -> CatalogStamper.Result {
+    /// own format to `output` (nothing is written on a dry run).
+    public func stamp(
+        feedPath: String, output: String, languages override: [String]? = nil, texts: [String: String] = [:], dryRun: Bool = false
+    ) throws -> CatalogStamper.Result {
         let feed = try CatalogFeed.load(path: feedPath)
         let stamper = CatalogStamper(mapping: mapping, phrases: phrases, languages: override ?? languages, overrides: texts)
         var result = stamper.stamp(feed) { needsDisclosure($0, feedPath: feedPath) }
         // Image paths stay relative to the feed: the copy must sit where they still resolve.
         result.feed.path = output
-        try AtomicFile.write(try result.feed.serialized(), to: output)
+        let bytes = try result.feed.serialized()
+        if !dryRun { try AtomicFile.write(bytes, to: output) }
         return result
     }
+}
+
+/// Image reports shared by the records of one feed, each image verified once.
+final class ImageReportCache: @unchecked Sendable {  // every access holds the lock
+    private let lock = NSLock()
+    private var reports: [String: FileReport] = [:]
+
+    func report(for path: String, _ verify: (String) -> FileReport) -> FileReport {
+        if let cached = lock.withLock({ reports[path] }) { return cached }
+        let report = verify(path)
+        lock.withLock { reports[path] = report }
+        return report
+    }
+}
+
+/// One report per record, filled in from parallel workers.
+final class ReportSlots: @unchecked Sendable {  // every access holds the lock
+    private let lock = NSLock()
+    private var slots: [FileReport?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ report: FileReport) { lock.withLock { slots[index] = report } }
+
+    var reports: [FileReport] { lock.withLock { slots.compactMap { $0 } } }
 }
