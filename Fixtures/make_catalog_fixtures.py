@@ -5,8 +5,9 @@ Run with the project's virtual environment (scripts/setup makes it):
     .venv/bin/python Fixtures/make_catalog_fixtures.py
 
 The catalogue is one list of 57 product records written three times with the same data: JSON (an
-object with an "items" array), JSON Lines, and CSV (nested objects flattened to dotted column names,
-lists joined with "|"). Records cycle through 19 kinds, mixed compliant and not; each kind's expected
+object with an "items" array), JSON Lines, and CSV (Merchant structured attributes in their text-feed
+form `trained_algorithmic_media:"content"`, other nested objects flattened to dotted column names, lists
+joined with "|"). Records cycle through 19 kinds, mixed compliant and not; each kind's expected
 verdict under kz, eu and cn is written to catalog/expected.json, which the tests read. Images are
 small synthetic photos: some labelled AI by exiftool (IPTC DigitalSourceType), some carrying a
 Stable Diffusion WebUI "parameters" chunk (a generator trace), some plain, one broken.
@@ -123,7 +124,11 @@ def records():
 def flatten(record):
     flat = {}
     for key, value in record.items():
-        if isinstance(value, dict):
+        if key.startswith("structured_") and isinstance(value, dict):
+            # Merchant text feeds: digital_source_type:"content".
+            content = value["content"].replace('"', '""')
+            flat[key] = f'{value.get("digital_source_type", "")}:"{content}"'
+        elif isinstance(value, dict):
             for inner, inner_value in value.items():
                 flat[f"{key}.{inner}"] = inner_value
         elif isinstance(value, list):

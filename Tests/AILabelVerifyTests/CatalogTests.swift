@@ -235,6 +235,20 @@ struct CatalogCSVTests {
         #expect(phrases.matches(in: "Handmade", languages: ["kk", "ru", "en", "zh"]).isEmpty)
     }
 
+    @Test("Merchant text-feed structured attributes: type:content, with quotes")
+    func merchantText() {
+        let ai = MerchantStructuredText(parsing: #"trained_algorithmic_media:"Stride & Conquer: Shoes (Size 8)""#)
+        #expect(ai?.digitalSourceType == "trained_algorithmic_media" && ai?.content == "Stride & Conquer: Shoes (Size 8)")
+        let plain = MerchantStructuredText(parsing: ":Organic T-Shirt - Blue - M")
+        #expect(plain?.digitalSourceType == "" && plain?.content == "Organic T-Shirt - Blue - M")
+        #expect(MerchantStructuredText(parsing: #"default:"Say ""hi"": now""#)?.content == #"Say "hi": now"#)
+        #expect(MerchantStructuredText(parsing: "no colon here") == nil)
+        #expect(MerchantStructuredText(parsing: #"trained_algorithmic_media:"unclosed"#) == nil)
+        let record = CatalogRecord(line: 2, fields: ["structured_description": .string(#"trained_algorithmic_media:"Создано ИИ""#)])
+        #expect(CatalogSignals(record: record, mapping: .default).markers.count == 1)
+        #expect(CatalogMapping.default.visibleText(of: record) == ["Создано ИИ"])
+    }
+
     @Test("Digital source types in Merchant, IPTC and schema.org spellings")
     func sourceTypes() {
         for value in ["trained_algorithmic_media", "TRAINED_ALGORITHMIC_MEDIA", "https://schema.org/TrainedAlgorithmicMediaDigitalSource",

@@ -109,6 +109,18 @@ struct WebPageTests {
         #expect(listed.verdict == .compliant)
     }
 
+    @Test("Images in srcset and picture sources are checked too")
+    func srcset() throws {
+        let folder = try Repository.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: Repository.fixture("web/images"), to: folder.appendingPathComponent("images"))
+        let url = folder.appendingPathComponent("p.html")
+        try Data(Self.page("<picture><source srcset=\"images/ai-iptc.jpg 1x, images/plain.jpg 2x\"><img src=\"images/plain.jpg\"></picture>", head: "")).write(to: url)
+        let report = try Self.verifier("kz").verify(path: url.path)
+        #expect(report.aiEvidence.contains { $0.source == "iptc" })
+        #expect(report.verdict == .missingDisclosure)
+    }
+
     @Test("The HTML reader keeps text, attributes and script contents; comments are dropped")
     func reader() throws {
         let root = try HTMLDocumentParser.parse(Array("<p class=A ID='x'>Hi <!-- no --><b>there</b><script>var a = '<p>';</script></p>".utf8))
@@ -127,7 +139,8 @@ struct WebPageTests {
         #expect(try judge(Self.page("<p>\(notice)</p>")).verdict == .compliant)
         for wrapper in ["<div hidden>%</div>", "<div aria-hidden=\"true\">%</div>", "<div style=\"display:none\">%</div>",
                         "<div style=\"VISIBILITY: hidden\">%</div>", "<template>%</template>", "<noscript>%</noscript>",
-                        "<script>/* % */</script>", "<style>/* % */</style>", "<div style=\"opacity:0\">%</div>"] {
+                        "<script>/* % */</script>", "<style>/* % */</style>", "<div style=\"opacity:0\">%</div>",
+                        "<div class=\"note d-none\">%</div>", "<span class=\"sr-only\">%</span>"] {
             let report = try judge(Self.page(wrapper.replacingOccurrences(of: "%", with: notice)))
             #expect(report.verdict == .missingDisclosure, "\(wrapper)")
         }

@@ -103,7 +103,11 @@ public struct CatalogMapping: Sendable, Hashable, Codable {
     /// Title and description, plus Google Merchant's `structured_title.content` and
     /// `structured_description.content`: the text a shopper sees.
     public func visibleText(of record: CatalogRecord) -> [String] {
-        [title, description, "structured_title.content", "structured_description.content"].compactMap { record.value($0)?.text }
+        var texts = [title, description, "structured_title.content", "structured_description.content"].compactMap { record.value($0)?.text }
+        for field in ["structured_title", "structured_description"] {
+            if case .string(let text) = record.value(field), let parsed = MerchantStructuredText(parsing: text) { texts.append(parsed.content) }
+        }
+        return texts
     }
 
     /// Image references of a record, in order, without duplicates.

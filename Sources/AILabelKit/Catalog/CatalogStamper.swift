@@ -20,6 +20,13 @@ public struct CatalogSignals: Sendable, Hashable {
             guard let value = record.value(field)?.text, SourceTypeValue.meaning(value) == .generativeAI else { continue }
             markers.append("\(field) = \(value)")
         }
+        // Merchant text feeds write the structured attributes as `digital_source_type:content`.
+        for field in ["structured_title", "structured_description"] {
+            guard case .string(let text) = record.value(field), let parsed = MerchantStructuredText(parsing: text),
+                SourceTypeValue.meaning(parsed.digitalSourceType) == .generativeAI
+            else { continue }
+            markers.append("\(field) = \(parsed.digitalSourceType):…")
+        }
         // schema.org digitalSourceType, at any depth (image objects, offers…).
         func walk(_ value: FeedValue, path: String, depth: Int) {
             guard depth < 32 else { return }
@@ -106,5 +113,48 @@ public struct CatalogStamper: Sendable {
             if change.addedMarker || !change.addedLanguages.isEmpty { changes.append(change) }
         }
         return Result(feed: output, changes: changes, missingTexts: missingTexts.sorted())
+    }
+}
+
+/// A Google Merchant structured attribute in text-feed form: `trained_algorithmic_media:"Title"` or
+/// `:Title`; either part may be in double quotes (with `""` for a quote) when it holds a colon or quote.
+public struct MerchantStructuredText: Sendable, Hashable {
+    public var digitalSourceType: String
+    public var content: String
+
+    public init?(parsing text: String) {
+        var rest = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        func part(until stop: Character?) -> String? {
+            if rest.first == "\"" {
+                rest = rest.dropFirst()
+                var out = ""
+                while let character = rest.first {
+                    rest = rest.dropFirst()
+                    if character == "\"" {
+                        if rest.first == "\"" {
+                            out.append("\"")
+                            rest = rest.dropFirst()
+                        } else {
+                            return out
+                        }
+                    } else {
+                        out.append(character)
+                    }
+                }
+                return nil
+            }
+            guard let stop else {
+                defer { rest = rest.dropFirst(rest.count) }
+                return String(rest)
+            }
+            guard let index = rest.firstIndex(of: stop) else { return nil }
+            defer { rest = rest[index...] }
+            return String(rest[..<index])
+        }
+        guard let type = part(until: ":"), rest.first == ":" else { return nil }
+        rest = rest.dropFirst()
+        guard let content = part(until: nil) else { return nil }
+        digitalSourceType = type.trimmingCharacters(in: .whitespaces)
+        self.content = content
     }
 }

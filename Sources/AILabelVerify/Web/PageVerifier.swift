@@ -8,7 +8,7 @@ import Foundation
 /// `autonomous`; `<meta name="ai-generated">` with `all`/`partially`; `<meta http-equiv="AI-Disclosure">`
 /// (the header's equivalent) with a `mode` other than `none`; schema.org JSON-LD `digitalSourceType`
 /// naming generative AI (at any depth, `@graph` included); an element's `ai-disclosure` attribute; and
-/// AI evidence in local images the page shows. Each of the page signals is also the page's
+/// AI evidence in local images the page shows (`<img src>`, `srcset` of `img` and `source`). Each of the page signals is also the page's
 /// machine-readable marker. A page with AI evidence must carry a marker and a visible notice (a
 /// disclosure phrase of the profile) in each language of the profile's `catalog.languages`, in text a
 /// reader sees: not in script, style, template, noscript, head, or elements hidden by `hidden`,
@@ -206,8 +206,15 @@ struct PageScan {
 
     static let invisible: Set<String> = ["script", "style", "template", "noscript", "head", "title", "iframe", "object", "svg", "math"]
 
+    /// Utility classes that hide content in the common CSS frameworks (Bootstrap, Tailwind, WordPress).
+    /// ailabel reads no style sheets, so other classes are assumed visible.
+    static let hidingClasses: Set<String> = ["hidden", "d-none", "sr-only", "visually-hidden", "invisible", "screen-reader-text", "hide"]
+
     static func isHidden(_ element: HTMLElement) -> Bool {
         if element.attribute("hidden") != nil { return true }
+        if let classes = element.attribute("class"), classes.split(whereSeparator: \.isWhitespace).contains(where: { hidingClasses.contains($0.lowercased()) }) {
+            return true
+        }
         if element.attribute("aria-hidden")?.trimmingCharacters(in: .whitespaces).lowercased() == "true" { return true }
         if element.name == "input", element.attribute("type")?.lowercased() == "hidden" { return true }
         if let style = element.attribute("style") {
@@ -239,8 +246,14 @@ struct PageScan {
             }
         case "script":
             if element.attribute("type")?.trimmingCharacters(in: .whitespaces).lowercased() == "application/ld+json" { jsonLD.append(element.allText) }
-        case "img":
-            if let source = element.attribute("src")?.trimmingCharacters(in: .whitespacesAndNewlines), !source.isEmpty, !images.contains(source) {
+        case "img", "source":
+            var sources: [String] = []
+            if name == "img", let source = element.attribute("src") { sources.append(source) }
+            // srcset: "url 1x, url-2x.jpg 2x": each candidate's URL is its first word.
+            for candidate in (element.attribute("srcset") ?? "").split(separator: ",") {
+                if let url = candidate.split(whereSeparator: \.isWhitespace).first { sources.append(String(url)) }
+            }
+            for source in sources.map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }) where !source.isEmpty && !images.contains(source) {
                 images.append(source)
             }
         default:
