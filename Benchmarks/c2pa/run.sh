@@ -11,6 +11,12 @@ mkdir -p "$work"
 python=$root/.venv/bin/python
 [ -x "$python" ] || { echo "run scripts/setup first (.venv is missing)" >&2; exit 1; }
 
+# Reuse the main build's package checkouts (no network needed when `swift build` has run once).
+if [ ! -d "$work/build/checkouts" ] && [ -d .build/checkouts ]; then
+    mkdir -p "$work/build"
+    cp -a .build/repositories .build/checkouts "$work/build/" 2>/dev/null || true
+fi
+[ -f Benchmarks/c2pa/Harness/Package.resolved ] || cp Package.resolved Benchmarks/c2pa/Harness/Package.resolved 2>/dev/null || true
 echo "building the ailabel harness (release)…" >&2
 swift build -c release --package-path Benchmarks/c2pa/Harness --scratch-path "$work/build" >&2
 bench=$(swift build -c release --package-path Benchmarks/c2pa/Harness --scratch-path "$work/build" --show-bin-path)/c2pa-bench
