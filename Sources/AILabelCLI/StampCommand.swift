@@ -33,6 +33,7 @@ struct StampCommand: AsyncParsableCommand {
               ailabel stamp generated/ --out labelled/ --ai-system "Stable Diffusion XL" --producer "Example LLP"
               ailabel stamp photo.jpg --in-place --source-type compositeWithTrainedAlgorithmicMedia --lang kk,ru
               find out -name '*.png' | ailabel stamp - --in-place --json
+              ailabel stamp --catalog products.json --out products-labelled.json --profile kz
             """
     )
 

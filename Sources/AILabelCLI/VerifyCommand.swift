@@ -24,6 +24,8 @@ struct VerifyCommand: AsyncParsableCommand {
               ailabel verify uploads/ --profile cn --format sarif --output ailabel.sarif
               ailabel verify out/ --trust keys/trust-anchors.pem --require-trusted --format junit --output report.xml
               ailabel verify samples/ --format html --output report.html --scan full
+              ailabel verify site/ --profile eu            (web pages: .html, .htm)
+              ailabel verify --catalog products.csv --mapping mapping.json --format json
             """
     )
 

@@ -6,9 +6,19 @@ import Foundation
 /// (or right after a CJK character: Chinese has no spaces); its end may run into a suffix, since Kazakh and Russian
 /// inflect ("жасанды интеллект" matches "жасанды интеллектпен").
 public struct DisclosurePhrases: Sendable, Hashable {
-    public var phrases: [String: [String]]
+    public let phrases: [String: [String]]
+    /// The phrases normalised once, with their originals.
+    private let normalized: [String: [(needle: String, phrase: String)]]
 
-    public init(_ phrases: [String: [String]]) { self.phrases = phrases }
+    public init(_ phrases: [String: [String]]) {
+        self.phrases = phrases
+        normalized = phrases.mapValues { list in
+            list.map { (Self.normalize($0).trimmingCharacters(in: .whitespaces), $0) }.filter { !$0.0.isEmpty }
+        }
+    }
+
+    public static func == (lhs: DisclosurePhrases, rhs: DisclosurePhrases) -> Bool { lhs.phrases == rhs.phrases }
+    public func hash(into hasher: inout Hasher) { hasher.combine(phrases) }
 
     /// Adds phrases (a user's own) to these.
     public func merging(_ other: [String: [String]]) -> DisclosurePhrases {
@@ -22,12 +32,9 @@ public struct DisclosurePhrases: Sendable, Hashable {
         let normalized = Self.normalize(text)
         var found: [String: String] = [:]
         for language in languages {
-            for phrase in phrases[language] ?? [] {
-                let needle = Self.normalize(phrase).trimmingCharacters(in: .whitespaces)
-                if !needle.isEmpty && Self.contains(normalized, needle) {
-                    found[language] = phrase
-                    break
-                }
+            for (needle, phrase) in self.normalized[language] ?? [] where Self.contains(normalized, needle) {
+                found[language] = phrase
+                break
             }
         }
         return found

@@ -13,15 +13,16 @@ public struct CatalogVerifier: Sendable {
     /// Image reports by path: records often share images, and each is verified once.
     let images = ImageReportCache()
 
+    /// The profile's phrases with the mapping's own added.
+    public let phrases: DisclosurePhrases
+
     public init(verifier: Verifier, mapping: CatalogMapping = .default) {
         self.verifier = verifier
         self.mapping = mapping
+        phrases = DisclosurePhrases(verifier.options.profile.phrases ?? [:]).merging(mapping.phrases)
     }
 
     public var profile: Profile { verifier.options.profile }
-
-    /// The profile's phrases with the mapping's own added.
-    public var phrases: DisclosurePhrases { DisclosurePhrases(profile.phrases ?? [:]).merging(mapping.phrases) }
 
     /// The languages a record's disclosure must be in.
     public var languages: [String] { profile.catalog?.languages ?? [] }
