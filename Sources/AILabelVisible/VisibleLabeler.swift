@@ -149,7 +149,10 @@ public struct VisibleLabeler: Sendable {
         // (as verify does) picks the same face for every character.
         let drawn = Set(placed.flatMap(\.bitmap.fontsUsed))
         let usedFonts = fonts.files.filter { drawn.contains($0) }
-        let drawnTexts = blocks.filter { $0.language != "eu-icon" && !layout.omitted.contains($0.language) }
+        // Blocks kept are a prefix (texts are only ever left out from the end); the icon text is not a disclosure text.
+        let kept = (layout.lines.map(\.block).max() ?? 0) + 1
+        let firstText = variantName == "text" ? 0 : 1
+        let drawnTexts = firstText < kept ? Array(blocks[firstText..<kept]) : []
         let record = BadgeRecord(
             version: Self.recordVersion,
             region: region,
