@@ -224,6 +224,27 @@ struct CatalogCSVTests {
         #expect(throws: CatalogError.self) { _ = try CSVTable.parse([0x69, 0x64, 0x0A, 0xFF, 0xFE, 0x0A], file: "bad.csv") }
     }
 
+    @Test("Hostile feeds: deep JSON nesting, a huge field, a NUL-laden CSV are errors or verdicts, never crashes")
+    func hostileFeeds() throws {
+        let folder = try Repository.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let verifier = try CatalogVerdictTests.verifier("kz")
+        let deep = folder.appendingPathComponent("deep.json")
+        try Data((String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)).utf8).write(to: deep)
+        #expect(verifier.verify(feedPath: deep.path).first?.verdict == .unreadable)
+        let nested = folder.appendingPathComponent("nested.json")
+        let inner = String(repeating: "{\"a\":", count: 400) + "1" + String(repeating: "}", count: 400)
+        try Data("[{\"id\": \"n\", \"x\": \(inner)}]".utf8).write(to: nested)
+        _ = verifier.verify(feedPath: nested.path)
+        let huge = folder.appendingPathComponent("huge.csv")
+        try Data(("id,description\n1,\"" + String(repeating: "a", count: 2_000_000) + "\"\n").utf8).write(to: huge)
+        let hugeReport = try #require(verifier.verify(feedPath: huge.path).first)
+        #expect(hugeReport.verdict == .unreadable && hugeReport.findings[0].message.contains(":2: a field is longer"))
+        let binary = folder.appendingPathComponent("binary.csv")
+        try Data([0x69, 0x64, 0x0A, 0x00, 0x00, 0x2C, 0x22, 0x0A]).write(to: binary)
+        #expect(verifier.verify(feedPath: binary.path).first?.verdict == .unreadable)
+    }
+
     @Test("Phrases match ignoring case and punctuation, at a word start; CJK needs no spaces")
     func phrases() {
         let phrases = DisclosurePhrases(["ru": ["создано ии"], "en": ["ai-generated"], "zh": ["ai生成"], "kk": ["жасанды интеллект"]])
