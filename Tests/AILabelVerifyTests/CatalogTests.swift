@@ -217,6 +217,24 @@ struct CatalogCSVTests {
         }
     }
 
+    @Test("Tab-separated Merchant text feeds are read and written back with tabs")
+    func tabSeparated() throws {
+        let folder = try Repository.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let feed = folder.appendingPathComponent("merchant.txt")
+        try Data("id\ttitle\tstructured_title\n1\tShoes, blue\ttrained_algorithmic_media:\"Shoes (Создано ИИ; ЖИ арқылы жасалған)\"\n2\tCup\t:Cup\n".utf8).write(to: feed)
+        let loaded = try CatalogFeed.load(path: feed.path)
+        #expect(loaded.delimiter == 0x09 && loaded.records.count == 2)
+        #expect(loaded.records[0].fields["title"] == .string("Shoes, blue"))
+        let reports = try CatalogVerdictTests.verifier("kz").verify(feedPath: feed.path)
+        #expect(reports.map(\.verdict) == [.compliant, .noAIEvidence], "\(reports.map(\.findings))")
+        let output = folder.appendingPathComponent("out.tsv")
+        var written = loaded
+        written.path = output.path
+        let text = String(decoding: try written.serialized(), as: UTF8.self)
+        #expect(text.hasPrefix("id\ttitle\tstructured_title\r\n1\tShoes, blue\ttrained_algorithmic_media:\"Shoes (Создано ИИ; ЖИ арқылы жасалған)\"\r\n"))
+    }
+
     @Test("Limits: too many fields, invalid UTF-8")
     func limits() throws {
         let wide = Array((Array(repeating: "a", count: CSVTable.maximumFields + 1).joined(separator: ",") + "\n").utf8)

@@ -1,16 +1,20 @@
 import Foundation
 
-/// A CSV file read by RFC 4180 rules: fields separated by commas, records by CRLF or LF, fields in
+/// A CSV file read by RFC 4180 rules: fields separated by commas (or tabs, for the tab-separated text
+/// feeds Google Merchant Center takes), records by CRLF or LF, fields in
 /// double quotes may hold commas, line breaks and doubled quotes (`""`). A UTF-8 byte-order mark is
 /// dropped. Records remember the line they start on, so errors and reports can name it.
 public struct CSVTable: Sendable, Hashable {
     public var header: [String]
     /// Data records (after the header), each with the 1-based line it starts on.
     public var rows: [(line: Int, fields: [String])]
+    /// The field separator: `,` or a tab.
+    public var delimiter: UInt8
 
-    public init(header: [String], rows: [(line: Int, fields: [String])]) {
+    public init(header: [String], rows: [(line: Int, fields: [String])], delimiter: UInt8 = 0x2C) {
         self.header = header
         self.rows = rows
+        self.delimiter = delimiter
     }
 
     public static func == (lhs: CSVTable, rhs: CSVTable) -> Bool {
@@ -30,7 +34,7 @@ public struct CSVTable: Sendable, Hashable {
     public static let maximumFieldSize = 1_048_576
 
     /// Parses CSV text. `file` names the source in errors.
-    public static func parse(_ bytes: [UInt8], file: String) throws -> CSVTable {
+    public static func parse(_ bytes: [UInt8], file: String, delimiter: UInt8 = 0x2C) throws -> CSVTable {
         var records: [(line: Int, fields: [String])] = []
         var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         var line = 1
@@ -71,7 +75,7 @@ public struct CSVTable: Sendable, Hashable {
                     inQuotes = false
                     index += 1
                     // After a closing quote only a separator, a line break or the end may follow.
-                    if index < bytes.count, ![0x2C, 0x0A, 0x0D].contains(bytes[index]) {
+                    if index < bytes.count, ![delimiter, 0x0A, 0x0D].contains(bytes[index]) {
                         throw fail("unexpected character after a closing quote", line)
                     }
                     continue
@@ -83,13 +87,16 @@ public struct CSVTable: Sendable, Hashable {
                 continue
             }
             switch byte {
+            case delimiter:
+                try endField()
+            case 0x22 where delimiter == 0x09 && (!field.isEmpty || quotedField):
+                // Tab-separated feeds write quotes inside values as they are (trained_algorithmic_media:"Title").
+                field.append(byte)
             case 0x22:
                 guard field.isEmpty && !quotedField else { throw fail("a quote inside an unquoted field (quote the whole field and double the quote)", line) }
                 inQuotes = true
                 quotedField = true
                 quoteLine = line
-            case 0x2C:
-                try endField()
             case 0x0D:
                 if index + 1 < bytes.count && bytes[index + 1] == 0x0A { index += 1 }
                 try endRecord()
@@ -121,14 +128,14 @@ public struct CSVTable: Sendable, Hashable {
             }
             rows.append(record)
         }
-        return CSVTable(header: header, rows: rows)
+        return CSVTable(header: header, rows: rows, delimiter: delimiter)
     }
 
     /// Writes the table as CSV with CRLF line ends, quoting fields that need it.
     public func serialized() -> String {
         var out = ""
         func write(_ fields: [String]) {
-            out += fields.map(Self.quote).joined(separator: ",")
+            out += fields.map { Self.quote($0, delimiter: Character(Unicode.Scalar(delimiter))) }.joined(separator: String(Unicode.Scalar(delimiter)))
             out += "\r\n"
         }
         write(header)
@@ -136,8 +143,12 @@ public struct CSVTable: Sendable, Hashable {
         return out
     }
 
-    static func quote(_ field: String) -> String {
-        guard field.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || field.hasPrefix(" ") || field.hasSuffix(" ")
+    static func quote(_ field: String, delimiter: Character = ",") -> String {
+        let separator = delimiter.unicodeScalars.first!
+        // Tab-separated feeds keep quotes inside a value as they are; only a leading quote needs quoting.
+        let quoteNeedsQuoting = separator != "\t" || field.hasPrefix("\"")
+        guard field.unicodeScalars.contains(where: { $0 == separator || ($0 == "\"" && quoteNeedsQuoting) || $0 == "\n" || $0 == "\r" })
+            || field.hasPrefix(" ") || field.hasSuffix(" ")
         else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

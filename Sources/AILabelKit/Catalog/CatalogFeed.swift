@@ -127,8 +127,9 @@ public struct CatalogRecord: Sendable, Hashable {
 }
 
 /// A product or service feed: JSON (an array, or an object with an `items`, `products`, `entries` or
-/// `records` array), JSON Lines, or CSV with a header line. Formats are told by extension
-/// (`.json`, `.jsonl`/`.ndjson`, `.csv`), else by the first non-blank byte.
+/// `records` array), JSON Lines, or CSV with a header line (tab-separated for `.tsv` and `.txt`, or when
+/// the header has tabs and no commas). Formats are told by extension (`.json`, `.jsonl`/`.ndjson`,
+/// `.csv`, `.tsv`, `.txt`), else by the first non-blank byte.
 public struct CatalogFeed: Sendable, Hashable {
     public enum Format: String, Sendable, Hashable {
         case json, jsonl, csv
@@ -144,6 +145,8 @@ public struct CatalogFeed: Sendable, Hashable {
     public var wrapper: [String: FeedValue]
     /// Whether the file began with a UTF-8 byte-order mark (written back to CSV, as spreadsheets expect).
     public var byteOrderMark = false
+    /// CSV: the field separator (`,` or a tab).
+    public var delimiter: UInt8 = 0x2C
 
     /// Largest feed read.
     public static let maximumSize = 256 * 1024 * 1024
@@ -172,7 +175,7 @@ public struct CatalogFeed: Sendable, Hashable {
         switch (path as NSString).pathExtension.lowercased() {
         case "json": return .json
         case "jsonl", "ndjson": return .jsonl
-        case "csv": return .csv
+        case "csv", "tsv", "txt": return .csv
         default:
             let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
             guard let first = body.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else { return .csv }
@@ -192,7 +195,7 @@ public struct CatalogFeed: Sendable, Hashable {
         let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         switch format {
         case .csv:
-            let table = try CSVTable.parse(bytes, file: path)
+            let table = try CSVTable.parse(bytes, file: path, delimiter: Self.delimiter(path: path, bytes: bytes))
             let records = table.rows.map { row in
                 var fields: [String: FeedValue] = [:]
                 for (name, value) in zip(table.header, row.fields) where !name.isEmpty { fields[name] = .string(value) }
@@ -200,6 +203,7 @@ public struct CatalogFeed: Sendable, Hashable {
             }
             var feed = CatalogFeed(path: path, format: .csv, records: records, columns: table.header)
             feed.byteOrderMark = bytes.starts(with: [0xEF, 0xBB, 0xBF])
+            feed.delimiter = table.delimiter
             return feed
         case .jsonl:
             var records: [CatalogRecord] = []
@@ -264,7 +268,7 @@ public struct CatalogFeed: Sendable, Hashable {
                 for name in record.fields.keys.sorted() where !header.contains(name) { header.append(name) }
             }
             let rows = records.map { record in (line: record.line, fields: header.map { record.fields[$0]?.text ?? "" }) }
-            return (byteOrderMark ? [0xEF, 0xBB, 0xBF] : []) + Array(CSVTable(header: header, rows: rows).serialized().utf8)
+            return (byteOrderMark ? [0xEF, 0xBB, 0xBF] : []) + Array(CSVTable(header: header, rows: rows, delimiter: delimiter).serialized().utf8)
         case .jsonl:
             var out: [UInt8] = []
             for record in records {
@@ -283,6 +287,13 @@ public struct CatalogFeed: Sendable, Hashable {
             }
             return Array(try encoder.encode(value)) + [0x0A]
         }
+    }
+
+    /// A tab for `.tsv` and `.txt` feeds, and for a header line with tabs and no commas; else a comma.
+    static func delimiter(path: String, bytes: [UInt8]) -> UInt8 {
+        if ["tsv", "txt"].contains((path as NSString).pathExtension.lowercased()) { return 0x09 }
+        let header = bytes.prefix { $0 != 0x0A }
+        return header.contains(0x09) && !header.contains(0x2C) ? 0x09 : 0x2C
     }
 
     static func describe(_ error: any Error) -> String {
