@@ -19,6 +19,8 @@ let package = Package(
         .executable(name: "ailabel", targets: ["AILabelCLI"]),
         .library(name: "AILabelMedia", targets: ["AILabelMedia"]),
         .library(name: "AILabelManifest", targets: ["AILabelManifest"]),
+        .library(name: "AILabelWatermark", targets: ["AILabelWatermark"]),
+        .library(name: "AILabelVisible", targets: ["AILabelVisible"]),
         .library(name: "AILabelKit", targets: ["AILabelKit"]),
         .library(name: "AILabelVerify", targets: ["AILabelVerify"]),
     ],

@@ -18,14 +18,18 @@ public struct VisibleLabelCollector: EvidenceCollector {
             let record = try? JSONDecoder().decode(BadgeRecord.self, from: Data(json.utf8))
         else {
             // A badge declared without its record (another tool, or a hand edit) can only be checked for its region.
-            let inside = declared.x >= 0 && declared.y >= 0 && declared.x + declared.width <= pixels.width && declared.y + declared.height <= pixels.height
+            // Subtraction, not addition: hostile region values must not overflow.
+            let inside = declared.x >= 0 && declared.y >= 0 && declared.width >= 0 && declared.height >= 0
+                && declared.x <= pixels.width && declared.width <= pixels.width - declared.x
+                && declared.y <= pixels.height && declared.height <= pixels.height - declared.y
             observations.disclosures.append(Disclosure(kind: "visible", detail: detail, intact: inside, languages: declared.languages))
             if !inside { observations.addFinding("visible.cropped", .error, "The declared visible badge lies outside the image (cropped off).") }
             return
         }
         let labeler: VisibleLabeler
         do {
-            labeler = try VisibleLabeler(fontFiles: record.fonts)
+            // The recorded fonts first; the installed defaults when this machine lacks them.
+            labeler = try VisibleLabeler.forVerifying(record)
         } catch {
             observations.disclosures.append(Disclosure(kind: "visible", detail: detail + " (not checked: fonts unavailable)", intact: true, languages: declared.languages))
             observations.addFinding("visible.unchecked", .warning, "The badge could not be re-rendered to check it: \(error)")
