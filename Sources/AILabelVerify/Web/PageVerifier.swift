@@ -46,7 +46,7 @@ public struct PageVerifier: Sendable {
 
     public func verify(_ root: HTMLElement, path: String) -> FileReport {
         var scan = PageScan()
-        scan.walk(root, hidden: false, inHead: false, depth: 0)
+        scan.walk(root, hidden: false)
         var report = FileReport(path: path, format: "html", verdict: .noAIEvidence)
         var markers: [String] = []
         var declaredNone: [String] = []
@@ -235,7 +235,7 @@ struct PageScan {
         return false
     }
 
-    mutating func walk(_ element: HTMLElement, hidden: Bool, inHead: Bool, depth: Int) {
+    mutating func walk(_ element: HTMLElement, hidden: Bool) {
         let name = element.name
         switch name {
         case "meta":
@@ -267,7 +267,7 @@ struct PageScan {
             case .text(let text):
                 if hiddenHere { hiddenText += " " + text } else { visibleText += text }
             case .element(let inner):
-                walk(inner, hidden: hiddenHere, inHead: inHead || name == "head", depth: depth + 1)
+                walk(inner, hidden: hiddenHere)
             }
         }
         if block {
