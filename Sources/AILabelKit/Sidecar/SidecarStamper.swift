@@ -49,9 +49,7 @@ public struct SidecarStamper: Sendable {
                 return result
             }
             if output != input {
-                try FileManager.default.createDirectory(
-                    atPath: (output as NSString).deletingLastPathComponent.isEmpty ? "." : (output as NSString).deletingLastPathComponent,
-                    withIntermediateDirectories: true)
+                try OutputLocation.createParent(of: output)
                 try AtomicFile.write(bytes, to: output)
             }
             try AtomicFile.write(packet.serialized(), to: Self.xmpPath(for: output))

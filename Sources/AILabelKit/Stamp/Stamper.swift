@@ -110,11 +110,7 @@ public struct Stamper: Sendable {
                 result.status = .wouldStamp
                 return result
             }
-            if output != input {
-                try FileManager.default.createDirectory(
-                    atPath: (output as NSString).deletingLastPathComponent.isEmpty ? "." : (output as NSString).deletingLastPathComponent,
-                    withIntermediateDirectories: true)
-            }
+            if output != input { try OutputLocation.createParent(of: output) }
             try AtomicFile.write(bytes, to: output)
             result.status = .stamped
         } catch let error as MediaError {
@@ -212,6 +208,15 @@ public struct Stamper: Sendable {
         guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
         defer { try? handle.close() }
         return [UInt8](handle.readData(ofLength: 8))
+    }
+}
+
+/// Where stamped files go.
+enum OutputLocation {
+    /// Creates the folder an output path lives in (for `--out` mirroring).
+    static func createParent(of path: String) throws {
+        let parent = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: parent.isEmpty ? "." : parent, withIntermediateDirectories: true)
     }
 }
 
