@@ -1,4 +1,5 @@
 import AILabelKit
+import AILabelManifest
 import AILabelMedia
 import ArgumentParser
 
@@ -55,6 +56,9 @@ enum InspectionText {
         }
         if let c2pa = report.c2pa {
             lines.append("  C2PA: " + (c2pa.present ? "manifest store present (\(c2pa.size) bytes\(c2pa.storeCount > 1 ? ", \(c2pa.storeCount) stores" : ""))" : "none"))
+            if let store = c2pa.manifestStore {
+                lines += store.description.split(separator: "\n").map { "    " + $0 }
+            }
         }
         if let xmp = report.xmp, !xmp.isEmpty {
             lines.append("  XMP:")

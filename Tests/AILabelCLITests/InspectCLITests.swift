@@ -47,6 +47,24 @@ struct InspectCLITests {
         #expect(result.stdout.contains("quality ≈85"))
     }
 
+    @Test("inspect shows the C2PA manifest store: state, codes and the active manifest's actions")
+    func manifestStore() throws {
+        let path = Repository.fixture("c2pa/sdk/signed.jpg").path
+        let result = try ProcessRunner.ailabel(["inspect", "--json", path])
+        #expect(result.status == 0)
+        let object = try #require((try JSONSerialization.jsonObject(with: result.stdoutData) as? [[String: Any]])?.first)
+        let c2pa = try #require(object["c2pa"] as? [String: Any])
+        #expect(c2pa["present"] as? Bool == true)
+        let store = try #require(c2pa["manifestStore"] as? [String: Any])
+        #expect(store["state"] as? String == "Valid", "no trust anchors in inspect")
+        #expect((store["success"] as? [String])?.contains("assertion.dataHash.match") == true)
+        let manifest = try #require(store["activeManifest"] as? [String: Any])
+        let actions = try #require(manifest["actions"] as? [[String: Any]])
+        #expect(actions.contains { ($0["digitalSourceType"] as? String)?.hasSuffix("trainedAlgorithmicMedia") == true })
+        let text = try ProcessRunner.ailabel(["inspect", path])
+        #expect(text.stdout.contains("C2PA Valid"))
+    }
+
     @Test("Bad usage exits 64")
     func usage() throws {
         #expect(try ProcessRunner.ailabel(["inspect"]).status == 64)

@@ -1,8 +1,9 @@
+import AILabelManifest
 import AILabelMedia
 
 /// What `ailabel inspect` reports for one file: the container's structure and every metadata block,
 /// decoded. A file that cannot be read has only `path` and `error`.
-public struct InspectionReport: Sendable, Codable {
+public struct InspectionReport: Sendable, Encodable {
     public var path: String
     public var format: String?
     public var width: Int?
@@ -38,45 +39,14 @@ public struct InspectionReport: Sendable, Codable {
         public var description: String?
     }
 
-    public struct C2PASummary: Sendable, Codable {
+    public struct C2PASummary: Sendable, Encodable {
         public var present: Bool
         public var storeCount: Int
         public var size: Int
         public var ranges: [[Int]]
-        /// The manifest store as the validator reads it (filled in by the manifest module).
-        public var manifests: [ManifestSummaryJSON]?
-    }
-
-    /// A free-form JSON value for the manifest store's summary.
-    public indirect enum ManifestSummaryJSON: Sendable, Codable {
-        case string(String)
-        case number(Double)
-        case bool(Bool)
-        case array([ManifestSummaryJSON])
-        case object([String: ManifestSummaryJSON])
-        case null
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            switch self {
-            case .string(let value): try container.encode(value)
-            case .number(let value): try container.encode(value)
-            case .bool(let value): try container.encode(value)
-            case .array(let value): try container.encode(value)
-            case .object(let value): try container.encode(value)
-            case .null: try container.encodeNil()
-            }
-        }
-
-        public init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if container.decodeNil() { self = .null }
-            else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-            else if let value = try? container.decode(Double.self) { self = .number(value) }
-            else if let value = try? container.decode(String.self) { self = .string(value) }
-            else if let value = try? container.decode([ManifestSummaryJSON].self) { self = .array(value) }
-            else { self = .object(try container.decode([String: ManifestSummaryJSON].self)) }
-        }
+        /// The manifest store as the validator reads it, with no trust anchors (so at best Valid): state,
+        /// status codes, the active manifest's claim, actions, assertions, signer and ingredients.
+        public var manifestStore: ValidationReport?
     }
 
     public init(path: String, error: String) {
@@ -134,7 +104,9 @@ public enum Inspector {
         report.png = contents.pngHeader
         report.c2pa = InspectionReport.C2PASummary(
             present: contents.c2paStore != nil, storeCount: contents.c2paStoreCount, size: contents.c2paStore?.count ?? 0,
-            ranges: contents.c2paStoreRanges.map { [$0.lowerBound, $0.count] }, manifests: nil)
+            ranges: contents.c2paStoreRanges.map { [$0.lowerBound, $0.count] },
+            manifestStore: contents.c2paStore == nil && contents.c2paStoreCount == 0
+                ? nil : ManifestValidator().validate(asset: file.bytes, handler: file.handler))
         return report
     }
 }
