@@ -106,6 +106,9 @@ struct StampCommand: AsyncParsableCommand {
     @Option(name: .customLong("badge-corner"), help: "Badge corner: top-right (default), top-left, bottom-right, bottom-left.")
     var badgeCorner: String?
 
+    @Option(name: .customLong("badge-margin"), help: "Space between badge and image edge: pixels (12) or percent of the shorter side (2%). Default 2%.")
+    var badgeMargin: String?
+
     @Flag(name: .customLong("eu-icon"), help: "Draw the EU-style icon (AI GENERATED / AI MODIFIED) before the texts.")
     var euIcon = false
 
@@ -143,6 +146,9 @@ struct StampCommand: AsyncParsableCommand {
             throw ValidationError("give exactly one of --out DIR or --in-place (ailabel never modifies files by surprise)")
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let badgeMargin, BadgeCornerName.margin(badgeMargin) == nil {
+            throw ValidationError("--badge-margin takes pixels (12) or a percentage of the shorter side (2%)")
+        }
         if let badgeCorner, BadgeCornerName.corner(badgeCorner) == nil {
             throw ValidationError("--badge-corner must be top-right, top-left, bottom-right or bottom-left")
         }
@@ -167,7 +173,9 @@ struct StampCommand: AsyncParsableCommand {
             let fontPaths = fonts.isEmpty ? (configuration.visible?.fonts ?? []) : fonts
             let corner = BadgeCornerName.corner(badgeCorner ?? configuration.visible?.corner ?? "top-right") ?? .topRight
             do {
-                markers.append(try VisibleMarker(fontFiles: fontPaths.isEmpty ? nil : fontPaths.map { FontFile(path: $0) }, corner: corner, euIcon: euIcon))
+                markers.append(try VisibleMarker(
+                    fontFiles: fontPaths.isEmpty ? nil : fontPaths.map { FontFile(path: $0) }, corner: corner,
+                    margin: badgeMargin.flatMap(BadgeCornerName.margin), euIcon: euIcon))
             } catch {
                 throw ValidationError("the visible label cannot be drawn: \(error)")
             }
@@ -295,6 +303,15 @@ enum SidecarSniff {
 /// Badge corners as command-line words.
 enum BadgeCornerName {
     static func corner(_ name: String) -> BadgeStyle.Corner? { BadgeStyle.Corner(rawValue: name) }
+
+    static func margin(_ text: String) -> BadgeStyle.Margin? {
+        if text.hasSuffix("%") {
+            guard let percent = Double(text.dropLast()), (0...25).contains(percent) else { return nil }
+            return .fraction(percent / 100)
+        }
+        guard let pixels = Int(text), pixels >= 0 else { return nil }
+        return .pixels(pixels)
+    }
 }
 
 /// Parses and normalises ISO 8601 times to UTC `yyyy-MM-ddTHH:mm:ssZ`.

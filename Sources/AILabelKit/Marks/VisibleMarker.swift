@@ -11,10 +11,13 @@ public struct VisibleMarker: PixelMarker {
     public var name: String { "visible" }
 
     /// - Parameter fontFiles: nil for the installed defaults (Noto Sans Bold, Noto Sans CJK SC Bold, DejaVu Sans Bold).
-    public init(fontFiles: [FontFile]? = nil, corner: BadgeStyle.Corner = .topRight, euIcon: Bool = false) throws {
+    public init(
+        fontFiles: [FontFile]? = nil, corner: BadgeStyle.Corner = .topRight, margin: BadgeStyle.Margin? = nil, euIcon: Bool = false
+    ) throws {
         labeler = try VisibleLabeler(fontFiles: fontFiles)
         style = BadgeStyle.default
         style.corner = corner
+        if let margin { style.margin = margin }
         self.euIcon = euIcon
     }
 
