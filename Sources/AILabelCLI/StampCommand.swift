@@ -200,7 +200,11 @@ struct StampCommand: AsyncParsableCommand {
             if sidecar || !(MediaFile.isSupported(path: file.path) || MediaFormat.sniff(SidecarSniff.head(file.path)) != nil) {
                 return sidecarStamper.stamp(input: file.path, output: output)
             }
-            return stamper.stamp(input: file.path, output: output)
+            return stamper.stamp(input: file.path, output: output, syncDirectory: false)
+        }
+        // Each file's data was flushed before its rename; one flush per folder makes the renames durable.
+        for folder in Set(results.compactMap { $0.status == .stamped ? $0.output.map(AtomicFile.directory(of:)) : nil }) {
+            AtomicFile.syncDirectory(folder)
         }
         if json {
             for result in results { print(try JSONOutput.encode(result, pretty: false)) }

@@ -47,7 +47,7 @@ public struct Verifier: Sendable {
     public func verify(path: String) -> FileReport {
         let file: MediaFile
         do {
-            file = try MediaFile(path: path)
+            file = try MediaFile(path: path, registry: .metadataReading)
         } catch let error as MediaError {
             return FileReport(
                 path: path, format: MediaFormat.claimed(byPath: path)?.rawValue ?? "unknown", verdict: .unreadable,

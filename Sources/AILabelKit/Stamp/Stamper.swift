@@ -88,7 +88,8 @@ public struct Stamper: Sendable {
 
     /// Stamps `input` and writes the result to `output` (which may be the same path). Never throws: a
     /// failure is a result, and the input is never damaged.
-    public func stamp(input: String, output: String) -> StampResult {
+    /// - Parameter syncDirectory: false when the caller flushes output folders once at the end of a batch.
+    public func stamp(input: String, output: String, syncDirectory: Bool = true) -> StampResult {
         var result = StampResult(path: input, status: .failed)
         result.output = output
         guard MediaFile.isSupported(path: input) || MediaFormat.sniff(peek(input)) != nil else {
@@ -111,7 +112,7 @@ public struct Stamper: Sendable {
                 return result
             }
             if output != input { try OutputLocation.createParent(of: output) }
-            try AtomicFile.write(bytes, to: output)
+            try AtomicFile.write(bytes, to: output, syncDirectory: syncDirectory)
             result.status = .stamped
         } catch let error as MediaError {
             result.error = error.reason
@@ -196,12 +197,10 @@ public struct Stamper: Sendable {
         return try PixelReencoder.reencode(image, like: file)
     }
 
+    /// Checks the guarantee that metadata edits never touch compressed image data, on the actual output.
     private func imageDataIdentical(original: MediaFile, stamped: [UInt8]) throws -> Bool {
         guard let handler = registry.handler(for: stamped) else { return false }
-        let contents = try handler.parse(stamped)
-        let before = original.contents.imageDataRanges.map { original.bytes[$0] }
-        let after = contents.imageDataRanges.map { stamped[$0] }
-        return before.count == after.count && zip(before, after).allSatisfy { $0.elementsEqual($1) }
+        return ByteRanges.equal(original.bytes, original.contents.imageDataRanges, stamped, try handler.imageDataRanges(in: stamped))
     }
 
     private func peek(_ path: String) -> [UInt8] {

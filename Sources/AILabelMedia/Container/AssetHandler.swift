@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One container format: reads its structure and metadata, and rewrites its metadata in one pass.
 ///
 /// Handlers hold no state. Their contract (see Docs/adding-a-format.md):
@@ -11,6 +15,27 @@ public protocol AssetHandler: Sendable {
     func parse(_ bytes: [UInt8]) throws -> MediaContents
     /// Applies `edit` and returns the new file.
     func rewrite(_ bytes: [UInt8], applying edit: MetadataEdit) throws -> RewrittenAsset
+    /// Where the compressed image data lies, found without decoding metadata (a cheap structural pass).
+    func imageDataRanges(in bytes: [UInt8]) throws -> [Range<Int>]
+}
+
+extension AssetHandler {
+    public func imageDataRanges(in bytes: [UInt8]) throws -> [Range<Int>] { try parse(bytes).imageDataRanges }
+}
+
+/// Compares byte ranges of two buffers with memcmp.
+public enum ByteRanges {
+    public static func equal(_ lhs: [UInt8], _ lhsRanges: [Range<Int>], _ rhs: [UInt8], _ rhsRanges: [Range<Int>]) -> Bool {
+        guard lhsRanges.count == rhsRanges.count else { return false }
+        return lhs.withUnsafeBytes { left in
+            rhs.withUnsafeBytes { right in
+                zip(lhsRanges, rhsRanges).allSatisfy { a, b in
+                    a.count == b.count && a.upperBound <= left.count && b.upperBound <= right.count
+                        && memcmp(left.baseAddress! + a.lowerBound, right.baseAddress! + b.lowerBound, a.count) == 0
+                }
+            }
+        }
+    }
 }
 
 /// Maps magic bytes and file names to handlers.
@@ -21,6 +46,9 @@ public struct AssetRegistry: Sendable {
 
     /// JPEG and PNG.
     public static let standard = AssetRegistry(handlers: [JPEGHandler(), PNGHandler()])
+    /// JPEG and PNG, for readers that want metadata only: PNG IDAT CRCs are not computed (every metadata
+    /// chunk's CRC still is). verify uses it; inspect and stamp use ``standard``.
+    public static let metadataReading = AssetRegistry(handlers: [JPEGHandler(), PNGHandler(verifiesImageDataChecksums: false)])
 
     /// The handler for the format the bytes announce.
     public func handler(for bytes: [UInt8]) -> (any AssetHandler)? {

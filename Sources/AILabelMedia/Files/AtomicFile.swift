@@ -16,7 +16,11 @@ public enum AtomicFile {
     nonisolated(unsafe) public static var faultInjector: (@Sendable (String, Int) throws -> Void)?
 
     /// Writes `bytes` to `path` atomically. New files get mode 0644; existing files keep their mode.
-    public static func write(_ bytes: [UInt8], to path: String) throws {
+    ///
+    /// The data is flushed before the rename, so after a crash the target is either the old file or the
+    /// complete new one. `syncDirectory` also flushes the folder so the rename itself is durable; a batch
+    /// passes false and calls ``syncDirectory(_:)`` once per folder at the end instead of once per file.
+    public static func write(_ bytes: [UInt8], to path: String, syncDirectory: Bool = true) throws {
         let directory = parentDirectory(of: path)
         var template = Array((directory + "/" + temporaryPrefix + "XXXXXX").utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
@@ -41,7 +45,8 @@ public enum AtomicFile {
                     offset += written
                 }
             }
-            guard fsync(descriptor) == 0 else { throw failure("cannot flush \(temporary) to disk", path: path) }
+            // fdatasync: the data must be on disk before the rename; the inode's timestamps need not be.
+            guard fdatasync(descriptor) == 0 else { throw failure("cannot flush \(temporary) to disk", path: path) }
             closed = true
             guard close(descriptor) == 0 else { throw failure("cannot close \(temporary)", path: path) }
             guard rename(temporary, path) == 0 else { throw failure("cannot rename the temporary file over the target", path: path) }
@@ -49,13 +54,20 @@ public enum AtomicFile {
             unlink(temporary)
             throw error
         }
-        // Persist the rename itself.
-        let directoryDescriptor = open(directory, O_RDONLY | O_DIRECTORY)
-        if directoryDescriptor >= 0 {
-            fsync(directoryDescriptor)
-            close(directoryDescriptor)
+        if syncDirectory { Self.syncDirectory(directory) }
+    }
+
+    /// Flushes a folder's entries to disk, making renames into it durable.
+    public static func syncDirectory(_ directory: String) {
+        let descriptor = open(directory, O_RDONLY | O_DIRECTORY)
+        if descriptor >= 0 {
+            fsync(descriptor)
+            close(descriptor)
         }
     }
+
+    /// The folder a path's file lives in.
+    public static func directory(of path: String) -> String { parentDirectory(of: path) }
 
     /// Removes temporary files a killed run left behind in `directory`. Returns how many it removed.
     @discardableResult

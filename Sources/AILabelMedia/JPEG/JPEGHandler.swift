@@ -12,6 +12,14 @@ public struct JPEGHandler: AssetHandler {
 
     public func parse(_ bytes: [UInt8]) throws -> MediaContents {
         let (segments, trailing) = try JPEGSegmentParser.parse(bytes)
+        return try contents(of: bytes, segments: segments, trailing: trailing)
+    }
+
+    public func imageDataRanges(in bytes: [UInt8]) throws -> [Range<Int>] {
+        try JPEGSegmentParser.parse(bytes).segments.filter(\.isEntropyCodedData).map(\.range)
+    }
+
+    func contents(of bytes: [UInt8], segments: [JPEGSegment], trailing: Range<Int>?) throws -> MediaContents {
         var contents = MediaContents(format: .jpeg, width: 0, height: 0)
         var extendedParts: [String: [(offset: Int, total: Int, data: ArraySlice<UInt8>)]] = [:]
         var iccParts: [(sequence: Int, data: ArraySlice<UInt8>)] = []
@@ -146,8 +154,8 @@ public struct JPEGHandler: AssetHandler {
     }
 
     public func rewrite(_ bytes: [UInt8], applying edit: MetadataEdit) throws -> RewrittenAsset {
-        let (segments, _) = try JPEGSegmentParser.parse(bytes)
-        let contents = try parse(bytes)
+        let (segments, trailing) = try JPEGSegmentParser.parse(bytes)
+        let contents = try self.contents(of: bytes, segments: segments, trailing: trailing)
 
         func isXMP(_ segment: JPEGSegment) -> Bool {
             segment.marker == JPEGSegment.app1

@@ -16,7 +16,11 @@ enum PNGChunkParser {
     /// More chunks than any real encoder writes.
     static let maximumChunks = 100_000
 
-    static func parse(_ bytes: [UInt8]) throws -> (chunks: [PNGChunk], trailing: Range<Int>?) {
+    /// - Parameter verifyChecksums: false skips the CRCs, for bytes a checking parse already accepted
+    ///   (a rewrite of a parsed file, or ailabel's own output).
+    static func parse(
+        _ bytes: [UInt8], verifyChecksums: Bool = true, verifyImageDataChecksums: Bool = true
+    ) throws -> (chunks: [PNGChunk], trailing: Range<Int>?) {
         guard !bytes.isEmpty else { throw MediaError.make(.empty, "the file is empty") }
         guard bytes.starts(with: PNGSignature.bytes) else {
             throw MediaError.make(.malformed, "not a PNG: the 8-byte PNG signature is missing")
@@ -50,7 +54,10 @@ enum PNGChunkParser {
             _ = cursor.skip(Int(length))
             let dataRange = dataStart..<cursor.position
             let stored = cursor.readUInt32BE()!
-            let computed = Zlib.crc32(typeBytes, bytes[dataRange])
+            // IDAT CRCs may be skipped by readers that only want metadata (verify): the pixels' integrity is
+            // libpng's business when they are decoded, and a C2PA hard binding covers them anyway.
+            let check = verifyChecksums && (verifyImageDataChecksums || !typeBytes.elementsEqual("IDAT".utf8))
+            let computed = check ? Zlib.crc32(typeBytes, bytes[dataRange]) : stored
             guard stored == computed else {
                 throw MediaError.make(
                     .badChecksum,

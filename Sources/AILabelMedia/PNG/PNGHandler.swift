@@ -4,7 +4,12 @@
 /// Writing rebuilds the chunk sequence, copying every chunk it does not change byte for byte, so the
 /// IDAT stream (the compressed pixels) is untouched.
 public struct PNGHandler: AssetHandler {
-    public init() {}
+    /// Whether `parse` checks the CRCs of IDAT chunks as well as of every metadata chunk.
+    public var verifiesImageDataChecksums: Bool
+
+    public init(verifiesImageDataChecksums: Bool = true) {
+        self.verifiesImageDataChecksums = verifiesImageDataChecksums
+    }
 
     public var format: MediaFormat { .png }
 
@@ -17,7 +22,7 @@ public struct PNGHandler: AssetHandler {
     public static let maximumICCBytes = 16 * 1024 * 1024
 
     public func parse(_ bytes: [UInt8]) throws -> MediaContents {
-        let (chunks, trailing) = try PNGChunkParser.parse(bytes)
+        let (chunks, trailing) = try PNGChunkParser.parse(bytes, verifyImageDataChecksums: verifiesImageDataChecksums)
         let header = try Self.header(of: chunks, in: bytes)
         var contents = MediaContents(format: .png, width: header.width, height: header.height)
         contents.pngHeader = header.fields
@@ -77,8 +82,10 @@ public struct PNGHandler: AssetHandler {
         return contents
     }
 
+    /// Rewrites metadata chunks. Chunks are copied as found: their CRCs were checked when the file was
+    /// parsed, so they are not computed again here.
     public func rewrite(_ bytes: [UInt8], applying edit: MetadataEdit) throws -> RewrittenAsset {
-        let (chunks, _) = try PNGChunkParser.parse(bytes)
+        let (chunks, _) = try PNGChunkParser.parse(bytes, verifyChecksums: false)
         _ = try Self.header(of: chunks, in: bytes)
         let replacedKeywords = Set(edit.setTextEntries.map(\.keyword)).union(edit.removeTextKeywords)
 
@@ -166,6 +173,10 @@ public struct PNGHandler: AssetHandler {
             out.append(contentsOf: bytes[trailingStart...])
         }
         return RewrittenAsset(bytes: out, c2paStoreRange: storeRange)
+    }
+
+    public func imageDataRanges(in bytes: [UInt8]) throws -> [Range<Int>] {
+        try PNGChunkParser.parse(bytes, verifyChecksums: false).chunks.filter { $0.type == "IDAT" }.map(\.range)
     }
 
     // MARK: Text chunks
