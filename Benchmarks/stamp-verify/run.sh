@@ -25,6 +25,11 @@ drop() { sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true; }
 cat $(find "$corpus" -type f) > /dev/null
 
 t_cp=$(seconds cp -r "$corpus" "$work/cp")
+# ailabel flushes every file before its rename (crash safety); cp -r leaves data in the page cache.
+# The durable floor is cp -r followed by sync.
+sync
+t_cp_sync=$(seconds sh -c "cp -r '$corpus' '$work/cp-sync' && sync")
+sync
 t_ailabel=$(seconds "$ailabel" stamp "$corpus" --out "$work/ailabel" --time 2026-01-18T09:00:00Z --jobs "$(nproc)")
 cp -r "$corpus" "$work/exiftool"
 t_exiftool=$(seconds exiftool -q -r -overwrite_original \
@@ -49,7 +54,9 @@ printf '\nstamp/verify benchmark: %s files, %s, %s, %s cores\n' "$count" "$size"
 printf '%-58s %10s %10s\n' "operation" "seconds" "vs floor"
 ratio() { echo "scale=2; $1 / $2" | bc; }
 printf '%-58s %10.2f %10s\n' "cp -r (floor)" "$t_cp" "1.00"
+printf '%-58s %10.2f %10s\n' "cp -r && sync (durable floor)" "$t_cp_sync" "$(ratio "$t_cp_sync" "$t_cp")"
 printf '%-58s %10.2f %10s\n' "ailabel stamp --out (IPTC+TC260+ailabel XMP+EXIF)" "$t_ailabel" "$(ratio "$t_ailabel" "$t_cp")"
+printf '%-58s %10s\n' "ailabel / durable floor" "$(ratio "$t_ailabel" "$t_cp_sync")x"
 printf '%-58s %10.2f %10s\n' "exiftool -overwrite_original DigitalSourceType" "$t_exiftool" "$(ratio "$t_exiftool" "$t_cp")"
 printf '%-58s %10s\n' "exiftool / ailabel (stamp)" "$(ratio "$t_exiftool" "$t_ailabel")x"
 printf '%-58s %10.2f %10s\n' "cat every file (floor)" "$t_cat" "1.00"
