@@ -85,6 +85,6 @@ let package = Package(
         .testTarget(name: "AILabelVisibleTests", dependencies: ["AILabelVisible", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelKitTests", dependencies: ["AILabelKit", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelVerifyTests", dependencies: ["AILabelVerify", "AILabelTestSupport"], swiftSettings: settings),
-        .testTarget(name: "AILabelCLITests", dependencies: ["AILabelTestSupport"], swiftSettings: settings),
+        .testTarget(name: "AILabelCLITests", dependencies: ["AILabelTestSupport"], exclude: ["Snapshots"], swiftSettings: settings),
     ]
 )
