@@ -197,7 +197,7 @@ struct StampCommand: AsyncParsableCommand {
             bar.update(done: done, total: total)
         }) { file in
             let output = mapping.output(for: file)
-            if sidecar || !(MediaFile.isSupported(path: file.path) || MediaFormat.sniff(SidecarSniff.head(file.path)) != nil) {
+            if sidecar || !MediaFile.isMedia(path: file.path) {
                 return sidecarStamper.stamp(input: file.path, output: output)
             }
             return stamper.stamp(input: file.path, output: output, syncDirectory: false)
@@ -292,15 +292,6 @@ struct StampCommand: AsyncParsableCommand {
         }
         request.textOverrides = overrides
         return request
-    }
-}
-
-/// The first bytes of a file, to tell media from other kinds by content.
-enum SidecarSniff {
-    static func head(_ path: String) -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
-        defer { try? handle.close() }
-        return [UInt8](handle.readData(ofLength: 8))
     }
 }
 

@@ -148,30 +148,10 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 }
 
-/// Separates files verify reads from the rest (counted as skipped, never called unreadable).
+/// Which walked files verify reads itself (JPEG, PNG, HTML pages); the rest are counted as skipped or
+/// read through their sidecars, never called unreadable.
 enum VerifyInputs {
-    static func isMedia(_ path: String) -> Bool {
-        MediaFile.isSupported(path: path) || PageVerifier.handles(path: path) || MediaFormat.sniff(head(path)) != nil
-    }
-
-    static func partition(_ files: [WalkedFile]) -> (media: [WalkedFile], skipped: [WalkedFile]) {
-        var media: [WalkedFile] = []
-        var skipped: [WalkedFile] = []
-        for file in files {
-            if MediaFile.isSupported(path: file.path) || PageVerifier.handles(path: file.path) || MediaFormat.sniff(head(file.path)) != nil {
-                media.append(file)
-            } else {
-                skipped.append(file)
-            }
-        }
-        return (media, skipped)
-    }
-
-    private static func head(_ path: String) -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
-        defer { try? handle.close() }
-        return [UInt8](handle.readData(ofLength: 8))
-    }
+    static func isMedia(_ path: String) -> Bool { MediaFile.isMedia(path: path) || PageVerifier.handles(path: path) }
 }
 
 /// Trust anchors: --trust files, then AILABEL_TRUST (paths separated by ':'), then the config's [trust] table.

@@ -164,9 +164,6 @@ public struct ProfileEvaluator: Sendable {
             guard let visible = observations.declaredVisibleLabel else {
                 return "Missing \(check.requirement): no visible label is declared."
             }
-            if let present = observations.disclosures.first(where: { $0.kind == "visible" }), !present.intact {
-                return "The declared visible label is no longer in its region."
-            }
             let missingLanguages = (check.languages ?? []).filter { !visible.languages.contains($0) }
             if !missingLanguages.isEmpty {
                 return "The visible label lacks text in \(missingLanguages.joined(separator: ", ")) (\(check.requirement))."

@@ -92,7 +92,7 @@ public struct Stamper: Sendable {
     public func stamp(input: String, output: String, syncDirectory: Bool = true) -> StampResult {
         var result = StampResult(path: input, status: .failed)
         result.output = output
-        guard MediaFile.isSupported(path: input) || MediaFormat.sniff(peek(input)) != nil else {
+        guard MediaFile.isMedia(path: input) else {
             result.status = .skipped
             result.error = "not a JPEG or PNG file; stamp embeds only into those (use --sidecar for other kinds)"
             return result
@@ -141,11 +141,9 @@ public struct Stamper: Sendable {
         var layers = ["iptc", "tc260", "ailabel-xmp"]
 
         var base = file.bytes
-        var handler = file.handler
+        let handler = file.handler
         if !markers.isEmpty {
-            let marked = try applyMarkers(to: file, label: &label)
-            base = marked
-            handler = file.handler
+            base = try applyMarkers(to: file, label: &label)
             layers += markers.map(\.name)
         }
 
@@ -203,11 +201,6 @@ public struct Stamper: Sendable {
         return ByteRanges.equal(original.bytes, original.contents.imageDataRanges, stamped, try handler.imageDataRanges(in: stamped))
     }
 
-    private func peek(_ path: String) -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
-        defer { try? handle.close() }
-        return [UInt8](handle.readData(ofLength: 8))
-    }
 }
 
 /// Where stamped files go.
@@ -238,7 +231,6 @@ public enum PixelReencoder {
         if let exif = file.contents.exif { edit.exif = .replace(exif) }
         if let xmp = file.contents.xmp { edit.xmp = .replace(xmp) }
         if let icc = file.contents.icc { edit.icc = .replace(icc) }
-        guard let handler = AssetRegistry.standard.handler(for: file.format) else { return encoded }
-        return try handler.rewrite(encoded, applying: edit).bytes
+        return try file.handler.rewrite(encoded, applying: edit).bytes
     }
 }

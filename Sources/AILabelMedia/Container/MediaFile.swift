@@ -39,4 +39,9 @@ public struct MediaFile: Sendable {
 
     /// Whether a path names a kind of file ailabel embeds into (by extension only; content decides later).
     public static func isSupported(path: String) -> Bool { MediaFormat.claimed(byPath: path) != nil }
+
+    /// Whether a file is JPEG or PNG by its name or by its first bytes (read without loading the file).
+    public static func isMedia(path: String) -> Bool {
+        isSupported(path: path) || MediaFormat.sniff(FileReader.head(path, count: 8)) != nil
+    }
 }

@@ -128,6 +128,16 @@ public enum FileReader {
         return offset == size ? bytes : Array(bytes[0..<offset])
     }
 
+    /// The first `count` bytes of a file (fewer for a short file, none for one that cannot be opened).
+    public static func head(_ path: String, count: Int) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return [] }
+        defer { close(descriptor) }
+        var bytes = [UInt8](repeating: 0, count: count)
+        let read = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress!, count) }
+        return read > 0 ? Array(bytes[0..<read]) : []
+    }
+
     private static func ioError(_ what: String, path: String) -> MediaError {
         MediaError.make(.io, "\(what): \(String(cString: strerror(errno)))").naming(path)
     }
