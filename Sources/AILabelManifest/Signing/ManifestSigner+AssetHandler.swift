@@ -39,6 +39,11 @@ extension ManifestValidator {
         } catch {
             return .unreadable(.generalError, "The asset cannot be read: \(error)")
         }
+        return validate(contents: contents, asset: asset)
+    }
+
+    /// Validates the store of an asset the media layer has already parsed (no second parse).
+    public func validate(contents: MediaContents, asset: [UInt8]) -> ValidationReport {
         if contents.c2paStoreCount > 1 {
             return .unreadable(.manifestInaccessible, "The asset holds \(contents.c2paStoreCount) C2PA manifest stores; only one is allowed")
         }

@@ -16,7 +16,8 @@ public struct C2PACollector: EvidenceCollector {
     public init(validator: ManifestValidator) { self.validator = validator }
 
     public func collect(from subject: VerificationSubject, pixels: RGBImage?, into observations: inout Observations) {
-        let report = validator.validate(asset: subject.file.bytes, handler: subject.file.handler)
+        // The verifier already parsed the file: validate its store without parsing it again.
+        let report = validator.validate(contents: subject.file.contents, asset: subject.file.bytes)
         guard report.state != .absent else { return }
         observations.c2paState = report.state
         let statuses = report.statuses
