@@ -74,6 +74,8 @@ let package = Package(
             swiftSettings: settings
         ),
         .target(name: "AILabelTestSupport", dependencies: ["AILabelMedia"], swiftSettings: settings),
+        // Every parser of untrusted input behind one entry point, for libFuzzer and its regression test.
+        .target(name: "AILabelFuzzing", dependencies: ["AILabelVerify", "AILabelKit", "AILabelManifest", "AILabelMedia"], swiftSettings: settings),
 
         .testTarget(name: "AILabelMediaTests", dependencies: ["AILabelMedia", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(
@@ -85,6 +87,14 @@ let package = Package(
         .testTarget(name: "AILabelVisibleTests", dependencies: ["AILabelVisible", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelKitTests", dependencies: ["AILabelKit", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelVerifyTests", dependencies: ["AILabelVerify", "AILabelTestSupport"], swiftSettings: settings),
+        .testTarget(name: "AILabelFuzzingTests", dependencies: ["AILabelFuzzing", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelCLITests", dependencies: ["AILabelTestSupport"], exclude: ["Snapshots"], swiftSettings: settings),
     ]
 )
+
+// The libFuzzer executable exists only for scripts/fuzz (AILABEL_FUZZ=1 with --sanitize=fuzzer):
+// it has no `main` of its own, so an ordinary build could not link it.
+if Context.environment["AILABEL_FUZZ"] != nil {
+    package.products.append(.executable(name: "ailabel-fuzz", targets: ["AILabelFuzzer"]))
+    package.targets.append(.executableTarget(name: "AILabelFuzzer", dependencies: ["AILabelFuzzing"], swiftSettings: settings))
+}

@@ -111,4 +111,26 @@ public enum ProcessRunner {
     ) throws -> ProcessResult {
         try run(ailabelBinary, arguments, stdin: stdin, environment: environment, directory: directory)
     }
+
+    /// Runs `ailabel` and measures its peak resident memory in KiB. Foundation's `Process` does not
+    /// expose the rusage that `wait4` returns, so a small Python parent runs `ailabel` and reports
+    /// `RUSAGE_CHILDREN`'s `ru_maxrss`, which covers only that one child.
+    public static func ailabelMeasuringPeakMemory(
+        _ arguments: [String], directory: URL? = nil
+    ) throws -> (result: ProcessResult, peakKiB: Int) {
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("ailabel-rss-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: report) }
+        let script = """
+            import resource, subprocess, sys
+            status = subprocess.call(sys.argv[2:])
+            open(sys.argv[1], "w").write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+            sys.exit(status if status >= 0 else 128 - status)
+            """
+        let result = try run("python3", ["-c", script, report.path, ailabelBinary] + arguments, directory: directory)
+        let text = (try? String(contentsOf: report, encoding: .utf8)) ?? ""
+        guard let peak = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "no peak-memory report: \(result.stderr)"])
+        }
+        return (result, peak)
+    }
 }

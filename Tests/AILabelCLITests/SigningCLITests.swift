@@ -81,7 +81,10 @@ struct SigningCLITests {
             let stamp = try ProcessRunner.ailabel(["stamp", Repository.fixture("media").path + "/", "--out", out.path, "--time", "2026-01-18T09:00:00Z", "--content-id", "fixed-id", "--jobs", jobs, "--json"])
             #expect(stamp.status == 0)
             let verify = try ProcessRunner.ailabel(["verify", Repository.fixture("verify").path, "--format", "json", "--jobs", jobs, "--scan", "metadata"])
-            outputs.append(stamp.stdout.replacingOccurrences(of: out.path, with: "OUT") + verify.stdout)
+            // Every pixel detector too, so that the concurrent decode and watermark paths are compared.
+            let scanned = try ProcessRunner.ailabel(["verify", out.path, "--format", "json", "--jobs", jobs, "--scan", "full"])
+            outputs.append(stamp.stdout.replacingOccurrences(of: out.path, with: "OUT") + verify.stdout
+                + scanned.stdout.replacingOccurrences(of: out.path, with: "OUT"))
         }
         #expect(outputs[0] == outputs[1])
         for name in try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("out1").path) {

@@ -1,3 +1,4 @@
+import AILabelMedia
 import Foundation
 
 /// What a record says about AI by itself: its AI flag and its machine-readable markers.

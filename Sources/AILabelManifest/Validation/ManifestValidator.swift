@@ -209,6 +209,16 @@ public struct ManifestValidator: Sendable {
 
     // MARK: Signature and credential
 
+    /// Checks a detached COSE_Sign1 claim signature over `claimBytes` (signature, algorithm,
+    /// certificate profile and chain), as the validator does for every manifest, and returns the
+    /// statuses it produced. `nil` signer means the signature could not be used at all.
+    public func validateSignature(_ cose: [UInt8], claimBytes: [UInt8]) -> (signer: SignerSummary?, statuses: [ValidationStatus]) {
+        var statuses: [ValidationStatus] = []
+        let signer = checkSignature(cose, claimBytes: claimBytes, url: "self#jumbf=c2pa.signature", statuses: &statuses)
+        return (signer, statuses)
+    }
+
+
     func checkSignature(_ bytes: [UInt8], claimBytes: [UInt8], url: String, statuses: inout [ValidationStatus]) -> SignerSummary? {
         func add(_ code: ValidationStatus.Code, _ text: String) { statuses.append(ValidationStatus(code, url: url, text)) }
         let sign1: COSESign1

@@ -31,7 +31,7 @@ public enum ByteRanges {
             rhs.withUnsafeBytes { right in
                 zip(lhsRanges, rhsRanges).allSatisfy { a, b in
                     a.count == b.count && a.upperBound <= left.count && b.upperBound <= right.count
-                        && memcmp(left.baseAddress! + a.lowerBound, right.baseAddress! + b.lowerBound, a.count) == 0
+                        && (a.isEmpty || memcmp(left.baseAddress! + a.lowerBound, right.baseAddress! + b.lowerBound, a.count) == 0)
                 }
             }
         }

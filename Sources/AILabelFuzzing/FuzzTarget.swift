@@ -1,0 +1,195 @@
+import AILabelKit
+import AILabelManifest
+import AILabelMedia
+import AILabelVerify
+import Foundation
+
+/// One parser of untrusted input, as coverage-guided fuzzing drives it.
+///
+/// Each target feeds raw bytes to one public entry point and, where the input was accepted, checks
+/// a property that must hold for every accepted input (a rewrite re-parses and keeps the image data
+/// byte-identical; an encoding decodes back to itself). The libFuzzer executable (`ailabel-fuzz`)
+/// and the regression test replaying `Fixtures/fuzz/` both call ``run(_:)``, so a crasher found by
+/// the fuzzer is replayed through exactly the code that found it.
+public enum FuzzTarget: String, CaseIterable, Sendable {
+    /// JPEG segment parser, metadata extraction, and the one-pass metadata rewrite.
+    case jpeg
+    /// PNG chunk parser (CRCs, text chunks, zTXt/iTXt inflation) and the rewrite.
+    case png
+    /// XMP packets through libxml2: parse, edit, serialize, re-parse.
+    case xmp
+    /// EXIF (TIFF) blocks through libexif, and the "add only what is missing" writer.
+    case exif
+    /// JUMBF boxes and the C2PA manifest store, validated against the input as its own asset.
+    case jumbf
+    /// The CBOR decoder, with an encode/decode round trip.
+    case cbor
+    /// COSE_Sign1 claim signatures: structure, certificate chain and signature check.
+    case cose
+    /// Whole-file `ailabel inspect`: format sniffing, parsing, the JSON report.
+    case inspect
+    /// Whole-file `ailabel verify` (metadata scan): every evidence collector, the kz profile, the JSON report.
+    case verify
+    /// Pixel decoding through libjpeg and libpng (bounded to 4 MP, as fuzz inputs are small).
+    case pixels
+
+    /// Runs one input. Never throws: a rejected input is the expected outcome for most fuzz inputs.
+    public func run(_ bytes: [UInt8]) -> FuzzOutcome {
+        switch self {
+        case .jpeg: return Self.rewriteRoundTrip(bytes, handler: JPEGHandler())
+        case .png: return Self.rewriteRoundTrip(bytes, handler: PNGHandler())
+        case .xmp: return Self.xmp(bytes)
+        case .exif: return Self.exif(bytes)
+        case .jumbf: return Self.jumbf(bytes)
+        case .cbor: return Self.cbor(bytes)
+        case .cose: return Self.cose(bytes)
+        case .inspect: return Self.inspect(bytes)
+        case .verify: return Self.verify(bytes)
+        case .pixels: return Self.pixels(bytes)
+        }
+    }
+
+    // MARK: Containers
+
+    /// A fixed XMP packet written by every rewrite, as `stamp` would write its own.
+    static let replacementXMP: [UInt8] = {
+        var packet = XMPPacket()
+        packet.set(.text("http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"),
+                   namespace: "http://iptc.org/std/Iptc4xmpExt/2008-02-29/", preferredPrefix: "Iptc4xmpExt", name: "DigitalSourceType")
+        return packet.serialized()
+    }()
+
+    static func rewriteRoundTrip(_ bytes: [UInt8], handler: some AssetHandler) -> FuzzOutcome {
+        guard let contents = try? handler.parse(bytes) else { return .rejected }
+        _ = try? handler.imageDataRanges(in: bytes)
+        var edit = MetadataEdit()
+        edit.xmp = .replace(replacementXMP)
+        edit.c2paStore = .remove
+        edit.comments = ["fuzz"]
+        edit.setTextEntries = [TextEntry(keyword: "AIGC", text: "{\"Label\":\"1\"}")]
+        guard let rewritten = try? handler.rewrite(bytes, applying: edit) else { return .rejected }
+        let reparsed: MediaContents
+        do {
+            reparsed = try handler.parse(rewritten.bytes)
+        } catch {
+            return .violated("a rewrite of an accepted \(handler.format.rawValue) file does not parse: \(error)")
+        }
+        // The project's central guarantee: metadata edits never touch the compressed image data.
+        guard ByteRanges.equal(bytes, contents.imageDataRanges, rewritten.bytes, reparsed.imageDataRanges) else {
+            return .violated("a rewrite changed the compressed image data")
+        }
+        guard reparsed.xmp != nil else { return .violated("a rewrite lost the XMP packet it wrote") }
+        return .accepted
+    }
+
+    // MARK: Metadata
+
+    static func xmp(_ bytes: [UInt8]) -> FuzzOutcome {
+        guard var packet = try? XMPPacket(parsing: bytes) else { return .rejected }
+        for property in packet.properties { _ = property.value.displayText }
+        packet.set(.alternative([XMPLanguageString(language: "kk", text: "ЖИ")]),
+                   namespace: LabelNamespace.ailabel, preferredPrefix: "ailabel", name: "Disclosure")
+        let serialized = packet.serialized()
+        guard let reparsed = try? XMPPacket(parsing: serialized) else {
+            return .violated("an edited packet does not re-parse")
+        }
+        guard reparsed.value(namespace: LabelNamespace.ailabel, name: "Disclosure") != nil else {
+            return .violated("an edited packet lost the property just set")
+        }
+        return .accepted
+    }
+
+    static func exif(_ bytes: [UInt8]) -> FuzzOutcome {
+        guard let metadata = try? EXIFMetadata(tiff: bytes) else { return .rejected }
+        _ = metadata.userComment
+        let values = [EXIFMetadata.ASCIIValue(directory: .ifd0, tag: 0x0131, value: "ailabel")]
+        guard let updated = try? EXIFMetadata.addingMissing(values, to: bytes) else { return .accepted }
+        if (try? EXIFMetadata(tiff: updated)) == nil { return .violated("EXIF written by addingMissing does not re-parse") }
+        return .accepted
+    }
+
+    // MARK: C2PA
+
+    /// A fixed time, so that certificate validity never depends on when the fuzzer runs.
+    static let validator = ManifestValidator(validationTime: Date(timeIntervalSince1970: 1_767_225_600))
+
+    static func jumbf(_ bytes: [UInt8]) -> FuzzOutcome {
+        _ = try? JUMBFSuperbox(parsing: bytes)
+        let store = try? ManifestStore(parsing: bytes)
+        _ = validator.validate(storeBytes: bytes, source: bytes)
+        return store == nil ? .rejected : .accepted
+    }
+
+    static func cbor(_ bytes: [UInt8]) -> FuzzOutcome {
+        guard let value = try? CBOR(decoding: bytes) else { return .rejected }
+        // Compared through the encoding, since a decoded NaN is never equal to itself.
+        let encoded = value.encoded()
+        guard let decoded = try? CBOR(decoding: encoded) else { return .violated("a deterministic encoding does not decode") }
+        guard decoded.encoded() == encoded else { return .violated("CBOR encode/decode is not a round trip") }
+        return .accepted
+    }
+
+    static let claimBytes = Array("a claim the fuzzed signature does not sign".utf8)
+
+    static func cose(_ bytes: [UInt8]) -> FuzzOutcome {
+        let sign1 = try? COSESign1(decoding: bytes)
+        if let sign1 {
+            _ = sign1.certificateChain
+            _ = sign1.encoded()
+        }
+        _ = validator.validateSignature(bytes, claimBytes: claimBytes)
+        return sign1 == nil ? .rejected : .accepted
+    }
+
+    // MARK: Whole files
+
+    /// No extension: the content alone decides the format, as for a file named without one.
+    static let path = "/nonexistent/ailabel-fuzz-input"
+
+    static func inspect(_ bytes: [UInt8]) -> FuzzOutcome {
+        let report: InspectionReport
+        do {
+            report = try Inspector.inspect(MediaFile(path: path, bytes: bytes))
+        } catch {
+            return .rejected
+        }
+        if (try? JSONEncoder().encode(report)) == nil { return .violated("an inspection report does not encode as JSON") }
+        return .accepted
+    }
+
+    static let verifier: Verifier = {
+        // The shipped profile is data in the bundle; without it there is nothing to fuzz.
+        guard let profile = try? Profile.load("kz") else { fatalError("the kz profile cannot be loaded") }
+        return Verifier(options: VerifyOptions(profile: profile, scan: .metadata))
+    }()
+
+    static func verify(_ bytes: [UInt8]) -> FuzzOutcome {
+        guard let file = try? MediaFile(path: path, bytes: bytes) else { return .rejected }
+        let report = verifier.verify(file)
+        let run = VerificationRun(version: "fuzz", profile: verifier.options.profile, scan: .metadata, files: [report], skipped: 0, failOn: [])
+        do {
+            _ = try ReportRenderer.render(run, as: .json, failOn: [])
+        } catch {
+            return .violated("a verification report does not render: \(error)")
+        }
+        return .accepted
+    }
+
+    static func pixels(_ bytes: [UInt8]) -> FuzzOutcome {
+        guard let image = try? PixelCodec.decode(bytes, maxPixels: 4_000_000) else { return .rejected }
+        guard image.width > 0, image.height > 0 else { return .violated("a decoded image has no pixels") }
+        return .accepted
+    }
+}
+
+/// What one fuzz input led to.
+public enum FuzzOutcome: Sendable, Hashable {
+    /// The parser refused the input with an error, as it should for malformed input.
+    case rejected
+    /// The parser accepted the input and every property checked on it held.
+    case accepted
+    /// A property that must hold for every accepted input did not.
+    case violated(String)
+
+    public var isViolation: Bool { if case .violated = self { true } else { false } }
+}
