@@ -76,7 +76,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         }
         // The project's central guarantee: metadata edits never touch the compressed image data.
         guard ByteRanges.equal(bytes, contents.imageDataRanges, rewritten.bytes, reparsed.imageDataRanges) else {
-            return .violated("a rewrite changed the compressed image data")
+            return .violated("a rewrite changed the compressed image data: \(contents.imageDataRanges) became \(reparsed.imageDataRanges)")
         }
         guard reparsed.xmp != nil else { return .violated("a rewrite lost the XMP packet it wrote") }
         return .accepted

@@ -122,8 +122,8 @@ enum JPEGSegmentParser {
         }
     }
 
-    /// Finds the marker that ends a scan's entropy-coded data: a 0xFF not followed by a stuffed 0x00,
-    /// a restart marker or another fill byte.
+    /// Finds where a scan's entropy-coded data ends: at the first 0xFF (fill bytes included) of a
+    /// marker other than a restart marker; a stuffed 0xFF 0x00 is data.
     static func endOfEntropyCodedData(in bytes: [UInt8], from start: Int) throws -> Int {
         let found: Int? = bytes.withUnsafeBufferPointer { buffer -> Int? in
             guard let base = buffer.baseAddress else { return nil }
@@ -138,7 +138,19 @@ enum JPEGSegmentParser {
                 if next == 0x00 || (0xD0...0xD7).contains(next) {
                     index = at + 2
                 } else if next == 0xFF {
-                    index = at + 1
+                    // A run of fill bytes. Before a restart marker it belongs to the scan; before any
+                    // other marker it belongs to that marker, so the scan ends at the run's first byte.
+                    // (Counting the run as scan data made the scan's extent depend on whether the
+                    // segment after it was kept: found by fuzzing, Fixtures/fuzz/jpeg.)
+                    var runEnd = at + 1
+                    while runEnd < count && buffer[runEnd] == 0xFF { runEnd += 1 }
+                    guard runEnd < count else { return nil }
+                    let code = buffer[runEnd]
+                    if code == 0x00 || (0xD0...0xD7).contains(code) {
+                        index = runEnd + 1
+                    } else {
+                        return at
+                    }
                 } else {
                     return at
                 }

@@ -34,6 +34,12 @@ public enum PixelCodec {
         guard let format = MediaFormat.sniff(bytes.prefix(8)) else {
             throw MediaError.make(.unsupportedFormat, "not a JPEG or PNG file")
         }
+        if format == .png {
+            // libpng allocates a chunk's declared length before reading it, and its chunk-size limit
+            // does not stop a text chunk claiming 2 GB in a 57-byte file (found by fuzzing; see
+            // Fixtures/fuzz/pixels). Our own parser first proves every chunk lies inside the file.
+            _ = try PNGChunkParser.parse(bytes, verifyChecksums: false)
+        }
         var pixels: UnsafeMutablePointer<UInt8>?
         var info = CAILabel_ImageInfo()
         var message = [CChar](repeating: 0, count: 256)
