@@ -9,7 +9,7 @@ import Glibc
 /// Crash-safe writes of many files for the price of a few flushes.
 ///
 /// ``AtomicFile/write(_:to:syncDirectory:)`` flushes each file before its rename: one journal commit and
-/// one disk-cache flush per file, which cost a batch stamp three quarters of its time. A `GroupCommit`
+/// one disk-cache flush per file, which cost a batch stamp most of its time. A `GroupCommit`
 /// writes each file to its temporary file without a flush (``stage(_:to:)``) and, once a group is full,
 /// commits the group on a background queue: one `syncfs(2)` per filesystem makes all of its data durable
 /// at once, then each temporary file is renamed over its target, then each affected folder is flushed
@@ -39,6 +39,8 @@ public final class GroupCommit: Sendable {
     /// How a group's data is made durable before its renames.
     public enum Flush: Sendable, Hashable {
         /// One syncfs(2) per filesystem the group writes to: one journal commit and one disk-cache flush.
+        /// The default: about 30% faster than `eachFile` in the stamp benchmark (ext4). It also flushes
+        /// other programs' dirty data on that filesystem, so on a busy disk a commit waits for theirs.
         case fileSystem
         /// fdatasync(2) of each temporary file in turn.
         case eachFile
