@@ -25,7 +25,8 @@ drop() { sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true; }
 cat $(find "$corpus" -type f) > /dev/null
 
 t_cp=$(seconds cp -r "$corpus" "$work/cp")
-# ailabel flushes every file before its rename (crash safety); cp -r leaves data in the page cache.
+# ailabel makes every file durable before its rename (crash safety: one syncfs per group of files);
+# cp -r leaves data in the page cache.
 # The durable floor is cp -r followed by sync.
 sync
 t_cp_sync=$(seconds sh -c "cp -r '$corpus' '$work/cp-sync' && sync")

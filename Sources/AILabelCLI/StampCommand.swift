@@ -193,19 +193,9 @@ struct StampCommand: AsyncParsableCommand {
         for problem in problems { StandardError.write("ailabel: \(problem.path): \(problem.reason)") }
         let mapping: OutputMapping = inPlace ? .inPlace : .directory(out!)
         let bar = ProgressBar(label: "stamping")
-        let results = await BatchRunner.run(files, jobs: jobs ?? BatchRunner.defaultJobs, progress: { done, total, _ in
-            bar.update(done: done, total: total)
-        }) { file in
-            let output = mapping.output(for: file)
-            if sidecar || !MediaFile.isMedia(path: file.path) {
-                return sidecarStamper.stamp(input: file.path, output: output)
-            }
-            return stamper.stamp(input: file.path, output: output, syncDirectory: false)
-        }
-        // Each file's data was flushed before its rename; one flush per folder makes the renames durable.
-        for folder in Set(results.compactMap { $0.status == .stamped ? $0.output.map(AtomicFile.directory(of:)) : nil }) {
-            AtomicFile.syncDirectory(folder)
-        }
+        let batch = StampBatch(
+            stamper: stamper, sidecarStamper: sidecarStamper, sidecarOnly: sidecar, mapping: mapping, jobs: jobs ?? BatchRunner.defaultJobs)
+        let results = await batch.run(files) { done, total in bar.update(done: done, total: total) }
         if json {
             for result in results { print(try JSONOutput.encode(result, pretty: false)) }
         } else {

@@ -86,10 +86,16 @@ public struct Stamper: Sendable {
         self.registry = registry
     }
 
-    /// Stamps `input` and writes the result to `output` (which may be the same path). Never throws: a
-    /// failure is a result, and the input is never damaged.
-    /// - Parameter syncDirectory: false when the caller flushes output folders once at the end of a batch.
+    /// Stamps `input` and writes the result to `output` (which may be the same path) atomically. Never
+    /// throws: a failure is a result, and the input is never damaged.
+    /// - Parameter syncDirectory: false when the caller flushes output folders itself afterwards.
     public func stamp(input: String, output: String, syncDirectory: Bool = true) -> StampResult {
+        stamp(input: input, output: output) { bytes in try AtomicFile.write(bytes, to: output, syncDirectory: syncDirectory) }
+    }
+
+    /// Stamps `input` and hands the new bytes for `output` to `write`, which must leave `output` whole when
+    /// it throws (a batch stages them in a ``GroupCommit``, whose later failures the batch reports).
+    public func stamp(input: String, output: String, write: ([UInt8]) throws -> Void) -> StampResult {
         var result = StampResult(path: input, status: .failed)
         result.output = output
         guard MediaFile.isMedia(path: input) else {
@@ -112,7 +118,7 @@ public struct Stamper: Sendable {
                 return result
             }
             if output != input { try OutputLocation.createParent(of: output) }
-            try AtomicFile.write(bytes, to: output, syncDirectory: syncDirectory)
+            try write(bytes)
             result.status = .stamped
         } catch let error as MediaError {
             result.error = error.reason

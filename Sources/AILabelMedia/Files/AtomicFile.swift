@@ -1,9 +1,11 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Crash-safe file writes: the bytes go to a temporary file in the target's folder, are flushed to disk
-/// with fsync, and replace the target with one rename. A failure at any point leaves the target as it
+/// with fdatasync, and replace the target with one rename. A failure at any point leaves the target as it
 /// was and removes the temporary file; a crash leaves at worst a `.ailabel-tmp-*` file, which
 /// ``removeStaleTemporaryFiles(in:)`` cleans up.
 public enum AtomicFile {
@@ -15,12 +17,37 @@ public enum AtomicFile {
     /// their own paths, since other tests may write at the same time.
     nonisolated(unsafe) public static var faultInjector: (@Sendable (String, Int) throws -> Void)?
 
+    /// Per-path fault injection, for tests that run beside others: a fault set for one path cannot be
+    /// cleared by another test's cleanup, as the single ``faultInjector`` can. Called with the number of
+    /// bytes about to be written; nil removes the fault.
+    public static func injectFault(at path: String, _ fault: (@Sendable (Int) throws -> Void)?) {
+        pathFaults.withLock { $0[path] = fault }
+    }
+
+    private static let pathFaults = Mutex<[String: @Sendable (Int) throws -> Void]>([:])
+
     /// Writes `bytes` to `path` atomically. New files get mode 0644; existing files keep their mode.
     ///
     /// The data is flushed before the rename, so after a crash the target is either the old file or the
-    /// complete new one. `syncDirectory` also flushes the folder so the rename itself is durable; a batch
-    /// passes false and calls ``syncDirectory(_:)`` once per folder at the end instead of once per file.
+    /// complete new one. `syncDirectory` also flushes the folder so the rename itself is durable; pass
+    /// false only when the caller flushes the folder itself afterwards. A batch of many files uses
+    /// ``GroupCommit`` instead, which flushes a whole group with one call.
     public static func write(_ bytes: [UInt8], to path: String, syncDirectory: Bool = true) throws {
+        let temporary = try writeTemporary(bytes, for: path, flush: true)
+        guard rename(temporary, path) == 0 else {
+            let error = failure("cannot rename the temporary file over the target", path: path)
+            unlink(temporary)
+            throw error
+        }
+        if syncDirectory { Self.syncDirectory(parentDirectory(of: path)) }
+    }
+
+    /// Writes `bytes` to a new temporary file in `path`'s folder, with `path`'s mode, and returns its path.
+    /// The target is not touched. With `flush` the data is on disk when this returns (fdatasync: the
+    /// inode's timestamps need not be); without, it may still be in the page cache, and the caller must
+    /// make it durable (``GroupCommit`` does, for a whole group at once) before renaming it over the
+    /// target. On failure nothing is left behind.
+    static func writeTemporary(_ bytes: [UInt8], for path: String, flush: Bool) throws -> String {
         let directory = parentDirectory(of: path)
         var template = Array((directory + "/" + temporaryPrefix + "XXXXXX").utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
@@ -34,6 +61,7 @@ public enum AtomicFile {
             if stat(path, &status) == 0 { mode = status.st_mode & 0o7777 }
             fchmod(descriptor, mode)
             try faultInjector?(path, bytes.count)
+            try pathFaults.withLock { $0[path] }?(bytes.count)
             try bytes.withUnsafeBytes { raw in
                 var offset = 0
                 while offset < raw.count {
@@ -45,16 +73,16 @@ public enum AtomicFile {
                     offset += written
                 }
             }
-            // fdatasync: the data must be on disk before the rename; the inode's timestamps need not be.
-            guard fdatasync(descriptor) == 0 else { throw failure("cannot flush \(temporary) to disk", path: path) }
+            if flush {
+                guard fdatasync(descriptor) == 0 else { throw failure("cannot flush \(temporary) to disk", path: path) }
+            }
             closed = true
             guard close(descriptor) == 0 else { throw failure("cannot close \(temporary)", path: path) }
-            guard rename(temporary, path) == 0 else { throw failure("cannot rename the temporary file over the target", path: path) }
         } catch {
             unlink(temporary)
             throw error
         }
-        if syncDirectory { Self.syncDirectory(directory) }
+        return temporary
     }
 
     /// Flushes a folder's entries to disk, making renames into it durable.
@@ -88,57 +116,8 @@ public enum AtomicFile {
         return parent.isEmpty ? "/" : parent
     }
 
-    private static func failure(_ what: String, path: String) -> MediaError {
+    static func failure(_ what: String, path: String) -> MediaError {
         let reason = String(cString: strerror(errno))
         return MediaError.make(.io, "\(what): \(reason)").naming(path)
-    }
-}
-
-/// Reads whole files with POSIX calls, refusing anything larger than a limit.
-public enum FileReader {
-    /// Largest file ailabel reads into memory (media above this are refused, not truncated).
-    public static let defaultMaximumSize = 2 * 1024 * 1024 * 1024
-
-    public static func read(_ path: String, maximumSize: Int = defaultMaximumSize) throws -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw ioError("cannot open the file", path: path) }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw ioError("cannot read the file's size", path: path) }
-        guard status.st_mode & S_IFMT == S_IFREG else {
-            throw MediaError.make(.io, "not a regular file").naming(path)
-        }
-        let size = Int(status.st_size)
-        guard size <= maximumSize else {
-            throw MediaError.make(.limitExceeded, "the file is \(size) bytes, over the \(maximumSize)-byte limit").naming(path)
-        }
-        var bytes = [UInt8](repeating: 0, count: size)
-        var offset = 0
-        try bytes.withUnsafeMutableBytes { raw in
-            while offset < size {
-                let count = Glibc.read(descriptor, raw.baseAddress! + offset, size - offset)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    throw ioError("cannot read the file", path: path)
-                }
-                if count == 0 { break }
-                offset += count
-            }
-        }
-        return offset == size ? bytes : Array(bytes[0..<offset])
-    }
-
-    /// The first `count` bytes of a file (fewer for a short file, none for one that cannot be opened).
-    public static func head(_ path: String, count: Int) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return [] }
-        defer { close(descriptor) }
-        var bytes = [UInt8](repeating: 0, count: count)
-        let read = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress!, count) }
-        return read > 0 ? Array(bytes[0..<read]) : []
-    }
-
-    private static func ioError(_ what: String, path: String) -> MediaError {
-        MediaError.make(.io, "\(what): \(String(cString: strerror(errno)))").naming(path)
     }
 }

@@ -69,6 +69,11 @@ CAILabel_Status CAILabel_jpeg_encode(const void *pixels, uint32_t width, uint32_
 /// The libpng version as a number (e.g. 10639), for diagnostics.
 uint32_t CAILabel_png_version(void);
 
+/// syncfs(2): writes back every dirty page and inode of the filesystem holding `fd` and waits, with one
+/// flush of the disk's cache. Glibc declares it only under _GNU_SOURCE, which Swift's Glibc module does
+/// not define, hence this wrapper. Returns 0, or -1 with errno set.
+int CAILabel_syncfs(int fd);
+
 #ifdef __cplusplus
 }
 #endif
