@@ -6,11 +6,14 @@
 #           vs  exiftool -r -json -XMP-iptcExt:DigitalSourceType  vs  cat of every file (floor);
 #           and the default --scan auto beside it.
 # Usage: Benchmarks/stamp-verify/run.sh [COUNT]   (needs scripts/setup and a release build)
+#   BENCH_DIR=/dev/shm Benchmarks/stamp-verify/run.sh   puts corpus and outputs on that filesystem
+#   instead of Benchmarks/ (on tmpfs a flush costs nothing, so the figures show the work itself).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 count="${1:-1000}"
-work="Benchmarks/.work/stamp-verify"
-corpus="Benchmarks/.corpus/stamp-verify-$count"
+base="${BENCH_DIR:-Benchmarks}"
+work="$base/.work/stamp-verify"
+corpus="$base/.corpus/stamp-verify-$count"
 ailabel=".build/release/ailabel"
 [ -x "$ailabel" ] || swift build -c release --product ailabel >/dev/null
 [ -d "$corpus" ] || .venv/bin/python Benchmarks/stamp-verify/make_corpus.py "$corpus" "$count"

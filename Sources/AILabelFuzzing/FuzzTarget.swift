@@ -78,7 +78,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         guard ByteRanges.equal(bytes, contents.imageDataRanges, rewritten.bytes, reparsed.imageDataRanges) else {
             return .violated("a rewrite changed the compressed image data: \(contents.imageDataRanges) became \(reparsed.imageDataRanges)")
         }
-        guard reparsed.xmp != nil else { return .violated("a rewrite lost the XMP packet it wrote") }
+        guard reparsed.xmp != nil else {
+            let layout = reparsed.blocks.map { "\($0.name)@\($0.offset)" }.joined(separator: " ")
+            return .violated("a rewrite lost the XMP packet it wrote: \(layout)")
+        }
         return .accepted
     }
 

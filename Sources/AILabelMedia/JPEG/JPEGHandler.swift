@@ -217,6 +217,19 @@ public struct JPEGHandler: AssetHandler {
             }
         }
         for (index, segment) in segments.enumerated() {
+            // New blocks that go right after SOI and APP0 come first, before any branch below can skip
+            // the segment found there (a replaced COM or ICC segment; found by fuzzing, Fixtures/fuzz/jpeg).
+            if index == headerEnd {
+                if let newStore {
+                    storeRange = out.count..<out.count + newStore.count
+                    out += newStore
+                }
+                if let newEXIF, firstEXIF == nil {
+                    out += newEXIF
+                    if firstXMP == nil { emitXMPIfPending() }
+                }
+                if !hasEXIFAfterEdit, firstXMP == nil { emitXMPIfPending() }
+            }
             // A new ICC profile goes just before the first segment that is not APPn or COM (DQT, SOF…).
             if let icc = pendingICC, index >= headerEnd, !(0xE0...0xEF).contains(segment.marker), segment.marker != JPEGSegment.com {
                 out += icc
@@ -234,17 +247,6 @@ public struct JPEGHandler: AssetHandler {
             if let comments = pendingComments, index >= headerEnd, !(0xE0...0xEF).contains(segment.marker) {
                 out += comments
                 pendingComments = nil
-            }
-            if index == headerEnd {
-                if let newStore {
-                    storeRange = out.count..<out.count + newStore.count
-                    out += newStore
-                }
-                if let newEXIF, firstEXIF == nil {
-                    out += newEXIF
-                    if firstXMP == nil { emitXMPIfPending() }
-                }
-                if !hasEXIFAfterEdit, firstXMP == nil { emitXMPIfPending() }
             }
             if isC2PA(segment) {
                 guard edit.c2paStore == .keep else { continue }
