@@ -1,4 +1,3 @@
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -24,7 +23,7 @@ public enum AtomicFile {
         pathFaults.withLock { $0[path] = fault }
     }
 
-    private static let pathFaults = Mutex<[String: @Sendable (Int) throws -> Void]>([:])
+    private static let pathFaults = Locked<[String: @Sendable (Int) throws -> Void]>([:])
 
     /// Writes `bytes` to `path` atomically. New files get mode 0644; existing files keep their mode.
     ///

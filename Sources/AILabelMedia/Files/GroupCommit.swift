@@ -1,6 +1,5 @@
 internal import CAILabelShims
 import Dispatch
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -66,7 +65,7 @@ public final class GroupCommit: Sendable {
 
     public let limits: Limits
     public let flush: Flush
-    private let state = Mutex(State())
+    private let state = Locked(State())
     /// Commits run one after another, off the threads that stage, so flushing overlaps the next group's work.
     private let committer = DispatchQueue(label: "ailabel.group-commit")
     /// Back-pressure: one group commits while the next fills; a third waits for the first, which bounds

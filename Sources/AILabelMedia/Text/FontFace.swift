@@ -1,5 +1,4 @@
 internal import CAILabelFreeType
-import Synchronization
 
 /// One face of a font file, opened with FreeType.
 ///
@@ -22,7 +21,7 @@ public final class FontFace: Sendable {
     /// Units per em of the face's outlines (0 for bitmap-only faces).
     public let unitsPerEm: Int
 
-    private let state: Mutex<FreeTypeHandles>
+    private let state: Locked<FreeTypeHandles>
 
     /// Opens face `file.faceIndex` of the font file at `file.path`.
     ///
@@ -52,7 +51,7 @@ public final class FontFace: Sendable {
         self.familyName = face.pointee.family_name.map { String(cString: $0) } ?? ""
         self.styleName = face.pointee.style_name.map { String(cString: $0) } ?? ""
         self.unitsPerEm = Int(face.pointee.units_per_EM)
-        self.state = Mutex(FreeTypeHandles(library: library, face: face))
+        self.state = Locked(FreeTypeHandles(library: library, face: face))
     }
 
     /// Convenience: opens `path` at `faceIndex`.
