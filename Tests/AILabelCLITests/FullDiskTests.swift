@@ -39,7 +39,11 @@ struct FullDiskTests {
         return (stamped, untouched)
     }
 
-    @Test("A per-file size limit (RLIMIT_FSIZE) makes large writes fail midway; nothing is damaged")
+    /// ThreadSanitizer's runtime itself dies with SIGBUS under a small RLIMIT_FSIZE, so scripts/tsan
+    /// (which sets AILABEL_TSAN) leaves this one test out; the tmpfs test covers a full disk there.
+    static var underThreadSanitizer: Bool { ProcessInfo.processInfo.environment["AILABEL_TSAN"] != nil }
+
+    @Test("A per-file size limit (RLIMIT_FSIZE) makes large writes fail midway; nothing is damaged", .disabled(if: underThreadSanitizer))
     func fileSizeLimit() throws {
         let folder = try Repository.temporaryDirectory("ailabel-fsize")
         let reference = try Repository.temporaryDirectory("ailabel-fsize-ref")
