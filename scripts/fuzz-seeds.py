@@ -118,7 +118,8 @@ HOSTILE_CBOR = [
 
 def main():
     out = pathlib.Path(sys.argv[1])
-    seeds = {name: {} for name in ["jpeg", "png", "xmp", "exif", "jumbf", "cbor", "cose", "inspect", "verify", "pixels"]}
+    seeds = {name: {} for name in ["jpeg", "png", "xmp", "exif", "jumbf", "cbor", "cose", "inspect", "verify", "pixels",
+                                   "catalog", "page"]}
 
     def add(target, data):
         if data:
@@ -145,6 +146,11 @@ def main():
             for label, kind, payload in jumbf_boxes(store):
                 if kind == "cbor":
                     add("cose" if label.startswith("c2pa.signature") else "cbor", payload)
+    for path in sorted((FIXTURES / "catalog").glob("*")):
+        if path.is_file() and path.suffix in {".csv", ".tsv", ".json", ".jsonl"} and "expected" not in path.name:
+            add("catalog", path.read_bytes())
+    for path in sorted((FIXTURES / "web").glob("*.htm*")):
+        add("page", path.read_bytes())
     for packet in HOSTILE_XMP:
         add("xmp", packet)
     for item in HOSTILE_CBOR:

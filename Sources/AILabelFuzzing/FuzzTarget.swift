@@ -32,6 +32,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case verify
     /// Pixel decoding through libjpeg and libpng (bounded to 4 MP, as fuzz inputs are small).
     case pixels
+    /// Product and service catalogues (CSV/TSV, JSON, JSONL): parse, judge every record, serialize.
+    case catalog
+    /// Web pages through libxml2's HTML parser, judged for the AI disclosure a person can see.
+    case page
 
     /// Runs one input. Never throws: a rejected input is the expected outcome for most fuzz inputs.
     public func run(_ bytes: [UInt8]) -> FuzzOutcome {
@@ -46,6 +50,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .inspect: return Self.inspect(bytes)
         case .verify: return Self.verify(bytes)
         case .pixels: return Self.pixels(bytes)
+        case .catalog: return Self.catalog(bytes)
+        case .page: return Self.page(bytes)
         }
     }
 
@@ -175,6 +181,28 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         } catch {
             return .violated("a verification report does not render: \(error)")
         }
+        return .accepted
+    }
+
+    /// No extension: the content decides between CSV, JSON and JSONL.
+    static let feedPath = "/nonexistent/ailabel-fuzz-feed"
+
+    static func catalog(_ bytes: [UInt8]) -> FuzzOutcome {
+        guard let feed = try? CatalogFeed.parse(bytes, path: feedPath) else { return .rejected }
+        _ = CatalogVerifier(verifier: verifier).verify(feed)
+        guard let serialized = try? feed.serialized() else { return .accepted }
+        guard let again = try? CatalogFeed.parse(serialized, path: feedPath) else {
+            return .violated("a serialized \(feed.format) catalogue does not parse again")
+        }
+        guard again.records.count == feed.records.count else {
+            return .violated("a serialized catalogue has \(again.records.count) records instead of \(feed.records.count)")
+        }
+        return .accepted
+    }
+
+    static func page(_ bytes: [UInt8]) -> FuzzOutcome {
+        guard let root = try? HTMLDocumentParser.parse(bytes) else { return .rejected }
+        _ = PageVerifier(verifier: verifier).verify(root, path: "/nonexistent/ailabel-fuzz-page.html")
         return .accepted
     }
 

@@ -46,6 +46,12 @@ struct FuzzRegressionTests {
                 #expect(target.run(bytes) == .accepted, "\(target.rawValue): \(path)")
             }
         }
+        for path in Repository.fixtureFiles(in: "catalog", extensions: ["csv", "json", "jsonl"]) where !path.contains("expected") && !path.contains("mapping") {
+            #expect(FuzzTarget.catalog.run(try Repository.fixtureBytes(path)) == .accepted, "\(path)")
+        }
+        for path in Repository.fixtureFiles(in: "web", extensions: ["html", "htm"]) {
+            #expect(FuzzTarget.page.run(try Repository.fixtureBytes(path)) == .accepted, "\(path)")
+        }
         for name in ["truncated.jpg", "segment-past-eof.jpg", "no-ihdr.png", "chunk-past-eof.png"] {
             let bytes = try Repository.fixtureBytes("malformed/\(name)")
             #expect(FuzzTarget.inspect.run(bytes) == .rejected, "\(name)")
