@@ -191,8 +191,11 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         guard let feed = try? CatalogFeed.parse(bytes, path: feedPath) else { return .rejected }
         _ = CatalogVerifier(verifier: verifier).verify(feed)
         guard let serialized = try? feed.serialized() else { return .accepted }
-        guard let again = try? CatalogFeed.parse(serialized, path: feedPath) else {
-            return .violated("a serialized \(feed.format) catalogue does not parse again")
+        let again: CatalogFeed
+        do {
+            again = try CatalogFeed.parse(serialized, path: feedPath)
+        } catch {
+            return .violated("a serialized \(feed.format) catalogue does not parse again: \(error)")
         }
         guard again.records.count == feed.records.count else {
             return .violated("a serialized catalogue has \(again.records.count) records instead of \(feed.records.count)")

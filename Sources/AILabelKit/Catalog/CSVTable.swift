@@ -54,9 +54,10 @@ public struct CSVTable: Sendable, Hashable {
             quotedField = false
         }
         func endRecord() throws {
+            let lastFieldQuoted = quotedField
             try endField()
-            // A line that is empty (one empty unquoted field) is not a record.
-            if !(fields.count == 1 && fields[0].isEmpty) {
+            // A line that is empty (one empty unquoted field) is not a record; `""` is a record.
+            if !(fields.count == 1 && fields[0].isEmpty && !lastFieldQuoted) {
                 guard records.count < maximumRecords else { throw fail("more than \(maximumRecords) records", recordLine) }
                 records.append((recordLine, fields))
             }
@@ -135,6 +136,11 @@ public struct CSVTable: Sendable, Hashable {
     public func serialized() -> String {
         var out = ""
         func write(_ fields: [String]) {
+            if fields.count == 1 && fields[0].isEmpty {
+                // An empty line is no record when read back; a quoted empty field is one (found by fuzzing).
+                out += "\"\"\r\n"
+                return
+            }
             out += fields.map { Self.quote($0, delimiter: Character(Unicode.Scalar(delimiter))) }.joined(separator: String(Unicode.Scalar(delimiter)))
             out += "\r\n"
         }
