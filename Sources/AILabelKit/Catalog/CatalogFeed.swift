@@ -292,7 +292,11 @@ public struct CatalogFeed: Sendable, Hashable {
     /// A tab for `.tsv` and `.txt` feeds, and for a header line with tabs and no commas; else a comma.
     static func delimiter(path: String, bytes: [UInt8]) -> UInt8 {
         if ["tsv", "txt"].contains((path as NSString).pathExtension.lowercased()) { return 0x09 }
-        let header = bytes.prefix { $0 != 0x0A }
+        // The header is the first line that is not empty, as CSVTable reads it: empty lines before it are
+        // skipped, so judging by the very first line could pick a delimiter the header never uses
+        // (found by fuzzing: the feed then changed shape when written back).
+        let isLineEnd: (UInt8) -> Bool = { $0 == 0x0A || $0 == 0x0D }
+        let header = bytes.drop { isLineEnd($0) }.prefix { !isLineEnd($0) }
         return header.contains(0x09) && !header.contains(0x2C) ? 0x09 : 0x2C
     }
 
