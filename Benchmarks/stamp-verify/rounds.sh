@@ -6,14 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds="${1:-5}"
 count="${2:-1000}"
-base="${BENCH_DIR:-Benchmarks}"
+source Benchmarks/stamp-verify/setup.sh
 work="$base/.work/stamp-rounds"
-corpus="$base/.corpus/stamp-verify-$count"
-ailabel=".build/release/ailabel"
-[ -x "$ailabel" ] || swift build -c release --product ailabel >/dev/null
-[ -d "$corpus" ] || .venv/bin/python Benchmarks/stamp-verify/make_corpus.py "$corpus" "$count"
 fs=$(df -T "$base" | awk 'NR==2 {print $2 " on " $7}')
-seconds() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; end=$(date +%s.%N); echo "$end - $start" | bc; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 cat $(find "$corpus" -type f) > /dev/null
 cp_times=() sync_times=() ailabel_times=()

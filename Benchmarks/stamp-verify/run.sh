@@ -11,17 +11,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 count="${1:-1000}"
-base="${BENCH_DIR:-Benchmarks}"
+source Benchmarks/stamp-verify/setup.sh
 work="$base/.work/stamp-verify"
-corpus="$base/.corpus/stamp-verify-$count"
-ailabel=".build/release/ailabel"
-[ -x "$ailabel" ] || swift build -c release --product ailabel >/dev/null
-[ -d "$corpus" ] || .venv/bin/python Benchmarks/stamp-verify/make_corpus.py "$corpus" "$count"
 rm -rf "$work"; mkdir -p "$work"
 fs=$(df -T "$work" | awk 'NR==2 {print $2 " on " $7}')
 size=$(du -sh "$corpus" | cut -f1)
 
-seconds() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; end=$(date +%s.%N); echo "$end - $start" | bc; }
 drop() { sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true; }
 
 # Warm the page cache for all three (the corpus is read from cache by each).
