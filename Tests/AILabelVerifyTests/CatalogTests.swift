@@ -272,6 +272,12 @@ struct CatalogCSVTests {
         #expect(phrases.matches(in: "本图片由AI生成", languages: ["zh"])["zh"] != nil)
         #expect(phrases.matches(in: "Жасанды интеллектпен жасалған", languages: ["kk"])["kk"] != nil)
         #expect(phrases.matches(in: "Handmade", languages: ["kk", "ru", "en", "zh"]).isEmpty)
+        // A decomposed "й" (и + combining breve) is the same text as the composed one.
+        let composed = DisclosurePhrases(["ru": ["сгенерировано нейросетью"]])
+        #expect(composed.matches(in: "Фото сгенерировано неи\u{0306}росетью.", languages: ["ru"])["ru"] != nil)
+        #expect(composed.matches(in: "сгенерировано", languages: ["ru"]).isEmpty)
+        #expect(phrases.matches(in: "", languages: ["en"]).isEmpty)
+        #expect(phrases.matches(in: "ai-ai-generated", languages: ["en"])["en"] != nil)
     }
 
     @Test("Merchant text-feed structured attributes: type:content, with quotes")

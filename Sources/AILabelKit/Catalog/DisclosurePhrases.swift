@@ -8,12 +8,12 @@ import Foundation
 public struct DisclosurePhrases: Sendable, Hashable {
     public let phrases: [String: [String]]
     /// The phrases normalised once, with their originals.
-    private let normalized: [String: [(needle: String, phrase: String)]]
+    private let normalized: [String: [(needle: [Unicode.Scalar], phrase: String)]]
 
     public init(_ phrases: [String: [String]]) {
         self.phrases = phrases
         normalized = phrases.mapValues { list in
-            list.map { (Self.normalize($0).trimmingCharacters(in: .whitespaces), $0) }.filter { !$0.0.isEmpty }
+            list.map { (Self.normalize($0), $0) }.filter { !$0.0.isEmpty }
         }
     }
 
@@ -40,29 +40,42 @@ public struct DisclosurePhrases: Sendable, Hashable {
         return found
     }
 
-    static func normalize(_ text: String) -> String {
-        var out = ""
-        var lastWasSpace = true
-        for character in text.lowercased() {
+    /// Lower-cased, in canonical composition (so "й" typed as и + breve matches "й"), with every run of
+    /// characters that are neither letters nor digits turned into one space, and no space at either end.
+    /// The result is scalars: searching them is a plain comparison, where a search in `String` would
+    /// compare grapheme clusters through Foundation for every position (catalogues have many records
+    /// and pages much text, and every one is searched for every phrase).
+    static func normalize(_ text: String) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for character in text.lowercased().precomposedStringWithCanonicalMapping {
             if character.isLetter || character.isNumber {
-                out.append(character)
-                lastWasSpace = false
-            } else if !lastWasSpace {
-                out.append(" ")
-                lastWasSpace = true
+                if pendingSpace, !out.isEmpty { out.append(" ") }
+                pendingSpace = false
+                out.append(contentsOf: character.unicodeScalars)
+            } else {
+                pendingSpace = true
             }
         }
         return out
     }
 
-    static func contains(_ haystack: String, _ needle: String) -> Bool {
-        var searchRange = haystack.startIndex..<haystack.endIndex
-        let cjk = needle.unicodeScalars.first.map(isCJK) ?? false
-        while let range = haystack.range(of: needle, range: searchRange) {
-            if cjk || range.lowerBound == haystack.startIndex { return true }
-            let before = haystack[haystack.index(before: range.lowerBound)]
-            if before == " " || before.unicodeScalars.first.map(isCJK) == true { return true }
-            searchRange = haystack.index(after: range.lowerBound)..<haystack.endIndex
+    /// Whether `needle` occurs in `haystack` starting at a word boundary: the start of the text, after
+    /// a space, or after a CJK character (or anywhere, for a CJK needle).
+    static func contains(_ haystack: [Unicode.Scalar], _ needle: [Unicode.Scalar]) -> Bool {
+        guard let first = needle.first, needle.count <= haystack.count else { return false }
+        let cjk = isCJK(first)
+        var start = 0
+        let lastStart = haystack.count - needle.count
+        while start <= lastStart {
+            guard let index = haystack[start...lastStart].firstIndex(of: first) else { return false }
+            if haystack[index..<(index + needle.count)].elementsEqual(needle) {
+                if cjk || index == 0 { return true }
+                let before = haystack[index - 1]
+                if before == " " || isCJK(before) { return true }
+            }
+            start = index + 1
         }
         return false
     }
