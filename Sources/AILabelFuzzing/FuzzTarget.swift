@@ -184,12 +184,16 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         return .accepted
     }
 
+    /// Built once, as a run over a folder of feeds or pages builds them once.
+    static let catalogVerifier = CatalogVerifier(verifier: verifier)
+    static let pageVerifier = PageVerifier(verifier: verifier)
+
     /// No extension: the content decides between CSV, JSON and JSONL.
     static let feedPath = "/nonexistent/ailabel-fuzz-feed"
 
     static func catalog(_ bytes: [UInt8]) -> FuzzOutcome {
         guard let feed = try? CatalogFeed.parse(bytes, path: feedPath) else { return .rejected }
-        _ = CatalogVerifier(verifier: verifier).verify(feed)
+        _ = catalogVerifier.verify(feed)
         guard let serialized = try? feed.serialized() else { return .accepted }
         let again: CatalogFeed
         do {
@@ -205,7 +209,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
 
     static func page(_ bytes: [UInt8]) -> FuzzOutcome {
         guard let root = try? HTMLDocumentParser.parse(bytes) else { return .rejected }
-        _ = PageVerifier(verifier: verifier).verify(root, path: "/nonexistent/ailabel-fuzz-page.html")
+        _ = pageVerifier.verify(root, path: "/nonexistent/ailabel-fuzz-page.html")
         return .accepted
     }
 

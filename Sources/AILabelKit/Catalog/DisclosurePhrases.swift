@@ -49,7 +49,8 @@ public struct DisclosurePhrases: Sendable, Hashable {
         var out: [Unicode.Scalar] = []
         out.reserveCapacity(text.utf8.count)
         var pendingSpace = false
-        for character in text.lowercased().precomposedStringWithCanonicalMapping {
+        let lowercased = text.lowercased()
+        for character in isComposed(lowercased) ? lowercased : lowercased.precomposedStringWithCanonicalMapping {
             if character.isLetter || character.isNumber {
                 if pendingSpace, !out.isEmpty { out.append(" ") }
                 pendingSpace = false
@@ -59,6 +60,18 @@ public struct DisclosurePhrases: Sendable, Hashable {
             }
         }
         return out
+    }
+
+    /// Whether `text` is certainly in canonical composition already: every scalar lies in a block whose
+    /// characters NFC leaves alone (no combining marks, no singletons), which covers the Latin, Cyrillic
+    /// (Kazakh included) and CJK text of the profiles' phrases. Composing costs more than the search.
+    static func isComposed(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { scalar in
+            switch scalar.value {
+            case 0..<0x300, 0x400...0x482, 0x48A...0x52F, 0x3000...0x303F, 0x4E00...0x9FFF, 0xFF01...0xFF60: true
+            default: false
+            }
+        }
     }
 
     /// Whether `needle` occurs in `haystack` starting at a word boundary: the start of the text, after
@@ -105,9 +118,11 @@ public enum SourceTypeValue {
         }
         if text.hasSuffix("DigitalSource") { text = String(text.dropLast("DigitalSource".count)) }
         if let iptc = DigitalSourceType(parsing: text) { return iptc.isGenerativeAI ? .generativeAI : .other }
-        let squashed = text.replacingOccurrences(of: "_", with: "").replacingOccurrences(of: "-", with: "").lowercased()
-        if DigitalSourceType.generativeAITerms.contains(where: { $0.lowercased() == squashed }) { return .generativeAI }
-        if squashed == "default" || DigitalSourceType.allTerms.contains(where: { $0.term.lowercased() == squashed }) { return .other }
+        let squashed = String(String.UnicodeScalarView(text.lowercased().unicodeScalars.filter { $0 != "_" && $0 != "-" }))
+        if let term = DigitalSourceType.termsByLowercasedName[squashed] {
+            return DigitalSourceType.generativeAITerms.contains(term) ? .generativeAI : .other
+        }
+        if squashed == "default" { return .other }
         // schema.org members that are not IPTC terms verbatim.
         if ["algorithmicallyenhanced", "algorithmicmedia", "datadrivenmedia", "digitalart", "digitalcapture", "minorhumanedits",
             "multiframecomputationalcapture", "compositecapture", "composite"].contains(squashed) { return .other }
