@@ -37,19 +37,19 @@ public struct DigitalSourceType: Sendable, Hashable, Codable, CustomStringConver
     /// Parses a short name or a URI (http or https, with or without a trailing slash). Nil for a value
     /// outside the vocabulary.
     public init?(parsing text: String) {
-        var value = text.trimmingCharacters().lowercased()
-        for prefix in ["http://cv.iptc.org/newscodes/digitalsourcetype/", "https://cv.iptc.org/newscodes/digitalsourcetype/", "digsrctype:"]
-        where value.hasPrefix(prefix) {
-            value = String(value.dropFirst(prefix.count))
-            break
+        var value = text.trimmingCharacters()
+        for prefix in ["http://cv.iptc.org/newscodes/digitalsourcetype/", "https://cv.iptc.org/newscodes/digitalsourcetype/", "digsrctype:"] {
+            if value.lowercased().hasPrefix(prefix) {
+                value = String(value.dropFirst(prefix.count))
+                break
+            }
         }
         while value.hasSuffix("/") { value.removeLast() }
-        guard let term = Self.termsByLowercasedName[value] else { return nil }
-        self.term = term
+        guard let known = Self.allTerms.first(where: { $0.term.lowercased() == value.lowercased() }) else { return nil }
+        self.term = known.term
     }
 
-    /// Every term, keyed by its lower-cased name: terms are matched without regard to case, and
-    /// catalogues ask for every record.
+    /// Every term, keyed by its lower-cased name, for catalogues, which ask for every record.
     static let termsByLowercasedName: [String: String] = Dictionary(
         allTerms.map { ($0.term.lowercased(), $0.term) }, uniquingKeysWith: { first, _ in first })
 
