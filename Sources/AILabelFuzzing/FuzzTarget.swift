@@ -193,7 +193,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
 
     static func catalog(_ bytes: [UInt8]) -> FuzzOutcome {
         guard let feed = try? CatalogFeed.parse(bytes, path: feedPath) else { return .rejected }
-        _ = catalogVerifier.verify(feed)
+        let reports = catalogVerifier.verify(feed, concurrently: false)
+        guard reports.count == feed.records.count else {
+            return .violated("\(feed.records.count) records gave \(reports.count) reports")
+        }
         guard let serialized = try? feed.serialized() else { return .accepted }
         let again: CatalogFeed
         do {

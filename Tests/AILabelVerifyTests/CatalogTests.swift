@@ -37,6 +37,17 @@ struct CatalogVerdictTests {
         }
     }
 
+    @Test("Records verified on one thread give the same reports as records verified in parallel")
+    func sequentialMatchesConcurrent() throws {
+        let verifier = try Self.verifier("kz")
+        for name in ["products.csv", "products.json", "products.jsonl"] {
+            let feed = try CatalogFeed.parse(Array(try Data(contentsOf: Repository.fixture("catalog/\(name)"))), path: name)
+            let parallel = verifier.verify(feed)
+            #expect(parallel.count == feed.records.count && !parallel.isEmpty, "\(name)")
+            #expect(verifier.verify(feed, concurrently: false) == parallel, "\(name)")
+        }
+    }
+
     @Test("Findings say what is missing: the marker, and the text in each missing language")
     func findings() throws {
         let reports = try Self.verifier("kz").verify(feedPath: Repository.fixture("catalog/products.json").path)
