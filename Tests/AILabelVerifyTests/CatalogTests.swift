@@ -228,6 +228,18 @@ struct CatalogCSVTests {
         }
     }
 
+    @Test("A feed without extension keeps its format and shape when written back: BOM and blank line before a tab header, a header opening with a brace")
+    func sniffedFeedsRoundTrip() throws {
+        let bomTab = try CatalogFeed.parse(Array("\u{FEFF}\nid\ttitle\n1\tCup, blue\n".utf8), path: "feed")
+        #expect(bomTab.format == .csv && bomTab.delimiter == 0x09 && bomTab.records.first?.fields["title"] == .string("Cup, blue"))
+        let brace = try CatalogFeed.parse(Array("\u{0B}{id,title\n1,Cup\n".utf8), path: "feed")
+        #expect(brace.format == .csv && brace.columns == ["{id", "title"])
+        let written = try brace.serialized()
+        #expect(String(decoding: written, as: UTF8.self).hasPrefix("\"{id\",title\r\n"))
+        let again = try CatalogFeed.parse(written, path: "feed")
+        #expect(again.format == .csv && again.columns == brace.columns && again.records.count == 1)
+    }
+
     @Test("Tab-separated Merchant text feeds are read and written back with tabs")
     func tabSeparated() throws {
         let folder = try Repository.temporaryDirectory()

@@ -134,17 +134,25 @@ public struct CSVTable: Sendable, Hashable {
 
     /// Writes the table as CSV with CRLF line ends, quoting fields that need it.
     public func serialized() -> String {
+        let separator = Character(Unicode.Scalar(delimiter))
         var out = ""
-        func write(_ fields: [String]) {
+        func write(_ fields: [String], isHeader: Bool = false) {
             if fields.count == 1 && fields[0].isEmpty {
                 // An empty line is no record when read back; a quoted empty field is one (found by fuzzing).
                 out += "\"\"\r\n"
                 return
             }
-            out += fields.map { Self.quote($0, delimiter: Character(Unicode.Scalar(delimiter))) }.joined(separator: String(Unicode.Scalar(delimiter)))
+            var cells = fields.map { Self.quote($0, delimiter: separator) }
+            // A feed with no telling extension is sniffed by its first non-blank byte, and `{` or `[`
+            // there means JSON: a header opening with one is quoted, so the CSV reads back as CSV (found
+            // by fuzzing).
+            if isHeader, let first = cells.first, first.drop(while: { " \t\r\n".contains($0) }).first.map({ "{[".contains($0) }) == true {
+                cells[0] = "\"" + first.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            }
+            out += cells.joined(separator: String(separator))
             out += "\r\n"
         }
-        write(header)
+        write(header, isHeader: true)
         for row in rows { write(row.fields) }
         return out
     }

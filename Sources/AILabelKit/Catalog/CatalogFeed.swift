@@ -296,7 +296,9 @@ public struct CatalogFeed: Sendable, Hashable {
         // skipped, so judging by the very first line could pick a delimiter the header never uses
         // (found by fuzzing: the feed then changed shape when written back).
         let isLineEnd: (UInt8) -> Bool = { $0 == 0x0A || $0 == 0x0D }
-        let header = bytes.drop { isLineEnd($0) }.prefix { !isLineEnd($0) }
+        // A byte-order mark is no part of the first line (found by fuzzing: a BOM, then an empty line).
+        let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes[...]
+        let header = body.drop { isLineEnd($0) }.prefix { !isLineEnd($0) }
         return header.contains(0x09) && !header.contains(0x2C) ? 0x09 : 0x2C
     }
 
