@@ -238,6 +238,11 @@ struct CatalogCSVTests {
         #expect(String(decoding: written, as: UTF8.self).hasPrefix("\"{id\",title\r\n"))
         let again = try CatalogFeed.parse(written, path: "feed")
         #expect(again.format == .csv && again.columns == brace.columns && again.records.count == 1)
+        // A header that is U+FEFF itself (after trimmed vertical tabs) is no byte-order mark to drop.
+        let mark = try CatalogFeed.parse(Array("\u{0B}\u{FEFF}\nimage\nhttps://\n".utf8), path: "feed")
+        #expect(mark.columns == ["\u{FEFF}"] && mark.records.count == 2)
+        let markAgain = try CatalogFeed.parse(try mark.serialized(), path: "feed")
+        #expect(markAgain.columns == mark.columns && markAgain.records.count == 2)
     }
 
     @Test("Tab-separated Merchant text feeds are read and written back with tabs")

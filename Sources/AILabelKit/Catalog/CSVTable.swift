@@ -143,10 +143,12 @@ public struct CSVTable: Sendable, Hashable {
                 return
             }
             var cells = fields.map { Self.quote($0, delimiter: separator) }
-            // A feed with no telling extension is sniffed by its first non-blank byte, and `{` or `[`
-            // there means JSON: a header opening with one is quoted, so the CSV reads back as CSV (found
-            // by fuzzing).
-            if isHeader, let first = cells.first, first.drop(while: { " \t\r\n".contains($0) }).first.map({ "{[".contains($0) }) == true {
+            // The first bytes of a file are read as more than data, so a header opening with them is
+            // quoted (both found by fuzzing): U+FEFF there is taken for a byte-order mark and dropped,
+            // and in a feed with no telling extension, sniffed by its first non-blank byte, `{` or `[`
+            // means JSON.
+            if isHeader, let first = cells.first,
+                first.unicodeScalars.first == "\u{FEFF}" || first.drop(while: { " \t\r\n".contains($0) }).first.map({ "{[".contains($0) }) == true {
                 cells[0] = "\"" + first.replacingOccurrences(of: "\"", with: "\"\"") + "\""
             }
             out += cells.joined(separator: String(separator))
