@@ -243,6 +243,11 @@ struct CatalogCSVTests {
         #expect(mark.columns == ["\u{FEFF}"] && mark.records.count == 2)
         let markAgain = try CatalogFeed.parse(try mark.serialized(), path: "feed")
         #expect(markAgain.columns == mark.columns && markAgain.records.count == 2)
+        // An empty first column, then one opening with a brace: the line opens with tab and brace.
+        let emptyFirst = try CatalogFeed.parse(Array("\u{0B}\t{x\n1\t2\n".utf8), path: "feed")
+        #expect(emptyFirst.delimiter == 0x09 && emptyFirst.columns == ["", "{x"])
+        let emptyFirstAgain = try CatalogFeed.parse(try emptyFirst.serialized(), path: "feed")
+        #expect(emptyFirstAgain.format == .csv && emptyFirstAgain.columns == emptyFirst.columns && emptyFirstAgain.records.count == 1)
     }
 
     @Test("Tab-separated Merchant text feeds are read and written back with tabs")

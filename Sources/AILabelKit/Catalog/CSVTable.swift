@@ -143,13 +143,16 @@ public struct CSVTable: Sendable, Hashable {
                 return
             }
             var cells = fields.map { Self.quote($0, delimiter: separator) }
-            // The first bytes of a file are read as more than data, so a header opening with them is
-            // quoted (both found by fuzzing): U+FEFF there is taken for a byte-order mark and dropped,
-            // and in a feed with no telling extension, sniffed by its first non-blank byte, `{` or `[`
-            // means JSON.
-            if isHeader, let first = cells.first,
-                first.unicodeScalars.first == "\u{FEFF}" || first.drop(while: { " \t\r\n".contains($0) }).first.map({ "{[".contains($0) }) == true {
-                cells[0] = "\"" + first.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            // The first bytes of a file are read as more than data, so a header line opening with them
+            // has its first field quoted (all found by fuzzing): U+FEFF there is taken for a byte-order
+            // mark and dropped, and in a feed with no telling extension, sniffed by its first non-blank
+            // byte, `{` or `[` means JSON, even after an empty first field and its separator.
+            if isHeader, let first = cells.first, !first.hasPrefix("\"") {
+                let line = cells.joined(separator: String(separator))
+                let opening = line.unicodeScalars.drop { " \t\r\n".unicodeScalars.contains($0) }.first
+                if line.unicodeScalars.first == "\u{FEFF}" || opening == "{" || opening == "[" {
+                    cells[0] = "\"" + first.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                }
             }
             out += cells.joined(separator: String(separator))
             out += "\r\n"
