@@ -209,6 +209,8 @@ public struct JPEGHandler: AssetHandler {
         out.reserveCapacity(bytes.count + (newStore?.count ?? 0) + (newXMP?.count ?? 0) + (newEXIF?.count ?? 0))
         var storeRange: Range<Int>?
         var pendingXMP = newXMP
+        /// Where the entropy-coded data last written ends.
+        var scanDataEnd = -1
 
         func emitXMPIfPending() {
             if let xmp = pendingXMP {
@@ -270,7 +272,12 @@ public struct JPEGHandler: AssetHandler {
                 if index == firstXMP { emitXMPIfPending() }
                 continue
             }
+            // A restart marker outside a scan is no part of the image, but written right after a scan's
+            // data (once the segment between them is gone) it would join that scan and change the image
+            // data: it is dropped there (found by fuzzing, Fixtures/fuzz/jpeg).
+            if (0xD0...0xD7).contains(segment.marker), out.count == scanDataEnd { continue }
             out.append(contentsOf: bytes[segment.range])
+            if segment.marker == 0 { scanDataEnd = out.count }
             if index == lastKeptEXIF, firstXMP == nil { emitXMPIfPending() }
         }
         if let trailingStart = segments.last?.range.upperBound, trailingStart < bytes.count {
