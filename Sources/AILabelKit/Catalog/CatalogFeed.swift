@@ -177,7 +177,7 @@ public struct CatalogFeed: Sendable, Hashable {
         case "jsonl", "ndjson": return .jsonl
         case "csv", "tsv", "txt": return .csv
         default:
-            let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+            let body = withoutByteOrderMark(bytes)
             guard let first = body.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else { return .csv }
             if first == 0x5B { return .json }
             if first == 0x7B {
@@ -192,7 +192,7 @@ public struct CatalogFeed: Sendable, Hashable {
 
     public static func parse(_ bytes: [UInt8], path: String) throws -> CatalogFeed {
         let format = format(path: path, bytes: bytes)
-        let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+        let body = Array(withoutByteOrderMark(bytes))
         switch format {
         case .csv:
             let table = try CSVTable.parse(bytes, file: path, delimiter: Self.delimiter(path: path, bytes: bytes))
@@ -289,6 +289,11 @@ public struct CatalogFeed: Sendable, Hashable {
         }
     }
 
+    /// The bytes after a UTF-8 byte-order mark, if the feed opens with one.
+    static func withoutByteOrderMark(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
+        bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes[...]
+    }
+
     /// A tab for `.tsv` and `.txt` feeds, and for a header line with tabs and no commas; else a comma.
     static func delimiter(path: String, bytes: [UInt8]) -> UInt8 {
         if ["tsv", "txt"].contains((path as NSString).pathExtension.lowercased()) { return 0x09 }
@@ -297,7 +302,7 @@ public struct CatalogFeed: Sendable, Hashable {
         // (found by fuzzing: the feed then changed shape when written back).
         let isLineEnd: (UInt8) -> Bool = { $0 == 0x0A || $0 == 0x0D }
         // A byte-order mark is no part of the first line (found by fuzzing: a BOM, then an empty line).
-        let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes[...]
+        let body = withoutByteOrderMark(bytes)
         let header = body.drop { isLineEnd($0) }.prefix { !isLineEnd($0) }
         return header.contains(0x09) && !header.contains(0x2C) ? 0x09 : 0x2C
     }
