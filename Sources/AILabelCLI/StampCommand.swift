@@ -26,8 +26,8 @@ struct StampCommand: AsyncParsableCommand {
         abstract: "Write the AI disclosure into JPEG and PNG files: IPTC, TC260 AIGC and ailabel XMP, EXIF, and a signed C2PA manifest.",
         discussion: """
             PATH is a file, a folder (walked recursively) or - to read paths from standard input. One of --out or \
-            --in-place is required. Exit status: 0 when every file was stamped (files of other kinds are skipped \
-            and reported), 1 when any failed, 64 on bad usage.
+            --in-place is required. Files other than JPEG and PNG get sidecars (FILE.xmp, and FILE.c2pa with a \
+            signer). Exit status: 0 when every file was stamped, 1 when any failed, 64 on bad usage.
 
             Examples:
               ailabel stamp generated/ --out labelled/ --ai-system "Stable Diffusion XL" --producer "Example LLP"

@@ -87,7 +87,7 @@ struct VerifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let failing = try failingVerdicts()
-        let configuration = try config.map { try Configuration.load(path: $0) } ?? Configuration()
+        let configuration = try ConfigurationLoader.load(config)
         let loadedProfile: Profile
         do {
             loadedProfile = try Profile.load(profile ?? "kz")
@@ -171,7 +171,12 @@ enum TrustLoader {
             pems.append(text)
         }
         let allowed = try configuration.trust?.allowed.map { paths in
-            try paths.map { try String(contentsOfFile: $0, encoding: .utf8) }.joined(separator: "\n")
+            try paths.map { path in
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                    throw ValidationError("cannot read the allowed certificates in \(path)")
+                }
+                return text
+            }.joined(separator: "\n")
         }
         do {
             return try TrustConfiguration(anchorPEMs: pems, allowedList: allowed)

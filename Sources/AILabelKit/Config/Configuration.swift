@@ -21,7 +21,6 @@ public struct Configuration: Sendable, Codable, Hashable {
         public var propagator: String?
         public var languages: [String]?
         public var deepfake: Bool?
-        public var includePrompt: Bool?
 
         enum CodingKeys: String, CodingKey {
             case profile, languages, deepfake, producer, propagator
@@ -29,7 +28,6 @@ public struct Configuration: Sendable, Codable, Hashable {
             case aiSystem = "ai_system"
             case aiSystemVersion = "ai_system_version"
             case producerID = "producer_id"
-            case includePrompt = "include_prompt"
         }
     }
 
@@ -85,6 +83,7 @@ public struct Configuration: Sendable, Codable, Hashable {
         }
         if var trust = configuration.trust {
             trust.anchors = trust.anchors?.compactMap(resolve)
+            trust.allowed = trust.allowed?.compactMap(resolve)
             configuration.trust = trust
         }
         if var visible = configuration.visible {
