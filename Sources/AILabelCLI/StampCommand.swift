@@ -163,7 +163,7 @@ struct StampCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let catalog { return try stampCatalog(catalog) }
-        let configuration = try config.map { try Configuration.load(path: $0) } ?? Configuration()
+        let configuration = try ConfigurationLoader.load(config)
         let request = try makeRequest(configuration)
         let signer = try SignerLoader.load(keyOption: signKey, chainOption: signChain, configuration: configuration)
         var markers: [any PixelMarker] = []
