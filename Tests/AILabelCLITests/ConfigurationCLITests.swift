@@ -4,7 +4,7 @@ import Testing
 
 @Suite("The configuration file")
 struct ConfigurationCLITests {
-    @Test("A config file that is missing, not TOML or of the wrong shape is bad usage (64), named in the message, before any file is written")
+    @Test("A config file that is missing, not TOML, of the wrong shape or with unknown keys is bad usage (64), named in the message, before any file is written")
     func unusableConfigIsBadUsage() throws {
         let folder = try Repository.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -15,8 +15,10 @@ struct ConfigurationCLITests {
         let wrongShape = folder.appendingPathComponent("shape.toml")
         try "[label]\nlanguages = \"kk\"\n".write(to: wrongShape, atomically: true, encoding: .utf8)
         let missing = folder.appendingPathComponent("absent.toml")
+        let misspelt = folder.appendingPathComponent("misspelt.toml")
+        try "[label]\nproducer = \"X\"\nproducer_ID = \"1\"\n[lable]\nai_system = \"Y\"\n".write(to: misspelt, atomically: true, encoding: .utf8)
 
-        for config in [notTOML, wrongShape, missing] {
+        for config in [notTOML, wrongShape, missing, misspelt] {
             let stamp = try ProcessRunner.ailabel(["stamp", image, "--out", out.path, "--config", config.path])
             #expect(stamp.status == 64, "stamp with \(config.lastPathComponent): \(stamp.stderr)")
             #expect(stamp.stderr.contains(config.lastPathComponent), "the message names the file: \(stamp.stderr)")
@@ -25,6 +27,8 @@ struct ConfigurationCLITests {
             #expect(verify.stderr.contains(config.lastPathComponent), "the message names the file: \(verify.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: out.path), "nothing was written")
+        let unknown = try ProcessRunner.ailabel(["verify", image, "--config", misspelt.path])
+        #expect(unknown.stderr.contains("label.producer_ID") && unknown.stderr.contains("lable"), "every unknown key is named: \(unknown.stderr)")
     }
 
     @Test("[trust] allowed is read relative to the config file; an unreadable list is bad usage (64)")

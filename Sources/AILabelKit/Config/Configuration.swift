@@ -65,9 +65,13 @@ public struct Configuration: Sendable, Codable, Hashable {
         }
         var configuration: Configuration
         do {
-            configuration = try TOMLDecoder().decode(Configuration.self, from: text)
+            // Strict: a misspelt key (`[lable]`, `producer_ID`) must be an error, not a setting silently lost.
+            configuration = try TOMLDecoder(strictDecoding: true).decode(Configuration.self, from: text)
         } catch let error as TOMLParseError {
             throw ConfigurationError(path: path, reason: "not valid TOML at line \(error.source.begin.line): \(error.description)")
+        } catch let error as UnexpectedKeysError {
+            let keys = error.keys.values.map { $0.map(\.stringValue).joined(separator: ".") }.sorted()
+            throw ConfigurationError(path: path, reason: "unknown keys: \(keys.joined(separator: ", "))")
         } catch {
             throw ConfigurationError(path: path, reason: "unexpected keys or values: \(error)")
         }
