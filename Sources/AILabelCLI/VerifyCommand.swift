@@ -163,25 +163,22 @@ enum TrustLoader {
         }
         if paths.isEmpty { paths = configuration.trust?.anchors ?? [] }
         guard !paths.isEmpty || configuration.trust?.allowed != nil else { return .none }
-        var pems: [String] = []
-        for path in paths {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ValidationError("cannot read the trust anchors in \(path)")
-            }
-            pems.append(text)
-        }
+        let pems = try paths.map { try readPEM($0, holding: "trust anchors") }
         let allowed = try configuration.trust?.allowed.map { paths in
-            try paths.map { path in
-                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                    throw ValidationError("cannot read the allowed certificates in \(path)")
-                }
-                return text
-            }.joined(separator: "\n")
+            try paths.map { try readPEM($0, holding: "allowed certificates") }.joined(separator: "\n")
         }
         do {
             return try TrustConfiguration(anchorPEMs: pems, allowedList: allowed)
         } catch let error as ManifestError {
             throw ValidationError("the trust anchors were refused: \(error.reason)")
         }
+    }
+
+    /// A PEM file named on the command line or in the config: unreadable is bad usage (exit 64).
+    private static func readPEM(_ path: String, holding what: String) throws -> String {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ValidationError("cannot read the \(what) in \(path)")
+        }
+        return text
     }
 }

@@ -192,7 +192,7 @@ public struct CatalogFeed: Sendable, Hashable {
 
     public static func parse(_ bytes: [UInt8], path: String) throws -> CatalogFeed {
         let format = format(path: path, bytes: bytes)
-        let body = Array(withoutByteOrderMark(bytes))
+        let body = withoutByteOrderMark(bytes)
         switch format {
         case .csv:
             let table = try CSVTable.parse(bytes, file: path, delimiter: Self.delimiter(path: path, bytes: bytes))
@@ -316,11 +316,11 @@ public struct CatalogFeed: Sendable, Hashable {
     }
 
     /// The line of a JSON syntax error, when Foundation names a character offset.
-    static func line(of error: any Error, in body: [UInt8]) -> Int? {
+    static func line(of error: any Error, in body: ArraySlice<UInt8>) -> Int? {
         let text = describe(error)
         guard let range = text.range(of: "character ") else { return nil }
         let digits = text[range.upperBound...].prefix { $0.isNumber }
         guard let offset = Int(digits), offset <= body.count else { return nil }
-        return body[..<offset].filter { $0 == 0x0A }.count + 1
+        return body.prefix(offset).filter { $0 == 0x0A }.count + 1
     }
 }

@@ -73,7 +73,7 @@ public struct Configuration: Sendable, Codable, Hashable {
             let keys = error.keys.values.map { $0.map(\.stringValue).joined(separator: ".") }.sorted()
             throw ConfigurationError(path: path, reason: "unknown keys: \(keys.joined(separator: ", "))")
         } catch {
-            throw ConfigurationError(path: path, reason: "unexpected keys or values: \(error)")
+            throw ConfigurationError(path: path, reason: "a value of the wrong kind: \(error)")
         }
         let folder = (path as NSString).deletingLastPathComponent
         func resolve(_ value: String?) -> String? {
