@@ -226,7 +226,7 @@ public struct CatalogFeed: Sendable, Hashable {
             do {
                 value = try JSONDecoder().decode(FeedValue.self, from: Data(body))
             } catch {
-                throw CatalogError(file: path, line: Self.line(of: error, in: body), reason: "the feed is not valid JSON: \(Self.describe(error))")
+                throw CatalogError(file: path, line: Self.lineOfJSONSyntaxError(in: body), reason: "the feed is not valid JSON: \(Self.describe(error))")
             }
             var wrapperKey: String?
             var wrapper: [String: FeedValue] = [:]
@@ -315,12 +315,20 @@ public struct CatalogFeed: Sendable, Hashable {
         return "\(error)"
     }
 
-    /// The line of a JSON syntax error, when Foundation names a character offset.
-    static func line(of error: any Error, in body: ArraySlice<UInt8>) -> Int? {
-        let text = describe(error)
-        guard let range = text.range(of: "character ") else { return nil }
-        let digits = text[range.upperBound...].prefix { $0.isNumber }
-        guard let offset = Int(digits), offset <= body.count else { return nil }
-        return body.prefix(offset).filter { $0 == 0x0A }.count + 1
+    /// The line of the first JSON syntax error in `body`, if it has one. `JSONDecoder` names no position
+    /// in its error on Linux, but `JSONSerialization` does ("around character N", a byte offset), so
+    /// the bytes are parsed once more with it; this runs only after decoding failed.
+    static func lineOfJSONSyntaxError(in body: ArraySlice<UInt8>) -> Int? {
+        do {
+            _ = try JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])
+            return nil
+        } catch {
+            guard let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String,
+                let range = text.range(of: "character ")
+            else { return nil }
+            let digits = text[range.upperBound...].prefix { $0.isNumber }
+            guard let offset = Int(digits), offset <= body.count else { return nil }
+            return body.prefix(offset).filter { $0 == 0x0A }.count + 1
+        }
     }
 }
