@@ -104,7 +104,8 @@ struct VerifyCommand: AsyncParsableCommand {
             anchors: trust, extendedKeyUsages: trustConfig, allowedLists: allowedList, configuration: configuration)
         for warning in trustConfiguration.warnings { StandardError.write("ailabel: warning: \(warning)") }
         let verifier = Verifier(
-            options: VerifyOptions(profile: loadedProfile, trust: trustConfiguration, requireTrusted: requireTrusted, scan: scan),
+            options: VerifyOptions(
+                profile: loadedProfile, trust: trustConfiguration, requireTrusted: requireTrusted, scan: scan, thumbnails: format == .html),
             extraCollectors: PixelCollectors.all(watermarkKey: configuration.watermark?.key.map { Array($0.utf8) }))
 
         // Catalogue feeds (--catalog) and web pages have verifiers of their own (AILabelVerify/Catalog, /Web).
@@ -121,9 +122,14 @@ struct VerifyCommand: AsyncParsableCommand {
         }
 
         let (walked, problems) = FileWalker(includeHidden: includeHidden).walk(PathInput.expand(paths))
-        for problem in problems { StandardError.write("ailabel: \(problem.path): \(problem.reason)") }
+        // A path that cannot be walked (a missing argument) is an unreadable record in every format.
+        let unwalkable = problems.map { problem in
+            FileReport(
+                path: problem.path, format: MediaFormat.claimed(byPath: problem.path)?.rawValue ?? "unknown", verdict: .unreadable,
+                findings: [Finding(code: "file.unreadable", severity: .error, message: problem.reason)])
+        }
         let plan = VerifyPlan(walked, isMedia: VerifyInputs.isMedia)
-        let skipped = plan.other
+        let skipped = plan.other.map { SkippedFile(path: $0.path, reason: SkippedFile.notMediaReason) }
         let media = plan.media + plan.sidecarLabelled
         let sidecarLabelled = Set(plan.sidecarLabelled.map(\.path))
 
@@ -136,9 +142,14 @@ struct VerifyCommand: AsyncParsableCommand {
             sidecarLabelled.contains(file.path) ? verifier.verifyThroughSidecars(path: file.path) : (PageVerifier.handles(path: file.path) ? pageVerifier.verify(path: file.path) : verifier.verify(path: file.path))
         }
         let orphans = plan.orphans.map { Verifier.orphanedSidecar(path: $0.path) }
+        if streaming {
+            // Every format carries the same records: what was not verified on the workers follows them.
+            for report in orphans + unwalkable { if let line = try? ReportRenderer.json(report, pretty: false) { print(line) } }
+            for file in skipped { if let line = try? ReportRenderer.json(file, pretty: false) { print(line) } }
+        }
         let run = VerificationRun(
-            version: AILabelVersion.current, profile: loadedProfile, scan: scan, files: (catalogReports + reports + orphans).sorted { $0.path < $1.path },
-            skipped: skipped.count, failOn: failing)
+            version: AILabelVersion.current, profile: loadedProfile, scan: scan,
+            files: (catalogReports + reports + orphans + unwalkable).sorted { $0.path < $1.path }, skipped: skipped, failOn: failing)
         if !streaming {
             let rendered = try ReportRenderer.render(run, as: format, failOn: failing)
             if let output {
@@ -147,7 +158,8 @@ struct VerifyCommand: AsyncParsableCommand {
                 } catch let error as MediaError {
                     throw ValidationError("cannot write the report: \(error.description)")
                 }
-                if format != .text { print(try ReportRenderer.render(run, as: .text, failOn: failing), terminator: "") }
+                // The report is in the file; the terminal gets the counts and where to find it.
+                print("\(ReportRenderer.summaryLine(run)) → \(output)")
             } else {
                 print(rendered, terminator: "")
             }

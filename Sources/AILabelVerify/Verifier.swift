@@ -21,12 +21,15 @@ public struct VerifyOptions: Sendable {
     /// Count a C2PA manifest only when it chains to a trust anchor.
     public var requireTrusted: Bool
     public var scan: ScanMode
+    /// Make a ``Thumbnail`` of each image judged (the HTML report shows them), from the bytes judged.
+    public var thumbnails: Bool
 
-    public init(profile: Profile, trust: TrustConfiguration = .none, requireTrusted: Bool = false, scan: ScanMode = .auto) {
+    public init(profile: Profile, trust: TrustConfiguration = .none, requireTrusted: Bool = false, scan: ScanMode = .auto, thumbnails: Bool = false) {
         self.profile = profile
         self.trust = trust
         self.requireTrusted = requireTrusted
         self.scan = scan
+        self.thumbnails = thumbnails
     }
 }
 
@@ -65,14 +68,19 @@ public struct Verifier: Sendable {
             collector.collect(from: subject, pixels: nil, into: &observations)
         }
         let pixelCollectors = collectors.filter(\.needsPixels)
+        var decoded: RGBImage?
+        var undecodable: String?
         if !pixelCollectors.isEmpty && shouldScanPixels(observations) {
             do {
                 let pixels = try PixelCodec.decode(file.bytes)
+                decoded = pixels
                 observations.pixelsScanned = true
                 for collector in pixelCollectors { collector.collect(from: subject, pixels: pixels, into: &observations) }
             } catch let error as MediaError {
+                undecodable = error.reason
                 observations.addFinding("pixels.undecodable", .warning, "Pixel detectors could not run: \(error.reason)")
             } catch {
+                undecodable = "\(error)"
                 observations.addFinding("pixels.undecodable", .warning, "Pixel detectors could not run: \(error)")
             }
         }
@@ -83,6 +91,10 @@ public struct Verifier: Sendable {
         let (verdict, findings) = ProfileEvaluator(options: options).judge(observations)
         report.verdict = verdict
         report.findings += findings
+        if options.thumbnails {
+            report.thumbnail = undecodable.map { Thumbnail(missingReason: "the pixels cannot be decoded: \($0)") }
+                ?? Thumbnail.make(of: file, decoded: decoded)
+        }
         return report
     }
 

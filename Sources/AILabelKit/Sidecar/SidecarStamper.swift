@@ -29,7 +29,7 @@ public struct SidecarStamper: Sendable {
             let bytes = try FileReader.read(input)
             let existingXMP = try? FileReader.read(Self.xmpPath(for: input), maximumSize: XMPPacket.maximumPacketSize)
             var packet = try existingXMP.map { try XMPPacket(parsing: $0) } ?? XMPPacket()
-            let label = try Stamper(request: request).makeLabel(existing: packet)
+            let label = try Stamper(request: request).makeLabel(existing: packet, derivedContentID: ContentID.derived(from: [bytes[...]]))
             LabelLayers.apply(label, to: &packet)
             result.contentID = label.contentID
             result.labelID = label.labelID

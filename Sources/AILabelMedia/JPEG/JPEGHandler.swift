@@ -92,6 +92,12 @@ public struct JPEGHandler: AssetHandler {
                     boxGroups[instance]!.parts.append((sequence, cursor.bytes[cursor.position...], segment.range))
                     block.detail = "box instance \(instance), sequence \(sequence)"
                 }
+            case JPEGSegment.app13 where IPTCIIM.isPhotoshopSegment(payload):
+                block.kind = .photoshop
+                let (datasets, warning) = IPTCIIM.datasets(inAPP13: payload)
+                if contents.iptc.count + datasets.count <= IPTCIIM.maximumDatasets { contents.iptc += datasets }
+                if !datasets.isEmpty { block.detail = "IPTC IIM, \(CountPhrase.of(datasets.count, "dataset"))" }
+                if let warning { contents.warnings.append("\(warning) (APP13 at byte \(segment.range.lowerBound))") }
             case JPEGSegment.app14 where payload.starts(with: JPEGIdentifier.adobe):
                 block.kind = .adobe
             case let marker where JPEGSegment.isStartOfFrame(marker):
