@@ -44,6 +44,12 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(name: .long, parsing: .singleValue, help: "A PEM bundle of C2PA trust anchors (repeatable; or AILABEL_TRUST, or the config's [trust] anchors).")
     var trust: [String] = []
 
+    @Option(name: .customLong("trust-config"), help: "ExtendedKeyUsage OIDs a signer may have besides the defaults, one a line (c2pa-rs's store.cfg form; or the config's [trust] trust_config).")
+    var trustConfig: String?
+
+    @Option(name: .customLong("allowed-list"), parsing: .singleValue, help: "A PEM bundle of end-entity certificates trusted as they are (repeatable; or the config's [trust] allowed).")
+    var allowedList: [String] = []
+
     @Flag(name: .customLong("require-trusted"), help: "Count a C2PA manifest only when its signer chains to a trust anchor.")
     var requireTrusted = false
 
@@ -94,7 +100,9 @@ struct VerifyCommand: AsyncParsableCommand {
         } catch let error as ProfileError {
             throw ValidationError(error.reason)
         }
-        let trustConfiguration = try TrustLoader.load(options: trust, configuration: configuration)
+        let trustConfiguration = try TrustLoader.load(
+            anchors: trust, extendedKeyUsages: trustConfig, allowedLists: allowedList, configuration: configuration)
+        for warning in trustConfiguration.warnings { StandardError.write("ailabel: warning: \(warning)") }
         let verifier = Verifier(
             options: VerifyOptions(
                 profile: loadedProfile, trust: trustConfiguration, requireTrusted: requireTrusted, scan: scan, thumbnails: format == .html),
@@ -166,30 +174,42 @@ enum VerifyInputs {
     static func isMedia(_ path: String) -> Bool { MediaFile.isMedia(path: path) || PageVerifier.handles(path: path) }
 }
 
-/// Trust anchors: --trust files, then AILABEL_TRUST (paths separated by ':'), then the config's [trust] table.
+/// Trust anchors: --trust files, then AILABEL_TRUST (paths separated by ':'), then the config's [trust]
+/// anchors; EKUs from --trust-config, else the config's trust_config; allowed certificates from
+/// --allowed-list, else the config's allowed. A file that cannot be read, or a bundle with no readable
+/// certificate, is bad usage (exit 64); an unreadable certificate among readable ones is a warning.
 enum TrustLoader {
-    static func load(options: [String], configuration: Configuration) throws -> TrustConfiguration {
+    static func load(anchors options: [String], extendedKeyUsages: String? = nil, allowedLists: [String] = [],
+                     configuration: Configuration) throws -> TrustConfiguration {
         var paths = options
         if paths.isEmpty, let environment = ProcessInfo.processInfo.environment["AILABEL_TRUST"], !environment.isEmpty {
             paths = environment.split(separator: ":").map(String.init)
         }
         if paths.isEmpty { paths = configuration.trust?.anchors ?? [] }
-        guard !paths.isEmpty || configuration.trust?.allowed != nil else { return .none }
-        let pems = try paths.map { try readPEM($0, holding: "trust anchors") }
-        let allowed = try configuration.trust?.allowed.map { paths in
-            try paths.map { try readPEM($0, holding: "allowed certificates") }.joined(separator: "\n")
-        }
+        let allowedPaths = allowedLists.isEmpty ? (configuration.trust?.allowed ?? []) : allowedLists
+        let usagePath = extendedKeyUsages ?? configuration.trust?.trustConfig
+        guard !paths.isEmpty || !allowedPaths.isEmpty || usagePath != nil else { return .none }
+        let bundles = try paths.map { (name: $0, pem: try readPEM($0, holding: "trust anchors")) }
+        let allowed = allowedPaths.isEmpty ? nil : try allowedPaths.map { try readPEM($0, holding: "allowed certificates") }.joined(separator: "\n")
+        let usages = try usagePath.map { try readPEM($0, holding: "trust configuration (EKU OIDs)") }
         do {
-            return try TrustConfiguration(anchorPEMs: pems, allowedList: allowed)
+            return try TrustConfiguration(anchorBundles: bundles, allowedList: allowed, extendedKeyUsages: usages)
         } catch let error as ManifestError {
-            throw ValidationError("the trust anchors were refused: \(error.reason)")
+            throw refuse("the trust anchors were refused: \(error.reason)")
         }
+    }
+
+    /// Says what is wrong with a trust file and exits 64, without the generic usage text (the
+    /// options were right; a file was not).
+    private static func refuse(_ message: String) -> ExitCode {
+        StandardError.write("ailabel: \(message)")
+        return ExitCode(64)
     }
 
     /// A PEM file named on the command line or in the config: unreadable is bad usage (exit 64).
     private static func readPEM(_ path: String, holding what: String) throws -> String {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ValidationError("cannot read the \(what) in \(path)")
+            throw refuse("cannot read the \(what) in \(path)")
         }
         return text
     }

@@ -69,6 +69,8 @@ public struct ValidationStatus: Sendable, Hashable {
         public static let manifestInaccessible = Code("manifest.inaccessible", .failure)
         public static let manifestMultipleParents = Code("manifest.multipleParents", .failure)
         public static let ingredientManifestMismatch = Code("ingredient.manifest.mismatch", .failure)
+        public static let ingredientManifestMissing = Code("ingredient.manifest.missing", .failure)
+        public static let manifestUpdateInvalid = Code("manifest.update.invalid", .failure)
         public static let assertionIngredientMalformed = Code("assertion.ingredient.malformed", .failure)
         public static let ingredientClaimSignatureMismatch = Code("ingredient.claimSignature.mismatch", .failure)
         public static let algorithmUnsupported = Code("algorithm.unsupported", .failure)

@@ -176,7 +176,8 @@ public struct JPEGHandler: AssetHandler {
             // Every APP11 group labelled c2pa goes, not only the first: a rewrite leaves at most one store.
             for segment in segments where segment.marker == JPEGSegment.app11 && bytes[segment.payload].starts(with: JPEGIdentifier.jpegXT) {
                 var cursor = ByteCursor(bytes[segment.payload].dropFirst(2))
-                if let instance = cursor.readUInt16BE(), let sequence = cursor.readUInt32BE(), sequence == 1,
+                // The segment that opens the store, whatever its sequence number (see JPEGBoxGroup).
+                if let instance = cursor.readUInt16BE(), cursor.readUInt32BE() != nil,
                     JUMBFPeek.superboxLabel(cursor.bytes[cursor.position...]) == "c2pa"
                 {
                     c2paInstances.insert(instance)
