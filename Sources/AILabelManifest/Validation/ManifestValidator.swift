@@ -334,6 +334,10 @@ public struct ManifestValidator: Sendable {
     func verifyDataHash(_ assertion: AssertionBox, claimAlgorithm: String, source: any AssetSource, storeRange: Range<Int>? = nil,
                         storeGrewThroughUpdate: Bool = false, url: String, statuses: inout [ValidationStatus]) {
         func add(_ code: ValidationStatus.Code, _ text: String) { statuses.append(ValidationStatus(code, url: url, text)) }
+        if assertion.baseLabel == "c2pa.hash.boxes" {
+            verifyBoxHash(assertion, claimAlgorithm: claimAlgorithm, source: source, url: url, statuses: &statuses)
+            return
+        }
         guard assertion.baseLabel == "c2pa.hash.data" else {
             add(.assertionDataHashMalformed, "The hard binding \(assertion.label) is of a kind ailabel does not check for this format")
             return
@@ -378,6 +382,29 @@ public struct ManifestValidator: Sendable {
             }
         } catch {
             add(.assertionDataHashMismatch, "The asset could not be read to check its data hash")
+        }
+    }
+
+    /// A box hash (`c2pa.hash.boxes`), checked box run by box run against the JPEG or PNG.
+    func verifyBoxHash(_ assertion: AssertionBox, claimAlgorithm: String, source: any AssetSource, url: String,
+                       statuses: inout [ValidationStatus]) {
+        func add(_ code: ValidationStatus.Code, _ text: String) { statuses.append(ValidationStatus(code, url: url, text)) }
+        guard let entries = assertion.cbor?["boxes"]?.arrayValue else {
+            add(.assertionBoxesHashMismatch, "The box hash assertion cannot be read")
+            return
+        }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(source.count)
+        do {
+            try source.forEachChunk(in: 0..<source.count) { bytes.append(contentsOf: $0) }
+        } catch {
+            add(.assertionBoxesHashMismatch, "The asset could not be read to check its box hash")
+            return
+        }
+        if let problem = BoxHash.mismatch(entries: entries, claimAlgorithm: claimAlgorithm, asset: bytes) {
+            add(.assertionBoxesHashMismatch, "The asset's boxes are not as signed: \(problem)")
+        } else {
+            add(.assertionBoxesHashMatch, "Every hashed box of the asset is exactly as signed")
         }
     }
 
