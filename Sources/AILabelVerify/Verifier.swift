@@ -49,14 +49,18 @@ public struct Verifier: Sendable {
 
     public func verify(path: String) -> FileReport {
         let file: MediaFile
+        var bytes: [UInt8]?
         do {
-            file = try MediaFile(path: path, registry: .metadataReading)
-        } catch let error as MediaError {
-            return FileReport(
-                path: path, format: MediaFormat.claimed(byPath: path)?.rawValue ?? "unknown", verdict: .unreadable,
-                findings: [Finding(code: "file.unreadable", severity: .error, message: error.reason)])
+            bytes = try FileReader.read(path)
+            file = try MediaFile(path: path, bytes: bytes!, registry: .metadataReading)
         } catch {
-            return FileReport(path: path, format: "unknown", verdict: .unreadable, findings: [Finding(code: "file.unreadable", severity: .error, message: "\(error)")])
+            let reason = (error as? MediaError)?.reason ?? "\(error)"
+            var report = FileReport(
+                path: path, format: MediaFormat.claimed(byPath: path)?.rawValue ?? "unknown", verdict: .unreadable,
+                findings: [Finding(code: "file.unreadable", severity: .error, message: reason)])
+            // A file whose structure does not parse may still decode (truncated, tampered): show it.
+            if options.thumbnails, let bytes { report.thumbnail = Thumbnail.make(ofUnparsed: bytes) }
+            return report
         }
         return verify(file)
     }
@@ -69,7 +73,6 @@ public struct Verifier: Sendable {
         }
         let pixelCollectors = collectors.filter(\.needsPixels)
         var decoded: RGBImage?
-        var undecodable: String?
         if !pixelCollectors.isEmpty && shouldScanPixels(observations) {
             do {
                 let pixels = try PixelCodec.decode(file.bytes)
@@ -77,10 +80,8 @@ public struct Verifier: Sendable {
                 observations.pixelsScanned = true
                 for collector in pixelCollectors { collector.collect(from: subject, pixels: pixels, into: &observations) }
             } catch let error as MediaError {
-                undecodable = error.reason
                 observations.addFinding("pixels.undecodable", .warning, "Pixel detectors could not run: \(error.reason)")
             } catch {
-                undecodable = "\(error)"
                 observations.addFinding("pixels.undecodable", .warning, "Pixel detectors could not run: \(error)")
             }
         }
@@ -92,8 +93,9 @@ public struct Verifier: Sendable {
         report.verdict = verdict
         report.findings += findings
         if options.thumbnails {
-            report.thumbnail = undecodable.map { Thumbnail(missingReason: "the pixels cannot be decoded: \($0)") }
-                ?? Thumbnail.make(of: file, decoded: decoded)
+            // Pixels the detectors decoded are reused; where their strict decode failed, the thumbnail's
+            // lenient one may still show the file.
+            report.thumbnail = Thumbnail.make(of: file, decoded: decoded)
         }
         return report
     }

@@ -21,7 +21,8 @@ public struct IPTCDataset: Sendable, Hashable, Codable {
 public enum IPTCIIM {
     /// The APP13 identifier of Photoshop's image resources.
     static let photoshopIdentifier: [UInt8] = Array("Photoshop 3.0".utf8) + [0]
-    static let resourceSignature: [UInt8] = Array("8BIM".utf8)
+    /// Image resource signatures: Photoshop's `8BIM`, and those other writers use (as exiftool accepts them).
+    static let resourceSignatures: [[UInt8]] = ["8BIM", "PHUT", "AgHg", "DCSR", "MeSa"].map { Array($0.utf8) }
     /// The image resource that holds IPTC-NAA (IIM) datasets.
     static let iptcResource: UInt16 = 0x0404
     /// Most datasets read from one file.
@@ -43,7 +44,7 @@ public enum IPTCIIM {
         var cursor = ByteCursor(payload.dropFirst(photoshopIdentifier.count))
         var datasets: [IPTCDataset] = []
         while !cursor.isAtEnd {
-            guard let signature = cursor.readBytes(4), signature.elementsEqual(resourceSignature),
+            guard let signature = cursor.readBytes(4), resourceSignatures.contains(where: { signature.elementsEqual($0) }),
                 let identifier = cursor.readUInt16BE(), let nameLength = cursor.readUInt8(),
                 // The Pascal name and its length byte are padded to an even size.
                 cursor.skip(Int(nameLength) + (Int(nameLength) % 2 == 0 ? 1 : 0)),

@@ -33,7 +33,7 @@ enum HTMLReport {
               tr{display:grid;grid-template-columns:96px minmax(0,1fr);column-gap:10px;margin-bottom:12px;border:1px solid #ddd;border-radius:8px;background:#fff;padding:8px}
               tr.failing{border-left:4px solid #b00020}
               tr.failing td:first-child{box-shadow:none}
-              td{border:0;padding:4px 0} td.image{grid-row:1 / span 2} td.file,td.verdict{grid-column:2}
+              td{border:0;padding:4px 0} td.image{grid-row:1 / span 2} td.file,td.state{grid-column:2}
               td.evidence,td.disclosures,td.findings{grid-column:1 / span 2}
               td[data-label]::before{content:attr(data-label);display:block;font-size:11px;text-transform:uppercase;letter-spacing:.04em;color:#777}
               .nothumb{width:96px;min-height:72px;font-size:11px}
@@ -55,7 +55,7 @@ enum HTMLReport {
             html += "<tr class=\"\(failOn.contains(file.verdict) ? "failing" : "passing")\">"
             html += "<td class=\"image\">\(thumbnail(for: file))</td><td class=\"file\">\(escape(file.path))"
             if let width = file.width, let height = file.height { html += "<br><small>\(escape(file.format.uppercased())) \(width)×\(height)</small>" }
-            html += "</td><td class=\"verdict\"><span class=\"verdict \(file.verdict.rawValue)\">\(file.verdict.rawValue)</span></td>"
+            html += "</td><td class=\"state\"><span class=\"verdict \(file.verdict.rawValue)\">\(file.verdict.rawValue)</span></td>"
             html += "<td class=\"evidence\" data-label=\"AI evidence\">" + list(file.aiEvidence.map { "<b>\(escape($0.source))</b> \(escape($0.detail))" }) + "</td>"
             html += "<td class=\"disclosures\" data-label=\"Disclosures\">" + list(file.disclosures.map {
                 "<b>\(escape($0.kind))</b> \($0.intact ? "✔" : "✘ broken") \(escape($0.detail))" + ($0.languages.map { " [\(escape($0.joined(separator: ", ")))]" } ?? "")

@@ -36,13 +36,31 @@ public struct Thumbnail: Sendable, Hashable {
                 return Thumbnail(missingReason: "\(width)×\(height): over the thumbnail limit of \(maximumPixels / 1_000_000) megapixels")
             }
             do {
-                image = try PixelCodec.decode(file.bytes, maxPixels: maximumPixels)
+                // Lenient: a tampered or truncated file still shows what a browser would show of it.
+                image = try PixelCodec.decode(file.bytes, maxPixels: maximumPixels, lenient: true)
             } catch let error as MediaError {
                 return Thumbnail(missingReason: "the pixels cannot be decoded: \(error.reason)")
             } catch {
                 return Thumbnail(missingReason: "the pixels cannot be decoded: \(error)")
             }
         }
+        return encode(image)
+    }
+
+    /// The thumbnail of a file whose structure did not parse (an `unreadable` verdict), when its pixels
+    /// still decode, as they often do for a truncated or tampered file.
+    public static func make(ofUnparsed bytes: [UInt8]) -> Thumbnail {
+        guard MediaFormat.sniff(bytes.prefix(8)) != nil else { return Thumbnail(missingReason: "the file is unreadable and not an image") }
+        do {
+            return encode(try PixelCodec.decode(bytes, maxPixels: maximumPixels, lenient: true))
+        } catch let error as MediaError {
+            return Thumbnail(missingReason: "the file is unreadable and its pixels cannot be decoded: \(error.reason)")
+        } catch {
+            return Thumbnail(missingReason: "the file is unreadable and its pixels cannot be decoded: \(error)")
+        }
+    }
+
+    static func encode(_ image: RGBImage) -> Thumbnail {
         do {
             return Thumbnail(jpeg: try PixelCodec.encodeJPEG(Thumbnailer.shrink(image, longestSide: longestSide), quality: 80))
         } catch {
