@@ -58,7 +58,7 @@ public struct TrustConfiguration: Sendable {
                 do {
                     out.append(try Certificate(pemEncoded: current.joined(separator: "\n")))
                 } catch {
-                    throw ManifestError.make(.invalidCertificate, "A certificate in the PEM bundle cannot be read: \(error)")
+                    throw ManifestError.make(.invalidCertificate, "Certificate \(out.count + 1) in the PEM bundle cannot be read (not a DER X.509 certificate)")
                 }
             } else if inside {
                 current.append(line)
