@@ -121,6 +121,9 @@ struct StampCommand: AsyncParsableCommand {
     @Option(name: .long, help: "A product or service feed (JSON, JSON Lines, CSV): write a copy to --out FILE with AI markers and disclosure texts added.")
     var catalog: String?
 
+    @Option(name: .customLong("media-root"), help: "With --catalog: the folder image references resolve in (default: the feed's folder).")
+    var mediaRoot: String?
+
     @Option(name: .long, help: "With --catalog: a JSON mapping of the feed's fields (see verify --mapping).")
     var mapping: String?
 
@@ -260,7 +263,8 @@ struct StampCommand: AsyncParsableCommand {
             let parts = text.split(separator: "=", maxSplits: 1)
             overrides[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
         }
-        let catalogVerifier = CatalogVerifier(verifier: Verifier(options: VerifyOptions(profile: profiles[0], scan: .metadata)), mapping: combinedMapping)
+        let catalogVerifier = CatalogVerifier(
+            verifier: Verifier(options: VerifyOptions(profile: profiles[0], scan: .metadata)), mapping: combinedMapping, mediaRoot: mediaRoot)
         let result: CatalogStamper.Result
         do {
             result = try catalogVerifier.stamp(feedPath: feed, output: out!, languages: requested.isEmpty ? catalogLanguages : requested, texts: overrides, dryRun: dryRun)
@@ -277,7 +281,7 @@ struct StampCommand: AsyncParsableCommand {
             for change in result.changes {
                 var added = change.addedMarker ? ["digital_source_type"] : []
                 if !change.addedLanguages.isEmpty { added.append("text \(change.addedLanguages.joined(separator: ", "))") }
-                print("\(dryRun ? "would stamp" : "stamped"): \(feed)#\(change.id) [\(added.joined(separator: "; "))]")
+                print("\(dryRun ? "would stamp" : "stamped"): \(TerminalText.field(feed))#\(TerminalText.field(change.id)) [\(added.joined(separator: "; "))]")
             }
             print("\(result.changes.count) of \(result.feed.records.count) records stamped\(dryRun ? " (dry run, nothing written)" : "") → \(out!)")
         }

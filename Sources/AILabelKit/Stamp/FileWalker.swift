@@ -23,8 +23,8 @@ public struct WalkedFile: Sendable, Hashable {
     }
 }
 
-/// Walks files and folders: recursive, hidden entries skipped unless asked, each directory visited once,
-/// results sorted by path.
+/// Walks files and folders: recursive, hidden entries skipped unless asked, a folder never entered again
+/// inside itself (so link and bind-mount loops end), results sorted by path.
 ///
 /// The tree may be an attacker's (uploads, a scraped folder). So the walk never follows a symbolic link
 /// below a folder argument: each folder is opened with `openat(…, O_NOFOLLOW)` from its parent's
@@ -142,7 +142,8 @@ public struct FileWalker: Sendable {
 
     private struct State {
         var result = Result()
-        var visited = Set<DirectoryIdentity>()
+        /// The folders being walked, from the argument down: a folder met again among them is a loop.
+        var ancestors = Set<DirectoryIdentity>()
         var limitReported = false
     }
 
@@ -152,10 +153,12 @@ public struct FileWalker: Sendable {
         _ descriptor: Int32, status: stat, display: String, root: String, realRoot: String, relative: String, realRelative: String,
         state: inout State
     ) {
-        guard state.visited.insert(DirectoryIdentity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))).inserted else {
+        let identity = DirectoryIdentity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+        guard state.ancestors.insert(identity).inserted else {
             close(descriptor)
             return
         }
+        defer { state.ancestors.remove(identity) }
         guard let handle = fdopendir(descriptor) else {
             state.result.problems.append(Problem(path: display, reason: SystemError.sentence(errno)))
             close(descriptor)

@@ -71,7 +71,12 @@ public struct StampBatch: Sendable {
     /// results say so).
     public func run(_ files: [WalkedFile], progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async -> [StampResult] {
         // A killed run's temporary files are debris, not inputs (they are walked only with --include-hidden).
-        let files = files.filter { !($0.path as NSString).lastPathComponent.hasPrefix(AtomicFile.temporaryPrefix) }
+        var files = files.filter { !($0.path as NSString).lastPathComponent.hasPrefix(AtomicFile.temporaryPrefix) }
+        if mapping == .inPlace {
+            // In place, a file reached by two names (a followed link, a link argument) is stamped once.
+            var seen = Set<ConfinedPath>()
+            files = files.filter { seen.insert($0.source).inserted }
+        }
         let colliding = Set(collisions(files).flatMap(\.inputs))
         let mapping = resolvedMapping()
         var locks: [FolderLock] = []

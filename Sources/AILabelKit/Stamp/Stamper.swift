@@ -213,7 +213,10 @@ public struct Stamper: Sendable {
         if request.created == nil { label.created = existingCreated }
         var relabelled = packet
         LabelLayers.apply(label, to: &relabelled)
-        guard relabelled == packet else { return nil }
+        for (namespace, name) in LabelLayers.textProperties
+        where packet.value(namespace: namespace, name: name) != relabelled.value(namespace: namespace, name: name) {
+            return nil
+        }
         for marker in markers {
             switch marker.name {
             case "visible": guard packet.value(namespace: own, name: "VisibleLabelRegion") != nil else { return nil }

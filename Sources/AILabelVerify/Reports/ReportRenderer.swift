@@ -61,16 +61,17 @@ public enum ReportRenderer {
         let width = max(18, run.files.map(\.verdict.rawValue.count).max() ?? 0)
         for file in run.files {
             let verdict = file.verdict.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
-            var line = "\(verdict)  \(file.path)"
+            // Names, messages and titles come from files and feeds: shown with their control characters escaped.
+            var line = "\(verdict)  \(TerminalText.field(file.path))"
             let evidence = file.aiEvidence.map(\.source)
             if !evidence.isEmpty { line += "  [evidence: \(Array(Set(evidence)).sorted().joined(separator: ", "))]" }
             lines.append(line)
             for finding in file.findings where finding.severity != .info {
-                lines.append("    \(finding.severity.rawValue): \(finding.message)")
+                lines.append("    \(finding.severity.rawValue): \(TerminalText.field(finding.message))")
             }
         }
         lines.append("")
-        lines.append("profile \(run.profile): \(run.profileTitle)")
+        lines.append("profile \(TerminalText.field(run.profile)): \(TerminalText.field(run.profileTitle))")
         let counts = Verdict.allCases.map { "\(run.summary.verdicts[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
         lines.append("\(run.summary.files) files: \(counts); \(run.summary.skipped) skipped (not media ailabel reads)")
         lines.append("No AI evidence never proves that a file is human-made: metadata is often stripped.")

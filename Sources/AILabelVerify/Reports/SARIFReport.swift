@@ -65,7 +65,7 @@ enum JUnitReport {
         xml += "<testsuites name=\"ailabel verify\" tests=\"\(run.files.count)\" failures=\"\(failures)\">\n"
         xml += "  <testsuite name=\"ailabel verify --profile \(ReportRenderer.escapeXML(run.profile))\" tests=\"\(run.files.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\">\n"
         for file in run.files {
-            xml += "    <testcase classname=\"ailabel.\(run.profile)\" name=\"\(ReportRenderer.escapeXML(file.path))\">\n"
+            xml += "    <testcase classname=\"ailabel.\(ReportRenderer.escapeXML(run.profile))\" name=\"\(ReportRenderer.escapeXML(file.path))\">\n"
             if failOn.contains(file.verdict) {
                 let details = file.findings.map { "[\($0.severity.rawValue)] \($0.code): \($0.message)" }.joined(separator: "\n")
                 xml += "      <failure type=\"\(file.verdict.rawValue)\" message=\"\(ReportRenderer.escapeXML(file.verdict.rawValue))\">\(ReportRenderer.escapeXML(details))</failure>\n"
