@@ -22,15 +22,21 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         let reports = files.map { Inspector.inspect(path: $0) }
+        // Each error is said once to a person: on standard error, beside the text reports (with --json
+        // the document carries it for programs, and standard error still tells the person).
         if json {
             print(try JSONOutput.encode(reports))
+            for report in reports { if let error = report.error { StandardError.write("ailabel: \(report.path): \(error)") } }
         } else {
-            for report in reports { print(InspectionText.render(report)) }
+            for report in reports {
+                if let error = report.error {
+                    StandardError.write("ailabel: \(report.path): \(error)")
+                } else {
+                    print(InspectionText.render(report))
+                }
+            }
         }
-        if reports.contains(where: { $0.error != nil }) {
-            for report in reports where report.error != nil { StandardError.write("ailabel: \(report.path): \(report.error!)") }
-            throw ExitCode(1)
-        }
+        if reports.contains(where: { $0.error != nil }) { throw ExitCode(1) }
     }
 }
 
@@ -71,6 +77,10 @@ enum InspectionText {
         if let text = report.text, !text.isEmpty {
             lines.append("  text chunks:")
             for entry in text { lines.append("    \(entry.chunk.rawValue) \(entry.keyword) = \(entry.text.prefix(200))") }
+        }
+        if let iptc = report.iptc, !iptc.isEmpty {
+            lines.append("  IPTC IIM:")
+            for entry in iptc { lines.append("    \(entry.dataset) \(entry.name) = \(entry.value.prefix(200))") }
         }
         for comment in report.comments ?? [] { lines.append("  comment: \(comment)") }
         if let icc = report.icc { lines.append("  ICC profile: \(icc.size) bytes\(icc.description.map { ", \($0)" } ?? "")") }

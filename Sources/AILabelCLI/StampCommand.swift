@@ -9,6 +9,9 @@ import Foundation
 enum ProfileName: String, ExpressibleByArgument, CaseIterable {
     case kz, eu, cn, all
 
+    /// Profile names are case-insensitive: `--profile KZ` is `kz`.
+    init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+
     /// Languages of the disclosure text when neither the command line nor the config names them.
     var defaultLanguages: [String] {
         switch self {
@@ -67,7 +70,7 @@ struct StampCommand: AsyncParsableCommand {
     @Option(name: .customLong("producer-id"), help: "The producer's identifier (BIN, Unified Social Credit Code…): TC260 ContentProducer.")
     var producerID: String?
 
-    @Option(name: .customLong("content-id"), help: "The content ID (TC260 ProduceID). Default: the file's own, else a new UUID.")
+    @Option(name: .customLong("content-id"), help: "The content ID (TC260 ProduceID). Default: the file's own, else a UUID derived from the image data.")
     var contentID: String?
 
     @Option(name: .long, help: "The propagation platform's identifier (TC260 ContentPropagator).")
@@ -215,7 +218,6 @@ struct StampCommand: AsyncParsableCommand {
         for link in walk.resolvedLinks {
             StandardError.write("ailabel: \(link.argument) is a symbolic link to \(link.target); \(inPlace ? "stamping" : "reading") \(link.target)")
         }
-        for problem in problems { StandardError.write("ailabel: \(problem.path): \(problem.reason)") }
         for skip in walk.skipped { StandardError.write("ailabel: warning: \(skip.path): \(skip.reason)") }
         let mapping: OutputMapping = inPlace ? .inPlace : .directory(out!)
         let bar = ProgressBar(label: "stamping")
@@ -230,14 +232,21 @@ struct StampCommand: AsyncParsableCommand {
             }
             throw ValidationError("several inputs map to one output; nothing was written (stamp them in separate runs or to separate --out folders)")
         }
-        let results = await batch.run(files) { done, total in bar.update(done: done, total: total) }
+        let stamped = await batch.run(files) { done, total in bar.update(done: done, total: total) }
+        // A path that cannot be walked (a missing argument) is a failed file, in the lines and the summary.
+        let unwalkable = problems.map { problem in
+            var result = StampResult(path: problem.path, status: .failed)
+            result.error = problem.reason
+            return result
+        }
+        let results = (stamped + unwalkable).sorted { $0.path < $1.path }
         if json {
             for result in results { print(try JSONOutput.encode(result, pretty: false)) }
         } else {
             for result in results { print(StampText.line(result)) }
             print(StampText.summary(results, signed: signer != nil, warnings: walk.skipped.count))
         }
-        if results.contains(where: { $0.status == .failed }) || !problems.isEmpty { throw ExitCode(1) }
+        if results.contains(where: { $0.status == .failed }) { throw ExitCode(1) }
     }
 
     /// `--catalog`: the feed's AI records get the marker and the texts the profile's catalogue rule demands.
@@ -293,7 +302,14 @@ struct StampCommand: AsyncParsableCommand {
     private func makeRequest(_ configuration: Configuration) throws -> LabelRequest {
         let section = configuration.label
         var request = LabelRequest()
-        let profileName = profile ?? section?.profile.flatMap(ProfileName.init(rawValue:)) ?? .kz
+        var configuredProfile: ProfileName?
+        if let name = section?.profile {
+            guard let parsed = ProfileName(argument: name) else {
+                throw ValidationError("the configuration's [label] profile is '\(name)'; use \(ProfileName.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            configuredProfile = parsed
+        }
+        let profileName = profile ?? configuredProfile ?? .kz
         request.profile = profileName.rawValue
         if let term = sourceType ?? section?.sourceType {
             guard let parsed = DigitalSourceType(parsing: term) else { throw ValidationError("unknown digital source type '\(term)'") }
@@ -317,6 +333,15 @@ struct StampCommand: AsyncParsableCommand {
             overrides[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
         }
         request.textOverrides = overrides
+        // A language without a text would fail every file: bad usage, said before any file is touched.
+        let kind = DisclosureTexts.kind(sourceType: request.sourceType, isDeepfake: request.isDeepfake)
+        let missing = DisclosureTexts.texts(kind: kind, languages: request.languages, overrides: overrides).missing
+        if !missing.isEmpty {
+            let example = missing.map { "--text \($0)=…" }.joined(separator: " ")
+            throw ValidationError(
+                "no disclosure text for \(missing.joined(separator: ", ")): ailabel has texts for \(DisclosureTexts.languages(kind: kind).joined(separator: ", ")); "
+                    + "give one with \(example) (or a [texts] entry in the configuration)")
+        }
         return request
     }
 }

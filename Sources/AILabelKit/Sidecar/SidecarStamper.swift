@@ -51,7 +51,7 @@ public struct SidecarStamper: Sendable {
                     throw MediaError.make(error.code, "the existing sidecar \(Self.xmpPath(for: input)) cannot be merged into: \(error.reason); it was left as it is")
                 }
             }
-            let label = try Stamper(request: request).makeLabel(existing: packet)
+            let label = try Stamper(request: request).makeLabel(existing: packet, derivedContentID: ContentID.derived(from: [bytes[...]]))
             LabelLayers.apply(label, to: &packet)
             result.contentID = label.contentID
             result.labelID = label.labelID

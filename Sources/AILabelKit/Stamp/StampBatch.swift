@@ -78,10 +78,11 @@ public struct StampBatch: Sendable {
             files = files.filter { seen.insert($0.source).inserted }
         }
         let colliding = Set(collisions(files).flatMap(\.inputs))
-        let mapping = resolvedMapping()
+        // Outputs are named as the user named --out; written below its real path.
+        let resolved = resolvedMapping()
         var locks: [FolderLock] = []
         if !stamper.dryRun {
-            locks = FolderLock.acquire(lockFolders(for: files, mapping: mapping), waiting: waitNotice)
+            locks = FolderLock.acquire(lockFolders(for: files, mapping: resolved), waiting: waitNotice)
             removeStaleTemporaryFiles(for: files)
         }
         defer { for lock in locks { lock.release() } }
@@ -93,7 +94,7 @@ public struct StampBatch: Sendable {
                 result.error = "another input is written to the same output \(mapping.output(for: file)); nothing was written"
                 return Staged(result: result)
             }
-            return stampOne(file, mapping: mapping, group: group)
+            return stampOne(file, resolved: resolved, group: group)
         }
         let failures = group.finish()
         return staged.map { entry in
@@ -123,9 +124,9 @@ public struct StampBatch: Sendable {
         return .excluded
     }
 
-    private func stampOne(_ file: WalkedFile, mapping: OutputMapping, group: GroupCommit) -> Staged {
+    private func stampOne(_ file: WalkedFile, resolved: OutputMapping, group: GroupCommit) -> Staged {
         let output = mapping.output(for: file)
-        let target = mapping.target(for: file)
+        let target = resolved.target(for: file)
         var skipped = StampResult(path: file.path, status: .skipped)
         skipped.output = output
         let head = FileReader.head(file.source, count: 64)

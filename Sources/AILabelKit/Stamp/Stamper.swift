@@ -122,10 +122,12 @@ public struct Stamper: Sendable {
             let file = try read()
             result.format = file.format.rawValue
             if let existing = try alreadyStamped(file) {
-                result.status = .unchanged
                 result.contentID = existing.contentID
                 result.labelID = existing.labelID
                 result.imageDataUnchanged = true
+                result.status = .unchanged
+                // In place nothing is written; under --out the output is the file as it is.
+                if output != input && !dryRun { result.warnings += try write(file.bytes) }
                 return result
             }
             let (bytes, label, layers, warnings) = try stamp(file)
@@ -164,14 +166,20 @@ public struct Stamper: Sendable {
         } else {
             packet = XMPPacket()
         }
-        var label = try makeLabel(existing: packet)
+        // The content is the compressed image data: the ID stays when only metadata changes.
+        let ranges = file.contents.imageDataRanges
+        let content = ranges.isEmpty ? [file.bytes[...]] : ranges.map { file.bytes[$0] }
+        var label = try makeLabel(existing: packet, derivedContentID: ContentID.derived(from: content))
         var layers = ["iptc", "tc260", "ailabel-xmp"]
 
         var base = file.bytes
         let handler = file.handler
         if !markers.isEmpty {
-            base = try applyMarkers(to: file, label: &label)
-            layers += markers.map(\.name)
+            let marked = try applyMarkers(to: file, label: &label)
+            // Pixels are re-encoded only when a mark went in; a mark that could not be is a warning.
+            if !marked.applied.isEmpty { base = marked.bytes }
+            layers += marked.applied
+            warnings += marked.notApplied
         }
 
         LabelLayers.apply(label, to: &packet)
@@ -209,7 +217,9 @@ public struct Stamper: Sendable {
         guard let existingCreated = packet.value(namespace: own, name: "Created")?.textValue,
             packet.value(namespace: own, name: "LabelID")?.textValue != nil
         else { return nil }
-        var label = try makeLabel(existing: packet)
+        let ranges = file.contents.imageDataRanges
+        let content = ranges.isEmpty ? [file.bytes[...]] : ranges.map { file.bytes[$0] }
+        var label = try makeLabel(existing: packet, derivedContentID: ContentID.derived(from: content))
         if request.created == nil { label.created = existingCreated }
         var relabelled = packet
         LabelLayers.apply(label, to: &relabelled)
@@ -228,8 +238,9 @@ public struct Stamper: Sendable {
         return label
     }
 
-    func makeLabel(existing packet: XMPPacket) throws -> DisclosureLabel {
-        let contentID = request.contentID ?? LabelLayers.existingContentID(in: packet)
+    /// - Parameter derivedContentID: the content ID when neither the request nor the file has one.
+    func makeLabel(existing packet: XMPPacket, derivedContentID: String) throws -> DisclosureLabel {
+        let contentID = request.contentID ?? LabelLayers.existingContentID(in: packet) ?? derivedContentID
         let created = request.created ?? ISO8601DateFormatter().string(from: Date())
         var label = DisclosureLabel(
             digitalSourceType: request.sourceType, aiSystem: request.aiSystem, aiSystemVersion: request.aiSystemVersion,
@@ -244,10 +255,19 @@ public struct Stamper: Sendable {
         return label
     }
 
-    private func applyMarkers(to file: MediaFile, label: inout DisclosureLabel) throws -> [UInt8] {
+    private func applyMarkers(to file: MediaFile, label: inout DisclosureLabel) throws -> (bytes: [UInt8], applied: [String], notApplied: [String]) {
         var image = try PixelCodec.decode(file.bytes)
-        for marker in markers { image = try marker.mark(image, label: &label) }
-        return try PixelReencoder.reencode(image, like: file)
+        var applied: [String] = []
+        var notApplied: [String] = []
+        for marker in markers {
+            do {
+                image = try marker.mark(image, label: &label)
+                applied.append(marker.name)
+            } catch let error as MarkNotApplied {
+                notApplied.append(error.reason)
+            }
+        }
+        return (applied.isEmpty ? file.bytes : try PixelReencoder.reencode(image, like: file), applied, notApplied)
     }
 
     /// Checks the guarantee that metadata edits never touch compressed image data, on the actual output.

@@ -45,7 +45,7 @@ public enum AtomicFile {
     public static func write(
         _ bytes: [UInt8], to target: ConfinedPath, attributes: FileAttributes? = nil, createFolders: Bool = false, syncDirectory: Bool = true
     ) throws -> [String] {
-        let folder = try target.parent.openDirectory(create: createFolders)
+        let folder = try openFolder(of: target, create: createFolders)
         defer { close(folder) }
         let (temporary, warnings) = try writeTemporary(bytes, for: target, in: folder, attributes: attributes, flush: true)
         guard renameat(folder, temporary, folder, target.name) == 0 else {
@@ -107,6 +107,15 @@ public enum AtomicFile {
             throw error
         }
         return (temporary, warnings)
+    }
+
+    /// Opens the folder of `target` (see ``ConfinedPath/openDirectory(create:)``), an error naming the target.
+    static func openFolder(of target: ConfinedPath, create: Bool) throws -> Int32 {
+        do {
+            return try target.parent.openDirectory(create: create)
+        } catch let error as MediaError {
+            throw MediaError.make(error.code, error.reason).naming(target.path)
+        }
     }
 
     /// The attributes of an existing regular file in `folder` (not following a link), or nil.

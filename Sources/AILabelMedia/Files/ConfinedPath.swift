@@ -158,22 +158,8 @@ public enum FileKind: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// System error numbers as sentences (never `errno 17`).
+/// System error numbers in words: the C library's own sentence ("No such file or directory"), never
+/// a bare number (`errno 17`).
 public enum SystemError {
-    public static func sentence(_ code: Int32) -> String {
-        switch code {
-        case EEXIST: return "it already exists"
-        case ENOENT: return "no such file or folder"
-        case EACCES, EPERM: return "permission denied"
-        case ENOSPC: return "no space left on the device"
-        case EDQUOT: return "the disk quota is exhausted"
-        case EROFS: return "the file system is read-only"
-        case ENOTDIR: return "a component of the path is not a folder"
-        case EISDIR: return "it is a folder"
-        case ELOOP: return "a symbolic link was met where none is followed"
-        case EMFILE, ENFILE: return "too many open files"
-        case EIO: return "an input/output error"
-        default: return String(cString: strerror(code)).lowercased()
-        }
-    }
+    public static func sentence(_ code: Int32) -> String { String(cString: strerror(code)) }
 }

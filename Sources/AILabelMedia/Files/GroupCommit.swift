@@ -90,7 +90,7 @@ public final class GroupCommit: Sendable {
     public func stage(
         _ bytes: [UInt8], to target: ConfinedPath, attributes: FileAttributes? = nil, createFolders: Bool = false
     ) throws -> (ticket: Ticket, warnings: [String]) {
-        let folder = try target.parent.openDirectory(create: createFolders)
+        let folder = try AtomicFile.openFolder(of: target, create: createFolders)
         defer { close(folder) }
         let (temporary, warnings) = try AtomicFile.writeTemporary(bytes, for: target, in: folder, attributes: attributes, flush: false)
         let path = target

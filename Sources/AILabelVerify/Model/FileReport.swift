@@ -93,6 +93,8 @@ public struct FileReport: Sendable, Codable, Hashable {
     /// Width and height, for images.
     public var width: Int?
     public var height: Int?
+    /// The HTML report's picture of the file, when thumbnails were asked for (never in JSON).
+    public var thumbnail: Thumbnail? = nil
 
     public init(path: String, format: String, verdict: Verdict, aiEvidence: [Evidence] = [], disclosures: [Disclosure] = [],
                 c2pa: C2PASummary? = nil, findings: [Finding] = [], width: Int? = nil, height: Int? = nil) {
