@@ -56,7 +56,7 @@ public struct Verifier: Sendable {
         } catch {
             let reason = (error as? MediaError)?.reason ?? "\(error)"
             var report = FileReport(
-                path: path, format: MediaFormat.claimed(byPath: path)?.rawValue ?? "unknown", verdict: .unreadable,
+                path: path, format: AssetRegistry.standard.format(claimedByPath: path)?.rawValue ?? "unknown", verdict: .unreadable,
                 findings: [Finding(code: "file.unreadable", severity: .error, message: reason)])
             // A file whose structure does not parse may still decode (truncated, tampered): show it.
             if options.thumbnails, let bytes { report.thumbnail = Thumbnail.make(ofUnparsed: bytes) }

@@ -50,7 +50,7 @@ public struct Thumbnail: Sendable, Hashable {
     /// The thumbnail of a file whose structure did not parse (an `unreadable` verdict), when its pixels
     /// still decode, as they often do for a truncated or tampered file.
     public static func make(ofUnparsed bytes: [UInt8]) -> Thumbnail {
-        guard MediaFormat.sniff(bytes.prefix(8)) != nil else { return Thumbnail(missingReason: "the file is unreadable and not an image") }
+        guard AssetRegistry.standard.handler(for: bytes) != nil else { return Thumbnail(missingReason: "the file is unreadable and not an image") }
         do {
             return encode(try PixelCodec.decode(bytes, maxPixels: maximumPixels, lenient: true))
         } catch let error as MediaError {
