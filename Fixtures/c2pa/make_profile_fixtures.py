@@ -4,7 +4,7 @@ differently from c2pa-rs, each signed by the reference SDK (c2pa-python) and sto
 verdict as NAME.expected.json (see make_fixtures.py):
 
 - an RSASSA-PSS PKI: every key is id-RSASSA-PSS and every certificate is PSS-signed (as c2pa-rs's
-  own PS256 test credentials);
+  own PS256 test credentials), over SHA-256 (PS256 claim signature) and over SHA-512 (PS512);
 - a signer whose KeyUsage is encoded 03 02 00 C0 (BIT STRING with 0 unused bits stated although
   the last six are zero: strict DER refuses it, c2pa-rs reads it);
 - a signer whose only ExtendedKeyUsage is a private OID (accepted only through a trust config);
@@ -58,7 +58,8 @@ subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 """
 
-PSS_SIGNING = ["-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:digest", "-sigopt", "rsa_mgf1_md:sha256"]
+def pss_signing(digest):
+    return ["-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:digest", "-sigopt", f"rsa_mgf1_md:{digest}"]
 
 
 def openssl(*arguments, cwd):
@@ -71,18 +72,18 @@ def key(work, name, pss):
     openssl("genpkey", *algorithm, *extra, "-out", f"{name}.key", cwd=work)
 
 
-def certificate(work, name, issuer, section, pss_signature):
+def certificate(work, name, issuer, section, pss_signature, digest="sha256"):
     """name.pem signed by issuer (None: self-signed), with the extensions of `section`."""
     with open(os.path.join(work, f"{name}.cnf"), "w") as handle:
         handle.write(CONFIG.format(cn=f"ailabel {name}"))
-    signing = PSS_SIGNING if pss_signature else []
+    signing = pss_signing(digest) if pss_signature else []
     if issuer is None:
-        openssl("req", "-new", "-x509", "-key", f"{name}.key", "-out", f"{name}.pem", "-days", "7300", "-sha256",
+        openssl("req", "-new", "-x509", "-key", f"{name}.key", "-out", f"{name}.pem", "-days", "7300", f"-{digest}",
                 "-config", f"{name}.cnf", "-extensions", section, *signing, cwd=work)
         return
     openssl("req", "-new", "-key", f"{name}.key", "-out", f"{name}.csr", "-config", f"{name}.cnf", cwd=work)
     openssl("x509", "-req", "-in", f"{name}.csr", "-CA", f"{issuer}.pem", "-CAkey", f"{issuer}.key", "-CAcreateserial",
-            "-out", f"{name}.pem", "-days", "7300", "-sha256", "-extfile", f"{name}.cnf", "-extensions", section,
+            "-out", f"{name}.pem", "-days", "7300", f"-{digest}", "-extfile", f"{name}.cnf", "-extensions", section,
             *signing, cwd=work)
 
 
@@ -130,6 +131,17 @@ def main():
         signed = base.sdk_sign(read(work, "pss-signer.key"), pss_chain, jpeg, "image/jpeg", "pss.jpg", alg=b"ps256")
         base.write("signed-pss-keys.jpg", signed, trust=("pss-root.pem",))
         base.write("signed-pss-keys-signature-broken.jpg", flip_claim_signature(signed), trust=("pss-root.pem",))
+
+        # The same with SHA-512 everywhere: PSS certificates over SHA-512, a PS512 claim signature.
+        for name in ("pss512-root", "pss512-signer"):
+            key(work, name, pss=True)
+        certificate(work, "pss512-root", None, "ca", True, digest="sha512")
+        certificate(work, "pss512-signer", "pss512-root", "leaf", True, digest="sha512")
+        with open(os.path.join(KEYS, "pss512-root.pem"), "w") as handle:
+            handle.write(read(work, "pss512-root.pem"))
+        signed512 = base.sdk_sign(read(work, "pss512-signer.key"), read(work, "pss512-signer.pem"), jpeg, "image/jpeg",
+                                  "pss512.jpg", alg=b"ps512")
+        base.write("signed-pss512-keys.jpg", signed512, trust=("pss512-root.pem",))
 
         # EC signers under an EC CA, each with one oddity of its certificate.
         key(work, "odd-root", pss=False)

@@ -43,7 +43,7 @@ struct InspectCommand: ParsableCommand {
 /// The human-readable form of an inspection report.
 enum InspectionText {
     static func render(_ report: InspectionReport) -> String {
-        if let error = report.error { return "\(report.path): error: \(error)\n" }
+        if let error = report.error { return TerminalText.field("\(report.path): error: \(error)") + "\n" }
         var lines = ["\(report.path): \(report.format?.uppercased() ?? "?") \(report.width ?? 0)×\(report.height ?? 0)"]
         if let jpeg = report.jpeg {
             let sampling = ChromaSubsampling(lumaHorizontal: jpeg.lumaSampling.horizontal, vertical: jpeg.lumaSampling.vertical)
@@ -85,7 +85,9 @@ enum InspectionText {
         for comment in report.comments ?? [] { lines.append("  comment: \(comment)") }
         if let icc = report.icc { lines.append("  ICC profile: \(icc.size) bytes\(icc.description.map { ", \($0)" } ?? "")") }
         for warning in report.warnings ?? [] { lines.append("  warning: \(warning)") }
-        return lines.joined(separator: "\n") + "\n"
+        // Every line holds values from the file (names, XMP, text chunks): a control character in one is
+        // shown escaped, so a `parameters` chunk cannot retitle the window, clear the screen or add lines.
+        return lines.map(TerminalText.field).joined(separator: "\n") + "\n"
     }
 
     private static func pad(_ text: String, _ width: Int) -> String {

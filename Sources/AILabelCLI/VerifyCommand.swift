@@ -68,6 +68,15 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(name: .customLong("include-hidden"), help: "Also walk hidden files and folders.")
     var includeHidden = false
 
+    @Option(name: .customLong("media-root"), help: "The folder image references in feeds and pages resolve in (default: the feed's or page's own folder); references outside it are findings, never read.")
+    var mediaRoot: String?
+
+    @Flag(name: .customLong("follow-symlinks"), help: "Follow symbolic links inside a folder whose targets stay inside that folder (never outside).")
+    var followSymlinks = false
+
+    @Flag(name: .customShort("0"), help: "With -: paths on standard input are separated by NUL bytes (find -print0).")
+    var nulSeparated = false
+
     @Option(name: .long, parsing: .singleValue, help: "A product or service feed (JSON, JSON Lines, CSV) to audit record by record (repeatable).")
     var catalog: [String] = []
 
@@ -115,13 +124,16 @@ struct VerifyCommand: AsyncParsableCommand {
         } catch let error as CatalogError {
             throw ValidationError(error.description)
         }
-        let pageVerifier = PageVerifier(verifier: verifier, extraPhrases: catalogMapping.phrases)
-        let catalogReports = catalog.flatMap { CatalogVerifier(verifier: verifier, mapping: catalogMapping).verify(feedPath: $0) }
+        let pageVerifier = PageVerifier(verifier: verifier, extraPhrases: catalogMapping.phrases, mediaRoot: mediaRoot)
+        let catalogReports = catalog.flatMap { CatalogVerifier(verifier: verifier, mapping: catalogMapping, mediaRoot: mediaRoot).verify(feedPath: $0) }
         if format == .jsonl && output == nil {
             for report in catalogReports { if let line = try? ReportRenderer.json(report, pretty: false) { print(line) } }
         }
 
-        let (walked, problems) = FileWalker(includeHidden: includeHidden).walk(PathInput.expand(paths))
+        let walk = FileWalker(includeHidden: includeHidden, followSymlinks: followSymlinks).walkAll(PathInput.expand(paths, nulSeparated: nulSeparated))
+        let (walked, problems) = (walk.files, walk.problems)
+        for link in walk.resolvedLinks { StandardError.write("ailabel: \(link.argument) is a symbolic link to \(link.target); verifying \(link.target)") }
+        for skip in walk.skipped { StandardError.write("ailabel: warning: \(skip.path): \(skip.reason)") }
         // A path that cannot be walked (a missing argument) is an unreadable record in every format.
         let unwalkable = problems.map { problem in
             FileReport(
@@ -129,7 +141,9 @@ struct VerifyCommand: AsyncParsableCommand {
                 findings: [Finding(code: "file.unreadable", severity: .error, message: problem.reason)])
         }
         let plan = VerifyPlan(walked, isMedia: VerifyInputs.isMedia)
-        let skipped = plan.other.map { SkippedFile(path: $0.path, reason: SkippedFile.notMediaReason) }
+        // Links not followed, FIFOs, devices and dangling links are listed with the other skipped files.
+        let skipped = (plan.other.map { SkippedFile(path: $0.path, reason: SkippedFile.notMediaReason) }
+            + walk.skipped.map { SkippedFile(path: $0.path, reason: $0.reason) }).sorted { $0.path < $1.path }
         let media = plan.media + plan.sidecarLabelled
         let sidecarLabelled = Set(plan.sidecarLabelled.map(\.path))
 
@@ -156,7 +170,9 @@ struct VerifyCommand: AsyncParsableCommand {
                 do {
                     try AtomicFile.write(Array(rendered.utf8), to: output)
                 } catch let error as MediaError {
-                    throw ValidationError("cannot write the report: \(error.description)")
+                    // Not bad usage: the audit ran and its report is lost, a failure (exit 1).
+                    StandardError.write("ailabel: cannot write the report: \(error.description)")
+                    throw ExitCode(1)
                 }
                 // The report is in the file; the terminal gets the counts and where to find it.
                 print("\(ReportRenderer.summaryLine(run)) → \(output)")

@@ -21,6 +21,7 @@ struct CertificateReadingTests {
     static let cases: [Case] = [
         Case(fixture: "signed-pss-keys.jpg", anchors: ["pss-root.pem"]),
         Case(fixture: "signed-pss-keys-signature-broken.jpg", anchors: ["pss-root.pem"]),
+        Case(fixture: "signed-pss512-keys.jpg", anchors: ["pss512-root.pem"]),
         Case(fixture: "signed-key-usage-00c0.jpg", anchors: ["odd-root.pem"]),
         Case(fixture: "signed-private-eku.jpg", anchors: ["odd-root.pem"]),
         Case(fixture: "signed-app11-from-zero.jpg", anchors: ["fixtures-root.pem"]),

@@ -212,14 +212,25 @@ public struct ManifestValidator: Sendable {
             }
         }
 
-        let summary = Self.summary(of: manifest, claim: claim, signer: signer, ingredients: ingredients)
+        // CAWG identity assertions: who published, as evidence beside the C2PA signer.
+        var identities: [IdentitySummary] = []
+        for assertion in manifest.assertions where CAWGIdentityValidator.isIdentityAssertion(assertion.label) {
+            if let identity = CAWGIdentityValidator(validator: self).validate(assertion, claim: claim, manifestURL: base, statuses: &statuses) {
+                identities.append(identity)
+            }
+        }
+
+        var summary = Self.summary(of: manifest, claim: claim, signer: signer, ingredients: ingredients)
+        summary.identities = identities
         var report = ValidationReport(state: Self.state(of: statuses), statuses: statuses, activeManifest: summary,
                                       manifestCount: store.manifests.count)
         // New failures in ingredients (other than an untrusted signer) make the asset Invalid.
         if report.state != .invalid,
             ingredients.contains(where: { ingredient in
-                ingredient.newFailures.contains { $0.code != .signingCredentialUntrusted }
-                    || ingredient.validation.map { !$0.ingredientFailureCodes.filter { $0 != "signingCredential.untrusted" }.isEmpty } == true
+                ingredient.newFailures.contains { !Self.isTolerated($0.code) }
+                    || ingredient.validation.map { report in
+                        !report.ingredientFailureCodes.filter { !Self.isTolerated(.init($0, .failure)) }.isEmpty
+                    } == true
             })
         {
             report.state = .invalid
@@ -227,10 +238,17 @@ public struct ManifestValidator: Sendable {
         return report
     }
 
+    /// Failures that leave a manifest Valid, as in c2pa-rs: an untrusted signer, and the CAWG
+    /// identity failures it tolerates (see ``CAWGIdentityValidator/isTolerated(_:)``).
+    public static func isTolerated(_ code: ValidationStatus.Code) -> Bool {
+        code == .signingCredentialUntrusted || CAWGIdentityValidator.isTolerated(code)
+    }
+
     static func state(of statuses: [ValidationStatus]) -> ValidationState {
         let failures = statuses.filter { $0.kind == .failure }
-        if failures.contains(where: { $0.code != .signingCredentialUntrusted }) { return .invalid }
-        if statuses.contains(where: { $0.code == .signingCredentialTrusted }) { return .trusted }
+        if failures.contains(where: { !isTolerated($0.code) }) { return .invalid }
+        // Trusted only with no failure at all: a tolerated CAWG failure leaves a trusted signer Valid (c2pa-rs).
+        if failures.isEmpty, statuses.contains(where: { $0.code == .signingCredentialTrusted }) { return .trusted }
         return .valid
     }
 

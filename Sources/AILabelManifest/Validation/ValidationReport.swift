@@ -47,6 +47,8 @@ public struct ManifestSummary: Sendable {
     public var signer: SignerSummary?
     public var ingredients: [IngredientSummary]
     public var assertionLabels: [String]
+    /// The CAWG identity assertions: who published, by X.509 credential or claims aggregation.
+    public var identities: [IdentitySummary] = []
 }
 
 public struct ActionSummary: Sendable, Hashable {

@@ -79,6 +79,9 @@ public struct C2PASummary: Sendable, Codable, Hashable {
     public var failures: [String]
     public var signer: String?
     public var claimGenerator: String?
+    /// Who the CAWG identity assertions name as publisher, one line each (credential, what was
+    /// verified, whether the signature holds and is trusted); absent when there are none.
+    public var identities: [String]? = nil
 }
 
 /// Everything verify says about one file (or catalogue record, or page).

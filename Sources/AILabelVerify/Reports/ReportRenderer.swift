@@ -66,19 +66,20 @@ public enum ReportRenderer {
         let width = max(18, run.files.map(\.verdict.rawValue.count).max() ?? 0)
         for file in run.files {
             let verdict = file.verdict.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
-            var line = "\(verdict)  \(file.path)"
+            // Names, messages and titles come from files and feeds: shown with their control characters escaped.
+            var line = "\(verdict)  \(TerminalText.field(file.path))"
             let evidence = file.aiEvidence.map(\.source)
             if !evidence.isEmpty { line += "  [evidence: \(Array(Set(evidence)).sorted().joined(separator: ", "))]" }
             lines.append(line)
             for finding in file.findings where finding.severity != .info {
-                lines.append("    \(finding.severity.rawValue): \(finding.message)")
+                lines.append("    \(finding.severity.rawValue): \(TerminalText.field(finding.message))")
             }
         }
         for skipped in run.skipped {
-            lines.append("\("skipped".padding(toLength: width, withPad: " ", startingAt: 0))  \(skipped.path): \(skipped.reason)")
+            lines.append("\("skipped".padding(toLength: width, withPad: " ", startingAt: 0))  \(TerminalText.field(skipped.path)): \(TerminalText.field(skipped.reason))")
         }
         lines.append("")
-        lines.append("profile \(run.profile): \(run.profileTitle)")
+        lines.append("profile \(TerminalText.field(run.profile)): \(TerminalText.field(run.profileTitle))")
         lines.append(summaryLine(run))
         lines.append("No AI evidence never proves that a file is human-made: metadata is often stripped.")
         return lines.joined(separator: "\n") + "\n"

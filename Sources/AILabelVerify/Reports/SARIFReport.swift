@@ -77,7 +77,7 @@ enum JUnitReport {
         xml += "<testsuites name=\"ailabel verify\" tests=\"\(tests)\" failures=\"\(failures)\" skipped=\"\(run.skipped.count)\">\n"
         xml += "  <testsuite name=\"ailabel verify --profile \(ReportRenderer.escapeXML(run.profile))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(run.skipped.count)\">\n"
         for file in run.files {
-            xml += "    <testcase classname=\"ailabel.\(run.profile)\" name=\"\(ReportRenderer.escapeXML(file.path))\">\n"
+            xml += "    <testcase classname=\"ailabel.\(ReportRenderer.escapeXML(run.profile))\" name=\"\(ReportRenderer.escapeXML(file.path))\">\n"
             if failOn.contains(file.verdict) {
                 let details = file.findings.map { "[\($0.severity.rawValue)] \($0.code): \($0.message)" }.joined(separator: "\n")
                 xml += "      <failure type=\"\(file.verdict.rawValue)\" message=\"\(ReportRenderer.escapeXML(file.verdict.rawValue))\">\(ReportRenderer.escapeXML(details))</failure>\n"

@@ -76,6 +76,12 @@ uint32_t CAILabel_png_version(void);
 /// not define, hence this wrapper. Returns 0, or -1 with errno set.
 int CAILabel_syncfs(int fd);
 
+/// Extended attributes of an open file (sys/xattr.h, which Swift's Glibc module does not export):
+/// flistxattr(2), fgetxattr(2), fsetxattr(2), same arguments and results.
+long CAILabel_flistxattr(int fd, char *list, unsigned long size);
+long CAILabel_fgetxattr(int fd, const char *name, void *value, unsigned long size);
+int CAILabel_fsetxattr(int fd, const char *name, const void *value, unsigned long size, int flags);
+
 #ifdef __cplusplus
 }
 #endif
