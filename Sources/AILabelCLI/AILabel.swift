@@ -11,6 +11,6 @@ struct AILabel: AsyncParsableCommand {
             shows what a file carries.
             """,
         version: AILabelVersion.current,
-        subcommands: [StampCommand.self, VerifyCommand.self, InspectCommand.self, KeysCommand.self]
+        subcommands: [StampCommand.self, VerifyCommand.self, InspectCommand.self, KeysCommand.self, TrustCommand.self]
     )
 }

@@ -44,6 +44,9 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(name: .long, parsing: .singleValue, help: "A PEM bundle of C2PA trust anchors (repeatable; or AILABEL_TRUST, or the config's [trust] anchors).")
     var trust: [String] = []
 
+    @Flag(name: .customLong("no-default-trust"), help: "Do not trust the C2PA trust lists installed by `ailabel trust update`.")
+    var noDefaultTrust = false
+
     @Flag(name: .customLong("require-trusted"), help: "Count a C2PA manifest only when its signer chains to a trust anchor.")
     var requireTrusted = false
 
@@ -94,7 +97,7 @@ struct VerifyCommand: AsyncParsableCommand {
         } catch let error as ProfileError {
             throw ValidationError(error.reason)
         }
-        let trustConfiguration = try TrustLoader.load(options: trust, configuration: configuration)
+        let trustConfiguration = try TrustLoader.load(options: trust, configuration: configuration, defaultLists: !noDefaultTrust)
         let verifier = Verifier(
             options: VerifyOptions(profile: loadedProfile, trust: trustConfiguration, requireTrusted: requireTrusted, scan: scan),
             extraCollectors: PixelCollectors.all(watermarkKey: configuration.watermark?.key.map { Array($0.utf8) }))
@@ -154,24 +157,42 @@ enum VerifyInputs {
     static func isMedia(_ path: String) -> Bool { MediaFile.isMedia(path: path) || PageVerifier.handles(path: path) }
 }
 
-/// Trust anchors: --trust files, then AILABEL_TRUST (paths separated by ':'), then the config's [trust] table.
+/// Trust anchors: --trust files, then AILABEL_TRUST (paths separated by ':'), then the config's [trust]
+/// table; to these the installed C2PA trust lists are added (claim signers and time-stamp authorities)
+/// unless --no-default-trust. Explicit anchors serve signers and time-stamp authorities alike, as in c2pa-rs.
 enum TrustLoader {
-    static func load(options: [String], configuration: Configuration) throws -> TrustConfiguration {
+    static func load(options: [String], configuration: Configuration, defaultLists: Bool = true,
+                     store: TrustListStore? = TrustListStore.user()) throws -> TrustConfiguration {
         var paths = options
         if paths.isEmpty, let environment = ProcessInfo.processInfo.environment["AILABEL_TRUST"], !environment.isEmpty {
             paths = environment.split(separator: ":").map(String.init)
         }
         if paths.isEmpty { paths = configuration.trust?.anchors ?? [] }
-        guard !paths.isEmpty || configuration.trust?.allowed != nil else { return .none }
-        let pems = try paths.map { try readPEM($0, holding: "trust anchors") }
-        let allowed = try configuration.trust?.allowed.map { paths in
-            try paths.map { try readPEM($0, holding: "allowed certificates") }.joined(separator: "\n")
+        var trust = TrustConfiguration.none
+        if !paths.isEmpty || configuration.trust?.allowed != nil {
+            let pems = try paths.map { try readPEM($0, holding: "trust anchors") }
+            let allowed = try configuration.trust?.allowed.map { paths in
+                try paths.map { try readPEM($0, holding: "allowed certificates") }.joined(separator: "\n")
+            }
+            do {
+                trust = try TrustConfiguration(anchorPEMs: pems, allowedList: allowed)
+            } catch let error as ManifestError {
+                throw ValidationError("the trust anchors were refused: \(error.reason)")
+            }
+            trust.timeStampAnchors += trust.anchors
         }
+        guard defaultLists else { return trust }
         do {
-            return try TrustConfiguration(anchorPEMs: pems, allowedList: allowed)
-        } catch let error as ManifestError {
-            throw ValidationError("the trust anchors were refused: \(error.reason)")
+            if let installed = try store?.trust() {
+                trust.anchors += installed.signers
+                trust.timeStampAnchors += installed.timeStampAuthorities
+            } else if trust.anchors.isEmpty && trust.allowedCertificateHashes.isEmpty {
+                StandardError.write("ailabel: no C2PA trust list is installed, so no signer can be Trusted; install it with `ailabel trust update` (or pass --trust PEM)")
+            }
+        } catch let error as TrustListError {
+            StandardError.write("ailabel: the installed C2PA trust lists are not used: \(error.reason)")
         }
+        return trust
     }
 
     /// A PEM file named on the command line or in the config: unreadable is bad usage (exit 64).

@@ -9,10 +9,14 @@ import X509
 public struct TrustConfiguration: Sendable {
     public var anchors: [Certificate]
     public var allowedCertificateHashes: Set<[UInt8]>
+    /// Anchors for time-stamp authorities (RFC 3161 tokens in `sigTst`/`sigTst2`): the C2PA TSA trust
+    /// list when installed, plus every `--trust` anchor (as in c2pa-rs, whose anchors serve both).
+    public var timeStampAnchors: [Certificate]
 
-    public init(anchors: [Certificate] = [], allowedCertificateHashes: Set<[UInt8]> = []) {
+    public init(anchors: [Certificate] = [], allowedCertificateHashes: Set<[UInt8]> = [], timeStampAnchors: [Certificate] = []) {
         self.anchors = anchors
         self.allowedCertificateHashes = allowedCertificateHashes
+        self.timeStampAnchors = timeStampAnchors
     }
 
     /// No anchors: nothing is Trusted.
@@ -68,6 +72,59 @@ public struct TrustConfiguration: Sendable {
             throw ManifestError.make(.invalidCertificate, "The PEM bundle holds no certificate")
         }
         return out
+    }
+
+    /// One certificate of a PEM bundle that could not be read: its position (1-based), the label the
+    /// bundle gives it (the `Subject` line the C2PA trust lists put before each certificate), and why.
+    public struct UnreadableCertificate: Sendable, Hashable, CustomStringConvertible {
+        public var position: Int
+        public var label: String?
+        public var reason: String
+        public var description: String {
+            "certificate \(position)" + (label.map { " (\($0))" } ?? "") + ": \(reason)"
+        }
+    }
+
+    /// Every certificate of a PEM bundle that can be read, and the ones that cannot, each named; never
+    /// throws, so one certificate of an unsupported kind does not hide the rest of a trust list.
+    public static func readBundle(_ bundle: String) -> (certificates: [Certificate], unreadable: [UnreadableCertificate]) {
+        var certificates: [Certificate] = []
+        var unreadable: [UnreadableCertificate] = []
+        var current: [Substring] = []
+        var inside = false
+        var position = 0
+        var label: String?
+        for line in bundle.split(whereSeparator: \.isNewline) {
+            if line.hasPrefix("-----BEGIN CERTIFICATE-----") {
+                inside = true
+                current = [line]
+            } else if line.hasPrefix("-----END CERTIFICATE-----"), inside {
+                current.append(line)
+                inside = false
+                position += 1
+                do {
+                    certificates.append(try Certificate(pemEncoded: current.joined(separator: "\n")))
+                } catch {
+                    unreadable.append(UnreadableCertificate(position: position, label: label, reason: Self.describe(error)))
+                }
+                label = nil
+            } else if inside {
+                current.append(line)
+            } else {
+                let text = line.trimmingCharacters(in: .whitespaces)
+                if text.hasPrefix("Subject") {
+                    label = text.dropFirst("Subject".count).trimmingCharacters(in: CharacterSet(charactersIn: " \t:="))
+                }
+            }
+        }
+        return (certificates, unreadable)
+    }
+
+    /// A parser error in one line, without the raw bytes swift-asn1 puts in some of its messages.
+    static func describe(_ error: any Error) -> String {
+        let text = String(describing: error)
+        let firstLine = text.split(separator: "\n").first.map(String.init) ?? text
+        return firstLine.count > 200 ? String(firstLine.prefix(200)) + "…" : firstLine
     }
 
     static func fingerprint(_ certificate: Certificate) -> [UInt8] {
