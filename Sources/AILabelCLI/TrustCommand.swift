@@ -153,21 +153,22 @@ extension TrustCommand {
             print("  installed: \(installed.installed)")
             let now = Date()
             for (title, pem) in [("Claim-signing anchors", installed.signers), ("Time-stamp authority anchors", installed.timeStampAuthorities)] {
-                let (certificates, unreadable) = TrustConfiguration.readBundle(pem)
+                let (certificates, unreadable) = TrustConfiguration.readList(pem)
                 print("")
                 print("\(title) (\(certificates.count)):")
                 for certificate in certificates {
                     let expiry = ISO8601DateFormatter().string(from: certificate.notValidAfter)
                     let expired = certificate.notValidAfter < now ? " EXPIRED" : ""
-                    print("  \(Self.name(certificate.subject))")
-                    print("    issuer: \(Self.name(certificate.issuer))  expires: \(expiry)\(expired)")
+                    print("  \(Self.name(certificate.subject, fallback: certificate.subjectDescription))")
+                    print("    issuer: \(Self.name(certificate.issuer, fallback: "unreadable name"))  expires: \(expiry)\(expired)")
                 }
                 for problem in unreadable { print("  unreadable \(problem)") }
             }
         }
 
         /// The common name and organisation of a distinguished name, else the whole name.
-        static func name(_ name: DistinguishedName) -> String {
+        static func name(_ name: DistinguishedName?, fallback: String) -> String {
+            guard let name else { return fallback }
             var common: String?
             var organization: String?
             for rdn in name {

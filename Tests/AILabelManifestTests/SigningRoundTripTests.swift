@@ -80,7 +80,7 @@ struct SigningRoundTripTests {
         let foreign = try TestPaths.read("sdk/signed.jpg")
         let signed = try TestSigning.signer.sign(foreign, definition: TestSigning.definition())
         var trust = TestSigning.trust
-        trust.anchors += try TrustConfiguration.certificates(fromPEMBundle: TestPaths.readText("keys/fixtures-root.pem"))
+        trust.anchors += try ParsedCertificate.certificates(fromPEMBundle: TestPaths.readText("keys/fixtures-root.pem"))
         let report = ManifestValidator(trust: trust).validate(asset: signed)
         #expect(report.state == .trusted, "\(report.statuses)")
         #expect(report.manifestCount == 2)

@@ -61,10 +61,10 @@ public struct TrustListStore: Sendable {
     }
 
     /// The anchors the installed lists give a validator: claim signers and time-stamp authorities.
-    public func trust() throws -> (signers: [Certificate], timeStampAuthorities: [Certificate], installed: Installed)? {
+    public func trust() throws -> (signers: [ParsedCertificate], timeStampAuthorities: [ParsedCertificate], installed: Installed)? {
         guard let installed = try load() else { return nil }
-        let signers = TrustConfiguration.readBundle(installed.signers)
-        let authorities = TrustConfiguration.readBundle(installed.timeStampAuthorities)
+        let signers = TrustConfiguration.readList(installed.signers)
+        let authorities = TrustConfiguration.readList(installed.timeStampAuthorities)
         return (signers.certificates, authorities.certificates, installed)
     }
 
@@ -113,7 +113,7 @@ public struct TrustListStore: Sendable {
         }
         let begins = text.components(separatedBy: "-----BEGIN CERTIFICATE-----").count - 1
         let ends = text.components(separatedBy: "-----END CERTIFICATE-----").count - 1
-        let (certificates, unreadable) = TrustConfiguration.readBundle(text)
+        let (certificates, unreadable) = TrustConfiguration.readList(text)
         guard unreadable.isEmpty else {
             throw TrustListError(.invalidList, "\(name) has certificates that cannot be read: \(unreadable.map(\.description).joined(separator: "; "))")
         }

@@ -33,7 +33,8 @@ public struct ManifestSigner: Sendable {
         guard leaf.publicKey == key.publicKey else {
             throw ManifestError.make(.keyMismatch, "The private key does not belong to the signing certificate \"\(leaf.subject)\"")
         }
-        let violations = CertificateProfile.violations(ofSigner: leaf, at: time)
+        let violations = CertificateProfile.violations(
+            ofSigningCertificate: try ParsedCertificate(derEncoded: TrustConfiguration.der(leaf)), at: time)
         if !violations.isEmpty {
             throw ManifestError.make(.invalidCertificate, violations.map(\.description).joined(separator: "; "))
         }

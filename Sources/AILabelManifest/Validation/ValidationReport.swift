@@ -49,6 +49,8 @@ public struct ManifestSummary: Sendable {
     public var assertionLabels: [String]
     /// The C2PA Asset Rubrics signals this manifest fires (fullyGenAIMedia, perceptibleGenAI, ...).
     public var signals: [ProvenanceSignal] = []
+    /// The CAWG identity assertions: who published, by X.509 credential or claims aggregation.
+    public var identities: [IdentitySummary] = []
 }
 
 public struct ActionSummary: Sendable, Hashable {

@@ -45,6 +45,15 @@ public struct C2PACollector: EvidenceCollector {
         }
     }
 
+    /// One line for a CAWG identity: the credential, what it verified, and how far it holds.
+    static func describe(_ identity: IdentitySummary) -> String {
+        let kind = identity.signatureType == "cawg.x509.cose" ? "X.509" : "identity claims aggregation"
+        var text = "\(identity.credential ?? "an unreadable credential") (\(kind)"
+        if !identity.verifiedIdentities.isEmpty { text += ", verified " + identity.verifiedIdentities.joined(separator: ", ") }
+        text += identity.signatureValid ? (identity.trusted ? ", trusted)" : ", signature valid, not on a trust list)") : ", signature not valid)"
+        return text
+    }
+
     public func collect(from subject: VerificationSubject, pixels: RGBImage?, into observations: inout Observations) {
         // The verifier already parsed the file: validate its store without parsing it again.
         let report = validator.validate(contents: subject.file.contents, asset: subject.file.bytes)
@@ -57,7 +66,8 @@ public struct C2PACollector: EvidenceCollector {
             codes: statuses.map(\.code.rawValue),
             failures: report.failureCodes,
             signer: manifest?.signer.map { $0.organization ?? $0.commonName ?? $0.subject },
-            claimGenerator: manifest?.claimGenerator ?? manifest?.claimGeneratorName)
+            claimGenerator: manifest?.claimGenerator ?? manifest?.claimGeneratorName,
+            identities: (manifest?.identities ?? []).isEmpty ? nil : manifest?.identities.map(Self.describe))
 
         var aiTypes: [String] = []
         func scan(_ summary: ManifestSummary?, depth: Int) {
@@ -98,6 +108,7 @@ public struct C2PACollector: EvidenceCollector {
         let intact = report.state != .invalid
         var detail = "C2PA manifest, state \(report.state.rawValue)"
         if let signer = observations.c2pa?.signer { detail += ", signed by \(signer)" }
+        if let identities = observations.c2pa?.identities { detail += ", published by " + identities.joined(separator: "; ") }
         if !activeTypes.isEmpty { detail += ", digitalSourceType \(activeTypes.map { DigitalSourceType(parsing: $0)?.term ?? $0 }.joined(separator: ", "))" }
         observations.disclosures.append(Disclosure(kind: "c2pa", detail: detail, intact: intact))
 
@@ -106,6 +117,9 @@ public struct C2PACollector: EvidenceCollector {
                 observations.addFinding(
                     "c2pa.untrusted", .warning,
                     "The C2PA signature is valid but its signer does not chain to a configured trust anchor (--trust): \(failure.explanation)")
+            } else if ManifestValidator.isTolerated(failure.code) {
+                // A CAWG identity fault c2pa-rs tolerates: the manifest stays Valid, the identity is unproven.
+                observations.addFinding("c2pa.\(failure.code.rawValue)", .warning, failure.explanation)
             } else {
                 observations.addFinding("c2pa.\(failure.code.rawValue)", .error, failure.explanation)
             }

@@ -84,6 +84,9 @@ public struct C2PASummary: Sendable, Codable, Hashable {
     public var signals: [C2PASignal]?
     /// The strongest AI evidence class the signals give: `generative-ai` or `possibly-generative-ai`.
     public var aiClass: String?
+    /// Who the CAWG identity assertions name as publisher, one line each (credential, what was
+    /// verified, whether the signature holds and is trusted); absent when there are none.
+    public var identities: [String]? = nil
 }
 
 /// One Asset Rubrics signal fired by one manifest of the store.
@@ -110,6 +113,8 @@ public struct FileReport: Sendable, Codable, Hashable {
     /// Width and height, for images.
     public var width: Int?
     public var height: Int?
+    /// The HTML report's picture of the file, when thumbnails were asked for (never in JSON).
+    public var thumbnail: Thumbnail? = nil
 
     public init(path: String, format: String, verdict: Verdict, aiEvidence: [Evidence] = [], disclosures: [Disclosure] = [],
                 c2pa: C2PASummary? = nil, findings: [Finding] = [], width: Int? = nil, height: Int? = nil) {
