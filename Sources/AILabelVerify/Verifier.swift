@@ -136,7 +136,17 @@ public struct ProfileEvaluator: Sendable {
             }
             findings.append(Finding(code: "c2pa.invalid-without-ai", severity: .warning, message: "An invalid C2PA manifest that declares no AI involvement."))
         }
-        guard hasEvidence else { return (.noAIEvidence, findings) }
+        guard hasEvidence else {
+            // A sidecar that cannot be read may be the very carrier of the evidence (over its size limit,
+            // damaged): the audit cannot say "no AI evidence" about a file whose label it could not read.
+            if observations.findings.contains(where: { $0.code == "sidecar.unreadable" }) {
+                findings.append(Finding(
+                    code: "disclosure.unverifiable", severity: .error,
+                    message: "A sidecar of this file cannot be read, so whether it carries AI evidence is unknown."))
+                return (.unreadable, findings)
+            }
+            return (.noAIEvidence, findings)
+        }
 
         if let contradiction = contradiction(in: observations) {
             findings.append(Finding(code: "disclosure.contradictory", severity: .error, message: contradiction))
