@@ -4,11 +4,12 @@ differently from c2pa-rs, each signed by the reference SDK (c2pa-python) and sto
 verdict as NAME.expected.json (see make_fixtures.py):
 
 - an RSASSA-PSS PKI: every key is id-RSASSA-PSS and every certificate is PSS-signed (as c2pa-rs's
-  own PS256 test credentials);
+  own PS256 test credentials), over SHA-256 (PS256 claim signature) and over SHA-512 (PS512);
 - a signer whose KeyUsage is encoded 03 02 00 C0 (BIT STRING with 0 unused bits stated although
   the last six are zero: strict DER refuses it, c2pa-rs reads it);
 - a signer whose only ExtendedKeyUsage is a private OID (accepted only through a trust config);
-- a signed JPEG whose APP11 store segment is numbered 0 (as Bing Image Creator numbers it).
+- a signed JPEG whose APP11 store segment is numbered 0 (as Bing Image Creator numbers it), and one
+  whose store spans three APP11 segments (renumbered by the tests).
 
 The certificates are made with the openssl command (the Python cryptography package cannot make
 id-RSASSA-PSS keys). Run from the repository root:
@@ -58,7 +59,8 @@ subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 """
 
-PSS_SIGNING = ["-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:digest", "-sigopt", "rsa_mgf1_md:sha256"]
+def pss_signing(digest):
+    return ["-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:digest", "-sigopt", f"rsa_mgf1_md:{digest}"]
 
 
 def openssl(*arguments, cwd):
@@ -71,18 +73,18 @@ def key(work, name, pss):
     openssl("genpkey", *algorithm, *extra, "-out", f"{name}.key", cwd=work)
 
 
-def certificate(work, name, issuer, section, pss_signature):
+def certificate(work, name, issuer, section, pss_signature, digest="sha256"):
     """name.pem signed by issuer (None: self-signed), with the extensions of `section`."""
     with open(os.path.join(work, f"{name}.cnf"), "w") as handle:
         handle.write(CONFIG.format(cn=f"ailabel {name}"))
-    signing = PSS_SIGNING if pss_signature else []
+    signing = pss_signing(digest) if pss_signature else []
     if issuer is None:
-        openssl("req", "-new", "-x509", "-key", f"{name}.key", "-out", f"{name}.pem", "-days", "7300", "-sha256",
+        openssl("req", "-new", "-x509", "-key", f"{name}.key", "-out", f"{name}.pem", "-days", "7300", f"-{digest}",
                 "-config", f"{name}.cnf", "-extensions", section, *signing, cwd=work)
         return
     openssl("req", "-new", "-key", f"{name}.key", "-out", f"{name}.csr", "-config", f"{name}.cnf", cwd=work)
     openssl("x509", "-req", "-in", f"{name}.csr", "-CA", f"{issuer}.pem", "-CAkey", f"{issuer}.key", "-CAcreateserial",
-            "-out", f"{name}.pem", "-days", "7300", "-sha256", "-extfile", f"{name}.cnf", "-extensions", section,
+            "-out", f"{name}.pem", "-days", "7300", f"-{digest}", "-extfile", f"{name}.cnf", "-extensions", section,
             *signing, cwd=work)
 
 
@@ -131,6 +133,17 @@ def main():
         base.write("signed-pss-keys.jpg", signed, trust=("pss-root.pem",))
         base.write("signed-pss-keys-signature-broken.jpg", flip_claim_signature(signed), trust=("pss-root.pem",))
 
+        # The same with SHA-512 everywhere: PSS certificates over SHA-512, a PS512 claim signature.
+        for name in ("pss512-root", "pss512-signer"):
+            key(work, name, pss=True)
+        certificate(work, "pss512-root", None, "ca", True, digest="sha512")
+        certificate(work, "pss512-signer", "pss512-root", "leaf", True, digest="sha512")
+        with open(os.path.join(KEYS, "pss512-root.pem"), "w") as handle:
+            handle.write(read(work, "pss512-root.pem"))
+        signed512 = base.sdk_sign(read(work, "pss512-signer.key"), read(work, "pss512-signer.pem"), jpeg, "image/jpeg",
+                                  "pss512.jpg", alg=b"ps512")
+        base.write("signed-pss512-keys.jpg", signed512, trust=("pss512-root.pem",))
+
         # EC signers under an EC CA, each with one oddity of its certificate.
         key(work, "odd-root", pss=False)
         certificate(work, "odd-root", None, "ca", False)
@@ -151,6 +164,27 @@ def main():
 
     with open(os.path.join(base.SDK, "signed.jpg"), "rb") as handle:
         base.write("signed-app11-from-zero.jpg", number_app11_from_zero(handle.read()))
+    base.write("signed-three-app11-segments.jpg", sign_large_store(jpeg))
+
+
+def sign_large_store(data):
+    """Signed by the fixtures signer with a 150 kB assertion, so the store spans three APP11 segments
+    (the tests renumber them in memory, as other writers number them)."""
+    manifest = {
+        "claim_generator_info": [{"name": "make_profile_fixtures.py", "version": "1"}],
+        "title": "large.jpg",
+        "assertions": [
+            {"label": "c2pa.actions", "data": {"actions": [{"action": "c2pa.created", "digitalSourceType": base.SOURCE_TYPE}]}},
+            {"label": "io.ailabel.test.filler", "data": {"filler": "x" * 150_000}},
+        ],
+    }
+    settings = base.c2pa.Settings.from_dict({"builder": {"thumbnail": {"enabled": False}}, "verify": {"verify_after_sign": False}})
+    builder = base.c2pa.Builder(manifest, context=base.c2pa.Context(settings=settings))
+    with open(os.path.join(KEYS, "fixtures-signer.key")) as key, open(os.path.join(KEYS, "fixtures-chain.pem")) as chain:
+        signer = base.c2pa.Signer.from_info(base.c2pa.C2paSignerInfo(b"es256", chain.read().encode(), key.read().encode(), None))
+    out = base.io.BytesIO()
+    builder.sign(signer, "image/jpeg", base.io.BytesIO(data), out)
+    return out.getvalue()
 
 
 PRIVATE_EKU = "1.3.6.1.4.1.99999.1"
