@@ -28,7 +28,7 @@ public struct C2PASigner: ProvenanceSigner {
         var watermarks: [WatermarkAction] = []
         var softBindings: [SoftBinding] = []
         if let visible = label.visibleLabel {
-            watermarks.append(WatermarkAction(description: "Visible AI disclosure (\(visible.variant)) drawn at \(visible.x),\(visible.y) \(visible.width)×\(visible.height) in \(visible.languages.joined(separator: ", "))"))
+            watermarks.append(WatermarkAction(description: "Visible AI disclosure (\(visible.variant)) drawn at \(visible.x),\(visible.y) \(visible.width)×\(visible.height) in \(visible.languages.joined(separator: ", "))", kind: .visible))
         }
         if label.watermarked {
             watermarks.append(WatermarkAction(description: "Invisible ailabel watermark carrying label ID \(label.labelID)"))

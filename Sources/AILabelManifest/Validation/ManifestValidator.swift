@@ -584,9 +584,23 @@ public struct ManifestValidator: Sendable {
                     guard let name = agent["name"]?.textValue else { return nil }
                     return agent["version"]?.textValue.map { "\(name)/\($0)" } ?? name
                 }()
+                // Spec 2.4 forbids digitalSourceType on c2pa.opened; producers then state it in a vendor
+                // parameter (Adobe Firefly with partner models: com.adobe.digitalSourceType).
+                var sourceType = action["digitalSourceType"]?.textValue
+                var sourceTypeParameter: String?
+                if sourceType == nil, let parameters = action["parameters"] {
+                    for key in ActionSummary.vendorSourceTypeParameters {
+                        if let value = parameters[key]?.textValue {
+                            sourceType = value
+                            sourceTypeParameter = key
+                            break
+                        }
+                    }
+                }
                 actions.append(ActionSummary(
-                    action: action["action"]?.textValue ?? "", digitalSourceType: action["digitalSourceType"]?.textValue,
-                    softwareAgent: agent, description: action["description"]?.textValue))
+                    action: action["action"]?.textValue ?? "", digitalSourceType: sourceType,
+                    softwareAgent: agent, description: action["description"]?.textValue,
+                    sourceTypeParameter: sourceTypeParameter))
             }
         }
         var bindings: [SoftBinding] = []
@@ -602,7 +616,8 @@ public struct ManifestValidator: Sendable {
             title: claim.title, instanceID: claim.instanceID, actions: actions,
             disclosure: manifest.assertion(labelled: ManifestDefinition.disclosureLabel)?.cbor,
             softBindings: bindings, signer: signer, ingredients: ingredients,
-            assertionLabels: manifest.assertions.map(\.label))
+            assertionLabels: manifest.assertions.map(\.label),
+            signals: ProvenanceSignal.evaluate(manifest, claim: claim))
     }
 }
 

@@ -15,6 +15,36 @@ public struct C2PACollector: EvidenceCollector {
 
     public init(validator: ManifestValidator) { self.validator = validator }
 
+    /// The Asset Rubrics signals of the active manifest and of the ingredients' manifests: every one is
+    /// recorded; those that mean generative AI are AI evidence, those that mean it may have been used
+    /// are an informational finding (a composite or a screen capture is not, by itself, AI output).
+    func recordSignals(of active: ManifestSummary?, into observations: inout Observations) {
+        var records: [C2PASignal] = []
+        func walk(_ summary: ManifestSummary?, depth: Int) {
+            guard let summary, depth < 16 else { return }
+            for signal in summary.signals {
+                records.append(C2PASignal(
+                    signal: signal.rubricID, title: signal.title, manifest: summary.label, active: depth == 0,
+                    aiEvidence: signal.aiEvidence?.rawValue))
+            }
+            for ingredient in summary.ingredients { walk(ingredient.validation?.activeManifest, depth: depth + 1) }
+        }
+        walk(active, depth: 0)
+        guard !records.isEmpty else { return }
+        observations.c2pa?.signals = records
+        let classes = Set(records.compactMap(\.aiEvidence))
+        observations.c2pa?.aiClass = classes.contains("generative-ai") ? "generative-ai" : classes.first
+        for record in records where record.aiEvidence == "generative-ai" {
+            observations.addEvidence("c2pa", "C2PA signal \(record.signal.split(separator: "_").last ?? ""): \(record.title) (\(record.active ? "active manifest" : "ingredient manifest"))")
+        }
+        let possibly = records.filter { $0.aiEvidence == "possibly-generative-ai" }
+        if !possibly.isEmpty && !classes.contains("generative-ai") {
+            observations.addFinding(
+                "c2pa.signal.possibly-ai", .info,
+                "The C2PA manifest says generative AI may have been used: \(possibly.map(\.title).joined(separator: "; ")).")
+        }
+    }
+
     /// One line for a CAWG identity: the credential, what it verified, and how far it holds.
     static func describe(_ identity: IdentitySummary) -> String {
         let kind = identity.signatureType == "cawg.x509.cose" ? "X.509" : "identity claims aggregation"
@@ -51,6 +81,16 @@ public struct C2PACollector: EvidenceCollector {
             for ingredient in summary.ingredients { scan(ingredient.validation?.activeManifest, depth: depth + 1) }
         }
         scan(manifest, depth: 0)
+        recordSignals(of: manifest, into: &observations)
+        // A vendor parameter on c2pa.opened (Adobe Firefly with partner models; ailabel's re-stamps,
+        // since spec 2.4 forbids digitalSourceType there) is the producer's own declaration.
+        for action in manifest?.actions ?? [] {
+            if let parameter = action.sourceTypeParameter, let type = action.digitalSourceType,
+                DigitalSourceType(parsing: type)?.isGenerativeAI == true
+            {
+                observations.addEvidence("c2pa", "C2PA \(action.action) declares digitalSourceType \(DigitalSourceType(parsing: type)?.term ?? type) in the vendor parameter \(parameter)")
+            }
+        }
         let activeTypes = manifest?.actions.compactMap(\.digitalSourceType) ?? []
         // The store discloses AI when its active manifest, or an ingredient it carries (the edited AI
         // image of an AI-then-edited file), declares an AI digital source type.
