@@ -38,3 +38,45 @@ struct TimeStampClientTests {
         }
     }
 }
+
+@Suite("Time-stamped signatures outlive their certificate")
+struct LongLivedSignatureTests {
+    @Test("A sigTst2 signature is still Trusted a year after the signer certificate expired; without one it is expired")
+    func validAfterExpiry() throws {
+        let folder = try Repository.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = ["python3", Repository.fixture("tsa/local_tsa.py").path, folder.path]
+        let output = Pipe()
+        server.standardOutput = output
+        try server.run()
+        defer {
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+        }
+        var line: [UInt8] = []
+        while let byte = try output.fileHandleForReading.read(upToCount: 1), let first = byte.first, first != 10 { line.append(first) }
+        let client = TimeStampClient(url: try #require(TimeStampClient.parseURL(String(decoding: line, as: UTF8.self))))
+
+        let pki = try TestPKI.generate(signerValidityDays: 2)
+        let plain = try ManifestSigner(privateKeyPEM: pki.signerKeyPEM, certificateChainPEM: pki.signerChainPEM)
+        var stamped = plain
+        stamped.timeStamper = { message in try client.token(for: message) }
+        let asset = try Repository.fixtureBytes("media/photo-640x480.jpg")
+        let anchors = pki.trustAnchorsPEM + (try String(contentsOfFile: folder.path + "/tsa-root.pem", encoding: .utf8))
+        let trust = try TrustConfiguration(anchorPEMs: [anchors])
+        let later = Date().addingTimeInterval(400 * 86_400)
+
+        let withStamp = ManifestValidator(trust: trust, validationTime: later)
+            .validate(asset: try stamped.sign(asset, definition: ManifestDefinition(digitalSourceType: DigitalSourceType.trainedAlgorithmicMedia.uri)))
+        #expect(withStamp.state == .trusted, "\(withStamp.statuses)")
+        #expect(withStamp.statuses.map(\.code).contains(.timeStampTrusted))
+        #expect(!withStamp.statuses.map(\.code).contains(.signingCredentialExpired))
+
+        let withoutStamp = ManifestValidator(trust: trust, validationTime: later)
+            .validate(asset: try plain.sign(asset, definition: ManifestDefinition(digitalSourceType: DigitalSourceType.trainedAlgorithmicMedia.uri)))
+        #expect(withoutStamp.state == .invalid)
+        #expect(withoutStamp.statuses.map(\.code).contains(.signingCredentialExpired))
+    }
+}
