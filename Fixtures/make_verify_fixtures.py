@@ -122,6 +122,17 @@ def main():
         handle.write("not media: verify skips and counts this file\n")
     with open(os.path.join(OUT, "broken.jpg"), "wb") as handle:
         handle.write(b"\xff\xd8\xff\xe0\x00\x10JFIF")
+    # Added after the files above, so that their pixels (drawn from one seeded sequence) stay the same.
+    # Midjourney's JPEG downloads: the prompt and "Job ID: <uuid>" in XMP dc:description and in IPTC IIM
+    # Caption-Abstract (APP13), with no label. One file with both, one with IIM alone.
+    midjourney = "a lighthouse at dusk --ar 4:3 --v 6.1 Job ID: 3c1d9a4e-7b2f-4e8a-9c6d-0a1b2c3d4e5f"
+    path = jpeg("gen-midjourney-xmp.jpg", 11)
+    exiftool(path, "-XMP-dc:Description=" + midjourney, "-IPTC:Caption-Abstract=" + midjourney, "-IPTC:CodedCharacterSet=UTF8")
+    path = jpeg("gen-midjourney-iptc.jpg", 12)
+    exiftool(path, "-IPTC:Caption-Abstract=" + midjourney)
+    # A person's caption that mentions a job number is not a generator trace.
+    path = jpeg("plain-caption-job.jpg", 13)
+    exiftool(path, "-XMP-dc:Description=Print proof. Job ID: 4471, approved", "-IPTC:Caption-Abstract=Print proof. Job ID: 4471, approved")
     os.remove(os.path.join(OUT, ".tc260.config"))
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The reference SDK (c2pa-rs, through c2pa-python) as a referee for ailabel's C2PA tests.
 
-    referee.py read ASSET [--trust PEM]... [--sidecar FILE.c2pa] [--mime TYPE]
+    referee.py read ASSET [--trust PEM]... [--trust-config CFG] [--allowed-list PEM] [--sidecar FILE.c2pa] [--mime TYPE]
 
 prints one JSON object: {"state": "Trusted"|"Valid"|"Invalid"|"absent"|"error",
 "failure": [codes], "success": [codes], "informational": [codes],
@@ -16,12 +16,22 @@ import sys
 import c2pa
 
 
-def context_for(trust_pems):
-    """A context that trusts the given PEM bundles (and nothing else)."""
+VENDOR_SOURCE_TYPE_PARAMETERS = ("com.adobe.digitalSourceType", "io.ailabel.digitalSourceType")
+
+
+def context_for(trust_pems, trust_config=None, allowed_list=None):
+    """A context that trusts the given PEM bundles (and nothing else), with the extra EKU OIDs of a
+    c2pa-rs store.cfg and an allowed list of end-entity certificates when given."""
     config = {"verify": {"verify_trust": True, "verify_after_sign": False}}
+    trust = {}
     if trust_pems:
-        bundle = "".join(open(p).read() for p in trust_pems)
-        config["trust"] = {"trust_anchors": bundle}
+        trust["trust_anchors"] = "".join(open(p).read() for p in trust_pems)
+    if trust_config:
+        trust["trust_config"] = open(trust_config).read()
+    if allowed_list:
+        trust["allowed_list"] = open(allowed_list).read()
+    if trust:
+        config["trust"] = trust
     return c2pa.Context(settings=c2pa.Settings.from_dict(config))
 
 
@@ -36,12 +46,12 @@ def codes(entries):
     return sorted({e.get("code") for e in entries or [] if e.get("code")})
 
 
-def read(asset_path, trust_pems=(), sidecar=None, mime=None):
+def read(asset_path, trust_pems=(), sidecar=None, mime=None, trust_config=None, allowed_list=None):
     mime = mime or mime_for(asset_path)
     data = open(asset_path, "rb").read()
     manifest = open(sidecar, "rb").read() if sidecar else None
     try:
-        ctx = context_for(list(trust_pems))
+        ctx = context_for(list(trust_pems), trust_config, allowed_list)
         reader = c2pa.Reader(mime, io.BytesIO(data), manifest, context=ctx)
         store = json.loads(reader.json())
     except Exception as error:  # noqa: BLE001 - the referee reports whatever the SDK says
@@ -70,6 +80,11 @@ def read(asset_path, trust_pems=(), sidecar=None, mime=None):
             for action in (assertion.get("data") or {}).get("actions") or []:
                 if action.get("digitalSourceType"):
                     sources.append(action["digitalSourceType"])
+                # Spec 2.4 forbids digitalSourceType on c2pa.opened: producers state it in a vendor parameter.
+                for key in VENDOR_SOURCE_TYPE_PARAMETERS:
+                    value = (action.get("parameters") or {}).get(key)
+                    if isinstance(value, str):
+                        sources.append(value)
     out["digitalSourceTypes"] = sources
     out["ingredients"] = [
         {"relationship": i.get("relationship"), "title": i.get("title"),
@@ -85,12 +100,16 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 64
     asset = argv[1]
-    trust, sidecar, mime = [], None, None
+    trust, sidecar, mime, trust_config, allowed_list = [], None, None, None, None
     rest = argv[2:]
     while rest:
         flag = rest.pop(0)
         if flag == "--trust":
             trust.append(rest.pop(0))
+        elif flag == "--trust-config":
+            trust_config = rest.pop(0)
+        elif flag == "--allowed-list":
+            allowed_list = rest.pop(0)
         elif flag == "--sidecar":
             sidecar = rest.pop(0)
         elif flag == "--mime":
@@ -98,7 +117,7 @@ def main(argv):
         else:
             print(f"unknown flag {flag}", file=sys.stderr)
             return 64
-    print(json.dumps(read(asset, trust, sidecar, mime), sort_keys=True))
+    print(json.dumps(read(asset, trust, sidecar, mime, trust_config, allowed_list), sort_keys=True))
     return 0
 
 

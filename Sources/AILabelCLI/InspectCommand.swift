@@ -22,22 +22,28 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         let reports = files.map { Inspector.inspect(path: $0) }
+        // Each error is said once to a person: on standard error, beside the text reports (with --json
+        // the document carries it for programs, and standard error still tells the person).
         if json {
             print(try JSONOutput.encode(reports))
+            for report in reports { if let error = report.error { StandardError.write("ailabel: \(report.path): \(error)") } }
         } else {
-            for report in reports { print(InspectionText.render(report)) }
+            for report in reports {
+                if let error = report.error {
+                    StandardError.write("ailabel: \(report.path): \(error)")
+                } else {
+                    print(InspectionText.render(report))
+                }
+            }
         }
-        if reports.contains(where: { $0.error != nil }) {
-            for report in reports where report.error != nil { StandardError.write("ailabel: \(report.path): \(report.error!)") }
-            throw ExitCode(1)
-        }
+        if reports.contains(where: { $0.error != nil }) { throw ExitCode(1) }
     }
 }
 
 /// The human-readable form of an inspection report.
 enum InspectionText {
     static func render(_ report: InspectionReport) -> String {
-        if let error = report.error { return "\(report.path): error: \(error)\n" }
+        if let error = report.error { return TerminalText.field("\(report.path): error: \(error)") + "\n" }
         var lines = ["\(report.path): \(report.format?.uppercased() ?? "?") \(report.width ?? 0)×\(report.height ?? 0)"]
         if let jpeg = report.jpeg {
             let sampling = ChromaSubsampling(lumaHorizontal: jpeg.lumaSampling.horizontal, vertical: jpeg.lumaSampling.vertical)
@@ -72,10 +78,16 @@ enum InspectionText {
             lines.append("  text chunks:")
             for entry in text { lines.append("    \(entry.chunk.rawValue) \(entry.keyword) = \(entry.text.prefix(200))") }
         }
+        if let iptc = report.iptc, !iptc.isEmpty {
+            lines.append("  IPTC IIM:")
+            for entry in iptc { lines.append("    \(entry.dataset) \(entry.name) = \(entry.value.prefix(200))") }
+        }
         for comment in report.comments ?? [] { lines.append("  comment: \(comment)") }
         if let icc = report.icc { lines.append("  ICC profile: \(icc.size) bytes\(icc.description.map { ", \($0)" } ?? "")") }
         for warning in report.warnings ?? [] { lines.append("  warning: \(warning)") }
-        return lines.joined(separator: "\n") + "\n"
+        // Every line holds values from the file (names, XMP, text chunks): a control character in one is
+        // shown escaped, so a `parameters` chunk cannot retitle the window, clear the screen or add lines.
+        return lines.map(TerminalText.field).joined(separator: "\n") + "\n"
     }
 
     private static func pad(_ text: String, _ width: Int) -> String {

@@ -1,3 +1,4 @@
+import AILabelMedia
 import Foundation
 
 /// JSON as ailabel prints it: keys sorted, so output is stable for machines and golden files.
@@ -12,6 +13,6 @@ enum JSONOutput {
 /// Writes to standard error (diagnostics never go to stdout, which carries results).
 enum StandardError {
     static func write(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.lines(text) + "\n").utf8))
     }
 }

@@ -48,20 +48,23 @@ extension KeysCommand {
                 FileHandle.standardError.write(Data("ailabel keys init: \(error.reason)\n".utf8))
                 throw ExitCode(1)
             }
-            let dir = directory
+            // The hints run as printed (with IMAGE replaced): the program as it was invoked, the paths
+            // as written, each quoted for the shell where it needs to be.
+            let program = ShellWord.quote(CommandLine.arguments.first ?? "ailabel")
+            let key = ShellWord.quote(paths[0]), chain = ShellWord.quote(paths[1]), anchors = ShellWord.quote(paths[2])
             print("""
                 Wrote a test PKI:
                   \(paths[0])  private key (keep it secret; mode 0600)
                   \(paths[1])  signer certificate + intermediate (goes into each manifest)
                   \(paths[2])  root certificate (give it to whoever verifies)
 
-                Sign while stamping:
-                  ailabel stamp --sign-key \(dir)/signer.key --sign-chain \(dir)/signer-chain.pem IMAGE
+                Sign while stamping (IMAGE is a file or folder; the stamped copies go to labelled/):
+                  \(program) stamp IMAGE --out labelled/ --sign-key \(key) --sign-chain \(chain)
                 or set AILABEL_SIGN_KEY / AILABEL_SIGN_CHAIN, or the config file's [signer] table
                 (key = "…", chain = "…").
 
                 Verify as trusted:
-                  ailabel verify --trust \(dir)/trust-anchors.pem IMAGE
+                  \(program) verify labelled/ --trust \(anchors)
                 or set AILABEL_TRUST, or the config file's [trust] table. Other C2PA tools (c2patool,
                 c2pa-python) accept trust-anchors.pem as their trust anchors.
                 """)

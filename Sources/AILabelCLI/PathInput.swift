@@ -1,20 +1,29 @@
 import AILabelKit
 import Foundation
 
-/// Paths from arguments, where `-` means "read paths from standard input, one per line".
+/// Paths from arguments, where `-` means "read paths from standard input": one per line, or separated by
+/// NUL bytes with `-0` (as `find -print0` writes them, so names holding newlines pass). A path is taken as
+/// it is: leading and trailing spaces are part of a name. Empty entries are ignored; with lines, a final
+/// carriage return (a CRLF list) is dropped.
 enum PathInput {
-    static func expand(_ arguments: [String]) -> [String] {
+    static func expand(_ arguments: [String], nulSeparated: Bool = false) -> [String] {
         var paths: [String] = []
         for argument in arguments {
             if argument == "-" {
-                while let line = readLine() {
-                    let trimmed = line.trimmingCharacters(in: .whitespaces)
-                    if !trimmed.isEmpty { paths.append(trimmed) }
-                }
+                paths += split(FileHandle.standardInput.readDataToEndOfFile(), nulSeparated: nulSeparated)
             } else {
                 paths.append(argument)
             }
         }
         return paths
+    }
+
+    static func split(_ data: Data, nulSeparated: Bool) -> [String] {
+        let separator: UInt8 = nulSeparated ? 0 : UInt8(ascii: "\n")
+        return data.split(separator: separator, omittingEmptySubsequences: true).compactMap { entry in
+            var bytes = entry[...]
+            if !nulSeparated, bytes.last == UInt8(ascii: "\r") { bytes = bytes.dropLast() }
+            return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
+        }
     }
 }

@@ -9,6 +9,9 @@ import Foundation
 enum ProfileName: String, ExpressibleByArgument, CaseIterable {
     case kz, eu, cn, all
 
+    /// Profile names are case-insensitive: `--profile KZ` is `kz`.
+    init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+
     /// Languages of the disclosure text when neither the command line nor the config names them.
     var defaultLanguages: [String] {
         switch self {
@@ -67,7 +70,7 @@ struct StampCommand: AsyncParsableCommand {
     @Option(name: .customLong("producer-id"), help: "The producer's identifier (BIN, Unified Social Credit Code…): TC260 ContentProducer.")
     var producerID: String?
 
-    @Option(name: .customLong("content-id"), help: "The content ID (TC260 ProduceID). Default: the file's own, else a new UUID.")
+    @Option(name: .customLong("content-id"), help: "The content ID (TC260 ProduceID). Default: the file's own, else a UUID derived from the image data.")
     var contentID: String?
 
     @Option(name: .long, help: "The propagation platform's identifier (TC260 ContentPropagator).")
@@ -130,6 +133,9 @@ struct StampCommand: AsyncParsableCommand {
     @Option(name: .long, help: "A product or service feed (JSON, JSON Lines, CSV): write a copy to --out FILE with AI markers and disclosure texts added.")
     var catalog: String?
 
+    @Option(name: .customLong("media-root"), help: "With --catalog: the folder image references resolve in (default: the feed's folder).")
+    var mediaRoot: String?
+
     @Option(name: .long, help: "With --catalog: a JSON mapping of the feed's fields (see verify --mapping).")
     var mapping: String?
 
@@ -145,9 +151,24 @@ struct StampCommand: AsyncParsableCommand {
     @Flag(name: .customLong("include-hidden"), help: "Also walk hidden files and folders.")
     var includeHidden = false
 
+    @Flag(name: .customLong("follow-symlinks"), help: "Follow symbolic links inside a folder whose targets stay inside that folder (never outside).")
+    var followSymlinks = false
+
+    @Flag(name: .customLong("sidecar-all"), help: "Give sidecars to files of every kind, not only media and the kinds Docs/cli.md lists (key and certificate files never).")
+    var sidecarAll = false
+
+    @Flag(name: .long, help: "With --in-place: also rewrite files whose mode makes them read-only.")
+    var force = false
+
+    @Flag(name: .customShort("0"), help: "With -: paths on standard input are separated by NUL bytes (find -print0).")
+    var nulSeparated = false
+
     func validate() throws {
         if catalog != nil {
-            guard out != nil, !inPlace, paths.isEmpty else { throw ValidationError("--catalog FEED takes --out FILE (the stamped copy) and no other paths") }
+            guard let out, !inPlace, paths.isEmpty else { throw ValidationError("--catalog FEED takes --out FILE (the stamped copy) and no other paths") }
+            if let catalog, OutputPlacement.sameFile(catalog, out) {
+                throw ValidationError("--out \(out) is the feed itself; the stamped copy must go to another file")
+            }
             return
         }
         guard !paths.isEmpty else { throw ValidationError("name at least one file or folder, or - for standard input") }
@@ -155,6 +176,7 @@ struct StampCommand: AsyncParsableCommand {
             throw ValidationError("give exactly one of --out DIR or --in-place (ailabel never modifies files by surprise)")
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if force && !inPlace { throw ValidationError("--force applies to --in-place only (a copy under --out is always written)") }
         if let badgeMargin, BadgeCornerName.margin(badgeMargin) == nil {
             throw ValidationError("--badge-margin takes pixels (12) or a percentage of the shorter side (2%)")
         }
@@ -198,22 +220,44 @@ struct StampCommand: AsyncParsableCommand {
         let stamper = Stamper(request: request, markers: markers, signer: signer, dryRun: dryRun)
 
         let sidecarStamper = SidecarStamper(request: request, signer: signer as? C2PASigner, dryRun: dryRun)
-        let (walked, problems) = FileWalker(includeHidden: includeHidden).walk(PathInput.expand(paths))
+        let arguments = PathInput.expand(paths, nulSeparated: nulSeparated)
+        let excluded = try OutputPlacement.check(out: out, inputs: arguments)
+        let walk = FileWalker(includeHidden: includeHidden, followSymlinks: followSymlinks, excluded: excluded).walkAll(arguments)
         // Existing sidecars are labels, not files to label.
-        let files = walked.filter { !SidecarFormat.isSidecar($0.path) }
-        for problem in problems { StandardError.write("ailabel: \(problem.path): \(problem.reason)") }
+        let files = walk.files.filter { !SidecarFormat.isSidecar($0.path) }
+        let problems = walk.problems
+        for link in walk.resolvedLinks {
+            StandardError.write("ailabel: \(link.argument) is a symbolic link to \(link.target); \(inPlace ? "stamping" : "reading") \(link.target)")
+        }
+        for skip in walk.skipped { StandardError.write("ailabel: warning: \(skip.path): \(skip.reason)") }
         let mapping: OutputMapping = inPlace ? .inPlace : .directory(out!)
         let bar = ProgressBar(label: "stamping")
-        let batch = StampBatch(
-            stamper: stamper, sidecarStamper: sidecarStamper, sidecarOnly: sidecar, mapping: mapping, jobs: jobs ?? BatchRunner.defaultJobs)
-        let results = await batch.run(files) { done, total in bar.update(done: done, total: total) }
+        var batch = StampBatch(
+            stamper: stamper, sidecarStamper: sidecarStamper, sidecarOnly: sidecar, sidecarAll: sidecarAll, force: force, mapping: mapping,
+            jobs: jobs ?? BatchRunner.defaultJobs)
+        batch.waitNotice = { folder in StandardError.write("ailabel: another ailabel run is writing to \(folder); waiting for it to finish") }
+        let collisions = batch.collisions(files)
+        if !collisions.isEmpty {
+            for collision in collisions {
+                StandardError.write("ailabel: \(collision.inputs.joined(separator: " and ")) would all be written to \(collision.output)")
+            }
+            throw ValidationError("several inputs map to one output; nothing was written (stamp them in separate runs or to separate --out folders)")
+        }
+        let stamped = await batch.run(files) { done, total in bar.update(done: done, total: total) }
+        // A path that cannot be walked (a missing argument) is a failed file, in the lines and the summary.
+        let unwalkable = problems.map { problem in
+            var result = StampResult(path: problem.path, status: .failed)
+            result.error = problem.reason
+            return result
+        }
+        let results = (stamped + unwalkable).sorted { $0.path < $1.path }
         if json {
             for result in results { print(try JSONOutput.encode(result, pretty: false)) }
         } else {
             for result in results { print(StampText.line(result)) }
-            print(StampText.summary(results, signed: signer != nil))
+            print(StampText.summary(results, signed: signer != nil, warnings: walk.skipped.count))
         }
-        if results.contains(where: { $0.status == .failed }) || !problems.isEmpty { throw ExitCode(1) }
+        if results.contains(where: { $0.status == .failed }) { throw ExitCode(1) }
     }
 
     /// `--catalog`: the feed's AI records get the marker and the texts the profile's catalogue rule demands.
@@ -239,7 +283,8 @@ struct StampCommand: AsyncParsableCommand {
             let parts = text.split(separator: "=", maxSplits: 1)
             overrides[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
         }
-        let catalogVerifier = CatalogVerifier(verifier: Verifier(options: VerifyOptions(profile: profiles[0], scan: .metadata)), mapping: combinedMapping)
+        let catalogVerifier = CatalogVerifier(
+            verifier: Verifier(options: VerifyOptions(profile: profiles[0], scan: .metadata)), mapping: combinedMapping, mediaRoot: mediaRoot)
         let result: CatalogStamper.Result
         do {
             result = try catalogVerifier.stamp(feedPath: feed, output: out!, languages: requested.isEmpty ? catalogLanguages : requested, texts: overrides, dryRun: dryRun)
@@ -256,7 +301,7 @@ struct StampCommand: AsyncParsableCommand {
             for change in result.changes {
                 var added = change.addedMarker ? ["digital_source_type"] : []
                 if !change.addedLanguages.isEmpty { added.append("text \(change.addedLanguages.joined(separator: ", "))") }
-                print("\(dryRun ? "would stamp" : "stamped"): \(feed)#\(change.id) [\(added.joined(separator: "; "))]")
+                print("\(dryRun ? "would stamp" : "stamped"): \(TerminalText.field(feed))#\(TerminalText.field(change.id)) [\(added.joined(separator: "; "))]")
             }
             print("\(result.changes.count) of \(result.feed.records.count) records stamped\(dryRun ? " (dry run, nothing written)" : "") → \(out!)")
         }
@@ -268,7 +313,14 @@ struct StampCommand: AsyncParsableCommand {
     private func makeRequest(_ configuration: Configuration) throws -> LabelRequest {
         let section = configuration.label
         var request = LabelRequest()
-        let profileName = profile ?? section?.profile.flatMap(ProfileName.init(rawValue:)) ?? .kz
+        var configuredProfile: ProfileName?
+        if let name = section?.profile {
+            guard let parsed = ProfileName(argument: name) else {
+                throw ValidationError("the configuration's [label] profile is '\(name)'; use \(ProfileName.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            configuredProfile = parsed
+        }
+        let profileName = profile ?? configuredProfile ?? .kz
         request.profile = profileName.rawValue
         if let term = sourceType ?? section?.sourceType {
             guard let parsed = DigitalSourceType(parsing: term) else { throw ValidationError("unknown digital source type '\(term)'") }
@@ -292,6 +344,15 @@ struct StampCommand: AsyncParsableCommand {
             overrides[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
         }
         request.textOverrides = overrides
+        // A language without a text would fail every file: bad usage, said before any file is touched.
+        let kind = DisclosureTexts.kind(sourceType: request.sourceType, isDeepfake: request.isDeepfake)
+        let missing = DisclosureTexts.texts(kind: kind, languages: request.languages, overrides: overrides).missing
+        if !missing.isEmpty {
+            let example = missing.map { "--text \($0)=…" }.joined(separator: " ")
+            throw ValidationError(
+                "no disclosure text for \(missing.joined(separator: ", ")): ailabel has texts for \(DisclosureTexts.languages(kind: kind).joined(separator: ", ")); "
+                    + "give one with \(example) (or a [texts] entry in the configuration)")
+        }
         return request
     }
 }
@@ -331,20 +392,26 @@ enum StampText {
         switch result.status {
         case .stamped, .wouldStamp:
             let verb = result.status == .stamped ? "stamped" : "would stamp"
-            let target = result.output.map { $0 == result.path ? "" : " → \($0)" } ?? ""
-            var line = "\(verb): \(result.path)\(target) [\(result.layers.joined(separator: ", "))] content \(result.contentID ?? "?")"
-            for warning in result.warnings where !warning.hasPrefix("no signer") { line += "\n  warning: \(warning)" }
+            let target = result.output.map { $0 == result.path ? "" : " → \(TerminalText.field($0))" } ?? ""
+            var line = "\(verb): \(TerminalText.field(result.path))\(target) [\(result.layers.joined(separator: ", "))] content \(TerminalText.field(result.contentID ?? "?"))"
+            for warning in result.warnings where !warning.hasPrefix("no signer") { line += "\n  warning: \(TerminalText.field(warning))" }
             return line
+        case .unchanged:
+            return "unchanged: \(TerminalText.field(result.path)): already carries this label and its marks"
         case .skipped:
-            return "skipped: \(result.path): \(result.error ?? "")"
+            return "skipped: \(TerminalText.field(result.path)): \(TerminalText.field(result.error ?? ""))"
         case .failed:
-            return "failed: \(result.path): \(result.error ?? "unknown error")"
+            return "failed: \(TerminalText.field(result.path)): \(TerminalText.field(result.error ?? "unknown error"))"
         }
     }
 
-    static func summary(_ results: [StampResult], signed: Bool) -> String {
+    /// `warnings`: entries the walk left out with a warning (links, FIFOs, dangling links), which do not
+    /// make the run fail.
+    static func summary(_ results: [StampResult], signed: Bool, warnings: Int = 0) -> String {
         let count = { (status: StampResult.Status) in results.filter { $0.status == status }.count }
         var text = "\(count(.stamped) + count(.wouldStamp)) stamped\(results.contains { $0.status == .wouldStamp } ? " (dry run)" : ""), \(count(.failed)) failed, \(count(.skipped)) skipped"
+        if count(.unchanged) > 0 { text += ", \(count(.unchanged)) unchanged" }
+        if warnings > 0 { text += ", \(warnings) warning\(warnings == 1 ? "" : "s")" }
         if !signed { text += "\nno signer configured: no signed C2PA manifest was added (see --sign-key, --sign-chain, `ailabel keys init`)" }
         return text
     }

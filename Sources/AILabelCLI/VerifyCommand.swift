@@ -44,6 +44,15 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(name: .long, parsing: .singleValue, help: "A PEM bundle of C2PA trust anchors (repeatable; or AILABEL_TRUST, or the config's [trust] anchors).")
     var trust: [String] = []
 
+    @Option(name: .customLong("trust-config"), help: "ExtendedKeyUsage OIDs a signer may have besides the defaults, one a line (c2pa-rs's store.cfg form; or the config's [trust] trust_config).")
+    var trustConfig: String?
+
+    @Option(name: .customLong("allowed-list"), parsing: .singleValue, help: "A PEM bundle of end-entity certificates trusted as they are (repeatable; or the config's [trust] allowed).")
+    var allowedList: [String] = []
+
+    @Flag(name: .customLong("no-default-trust"), help: "Do not trust the C2PA trust lists installed by `ailabel trust update`.")
+    var noDefaultTrust = false
+
     @Flag(name: .customLong("require-trusted"), help: "Count a C2PA manifest only when its signer chains to a trust anchor.")
     var requireTrusted = false
 
@@ -61,6 +70,15 @@ struct VerifyCommand: AsyncParsableCommand {
 
     @Flag(name: .customLong("include-hidden"), help: "Also walk hidden files and folders.")
     var includeHidden = false
+
+    @Option(name: .customLong("media-root"), help: "The folder image references in feeds and pages resolve in (default: the feed's or page's own folder); references outside it are findings, never read.")
+    var mediaRoot: String?
+
+    @Flag(name: .customLong("follow-symlinks"), help: "Follow symbolic links inside a folder whose targets stay inside that folder (never outside).")
+    var followSymlinks = false
+
+    @Flag(name: .customShort("0"), help: "With -: paths on standard input are separated by NUL bytes (find -print0).")
+    var nulSeparated = false
 
     @Option(name: .long, parsing: .singleValue, help: "A product or service feed (JSON, JSON Lines, CSV) to audit record by record (repeatable).")
     var catalog: [String] = []
@@ -94,9 +112,13 @@ struct VerifyCommand: AsyncParsableCommand {
         } catch let error as ProfileError {
             throw ValidationError(error.reason)
         }
-        let trustConfiguration = try TrustLoader.load(options: trust, configuration: configuration)
+        let trustConfiguration = try TrustLoader.load(
+            anchors: trust, extendedKeyUsages: trustConfig, allowedLists: allowedList, configuration: configuration,
+            defaultLists: !noDefaultTrust)
+        for warning in trustConfiguration.warnings { StandardError.write("ailabel: warning: \(warning)") }
         let verifier = Verifier(
-            options: VerifyOptions(profile: loadedProfile, trust: trustConfiguration, requireTrusted: requireTrusted, scan: scan),
+            options: VerifyOptions(
+                profile: loadedProfile, trust: trustConfiguration, requireTrusted: requireTrusted, scan: scan, thumbnails: format == .html),
             extraCollectors: PixelCollectors.all(watermarkKey: configuration.watermark?.key.map { Array($0.utf8) }))
 
         // Catalogue feeds (--catalog) and web pages have verifiers of their own (AILabelVerify/Catalog, /Web).
@@ -106,16 +128,26 @@ struct VerifyCommand: AsyncParsableCommand {
         } catch let error as CatalogError {
             throw ValidationError(error.description)
         }
-        let pageVerifier = PageVerifier(verifier: verifier, extraPhrases: catalogMapping.phrases)
-        let catalogReports = catalog.flatMap { CatalogVerifier(verifier: verifier, mapping: catalogMapping).verify(feedPath: $0) }
+        let pageVerifier = PageVerifier(verifier: verifier, extraPhrases: catalogMapping.phrases, mediaRoot: mediaRoot)
+        let catalogReports = catalog.flatMap { CatalogVerifier(verifier: verifier, mapping: catalogMapping, mediaRoot: mediaRoot).verify(feedPath: $0) }
         if format == .jsonl && output == nil {
             for report in catalogReports { if let line = try? ReportRenderer.json(report, pretty: false) { print(line) } }
         }
 
-        let (walked, problems) = FileWalker(includeHidden: includeHidden).walk(PathInput.expand(paths))
-        for problem in problems { StandardError.write("ailabel: \(problem.path): \(problem.reason)") }
+        let walk = FileWalker(includeHidden: includeHidden, followSymlinks: followSymlinks).walkAll(PathInput.expand(paths, nulSeparated: nulSeparated))
+        let (walked, problems) = (walk.files, walk.problems)
+        for link in walk.resolvedLinks { StandardError.write("ailabel: \(link.argument) is a symbolic link to \(link.target); verifying \(link.target)") }
+        for skip in walk.skipped { StandardError.write("ailabel: warning: \(skip.path): \(skip.reason)") }
+        // A path that cannot be walked (a missing argument) is an unreadable record in every format.
+        let unwalkable = problems.map { problem in
+            FileReport(
+                path: problem.path, format: MediaFormat.claimed(byPath: problem.path)?.rawValue ?? "unknown", verdict: .unreadable,
+                findings: [Finding(code: "file.unreadable", severity: .error, message: problem.reason)])
+        }
         let plan = VerifyPlan(walked, isMedia: VerifyInputs.isMedia)
-        let skipped = plan.other
+        // Links not followed, FIFOs, devices and dangling links are listed with the other skipped files.
+        let skipped = (plan.other.map { SkippedFile(path: $0.path, reason: SkippedFile.notMediaReason) }
+            + walk.skipped.map { SkippedFile(path: $0.path, reason: $0.reason) }).sorted { $0.path < $1.path }
         let media = plan.media + plan.sidecarLabelled
         let sidecarLabelled = Set(plan.sidecarLabelled.map(\.path))
 
@@ -128,18 +160,26 @@ struct VerifyCommand: AsyncParsableCommand {
             sidecarLabelled.contains(file.path) ? verifier.verifyThroughSidecars(path: file.path) : (PageVerifier.handles(path: file.path) ? pageVerifier.verify(path: file.path) : verifier.verify(path: file.path))
         }
         let orphans = plan.orphans.map { Verifier.orphanedSidecar(path: $0.path) }
+        if streaming {
+            // Every format carries the same records: what was not verified on the workers follows them.
+            for report in orphans + unwalkable { if let line = try? ReportRenderer.json(report, pretty: false) { print(line) } }
+            for file in skipped { if let line = try? ReportRenderer.json(file, pretty: false) { print(line) } }
+        }
         let run = VerificationRun(
-            version: AILabelVersion.current, profile: loadedProfile, scan: scan, files: (catalogReports + reports + orphans).sorted { $0.path < $1.path },
-            skipped: skipped.count, failOn: failing)
+            version: AILabelVersion.current, profile: loadedProfile, scan: scan,
+            files: (catalogReports + reports + orphans + unwalkable).sorted { $0.path < $1.path }, skipped: skipped, failOn: failing)
         if !streaming {
             let rendered = try ReportRenderer.render(run, as: format, failOn: failing)
             if let output {
                 do {
                     try AtomicFile.write(Array(rendered.utf8), to: output)
                 } catch let error as MediaError {
-                    throw ValidationError("cannot write the report: \(error.description)")
+                    // Not bad usage: the audit ran and its report is lost, a failure (exit 1).
+                    StandardError.write("ailabel: cannot write the report: \(error.description)")
+                    throw ExitCode(1)
                 }
-                if format != .text { print(try ReportRenderer.render(run, as: .text, failOn: failing), terminator: "") }
+                // The report is in the file; the terminal gets the counts and where to find it.
+                print("\(ReportRenderer.summaryLine(run)) → \(output)")
             } else {
                 print(rendered, terminator: "")
             }
@@ -154,30 +194,60 @@ enum VerifyInputs {
     static func isMedia(_ path: String) -> Bool { MediaFile.isMedia(path: path) || PageVerifier.handles(path: path) }
 }
 
-/// Trust anchors: --trust files, then AILABEL_TRUST (paths separated by ':'), then the config's [trust] table.
+/// Trust anchors: --trust files, then AILABEL_TRUST (paths separated by ':'), then the config's [trust]
+/// anchors; EKUs from --trust-config, else the config's trust_config; allowed certificates from
+/// --allowed-list, else the config's allowed. A file that cannot be read, or a bundle with no readable
+/// certificate, is bad usage (exit 64); an unreadable certificate among readable ones is a warning.
+/// To these the installed C2PA trust lists are added (claim signers and time-stamp authorities) unless
+/// --no-default-trust; explicit anchors serve signers and time-stamp authorities alike, as in c2pa-rs.
 enum TrustLoader {
-    static func load(options: [String], configuration: Configuration) throws -> TrustConfiguration {
+    static func load(anchors options: [String], extendedKeyUsages: String? = nil, allowedLists: [String] = [],
+                     configuration: Configuration, defaultLists: Bool = true,
+                     store: TrustListStore? = TrustListStore.user()) throws -> TrustConfiguration {
         var paths = options
         if paths.isEmpty, let environment = ProcessInfo.processInfo.environment["AILABEL_TRUST"], !environment.isEmpty {
             paths = environment.split(separator: ":").map(String.init)
         }
         if paths.isEmpty { paths = configuration.trust?.anchors ?? [] }
-        guard !paths.isEmpty || configuration.trust?.allowed != nil else { return .none }
-        let pems = try paths.map { try readPEM($0, holding: "trust anchors") }
-        let allowed = try configuration.trust?.allowed.map { paths in
-            try paths.map { try readPEM($0, holding: "allowed certificates") }.joined(separator: "\n")
+        let allowedPaths = allowedLists.isEmpty ? (configuration.trust?.allowed ?? []) : allowedLists
+        let usagePath = extendedKeyUsages ?? configuration.trust?.trustConfig
+        var trust = TrustConfiguration.none
+        if !paths.isEmpty || !allowedPaths.isEmpty || usagePath != nil {
+            let bundles = try paths.map { (name: $0, pem: try readPEM($0, holding: "trust anchors")) }
+            let allowed = allowedPaths.isEmpty ? nil : try allowedPaths.map { try readPEM($0, holding: "allowed certificates") }.joined(separator: "\n")
+            let usages = try usagePath.map { try readPEM($0, holding: "trust configuration (EKU OIDs)") }
+            do {
+                trust = try TrustConfiguration(anchorBundles: bundles, allowedList: allowed, extendedKeyUsages: usages)
+            } catch let error as ManifestError {
+                throw refuse("the trust anchors were refused: \(error.reason)")
+            }
+            trust.timeStampAnchors += trust.anchors
         }
+        guard defaultLists else { return trust }
         do {
-            return try TrustConfiguration(anchorPEMs: pems, allowedList: allowed)
-        } catch let error as ManifestError {
-            throw ValidationError("the trust anchors were refused: \(error.reason)")
+            if let installed = try store?.trust() {
+                trust.anchors += installed.signers
+                trust.timeStampAnchors += installed.timeStampAuthorities
+            } else if trust.anchors.isEmpty && trust.allowedCertificateHashes.isEmpty {
+                StandardError.write("ailabel: no C2PA trust list is installed, so no signer can be Trusted; install it with `ailabel trust update` (or pass --trust PEM)")
+            }
+        } catch let error as TrustListError {
+            StandardError.write("ailabel: the installed C2PA trust lists are not used: \(error.reason)")
         }
+        return trust
+    }
+
+    /// Says what is wrong with a trust file and exits 64, without the generic usage text (the
+    /// options were right; a file was not).
+    private static func refuse(_ message: String) -> ExitCode {
+        StandardError.write("ailabel: \(message)")
+        return ExitCode(64)
     }
 
     /// A PEM file named on the command line or in the config: unreadable is bad usage (exit 64).
     private static func readPEM(_ path: String, holding what: String) throws -> String {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ValidationError("cannot read the \(what) in \(path)")
+            throw refuse("cannot read the \(what) in \(path)")
         }
         return text
     }

@@ -175,7 +175,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     static func verify(_ bytes: [UInt8]) -> FuzzOutcome {
         guard let file = try? MediaFile(path: path, bytes: bytes) else { return .rejected }
         let report = verifier.verify(file)
-        let run = VerificationRun(version: "fuzz", profile: verifier.options.profile, scan: .metadata, files: [report], skipped: 0, failOn: [])
+        let run = VerificationRun(version: "fuzz", profile: verifier.options.profile, scan: .metadata, files: [report], skipped: [], failOn: [])
         do {
             _ = try ReportRenderer.render(run, as: .json, failOn: [])
         } catch {

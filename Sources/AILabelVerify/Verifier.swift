@@ -21,12 +21,15 @@ public struct VerifyOptions: Sendable {
     /// Count a C2PA manifest only when it chains to a trust anchor.
     public var requireTrusted: Bool
     public var scan: ScanMode
+    /// Make a ``Thumbnail`` of each image judged (the HTML report shows them), from the bytes judged.
+    public var thumbnails: Bool
 
-    public init(profile: Profile, trust: TrustConfiguration = .none, requireTrusted: Bool = false, scan: ScanMode = .auto) {
+    public init(profile: Profile, trust: TrustConfiguration = .none, requireTrusted: Bool = false, scan: ScanMode = .auto, thumbnails: Bool = false) {
         self.profile = profile
         self.trust = trust
         self.requireTrusted = requireTrusted
         self.scan = scan
+        self.thumbnails = thumbnails
     }
 }
 
@@ -46,14 +49,18 @@ public struct Verifier: Sendable {
 
     public func verify(path: String) -> FileReport {
         let file: MediaFile
+        var bytes: [UInt8]?
         do {
-            file = try MediaFile(path: path, registry: .metadataReading)
-        } catch let error as MediaError {
-            return FileReport(
-                path: path, format: MediaFormat.claimed(byPath: path)?.rawValue ?? "unknown", verdict: .unreadable,
-                findings: [Finding(code: "file.unreadable", severity: .error, message: error.reason)])
+            bytes = try FileReader.read(path)
+            file = try MediaFile(path: path, bytes: bytes!, registry: .metadataReading)
         } catch {
-            return FileReport(path: path, format: "unknown", verdict: .unreadable, findings: [Finding(code: "file.unreadable", severity: .error, message: "\(error)")])
+            let reason = (error as? MediaError)?.reason ?? "\(error)"
+            var report = FileReport(
+                path: path, format: MediaFormat.claimed(byPath: path)?.rawValue ?? "unknown", verdict: .unreadable,
+                findings: [Finding(code: "file.unreadable", severity: .error, message: reason)])
+            // A file whose structure does not parse may still decode (truncated, tampered): show it.
+            if options.thumbnails, let bytes { report.thumbnail = Thumbnail.make(ofUnparsed: bytes) }
+            return report
         }
         return verify(file)
     }
@@ -65,9 +72,11 @@ public struct Verifier: Sendable {
             collector.collect(from: subject, pixels: nil, into: &observations)
         }
         let pixelCollectors = collectors.filter(\.needsPixels)
+        var decoded: RGBImage?
         if !pixelCollectors.isEmpty && shouldScanPixels(observations) {
             do {
                 let pixels = try PixelCodec.decode(file.bytes)
+                decoded = pixels
                 observations.pixelsScanned = true
                 for collector in pixelCollectors { collector.collect(from: subject, pixels: pixels, into: &observations) }
             } catch let error as MediaError {
@@ -83,6 +92,11 @@ public struct Verifier: Sendable {
         let (verdict, findings) = ProfileEvaluator(options: options).judge(observations)
         report.verdict = verdict
         report.findings += findings
+        if options.thumbnails {
+            // Pixels the detectors decoded are reused; where their strict decode failed, the thumbnail's
+            // lenient one may still show the file.
+            report.thumbnail = Thumbnail.make(of: file, decoded: decoded)
+        }
         return report
     }
 

@@ -55,6 +55,11 @@ struct LayoutEngine {
     let fonts: FontStack
     let maxWidth: Int
     let maxHeight: Int
+    /// Largest badge area (width × height) a layout may take; nil for no bound but the image's.
+    var maxArea: Int?
+    /// Whether a text may wrap onto several lines; when false each text takes exactly one line (its own
+    /// line breaks aside), and a text too wide for that does not fit.
+    var wrapsWithinTexts = true
     private var emForCap: [Int: (em: Int, cap: Int)] = [:]
     private var capRatio: Double?
     private var advances: [Int: [String: Int]] = [:]
@@ -149,6 +154,8 @@ struct LayoutEngine {
                     if joined <= limit {
                         current += (token.spaceBefore ? " " : "") + token.text
                         currentWidth = joined
+                    } else if !wrapsWithinTexts {
+                        return nil
                     } else {
                         lines.append(
                             Layout.Line(
@@ -171,6 +178,7 @@ struct LayoutEngine {
         let height =
             2 * paddingY + lines.count * (ascent + descent) + (lines.count - 1) * gap + (blocks.count - 1) * gap
         guard height <= maxHeight else { return nil }
+        if let maxArea, (inkWidth + 2 * paddingX) * height > maxArea { return nil }
         return Layout(
             em: em, cap: cap, paddingX: paddingX, paddingY: paddingY, gap: gap, ascent: ascent, descent: descent,
             lines: lines, width: inkWidth + 2 * paddingX, height: height)

@@ -11,9 +11,14 @@ public import AILabelMedia
 ///    320 px wide (cap height × 320 / width ≥ 8, about an 11 px font on a phone; binds only for images wider
 ///    than about 2.4:1); and ≥ 5 px (the floor below which text is not legible at all).
 /// 2. Preferred: also ≥ `style.textHeightFraction` (default 6 %) of the shorter side, a margin over the 5 %.
-/// 3. The badge never exceeds the image less its margins: texts wrap at spaces (CJK between any two ideographs),
-///    and at line breaks in the text.
-///    If they still do not fit at the preferred size the labeler shrinks towards the required size, then
+/// 3. The badge stays within a quarter of the image's area (``maximumAreaFraction``) where rules 1 and 2
+///    allow: the languages are stacked, one line each, at the largest cap height between the required and
+///    the preferred size that keeps the badge within that quarter; if a text is too long for one line at
+///    any such size, texts wrap at spaces (CJK between any two ideographs) and at line breaks in the text,
+///    again within the quarter. Only when no allowed size fits the quarter does the badge grow past it,
+///    as large as the rules prefer: the legal size and every language come before the area.
+/// 4. The badge never exceeds the image less its margins.
+///    If the texts do not fit at the preferred size the labeler shrinks towards the required size, then
 ///    leaves out texts from the end (the first text, e.g. Kazakh, always stays) and records them in
 ///    ``BadgeRecord/omittedLanguages``; if the first text alone does not fit at the required size it is drawn
 ///    smaller, down to the 5 px floor (``BadgeRecord/meetsMinimumHeight`` is then false if below 5 %, and
@@ -37,6 +42,8 @@ public struct VisibleLabeler: Sendable {
     public static let legibleCapHeightAtDisplayWidth = 8
     /// The smallest cap height ever drawn, pixels.
     public static let minimumCapHeightPixels = 5
+    /// The share of the image a badge should stay within (width × height), where the size rules allow.
+    public static let maximumAreaFraction = 0.25
     /// Version of the layout and rendering rules, written into every ``BadgeRecord``.
     public static let recordVersion = 1
 
@@ -212,14 +219,23 @@ public struct VisibleLabeler: Sendable {
         let maxHeight = image.height - 2 * margin
         var engine = LayoutEngine(fonts: fonts, maxWidth: maxWidth, maxHeight: maxHeight)
         var omitted: [String] = []
+        let areaBudget = Int(Self.maximumAreaFraction * Double(image.width * image.height))
 
         for count in stride(from: blocks.count, through: 1, by: -1) {
             let kept = Array(blocks.prefix(count))
             omitted = blocks.suffix(from: count).map(\.language).filter { $0 != "eu-icon" }
-            if let layout = engine.largest(blocks: kept, from: required, to: preferred) {
-                return layout.omitting(omitted)
+            // Within a quarter of the image: one line per text (languages stacked), else texts wrapped;
+            // then, when the size rules leave no way to stay within it, as large as the image allows.
+            for (wraps, area) in [(false, Optional(areaBudget)), (true, Optional(areaBudget)), (true, nil)] {
+                engine.wrapsWithinTexts = wraps
+                engine.maxArea = area
+                if let layout = engine.largest(blocks: kept, from: required, to: preferred) {
+                    return layout.omitting(omitted)
+                }
             }
         }
+        engine.wrapsWithinTexts = true
+        engine.maxArea = nil
         // The first block alone, below the 5 % rule, down to the pixel floor.
         let legalFloor = Self.minimumCapHeightPixels
         let first = Array(blocks.prefix(1))

@@ -24,6 +24,7 @@ typedef struct {
     size_t errbuf_len;
     int warnings;
     int fatal_warning;
+    int lenient;
 } GuardedErrors;
 
 typedef struct {
@@ -54,7 +55,7 @@ static void on_emit_message(j_common_ptr cinfo, int level) {
     if (level < 0) {
         guard->warnings += 1;
         int code = cinfo->err->msg_code;
-        if (code == JWRN_JPEG_EOF || code == JWRN_HIT_MARKER) {
+        if (!guard->lenient && (code == JWRN_JPEG_EOF || code == JWRN_HIT_MARKER)) {
             guard->fatal_warning = 1;
             store_message(cinfo);
             longjmp(guard->jump, 1);
@@ -90,7 +91,7 @@ static void install_errors(GuardedErrors *guard, char *errbuf, size_t errbuf_len
 
 static inline uint8_t clamp_byte(int value) { return value < 0 ? 0 : (value > 255 ? 255 : (uint8_t)value); }
 
-CAILabel_Status CAILabel_jpeg_decode(const void *bytes, size_t count, uint64_t max_pixels,
+CAILabel_Status CAILabel_jpeg_decode(const void *bytes, size_t count, uint64_t max_pixels, int lenient,
                                      uint8_t **out_pixels, CAILabel_ImageInfo *out_info,
                                      char *errbuf, size_t errbuf_len) {
     if (bytes == NULL || out_pixels == NULL || out_info == NULL) return CAILabel_BAD_ARGUMENT;
@@ -102,6 +103,7 @@ CAILabel_Status CAILabel_jpeg_decode(const void *bytes, size_t count, uint64_t m
     GuardedErrors guard;
     ScanLimiter limiter;
     install_errors(&guard, errbuf, errbuf_len);
+    guard.lenient = lenient;
     uint8_t *volatile pixels = NULL;
     JSAMPLE *volatile scanline = NULL;
     volatile CAILabel_Status failure = CAILabel_LIBRARY_ERROR;

@@ -82,7 +82,7 @@ void CAILabel_free(void *pointer) { free(pointer); }
 
 uint32_t CAILabel_png_version(void) { return (uint32_t)png_access_version_number(); }
 
-CAILabel_Status CAILabel_png_decode(const void *bytes, size_t count, uint64_t max_pixels,
+CAILabel_Status CAILabel_png_decode(const void *bytes, size_t count, uint64_t max_pixels, int lenient,
                                     uint8_t **out_pixels, CAILabel_ImageInfo *out_info,
                                     char *errbuf, size_t errbuf_len) {
     if (bytes == NULL || out_pixels == NULL || out_info == NULL) return CAILabel_BAD_ARGUMENT;
@@ -115,6 +115,7 @@ CAILabel_Status CAILabel_png_decode(const void *bytes, size_t count, uint64_t ma
     png_set_chunk_cache_max(png, 1000);
     // CRC errors in ancillary chunks are reported by ailabel's own chunk parser; for pixels only the
     // critical chunks matter, and libpng's default already errors on those.
+    if (lenient) png_set_crc_action(png, PNG_CRC_QUIET_USE, PNG_CRC_QUIET_USE);
     png_set_read_fn(png, &reader, read_from_memory);
     png_read_info(png, info);
 

@@ -28,7 +28,7 @@ struct TrustTests {
     @Test("An intermediate can be the trust anchor")
     func intermediateAnchor() throws {
         let intermediate = try TrustConfiguration.certificates(fromPEMBundle: TestSigning.pki.signerChainPEM)[1]
-        let trust = TrustConfiguration(anchors: [intermediate])
+        let trust = try TrustConfiguration(anchors: [intermediate])
         #expect(ManifestValidator(trust: trust).validate(asset: try Self.signedSample()).state == .trusted)
     }
 

@@ -298,3 +298,36 @@ struct StableDiffusionVerdictTests {
         #expect(metadataOnly.verify(path: Repository.fixture("watermark/sd1-bgr-uint8.png").path).verdict == .noAIEvidence)
     }
 }
+
+/// Every character XML 1.0 forbids, in a file name and a custom profile's ID, against the JUnit and HTML
+/// writers: the reports stay well-formed (parsed strictly by Python's expat).
+@Suite("XML reports and forbidden characters")
+struct ForbiddenXMLCharacterTests {
+    static var forbidden: [Unicode.Scalar] {
+        (0x00...0x1F).filter { ![0x09, 0x0A, 0x0D].contains($0) }.compactMap { Unicode.Scalar(UInt32($0)) } + ["\u{FFFE}", "\u{FFFF}"]
+    }
+
+    @Test("JUnit and HTML stay well-formed whatever a name or profile ID holds", arguments: [ReportFormat.junit, .html])
+    func everyForbiddenCodePoint(format: ReportFormat) throws {
+        var name = "up/"
+        for scalar in Self.forbidden { name.unicodeScalars.append(scalar) }
+        name += "\"<&>'.jpg"
+        var profile = try Profile.load("kz")
+        profile.id = "x\" onload=\"alert(1)<\u{FFFF}"
+        let report = FileReport(path: name, format: "jpeg", verdict: .missingDisclosure, findings: [Finding(code: "x", severity: .error, message: name)])
+        let run = VerificationRun(version: "test", profile: profile, scan: .metadata, files: [report], skipped: [SkippedFile(path: name, reason: name)], failOn: [.missingDisclosure])
+        var rendered = try ReportRenderer.render(run, as: format, failOn: [.missingDisclosure])
+        if format == .html { rendered = rendered.replacingOccurrences(of: "<!doctype html>", with: "").replacingOccurrences(of: "<!DOCTYPE html>", with: "") }
+        let folder = try Repository.temporaryDirectory("ailabel-xml")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("report.xml")
+        try Data(rendered.utf8).write(to: file)
+        // HTML is checked as XML too: every character it holds must be one XML (and so HTML) admits.
+        let check = try ProcessRunner.run("python3", ["-c", "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1]); print('ok')", file.path])
+        if format == .junit {
+            #expect(check.stdout.contains("ok"), "JUnit is well-formed: \(check.stderr)")
+        }
+        for scalar in Self.forbidden { #expect(!rendered.unicodeScalars.contains(scalar), "U+\(String(scalar.value, radix: 16)) is not written") }
+        #expect(!rendered.contains("onload=\"alert"), "the profile ID cannot open an attribute")
+    }
+}

@@ -1,3 +1,4 @@
+import AILabelMedia
 import Foundation
 
 /// A feed that cannot be read: names the file and, where known, the line.
@@ -162,13 +163,17 @@ public struct CatalogFeed: Sendable, Hashable {
     }
 
     public static func load(path: String) throws -> CatalogFeed {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw CatalogError(file: path, reason: "cannot open the feed")
+        // FileReader opens without blocking and refuses what is not a regular file: a FIFO named as a
+        // feed would otherwise hang the command.
+        let bytes: [UInt8]
+        do {
+            bytes = try FileReader.read(path, maximumSize: maximumSize)
+        } catch let error as MediaError where error.code == .limitExceeded {
+            throw CatalogError(file: path, reason: "the feed is over the \(maximumSize)-byte limit")
+        } catch let error as MediaError {
+            throw CatalogError(file: path, reason: "cannot read the feed: \(error.reason)")
         }
-        defer { try? handle.close() }
-        let data = handle.readData(ofLength: maximumSize + 1)
-        guard data.count <= maximumSize else { throw CatalogError(file: path, reason: "the feed is over the \(maximumSize)-byte limit") }
-        return try parse([UInt8](data), path: path)
+        return try parse(bytes, path: path)
     }
 
     public static func format(path: String, bytes: [UInt8]) -> Format {

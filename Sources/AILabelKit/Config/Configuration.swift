@@ -46,6 +46,13 @@ public struct Configuration: Sendable, Codable, Hashable {
     public struct TrustSection: Sendable, Codable, Hashable {
         public var anchors: [String]?
         public var allowed: [String]?
+        /// ExtendedKeyUsage OIDs accepted besides the defaults, in c2pa-rs's store.cfg form.
+        public var trustConfig: String?
+
+        enum CodingKeys: String, CodingKey {
+            case anchors, allowed
+            case trustConfig = "trust_config"
+        }
     }
 
     public struct VisibleSection: Sendable, Codable, Hashable {
@@ -95,6 +102,7 @@ public struct Configuration: Sendable, Codable, Hashable {
         if var trust = configuration.trust {
             trust.anchors = trust.anchors?.compactMap(resolve)
             trust.allowed = trust.allowed?.compactMap(resolve)
+            trust.trustConfig = resolve(trust.trustConfig)
             configuration.trust = trust
         }
         if var visible = configuration.visible {

@@ -12,6 +12,8 @@ public struct InspectionReport: Sendable, Encodable {
     public var xmp: [XMPEntry]?
     public var exif: [EXIFEntry]?
     public var text: [TextEntry]?
+    /// IPTC IIM datasets (JPEG APP13).
+    public var iptc: [IPTCEntry]?
     public var comments: [String]?
     public var icc: ICCSummary?
     public var c2pa: C2PASummary?
@@ -37,6 +39,13 @@ public struct InspectionReport: Sendable, Encodable {
         public var size: Int
         /// The profile's description tag, when it is a plain `desc` or `mluc` string.
         public var description: String?
+    }
+
+    public struct IPTCEntry: Sendable, Encodable {
+        /// `record:dataset`, as IIM numbers them (`2:120`).
+        public var dataset: String
+        public var name: String
+        public var value: String
     }
 
     public struct C2PASummary: Sendable, Encodable {
@@ -99,6 +108,9 @@ public enum Inspector {
         }
         if !contents.textEntries.isEmpty { report.text = contents.textEntries }
         if !contents.comments.isEmpty { report.comments = contents.comments }
+        if !contents.iptc.isEmpty {
+            report.iptc = contents.iptc.map { InspectionReport.IPTCEntry(dataset: "\($0.record):\($0.dataset)", name: $0.name, value: $0.value) }
+        }
         if let icc = contents.icc { report.icc = InspectionReport.ICCSummary(size: icc.count, description: ICCProfile.description(of: icc)) }
         report.jpeg = contents.jpegCoding
         report.png = contents.pngHeader

@@ -30,10 +30,21 @@ public enum DisclosureTexts {
         return table
     }()
 
+    /// The languages with a bundled text of `kind`, in the order the profiles list them (kk, ru, en, zh, then the rest).
+    public static func languages(kind: Kind) -> [String] {
+        let order = ["kk", "ru", "en", "zh"]
+        return (defaults[kind.rawValue] ?? [:]).keys.sorted { (order.firstIndex(of: $0) ?? order.count, $0) < (order.firstIndex(of: $1) ?? order.count, $1) }
+    }
+
+    /// The kind of text a request needs (a label's ``kind(for:)`` before the label exists).
+    public static func kind(sourceType: DigitalSourceType, isDeepfake: Bool) -> Kind {
+        if isDeepfake { return .deepfake }
+        return sourceType == .trainedAlgorithmicMedia ? .generated : .edited
+    }
+
     /// The kind of text a label needs.
     public static func kind(for label: DisclosureLabel) -> Kind {
-        if label.isDeepfake { return .deepfake }
-        return label.digitalSourceType == .trainedAlgorithmicMedia ? .generated : .edited
+        kind(sourceType: label.digitalSourceType, isDeepfake: label.isDeepfake)
     }
 
     /// Texts for `languages`, taking `overrides` first and the defaults second. A language with neither is

@@ -62,7 +62,7 @@ public struct C2PASigner: ProvenanceSigner {
         var watermarks: [WatermarkAction] = []
         var softBindings: [SoftBinding] = []
         if let visible = label.visibleLabel {
-            watermarks.append(WatermarkAction(description: "Visible AI disclosure (\(visible.variant)) drawn at \(visible.x),\(visible.y) \(visible.width)×\(visible.height) in \(visible.languages.joined(separator: ", "))"))
+            watermarks.append(WatermarkAction(description: "Visible AI disclosure (\(visible.variant)) drawn at \(visible.x),\(visible.y) \(visible.width)×\(visible.height) in \(visible.languages.joined(separator: ", "))", kind: .visible))
         }
         if label.watermarked {
             watermarks.append(WatermarkAction(description: "Invisible ailabel watermark carrying label ID \(label.labelID)"))
@@ -103,10 +103,11 @@ public struct C2PASigner: ProvenanceSigner {
     }
 
     private static func read(_ path: String, what: String) throws -> String {
+        // Bounded and non-blocking (a FIFO is refused, not waited on); the message never quotes the file.
         do {
-            return try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ConfigurationError(path: path, reason: "cannot read the \(what): \(error.localizedDescription)")
+            return String(decoding: try FileReader.read(path, maximumSize: 1 << 20), as: UTF8.self)
+        } catch let error as MediaError {
+            throw ConfigurationError(path: path, reason: "cannot read the \(what): \(error.reason)")
         }
     }
 }

@@ -29,6 +29,7 @@ public struct SignerCommand: Sendable {
         func failed(_ reason: String) -> ManifestError {
             ManifestError.make(.signingFailed, "The signer command \(arguments[0]) failed: \(reason)")
         }
+        _ = Self.ignoreBrokenPipes
         let process = Process()
         let program = arguments[0].contains("/") ? arguments[0] : (Self.find(arguments[0]) ?? arguments[0])
         process.executableURL = URL(fileURLWithPath: program)
@@ -77,6 +78,10 @@ public struct SignerCommand: Sendable {
         guard stdout.count <= Self.maximumOutput else { throw failed("it wrote more than \(Self.maximumOutput) bytes") }
         return stdout
     }
+
+    /// A program that exits without reading all its input would otherwise kill ailabel with SIGPIPE
+    /// while the bytes are written; ignored, the write fails instead and the exit status is reported.
+    static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
 
     static func read(_ handle: FileHandle, limit: Int) -> [UInt8] {
         var out: [UInt8] = []

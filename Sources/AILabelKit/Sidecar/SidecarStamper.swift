@@ -2,6 +2,10 @@ import AILabelManifest
 import AILabelMedia
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Labels for files ailabel cannot embed into (PDF, video, audio, documents, text…), and for JPEG and
 /// PNG under `--sidecar`: an XMP sidecar `FILE.xmp` with the label and, with a signer, a signed C2PA
 /// sidecar `FILE.c2pa` whose hard binding is the hash of the whole file. The file itself is never changed.
@@ -22,14 +26,32 @@ public struct SidecarStamper: Sendable {
 
     /// Writes the sidecars for `input` beside `output`, copying the file there first when they differ.
     public func stamp(input: String, output: String) -> StampResult {
+        let file = WalkedFile(path: input, root: nil, relativePath: (input as NSString).lastPathComponent)
+        return stamp(file: file, output: ConfinedPath(trusting: output), outputPath: output, attributes: nil)
+    }
+
+    /// Writes the sidecars for a walked file beside `output` (copying the file there first when it is not
+    /// the source itself). Reads and writes follow no link below their folders; the copy and the sidecars
+    /// get `attributes` (the source's mode, owner and extended attributes). An existing sidecar that
+    /// cannot be read or parsed stops this file: sidecars are merged into, never replaced.
+    public func stamp(file: WalkedFile, output: ConfinedPath, outputPath: String, attributes: FileAttributes?) -> StampResult {
+        let input = file.path
         var result = StampResult(path: input, status: .failed)
-        result.output = output
+        result.output = outputPath
         result.format = SidecarFormat.kind(of: input)
         do {
-            let bytes = try FileReader.read(input)
-            let existingXMP = try? FileReader.read(Self.xmpPath(for: input), maximumSize: XMPPacket.maximumPacketSize)
-            var packet = try existingXMP.map { try XMPPacket(parsing: $0) } ?? XMPPacket()
-            let label = try Stamper(request: request).makeLabel(existing: packet)
+            let bytes = try FileReader.read(file.source)
+            let sidecarSource = file.source.parent.appending(file.source.name + ".xmp")
+            var packet = XMPPacket()
+            let existing = try Self.readExistingSidecar(sidecarSource, display: Self.xmpPath(for: input))
+            if let existing {
+                do {
+                    packet = try XMPPacket(parsing: existing)
+                } catch let error as MediaError {
+                    throw MediaError.make(error.code, "the existing sidecar \(Self.xmpPath(for: input)) cannot be merged into: \(error.reason); it was left as it is")
+                }
+            }
+            let label = try Stamper(request: request).makeLabel(existing: packet, derivedContentID: ContentID.derived(from: [bytes[...]]))
             LabelLayers.apply(label, to: &packet)
             result.contentID = label.contentID
             result.labelID = label.labelID
@@ -48,12 +70,17 @@ public struct SidecarStamper: Sendable {
                 result.status = .wouldStamp
                 return result
             }
-            if output != input {
-                try OutputLocation.createParent(of: output)
-                try AtomicFile.write(bytes, to: output)
+            let copying = output != file.source
+            if copying {
+                result.warnings += try AtomicFile.write(bytes, to: output, attributes: attributes, createFolders: true)
             }
-            try AtomicFile.write(packet.serialized(), to: Self.xmpPath(for: output))
-            if let c2pa { try AtomicFile.write(c2pa, to: Self.c2paPath(for: output)) }
+            let xmpTarget = output.parent.appending(output.name + ".xmp")
+            // An existing sidecar rewritten in place keeps its own attributes; a new one takes the file's.
+            let keepOwn = !copying && existing != nil
+            result.warnings += try AtomicFile.write(packet.serialized(), to: xmpTarget, attributes: keepOwn ? nil : attributes, createFolders: copying)
+            if let c2pa {
+                try AtomicFile.write(c2pa, to: output.parent.appending(output.name + ".c2pa"), attributes: attributes, createFolders: copying)
+            }
             result.status = .stamped
         } catch let error as MediaError {
             result.error = error.reason
@@ -63,6 +90,21 @@ public struct SidecarStamper: Sendable {
             result.error = "\(error)"
         }
         return result
+    }
+
+    /// An existing sidecar's bytes, nil when there is none. One that exists but cannot be read (too large,
+    /// not a regular file, a link, unreadable) is an error, never a reason to write a new one over it.
+    static func readExistingSidecar(_ path: ConfinedPath, display: String) throws -> [UInt8]? {
+        let folder = try path.parent.openDirectory()
+        var status = stat()
+        let exists = fstatat(folder, path.name, &status, AT_SYMLINK_NOFOLLOW) == 0
+        close(folder)
+        guard exists else { return nil }
+        do {
+            return try FileReader.read(path, maximumSize: XMPPacket.maximumPacketSize)
+        } catch let error as MediaError {
+            throw MediaError.make(error.code, "the existing sidecar \(display) cannot be read: \(error.reason); it was left as it is")
+        }
     }
 }
 
@@ -86,6 +128,9 @@ public enum SidecarFormat {
 
     public static func kind(of path: String) -> String { types[extensionOf(path)]?.kind ?? (extensionOf(path).isEmpty ? "file" : extensionOf(path)) }
     public static func mimeType(of path: String) -> String { types[extensionOf(path)]?.mime ?? "application/octet-stream" }
+
+    /// Whether a path's kind is one `stamp` labels by sidecar without `--sidecar-all` (Docs/cli.md lists them).
+    public static func isDocumentedKind(_ path: String) -> Bool { types[extensionOf(path)] != nil }
 
     /// Whether a path is itself a sidecar ailabel writes or reads.
     public static func isSidecar(_ path: String) -> Bool {

@@ -1,3 +1,4 @@
+import AILabelMedia
 import Foundation
 
 /// Where stamped files go.
@@ -12,6 +13,15 @@ public enum OutputMapping: Sendable, Hashable {
         switch self {
         case .inPlace: file.path
         case .directory(let directory): (directory.hasSuffix("/") ? String(directory.dropLast()) : directory) + "/" + file.relativePath
+        }
+    }
+
+    /// Where the output is written: in place, the file's own confined source; under `--out`, below the
+    /// output folder, its folders opened (and made) without following links.
+    public func target(for file: WalkedFile) -> ConfinedPath {
+        switch self {
+        case .inPlace: file.source
+        case .directory(let directory): ConfinedPath(root: directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory, relative: file.relativePath)
         }
     }
 }

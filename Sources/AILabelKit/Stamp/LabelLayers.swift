@@ -42,6 +42,18 @@ public enum LabelLayers {
         }
     }
 
+    /// The properties ``apply(_:to:)`` writes from the label's fields (not its marks): a file whose values
+    /// of these equal the label's carries that label already.
+    public static let textProperties: [(namespace: String, name: String)] = {
+        let iptc = LabelNamespace.iptcExtension
+        let own = LabelNamespace.ailabel
+        return [
+            (iptc, "DigitalSourceType"), (iptc, "AISystemUsed"), (iptc, "AISystemVersionUsed"), (iptc, "AIPromptInformation"),
+            (LabelNamespace.tc260, "AIGC"), (own, "LabelID"), (own, "ContentID"), (own, "Deepfake"), (own, "Profile"), (own, "Created"),
+            (own, "Producer"), (own, "ProducerID"), (own, "Disclosure"),
+        ]
+    }()
+
     /// The TC260 implicit label for a disclosure label.
     public static func aigc(for label: DisclosureLabel) -> AIGCLabel {
         let producer = AIGCLabel.sanitize(label.producerID ?? label.producerName ?? "")

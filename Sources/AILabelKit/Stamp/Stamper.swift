@@ -42,8 +42,10 @@ public struct StampResult: Sendable, Codable, Hashable {
         /// `--dry-run`: what would have been written.
         case wouldStamp = "would-stamp"
         case failed
-        /// Not a kind of file stamp embeds into.
+        /// Not a kind of file stamp labels, or not to be written (read-only, a key file).
         case skipped
+        /// Already carries the same label and marks: left as it is.
+        case unchanged
     }
 
     public var path: String
@@ -96,17 +98,39 @@ public struct Stamper: Sendable {
     /// Stamps `input` and hands the new bytes for `output` to `write`, which must leave `output` whole when
     /// it throws (a batch stages them in a ``GroupCommit``, whose later failures the batch reports).
     public func stamp(input: String, output: String, write: ([UInt8]) throws -> Void) -> StampResult {
-        var result = StampResult(path: input, status: .failed)
-        result.output = output
         guard MediaFile.isMedia(path: input) else {
-            result.status = .skipped
+            var result = StampResult(path: input, status: .skipped)
+            result.output = output
             result.error = "not a JPEG or PNG file; stamp embeds only into those (use --sidecar for other kinds)"
             return result
         }
+        return stamp(input: input, output: output, read: { try MediaFile(path: input, registry: registry) }) { bytes in
+            if output != input { try OutputLocation.createParent(of: output) }
+            try write(bytes)
+            return []
+        }
+    }
+
+    /// Stamps the file `read` returns (reporting it as `input`) and hands the new bytes to `write`, which
+    /// returns warnings about the write (attributes it could not keep). A file that already carries this
+    /// label and these marks is left alone (status `unchanged`): a second run, or a run after a kill,
+    /// never marks pixels twice.
+    public func stamp(input: String, output: String, read: () throws -> MediaFile, write: ([UInt8]) throws -> [String]) -> StampResult {
+        var result = StampResult(path: input, status: .failed)
+        result.output = output
         do {
-            let file = try MediaFile(path: input, registry: registry)
-            let (bytes, label, layers, warnings) = try stamp(file)
+            let file = try read()
             result.format = file.format.rawValue
+            if let existing = try alreadyStamped(file) {
+                result.contentID = existing.contentID
+                result.labelID = existing.labelID
+                result.imageDataUnchanged = true
+                result.status = .unchanged
+                // In place nothing is written; under --out the output is the file as it is.
+                if output != input && !dryRun { result.warnings += try write(file.bytes) }
+                return result
+            }
+            let (bytes, label, layers, warnings) = try stamp(file)
             result.contentID = label.contentID
             result.labelID = label.labelID
             result.layers = layers
@@ -117,8 +141,7 @@ public struct Stamper: Sendable {
                 result.status = .wouldStamp
                 return result
             }
-            if output != input { try OutputLocation.createParent(of: output) }
-            try write(bytes)
+            result.warnings += try write(bytes)
             result.status = .stamped
         } catch let error as MediaError {
             result.error = error.reason
@@ -143,14 +166,20 @@ public struct Stamper: Sendable {
         } else {
             packet = XMPPacket()
         }
-        var label = try makeLabel(existing: packet)
+        // The content is the compressed image data: the ID stays when only metadata changes.
+        let ranges = file.contents.imageDataRanges
+        let content = ranges.isEmpty ? [file.bytes[...]] : ranges.map { file.bytes[$0] }
+        var label = try makeLabel(existing: packet, derivedContentID: ContentID.derived(from: content))
         var layers = ["iptc", "tc260", "ailabel-xmp"]
 
         var base = file.bytes
         let handler = file.handler
         if !markers.isEmpty {
-            base = try applyMarkers(to: file, label: &label)
-            layers += markers.map(\.name)
+            let marked = try applyMarkers(to: file, label: &label)
+            // Pixels are re-encoded only when a mark went in; a mark that could not be is a warning.
+            if !marked.applied.isEmpty { base = marked.bytes }
+            layers += marked.applied
+            warnings += marked.notApplied
         }
 
         LabelLayers.apply(label, to: &packet)
@@ -179,8 +208,39 @@ public struct Stamper: Sendable {
         return (bytes, label, layers, warnings)
     }
 
-    func makeLabel(existing packet: XMPPacket) throws -> DisclosureLabel {
-        let contentID = request.contentID ?? LabelLayers.existingContentID(in: packet)
+    /// The label a file already carries when it is exactly the one this stamper would write, with every
+    /// requested mark recorded and, with a signer, a C2PA store present: re-stamping it would only mark
+    /// pixels a second time. A request without `--time` matches whatever creation time the file holds.
+    func alreadyStamped(_ file: MediaFile) throws -> DisclosureLabel? {
+        guard let xmp = file.contents.xmp, let packet = try? XMPPacket(parsing: xmp, extended: file.contents.extendedXMP) else { return nil }
+        let own = LabelNamespace.ailabel
+        guard let existingCreated = packet.value(namespace: own, name: "Created")?.textValue,
+            packet.value(namespace: own, name: "LabelID")?.textValue != nil
+        else { return nil }
+        let ranges = file.contents.imageDataRanges
+        let content = ranges.isEmpty ? [file.bytes[...]] : ranges.map { file.bytes[$0] }
+        var label = try makeLabel(existing: packet, derivedContentID: ContentID.derived(from: content))
+        if request.created == nil { label.created = existingCreated }
+        var relabelled = packet
+        LabelLayers.apply(label, to: &relabelled)
+        for (namespace, name) in LabelLayers.textProperties
+        where packet.value(namespace: namespace, name: name) != relabelled.value(namespace: namespace, name: name) {
+            return nil
+        }
+        for marker in markers {
+            switch marker.name {
+            case "visible": guard packet.value(namespace: own, name: "VisibleLabelRegion") != nil else { return nil }
+            case "watermark": guard packet.value(namespace: own, name: "Watermark")?.textValue == label.labelID else { return nil }
+            default: return nil
+            }
+        }
+        if signer != nil && file.contents.c2paStore == nil { return nil }
+        return label
+    }
+
+    /// - Parameter derivedContentID: the content ID when neither the request nor the file has one.
+    func makeLabel(existing packet: XMPPacket, derivedContentID: String) throws -> DisclosureLabel {
+        let contentID = request.contentID ?? LabelLayers.existingContentID(in: packet) ?? derivedContentID
         let created = request.created ?? ISO8601DateFormatter().string(from: Date())
         var label = DisclosureLabel(
             digitalSourceType: request.sourceType, aiSystem: request.aiSystem, aiSystemVersion: request.aiSystemVersion,
@@ -195,10 +255,19 @@ public struct Stamper: Sendable {
         return label
     }
 
-    private func applyMarkers(to file: MediaFile, label: inout DisclosureLabel) throws -> [UInt8] {
+    private func applyMarkers(to file: MediaFile, label: inout DisclosureLabel) throws -> (bytes: [UInt8], applied: [String], notApplied: [String]) {
         var image = try PixelCodec.decode(file.bytes)
-        for marker in markers { image = try marker.mark(image, label: &label) }
-        return try PixelReencoder.reencode(image, like: file)
+        var applied: [String] = []
+        var notApplied: [String] = []
+        for marker in markers {
+            do {
+                image = try marker.mark(image, label: &label)
+                applied.append(marker.name)
+            } catch let error as MarkNotApplied {
+                notApplied.append(error.reason)
+            }
+        }
+        return (applied.isEmpty ? file.bytes : try PixelReencoder.reencode(image, like: file), applied, notApplied)
     }
 
     /// Checks the guarantee that metadata edits never touch compressed image data, on the actual output.

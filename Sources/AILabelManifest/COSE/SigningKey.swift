@@ -21,7 +21,8 @@ public struct SigningKey: Sendable {
         do {
             document = try PEMDocument(pemString: pem)
         } catch {
-            throw ManifestError.make(.invalidKey, "The private key is not a PEM document: \(error)")
+            // Never the library's text: its description of a malformed PEM quotes the base64 body, the key itself.
+            throw ManifestError.make(.invalidKey, "The private key is not a complete PEM document (a BEGIN and a matching END line around base64)")
         }
         if document.discriminator == "ENCRYPTED PRIVATE KEY" {
             throw ManifestError.make(.invalidKey, "The private key is encrypted; ailabel needs an unencrypted PKCS#8 key")
@@ -30,7 +31,7 @@ public struct SigningKey: Sendable {
         do {
             generic = try Certificate.PrivateKey(pemDocument: document)
         } catch {
-            throw ManifestError.make(.invalidKey, "The private key cannot be read: \(error)")
+            throw ManifestError.make(.invalidKey, "The private key cannot be read: its PEM block is not a PKCS#8, SEC1 or PKCS#1 key")
         }
         let publicKey = generic.publicKey
         do {
@@ -55,7 +56,7 @@ public struct SigningKey: Sendable {
         } catch let error as ManifestError {
             throw error
         } catch {
-            throw ManifestError.make(.invalidKey, "The private key cannot be read: \(error)")
+            throw ManifestError.make(.invalidKey, "The private key cannot be read: its contents are not a valid key of its type")
         }
     }
 
@@ -71,7 +72,7 @@ public struct SigningKey: Sendable {
             do {
                 return SigningKey(.rsa(try _RSA.Signing.PrivateKey(keySize: .bits2048)))
             } catch {
-                throw ManifestError.make(.invalidKey, "An RSA key could not be generated: \(error)")
+                throw ManifestError.make(.invalidKey, "An RSA key could not be generated")
             }
         case .ed25519: return SigningKey(.ed25519(Curve25519.Signing.PrivateKey()))
         }
@@ -147,7 +148,7 @@ public struct SigningKey: Sendable {
             case .ed25519(let key): return Array(try key.signature(for: data))
             }
         } catch {
-            throw ManifestError.make(.signingFailed, "The signature could not be made: \(error)")
+            throw ManifestError.make(.signingFailed, "The signature could not be made with the signing key")
         }
     }
 }

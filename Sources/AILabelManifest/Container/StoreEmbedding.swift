@@ -136,13 +136,15 @@ enum StoreEmbedding {
         for segment in segments {
             guard let fields = jumbfSegmentFields(bytes, segment) else { continue }
             let data = bytes[(segment.payload.lowerBound + 8)..<segment.payload.upperBound]
+            // As c2pa-rs reads APP11 (`jpeg_io.rs`): the first segment of a box instance starts it
+            // whatever its sequence number (Bing Image Creator numbers from 0); each later one needs a
+            // sequence number above the count of segments before it.
             if groups[fields.instance] == nil {
-                guard fields.sequence == 1 else { continue }
                 groups[fields.instance] = (Array(data), [segment.range], startsC2PAStore(data), 2, false)
                 order.append(fields.instance)
             } else {
                 var group = groups[fields.instance]!
-                if fields.sequence != group.nextSequence || data.count < 8 {
+                if fields.sequence < group.nextSequence || data.count < 8 {
                     group.broken = true
                 } else {
                     group.data.append(contentsOf: data.dropFirst(8))

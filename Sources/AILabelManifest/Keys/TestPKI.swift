@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import AILabelMedia
 import SwiftASN1
 import X509
 #if canImport(Glibc)
@@ -104,10 +105,16 @@ public struct TestPKI: Sendable {
     @discardableResult
     public func write(to directory: String) throws -> [String] {
         let manager = FileManager.default
-        do {
-            try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw ManifestError.make(.io, "Cannot create \(directory): \(error.localizedDescription)")
+        // The key's folder is private whatever the umask (0777 under `umask 000` would let anyone swap
+        // the files); a folder that already exists keeps its mode.
+        var built = directory.hasPrefix("/") ? "" : "."
+        for component in directory.split(separator: "/") {
+            built += "/" + component
+            if mkdir(built, 0o700) == 0 {
+                _ = chmod(built, 0o700)
+            } else if errno != EEXIST {
+                throw ManifestError.make(.io, "Cannot create \(built): \(Self.sentence(errno))")
+            }
         }
         let files = [
             (Self.signerKeyFile, signerKeyPEM, 0o600), (Self.signerChainFile, signerChainPEM, 0o644),
@@ -120,7 +127,7 @@ public struct TestPKI: Sendable {
         for (file, path) in zip(files, paths) {
             // Create with the final mode so the key is never readable by others, even briefly.
             let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, mode_t(file.2))
-            guard descriptor >= 0 else { throw ManifestError.make(.io, "Cannot create \(path): errno \(errno)") }
+            guard descriptor >= 0 else { throw ManifestError.make(.io, "Cannot create \(path): \(Self.sentence(errno))") }
             let bytes = Array(file.1.utf8)
             let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
             close(descriptor)
@@ -129,4 +136,7 @@ public struct TestPKI: Sendable {
         }
         return paths
     }
+
+    /// An error number as a sentence, never `errno 17`.
+    static func sentence(_ code: Int32) -> String { SystemError.sentence(code) }
 }

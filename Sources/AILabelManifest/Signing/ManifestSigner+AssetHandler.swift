@@ -53,6 +53,6 @@ extension ManifestValidator {
             }
             return .absent
         }
-        return validate(storeBytes: store, source: asset)
+        return validate(storeBytes: store, source: asset, storeRange: Self.location(of: contents.c2paStoreRanges))
     }
 }

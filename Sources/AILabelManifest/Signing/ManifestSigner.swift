@@ -84,7 +84,8 @@ public struct ManifestSigner: Sendable {
         guard let leaf = certificates.first else {
             throw ManifestError.make(.invalidCertificate, "The certificate chain is empty")
         }
-        let violations = CertificateProfile.violations(ofSigner: leaf, at: time)
+        let violations = CertificateProfile.violations(
+            ofSigningCertificate: try ParsedCertificate(derEncoded: TrustConfiguration.der(leaf)), at: time)
         if !violations.isEmpty {
             throw ManifestError.make(.invalidCertificate, violations.map(\.description).joined(separator: "; "))
         }

@@ -35,10 +35,14 @@ public struct ManifestStore: Sendable {
     }
 }
 
-/// One manifest (`c2ma` superbox): its assertions, claim and claim signature.
+/// One manifest (`c2ma` superbox, or `c2um` for an update manifest): its assertions, claim and
+/// claim signature.
 public struct Manifest: Sendable {
     public var label: String
     public var box: JUMBFSuperbox
+    /// An update manifest (`c2um`): it changes only metadata, so it has no hard binding of its own;
+    /// its parent's binding ties it to the asset.
+    public var isUpdate: Bool { box.description.c2paTypePrefix == "c2um" }
     /// The assertion superboxes of `c2pa.assertions`, in order.
     public var assertions: [AssertionBox]
     /// The claim box's label (`c2pa.claim.v2` or `c2pa.claim`), and how many claim boxes there are.

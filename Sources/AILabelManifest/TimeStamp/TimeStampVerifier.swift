@@ -125,14 +125,14 @@ public struct TimeStampVerifier: Sendable {
             }
             log(.timeStampValidated, "The time-stamp (\(name)) matches the signature")
             if checkTrust {
-                let chain = Self.chain(from: position, in: certificates)
-                let violations = CertificateProfile.violations(ofSigner: certificate, at: info.genTime)
-                if !violations.isEmpty || !Self.hasTimeStampingUsage(certificate) {
+                let chain = Self.chain(from: position, in: certificates).compactMap { try? ParsedCertificate(derEncoded: TrustConfiguration.der($0)) }
+                let violations = chain.first.map { CertificateProfile.violations(ofSigner: $0, at: info.genTime) } ?? []
+                if chain.isEmpty || !violations.isEmpty || !Self.hasTimeStampingUsage(certificate) {
                     for violation in violations { log(violation.code, "The time-stamp authority's certificate: " + violation.description) }
                     log(.timeStampUntrusted, "The time-stamp authority's certificate (\(name)) does not meet the C2PA profile for time-stamping")
                     continue
                 }
-                guard case .trusted = trust.evaluate(chain: chain, at: info.genTime) else {
+                guard case .trusted = trust.evaluate(chain: chain, signingTime: info.genTime) else {
                     log(.timeStampUntrusted, "The time-stamp authority (\(name)) does not chain to a trusted anchor")
                     continue
                 }

@@ -73,6 +73,14 @@ enum HashAlgorithm: String {
         self.init(rawValue: (c2paName ?? "sha256").lowercased().replacingOccurrences(of: "-", with: ""))
     }
 
+    var digestLength: Int {
+        switch self {
+        case .sha256: return 32
+        case .sha384: return 48
+        case .sha512: return 64
+        }
+    }
+
     func hash<C: Sequence>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
         let array = Array(bytes)
         switch self {

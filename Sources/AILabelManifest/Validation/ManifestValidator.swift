@@ -31,7 +31,14 @@ public struct ManifestValidator: Sendable {
             return .unreadable(.manifestInaccessible, "The asset holds \(located.storeCount) C2PA manifest stores; only one is allowed")
         }
         guard let store = located.store else { return .absent }
-        return validate(storeBytes: store, source: asset)
+        return validate(storeBytes: store, source: asset, storeRange: Self.location(of: located.ranges))
+    }
+
+    /// Where a store sits in its file, as c2pa-rs measures it for the exclusion check: from its
+    /// first segment or chunk, as long as all of them together.
+    public static func location(of ranges: [Range<Int>]) -> Range<Int>? {
+        guard let start = ranges.map(\.lowerBound).min() else { return nil }
+        return start..<start + ranges.reduce(0) { $0 + $1.count }
     }
 
     /// Validates a file on disk, reading it in chunks for the data hash (a large file is never
@@ -60,7 +67,7 @@ public struct ManifestValidator: Sendable {
                 return .unreadable(.manifestInaccessible, "The asset holds \(located.storeCount) C2PA manifest stores; only one is allowed")
             }
             guard let store = located.store else { return .absent }
-            return validate(storeBytes: store, source: source)
+            return validate(storeBytes: store, source: source, storeRange: Self.location(of: located.ranges))
         } catch let error as ManifestError {
             return .unreadable(.generalError, "The asset cannot be read: \(error.reason)")
         } catch {
@@ -73,8 +80,10 @@ public struct ManifestValidator: Sendable {
         validate(storeBytes: sidecar, source: asset)
     }
 
-    /// Validates raw store bytes whose hard binding covers `source`.
-    public func validate(storeBytes: [UInt8], source: any AssetSource) -> ValidationReport {
+    /// Validates raw store bytes whose hard binding covers `source`. `storeRange` is where the store
+    /// sits in `source` when it is embedded there (nil for a sidecar): the data hash must exclude
+    /// exactly that range.
+    public func validate(storeBytes: [UInt8], source: any AssetSource, storeRange: Range<Int>? = nil) -> ValidationReport {
         let store: ManifestStore
         do {
             store = try ManifestStore(parsing: storeBytes)
@@ -86,13 +95,15 @@ public struct ManifestValidator: Sendable {
         }
         guard let active = store.activeManifest else { return .unreadable(.claimMissing, "The manifest store holds no manifest") }
         var visited = Set<String>()
-        return validate(manifest: active, in: store, source: source, checkDataHash: true, visited: &visited)
+        return validate(manifest: active, in: store, source: source, storeRange: storeRange, checkDataHash: true, visited: &visited)
     }
 
     // MARK: One manifest
 
-    func validate(manifest: Manifest, in store: ManifestStore, source: (any AssetSource)?, checkDataHash: Bool,
-                  visited: inout Set<String>) -> ValidationReport {
+    /// `boundThroughUpdate`: this manifest is validated as the binding of an update manifest, so its
+    /// data hash's store exclusion has grown with the store (see ``verifyDataHash``).
+    func validate(manifest: Manifest, in store: ManifestStore, source: (any AssetSource)?, storeRange: Range<Int>? = nil,
+                  checkDataHash: Bool, boundThroughUpdate: Bool = false, visited: inout Set<String>) -> ValidationReport {
         visited.insert(manifest.label)
         var statuses: [ValidationStatus] = []
         let base = "self#jumbf=/c2pa/\(manifest.label)"
@@ -146,9 +157,7 @@ public struct ManifestValidator: Sendable {
                 add(.assertionHashedURIMismatch, assertionURL,
                     "The assertion \(label) was changed after signing: its hash no longer matches the claim")
             }
-            if ["c2pa.hash.data", "c2pa.hash.bmff", "c2pa.hash.bmff.v2", "c2pa.hash.bmff.v3", "c2pa.hash.boxes", "c2pa.hash.collection.data"]
-                .contains(assertion.baseLabel)
-            {
+            if Self.hardBindingLabels.contains(assertion.baseLabel) {
                 hardBindings.append(assertion)
             }
         }
@@ -157,24 +166,34 @@ public struct ManifestValidator: Sendable {
                 "The assertion \(assertion.label) is in the manifest but not signed by the claim")
         }
 
-        // The hard binding.
-        if hardBindings.isEmpty {
+        // The hard binding. An update manifest has none of its own (c2pa-rs: it is bound through its
+        // parentOf ingredient, whose data hash is then checked against the asset).
+        var bindsThroughParent = false
+        if manifest.isUpdate {
+            if !hardBindings.isEmpty {
+                add(.manifestUpdateInvalid, base, "The update manifest has a hard binding, which update manifests may not have")
+            } else if Self.bindingManifest(of: manifest, in: store) == nil {
+                add(.claimHardBindingsMissing, base, "The update manifest has no parent manifest with a hard binding, so it is not tied to any asset's bytes")
+            } else {
+                bindsThroughParent = true
+            }
+        } else if hardBindings.isEmpty {
             add(.claimHardBindingsMissing, base, "The claim has no hard binding, so it is not tied to any asset's bytes")
         } else if hardBindings.count > 1 {
             add(.assertionMultipleHardBindings, base, "The claim has \(hardBindings.count) hard bindings; exactly one is allowed")
         } else if checkDataHash, let source, let binding = hardBindings.first {
-            verifyDataHash(binding, claimAlgorithm: claim.algorithm, source: source,
-                          url: base + "/c2pa.assertions/\(binding.label)", statuses: &statuses)
+            verifyDataHash(binding, claimAlgorithm: claim.algorithm, source: source, storeRange: storeRange,
+                           storeGrewThroughUpdate: boundThroughUpdate, url: base + "/c2pa.assertions/\(binding.label)", statuses: &statuses)
         }
 
         // Actions. A v2 claim needs an actions assertion whose first action is created or opened.
         let actionsAssertions = manifest.assertions.filter { $0.baseLabel == "c2pa.actions" || $0.baseLabel == "c2pa.actions.v2" }
-        if claim.version >= 2 && actionsAssertions.isEmpty {
+        if claim.version >= 2 && actionsAssertions.isEmpty && !manifest.isUpdate {
             add(.assertionActionMalformed, base,
                 "The claim has no actions assertion; a C2PA 2 claim must say whether the content was created or opened")
         }
         for (index, assertion) in actionsAssertions.enumerated() {
-            checkActions(assertion, isFirst: index == 0, claimVersion: claim.version,
+            checkActions(assertion, isFirst: index == 0, mustOpenOrCreate: !manifest.isUpdate, claimVersion: claim.version,
                          availableLabels: Set(manifest.assertions.map(\.label)),
                          url: base + "/c2pa.assertions/\(assertion.label)", statuses: &statuses)
         }
@@ -183,17 +202,36 @@ public struct ManifestValidator: Sendable {
         var ingredients: [IngredientSummary] = []
         for assertion in manifest.assertions where assertion.baseLabel.hasPrefix("c2pa.ingredient") {
             ingredients.append(checkIngredient(assertion, store: store, url: base + "/c2pa.assertions/\(assertion.label)",
+                                               bindingSource: bindsThroughParent && checkDataHash ? source : nil, storeRange: storeRange,
                                                statuses: &statuses, visited: &visited))
         }
+        // c2pa-rs looks for every manifest the active one refers to, at any depth, before validating,
+        // and reports one that is missing as a failure of the active manifest itself.
+        for ingredient in ingredients {
+            for missing in ingredient.validation?.statuses ?? [] where missing.code == .ingredientManifestMissing {
+                statuses.append(missing)
+            }
+        }
 
-        let summary = Self.summary(of: manifest, claim: claim, signer: signer, ingredients: ingredients)
+        // CAWG identity assertions: who published, as evidence beside the C2PA signer.
+        var identities: [IdentitySummary] = []
+        for assertion in manifest.assertions where CAWGIdentityValidator.isIdentityAssertion(assertion.label) {
+            if let identity = CAWGIdentityValidator(validator: self).validate(assertion, claim: claim, manifestURL: base, statuses: &statuses) {
+                identities.append(identity)
+            }
+        }
+
+        var summary = Self.summary(of: manifest, claim: claim, signer: signer, ingredients: ingredients)
+        summary.identities = identities
         var report = ValidationReport(state: Self.state(of: statuses), statuses: statuses, activeManifest: summary,
                                       manifestCount: store.manifests.count)
         // New failures in ingredients (other than an untrusted signer) make the asset Invalid.
         if report.state != .invalid,
             ingredients.contains(where: { ingredient in
-                ingredient.newFailures.contains { $0.code != .signingCredentialUntrusted }
-                    || ingredient.validation.map { !$0.ingredientFailureCodes.filter { $0 != "signingCredential.untrusted" }.isEmpty } == true
+                ingredient.newFailures.contains { !Self.isTolerated($0.code) }
+                    || ingredient.validation.map { report in
+                        !report.ingredientFailureCodes.filter { !Self.isTolerated(.init($0, .failure)) }.isEmpty
+                    } == true
             })
         {
             report.state = .invalid
@@ -201,10 +239,17 @@ public struct ManifestValidator: Sendable {
         return report
     }
 
+    /// Failures that leave a manifest Valid, as in c2pa-rs: an untrusted signer, and the CAWG
+    /// identity failures it tolerates (see ``CAWGIdentityValidator/isTolerated(_:)``).
+    public static func isTolerated(_ code: ValidationStatus.Code) -> Bool {
+        code == .signingCredentialUntrusted || CAWGIdentityValidator.isTolerated(code)
+    }
+
     static func state(of statuses: [ValidationStatus]) -> ValidationState {
         let failures = statuses.filter { $0.kind == .failure }
-        if failures.contains(where: { $0.code != .signingCredentialUntrusted }) { return .invalid }
-        if statuses.contains(where: { $0.code == .signingCredentialTrusted }) { return .trusted }
+        if failures.contains(where: { !isTolerated($0.code) }) { return .invalid }
+        // Trusted only with no failure at all: a tolerated CAWG failure leaves a trusted signer Valid (c2pa-rs).
+        if failures.isEmpty, statuses.contains(where: { $0.code == .signingCredentialTrusted }) { return .trusted }
         return .valid
     }
 
@@ -245,46 +290,57 @@ public struct ManifestValidator: Sendable {
             return nil
         }
         let ders = sign1.certificateChain
-        var chain: [Certificate] = []
-        for der in ders {
-            guard let certificate = try? Certificate(derEncoded: der) else {
-                add(.signingCredentialInvalid, "A certificate in the signature's x5chain cannot be parsed")
-                return nil
+        var chain: [ParsedCertificate] = []
+        for (index, der) in ders.enumerated() {
+            do {
+                chain.append(try ParsedCertificate(derEncoded: der))
+            } catch let error as ManifestError {
+                add(.signingCredentialInvalid, "Certificate \(index + 1) of the signature's x5chain cannot be read: \(error.reason)")
+                // Without the leaf there is no key to check the signature with; a bad intermediate
+                // only breaks the chain, and the signature is still checked below.
+                if index == 0 { return nil }
+                break
+            } catch {
+                add(.signingCredentialInvalid, "Certificate \(index + 1) of the signature's x5chain cannot be read")
+                if index == 0 { return nil }
+                break
             }
-            chain.append(certificate)
         }
         guard let leaf = chain.first else {
             add(.signingCredentialInvalid, "The claim signature carries no signing certificate (x5chain is missing)")
             return nil
         }
-        let signer = SignerSummary(subject: leaf.subject.description, issuer: leaf.issuer.description,
-                                   commonName: Self.attribute(.RDNAttributeType.commonName, of: leaf.subject),
-                                   organization: Self.attribute(.RDNAttributeType.organizationName, of: leaf.subject),
+        let chainIsWhole = chain.count == ders.count
+        let signer = SignerSummary(subject: leaf.subjectDescription, issuer: leaf.issuerDescription,
+                                   commonName: ParsedCertificate.attribute(.RDNAttributeType.commonName, of: leaf.subject),
+                                   organization: ParsedCertificate.attribute(.RDNAttributeType.organizationName, of: leaf.subject),
                                    algorithm: algorithm.description)
         let signed = COSESign1.signedBytes(protectedBytes: sign1.protectedBytes, payload: sign1.payload ?? claimBytes)
         if sign1.payload != nil && sign1.payload! != claimBytes {
             add(.claimSignatureMismatch, "The signature's embedded payload is not this claim")
             return signer
         }
-        // The credential is judged whether or not the signature matches, as the reference SDK does.
-        if verifyCOSESignature(sign1.signature, over: signed, algorithm: algorithm, publicKey: leaf.publicKey) {
+        // The signature is checked whatever the certificate's faults, and the credential judged
+        // whether or not the signature matches, so both failures are reported, as c2pa-rs does.
+        if leaf.publicKey.isValidCOSESignature(sign1.signature, over: signed, algorithm: algorithm) {
             add(.claimSignatureValidated, "The claim signature is valid")
         } else {
             add(.claimSignatureMismatch, "The claim signature does not match the claim: the claim was changed after signing, or signed with another key")
         }
         let time = stampedTime ?? validationTime ?? Date()
-        let violations = CertificateProfile.violations(ofSigner: leaf, at: time)
-        if violations.isEmpty {
+        let violations = CertificateProfile.violations(ofSigner: leaf, at: time, acceptedUsages: trust.acceptedUsages)
+        if let first = violations.first {
+            // c2pa-rs stops at the first violation: its code is the one reported.
+            let others = violations.dropFirst().map(\.description)
+            add(first.code, first.description + (others.isEmpty ? "" : "; also: " + others.joined(separator: "; ")))
+        } else {
             add(.claimSignatureInsideValidity, stampedTime == nil
                 ? "The signing certificate was valid at validation time"
                 : "The signing certificate was valid when the signature was time-stamped (\(stampedTime!))")
         }
-        for violation in violations {
-            add(violation.code, violation.description)
-        }
-        do {
-            // The chain is judged even when the profile is not met, as the reference SDK does.
-            switch trust.evaluate(chain: chain, at: time) {
+        if chainIsWhole {
+            // The chain is judged even when the profile is not met, as c2pa-rs does.
+            switch trust.evaluate(chain: chain, signingTime: stampedTime ?? validationTime) {
             case .trusted:
                 add(.signingCredentialTrusted, "The signer's certificate chains to a trusted anchor")
             case .untrusted(let reason):
@@ -292,6 +348,8 @@ public struct ManifestValidator: Sendable {
             case .invalid(let reason):
                 add(.signingCredentialInvalid, reason)
             }
+        } else {
+            add(.signingCredentialUntrusted, "The signer's chain has an unreadable certificate, so no anchor can vouch for it")
         }
         statuses.append(ValidationStatus(.signingCredentialOCSPSkipped, url: url, "Revocation (OCSP) was not checked"))
         return signer
@@ -336,21 +394,18 @@ public struct ManifestValidator: Sendable {
         return found
     }
 
-    static func attribute(_ oid: ASN1ObjectIdentifier, of name: DistinguishedName) -> String? {
-        for rdn in name {
-            for attribute in rdn where attribute.type == oid {
-                let text = String(describing: attribute.value)
-                return text
-            }
-        }
-        return nil
-    }
-
     // MARK: Data hash
 
-    func verifyDataHash(_ assertion: AssertionBox, claimAlgorithm: String, source: any AssetSource, url: String,
-                       statuses: inout [ValidationStatus]) {
+    /// `storeGrewThroughUpdate`: update manifests were added to the store after this hash was made,
+    /// so, as c2pa-rs does, the exclusion that starts where the store starts is taken to cover the
+    /// whole store now, and the exclusions after it move by as much as the store grew.
+    func verifyDataHash(_ assertion: AssertionBox, claimAlgorithm: String, source: any AssetSource, storeRange: Range<Int>? = nil,
+                        storeGrewThroughUpdate: Bool = false, url: String, statuses: inout [ValidationStatus]) {
         func add(_ code: ValidationStatus.Code, _ text: String) { statuses.append(ValidationStatus(code, url: url, text)) }
+        if assertion.baseLabel == "c2pa.hash.boxes" {
+            verifyBoxHash(assertion, claimAlgorithm: claimAlgorithm, source: source, url: url, statuses: &statuses)
+            return
+        }
         guard assertion.baseLabel == "c2pa.hash.data" else {
             add(.assertionDataHashMalformed, "The hard binding \(assertion.label) is of a kind ailabel does not check for this format")
             return
@@ -373,6 +428,20 @@ public struct ManifestValidator: Sendable {
             }
             exclusions.append(start..<start + length)
         }
+        if storeGrewThroughUpdate, let storeRange, let index = exclusions.firstIndex(where: { $0.lowerBound == storeRange.lowerBound }) {
+            let growth = max(0, storeRange.count - exclusions[index].count)
+            exclusions[index] = storeRange
+            for other in exclusions.indices where other != index && exclusions[other].lowerBound > storeRange.lowerBound {
+                exclusions[other] = exclusions[other].lowerBound + growth..<exclusions[other].upperBound + growth
+            }
+        }
+        // c2pa-rs (0.91, C2PA §15.12): the exclusion holding the store must hold only the store, so
+        // one exclusion must be exactly where the store sits. A hash that excludes nothing (a
+        // placeholder for a remote or sidecar store) is exempt. The hash is still computed.
+        if let storeRange, exclusions.contains(where: { !$0.isEmpty }), !exclusions.contains(storeRange) {
+            add(.assertionDataHashMismatch,
+                "The data hash's exclusion does not match where the manifest store sits in the file (bytes \(storeRange.lowerBound)–\(storeRange.upperBound)), so bytes outside the store go unchecked")
+        }
         do {
             if try algorithm.hash(source, excluding: exclusions) == expected {
                 add(.assertionDataHashMatch, "The asset's bytes are exactly as signed")
@@ -384,13 +453,39 @@ public struct ManifestValidator: Sendable {
         }
     }
 
+    /// A box hash (`c2pa.hash.boxes`), checked box run by box run against the JPEG or PNG.
+    func verifyBoxHash(_ assertion: AssertionBox, claimAlgorithm: String, source: any AssetSource, url: String,
+                       statuses: inout [ValidationStatus]) {
+        func add(_ code: ValidationStatus.Code, _ text: String) { statuses.append(ValidationStatus(code, url: url, text)) }
+        guard let entries = assertion.cbor?["boxes"]?.arrayValue else {
+            add(.assertionBoxesHashMismatch, "The box hash assertion cannot be read")
+            return
+        }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(source.count)
+        do {
+            try source.forEachChunk(in: 0..<source.count) { bytes.append(contentsOf: $0) }
+        } catch {
+            add(.assertionBoxesHashMismatch, "The asset could not be read to check its box hash")
+            return
+        }
+        if let problem = BoxHash.mismatch(entries: entries, claimAlgorithm: claimAlgorithm, asset: bytes) {
+            add(.assertionBoxesHashMismatch, "The asset's boxes are not as signed: \(problem)")
+        } else {
+            add(.assertionBoxesHashMatch, "Every hashed box of the asset is exactly as signed")
+        }
+    }
+
     // MARK: Actions
 
     static let firstActions: Set<String> = ["c2pa.created", "c2pa.opened"]
     static let ingredientActions: Set<String> = ["c2pa.opened", "c2pa.placed", "c2pa.removed"]
 
-    func checkActions(_ assertion: AssertionBox, isFirst: Bool, claimVersion: Int, availableLabels: Set<String>, url: String,
-                      statuses: inout [ValidationStatus]) {
+    /// The actions rules of c2pa-rs (`Claim::verify_actions`): c2pa.created/c2pa.opened only in the
+    /// first actions assertion (c2pa-rs does not require them to be its first action, so neither does
+    /// ailabel); that assertion's first action is one of them, except in an update manifest.
+    func checkActions(_ assertion: AssertionBox, isFirst: Bool, mustOpenOrCreate: Bool = true, claimVersion: Int,
+                      availableLabels: Set<String>, url: String, statuses: inout [ValidationStatus]) {
         func malformed(_ text: String) { statuses.append(ValidationStatus(.assertionActionMalformed, url: url, text)) }
         guard let content = assertion.cbor, let actions = content["actions"]?.arrayValue else {
             malformed("The actions assertion cannot be read")
@@ -405,10 +500,10 @@ public struct ManifestValidator: Sendable {
                 malformed("Action \(index + 1) has no action name")
                 continue
             }
-            if Self.firstActions.contains(name) && (index != 0 || !isFirst) {
-                malformed("\(name) must be the first action, but is action \(index + 1)")
+            if Self.firstActions.contains(name) && !isFirst {
+                malformed("\(name) may appear only in the first actions assertion")
             }
-            if index == 0 && isFirst && !Self.firstActions.contains(name) {
+            if index == 0 && isFirst && mustOpenOrCreate && !Self.firstActions.contains(name) {
                 malformed("The first action must be c2pa.created or c2pa.opened, not \(name)")
             }
             if name == "c2pa.created" && action["digitalSourceType"] == nil {
@@ -430,8 +525,11 @@ public struct ManifestValidator: Sendable {
 
     // MARK: Ingredients
 
-    func checkIngredient(_ assertion: AssertionBox, store: ManifestStore, url: String, statuses: inout [ValidationStatus],
-                         visited: inout Set<String>) -> IngredientSummary {
+    /// Checks one ingredient assertion and validates the manifest it names. `bindingSource` is the
+    /// asset, when this is the parentOf ingredient of an update manifest: the parent's hard binding
+    /// is then the one checked against it.
+    func checkIngredient(_ assertion: AssertionBox, store: ManifestStore, url: String, bindingSource: (any AssetSource)? = nil,
+                         storeRange: Range<Int>? = nil, statuses: inout [ValidationStatus], visited: inout Set<String>) -> IngredientSummary {
         let content = assertion.cbor
         var summary = IngredientSummary(
             relationship: content?["relationship"]?.textValue, title: content?["dc:title"]?.textValue,
@@ -446,14 +544,20 @@ public struct ManifestValidator: Sendable {
                 "The ingredient names a manifest but does not record its validation results, as C2PA 2 requires"))
         }
         guard let ingredientManifest = store.manifest(labelled: label) else {
-            summary.newFailures.append(ValidationStatus(.ingredientManifestMismatch, url: manifestURL,
+            // A failure of the manifest that names it (c2pa-rs reports it on the active manifest).
+            statuses.append(ValidationStatus(.ingredientManifestMissing, url: manifestURL,
                 "The ingredient's manifest \(label) is not in the store, so its provenance cannot be checked"))
             return summary
         }
         let algorithm = HashAlgorithm(c2paName: manifestReference.algorithm) ?? .sha256
         if algorithm.hash(ingredientManifest.box.bytesForHashing) != manifestReference.hash {
-            summary.newFailures.append(ValidationStatus(.ingredientManifestMismatch, url: manifestURL,
-                "The ingredient's manifest \(label) was changed after it was referenced"))
+            // Before C2PA 1.3 the reference hashed the ingredient's claim, not its manifest box;
+            // c2pa-rs accepts either.
+            let legacyMatch = ingredientManifest.claimBytes.map { algorithm.hash($0) == manifestReference.hash } ?? false
+            if !legacyMatch {
+                summary.newFailures.append(ValidationStatus(.ingredientManifestMismatch, url: manifestURL,
+                    "The ingredient's manifest \(label) was changed after it was referenced"))
+            }
         }
         if let signatureReference = content["claimSignature"].flatMap(HashedURI.init) {
             let signatureAlgorithm = HashAlgorithm(c2paName: signatureReference.algorithm) ?? .sha256
@@ -466,7 +570,10 @@ public struct ManifestValidator: Sendable {
         }
         guard !visited.contains(label) else { return summary }
         var inner = visited
-        let report = validate(manifest: ingredientManifest, in: store, source: nil, checkDataHash: false, visited: &inner)
+        let isParent = content["relationship"]?.textValue == "parentOf"
+        let report = validate(manifest: ingredientManifest, in: store, source: isParent ? bindingSource : nil, storeRange: storeRange,
+                              checkDataHash: isParent && bindingSource != nil, boundThroughUpdate: isParent && bindingSource != nil,
+                              visited: &inner)
         visited.formUnion(inner)
         summary.validation = report
         if report.state == .valid || report.state == .trusted {
@@ -493,6 +600,28 @@ public struct ManifestValidator: Sendable {
         return codes
     }
 
+    /// The manifest whose hard binding ties `manifest` to the asset: itself if it is not an update
+    /// manifest and has one, else found through parentOf ingredients, as c2pa-rs finds it.
+    static func bindingManifest(of manifest: Manifest, in store: ManifestStore) -> Manifest? {
+        var current = manifest
+        var seen = Set<String>()
+        while seen.insert(current.label).inserted {
+            if !current.isUpdate && current.assertions.contains(where: { hardBindingLabels.contains($0.baseLabel) }) { return current }
+            let parent = current.assertions.lazy.filter { $0.baseLabel.hasPrefix("c2pa.ingredient") }
+                .compactMap { $0.cbor }
+                .first { $0["relationship"]?.textValue == "parentOf" }
+            guard let reference = (parent?["activeManifest"] ?? parent?["c2pa_manifest"]).flatMap(HashedURI.init),
+                let label = JUMBFURI.manifestLabel(of: reference.url), let next = store.manifest(labelled: label)
+            else { return nil }
+            current = next
+        }
+        return nil
+    }
+
+    static let hardBindingLabels: Set<String> = [
+        "c2pa.hash.data", "c2pa.hash.bmff", "c2pa.hash.bmff.v2", "c2pa.hash.bmff.v3", "c2pa.hash.boxes", "c2pa.hash.collection.data",
+    ]
+
     // MARK: Summary
 
     static func summary(of manifest: Manifest, claim: Claim, signer: SignerSummary?, ingredients: [IngredientSummary]) -> ManifestSummary {
@@ -505,9 +634,23 @@ public struct ManifestValidator: Sendable {
                     guard let name = agent["name"]?.textValue else { return nil }
                     return agent["version"]?.textValue.map { "\(name)/\($0)" } ?? name
                 }()
+                // Spec 2.4 forbids digitalSourceType on c2pa.opened; producers then state it in a vendor
+                // parameter (Adobe Firefly with partner models: com.adobe.digitalSourceType).
+                var sourceType = action["digitalSourceType"]?.textValue
+                var sourceTypeParameter: String?
+                if sourceType == nil, let parameters = action["parameters"] {
+                    for key in ActionSummary.vendorSourceTypeParameters {
+                        if let value = parameters[key]?.textValue {
+                            sourceType = value
+                            sourceTypeParameter = key
+                            break
+                        }
+                    }
+                }
                 actions.append(ActionSummary(
-                    action: action["action"]?.textValue ?? "", digitalSourceType: action["digitalSourceType"]?.textValue,
-                    softwareAgent: agent, description: action["description"]?.textValue))
+                    action: action["action"]?.textValue ?? "", digitalSourceType: sourceType,
+                    softwareAgent: agent, description: action["description"]?.textValue,
+                    sourceTypeParameter: sourceTypeParameter))
             }
         }
         var bindings: [SoftBinding] = []
@@ -523,7 +666,8 @@ public struct ManifestValidator: Sendable {
             title: claim.title, instanceID: claim.instanceID, actions: actions,
             disclosure: manifest.assertion(labelled: ManifestDefinition.disclosureLabel)?.cbor,
             softBindings: bindings, signer: signer, ingredients: ingredients,
-            assertionLabels: manifest.assertions.map(\.label))
+            assertionLabels: manifest.assertions.map(\.label),
+            signals: ProvenanceSignal.evaluate(manifest, claim: claim))
     }
 }
 

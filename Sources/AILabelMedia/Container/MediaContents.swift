@@ -18,6 +18,8 @@ public struct MediaContents: Sendable {
     public var comments: [String] = []
     /// PNG text chunks, in file order.
     public var textEntries: [TextEntry] = []
+    /// JPEG only: IPTC IIM datasets from the APP13 Photoshop resources, in file order.
+    public var iptc: [IPTCDataset] = []
     /// The C2PA manifest store (JUMBF superbox bytes), reassembled from APP11 segments or `caBX`.
     public var c2paStore: [UInt8]?
     /// The byte ranges the store occupies in the file, markers, lengths and CRCs included: what a

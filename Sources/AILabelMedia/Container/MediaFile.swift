@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A media file read from disk and parsed: the entry point stamp, verify and inspect share.
 public struct MediaFile: Sendable {
     public let path: String
@@ -9,9 +13,48 @@ public struct MediaFile: Sendable {
 
     /// Reads and parses `path`. The magic bytes decide the format; a file whose name claims the other
     /// supported format is refused, since such a mismatch is how hostile uploads slip past filters.
+    ///
+    /// The first bytes are read and sniffed before the rest: a file that is not JPEG or PNG (a sparse
+    /// 2 GB `a.jpg`, say) is refused without being read whole.
     public init(path: String, registry: AssetRegistry = .standard) throws {
-        let bytes = try FileReader.read(path)
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw MediaError.make(.io, "cannot open the file: \(SystemError.sentence(errno))").naming(path)
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw MediaError.make(.io, "cannot read the file's status: \(SystemError.sentence(errno))").naming(path)
+        }
+        try self.init(path: path, descriptor: descriptor, status: status, registry: registry)
+    }
+
+    /// Reads and parses a file below a walked folder, following no link beneath it.
+    public init(confined: ConfinedPath, displayPath: String? = nil, registry: AssetRegistry = .standard) throws {
+        let (descriptor, status) = try confined.openRegularFileForReading()
+        defer { close(descriptor) }
+        try self.init(path: displayPath ?? confined.path, descriptor: descriptor, status: status, registry: registry)
+    }
+
+    /// Parses an open file: its type and first bytes are checked before the whole is read.
+    public init(path: String, descriptor: Int32, status: stat, registry: AssetRegistry = .standard) throws {
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw MediaError.make(.io, "not a regular file (\(FileKind(mode: status.st_mode).description))").naming(path)
+        }
+        try Self.sniffOrRefuse(FileReader.head(descriptor: descriptor, count: 8), path: path, size: Int(status.st_size), registry: registry)
+        let bytes = try FileReader.read(descriptor: descriptor, status: status, path: path)
         try self.init(path: path, bytes: bytes, registry: registry)
+    }
+
+    /// Refuses a file whose first bytes are no format the registry parses.
+    static func sniffOrRefuse(_ head: [UInt8], path: String, size: Int, registry: AssetRegistry) throws {
+        guard size > 0 else { throw MediaError.make(.empty, "the file is empty").naming(path) }
+        guard let sniffed = MediaFormat.sniff(head), registry.handler(for: sniffed) != nil else {
+            let claimed = MediaFormat.claimed(byPath: path)
+            let reason = claimed.map { "the file is named as \($0.rawValue.uppercased()) but does not start with its signature" }
+                ?? "not a JPEG or PNG file"
+            throw MediaError.make(claimed == nil ? .unsupportedFormat : .malformed, reason).naming(path)
+        }
     }
 
     public init(path: String, bytes: [UInt8], registry: AssetRegistry = .standard) throws {

@@ -4,6 +4,8 @@ public struct MetadataBlock: Sendable, Hashable, Codable {
     /// What the block holds.
     public enum Kind: String, Sendable, Codable {
         case header, exif, xmp, extendedXMP = "extended-xmp", icc, c2pa, jumbf, comment, text, jfif, adobe
+        /// JPEG APP13: Photoshop image resources, where IPTC IIM lives.
+        case photoshop
         case quantization, huffman, frame, scan, imageData = "image-data", restart, end, trailing, other
     }
 

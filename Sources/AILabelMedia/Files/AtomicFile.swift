@@ -25,40 +25,65 @@ public enum AtomicFile {
 
     private static let pathFaults = Locked<[String: @Sendable (Int) throws -> Void]>([:])
 
-    /// Writes `bytes` to `path` atomically. New files get mode 0644; existing files keep their mode.
+    /// Writes `bytes` to `path` atomically. New files get mode 0644; existing files keep their mode,
+    /// owner and extended attributes.
     ///
     /// The data is flushed before the rename, so after a crash the target is either the old file or the
     /// complete new one. `syncDirectory` also flushes the folder so the rename itself is durable; pass
     /// false only when the caller flushes the folder itself afterwards. A batch of many files uses
     /// ``GroupCommit`` instead, which flushes a whole group with one call.
     public static func write(_ bytes: [UInt8], to path: String, syncDirectory: Bool = true) throws {
-        let temporary = try writeTemporary(bytes, for: path, flush: true)
-        guard rename(temporary, path) == 0 else {
-            let error = failure("cannot rename the temporary file over the target", path: path)
-            unlink(temporary)
-            throw error
-        }
-        if syncDirectory { Self.syncDirectory(parentDirectory(of: path)) }
+        try write(bytes, to: ConfinedPath(trusting: path), syncDirectory: syncDirectory)
     }
 
-    /// Writes `bytes` to a new temporary file in `path`'s folder, with `path`'s mode, and returns its path.
-    /// The target is not touched. With `flush` the data is on disk when this returns (fdatasync: the
-    /// inode's timestamps need not be); without, it may still be in the page cache, and the caller must
-    /// make it durable (``GroupCommit`` does, for a whole group at once) before renaming it over the
-    /// target. On failure nothing is left behind.
-    static func writeTemporary(_ bytes: [UInt8], for path: String, flush: Bool) throws -> String {
-        let directory = parentDirectory(of: path)
-        var template = Array((directory + "/" + temporaryPrefix + "XXXXXX").utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else { throw failure("cannot create a temporary file in \(directory)", path: path) }
-        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    /// Writes `bytes` to a path below a walked or output folder atomically, opening every folder below
+    /// its root without following links (so a folder swapped for a link cannot redirect the write).
+    /// `attributes` are given to the new file (the source's, for a copy); nil keeps the target's own, or
+    /// 0644 for a new file. `createFolders` makes missing folders below the root. Returns warnings about
+    /// attributes that could not be kept.
+    @discardableResult
+    public static func write(
+        _ bytes: [UInt8], to target: ConfinedPath, attributes: FileAttributes? = nil, createFolders: Bool = false, syncDirectory: Bool = true
+    ) throws -> [String] {
+        let folder = try openFolder(of: target, create: createFolders)
+        defer { close(folder) }
+        let (temporary, warnings) = try writeTemporary(bytes, for: target, in: folder, attributes: attributes, flush: true)
+        guard renameat(folder, temporary, folder, target.name) == 0 else {
+            let error = failure("cannot rename the temporary file over the target", path: target.path)
+            unlinkat(folder, temporary, 0)
+            throw error
+        }
+        if syncDirectory { fsync(folder) }
+        return warnings
+    }
+
+    /// Writes `bytes` to a new temporary file in `folder` (the open folder of `target`) and returns its
+    /// name. The file gets `attributes`, or the target's own when nil (0644 for a new target). The
+    /// target is not touched. With `flush` the data is on disk when this returns (fdatasync: the inode's
+    /// timestamps need not be); without, it may still be in the page cache, and the caller must make it
+    /// durable (``GroupCommit`` does, for a whole group at once) before renaming it over the target. On
+    /// failure nothing is left behind.
+    static func writeTemporary(
+        _ bytes: [UInt8], for target: ConfinedPath, in folder: Int32, attributes: FileAttributes?, flush: Bool
+    ) throws -> (name: String, warnings: [String]) {
+        let path = target.path
+        var descriptor: Int32 = -1
+        var temporary = ""
+        for _ in 0..<16 {
+            temporary = temporaryName()
+            descriptor = openat(folder, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            if descriptor >= 0 || errno != EEXIST { break }
+        }
+        guard descriptor >= 0 else { throw failure("cannot create a temporary file in \(parentDirectory(of: path))", path: path) }
         var closed = false
+        var warnings: [String] = []
         do {
             defer { if !closed { close(descriptor) } }
-            var mode: mode_t = 0o644
-            var status = stat()
-            if stat(path, &status) == 0 { mode = status.st_mode & 0o7777 }
-            fchmod(descriptor, mode)
+            if let attributes = attributes ?? existingAttributes(of: target.name, in: folder) {
+                warnings = attributes.apply(to: descriptor)
+            } else {
+                fchmod(descriptor, 0o644)
+            }
             try faultInjector?(path, bytes.count)
             try pathFaults.withLock { $0[path] }?(bytes.count)
             try bytes.withUnsafeBytes { raw in
@@ -67,21 +92,48 @@ public enum AtomicFile {
                     let written = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
                     if written < 0 {
                         if errno == EINTR { continue }
-                        throw failure("cannot write \(temporary)", path: path)
+                        throw failure("cannot write the temporary file \(temporary)", path: path)
                     }
                     offset += written
                 }
             }
             if flush {
-                guard fdatasync(descriptor) == 0 else { throw failure("cannot flush \(temporary) to disk", path: path) }
+                guard fdatasync(descriptor) == 0 else { throw failure("cannot flush the temporary file \(temporary) to disk", path: path) }
             }
             closed = true
-            guard close(descriptor) == 0 else { throw failure("cannot close \(temporary)", path: path) }
+            guard close(descriptor) == 0 else { throw failure("cannot close the temporary file \(temporary)", path: path) }
         } catch {
-            unlink(temporary)
+            unlinkat(folder, temporary, 0)
             throw error
         }
-        return temporary
+        return (temporary, warnings)
+    }
+
+    /// Opens the folder of `target` (see ``ConfinedPath/openDirectory(create:)``), an error naming the target.
+    static func openFolder(of target: ConfinedPath, create: Bool) throws -> Int32 {
+        do {
+            return try target.parent.openDirectory(create: create)
+        } catch let error as MediaError {
+            throw MediaError.make(error.code, error.reason).naming(target.path)
+        }
+    }
+
+    /// The attributes of an existing regular file in `folder` (not following a link), or nil.
+    static func existingAttributes(of name: String, in folder: Int32) -> FileAttributes? {
+        let descriptor = openat(folder, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
+        return FileAttributes(descriptor: descriptor, status: status)
+    }
+
+    /// A fresh temporary name carrying this process's ID, so cleanup can tell a live run's files from a
+    /// dead run's.
+    static func temporaryName() -> String {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        let suffix = String((0..<10).map { _ in alphabet.randomElement()! })
+        return "\(temporaryPrefix)\(getpid())-\(suffix)"
     }
 
     /// Flushes a folder's entries to disk, making renames into it durable.
@@ -96,7 +148,8 @@ public enum AtomicFile {
     /// The folder a path's file lives in.
     public static func directory(of path: String) -> String { parentDirectory(of: path) }
 
-    /// Removes temporary files a killed run left behind in `directory`. Returns how many it removed.
+    /// Removes temporary files a killed run left behind in `directory`: only those whose process is
+    /// gone, so a run working beside this one keeps its own. Returns how many it removed.
     @discardableResult
     public static func removeStaleTemporaryFiles(in directory: String) -> Int {
         guard let handle = opendir(directory) else { return 0 }
@@ -104,9 +157,19 @@ public enum AtomicFile {
         var removed = 0
         while let entry = readdir(handle) {
             let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
-            if name.hasPrefix(temporaryPrefix), unlink(directory + "/" + name) == 0 { removed += 1 }
+            guard name.hasPrefix(temporaryPrefix), !ownerIsAlive(temporaryName: name) else { continue }
+            if unlinkat(dirfd(handle), name, 0) == 0 { removed += 1 }
         }
         return removed
+    }
+
+    /// Whether the process that made a temporary file still runs. Names without a process ID (older
+    /// versions) count as abandoned.
+    static func ownerIsAlive(temporaryName name: String) -> Bool {
+        let rest = name.dropFirst(temporaryPrefix.count)
+        guard let dash = rest.firstIndex(of: "-"), let pid = pid_t(rest[..<dash]), pid > 0 else { return false }
+        if pid == getpid() { return true }
+        return kill(pid, 0) == 0 || errno == EPERM
     }
 
     static func parentDirectory(of path: String) -> String {
@@ -116,7 +179,6 @@ public enum AtomicFile {
     }
 
     static func failure(_ what: String, path: String) -> MediaError {
-        let reason = String(cString: strerror(errno))
-        return MediaError.make(.io, "\(what): \(reason)").naming(path)
+        MediaError.make(.io, "\(what): \(SystemError.sentence(errno))").naming(path)
     }
 }

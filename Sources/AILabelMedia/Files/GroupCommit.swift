@@ -52,8 +52,9 @@ public final class GroupCommit: Sendable {
 
     struct Staged {
         let ticket: Ticket
+        /// The temporary file's name, in the target's folder.
         let temporary: String
-        let target: String
+        let target: ConfinedPath
     }
 
     struct State {
@@ -80,7 +81,19 @@ public final class GroupCommit: Sendable {
     /// Writes `bytes` to a temporary file beside `path` (with `path`'s mode), to be renamed over it when
     /// its group commits. Throws, leaving nothing behind, when the temporary file cannot be written.
     public func stage(_ bytes: [UInt8], to path: String) throws -> Ticket {
-        let temporary = try AtomicFile.writeTemporary(bytes, for: path, flush: false)
+        try stage(bytes, to: ConfinedPath(trusting: path)).ticket
+    }
+
+    /// Stages `bytes` for a path below a walked or output folder, its folders opened without following
+    /// links (made when `createFolders`), the new file given `attributes` (nil: the target's own). Returns
+    /// the ticket and warnings about attributes that could not be kept.
+    public func stage(
+        _ bytes: [UInt8], to target: ConfinedPath, attributes: FileAttributes? = nil, createFolders: Bool = false
+    ) throws -> (ticket: Ticket, warnings: [String]) {
+        let folder = try AtomicFile.openFolder(of: target, create: createFolders)
+        defer { close(folder) }
+        let (temporary, warnings) = try AtomicFile.writeTemporary(bytes, for: target, in: folder, attributes: attributes, flush: false)
+        let path = target
         let (ticket, full) = state.withLock { state -> (Ticket, [Staged]?) in
             let ticket = Ticket(number: state.nextTicket)
             state.nextTicket += 1
@@ -94,7 +107,7 @@ public final class GroupCommit: Sendable {
             return (ticket, state.pending)
         }
         if let full { hand(full) }
-        return ticket
+        return (ticket, warnings)
     }
 
     /// Commits whatever is still staged, waits for every group, and returns the files whose commit failed
@@ -122,61 +135,76 @@ public final class GroupCommit: Sendable {
     }
 
     /// Makes a group durable, renames it into place, and flushes the folders. Returns the failures.
+    /// Each folder is opened again below its root without following links, as when it was staged.
     static func commit(_ group: [Staged], flush: Flush) -> [Ticket: MediaError] {
         var failures: [Ticket: MediaError] = [:]
+        var folders: [ConfinedPath: Int32] = [:]
+        defer { for descriptor in folders.values { close(descriptor) } }
         var durable: [Staged] = []
+        for file in group where folders[file.target.parent] == nil {
+            do {
+                folders[file.target.parent] = try file.target.parent.openDirectory()
+            } catch let error as MediaError {
+                failures[file.ticket] = error.naming(file.target.path)
+            } catch {
+                failures[file.ticket] = MediaError.make(.io, "cannot open the folder").naming(file.target.path)
+            }
+        }
+        let reachable = group.filter { folders[$0.target.parent] != nil }
+        for file in group where folders[file.target.parent] == nil && failures[file.ticket] == nil {
+            failures[file.ticket] = MediaError.make(.io, "cannot open the folder").naming(file.target.path)
+        }
         switch flush {
         case .fileSystem:
             // Group by filesystem: syncfs flushes one filesystem, and `--out` may lie on another than the inputs.
             var byDevice: [UInt64: [Staged]] = [:]
-            var deviceOfFolder: [String: UInt64] = [:]
-            for file in group {
-                let folder = AtomicFile.parentDirectory(of: file.temporary)
-                if let device = deviceOfFolder[folder] {
+            var deviceOf: [ConfinedPath: UInt64] = [:]
+            for file in reachable {
+                if let device = deviceOf[file.target.parent] {
                     byDevice[device, default: []].append(file)
                     continue
                 }
                 var status = stat()
-                guard stat(folder, &status) == 0 else {
-                    failures[file.ticket] = AtomicFile.failure("cannot read the folder \(folder)", path: file.target)
+                guard fstat(folders[file.target.parent]!, &status) == 0 else {
+                    failures[file.ticket] = AtomicFile.failure("cannot read the folder \(file.target.parent.path)", path: file.target.path)
                     continue
                 }
-                deviceOfFolder[folder] = UInt64(status.st_dev)
+                deviceOf[file.target.parent] = UInt64(status.st_dev)
                 byDevice[UInt64(status.st_dev), default: []].append(file)
             }
             for files in byDevice.values {
-                let folder = AtomicFile.parentDirectory(of: files[0].temporary)
-                let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-                let flushed = descriptor >= 0 && CAILabel_syncfs(descriptor) == 0
-                let error = flushed ? nil : AtomicFile.failure("cannot flush the files written to \(folder) to disk", path: folder)
-                if descriptor >= 0 { close(descriptor) }
+                let flushed = CAILabel_syncfs(folders[files[0].target.parent]!) == 0
+                let error = flushed ? nil : AtomicFile.failure("cannot flush the files written to \(files[0].target.parent.path) to disk", path: files[0].target.parent.path)
                 if let error {
-                    for file in files { failures[file.ticket] = error.naming(file.target) }
+                    for file in files { failures[file.ticket] = error.naming(file.target.path) }
                 } else {
                     durable += files
                 }
             }
         case .eachFile:
-            for file in group {
-                let descriptor = open(file.temporary, O_RDONLY | O_CLOEXEC)
+            for file in reachable {
+                let descriptor = openat(folders[file.target.parent]!, file.temporary, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
                 let flushed = descriptor >= 0 && fdatasync(descriptor) == 0
-                let error = flushed ? nil : AtomicFile.failure("cannot flush \(file.temporary) to disk", path: file.target)
+                let error = flushed ? nil : AtomicFile.failure("cannot flush the temporary file \(file.temporary) to disk", path: file.target.path)
                 if descriptor >= 0 { close(descriptor) }
                 if let error { failures[file.ticket] = error } else { durable.append(file) }
             }
         }
         // Renames in staging order, so when one target appears twice the later stamp wins, as with single writes.
         durable.sort { $0.ticket.number < $1.ticket.number }
-        var folders = Set<String>()
+        var renamedInto = Set<ConfinedPath>()
         for file in durable {
-            if rename(file.temporary, file.target) == 0 {
-                folders.insert(AtomicFile.parentDirectory(of: file.target))
+            let folder = folders[file.target.parent]!
+            if renameat(folder, file.temporary, folder, file.target.name) == 0 {
+                renamedInto.insert(file.target.parent)
             } else {
-                failures[file.ticket] = AtomicFile.failure("cannot rename the temporary file over the target", path: file.target)
+                failures[file.ticket] = AtomicFile.failure("cannot rename the temporary file over the target", path: file.target.path)
             }
         }
-        for file in group where failures[file.ticket] != nil { unlink(file.temporary) }
-        for folder in folders.sorted() { AtomicFile.syncDirectory(folder) }
+        for file in group where failures[file.ticket] != nil {
+            if let folder = folders[file.target.parent] { unlinkat(folder, file.temporary, 0) }
+        }
+        for parent in renamedInto { fsync(folders[parent]!) }
         return failures
     }
 }

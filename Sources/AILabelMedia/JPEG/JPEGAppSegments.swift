@@ -115,13 +115,15 @@ struct JPEGBoxGroup {
     let boxInstance: UInt16
     var parts: [(sequence: UInt32, data: ArraySlice<UInt8>, range: Range<Int>)] = []
 
-    /// The superbox bytes, or nil when the parts do not form one.
+    /// The superbox bytes, or nil when the parts do not form one. Read as c2pa-rs reads them
+    /// (`jpeg_io.rs`): in file order, the first part starts the box whatever its sequence number
+    /// (Bing Image Creator numbers from 0, the standard from 1), and each later part needs a
+    /// sequence number above the count of parts before it.
     func reassembled() -> [UInt8]? {
-        let ordered = parts.sorted { $0.sequence < $1.sequence }
-        guard let first = ordered.first, first.sequence == 1 else { return nil }
+        guard let first = parts.first else { return nil }
         var box = Array(first.data)
-        for (index, part) in ordered.enumerated().dropFirst() {
-            guard part.sequence == UInt32(index + 1), part.data.count >= 8 else { return nil }
+        for (index, part) in parts.enumerated().dropFirst() {
+            guard part.sequence > UInt32(index), part.data.count >= 8 else { return nil }
             box.append(contentsOf: part.data.dropFirst(8))
         }
         return box
@@ -129,7 +131,7 @@ struct JPEGBoxGroup {
 
     /// The label of the superbox's description box (`c2pa` for a manifest store), read from the first part.
     var label: String? {
-        guard let first = parts.first(where: { $0.sequence == 1 }) else { return nil }
+        guard let first = parts.first else { return nil }
         return JUMBFPeek.superboxLabel(first.data)
     }
 }

@@ -92,6 +92,12 @@ public struct JPEGHandler: AssetHandler {
                     boxGroups[instance]!.parts.append((sequence, cursor.bytes[cursor.position...], segment.range))
                     block.detail = "box instance \(instance), sequence \(sequence)"
                 }
+            case JPEGSegment.app13 where IPTCIIM.isPhotoshopSegment(payload):
+                block.kind = .photoshop
+                let (datasets, warning) = IPTCIIM.datasets(inAPP13: payload)
+                if contents.iptc.count + datasets.count <= IPTCIIM.maximumDatasets { contents.iptc += datasets }
+                if !datasets.isEmpty { block.detail = "IPTC IIM, \(CountPhrase.of(datasets.count, "dataset"))" }
+                if let warning { contents.warnings.append("\(warning) (APP13 at byte \(segment.range.lowerBound))") }
             case JPEGSegment.app14 where payload.starts(with: JPEGIdentifier.adobe):
                 block.kind = .adobe
             case let marker where JPEGSegment.isStartOfFrame(marker):
@@ -170,7 +176,8 @@ public struct JPEGHandler: AssetHandler {
             // Every APP11 group labelled c2pa goes, not only the first: a rewrite leaves at most one store.
             for segment in segments where segment.marker == JPEGSegment.app11 && bytes[segment.payload].starts(with: JPEGIdentifier.jpegXT) {
                 var cursor = ByteCursor(bytes[segment.payload].dropFirst(2))
-                if let instance = cursor.readUInt16BE(), let sequence = cursor.readUInt32BE(), sequence == 1,
+                // The segment that opens the store, whatever its sequence number (see JPEGBoxGroup).
+                if let instance = cursor.readUInt16BE(), cursor.readUInt32BE() != nil,
                     JUMBFPeek.superboxLabel(cursor.bytes[cursor.position...]) == "c2pa"
                 {
                     c2paInstances.insert(instance)

@@ -24,6 +24,7 @@ struct JPEGSegment: Sendable, Hashable {
     static let app1: UInt8 = 0xE1
     static let app2: UInt8 = 0xE2
     static let app11: UInt8 = 0xEB
+    static let app13: UInt8 = 0xED
     static let app14: UInt8 = 0xEE
 
     /// Start-of-frame markers: C0–CF except DHT (C4), JPG (C8) and DAC (CC).

@@ -31,6 +31,13 @@ public enum PixelCodec {
     public static let defaultMaximumPixels = 100_000_000
 
     public static func decode(_ bytes: [UInt8], maxPixels: Int = defaultMaximumPixels) throws -> RGBImage {
+        try decode(bytes, maxPixels: maxPixels, lenient: false)
+    }
+
+    /// - Parameter lenient: decode what a browser would show of a damaged file (a truncated JPEG's
+    ///   grey fill, a PNG whose CRCs do not match): for pictures of a file (thumbnails), never for
+    ///   judging or re-encoding it.
+    public static func decode(_ bytes: [UInt8], maxPixels: Int = defaultMaximumPixels, lenient: Bool) throws -> RGBImage {
         guard let format = MediaFormat.sniff(bytes.prefix(8)) else {
             throw MediaError.make(.unsupportedFormat, "not a JPEG or PNG file")
         }
@@ -47,9 +54,9 @@ public enum PixelCodec {
             message.withUnsafeMutableBufferPointer { errbuf in
                 switch format {
                 case .jpeg:
-                    CAILabel_jpeg_decode(raw.baseAddress, raw.count, UInt64(maxPixels), &pixels, &info, errbuf.baseAddress, errbuf.count)
+                    CAILabel_jpeg_decode(raw.baseAddress, raw.count, UInt64(maxPixels), lenient ? 1 : 0, &pixels, &info, errbuf.baseAddress, errbuf.count)
                 case .png:
-                    CAILabel_png_decode(raw.baseAddress, raw.count, UInt64(maxPixels), &pixels, &info, errbuf.baseAddress, errbuf.count)
+                    CAILabel_png_decode(raw.baseAddress, raw.count, UInt64(maxPixels), lenient ? 1 : 0, &pixels, &info, errbuf.baseAddress, errbuf.count)
                 }
             }
         }

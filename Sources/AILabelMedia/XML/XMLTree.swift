@@ -208,6 +208,14 @@ public enum XMLTreeSerializer {
         }
     }
 
+    /// Whether XML 1.0's `Char` production admits a scalar (Swift strings hold no surrogates).
+    public static func isXMLCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x9, 0xA, 0xD, 0x20...0xFFFD, 0x10000...0x10FFFF: return true
+        default: return false
+        }
+    }
+
     public static func escape(_ text: String, attribute: Bool) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
@@ -221,8 +229,13 @@ public enum XMLTreeSerializer {
             case "\r": out += "&#xD;"
             case "\t" where attribute: out += "&#x9;"
             default:
-                // XML 1.0 cannot carry most control characters even as references; drop them.
-                if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" { continue }
+                // XML 1.0 cannot carry these even as references (C0 controls other than tab and line feed,
+                // U+FFFE, U+FFFF): one of them makes a whole JUnit or HTML report unreadable. They become
+                // U+FFFD, visibly, rather than vanish (two names differing only by one stay different).
+                if !isXMLCharacter(scalar) {
+                    out.unicodeScalars.append("\u{FFFD}")
+                    continue
+                }
                 out.unicodeScalars.append(scalar)
             }
         }

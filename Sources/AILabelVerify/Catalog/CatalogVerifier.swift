@@ -16,9 +16,14 @@ public struct CatalogVerifier: Sendable {
     /// The profile's phrases with the mapping's own added.
     public let phrases: DisclosurePhrases
 
-    public init(verifier: Verifier, mapping: CatalogMapping = .default) {
+    /// The folder image references resolve in (`--media-root`); nil: the feed's or page's own folder.
+    /// A reference that leads outside it is a finding, never read.
+    public var mediaRoot: String?
+
+    public init(verifier: Verifier, mapping: CatalogMapping = .default, mediaRoot: String? = nil) {
         self.verifier = verifier
         self.mapping = mapping
+        self.mediaRoot = mediaRoot
         phrases = DisclosurePhrases(verifier.options.profile.phrases ?? [:]).merging(mapping.phrases)
     }
 
@@ -94,13 +99,45 @@ public struct CatalogVerifier: Sendable {
             var relative = reference
             if let cut = relative.firstIndex(where: { $0 == "?" || $0 == "#" }) { relative = String(relative[..<cut]) }
             relative = relative.removingPercentEncoding ?? relative
-            if relative.hasPrefix("file://") { relative = String(relative.dropFirst(7)) }
-            let path = relative.hasPrefix("/") ? relative : base.appendingPathComponent(relative).path
-            guard FileManager.default.fileExists(atPath: path) else {
-                result.findings.append(Finding(code: "\(prefix).image-missing", severity: .warning, message: "Image \(reference) does not exist (looked for \(path))."))
+            // A feed or page is someone else's file: its references may name only files in its own folder
+            // (or --media-root), never /etc/shadow, ../../etc/passwd, file:// URLs or %2e%2e/ paths.
+            let rootFolder = mediaRoot ?? base.path
+            let outside = Finding(
+                code: "\(prefix).path-outside-root", severity: .warning,
+                message: "Image \(reference) lies outside \(rootFolder); it was not read (give --media-root for another folder).")
+            if relative.lowercased().hasPrefix("file:") || relative.contains("\0") {
+                result.findings.append(outside)
                 continue
             }
-            let report = images.report(for: path) { verifier.verify(path: $0) }
+            let path: String
+            if relative.hasPrefix("/") {
+                // A site-absolute reference is relative to the media root; without one it is outside.
+                guard let mediaRoot else {
+                    result.findings.append(outside)
+                    continue
+                }
+                path = URL(fileURLWithPath: mediaRoot).appendingPathComponent(relative).path
+            } else {
+                path = base.appendingPathComponent(relative).path
+            }
+            guard let realRoot = FileWalker.realPath(rootFolder) else {
+                result.findings.append(outside)
+                continue
+            }
+            guard let realPath = FileWalker.realPath(path) else {
+                let lexical = URL(fileURLWithPath: path).standardizedFileURL.path
+                if !lexical.hasPrefix(realRoot == "/" ? "/" : realRoot + "/") && !lexical.hasPrefix(rootFolder + "/") {
+                    result.findings.append(outside)
+                } else {
+                    result.findings.append(Finding(code: "\(prefix).image-missing", severity: .warning, message: "Image \(reference) does not exist (looked for \(path))."))
+                }
+                continue
+            }
+            guard realPath.hasPrefix(realRoot == "/" ? "/" : realRoot + "/") else {
+                result.findings.append(outside)
+                continue
+            }
+            let report = images.report(for: realPath) { verifier.verify(path: $0) }
             for evidence in report.aiEvidence {
                 let item = Evidence(source: evidence.source, detail: "image \(reference): \(evidence.detail)")
                 if !result.evidence.contains(item) { result.evidence.append(item) }

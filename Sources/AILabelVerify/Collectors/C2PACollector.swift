@@ -15,6 +15,45 @@ public struct C2PACollector: EvidenceCollector {
 
     public init(validator: ManifestValidator) { self.validator = validator }
 
+    /// The Asset Rubrics signals of the active manifest and of the ingredients' manifests: every one is
+    /// recorded; those that mean generative AI are AI evidence, those that mean it may have been used
+    /// are an informational finding (a composite or a screen capture is not, by itself, AI output).
+    func recordSignals(of active: ManifestSummary?, into observations: inout Observations) {
+        var records: [C2PASignal] = []
+        func walk(_ summary: ManifestSummary?, depth: Int) {
+            guard let summary, depth < 16 else { return }
+            for signal in summary.signals {
+                records.append(C2PASignal(
+                    signal: signal.rubricID, title: signal.title, manifest: summary.label, active: depth == 0,
+                    aiEvidence: signal.aiEvidence?.rawValue))
+            }
+            for ingredient in summary.ingredients { walk(ingredient.validation?.activeManifest, depth: depth + 1) }
+        }
+        walk(active, depth: 0)
+        guard !records.isEmpty else { return }
+        observations.c2pa?.signals = records
+        let classes = Set(records.compactMap(\.aiEvidence))
+        observations.c2pa?.aiClass = classes.contains("generative-ai") ? "generative-ai" : classes.first
+        for record in records where record.aiEvidence == "generative-ai" {
+            observations.addEvidence("c2pa", "C2PA signal \(record.signal.split(separator: "_").last ?? ""): \(record.title) (\(record.active ? "active manifest" : "ingredient manifest"))")
+        }
+        let possibly = records.filter { $0.aiEvidence == "possibly-generative-ai" }
+        if !possibly.isEmpty && !classes.contains("generative-ai") {
+            observations.addFinding(
+                "c2pa.signal.possibly-ai", .info,
+                "The C2PA manifest says generative AI may have been used: \(possibly.map(\.title).joined(separator: "; ")).")
+        }
+    }
+
+    /// One line for a CAWG identity: the credential, what it verified, and how far it holds.
+    static func describe(_ identity: IdentitySummary) -> String {
+        let kind = identity.signatureType == "cawg.x509.cose" ? "X.509" : "identity claims aggregation"
+        var text = "\(identity.credential ?? "an unreadable credential") (\(kind)"
+        if !identity.verifiedIdentities.isEmpty { text += ", verified " + identity.verifiedIdentities.joined(separator: ", ") }
+        text += identity.signatureValid ? (identity.trusted ? ", trusted)" : ", signature valid, not on a trust list)") : ", signature not valid)"
+        return text
+    }
+
     public func collect(from subject: VerificationSubject, pixels: RGBImage?, into observations: inout Observations) {
         // The verifier already parsed the file: validate its store without parsing it again.
         let report = validator.validate(contents: subject.file.contents, asset: subject.file.bytes)
@@ -27,7 +66,8 @@ public struct C2PACollector: EvidenceCollector {
             codes: statuses.map(\.code.rawValue),
             failures: report.failureCodes,
             signer: manifest?.signer.map { $0.organization ?? $0.commonName ?? $0.subject },
-            claimGenerator: manifest?.claimGenerator ?? manifest?.claimGeneratorName)
+            claimGenerator: manifest?.claimGenerator ?? manifest?.claimGeneratorName,
+            identities: (manifest?.identities ?? []).isEmpty ? nil : manifest?.identities.map(Self.describe))
 
         var aiTypes: [String] = []
         func scan(_ summary: ManifestSummary?, depth: Int) {
@@ -41,6 +81,16 @@ public struct C2PACollector: EvidenceCollector {
             for ingredient in summary.ingredients { scan(ingredient.validation?.activeManifest, depth: depth + 1) }
         }
         scan(manifest, depth: 0)
+        recordSignals(of: manifest, into: &observations)
+        // A vendor parameter on c2pa.opened (Adobe Firefly with partner models; ailabel's re-stamps,
+        // since spec 2.4 forbids digitalSourceType there) is the producer's own declaration.
+        for action in manifest?.actions ?? [] {
+            if let parameter = action.sourceTypeParameter, let type = action.digitalSourceType,
+                DigitalSourceType(parsing: type)?.isGenerativeAI == true
+            {
+                observations.addEvidence("c2pa", "C2PA \(action.action) declares digitalSourceType \(DigitalSourceType(parsing: type)?.term ?? type) in the vendor parameter \(parameter)")
+            }
+        }
         let activeTypes = manifest?.actions.compactMap(\.digitalSourceType) ?? []
         // The store discloses AI when its active manifest, or an ingredient it carries (the edited AI
         // image of an AI-then-edited file), declares an AI digital source type.
@@ -58,6 +108,7 @@ public struct C2PACollector: EvidenceCollector {
         let intact = report.state != .invalid
         var detail = "C2PA manifest, state \(report.state.rawValue)"
         if let signer = observations.c2pa?.signer { detail += ", signed by \(signer)" }
+        if let identities = observations.c2pa?.identities { detail += ", published by " + identities.joined(separator: "; ") }
         if !activeTypes.isEmpty { detail += ", digitalSourceType \(activeTypes.map { DigitalSourceType(parsing: $0)?.term ?? $0 }.joined(separator: ", "))" }
         observations.disclosures.append(Disclosure(kind: "c2pa", detail: detail, intact: intact))
 
@@ -66,6 +117,9 @@ public struct C2PACollector: EvidenceCollector {
                 observations.addFinding(
                     "c2pa.untrusted", .warning,
                     "The C2PA signature is valid but its signer does not chain to a configured trust anchor (--trust): \(failure.explanation)")
+            } else if ManifestValidator.isTolerated(failure.code) {
+                // A CAWG identity fault c2pa-rs tolerates: the manifest stays Valid, the identity is unproven.
+                observations.addFinding("c2pa.\(failure.code.rawValue)", .warning, failure.explanation)
             } else {
                 observations.addFinding("c2pa.\(failure.code.rawValue)", .error, failure.explanation)
             }

@@ -21,6 +21,20 @@ public struct GeneratorTraceCollector: EvidenceCollector {
         ("fal-ai", "fal"),
     ]
 
+    static let dublinCore = "http://purl.org/dc/elements/1.1/"
+
+    /// "Job ID: " and a UUID, as Midjourney appends to the prompt it writes into a download's description.
+    /// A bare "Job ID:" is not enough: people write job numbers into captions too.
+    static func midjourneyJobID(in text: String) -> UUID? {
+        var rest = text[...]
+        while let range = rest.range(of: "Job ID:") {
+            let candidate = rest[range.upperBound...].drop { $0 == " " }.prefix(36)
+            if let id = UUID(uuidString: String(candidate)) { return id }
+            rest = rest[range.upperBound...]
+        }
+        return nil
+    }
+
     public func collect(from subject: VerificationSubject, pixels: RGBImage?, into observations: inout Observations) {
         var texts: [String: String] = [:]
         for entry in subject.file.contents.textEntries where texts[entry.keyword] == nil { texts[entry.keyword] = entry.text }
@@ -50,8 +64,26 @@ public struct GeneratorTraceCollector: EvidenceCollector {
             let comment = texts["Comment"].map { $0.contains("\"steps\"") ? ", with generation settings in Comment" : "" } ?? ""
             observations.addEvidence("generator:novelai", "PNG text Software = NovelAI\(comment)")
         }
-        if let description = texts["Description"], description.contains("Job ID:") {
-            observations.addEvidence("generator:midjourney", "PNG text 'Description' holds a Midjourney Job ID")
+        // Descriptions: generators that write no label of their own still write the prompt and their job
+        // reference into the description fields, PNG text, XMP dc:description and IPTC IIM Caption-Abstract.
+        var descriptions: [(field: String, text: String)] = []
+        if let description = texts["Description"] { descriptions.append(("PNG text 'Description'", description)) }
+        for value in subject.xmp?.values(namespace: Self.dublinCore, name: "description") ?? [] {
+            switch value {
+            case .alternative(let strings): descriptions += strings.map { ("XMP dc:description", $0.text) }
+            case .text(let text): descriptions.append(("XMP dc:description", text))
+            default: break
+            }
+        }
+        for dataset in subject.file.contents.iptc where dataset.record == 2 && dataset.dataset == 120 {
+            descriptions.append(("IPTC IIM Caption-Abstract", dataset.value))
+        }
+        for (field, text) in descriptions {
+            if Self.midjourneyJobID(in: text) != nil {
+                observations.addEvidence("generator:midjourney", "\(field) holds a Midjourney Job ID")
+            } else if text.contains("Steps:") && (text.contains("Sampler:") || text.contains("CFG scale:")) {
+                observations.addEvidence("generator:automatic1111", "\(field) holds Stable Diffusion WebUI settings (Steps, Sampler)")
+            }
         }
         if texts["hf-job-id"] != nil {
             observations.addFinding("generator.hosting-hint", .info, "PNG text 'hf-job-id': made on Hugging Face infrastructure (a hosting hint, not proof of AI)")
@@ -86,6 +118,9 @@ public struct GeneratorTraceCollector: EvidenceCollector {
             named.append(("XMP CreatorTool", creator))
         }
         for key in ["Software", "Source", "Comment"] { if let value = texts[key] { named.append(("PNG text \(key)", value)) } }
+        for dataset in subject.file.contents.iptc where dataset.record == 2 && dataset.dataset == 65 {
+            named.append(("IPTC IIM OriginatingProgram", dataset.value))
+        }
         for (field, value) in named {
             let lower = value.lowercased()
             if let match = Self.tokens.first(where: { lower.contains($0.token) }) {

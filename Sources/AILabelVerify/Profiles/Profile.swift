@@ -44,7 +44,11 @@ public struct Profile: Sendable, Codable, Hashable {
     /// A shipped profile by name, or a profile file by path.
     public static func load(_ nameOrPath: String) throws -> Profile {
         let data: Data
-        if shipped.contains(nameOrPath) {
+        // Names are case-insensitive (`KZ`), unless a file of that spelling exists.
+        let lowered = nameOrPath.lowercased()
+        let shippedName = shipped.contains(nameOrPath) || (shipped.contains(lowered) && !FileManager.default.fileExists(atPath: nameOrPath))
+        if shippedName {
+            let nameOrPath = lowered
             guard let url = Bundle.module.url(forResource: nameOrPath, withExtension: "json", subdirectory: "profiles")
                 ?? Bundle.module.url(forResource: nameOrPath, withExtension: "json", subdirectory: "Resources/profiles")
             else {

@@ -15,6 +15,8 @@ public struct VerificationRun: Sendable, Codable {
     public var scan: String
     public var summary: Summary
     public var files: [FileReport]
+    /// Files found but not judged (kinds verify does not read), each with the reason.
+    public var skipped: [SkippedFile]
 
     public struct Summary: Sendable, Codable, Hashable {
         public var files: Int
@@ -25,15 +27,16 @@ public struct VerificationRun: Sendable, Codable {
         public var failing: Int
     }
 
-    public init(version: String, profile: Profile, scan: ScanMode, files: [FileReport], skipped: Int, failOn: Set<Verdict>) {
+    public init(version: String, profile: Profile, scan: ScanMode, files: [FileReport], skipped: [SkippedFile], failOn: Set<Verdict>) {
         self.version = version
         self.profile = profile.id
         self.profileTitle = profile.title
         self.scan = scan.rawValue
         self.files = files
+        self.skipped = skipped
         var verdicts: [String: Int] = [:]
         for verdict in Verdict.allCases { verdicts[verdict.rawValue] = files.filter { $0.verdict == verdict }.count }
-        self.summary = Summary(files: files.count, verdicts: verdicts, skipped: skipped, failing: files.filter { failOn.contains($0.verdict) }.count)
+        self.summary = Summary(files: files.count, verdicts: verdicts, skipped: skipped.count, failing: files.filter { failOn.contains($0.verdict) }.count)
     }
 }
 
@@ -43,7 +46,9 @@ public enum ReportRenderer {
         switch format {
         case .text: return text(run)
         case .json: return try json(run, pretty: true)
-        case .jsonl: return try run.files.map { try json($0, pretty: false) }.joined(separator: "\n") + (run.files.isEmpty ? "" : "\n")
+        case .jsonl:
+            let lines = try run.files.map { try json($0, pretty: false) } + run.skipped.map { try json($0, pretty: false) }
+            return lines.map { $0 + "\n" }.joined()
         case .sarif: return try SARIFReport.render(run, failOn: failOn)
         case .junit: return JUnitReport.render(run, failOn: failOn)
         case .html: return HTMLReport.render(run, failOn: failOn)
@@ -61,20 +66,29 @@ public enum ReportRenderer {
         let width = max(18, run.files.map(\.verdict.rawValue.count).max() ?? 0)
         for file in run.files {
             let verdict = file.verdict.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
-            var line = "\(verdict)  \(file.path)"
+            // Names, messages and titles come from files and feeds: shown with their control characters escaped.
+            var line = "\(verdict)  \(TerminalText.field(file.path))"
             let evidence = file.aiEvidence.map(\.source)
             if !evidence.isEmpty { line += "  [evidence: \(Array(Set(evidence)).sorted().joined(separator: ", "))]" }
             lines.append(line)
             for finding in file.findings where finding.severity != .info {
-                lines.append("    \(finding.severity.rawValue): \(finding.message)")
+                lines.append("    \(finding.severity.rawValue): \(TerminalText.field(finding.message))")
             }
         }
+        for skipped in run.skipped {
+            lines.append("\("skipped".padding(toLength: width, withPad: " ", startingAt: 0))  \(TerminalText.field(skipped.path)): \(TerminalText.field(skipped.reason))")
+        }
         lines.append("")
-        lines.append("profile \(run.profile): \(run.profileTitle)")
-        let counts = Verdict.allCases.map { "\(run.summary.verdicts[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
-        lines.append("\(run.summary.files) files: \(counts); \(run.summary.skipped) skipped (not media ailabel reads)")
+        lines.append("profile \(TerminalText.field(run.profile)): \(TerminalText.field(run.profileTitle))")
+        lines.append(summaryLine(run))
         lines.append("No AI evidence never proves that a file is human-made: metadata is often stripped.")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One line with every count: "23 files: 6 compliant, …; 1 skipped".
+    public static func summaryLine(_ run: VerificationRun) -> String {
+        let counts = Verdict.allCases.map { "\(run.summary.verdicts[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+        return "\(CountPhrase.of(run.summary.files, "file")): \(counts); \(run.summary.skipped) skipped"
     }
 
     static func escapeXML(_ text: String) -> String { XMLTreeSerializer.escape(text, attribute: true) }

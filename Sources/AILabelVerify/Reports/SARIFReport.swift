@@ -34,6 +34,17 @@ enum SARIFReport {
                 "tool": ["driver": ["name": "ailabel", "version": run.version, "informationUri": "https://ailabel.dev", "rules": rules]],
                 "properties": ["profile": run.profile],
                 "results": results,
+                // Files found but not judged, each named with the reason, so the report accounts for every file.
+                "invocations": [[
+                    "executionSuccessful": true,
+                    "toolExecutionNotifications": run.skipped.map { skipped in
+                        [
+                            "level": "note",
+                            "message": ["text": "skipped: \(skipped.reason)"],
+                            "locations": [["physicalLocation": ["artifactLocation": ["uri": uri(skipped.path)]]]],
+                        ] as [String: Any]
+                    },
+                ] as [String: Any]],
             ]],
         ]
         let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
@@ -61,17 +72,23 @@ enum SARIFReport {
 enum JUnitReport {
     static func render(_ run: VerificationRun, failOn: Set<Verdict>) -> String {
         let failures = run.files.filter { failOn.contains($0.verdict) }.count
+        let tests = run.files.count + run.skipped.count
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        xml += "<testsuites name=\"ailabel verify\" tests=\"\(run.files.count)\" failures=\"\(failures)\">\n"
-        xml += "  <testsuite name=\"ailabel verify --profile \(ReportRenderer.escapeXML(run.profile))\" tests=\"\(run.files.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\">\n"
+        xml += "<testsuites name=\"ailabel verify\" tests=\"\(tests)\" failures=\"\(failures)\" skipped=\"\(run.skipped.count)\">\n"
+        xml += "  <testsuite name=\"ailabel verify --profile \(ReportRenderer.escapeXML(run.profile))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(run.skipped.count)\">\n"
         for file in run.files {
-            xml += "    <testcase classname=\"ailabel.\(run.profile)\" name=\"\(ReportRenderer.escapeXML(file.path))\">\n"
+            xml += "    <testcase classname=\"ailabel.\(ReportRenderer.escapeXML(run.profile))\" name=\"\(ReportRenderer.escapeXML(file.path))\">\n"
             if failOn.contains(file.verdict) {
                 let details = file.findings.map { "[\($0.severity.rawValue)] \($0.code): \($0.message)" }.joined(separator: "\n")
                 xml += "      <failure type=\"\(file.verdict.rawValue)\" message=\"\(ReportRenderer.escapeXML(file.verdict.rawValue))\">\(ReportRenderer.escapeXML(details))</failure>\n"
             }
             let evidence = file.aiEvidence.map { "\($0.source): \($0.detail)" } + file.disclosures.map { "disclosure \($0.kind) (\($0.intact ? "intact" : "broken")): \($0.detail)" }
             xml += "      <system-out>verdict: \(file.verdict.rawValue)\n\(ReportRenderer.escapeXML(evidence.joined(separator: "\n")))</system-out>\n"
+            xml += "    </testcase>\n"
+        }
+        for skipped in run.skipped {
+            xml += "    <testcase classname=\"ailabel.\(ReportRenderer.escapeXML(run.profile))\" name=\"\(ReportRenderer.escapeXML(skipped.path))\">\n"
+            xml += "      <skipped message=\"\(ReportRenderer.escapeXML(skipped.reason))\"/>\n"
             xml += "    </testcase>\n"
         }
         xml += "  </testsuite>\n</testsuites>\n"

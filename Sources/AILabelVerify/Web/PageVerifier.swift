@@ -17,9 +17,13 @@ public struct PageVerifier: Sendable {
     public let verifier: Verifier
     public let extraPhrases: [String: [String]]
 
-    public init(verifier: Verifier, extraPhrases: [String: [String]] = [:]) {
+    /// The folder a page's image references resolve in (`--media-root`); nil: the page's own folder.
+    public var mediaRoot: String?
+
+    public init(verifier: Verifier, extraPhrases: [String: [String]] = [:], mediaRoot: String? = nil) {
         self.verifier = verifier
         self.extraPhrases = extraPhrases
+        self.mediaRoot = mediaRoot
     }
 
     public static let extensions: Set<String> = ["html", "htm", "xhtml"]
@@ -109,7 +113,7 @@ public struct PageVerifier: Sendable {
             }
         }
         // Images: local ones are verified; the page verifier never uses the network.
-        let catalog = CatalogVerifier(verifier: verifier)
+        let catalog = CatalogVerifier(verifier: verifier, mediaRoot: mediaRoot)
         let images = catalog.checkImages(scan.images, relativeTo: path, code: "html")
         report.aiEvidence += images.evidence
         report.findings += images.findings

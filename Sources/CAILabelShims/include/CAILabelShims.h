@@ -42,8 +42,9 @@ void CAILabel_free(void *pointer);
 
 /// Decodes a PNG held in memory to 8-bit RGB or RGBA (RGBA when the file has alpha or tRNS).
 /// Palette, gray and 16-bit images are expanded or reduced by libpng. `max_pixels` bounds width*height
-/// before any pixel buffer is allocated.
-CAILabel_Status CAILabel_png_decode(const void *bytes, size_t count, uint64_t max_pixels,
+/// before any pixel buffer is allocated. With `lenient` non-zero, CRC mismatches are ignored (a picture
+/// of a damaged file, as a browser shows it, for thumbnails; never for judging or re-encoding).
+CAILabel_Status CAILabel_png_decode(const void *bytes, size_t count, uint64_t max_pixels, int lenient,
                                     uint8_t **out_pixels, CAILabel_ImageInfo *out_info,
                                     char *errbuf, size_t errbuf_len);
 
@@ -54,8 +55,9 @@ CAILabel_Status CAILabel_png_encode(const void *pixels, uint32_t width, uint32_t
                                     char *errbuf, size_t errbuf_len);
 
 /// Decodes a JPEG held in memory to 8-bit RGB. Grayscale is expanded; CMYK and YCCK (Adobe inverted
-/// or not) are converted. A premature end of data is an error, not a grey fill.
-CAILabel_Status CAILabel_jpeg_decode(const void *bytes, size_t count, uint64_t max_pixels,
+/// or not) are converted. A premature end of data is an error, not a grey fill, unless `lenient` is
+/// non-zero (then libjpeg's own recovery stands, as in a browser: for thumbnails only).
+CAILabel_Status CAILabel_jpeg_decode(const void *bytes, size_t count, uint64_t max_pixels, int lenient,
                                      uint8_t **out_pixels, CAILabel_ImageInfo *out_info,
                                      char *errbuf, size_t errbuf_len);
 
@@ -73,6 +75,12 @@ uint32_t CAILabel_png_version(void);
 /// flush of the disk's cache. Glibc declares it only under _GNU_SOURCE, which Swift's Glibc module does
 /// not define, hence this wrapper. Returns 0, or -1 with errno set.
 int CAILabel_syncfs(int fd);
+
+/// Extended attributes of an open file (sys/xattr.h, which Swift's Glibc module does not export):
+/// flistxattr(2), fgetxattr(2), fsetxattr(2), same arguments and results.
+long CAILabel_flistxattr(int fd, char *list, unsigned long size);
+long CAILabel_fgetxattr(int fd, const char *name, void *value, unsigned long size);
+int CAILabel_fsetxattr(int fd, const char *name, const void *value, unsigned long size, int flags);
 
 #ifdef __cplusplus
 }

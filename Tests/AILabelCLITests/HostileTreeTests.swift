@@ -1,0 +1,392 @@
+import AILabelTestSupport
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Attacks on the file system ailabel walks: each test builds one in a temporary folder, runs the
+/// `ailabel` a user runs (as root in this sandbox, as in a publisher's container), and checks the outcome.
+/// Docs/hardening.md, "File-system safety", lists each attack and the rule that stops it.
+@Suite("Hostile trees: links, modes, owners, kinds, collisions, locks")
+struct HostileTreeTests {
+    static let stampOptions = ["--ai-system", "Test Model", "--producer", "Test LLP", "--time", "2026-01-18T09:00:00Z", "--jobs", "2"]
+
+    /// A fresh folder holding `up/` (the uploads) and a place outside it.
+    static func tree() throws -> URL {
+        let folder = try Repository.temporaryDirectory("ailabel-hostile")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("up"), withIntermediateDirectories: true)
+        return folder
+    }
+
+    static func copyPhoto(to url: URL, _ name: String = "media/photo-640x480.jpg") throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Repository.fixture(name), to: url)
+    }
+
+    static func mode(_ url: URL) -> mode_t {
+        var status = stat()
+        lstat(url.path, &status)
+        return status.st_mode & 0o7777
+    }
+
+    static func owner(_ url: URL) -> (uid_t, gid_t) {
+        var status = stat()
+        lstat(url.path, &status)
+        return (status.st_uid, status.st_gid)
+    }
+
+    static func exists(_ url: URL) -> Bool {
+        var status = stat()
+        return lstat(url.path, &status) == 0
+    }
+
+    static func bytes(_ url: URL) throws -> Data { try Data(contentsOf: url) }
+
+    static func files(under folder: URL) -> [String] {
+        (FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String] ?? []).sorted()
+    }
+
+    /// Runs ailabel under `timeout`, so an attack that makes it hang fails the test instead of stalling the suite.
+    static func ailabel(_ arguments: [String], stdin: Data? = nil) throws -> ProcessResult {
+        try ProcessRunner.run("timeout", ["120", ProcessRunner.ailabelBinary] + arguments, stdin: stdin)
+    }
+
+    // MARK: - Links
+
+    @Test("ln -s <secret> up/shadow.txt; stamp up --out public: the secret is neither read nor copied")
+    func linkToSecretIsNotCopied() throws {
+        let folder = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let secret = folder.appendingPathComponent("shadow")
+        try Data("root:$6$secret-hash:19000:0:99999:7:::\n".utf8).write(to: secret)
+        chmod(secret.path, 0o600)
+        try Self.copyPhoto(to: folder.appendingPathComponent("up/a.jpg"))
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("up/shadow.txt").path, withDestinationPath: "/etc/shadow")
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("up/secret.jpg").path, withDestinationPath: secret.path)
+        let public_ = folder.appendingPathComponent("public")
+        let result = try Self.ailabel(["stamp", folder.appendingPathComponent("up").path, "--out", public_.path] + Self.stampOptions)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(Self.files(under: public_) == ["a.jpg"], "only the real upload is written: \(Self.files(under: public_))")
+        #expect(result.stderr.contains("shadow.txt") && result.stderr.contains("not followed"), "\(result.stderr)")
+        #expect(!result.stdout.contains("secret-hash") && !result.stderr.contains("secret-hash"))
+    }
+
+    @Test("ln -s ../victim up/v; stamp up --in-place: nothing outside the tree is rewritten or given a sidecar")
+    func linkToOutsideFolderUnderInPlace() throws {
+        let folder = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let victim = folder.appendingPathComponent("victim")
+        try Self.copyPhoto(to: victim.appendingPathComponent("a.jpg"))
+        try Data("%PDF-1.4\n".utf8).write(to: victim.appendingPathComponent("doc.pdf"))
+        let before = try Self.bytes(victim.appendingPathComponent("a.jpg"))
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("up/v").path, withDestinationPath: "../victim")
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("up/root").path, withDestinationPath: "/")
+        try Self.copyPhoto(to: folder.appendingPathComponent("up/b.jpg"))
+        for follow in [false, true] {
+            let result = try Self.ailabel(
+                ["stamp", folder.appendingPathComponent("up").path, "--in-place"] + (follow ? ["--follow-symlinks"] : []) + Self.stampOptions)
+            #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+            #expect(try Self.bytes(victim.appendingPathComponent("a.jpg")) == before, "the victim's image is untouched")
+            #expect(Self.files(under: victim) == ["a.jpg", "doc.pdf"], "no sidecar outside the tree")
+            #expect(result.stdout.contains("1 stamped") || result.stdout.contains("1 unchanged"), "\(result.stdout)")
+            if follow { #expect(result.stderr.contains("outside"), "\(result.stderr)") }
+        }
+    }
+
+    @Test("--follow-symlinks follows a link that stays inside the folder, and no other")
+    func followSymlinksStaysInsideRoot() throws {
+        let folder = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.copyPhoto(to: folder.appendingPathComponent("up/real/a.jpg"))
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("up/alias").path, withDestinationPath: "real")
+        try Self.copyPhoto(to: folder.appendingPathComponent("elsewhere/b.jpg"))
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("up/out.jpg").path, withDestinationPath: "../elsewhere/b.jpg")
+        let out = folder.appendingPathComponent("public")
+        let result = try Self.ailabel(["stamp", folder.appendingPathComponent("up").path, "--out", out.path, "--follow-symlinks"] + Self.stampOptions)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(Self.files(under: out) == ["alias", "alias/a.jpg", "real", "real/a.jpg"], "\(Self.files(under: out))")
+        #expect(result.stderr.contains("out.jpg") && result.stderr.contains("outside"), "\(result.stderr)")
+    }
+
+    @Test("A link given as an argument is resolved once and stated; --in-place stamps its target and keeps the link")
+    func linkArgumentIsResolvedAndStated() throws {
+        let folder = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let real = folder.appendingPathComponent("real.jpg")
+        try Self.copyPhoto(to: real)
+        let link = folder.appendingPathComponent("up/link.jpg")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: real.path)
+        let before = try Self.bytes(real)
+        let result = try Self.ailabel(["stamp", link.path, "--in-place"] + Self.stampOptions)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("is a symbolic link to \(real.path)"), "\(result.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link.path) == real.path, "the link is still a link")
+        #expect(try Self.bytes(real) != before, "the target was stamped")
+    }
+
+    @Test("A dangling link in the tree is a warning with its own count; the stamp succeeds")
+    func danglingLinkIsAWarning() throws {
+        let folder = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.copyPhoto(to: folder.appendingPathComponent("up/a.jpg"))
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("up/gone.jpg").path, withDestinationPath: "nowhere.jpg")
+        let result = try Self.ailabel(["stamp", folder.appendingPathComponent("up").path, "--out", folder.appendingPathComponent("o").path] + Self.stampOptions)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("1 warning"), "\(result.stdout)")
+        #expect(result.stderr.contains("gone.jpg") && result.stderr.contains("does not exist"), "\(result.stderr)")
+    }
+
+    // MARK: - Non-regular files
+
+    @Test("mkfifo up/pipe.jpg: stamp and verify skip it with a warning instead of hanging, in a tree and as an argument")
+    func fifoDoesNotHang() throws {
+        let folder = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.copyPhoto(to: folder.appendingPathComponent("up/a.jpg"))
+        let fifo = folder.appendingPathComponent("up/pipe.jpg")
+        #expect(mkfifo(fifo.path, 0o644) == 0)
+        let up = folder.appendingPathComponent("up").path
+        let stamp = try Self.ailabel(["stamp", up, "--out", folder.appendingPathComponent("o").path] + Self.stampOptions)
+        #expect(stamp.status == 0, "\(stamp.stdout)\(stamp.stderr)")
+        #expect(stamp.stderr.contains("pipe.jpg") && stamp.stderr.contains("FIFO"), "\(stamp.stderr)")
+        let verify = try Self.ailabel(["verify", up, fifo.path])
+        #expect(verify.status != 124, "verify did not hang")
+        #expect(verify.stderr.contains("FIFO"), "\(verify.stderr)")
+        let inspect = try Self.ailabel(["inspect", fifo.path])
+        #expect(inspect.status != 124, "inspect did not hang")
+    }
+
+    // MARK: - Kinds, modes, owners
+
+    @Test("stamp --out never copies key or certificate files, keeps 0600, and labels only documented kinds")
+    func keyFilesAreNeverCopiedAndModesKept() throws {
+        let folder = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let up = folder.appendingPathComponent("up")
+        try FileManager.default.createDirectory(at: up.appendingPathComponent("keys"), withIntermediateDirectories: true)
+        try Data("-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n".utf8)
+            .write(to: up.appendingPathComponent("keys/signer.key"))
+        chmod(up.appendingPathComponent("keys/signer.key").path, 0o600)
+        try Data("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n".utf8).write(to: up.appendingPathComponent("keys/notes.txt"))
+        try Self.copyPhoto(to: up.appendingPathComponent("a.jpg"))
+        chmod(up.appendingPathComponent("a.jpg").path, 0o600)
+        try Data("print('hi')\n".utf8).write(to: up.appendingPathComponent("code.py"))
+        try Data("%PDF-1.4\n".utf8).write(to: up.appendingPathComponent("doc.pdf"))
+        chmod(up.appendingPathComponent("doc.pdf").path, 0o640)
+
+        let out = folder.appendingPathComponent("public")
+        let result = try Self.ailabel(["stamp", up.path, "--out", out.path] + Self.stampOptions)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(Self.files(under: out) == ["a.jpg", "doc.pdf", "doc.pdf.xmp"], "\(Self.files(under: out))")
+        #expect(Self.mode(out.appendingPathComponent("a.jpg")) == 0o600)
+        #expect(Self.mode(out.appendingPathComponent("doc.pdf")) == 0o640)
+        #expect(Self.mode(out.appendingPathComponent("doc.pdf.xmp")) == 0o640, "a sidecar is no wider than its file")
+        #expect(result.stdout.contains("skipped: \(up.path)/keys/signer.key: a key or certificate file"), "\(result.stdout)")
+
+        let all = folder.appendingPathComponent("all")
+        let everything = try Self.ailabel(["stamp", up.path, "--out", all.path, "--sidecar-all"] + Self.stampOptions)
+        #expect(everything.status == 0, "\(everything.stdout)\(everything.stderr)")
+        #expect(Self.files(under: all) == ["a.jpg", "code.py", "code.py.xmp", "doc.pdf", "doc.pdf.xmp"], "\(Self.files(under: all))")
+    }
+
+    @Test("stamp --in-place gives no sidecar to code or .pem files")
+    func inPlaceUnknownFilesGetNoSidecars() throws {
+        let folder = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let up = folder.appendingPathComponent("up")
+        try Data("echo hi\n".utf8).write(to: up.appendingPathComponent("run.sh"))
+        try Data("-----BEGIN CERTIFICATE-----\n".utf8).write(to: up.appendingPathComponent("ca.pem"))
+        try Self.copyPhoto(to: up.appendingPathComponent("a.jpg"))
+        let result = try Self.ailabel(["stamp", up.path, "--in-place"] + Self.stampOptions)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(Self.files(under: up) == ["a.jpg", "ca.pem", "run.sh"], "\(Self.files(under: up))")
+    }
+
+    @Test("As root, --in-place keeps a file's owner (nobody), group, mode and extended attributes")
+    func inPlaceKeepsOwnerModeAndAttributes() throws {
+        let folder = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let image = folder.appendingPathComponent("up/a.jpg")
+        try Self.copyPhoto(to: image)
+        let document = folder.appendingPathComponent("up/doc.pdf")
+        try Data("%PDF-1.4\n".utf8).write(to: document)
+        let tagged = "user.publisher.tag"
+        for file in [image, document] {
+            chmod(file.path, 0o640)
+            _ = try ProcessRunner.run("python3", ["-c", "import os,sys; os.setxattr(sys.argv[1], sys.argv[2], b'kept')", file.path, tagged])
+        }
+        let isRoot = geteuid() == 0
+        if isRoot { for file in [image, document] { chown(file.path, 65534, 65534) } }
+        let result = try Self.ailabel(["stamp", folder.appendingPathComponent("up").path, "--in-place"] + Self.stampOptions)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        for file in [image, document.appendingPathExtension("xmp")] {
+            #expect(Self.mode(file) == 0o640, "\(file.lastPathComponent): mode \(String(Self.mode(file), radix: 8))")
+            if isRoot { #expect(Self.owner(file) == (65534, 65534), "\(file.lastPathComponent) still belongs to nobody") }
+            let attribute = try ProcessRunner.run("python3", ["-c", "import os,sys; print(os.getxattr(sys.argv[1], sys.argv[2]).decode())", file.path, tagged])
+            #expect(attribute.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "kept", "\(file.lastPathComponent): \(attribute.stderr)")
+        }
+    }
+
+    @Test("A read-only (0444) file is skipped by --in-place, by its mode even as root; --force rewrites it and keeps 0444")
+    func readOnlyFileIsSkippedUnlessForced() throws {
+        let folder = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let image = folder.appendingPathComponent("up/a.jpg")
+        try Self.copyPhoto(to: image)
+        chmod(image.path, 0o444)
+        let before = try Self.bytes(image)
+        let skipped = try Self.ailabel(["stamp", image.path, "--in-place"] + Self.stampOptions)
+        #expect(skipped.status == 0, "\(skipped.stdout)\(skipped.stderr)")
+        #expect(skipped.stdout.contains("read-only"), "\(skipped.stdout)")
+        #expect(try Self.bytes(image) == before)
+        let forced = try Self.ailabel(["stamp", image.path, "--in-place", "--force"] + Self.stampOptions)
+        #expect(forced.status == 0 && forced.stdout.contains("1 stamped"), "\(forced.stdout)\(forced.stderr)")
+        #expect(try Self.bytes(image) != before)
+        #expect(Self.mode(image) == 0o444)
+    }
+
+    @Test("A hard-linked file rewritten in place is reported: the other name keeps the original")
+    func hardLinkIsReported() throws {
+        let folder = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let image = folder.appendingPathComponent("up/a.jpg")
+        try Self.copyPhoto(to: image)
+        #expect(link(image.path, folder.appendingPathComponent("other.jpg").path) == 0)
+        let result = try Self.ailabel(["stamp", image.path, "--in-place"] + Self.stampOptions)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("2 hard links"), "\(result.stdout)")
+    }
+
+    // MARK: - Outputs
+
+    @Test("stamp a/x.jpg b/x.jpg --out o: two inputs for one output are refused before anything is written")
+    func outputCollisionIsRefused() throws {
+        let folder = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.copyPhoto(to: folder.appendingPathComponent("a/x.jpg"))
+        try Self.copyPhoto(to: folder.appendingPathComponent("b/x.jpg"), "media/exif.jpg")
+        let out = folder.appendingPathComponent("o")
+        let result = try Self.ailabel(
+            ["stamp", folder.appendingPathComponent("a/x.jpg").path, folder.appendingPathComponent("b/x.jpg").path, "--out", out.path] + Self.stampOptions)
+        #expect(result.status == 64, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("x.jpg"), "\(result.stderr)")
+        #expect(Self.files(under: out).isEmpty)
+    }
+
+    @Test("--out equal to the input is refused; --out inside it is not walked (no nesting); a feed is never its own --out")
+    func outInsideOrEqualToInput() throws {
+        let folder = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let up = folder.appendingPathComponent("up")
+        try Self.copyPhoto(to: up.appendingPathComponent("a.jpg"))
+        let before = try Self.bytes(up.appendingPathComponent("a.jpg"))
+        let same = try Self.ailabel(["stamp", up.path, "--out", up.path + "/"] + Self.stampOptions)
+        #expect(same.status == 64, "\(same.stdout)\(same.stderr)")
+        #expect(try Self.bytes(up.appendingPathComponent("a.jpg")) == before, "the original is untouched")
+        for _ in 0..<2 {
+            let inside = try Self.ailabel(["stamp", up.path, "--out", up.appendingPathComponent("labelled").path] + Self.stampOptions)
+            #expect(inside.status == 0, "\(inside.stdout)\(inside.stderr)")
+        }
+        #expect(Self.files(under: up) == ["a.jpg", "labelled", "labelled/a.jpg"], "\(Self.files(under: up))")
+        let feed = folder.appendingPathComponent("feed.json")
+        try FileManager.default.copyItem(at: Repository.fixture("catalog/products.json"), to: feed)
+        let feedBefore = try Self.bytes(feed)
+        let catalog = try Self.ailabel(["stamp", "--catalog", feed.path, "--out", feed.path])
+        #expect(catalog.status == 64, "\(catalog.stdout)\(catalog.stderr)")
+        #expect(try Self.bytes(feed) == feedBefore)
+    }
+
+    @Test("An existing sidecar that cannot be read (50 MB, or not XMP) stops its file and is left as it is")
+    func unreadableSidecarIsNotReplaced() throws {
+        let folder = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let up = folder.appendingPathComponent("up")
+        try Data("%PDF-1.4\n".utf8).write(to: up.appendingPathComponent("doc.pdf"))
+        let big = up.appendingPathComponent("doc.pdf.xmp")
+        FileManager.default.createFile(atPath: big.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: big)
+        try handle.truncate(atOffset: 50 * 1024 * 1024)
+        try handle.close()
+        try Data("<x:xmpmeta><rdf:RDF><unclosed".utf8).write(to: up.appendingPathComponent("notes.txt.xmp"))
+        try Data("notes\n".utf8).write(to: up.appendingPathComponent("notes.txt"))
+        let broken = try Self.bytes(up.appendingPathComponent("notes.txt.xmp"))
+        let result = try Self.ailabel(["stamp", up.path, "--in-place"] + Self.stampOptions)
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("failed: \(up.path)/doc.pdf") && result.stdout.contains("existing sidecar"), "\(result.stdout)")
+        #expect(result.stdout.contains("failed: \(up.path)/notes.txt"), "\(result.stdout)")
+        var status = stat()
+        stat(big.path, &status)
+        #expect(status.st_size == 50 * 1024 * 1024, "the 50 MB sidecar is untouched")
+        #expect(try Self.bytes(up.appendingPathComponent("notes.txt.xmp")) == broken)
+    }
+
+    // MARK: - Runs side by side and again
+
+    @Test("Two concurrent --in-place runs over one folder: no failure, and each image is marked once")
+    func concurrentInPlaceRunsTakeTurns() throws {
+        let folder = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let up = folder.appendingPathComponent("up")
+        let reference = folder.appendingPathComponent("reference")
+        let names = (0..<12).map { "img\($0).jpg" }
+        for name in names {
+            try Self.copyPhoto(to: up.appendingPathComponent(name))
+            try Self.copyPhoto(to: reference.appendingPathComponent(name))
+        }
+        let options = ["--in-place", "--visible", "--watermark", "--content-id", "fixed-id"] + Self.stampOptions
+        let single = try Self.ailabel(["stamp", reference.path] + options)
+        #expect(single.status == 0, "\(single.stderr)")
+        // Both runs start together (a Python parent, so neither waits for the other to be spawned).
+        let script = """
+            import subprocess, sys
+            runs = [subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT) for _ in range(2)]
+            outputs = [run.communicate()[0].decode() for run in runs]
+            for run, output in zip(runs, outputs):
+                print("status", run.returncode)
+                print(output)
+            """
+        let both = try ProcessRunner.run("python3", ["-c", script, ProcessRunner.ailabelBinary, "stamp", up.path] + options)
+        #expect(both.stdout.components(separatedBy: "status 0").count == 3, "both runs succeed:\n\(both.stdout)\(both.stderr)")
+        #expect(both.stdout.contains("12 unchanged"), "the second run found the files stamped:\n\(both.stdout)")
+        for name in names {
+            #expect(try Self.bytes(up.appendingPathComponent(name)) == Self.bytes(reference.appendingPathComponent(name)), "\(name) was marked once")
+        }
+        #expect(!Self.files(under: up).contains { $0.contains(".ailabel-tmp-") })
+    }
+
+    @Test("Re-running after a run with --visible and --watermark leaves the stamped files alone")
+    func restampLeavesStampedFileAlone() throws {
+        let folder = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let image = folder.appendingPathComponent("up/a.png")
+        try Self.copyPhoto(to: image, "media/photo.png")
+        let options = ["--in-place", "--visible", "--watermark"] + Self.stampOptions
+        let first = try Self.ailabel(["stamp", image.path] + options)
+        #expect(first.status == 0 && first.stdout.contains("1 stamped"), "\(first.stdout)\(first.stderr)")
+        let stamped = try Self.bytes(image)
+        let second = try Self.ailabel(["stamp", image.path] + options)
+        #expect(second.status == 0 && second.stdout.contains("1 unchanged"), "\(second.stdout)\(second.stderr)")
+        #expect(try Self.bytes(image) == stamped)
+        let different = try Self.ailabel(["stamp", image.path, "--in-place", "--producer", "Another LLP"])
+        #expect(different.stdout.contains("1 stamped"), "a different label is written: \(different.stdout)\(different.stderr)")
+    }
+
+    // MARK: - Names and standard input
+
+    @Test("Paths from standard input keep leading and trailing spaces; -0 reads NUL-separated names, newlines included")
+    func standardInputKeepsNames() throws {
+        let folder = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let spaced = folder.appendingPathComponent("up/ a .jpg")
+        let newline = folder.appendingPathComponent("up/two\nlines.jpg")
+        try Self.copyPhoto(to: spaced)
+        try Self.copyPhoto(to: newline)
+        let lines = try Self.ailabel(["stamp", "-", "--in-place"] + Self.stampOptions, stdin: Data((spaced.path + "\n").utf8))
+        #expect(lines.status == 0 && lines.stdout.contains("1 stamped"), "\(lines.stdout)\(lines.stderr)")
+        let nul = try Self.ailabel(["stamp", "-", "-0", "--in-place"] + Self.stampOptions, stdin: Data((newline.path + "\0").utf8))
+        #expect(nul.status == 0 && nul.stdout.contains("1 stamped"), "\(nul.stdout)\(nul.stderr)")
+        #expect(nul.stdout.contains("two\\nlines.jpg"), "the newline is shown escaped: \(nul.stdout)")
+    }
+}
