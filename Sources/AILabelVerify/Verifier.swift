@@ -51,6 +51,8 @@ public struct Verifier: Sendable {
         let file: MediaFile
         var bytes: [UInt8]?
         do {
+            // Type and signature first: what is not JPEG or PNG is refused before it is read whole.
+            try MediaFile.checkSignature(path: path, registry: .metadataReading)
             bytes = try FileReader.read(path)
             file = try MediaFile(path: path, bytes: bytes!, registry: .metadataReading)
         } catch {
@@ -75,10 +77,14 @@ public struct Verifier: Sendable {
         var decoded: RGBImage?
         if !pixelCollectors.isEmpty && shouldScanPixels(observations) {
             do {
-                let pixels = try PixelCodec.decode(file.bytes)
-                decoded = pixels
-                observations.pixelsScanned = true
-                for collector in pixelCollectors { collector.collect(from: subject, pixels: pixels, into: &observations) }
+                // The header's dimensions reserve the image's share of the process's pixel budget before
+                // anything is decoded; the detectors run inside the reservation, since they hold planes too.
+                try PixelBudget.shared.withReservation(max(1, file.contents.width) * max(1, file.contents.height)) {
+                    let pixels = try PixelCodec.decode(file.bytes, maxPixels: PixelBudget.shared.pixels)
+                    decoded = options.thumbnails ? pixels : nil
+                    observations.pixelsScanned = true
+                    for collector in pixelCollectors { collector.collect(from: subject, pixels: pixels, into: &observations) }
+                }
             } catch let error as MediaError {
                 observations.addFinding("pixels.undecodable", .warning, "Pixel detectors could not run: \(error.reason)")
             } catch {
@@ -130,7 +136,17 @@ public struct ProfileEvaluator: Sendable {
             }
             findings.append(Finding(code: "c2pa.invalid-without-ai", severity: .warning, message: "An invalid C2PA manifest that declares no AI involvement."))
         }
-        guard hasEvidence else { return (.noAIEvidence, findings) }
+        guard hasEvidence else {
+            // A sidecar that cannot be read may be the very carrier of the evidence (over its size limit,
+            // damaged): the audit cannot say "no AI evidence" about a file whose label it could not read.
+            if observations.findings.contains(where: { $0.code == "sidecar.unreadable" }) {
+                findings.append(Finding(
+                    code: "disclosure.unverifiable", severity: .error,
+                    message: "A sidecar of this file cannot be read, so whether it carries AI evidence is unknown."))
+                return (.unreadable, findings)
+            }
+            return (.noAIEvidence, findings)
+        }
 
         if let contradiction = contradiction(in: observations) {
             findings.append(Finding(code: "disclosure.contradictory", severity: .error, message: contradiction))
