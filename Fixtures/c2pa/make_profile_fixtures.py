@@ -8,7 +8,8 @@ verdict as NAME.expected.json (see make_fixtures.py):
 - a signer whose KeyUsage is encoded 03 02 00 C0 (BIT STRING with 0 unused bits stated although
   the last six are zero: strict DER refuses it, c2pa-rs reads it);
 - a signer whose only ExtendedKeyUsage is a private OID (accepted only through a trust config);
-- a signed JPEG whose APP11 store segment is numbered 0 (as Bing Image Creator numbers it).
+- a signed JPEG whose APP11 store segment is numbered 0 (as Bing Image Creator numbers it), and one
+  whose store spans three APP11 segments (renumbered by the tests).
 
 The certificates are made with the openssl command (the Python cryptography package cannot make
 id-RSASSA-PSS keys). Run from the repository root:
@@ -163,6 +164,27 @@ def main():
 
     with open(os.path.join(base.SDK, "signed.jpg"), "rb") as handle:
         base.write("signed-app11-from-zero.jpg", number_app11_from_zero(handle.read()))
+    base.write("signed-three-app11-segments.jpg", sign_large_store(jpeg))
+
+
+def sign_large_store(data):
+    """Signed by the fixtures signer with a 150 kB assertion, so the store spans three APP11 segments
+    (the tests renumber them in memory, as other writers number them)."""
+    manifest = {
+        "claim_generator_info": [{"name": "make_profile_fixtures.py", "version": "1"}],
+        "title": "large.jpg",
+        "assertions": [
+            {"label": "c2pa.actions", "data": {"actions": [{"action": "c2pa.created", "digitalSourceType": base.SOURCE_TYPE}]}},
+            {"label": "io.ailabel.test.filler", "data": {"filler": "x" * 150_000}},
+        ],
+    }
+    settings = base.c2pa.Settings.from_dict({"builder": {"thumbnail": {"enabled": False}}, "verify": {"verify_after_sign": False}})
+    builder = base.c2pa.Builder(manifest, context=base.c2pa.Context(settings=settings))
+    with open(os.path.join(KEYS, "fixtures-signer.key")) as key, open(os.path.join(KEYS, "fixtures-chain.pem")) as chain:
+        signer = base.c2pa.Signer.from_info(base.c2pa.C2paSignerInfo(b"es256", chain.read().encode(), key.read().encode(), None))
+    out = base.io.BytesIO()
+    builder.sign(signer, "image/jpeg", base.io.BytesIO(data), out)
+    return out.getvalue()
 
 
 PRIVATE_EKU = "1.3.6.1.4.1.99999.1"

@@ -16,6 +16,9 @@ import sys
 import c2pa
 
 
+VENDOR_SOURCE_TYPE_PARAMETERS = ("com.adobe.digitalSourceType", "io.ailabel.digitalSourceType")
+
+
 def context_for(trust_pems, trust_config=None, allowed_list=None):
     """A context that trusts the given PEM bundles (and nothing else), with the extra EKU OIDs of a
     c2pa-rs store.cfg and an allowed list of end-entity certificates when given."""
@@ -77,6 +80,11 @@ def read(asset_path, trust_pems=(), sidecar=None, mime=None, trust_config=None, 
             for action in (assertion.get("data") or {}).get("actions") or []:
                 if action.get("digitalSourceType"):
                     sources.append(action["digitalSourceType"])
+                # Spec 2.4 forbids digitalSourceType on c2pa.opened: producers state it in a vendor parameter.
+                for key in VENDOR_SOURCE_TYPE_PARAMETERS:
+                    value = (action.get("parameters") or {}).get(key)
+                    if isinstance(value, str):
+                        sources.append(value)
     out["digitalSourceTypes"] = sources
     out["ingredients"] = [
         {"relationship": i.get("relationship"), "title": i.get("title"),

@@ -50,6 +50,15 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(name: .customLong("allowed-list"), parsing: .singleValue, help: "A PEM bundle of end-entity certificates trusted as they are (repeatable; or the config's [trust] allowed).")
     var allowedList: [String] = []
 
+    @Flag(name: .customLong("no-default-trust"), help: "Do not trust the C2PA trust lists installed by `ailabel trust update`.")
+    var noDefaultTrust = false
+
+    @Flag(name: .customLong("fetch-remote"), help: "Fetch remote C2PA manifests (a file's dcterms:provenance) over HTTPS: 16 MB, 15 s, public hosts only unless --allowed-host.")
+    var fetchRemote = false
+
+    @Option(name: .customLong("allowed-host"), parsing: .singleValue, help: "With --fetch-remote: the only hosts fetched and redirected to (repeatable); a host named here may be private or loopback, and plain http.")
+    var allowedHost: [String] = []
+
     @Flag(name: .customLong("require-trusted"), help: "Count a C2PA manifest only when its signer chains to a trust anchor.")
     var requireTrusted = false
 
@@ -84,6 +93,7 @@ struct VerifyCommand: AsyncParsableCommand {
     var mapping: String?
 
     func validate() throws {
+        if !allowedHost.isEmpty && !fetchRemote { throw ValidationError("--allowed-host goes with --fetch-remote") }
         guard !paths.isEmpty || !catalog.isEmpty else { throw ValidationError("name at least one file or folder, or - for standard input") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         _ = try failingVerdicts()
@@ -110,11 +120,16 @@ struct VerifyCommand: AsyncParsableCommand {
             throw ValidationError(error.reason)
         }
         let trustConfiguration = try TrustLoader.load(
-            anchors: trust, extendedKeyUsages: trustConfig, allowedLists: allowedList, configuration: configuration)
+            anchors: trust, extendedKeyUsages: trustConfig, allowedLists: allowedList, configuration: configuration,
+            defaultLists: !noDefaultTrust)
         for warning in trustConfiguration.warnings { StandardError.write("ailabel: warning: \(warning)") }
+        var options = VerifyOptions(
+            profile: loadedProfile, trust: trustConfiguration, requireTrusted: requireTrusted, scan: scan, thumbnails: format == .html)
+        if fetchRemote {
+            options.remoteManifests = FetchPolicy(maxBytes: RemoteManifestLimits.maxBytes, timeout: RemoteManifestLimits.timeout, allowedHosts: Set(allowedHost))
+        }
         let verifier = Verifier(
-            options: VerifyOptions(
-                profile: loadedProfile, trust: trustConfiguration, requireTrusted: requireTrusted, scan: scan, thumbnails: format == .html),
+            options: options,
             extraCollectors: PixelCollectors.all(watermarkKey: configuration.watermark?.key.map { Array($0.utf8) }))
 
         // Catalogue feeds (--catalog) and web pages have verifiers of their own (AILabelVerify/Catalog, /Web).
@@ -194,9 +209,12 @@ enum VerifyInputs {
 /// anchors; EKUs from --trust-config, else the config's trust_config; allowed certificates from
 /// --allowed-list, else the config's allowed. A file that cannot be read, or a bundle with no readable
 /// certificate, is bad usage (exit 64); an unreadable certificate among readable ones is a warning.
+/// To these the installed C2PA trust lists are added (claim signers and time-stamp authorities) unless
+/// --no-default-trust; explicit anchors serve signers and time-stamp authorities alike, as in c2pa-rs.
 enum TrustLoader {
     static func load(anchors options: [String], extendedKeyUsages: String? = nil, allowedLists: [String] = [],
-                     configuration: Configuration) throws -> TrustConfiguration {
+                     configuration: Configuration, defaultLists: Bool = true,
+                     store: TrustListStore? = TrustListStore.user()) throws -> TrustConfiguration {
         var paths = options
         if paths.isEmpty, let environment = ProcessInfo.processInfo.environment["AILABEL_TRUST"], !environment.isEmpty {
             paths = environment.split(separator: ":").map(String.init)
@@ -204,15 +222,30 @@ enum TrustLoader {
         if paths.isEmpty { paths = configuration.trust?.anchors ?? [] }
         let allowedPaths = allowedLists.isEmpty ? (configuration.trust?.allowed ?? []) : allowedLists
         let usagePath = extendedKeyUsages ?? configuration.trust?.trustConfig
-        guard !paths.isEmpty || !allowedPaths.isEmpty || usagePath != nil else { return .none }
-        let bundles = try paths.map { (name: $0, pem: try readPEM($0, holding: "trust anchors")) }
-        let allowed = allowedPaths.isEmpty ? nil : try allowedPaths.map { try readPEM($0, holding: "allowed certificates") }.joined(separator: "\n")
-        let usages = try usagePath.map { try readPEM($0, holding: "trust configuration (EKU OIDs)") }
-        do {
-            return try TrustConfiguration(anchorBundles: bundles, allowedList: allowed, extendedKeyUsages: usages)
-        } catch let error as ManifestError {
-            throw refuse("the trust anchors were refused: \(error.reason)")
+        var trust = TrustConfiguration.none
+        if !paths.isEmpty || !allowedPaths.isEmpty || usagePath != nil {
+            let bundles = try paths.map { (name: $0, pem: try readPEM($0, holding: "trust anchors")) }
+            let allowed = allowedPaths.isEmpty ? nil : try allowedPaths.map { try readPEM($0, holding: "allowed certificates") }.joined(separator: "\n")
+            let usages = try usagePath.map { try readPEM($0, holding: "trust configuration (EKU OIDs)") }
+            do {
+                trust = try TrustConfiguration(anchorBundles: bundles, allowedList: allowed, extendedKeyUsages: usages)
+            } catch let error as ManifestError {
+                throw refuse("the trust anchors were refused: \(error.reason)")
+            }
+            trust.timeStampAnchors += trust.anchors
         }
+        guard defaultLists else { return trust }
+        do {
+            if let installed = try store?.trust() {
+                trust.anchors += installed.signers
+                trust.timeStampAnchors += installed.timeStampAuthorities
+            } else if trust.anchors.isEmpty && trust.allowedCertificateHashes.isEmpty {
+                StandardError.write("ailabel: no C2PA trust list is installed, so no signer can be Trusted; install it with `ailabel trust update` (or pass --trust PEM)")
+            }
+        } catch let error as TrustListError {
+            StandardError.write("ailabel: the installed C2PA trust lists are not used: \(error.reason)")
+        }
+        return trust
     }
 
     /// Says what is wrong with a trust file and exits 64, without the generic usage text (the

@@ -19,7 +19,7 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
     enum Body: Hashable, Sendable {
         /// A registered format's parser, metadata extraction, and the one-pass metadata rewrite.
         case container(MediaFormat)
-        case xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page
+        case xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote
     }
 
     public var description: String { rawValue }
@@ -58,11 +58,14 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
     public static let catalog = FuzzTarget("catalog", .catalog)
     /// Web pages through libxml2's HTML parser, judged for the AI disclosure a person can see.
     public static let page = FuzzTarget("page", .page)
+    /// A remote manifest server's answer (`verify --fetch-remote`): validated as the manifest store of
+    /// a fixed JPEG that names it, as the C2PA collector validates a fetched body.
+    public static let remote = FuzzTarget("remote", .remote)
 
     /// One container target per registered format, then the others.
     public static var allCases: [FuzzTarget] {
         AssetRegistry.standard.handlers.map { container($0.format) }
-            + [xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page]
+            + [xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote]
     }
 
     /// Runs one input. Never throws: a rejected input is the expected outcome for most fuzz inputs.
@@ -81,6 +84,7 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
         case .pixels: return Self.pixels(bytes)
         case .catalog: return Self.catalog(bytes)
         case .page: return Self.page(bytes)
+        case .remote: return Self.remote(bytes)
         }
     }
 
@@ -156,6 +160,17 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
         let store = try? ManifestStore(parsing: bytes)
         _ = validator.validate(storeBytes: bytes, source: bytes)
         return store == nil ? .rejected : .accepted
+    }
+
+    /// The asset a fuzzed remote answer is checked against: the smallest JPEG, SOI then EOI.
+    static let remoteAsset: [UInt8] = [0xFF, 0xD8, 0xFF, 0xD9]
+
+    static func remote(_ bytes: [UInt8]) -> FuzzOutcome {
+        let report = validator.validate(sidecar: bytes, asset: remoteAsset)
+        guard report.state != .absent else { return .rejected }
+        // An answer that is read must be judged: a state other than Absent comes with its codes.
+        if report.state == .invalid && report.failures.isEmpty { return .violated("an Invalid remote manifest without a failure code") }
+        return .accepted
     }
 
     static func cbor(_ bytes: [UInt8]) -> FuzzOutcome {

@@ -23,6 +23,9 @@ public struct VerifyOptions: Sendable {
     public var scan: ScanMode
     /// Make a ``Thumbnail`` of each image judged (the HTML report shows them), from the bytes judged.
     public var thumbnails: Bool
+    /// How remote C2PA manifests (a file's `dcterms:provenance` reference) are fetched; nil: they are
+    /// not, and the file's record names the reference with `manifest.inaccessible`.
+    public var remoteManifests: FetchPolicy? = nil
 
     public init(profile: Profile, trust: TrustConfiguration = .none, requireTrusted: Bool = false, scan: ScanMode = .auto, thumbnails: Bool = false) {
         self.profile = profile
@@ -42,7 +45,8 @@ public struct Verifier: Sendable {
     public init(options: VerifyOptions, extraCollectors: [any EvidenceCollector] = []) {
         self.options = options
         self.collectors = [
-            C2PACollector(validator: ManifestValidator(trust: options.trust)), XMPCollector(), EmbeddedLabelCollector(),
+            C2PACollector(validator: ManifestValidator(trust: options.trust), remoteManifests: options.remoteManifests),
+            XMPCollector(), EmbeddedLabelCollector(),
             GeneratorTraceCollector(), SidecarCollector(validator: ManifestValidator(trust: options.trust)),
         ] + extraCollectors
     }
@@ -51,6 +55,8 @@ public struct Verifier: Sendable {
         let file: MediaFile
         var bytes: [UInt8]?
         do {
+            // Type and signature first: what is not JPEG or PNG is refused before it is read whole.
+            try MediaFile.checkSignature(path: path, registry: .metadataReading)
             bytes = try FileReader.read(path)
             file = try MediaFile(path: path, bytes: bytes!, registry: .metadataReading)
         } catch {
@@ -72,13 +78,18 @@ public struct Verifier: Sendable {
             collector.collect(from: subject, pixels: nil, into: &observations)
         }
         let pixelCollectors = collectors.filter(\.needsPixels)
-        var decoded: RGBImage?
+        var thumbnail: Thumbnail?
         if !pixelCollectors.isEmpty && shouldScanPixels(observations) {
             do {
-                let pixels = try PixelCodec.decode(file.bytes)
-                decoded = pixels
-                observations.pixelsScanned = true
-                for collector in pixelCollectors { collector.collect(from: subject, pixels: pixels, into: &observations) }
+                // The header's dimensions reserve the image's share of the process's pixel budget before
+                // anything is decoded; the detectors run inside the reservation, since they hold planes too.
+                try PixelBudget.shared.withReservation(max(1, file.contents.width) * max(1, file.contents.height)) {
+                    let pixels = try PixelCodec.decode(file.bytes, maxPixels: PixelBudget.shared.pixels)
+                    observations.pixelsScanned = true
+                    for collector in pixelCollectors { collector.collect(from: subject, pixels: pixels, into: &observations) }
+                    // The HTML report's thumbnail comes from these pixels, inside the same reservation.
+                    if options.thumbnails { thumbnail = Thumbnail.make(of: file, decoded: pixels) }
+                }
             } catch let error as MediaError {
                 observations.addFinding("pixels.undecodable", .warning, "Pixel detectors could not run: \(error.reason)")
             } catch {
@@ -93,9 +104,9 @@ public struct Verifier: Sendable {
         report.verdict = verdict
         report.findings += findings
         if options.thumbnails {
-            // Pixels the detectors decoded are reused; where their strict decode failed, the thumbnail's
-            // lenient one may still show the file.
-            report.thumbnail = Thumbnail.make(of: file, decoded: decoded)
+            // Where the detectors did not decode the pixels (or their strict decode failed), the
+            // thumbnail's own lenient decode may still show the file.
+            report.thumbnail = thumbnail ?? Thumbnail.make(of: file, decoded: nil)
         }
         return report
     }
@@ -130,7 +141,17 @@ public struct ProfileEvaluator: Sendable {
             }
             findings.append(Finding(code: "c2pa.invalid-without-ai", severity: .warning, message: "An invalid C2PA manifest that declares no AI involvement."))
         }
-        guard hasEvidence else { return (.noAIEvidence, findings) }
+        guard hasEvidence else {
+            // A sidecar that cannot be read may be the very carrier of the evidence (over its size limit,
+            // damaged): the audit cannot say "no AI evidence" about a file whose label it could not read.
+            if observations.findings.contains(where: { $0.code == "sidecar.unreadable" }) {
+                findings.append(Finding(
+                    code: "disclosure.unverifiable", severity: .error,
+                    message: "A sidecar of this file cannot be read, so whether it carries AI evidence is unknown."))
+                return (.unreadable, findings)
+            }
+            return (.noAIEvidence, findings)
+        }
 
         if let contradiction = contradiction(in: observations) {
             findings.append(Finding(code: "disclosure.contradictory", severity: .error, message: contradiction))

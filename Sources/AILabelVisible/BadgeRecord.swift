@@ -80,9 +80,10 @@ public struct BadgeRecord: Sendable, Hashable, Codable {
     public var omittedLanguages: [String]
     /// The lines as laid out.
     public var lines: [Line]
-    /// The font files that drew the glyphs, in fallback order: `VisibleLabeler(fontFiles: fonts)` re-renders
-    /// the badge exactly.
-    public var fonts: [FontFile]
+    /// The fonts that drew the glyphs, in fallback order, by family, style and version: never their paths,
+    /// which would publish the stamping machine's layout and user names (`/home/alice/...`), and which a
+    /// verifier must never open on a file's say-so. Verify re-renders with the installed faces that match.
+    public var fonts: [RecordedFont]
     /// Em size FreeType rendered at, pixels.
     public var emPixels: Int
     /// The text height: ink height of a capital "H" of the first font at ``emPixels`` (cap height), pixels.
@@ -103,7 +104,7 @@ public struct BadgeRecord: Sendable, Hashable, Codable {
     public init(
         version: Int = 1, region: Region, imageWidth: Int, imageHeight: Int, corner: BadgeStyle.Corner,
         variant: String, texts: [BadgeText], languages: [String], omittedLanguages: [String], lines: [Line],
-        fonts: [FontFile], emPixels: Int, textHeight: Int, textHeightFraction: Double, meetsMinimumHeight: Bool,
+        fonts: [RecordedFont], emPixels: Int, textHeight: Int, textHeightFraction: Double, meetsMinimumHeight: Bool,
         textHeightAt320: Double, textColor: RGBColor, background: Background, contrastRatio: Double
     ) {
         self.version = version
@@ -125,6 +126,39 @@ public struct BadgeRecord: Sendable, Hashable, Codable {
         self.textColor = textColor
         self.background = background
         self.contrastRatio = contrastRatio
+    }
+}
+
+/// A font as a badge record names it.
+public struct RecordedFont: Sendable, Hashable, Codable {
+    public var family: String
+    public var style: String
+    public var version: String?
+
+    public init(family: String, style: String, version: String?) {
+        self.family = family
+        self.style = style
+        self.version = version
+    }
+
+    public init(_ face: FontFace) {
+        self.init(family: face.familyName, style: face.styleName, version: face.version)
+    }
+
+    /// Whether `face` is this font (the version must match when both are known).
+    public func matches(_ face: FontFace) -> Bool {
+        face.familyName == family && face.styleName == style && (version == nil || face.version == nil || face.version == version)
+    }
+
+    enum CodingKeys: String, CodingKey { case family, style, version }
+
+    /// Records written before fonts were named by family held `{path, faceIndex}`: read as an unknown
+    /// font (never opened), so verify uses its own fonts.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        family = try container.decodeIfPresent(String.self, forKey: .family) ?? ""
+        style = try container.decodeIfPresent(String.self, forKey: .style) ?? ""
+        version = try container.decodeIfPresent(String.self, forKey: .version)
     }
 }
 

@@ -138,7 +138,7 @@ extension VisibleLabeler {
         }
         let score = (weakest * 1000).rounded() / 1000
         var fontNote =
-            Set(record.fonts).isSubset(of: Set(fonts.files)) ? "" : " (verified with different fonts than recorded)"
+            record.fonts.allSatisfy { font in fonts.faces.contains { font.matches($0) } } ? "" : " (verified with different fonts than recorded)"
         if image.width != record.imageWidth || image.height != record.imageHeight {
             fontNote += " (the image is \(image.width)×\(image.height), the badge was drawn on "
                 + "\(record.imageWidth)×\(record.imageHeight))"

@@ -155,7 +155,7 @@ public struct VisibleLabeler: Sendable {
         // The faces that drew glyphs, in fallback order, so that a labeler opened with just these files
         // (as verify does) picks the same face for every character.
         let drawn = Set(placed.flatMap(\.bitmap.fontsUsed))
-        let usedFonts = fonts.files.filter { drawn.contains($0) }
+        let usedFonts = fonts.faces.filter { drawn.contains($0.file) }.map(RecordedFont.init)
         // Blocks kept are a prefix (texts are only ever left out from the end); the icon text is not a disclosure text.
         let kept = (layout.lines.map(\.block).max() ?? 0) + 1
         let firstText = variantName == "text" ? 0 : 1
@@ -263,13 +263,19 @@ public struct VisibleLabeler: Sendable {
         }
     }
 
-    /// A labeler for checking `record`: opened with the recorded fonts (an exact re-render) when they are
-    /// installed, otherwise with `fallback` (default: the installed defaults).
+    /// A labeler for checking `record`: the faces of `fallback` (default: the installed defaults) that
+    /// match the recorded fonts (an exact re-render), otherwise all of them.
     public static func forVerifying(_ record: BadgeRecord, fallback: [FontFile]? = nil) throws(VisibleLabelError)
         -> VisibleLabeler
     {
-        if !record.fonts.isEmpty, let exact = try? VisibleLabeler(fontFiles: record.fonts) { return exact }
-        return try VisibleLabeler(fontFiles: fallback)
+        let available = try VisibleLabeler(fontFiles: fallback)
+        // The recorded fonts, matched by family, style and version among the available faces, in the
+        // recorded order (an exact re-render); otherwise the available fonts as they are.
+        let matched = record.fonts.compactMap { font in available.fonts.faces.first { font.matches($0) } }
+        if !record.fonts.isEmpty, matched.count == record.fonts.count, let exact = try? VisibleLabeler(fontFiles: matched.map(\.file)) {
+            return exact
+        }
+        return available
     }
 
     /// Collapses runs of whitespace within each line and trims the ends; keeps line breaks (they force a new

@@ -390,3 +390,42 @@ struct HostileTreeTests {
         #expect(nul.stdout.contains("two\\nlines.jpg"), "the newline is shown escaped: \(nul.stdout)")
     }
 }
+
+extension HostileTreeTests {
+    @Test("A sidecar over its size limit fails the audit (unreadable, exit 1), never no-ai-evidence")
+    func oversizedSidecarFailsAudit() throws {
+        let folder = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let up = folder.appendingPathComponent("up")
+        try Data("%PDF-1.4\n".utf8).write(to: up.appendingPathComponent("doc.pdf"))
+        let sidecar = up.appendingPathComponent("doc.pdf.xmp")
+        FileManager.default.createFile(atPath: sidecar.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: sidecar)
+        try handle.truncate(atOffset: 50 * 1024 * 1024)
+        try handle.close()
+        let result = try Self.ailabel(["verify", up.path])
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("unreadable") && result.stdout.contains("doc.pdf"), "\(result.stdout)")
+        #expect(!result.stdout.contains("no-ai-evidence      "), "\(result.stdout)")
+    }
+
+    @Test("--font /home/alice/... publishes no path: the badge records the font's family, style and version only")
+    func fontPathIsNotRecorded() throws {
+        let folder = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let home = folder.appendingPathComponent("home/alice-secret-user/fonts")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: URL(fileURLWithPath: "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"), to: home.appendingPathComponent("MyFont.ttf"))
+        let image = folder.appendingPathComponent("up/a.jpg")
+        try Self.copyPhoto(to: image)
+        let result = try Self.ailabel(
+            ["stamp", image.path, "--in-place", "--visible", "--lang", "en", "--font", home.appendingPathComponent("MyFont.ttf").path] + Self.stampOptions)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let bytes = try Self.bytes(image)
+        #expect(bytes.range(of: Data("alice-secret-user".utf8)) == nil, "the font's path is not in the file")
+        #expect(bytes.range(of: Data("DejaVu Sans".utf8)) != nil, "its family is")
+        let verify = try Self.ailabel(["verify", image.path, "--scan", "full", "--format", "json"])
+        #expect(verify.stdout.contains("\"kind\" : \"visible\""), "\(verify.stdout)")
+    }
+}

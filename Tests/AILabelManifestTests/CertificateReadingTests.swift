@@ -1,3 +1,4 @@
+import AILabelMedia
 import Foundation
 import SwiftASN1
 import Testing
@@ -35,6 +36,39 @@ struct CertificateReadingTests {
         let sdk = try Referee.read(path, trust: item.anchors.map { TestPaths.fixtures + "/keys/" + $0 })
         #expect(report.state.rawValue == sdk.state, "\(report.statuses)")
         #expect(report.failureCodes == sdk.failure)
+    }
+
+    @Test("APP11 sequence numbers are read as c2pa-rs reads them", arguments: [
+        [1, 2, 3], [0, 1, 2], [0, 2, 3], [1, 3, 5], [5, 6, 7], [1, 2, 2], [2, 1, 3],
+    ])
+    func app11Numbering(_ numbers: [UInt32]) throws {
+        var asset = try TestPaths.read("sdk/signed-three-app11-segments.jpg")
+        // The store's three APP11 segments, in file order: FF EB, length, "JP", box instance, sequence.
+        var starts: [Int] = []
+        var position = 2
+        while position + 4 <= asset.count, asset[position] == 0xFF, asset[position + 1] != 0xDA {
+            if asset[position + 1] == 0xEB { starts.append(position) }
+            position += 2 + (Int(asset[position + 2]) << 8 | Int(asset[position + 3]))
+        }
+        try #require(starts.count == 3)
+        for (start, number) in zip(starts, numbers) {
+            asset.replaceSubrange(start + 8..<start + 12, with: withUnsafeBytes(of: number.bigEndian, Array.init))
+        }
+        let path = try TestSigning.write(asset, name: "app11-\(numbers.map(String.init).joined(separator: "-")).jpg")
+        let sdk = try Referee.read(path, trust: [TestPaths.fixtures + "/keys/fixtures-root.pem"])
+        let trust = try TrustConfiguration(anchorPEMs: [TestPaths.readText("keys/fixtures-root.pem")])
+        // Both ways in: ailabel's own container reader (validate(asset:)) and the media layer's (what verify uses).
+        let direct = ManifestValidator(trust: trust).validate(asset: asset)
+        let viaMedia = ManifestValidator(trust: trust).validate(contents: try MediaFile(path: path, bytes: asset).contents, asset: asset)
+        for report in [direct, viaMedia] {
+            let state = report.state == .absent ? "absent" : report.state.rawValue
+            if sdk.state == "error" {
+                #expect(report.state == .invalid, "\(numbers): ailabel \(report.statuses), SDK \(sdk.error ?? "")")
+            } else {
+                #expect(state == sdk.state, "\(numbers): ailabel \(report.statuses), SDK \(sdk)")
+                #expect(report.failureCodes == sdk.failure, "\(numbers)")
+            }
+        }
     }
 
     @Test("An id-RSASSA-PSS chain: swift-certificates refuses it, ailabel reads and checks every signature")

@@ -12,7 +12,8 @@ struct SigningRoundTripTests {
     func roundTrip(_ source: String) throws {
         let asset = try TestPaths.read("sources/" + source)
         var definition = TestSigning.definition(title: source)
-        definition.watermarks = [WatermarkAction(description: "visible AI disclosure label")]
+        definition.watermarks = [WatermarkAction(description: "visible AI disclosure label", kind: .visible),
+                                 WatermarkAction(description: "invisible watermark")]
         definition.softBindings = [SoftBinding(algorithm: "io.ailabel.watermark.1", value: "AQID")]
         let signed = try TestSigning.signer.sign(asset, definition: definition)
         let report = ManifestValidator(trust: TestSigning.trust).validate(asset: signed)
@@ -24,7 +25,9 @@ struct SigningRoundTripTests {
         #expect(summary.claimGeneratorName == "ailabel")
         #expect(summary.actions.first?.action == "c2pa.created")
         #expect(summary.actions.first?.digitalSourceType == TestSigning.aiGenerated)
-        #expect(summary.actions.contains { $0.action == "c2pa.watermarked" })
+        // Spec 2.4 conformance: the badge is a perceptible edit with a source type; the mark is bound.
+        #expect(summary.actions.contains { $0.action == "c2pa.edited" && $0.digitalSourceType == WatermarkAction.visibleMarkSourceType })
+        #expect(summary.actions.contains { $0.action == "c2pa.watermarked.bound" && $0.digitalSourceType == nil })
         #expect(summary.disclosure?["jurisdiction"] == .text("EU"))
         #expect(summary.softBindings == [SoftBinding(algorithm: "io.ailabel.watermark.1", value: "AQID")])
         #expect(summary.signer?.commonName == "ailabel unit test signer")
@@ -87,7 +90,9 @@ struct SigningRoundTripTests {
         #expect(ingredient.validation?.state == .trusted)
         #expect(ingredient.validation?.activeManifest?.claimGeneratorName == "make_fixtures.py")
         #expect(report.activeManifest?.actions.first?.action == "c2pa.opened")
+        // Spec 2.4: no digitalSourceType on c2pa.opened; the declaration is in ailabel's vendor parameter.
         #expect(report.activeManifest?.actions.first?.digitalSourceType == TestSigning.aiGenerated)
+        #expect(report.activeManifest?.actions.first?.sourceTypeParameter == ManifestDefinition.declaredSourceTypeParameter)
         // Re-signing keeps the foreign parent.
         let again = try TestSigning.signer.sign(signed, definition: TestSigning.definition())
         let second = ManifestValidator(trust: trust).validate(asset: again)

@@ -47,10 +47,11 @@ struct BadgeCheckTests {
     func recordedFontsReRender() throws {
         let (output, record) = try Self.labeler.apply(
             to: TestImages.gradient(width: 500, height: 400), texts: [.Examples.chinese, BadgeText(language: "en", text: "AI生成 AI-generated")])
-        #expect(record.fonts.map(\.path) == [
+        #expect(record.fonts.map(\.family) == ["Noto Sans", "Noto Sans CJK SC"], "\(record.fonts)")
+        let verifier = try VisibleLabeler.forVerifying(record)
+        #expect(verifier.fonts.files.map(\.path) == [
             "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf", "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
         ])
-        let verifier = try VisibleLabeler(fontFiles: record.fonts)
         let check = verifier.badgePresent(in: try Self.jpegRoundTrip(output, quality: 75), record: record)
         #expect(check.isPresent && check.score > 0.9, "\(check)")
     }

@@ -56,9 +56,10 @@ struct SourceImageTests {
         }
         #expect(same)
         let verifier = try VisibleLabeler.forVerifying(expected.1)
-        #expect(verifier.fonts.files == expected.1.fonts)
+        #expect(verifier.fonts.faces.map(RecordedFont.init) == expected.1.fonts, "the recorded fonts, found by family among the installed ones")
+        #expect(expected.1.fonts.allSatisfy { !$0.family.isEmpty && $0.version != nil })
         var moved = expected.1
-        moved.fonts = [FontFile(path: "/elsewhere/NotoSans-Bold.ttf")]
+        moved.fonts = [RecordedFont(family: "Elsewhere Sans", style: "Bold", version: "1.000")]
         #expect(try VisibleLabeler.forVerifying(moved).badgePresent(in: expected.0, record: expected.1).isPresent)
     }
 

@@ -62,8 +62,10 @@ struct ManifestBuilder {
         ]
         if let title { entries.append(("dc:title", .text(title))) }
         entries += [
+            // specVersion: the conformance program (0.2) requires the C2PA version the claim follows.
             ("claim_generator_info", .textMap([
                 ("name", .text(ManifestDefinition.generatorName)), ("version", .text(generatorVersion)),
+                ("specVersion", .text(ManifestDefinition.specVersion)),
             ])),
             ("signature", .text(signatureURL)),
             ("created_assertions", .array(created)),
@@ -136,7 +138,13 @@ struct ManifestBuilder {
 }
 
 extension ManifestBuilder {
-    /// The `c2pa.actions.v2` content.
+    /// The `c2pa.actions.v2` content, written to pass the C2PA conformance rubric for spec 2.4:
+    /// `c2pa.created` carries the digital source type; `c2pa.opened` carries none (spec 2.4 moved the
+    /// opened asset's nature to its ingredient), so a re-stamp states its declaration in the vendor
+    /// parameter ``ManifestDefinition/declaredSourceTypeParameter``, as Adobe does with
+    /// `com.adobe.digitalSourceType`; a visible badge is a perceptible edit and carries the source type
+    /// of what was drawn; an invisible mark is `c2pa.watermarked.bound` (its soft binding is in the
+    /// manifest) or `.unbound`; and `allActionsIncluded` says that nothing else was done.
     static func actions(definition: ManifestDefinition, parentIngredientURI: HashedURI?) -> CBOR {
         let agent = CBOR.textMap([
             ("name", .text(ManifestDefinition.generatorName)), ("version", .text(definition.softwareVersion)),
@@ -146,8 +154,10 @@ extension ManifestBuilder {
             first = [
                 ("action", .text("c2pa.opened")),
                 ("softwareAgent", agent),
-                ("digitalSourceType", .text(definition.digitalSourceType)),
-                ("parameters", .textMap([("ingredients", .array([parentIngredientURI.cbor]))])),
+                ("parameters", .textMap([
+                    ("ingredients", .array([parentIngredientURI.cbor])),
+                    (ManifestDefinition.declaredSourceTypeParameter, .text(definition.digitalSourceType)),
+                ])),
             ]
         } else {
             first = [
@@ -158,13 +168,23 @@ extension ManifestBuilder {
         }
         var actions: [CBOR] = [.textMap(first)]
         for mark in definition.watermarks {
-            actions.append(.textMap([
-                ("action", .text("c2pa.watermarked")),
-                ("softwareAgent", agent),
-                ("description", .text(mark.description)),
-            ]))
+            switch mark.kind {
+            case .visible:
+                actions.append(.textMap([
+                    ("action", .text("c2pa.edited")),
+                    ("softwareAgent", agent),
+                    ("digitalSourceType", .text(WatermarkAction.visibleMarkSourceType)),
+                    ("description", .text(mark.description)),
+                ]))
+            case .invisible:
+                actions.append(.textMap([
+                    ("action", .text(definition.softBindings.isEmpty ? "c2pa.watermarked.unbound" : "c2pa.watermarked.bound")),
+                    ("softwareAgent", agent),
+                    ("description", .text(mark.description)),
+                ]))
+            }
         }
-        return .textMap([("actions", .array(actions))])
+        return .textMap([("actions", .array(actions)), ("allActionsIncluded", .bool(true))])
     }
 
     static func softBinding(_ binding: SoftBinding) -> CBOR {

@@ -47,13 +47,28 @@ public struct ManifestDefinition: Sendable {
     public static let generatorName = "ailabel"
     /// The label of ailabel's disclosure assertion.
     public static let disclosureLabel = "io.ailabel.disclosure"
+    /// The C2PA specification version ailabel's manifests follow (`claim_generator_info.specVersion`).
+    public static let specVersion = "2.4.0"
+    /// The action parameter in which a re-stamp's `c2pa.opened` states the declared digital source
+    /// type (spec 2.4 forbids `digitalSourceType` on `c2pa.opened`; custom parameters carry a dot).
+    public static let declaredSourceTypeParameter = "io.ailabel.digitalSourceType"
 }
 
-/// A `c2pa.watermarked` action: a mark was applied to the pixels.
+/// A mark applied to the pixels: a visible badge (a perceptible `c2pa.edited` action) or an invisible
+/// watermark (`c2pa.watermarked.bound`, or `.unbound` without a soft binding).
 public struct WatermarkAction: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable { case visible, invisible }
     /// What was applied, e.g. "visible AI disclosure label" or "invisible watermark".
     public var description: String
-    public init(description: String) { self.description = description }
+    public var kind: Kind
+    public init(description: String, kind: Kind = .invisible) {
+        self.description = description
+        self.kind = kind
+    }
+
+    /// The digital source type of a visible badge: drawn by an algorithm from no sampled training
+    /// data (IPTC `algorithmicMedia`), which the conformance rubric asks of every perceptible action.
+    public static let visibleMarkSourceType = "http://cv.iptc.org/newscodes/digitalsourcetype/algorithmicMedia"
 }
 
 /// A `c2pa.soft-binding` entry: the registered algorithm identifier and the payload it binds.

@@ -17,6 +17,9 @@ public struct TrustConfiguration: Sendable {
     /// What could not be read but did not stop the rest from loading (an unreadable certificate in
     /// an anchor bundle), one sentence each, naming the file and the certificate.
     public var warnings: [String]
+    /// Anchors for time-stamp authorities (RFC 3161 tokens in `sigTst`/`sigTst2`): the C2PA TSA trust
+    /// list when installed, plus every `--trust` anchor (as in c2pa-rs, whose anchors serve both).
+    public var timeStampAnchors: [ParsedCertificate] = []
 
     public init(anchors: [ParsedCertificate] = [], allowedCertificateHashes: Set<[UInt8]> = [],
                 acceptedUsages: Set<ASN1ObjectIdentifier> = CertificateProfile.defaultAcceptedUsages) {
@@ -132,6 +135,45 @@ public struct TrustConfiguration: Sendable {
             throw ManifestError.make(.invalidCertificate, "The PEM bundle holds no certificate")
         }
         return out
+    }
+
+    /// One certificate of a trust list that could not be read: its position (1-based), the label the
+    /// list gives it (the `Subject` line the C2PA trust lists put before each certificate), and why.
+    public struct UnreadableCertificate: Sendable, Hashable, CustomStringConvertible {
+        public var position: Int
+        public var label: String?
+        public var reason: String
+        public var description: String {
+            "certificate \(position)" + (label.map { " (\($0))" } ?? "") + ": \(reason)"
+        }
+    }
+
+    /// Every certificate of a trust list (a PEM bundle) that can be read, and each one that cannot,
+    /// named by position and by the `Subject` line before it; never throws.
+    public static func readList(_ pem: String) -> (certificates: [ParsedCertificate], unreadable: [UnreadableCertificate]) {
+        // The Subject line preceding each BEGIN, in order (nil when a certificate has none).
+        var labels: [String?] = []
+        var pending: String?
+        for line in pem.split(whereSeparator: \.isNewline) {
+            let text = line.trimmingCharacters(in: .whitespaces)
+            if text.hasPrefix("-----BEGIN CERTIFICATE-----") {
+                labels.append(pending)
+                pending = nil
+            } else if text.hasPrefix("Subject") {
+                pending = text.dropFirst("Subject".count).trimmingCharacters(in: CharacterSet(charactersIn: " \t:="))
+            }
+        }
+        var certificates: [ParsedCertificate] = []
+        var unreadable: [UnreadableCertificate] = []
+        for entry in ParsedCertificate.entries(ofPEMBundle: pem) {
+            switch entry.result {
+            case .success(let certificate): certificates.append(certificate)
+            case .failure(let error):
+                let label = entry.position <= labels.count ? labels[entry.position - 1] : nil
+                unreadable.append(UnreadableCertificate(position: entry.position, label: label, reason: error.reason))
+            }
+        }
+        return (certificates, unreadable)
     }
 
     static func der(_ certificate: Certificate) throws -> [UInt8] {

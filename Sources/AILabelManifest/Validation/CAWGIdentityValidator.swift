@@ -261,16 +261,18 @@ struct CAWGIdentityValidator {
         let did = issuer.split(separator: "#", maxSplits: 1).first.map(String.init) ?? issuer
         if did.hasPrefix("did:web:") { return .unavailable }
         guard did.hasPrefix("did:jwk:") else { return .unsupported }
-        guard let json = base64URLDecode(String(did.dropFirst("did:jwk:".count))),
+        // c2pa-rs decodes the DID's key with padding required (BASE64_URL_SAFE), the key's `x` without.
+        guard let json = base64URLDecode(String(did.dropFirst("did:jwk:".count)), paddingRequired: true),
             let jwk = (try? JSONSerialization.jsonObject(with: Data(json))) as? [String: Any],
             jwk["kty"] as? String == "OKP", jwk["crv"] as? String == "Ed25519",
-            let x = (jwk["x"] as? String).flatMap(base64URLDecode),
+            let x = (jwk["x"] as? String).flatMap({ base64URLDecode($0) }),
             let key = try? Curve25519.Signing.PublicKey(rawRepresentation: x)
         else { return .invalidDocument }
         return .key(key)
     }
 
-    static func base64URLDecode(_ text: String) -> [UInt8]? {
+    static func base64URLDecode(_ text: String, paddingRequired: Bool = false) -> [UInt8]? {
+        if paddingRequired && text.count % 4 != 0 { return nil }
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }
         return Data(base64Encoded: base64).map(Array.init)

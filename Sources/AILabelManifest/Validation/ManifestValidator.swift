@@ -114,7 +114,8 @@ public struct ManifestValidator: Sendable {
         let signatureURL = base + "/c2pa.signature"
         var signer: SignerSummary?
         if let signatureBytes = manifest.signatureBytes {
-            signer = checkSignature(signatureBytes, claimBytes: claimBytes, url: signatureURL, statuses: &statuses)
+            signer = checkSignature(signatureBytes, claimBytes: claimBytes, url: signatureURL, claimVersion: claim.version,
+                                    assertedTime: Self.assertedTime(of: manifest, in: store, trust: trust), statuses: &statuses)
         } else {
             add(.claimSignatureMissing, signatureURL, "The claim is not signed: the manifest has no signature box")
         }
@@ -249,7 +250,11 @@ public struct ManifestValidator: Sendable {
     }
 
 
-    func checkSignature(_ bytes: [UInt8], claimBytes: [UInt8], url: String, statuses: inout [ValidationStatus]) -> SignerSummary? {
+    /// `claimVersion` decides whether a time-stamp's authority must be trusted (c2pa-rs does not
+    /// check it for v1 claims); `assertedTime` is the time a `c2pa.time-stamp` assertion vouches for,
+    /// which replaces the signature's own time-stamp.
+    func checkSignature(_ bytes: [UInt8], claimBytes: [UInt8], url: String, claimVersion: Int = 2, assertedTime: Date? = nil,
+                        statuses: inout [ValidationStatus]) -> SignerSummary? {
         func add(_ code: ValidationStatus.Code, _ text: String) { statuses.append(ValidationStatus(code, url: url, text)) }
         let sign1: COSESign1
         do {
@@ -261,6 +266,10 @@ public struct ManifestValidator: Sendable {
             add(.claimSignatureMismatch, "The claim signature is not a readable COSE_Sign1 structure")
             return nil
         }
+        // The time-stamp is judged first, as c2pa-rs does, whatever the certificate turns out to be; one
+        // that holds moves the judgement of the certificate to the time it vouches for.
+        let stampedTime = assertedTime ?? signatureTime(sign1, claimBytes: claimBytes, claimVersion: claimVersion, url: url,
+                                                       statuses: &statuses)
         guard let algorithm = sign1.algorithm else {
             add(.algorithmUnsupported, "The claim signature uses an algorithm C2PA does not allow (\(sign1.algorithmIdentifier.map(String.init) ?? "none"))")
             return nil
@@ -303,18 +312,20 @@ public struct ManifestValidator: Sendable {
         } else {
             add(.claimSignatureMismatch, "The claim signature does not match the claim: the claim was changed after signing, or signed with another key")
         }
-        let time = validationTime ?? Date()
+        let time = stampedTime ?? validationTime ?? Date()
         let violations = CertificateProfile.violations(ofSigner: leaf, at: time, acceptedUsages: trust.acceptedUsages)
         if let first = violations.first {
             // c2pa-rs stops at the first violation: its code is the one reported.
             let others = violations.dropFirst().map(\.description)
             add(first.code, first.description + (others.isEmpty ? "" : "; also: " + others.joined(separator: "; ")))
         } else {
-            add(.claimSignatureInsideValidity, "The signing certificate was valid at validation time")
+            add(.claimSignatureInsideValidity, stampedTime == nil
+                ? "The signing certificate was valid at validation time"
+                : "The signing certificate was valid when the signature was time-stamped (\(stampedTime!))")
         }
         if chainIsWhole {
             // The chain is judged even when the profile is not met, as c2pa-rs does.
-            switch trust.evaluate(chain: chain, signingTime: validationTime) {
+            switch trust.evaluate(chain: chain, signingTime: stampedTime ?? validationTime) {
             case .trusted:
                 add(.signingCredentialTrusted, "The signer's certificate chains to a trusted anchor")
             case .untrusted(let reason):
@@ -327,6 +338,45 @@ public struct ManifestValidator: Sendable {
         }
         statuses.append(ValidationStatus(.signingCredentialOCSPSkipped, url: url, "Revocation (OCSP) was not checked"))
         return signer
+    }
+
+    // MARK: Time-stamps
+
+    /// The time vouched for by the signature's `sigTst2` or `sigTst`, when it holds (c2pa-rs
+    /// `validate_cose_tst_info`): one token only, verified over the v1 or v2 countersignature bytes.
+    func signatureTime(_ sign1: COSESign1, claimBytes: [UInt8], claimVersion: Int, url: String,
+                       statuses: inout [ValidationStatus]) -> Date? {
+        guard let (version, container) = COSETimeStamp.container(of: sign1),
+            let tokens = COSETimeStamp.tokens(in: container)
+        else { return nil }
+        guard tokens.count <= 1 else {
+            statuses.append(ValidationStatus(.timeStampMalformed, url: url, "The signature carries \(tokens.count) time-stamps; only one is allowed"))
+            return nil
+        }
+        guard let token = tokens.first else { return nil }
+        let data = COSETimeStamp.imprintedBytes(version, claimBytes: claimBytes, sign1: sign1)
+        let outcome = TimeStampVerifier(trust: trust).verify(token, over: data, checkTrust: claimVersion != 1, url: url)
+        statuses += outcome.statuses
+        return outcome.time
+    }
+
+    /// The time a `c2pa.time-stamp` assertion anywhere in the store vouches for `manifest`'s
+    /// signature (the token's imprint is the hash of the COSE signature bytes). Only a token that
+    /// holds counts, and it logs nothing, as in c2pa-rs.
+    static func assertedTime(of manifest: Manifest, in store: ManifestStore, trust: TrustConfiguration) -> Date? {
+        var found: Date?
+        for other in store.manifests {
+            for assertion in other.assertions where assertion.baseLabel == "c2pa.time-stamp" {
+                guard let token = assertion.cbor?[manifest.label]?.bytesValue,
+                    let signatureBytes = manifest.signatureBytes,
+                    let sign1 = try? COSESign1(decoding: signatureBytes)
+                else { continue }
+                let outcome = TimeStampVerifier(trust: trust).verify(token, over: sign1.signature,
+                                                                     checkTrust: (manifest.claim?.version ?? 2) != 1)
+                if let time = outcome.time { found = time }
+            }
+        }
+        return found
     }
 
     // MARK: Data hash
@@ -569,9 +619,23 @@ public struct ManifestValidator: Sendable {
                     guard let name = agent["name"]?.textValue else { return nil }
                     return agent["version"]?.textValue.map { "\(name)/\($0)" } ?? name
                 }()
+                // Spec 2.4 forbids digitalSourceType on c2pa.opened; producers then state it in a vendor
+                // parameter (Adobe Firefly with partner models: com.adobe.digitalSourceType).
+                var sourceType = action["digitalSourceType"]?.textValue
+                var sourceTypeParameter: String?
+                if sourceType == nil, let parameters = action["parameters"] {
+                    for key in ActionSummary.vendorSourceTypeParameters {
+                        if let value = parameters[key]?.textValue {
+                            sourceType = value
+                            sourceTypeParameter = key
+                            break
+                        }
+                    }
+                }
                 actions.append(ActionSummary(
-                    action: action["action"]?.textValue ?? "", digitalSourceType: action["digitalSourceType"]?.textValue,
-                    softwareAgent: agent, description: action["description"]?.textValue))
+                    action: action["action"]?.textValue ?? "", digitalSourceType: sourceType,
+                    softwareAgent: agent, description: action["description"]?.textValue,
+                    sourceTypeParameter: sourceTypeParameter))
             }
         }
         var bindings: [SoftBinding] = []
@@ -587,7 +651,8 @@ public struct ManifestValidator: Sendable {
             title: claim.title, instanceID: claim.instanceID, actions: actions,
             disclosure: manifest.assertion(labelled: ManifestDefinition.disclosureLabel)?.cbor,
             softBindings: bindings, signer: signer, ingredients: ingredients,
-            assertionLabels: manifest.assertions.map(\.label))
+            assertionLabels: manifest.assertions.map(\.label),
+            signals: ProvenanceSignal.evaluate(manifest, claim: claim))
     }
 }
 

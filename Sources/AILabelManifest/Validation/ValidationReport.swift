@@ -47,15 +47,23 @@ public struct ManifestSummary: Sendable {
     public var signer: SignerSummary?
     public var ingredients: [IngredientSummary]
     public var assertionLabels: [String]
+    /// The C2PA Asset Rubrics signals this manifest fires (fullyGenAIMedia, perceptibleGenAI, ...).
+    public var signals: [ProvenanceSignal] = []
     /// The CAWG identity assertions: who published, by X.509 credential or claims aggregation.
     public var identities: [IdentitySummary] = []
 }
 
 public struct ActionSummary: Sendable, Hashable {
     public var action: String
+    /// The action's `digitalSourceType`, or the one a vendor parameter states (see `sourceTypeParameter`).
     public var digitalSourceType: String?
     public var softwareAgent: String?
     public var description: String?
+    /// The vendor parameter the source type was read from, when the action has no `digitalSourceType`.
+    public var sourceTypeParameter: String? = nil
+
+    /// Vendor parameters that state an action's digital source type, in the order they are read.
+    public static let vendorSourceTypeParameters = ["com.adobe.digitalSourceType", ManifestDefinition.declaredSourceTypeParameter]
 }
 
 public struct SignerSummary: Sendable, Hashable {

@@ -47,6 +47,25 @@ public struct MediaFile: Sendable {
         try self.init(path: path, bytes: bytes, registry: registry)
     }
 
+    /// Refuses, from its type and first bytes alone, a file that is not a regular JPEG or PNG file, so a
+    /// caller that wants the whole bytes (for a thumbnail of a damaged file) need not read a sparse 2 GB
+    /// `a.jpg` to learn it is neither.
+    public static func checkSignature(path: String, registry: AssetRegistry = .standard) throws {
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw MediaError.make(.io, "cannot open the file: \(SystemError.sentence(errno))").naming(path)
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw MediaError.make(.io, "cannot read the file's status: \(SystemError.sentence(errno))").naming(path)
+        }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw MediaError.make(.io, "not a regular file (\(FileKind(mode: status.st_mode).description))").naming(path)
+        }
+        try sniffOrRefuse(FileReader.head(descriptor: descriptor, count: 8), path: path, size: Int(status.st_size), registry: registry)
+    }
+
     /// Refuses a file whose first bytes are no format the registry parses.
     static func sniffOrRefuse(_ head: [UInt8], path: String, size: Int, registry: AssetRegistry) throws {
         guard size > 0 else { throw MediaError.make(.empty, "the file is empty").naming(path) }

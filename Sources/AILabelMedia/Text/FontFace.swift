@@ -20,6 +20,8 @@ public final class FontFace: Sendable {
     public let styleName: String
     /// Units per em of the face's outlines (0 for bitmap-only faces).
     public let unitsPerEm: Int
+    /// The font's revision from its `head` table (e.g. "2.013"), nil when it has none.
+    public let version: String?
 
     private let state: Locked<FreeTypeHandles>
 
@@ -51,6 +53,14 @@ public final class FontFace: Sendable {
         self.familyName = face.pointee.family_name.map { String(cString: $0) } ?? ""
         self.styleName = face.pointee.style_name.map { String(cString: $0) } ?? ""
         self.unitsPerEm = Int(face.pointee.units_per_EM)
+        if let table = FT_Get_Sfnt_Table(face, FT_SFNT_HEAD) {
+            let revision = Double(table.assumingMemoryBound(to: TT_Header.self).pointee.Font_Revision) / 65536
+            let thousandths = Int((revision * 1000).rounded())
+            let fraction = String(abs(thousandths) % 1000)
+            self.version = "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+        } else {
+            self.version = nil
+        }
         self.state = Locked(FreeTypeHandles(library: library, face: face))
     }
 

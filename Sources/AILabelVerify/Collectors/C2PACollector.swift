@@ -13,7 +13,70 @@ public struct C2PACollector: EvidenceCollector {
     /// Issuers whose signed manifests mean AI output even without a digital source type.
     static let aiIssuers = ["OpenAI", "Adobe Firefly", "Stability AI", "Black Forest Labs", "Ideogram", "Midjourney", "RUNWAY AI", "Dreamina"]
 
-    public init(validator: ManifestValidator) { self.validator = validator }
+    /// How remote manifests are fetched; nil: not at all.
+    public let remoteManifests: FetchPolicy?
+
+    public init(validator: ManifestValidator, remoteManifests: FetchPolicy? = nil) {
+        self.validator = validator
+        self.remoteManifests = remoteManifests
+    }
+
+    /// A file with no embedded store whose XMP names a remote manifest: fetched and validated against
+    /// the file (as a sidecar is) when allowed, else a record naming the address with
+    /// `manifest.inaccessible`, the code c2pa-rs reports when it cannot reach a manifest.
+    func remoteReport(for subject: VerificationSubject, into observations: inout Observations) -> (ValidationReport, String)? {
+        guard let reference = RemoteManifestReference.find(in: subject.xmp) else { return nil }
+        guard let policy = remoteManifests else {
+            inaccessible(reference, because: "not fetched: verify fetches remote manifests only with --fetch-remote", into: &observations)
+            return nil
+        }
+        switch BoundedFetch.get(reference, policy: policy) {
+        case .success(let bytes):
+            return (validator.validate(sidecar: bytes, asset: subject.file.bytes), reference)
+        case .failure(let error):
+            inaccessible(reference, because: "not fetched: \(error.reason) [\(error.code.rawValue)]", into: &observations)
+            return nil
+        }
+    }
+
+    func inaccessible(_ reference: String, because reason: String, into observations: inout Observations) {
+        observations.c2pa = C2PASummary(
+            state: "Inaccessible", codes: ["manifest.inaccessible"], failures: ["manifest.inaccessible"], signer: nil,
+            claimGenerator: nil, remoteManifest: reference)
+        observations.addFinding(
+            "c2pa.manifest.inaccessible", .warning,
+            "The file's C2PA provenance is a remote manifest at \(reference), \(reason).")
+    }
+
+    /// The Asset Rubrics signals of the active manifest and of the ingredients' manifests: every one is
+    /// recorded; those that mean generative AI are AI evidence, those that mean it may have been used
+    /// are an informational finding (a composite or a screen capture is not, by itself, AI output).
+    func recordSignals(of active: ManifestSummary?, into observations: inout Observations) {
+        var records: [C2PASignal] = []
+        func walk(_ summary: ManifestSummary?, depth: Int) {
+            guard let summary, depth < 16 else { return }
+            for signal in summary.signals {
+                records.append(C2PASignal(
+                    signal: signal.rubricID, title: signal.title, manifest: summary.label, active: depth == 0,
+                    aiEvidence: signal.aiEvidence?.rawValue))
+            }
+            for ingredient in summary.ingredients { walk(ingredient.validation?.activeManifest, depth: depth + 1) }
+        }
+        walk(active, depth: 0)
+        guard !records.isEmpty else { return }
+        observations.c2pa?.signals = records
+        let classes = Set(records.compactMap(\.aiEvidence))
+        observations.c2pa?.aiClass = classes.contains("generative-ai") ? "generative-ai" : classes.first
+        for record in records where record.aiEvidence == "generative-ai" {
+            observations.addEvidence("c2pa", "C2PA signal \(record.signal.split(separator: "_").last ?? ""): \(record.title) (\(record.active ? "active manifest" : "ingredient manifest"))")
+        }
+        let possibly = records.filter { $0.aiEvidence == "possibly-generative-ai" }
+        if !possibly.isEmpty && !classes.contains("generative-ai") {
+            observations.addFinding(
+                "c2pa.signal.possibly-ai", .info,
+                "The C2PA manifest says generative AI may have been used: \(possibly.map(\.title).joined(separator: "; ")).")
+        }
+    }
 
     /// One line for a CAWG identity: the credential, what it verified, and how far it holds.
     static func describe(_ identity: IdentitySummary) -> String {
@@ -26,8 +89,13 @@ public struct C2PACollector: EvidenceCollector {
 
     public func collect(from subject: VerificationSubject, pixels: RGBImage?, into observations: inout Observations) {
         // The verifier already parsed the file: validate its store without parsing it again.
-        let report = validator.validate(contents: subject.file.contents, asset: subject.file.bytes)
-        guard report.state != .absent else { return }
+        var report = validator.validate(contents: subject.file.contents, asset: subject.file.bytes)
+        var remote: String?
+        if report.state == .absent {
+            guard let (fetched, reference) = remoteReport(for: subject, into: &observations) else { return }
+            report = fetched
+            remote = reference
+        }
         observations.c2paState = report.state
         let statuses = report.statuses
         let manifest = report.activeManifest
@@ -37,7 +105,8 @@ public struct C2PACollector: EvidenceCollector {
             failures: report.failureCodes,
             signer: manifest?.signer.map { $0.organization ?? $0.commonName ?? $0.subject },
             claimGenerator: manifest?.claimGenerator ?? manifest?.claimGeneratorName,
-            identities: (manifest?.identities ?? []).isEmpty ? nil : manifest?.identities.map(Self.describe))
+            identities: (manifest?.identities ?? []).isEmpty ? nil : manifest?.identities.map(Self.describe),
+            remoteManifest: remote)
 
         var aiTypes: [String] = []
         func scan(_ summary: ManifestSummary?, depth: Int) {
@@ -51,6 +120,16 @@ public struct C2PACollector: EvidenceCollector {
             for ingredient in summary.ingredients { scan(ingredient.validation?.activeManifest, depth: depth + 1) }
         }
         scan(manifest, depth: 0)
+        recordSignals(of: manifest, into: &observations)
+        // A vendor parameter on c2pa.opened (Adobe Firefly with partner models; ailabel's re-stamps,
+        // since spec 2.4 forbids digitalSourceType there) is the producer's own declaration.
+        for action in manifest?.actions ?? [] {
+            if let parameter = action.sourceTypeParameter, let type = action.digitalSourceType,
+                DigitalSourceType(parsing: type)?.isGenerativeAI == true
+            {
+                observations.addEvidence("c2pa", "C2PA \(action.action) declares digitalSourceType \(DigitalSourceType(parsing: type)?.term ?? type) in the vendor parameter \(parameter)")
+            }
+        }
         let activeTypes = manifest?.actions.compactMap(\.digitalSourceType) ?? []
         // The store discloses AI when its active manifest, or an ingredient it carries (the edited AI
         // image of an AI-then-edited file), declares an AI digital source type.

@@ -79,9 +79,28 @@ public struct C2PASummary: Sendable, Codable, Hashable {
     public var failures: [String]
     public var signer: String?
     public var claimGenerator: String?
+    /// The C2PA Asset Rubrics signals the manifests fire (active manifest first, then ingredients);
+    /// absent when none fires.
+    public var signals: [C2PASignal]?
+    /// The strongest AI evidence class the signals give: `generative-ai` or `possibly-generative-ai`.
+    public var aiClass: String?
     /// Who the CAWG identity assertions name as publisher, one line each (credential, what was
     /// verified, whether the signature holds and is trusted); absent when there are none.
     public var identities: [String]? = nil
+    /// The address of a remote manifest (the file's `dcterms:provenance`), fetched or not.
+    public var remoteManifest: String? = nil
+}
+
+/// One Asset Rubrics signal fired by one manifest of the store.
+public struct C2PASignal: Sendable, Codable, Hashable {
+    /// The rubric's rule id, e.g. `inception:signal_fullyGenAIMedia`.
+    public var signal: String
+    public var title: String
+    /// The manifest's label, and whether it is the active manifest (else an ingredient's).
+    public var manifest: String
+    public var active: Bool
+    /// `generative-ai`, `possibly-generative-ai`, or absent for signals that say nothing of AI.
+    public var aiEvidence: String?
 }
 
 /// Everything verify says about one file (or catalogue record, or page).

@@ -37,13 +37,16 @@ public struct SidecarCollector: EvidenceCollector {
                     intact: broken.isEmpty, languages: sidecar.disclosures.first { $0.kind == "ailabel-xmp" }?.languages))
             } catch {
                 observations.disclosures.append(Disclosure(kind: "sidecar", detail: "XMP sidecar \((xmpPath as NSString).lastPathComponent)", intact: false))
-                observations.addFinding("sidecar.unreadable", .error, "The XMP sidecar cannot be parsed: \(error)")
+                observations.addFinding("sidecar.unreadable", .error, "The XMP sidecar cannot be read: \((error as? MediaError)?.reason ?? "\(error)")")
             }
         }
         let c2paPath = SidecarStamper.c2paPath(for: path)
         if FileManager.default.fileExists(atPath: c2paPath) {
-            guard let store = try? FileReader.read(c2paPath, maximumSize: 256 * 1024 * 1024) else {
-                observations.addFinding("sidecar.unreadable", .error, "The C2PA sidecar cannot be read")
+            let store: [UInt8]
+            do {
+                store = try FileReader.read(c2paPath, maximumSize: 256 * 1024 * 1024)
+            } catch {
+                observations.addFinding("sidecar.unreadable", .error, "The C2PA sidecar cannot be read: \((error as? MediaError)?.reason ?? "\(error)")")
                 return
             }
             let report = validator.validate(sidecar: store, asset: bytes)
