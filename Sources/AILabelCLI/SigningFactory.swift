@@ -3,16 +3,30 @@ import AILabelManifest
 import ArgumentParser
 import Foundation
 
-/// Builds the C2PA signer from key and chain files, turning a refusal into a usage error (exit 64)
-/// before any file is written.
+/// Builds the C2PA signer from key and chain files (or a signing program and a chain), turning a
+/// refusal into a usage error (exit 64) before any file is written.
 enum SigningFactory {
     ///
     /// Messages are fixed sentences naming the file and the problem: never a library's own text about a
     /// key, which can quote the key's base64 (a PEM with a missing END line is printed whole by some).
-    static func makeSigner(keyPath: String, chainPath: String) throws -> any ProvenanceSigner {
+    static func makeSigner(keyPath: String, chainPath: String, timeStampAuthority: TimeStampClient? = nil) throws -> any ProvenanceSigner {
         warnIfExposed(keyPath)
+        return try refusalsAsUsage(keyPath: keyPath, chainPath: chainPath) {
+            try C2PASigner(keyPath: keyPath, chainPath: chainPath, timeStampAuthority: timeStampAuthority)
+        }
+    }
+
+    static func makeSigner(command: String, chainPath: String, algorithm: String?,
+                           timeStampAuthority: TimeStampClient?) throws -> any ProvenanceSigner {
+        try refusalsAsUsage(keyPath: command, chainPath: chainPath) {
+            try C2PASigner(signerCommand: try SignerCommand(commandLine: command), chainPath: chainPath, algorithm: algorithm,
+                           timeStampAuthority: timeStampAuthority)
+        }
+    }
+
+    private static func refusalsAsUsage(keyPath: String, chainPath: String, _ make: () throws -> C2PASigner) throws -> any ProvenanceSigner {
         do {
-            return try C2PASigner(keyPath: keyPath, chainPath: chainPath)
+            return try make()
         } catch let error as ManifestError {
             let file = error.code == ManifestError.Code.invalidKey ? keyPath : chainPath
             throw ValidationError("the signer was refused: \(file): \(error.reason)")

@@ -100,6 +100,15 @@ struct StampCommand: AsyncParsableCommand {
     @Option(name: .customLong("sign-chain"), help: "PEM certificate chain of the signer, leaf first (or AILABEL_SIGN_CHAIN, or [signer] chain).")
     var signChain: String?
 
+    @Option(name: .customLong("tsa-url"), help: "RFC 3161 time-stamp authority (http or https) for every signature, so it outlives the certificate (or [signer] tsa_url).")
+    var tsaURL: String?
+
+    @Option(name: .customLong("signer-cmd"), help: "Sign with an external program (HSM, KMS): it gets the bytes to sign on stdin and writes the signature on stdout (c2patool's --signer-path protocol). Use with --sign-chain.")
+    var signerCommand: String?
+
+    @Option(name: .customLong("sign-alg"), help: "The algorithm --signer-cmd signs with: es256, es384, es512, ps256, ps384, ps512, ed25519 (default: implied by the certificate's key).")
+    var signAlgorithm: String?
+
     @Flag(inversion: .prefixedNo, help: "Embed the invisible watermark carrying the label ID (default: on under the eu and all profiles).")
     var watermark: Bool?
 
@@ -187,7 +196,9 @@ struct StampCommand: AsyncParsableCommand {
         if let catalog { return try stampCatalog(catalog) }
         let configuration = try ConfigurationLoader.load(config)
         let request = try makeRequest(configuration)
-        let signer = try SignerLoader.load(keyOption: signKey, chainOption: signChain, configuration: configuration)
+        let signer = try SignerLoader.load(
+            SignerOptions(key: signKey, chain: signChain, tsaURL: tsaURL, command: signerCommand, algorithm: signAlgorithm),
+            configuration: configuration)
         var markers: [any PixelMarker] = []
         let profileName = ProfileName(rawValue: request.profile) ?? .kz
         let visibleDefault = profileName == .cn || profileName == .all || (request.isDeepfake && (profileName == .kz || profileName == .eu))

@@ -41,6 +41,10 @@ public struct ManifestError: Error, Sendable {
         public static let invalidDefinition = Code("manifest.invalid-definition")
         /// Writing files failed.
         public static let io = Code("manifest.io")
+        /// An RFC 3161 time-stamp token or response that cannot be read, or breaks a limit.
+        public static let timeStampMalformed = Code("manifest.time-stamp-malformed")
+        /// The time-stamp authority failed, refused, timed out or answered out of bounds.
+        public static let timeStampFailed = Code("manifest.time-stamp-failed")
     }
 
     @inline(never)
@@ -61,6 +65,8 @@ public struct ManifestError: Error, Sendable {
     public static var unsupportedAsset: ManifestError { make(.unsupportedAsset, "") }
     public static var invalidDefinition: ManifestError { make(.invalidDefinition, "") }
     public static var signingFailed: ManifestError { make(.signingFailed, "") }
+    public static var timeStampMalformed: ManifestError { make(.timeStampMalformed, "") }
+    public static var timeStampFailed: ManifestError { make(.timeStampFailed, "") }
 }
 
 extension ManifestError: Equatable {

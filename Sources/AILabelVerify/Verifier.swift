@@ -74,16 +74,17 @@ public struct Verifier: Sendable {
             collector.collect(from: subject, pixels: nil, into: &observations)
         }
         let pixelCollectors = collectors.filter(\.needsPixels)
-        var decoded: RGBImage?
+        var thumbnail: Thumbnail?
         if !pixelCollectors.isEmpty && shouldScanPixels(observations) {
             do {
                 // The header's dimensions reserve the image's share of the process's pixel budget before
                 // anything is decoded; the detectors run inside the reservation, since they hold planes too.
                 try PixelBudget.shared.withReservation(max(1, file.contents.width) * max(1, file.contents.height)) {
                     let pixels = try PixelCodec.decode(file.bytes, maxPixels: PixelBudget.shared.pixels)
-                    decoded = options.thumbnails ? pixels : nil
                     observations.pixelsScanned = true
                     for collector in pixelCollectors { collector.collect(from: subject, pixels: pixels, into: &observations) }
+                    // The HTML report's thumbnail comes from these pixels, inside the same reservation.
+                    if options.thumbnails { thumbnail = Thumbnail.make(of: file, decoded: pixels) }
                 }
             } catch let error as MediaError {
                 observations.addFinding("pixels.undecodable", .warning, "Pixel detectors could not run: \(error.reason)")
@@ -99,9 +100,9 @@ public struct Verifier: Sendable {
         report.verdict = verdict
         report.findings += findings
         if options.thumbnails {
-            // Pixels the detectors decoded are reused; where their strict decode failed, the thumbnail's
-            // lenient one may still show the file.
-            report.thumbnail = Thumbnail.make(of: file, decoded: decoded)
+            // Where the detectors did not decode the pixels (or their strict decode failed), the
+            // thumbnail's own lenient decode may still show the file.
+            report.thumbnail = thumbnail ?? Thumbnail.make(of: file, decoded: nil)
         }
         return report
     }

@@ -69,7 +69,7 @@ struct ReportContentTests {
         let file = try MediaFile(path: Repository.fixture("media/huge-dimensions.png").path)
         let thumbnail = Thumbnail.make(of: file, decoded: nil)
         #expect(thumbnail.jpeg == nil)
-        #expect(thumbnail.missingReason == "100000×100000: over the thumbnail limit of 60 megapixels")
+        #expect(thumbnail.missingReason == "100000×100000: over the thumbnail limit of 40 megapixels")
     }
 
     @Test("Each format lists the skipped files: JSON objects, JSON Lines records, JUnit skipped cases, SARIF notifications")

@@ -34,6 +34,13 @@ public struct Configuration: Sendable, Codable, Hashable {
     public struct SignerSection: Sendable, Codable, Hashable {
         public var key: String?
         public var chain: String?
+        /// An RFC 3161 time-stamp authority asked for a `sigTst2` token on every signature.
+        public var tsaURL: String?
+
+        enum CodingKeys: String, CodingKey {
+            case key, chain
+            case tsaURL = "tsa_url"
+        }
     }
 
     public struct TrustSection: Sendable, Codable, Hashable {

@@ -12,10 +12,44 @@ public struct C2PASigner: ProvenanceSigner {
 
     /// Loads and checks the key and chain before any file is written: a key that does not match its
     /// certificate, an expired or CA certificate, or a chain the C2PA profile rejects is refused here.
-    public init(keyPath: String, chainPath: String, includeThumbnail: Bool = false) throws {
+    /// With `timeStampAuthority`, every signature is time-stamped there (RFC 3161, embedded as
+    /// `sigTst2`) so it stays valid after the certificate expires; a failed time-stamp fails the file.
+    public init(keyPath: String, chainPath: String, includeThumbnail: Bool = false,
+                timeStampAuthority: TimeStampClient? = nil) throws {
         let key = try Self.read(keyPath, what: "signing key")
         let chain = try Self.read(chainPath, what: "certificate chain")
-        self.signer = try ManifestSigner(privateKeyPEM: key, certificateChainPEM: chain)
+        var signer = try ManifestSigner(privateKeyPEM: key, certificateChainPEM: chain)
+        if let timeStampAuthority {
+            signer.timeStamper = { message in try timeStampAuthority.token(for: message) }
+        }
+        self.signer = signer
+        self.includeThumbnail = includeThumbnail
+    }
+
+    /// Signs through an external program (``SignerCommand``, `--signer-cmd`) with the chain at
+    /// `chainPath`; `algorithm` (`es256`, `ps256`, …) defaults to the one the leaf's key implies.
+    public init(signerCommand: SignerCommand, chainPath: String, algorithm: String? = nil, includeThumbnail: Bool = false,
+                timeStampAuthority: TimeStampClient? = nil) throws {
+        let chain = try TrustConfiguration.certificates(fromPEMBundle: try Self.read(chainPath, what: "certificate chain"))
+        let chosen: COSEAlgorithm
+        if let algorithm {
+            guard let named = COSEAlgorithm.allCases.first(where: { $0.description.lowercased() == algorithm.lowercased() }) else {
+                throw ConfigurationError(path: "--sign-alg", reason: "unknown algorithm '\(algorithm)' (es256, es384, es512, ps256, ps384, ps512, ed25519)")
+            }
+            chosen = named
+        } else {
+            guard let implied = ExternalSigner.defaultAlgorithm(forLeafOf: chain) else {
+                throw ConfigurationError(path: chainPath, reason: "the signing certificate's key implies no C2PA algorithm; give --sign-alg")
+            }
+            chosen = implied
+        }
+        let command = signerCommand
+        var signer = try ManifestSigner(external: ExternalSigner(algorithm: chosen) { bytes in try command.sign(bytes) },
+                                        certificates: chain)
+        if let timeStampAuthority {
+            signer.timeStamper = { message in try timeStampAuthority.token(for: message) }
+        }
+        self.signer = signer
         self.includeThumbnail = includeThumbnail
     }
 

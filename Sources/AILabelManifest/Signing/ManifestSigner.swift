@@ -11,10 +11,21 @@ import X509
 /// let signed = try signer.sign(jpegBytes, definition: ManifestDefinition(digitalSourceType: iptcURI))
 /// ```
 public struct ManifestSigner: Sendable {
-    public let key: SigningKey
+    /// The private key, when ailabel holds it; `nil` with an ``ExternalSigner``.
+    public let key: SigningKey?
+    let external: ExternalSigner?
+    /// The algorithm every signature is made with.
+    public let algorithm: COSEAlgorithm
+    let signatureLength: Int
     /// The x5chain, leaf first (the root is not included).
     public let certificates: [Certificate]
     let certificateDERs: [[UInt8]]
+    /// Asks a time-stamp authority for an RFC 3161 token over the given bytes (the v2
+    /// countersignature structure); the token is embedded as `sigTst2`. A throw fails the signing,
+    /// so nothing half-signed is written.
+    public var timeStamper: (@Sendable ([UInt8]) throws -> [UInt8])?
+    /// The room kept in the signature box for the time-stamp token (c2pa-rs reserves 10,000 bytes).
+    public var timeStampReserve = 10_000
 
     /// Reads and checks a PEM private key and the PEM chain that goes into x5chain (leaf, then
     /// intermediates). Throws a ``ManifestError`` naming the problem when the key does not match the
@@ -32,6 +43,46 @@ public struct ManifestSigner: Sendable {
         }
         guard leaf.publicKey == key.publicKey else {
             throw ManifestError.make(.keyMismatch, "The private key does not belong to the signing certificate \"\(leaf.subject)\"")
+        }
+        try Self.checkChain(certificates, at: time)
+        self.key = key
+        self.external = nil
+        self.algorithm = key.algorithm
+        self.signatureLength = key.signatureLength
+        self.certificates = certificates
+        self.certificateDERs = try Self.ders(certificates)
+    }
+
+    /// A signer whose key stays outside ailabel (``ExternalSigner``); the chain is checked as for a
+    /// key, and the algorithm must fit the leaf's key.
+    public init(external: ExternalSigner, certificates: [Certificate], at time: Date = Date()) throws {
+        guard let leaf = certificates.first else {
+            throw ManifestError.make(.invalidCertificate, "The certificate chain is empty")
+        }
+        guard let length = ExternalSigner.signatureLength(external.algorithm, key: leaf.publicKey) else {
+            throw ManifestError.make(.keyMismatch, "The algorithm \(external.algorithm) does not fit the key of the signing certificate \"\(leaf.subject)\"")
+        }
+        try Self.checkChain(certificates, at: time)
+        self.key = nil
+        self.external = external
+        self.algorithm = external.algorithm
+        self.signatureLength = length
+        self.certificates = certificates
+        self.certificateDERs = try Self.ders(certificates)
+    }
+
+    static func ders(_ certificates: [Certificate]) throws -> [[UInt8]] {
+        try certificates.map { certificate in
+            var serializer = DER.Serializer()
+            try serializer.serialize(certificate)
+            return serializer.serializedBytes
+        }
+    }
+
+    /// The C2PA profile of the leaf and the links of the chain, at `time`.
+    static func checkChain(_ certificates: [Certificate], at time: Date) throws {
+        guard let leaf = certificates.first else {
+            throw ManifestError.make(.invalidCertificate, "The certificate chain is empty")
         }
         let violations = CertificateProfile.violations(
             ofSigningCertificate: try ParsedCertificate(derEncoded: TrustConfiguration.der(leaf)), at: time)
@@ -52,20 +103,14 @@ public struct ManifestSigner: Sendable {
                 throw ManifestError.make(.invalidCertificate, "\"\(parent.subject)\" in the chain is expired or not yet valid")
             }
         }
-        self.key = key
-        self.certificates = certificates
-        var ders: [[UInt8]] = []
-        for certificate in certificates {
-            var serializer = DER.Serializer()
-            try serializer.serialize(certificate)
-            ders.append(serializer.serializedBytes)
-        }
-        self.certificateDERs = ders
     }
 
     /// A signer that skips every check (tests use it to make manifests the profile forbids).
     init(uncheckedKey key: SigningKey, certificates: [Certificate]) throws {
         self.key = key
+        self.external = nil
+        self.algorithm = key.algorithm
+        self.signatureLength = key.signatureLength
         self.certificates = certificates
         self.certificateDERs = try certificates.map { certificate in
             var serializer = DER.Serializer()
@@ -253,22 +298,73 @@ public struct ManifestSigner: Sendable {
     func coseSignature(claimBytes: [UInt8], placeholder: Bool) throws -> [UInt8] {
         let chain: CBOR = certificateDERs.count == 1 ? .bytes(certificateDERs[0]) : .array(certificateDERs.map { .bytes($0) })
         let protected = CBOR.map([
-            (key: .int(COSESign1.Header.algorithm), value: .int(key.algorithm.rawValue)),
+            (key: .int(COSESign1.Header.algorithm), value: .int(algorithm.rawValue)),
             (key: .int(COSESign1.Header.x5chain), value: chain),
         ])
         let protectedBytes = protected.encoded()
         let signature: [UInt8]
         if placeholder {
-            signature = [UInt8](repeating: 0, count: key.signatureLength)
+            signature = [UInt8](repeating: 0, count: signatureLength)
         } else {
-            signature = try key.sign(COSESign1.signedBytes(protectedBytes: protectedBytes, payload: claimBytes))
-            guard signature.count == key.signatureLength else {
+            signature = try sign(COSESign1.signedBytes(protectedBytes: protectedBytes, payload: claimBytes))
+            guard signature.count == signatureLength else {
                 throw ManifestError.make(.signingFailed, "The signature has an unexpected length of \(signature.count) bytes")
             }
         }
         var sign1 = COSESign1(protectedHeader: protected, unprotectedHeader: .textMap([("pad", .bytes([UInt8](repeating: 0, count: 16)))]),
                               payload: nil, signature: signature)
         sign1.protectedBytes = protectedBytes
-        return sign1.encoded()
+        guard let timeStamper else { return sign1.encoded() }
+
+        // With a time-stamp the box is sized for a token of `timeStampReserve` bytes; the real token
+        // is padded up to the same length so the signed store keeps its reserved size.
+        let reserved = COSETimeStamp.container(token: [UInt8](repeating: 0, count: timeStampReserve))
+        sign1.unprotectedHeader = .textMap([("sigTst2", reserved), ("pad", .bytes([UInt8](repeating: 0, count: 16)))])
+        let length = sign1.encoded().count
+        if placeholder { return sign1.encoded() }
+        let token = try timeStamper(COSETimeStamp.imprintedBytes(.v2, claimBytes: claimBytes, sign1: sign1))
+        guard token.count <= timeStampReserve else {
+            throw ManifestError.make(.timeStampFailed,
+                "The time-stamp authority's token is \(token.count) bytes, more than the \(timeStampReserve) reserved for it")
+        }
+        return try Self.padded(sign1, container: COSETimeStamp.container(token: token), to: length)
+    }
+
+    /// Signs a Sig_structure with the key, or with the external signer (whose answer is normalized
+    /// and checked against the signing certificate before use).
+    func sign(_ toBeSigned: [UInt8]) throws -> [UInt8] {
+        if let key { return try key.sign(toBeSigned) }
+        guard let external, let leaf = certificates.first else {
+            throw ManifestError.make(.signingFailed, "The signer has no key")
+        }
+        let answer = try external.sign(toBeSigned)
+        let signature = ExternalSigner.normalized(answer, algorithm: algorithm, length: signatureLength)
+        guard verifyCOSESignature(signature, over: toBeSigned, algorithm: algorithm, publicKey: leaf.publicKey) else {
+            throw ManifestError.make(.signingFailed,
+                "The external signer's answer (\(answer.count) bytes) is not a valid \(algorithm) signature by the signing certificate's key")
+        }
+        return signature
+    }
+
+    /// `sign1` with the time-stamp `container` and zero padding (`pad`, and `pad2` when one pad
+    /// cannot hit the length because a byte-string header grows) making it exactly `length` bytes.
+    static func padded(_ base: COSESign1, container: CBOR, to length: Int) throws -> [UInt8] {
+        var sign1 = base
+        func encoded(_ pad: Int, _ pad2: Int?) -> [UInt8] {
+            var entries: [(String, CBOR)] = [("sigTst2", container), ("pad", .bytes([UInt8](repeating: 0, count: pad)))]
+            if let pad2 { entries.append(("pad2", .bytes([UInt8](repeating: 0, count: pad2)))) }
+            sign1.unprotectedHeader = .textMap(entries)
+            return sign1.encoded()
+        }
+        for pad2 in [nil, 0, 1, 2, 3] as [Int?] {
+            var pad = 0
+            for _ in 0..<4 {
+                let bytes = encoded(pad, pad2)
+                if bytes.count == length { return bytes }
+                pad += length - bytes.count
+                if pad < 0 { break }
+            }
+        }
+        throw ManifestError.make(.signingFailed, "The time-stamped signature cannot be padded to its reserved \(length) bytes")
     }
 }

@@ -129,7 +129,8 @@ public struct ManifestValidator: Sendable {
         let signatureURL = base + "/c2pa.signature"
         var signer: SignerSummary?
         if let signatureBytes = manifest.signatureBytes {
-            signer = checkSignature(signatureBytes, claimBytes: claimBytes, url: signatureURL, statuses: &statuses)
+            signer = checkSignature(signatureBytes, claimBytes: claimBytes, url: signatureURL, claimVersion: claim.version,
+                                    assertedTime: Self.assertedTime(of: manifest, in: store, trust: trust), statuses: &statuses)
         } else {
             add(.claimSignatureMissing, signatureURL, "The claim is not signed: the manifest has no signature box")
         }
@@ -264,7 +265,11 @@ public struct ManifestValidator: Sendable {
     }
 
 
-    func checkSignature(_ bytes: [UInt8], claimBytes: [UInt8], url: String, statuses: inout [ValidationStatus]) -> SignerSummary? {
+    /// `claimVersion` decides whether a time-stamp's authority must be trusted (c2pa-rs does not
+    /// check it for v1 claims); `assertedTime` is the time a `c2pa.time-stamp` assertion vouches for,
+    /// which replaces the signature's own time-stamp.
+    func checkSignature(_ bytes: [UInt8], claimBytes: [UInt8], url: String, claimVersion: Int = 2, assertedTime: Date? = nil,
+                        statuses: inout [ValidationStatus]) -> SignerSummary? {
         func add(_ code: ValidationStatus.Code, _ text: String) { statuses.append(ValidationStatus(code, url: url, text)) }
         let sign1: COSESign1
         do {
@@ -276,6 +281,10 @@ public struct ManifestValidator: Sendable {
             add(.claimSignatureMismatch, "The claim signature is not a readable COSE_Sign1 structure")
             return nil
         }
+        // The time-stamp is judged first, as c2pa-rs does, whatever the certificate turns out to be; one
+        // that holds moves the judgement of the certificate to the time it vouches for.
+        let stampedTime = assertedTime ?? signatureTime(sign1, claimBytes: claimBytes, claimVersion: claimVersion, url: url,
+                                                       statuses: &statuses)
         guard let algorithm = sign1.algorithm else {
             add(.algorithmUnsupported, "The claim signature uses an algorithm C2PA does not allow (\(sign1.algorithmIdentifier.map(String.init) ?? "none"))")
             return nil
@@ -318,18 +327,20 @@ public struct ManifestValidator: Sendable {
         } else {
             add(.claimSignatureMismatch, "The claim signature does not match the claim: the claim was changed after signing, or signed with another key")
         }
-        let time = validationTime ?? Date()
+        let time = stampedTime ?? validationTime ?? Date()
         let violations = CertificateProfile.violations(ofSigner: leaf, at: time, acceptedUsages: trust.acceptedUsages)
         if let first = violations.first {
             // c2pa-rs stops at the first violation: its code is the one reported.
             let others = violations.dropFirst().map(\.description)
             add(first.code, first.description + (others.isEmpty ? "" : "; also: " + others.joined(separator: "; ")))
         } else {
-            add(.claimSignatureInsideValidity, "The signing certificate was valid at validation time")
+            add(.claimSignatureInsideValidity, stampedTime == nil
+                ? "The signing certificate was valid at validation time"
+                : "The signing certificate was valid when the signature was time-stamped (\(stampedTime!))")
         }
         if chainIsWhole {
             // The chain is judged even when the profile is not met, as c2pa-rs does.
-            switch trust.evaluate(chain: chain, signingTime: validationTime) {
+            switch trust.evaluate(chain: chain, signingTime: stampedTime ?? validationTime) {
             case .trusted:
                 add(.signingCredentialTrusted, "The signer's certificate chains to a trusted anchor")
             case .untrusted(let reason):
@@ -342,6 +353,45 @@ public struct ManifestValidator: Sendable {
         }
         statuses.append(ValidationStatus(.signingCredentialOCSPSkipped, url: url, "Revocation (OCSP) was not checked"))
         return signer
+    }
+
+    // MARK: Time-stamps
+
+    /// The time vouched for by the signature's `sigTst2` or `sigTst`, when it holds (c2pa-rs
+    /// `validate_cose_tst_info`): one token only, verified over the v1 or v2 countersignature bytes.
+    func signatureTime(_ sign1: COSESign1, claimBytes: [UInt8], claimVersion: Int, url: String,
+                       statuses: inout [ValidationStatus]) -> Date? {
+        guard let (version, container) = COSETimeStamp.container(of: sign1),
+            let tokens = COSETimeStamp.tokens(in: container)
+        else { return nil }
+        guard tokens.count <= 1 else {
+            statuses.append(ValidationStatus(.timeStampMalformed, url: url, "The signature carries \(tokens.count) time-stamps; only one is allowed"))
+            return nil
+        }
+        guard let token = tokens.first else { return nil }
+        let data = COSETimeStamp.imprintedBytes(version, claimBytes: claimBytes, sign1: sign1)
+        let outcome = TimeStampVerifier(trust: trust).verify(token, over: data, checkTrust: claimVersion != 1, url: url)
+        statuses += outcome.statuses
+        return outcome.time
+    }
+
+    /// The time a `c2pa.time-stamp` assertion anywhere in the store vouches for `manifest`'s
+    /// signature (the token's imprint is the hash of the COSE signature bytes). Only a token that
+    /// holds counts, and it logs nothing, as in c2pa-rs.
+    static func assertedTime(of manifest: Manifest, in store: ManifestStore, trust: TrustConfiguration) -> Date? {
+        var found: Date?
+        for other in store.manifests {
+            for assertion in other.assertions where assertion.baseLabel == "c2pa.time-stamp" {
+                guard let token = assertion.cbor?[manifest.label]?.bytesValue,
+                    let signatureBytes = manifest.signatureBytes,
+                    let sign1 = try? COSESign1(decoding: signatureBytes)
+                else { continue }
+                let outcome = TimeStampVerifier(trust: trust).verify(token, over: sign1.signature,
+                                                                     checkTrust: (manifest.claim?.version ?? 2) != 1)
+                if let time = outcome.time { found = time }
+            }
+        }
+        return found
     }
 
     // MARK: Data hash

@@ -44,6 +44,7 @@ public struct ValidationStatus: Sendable, Hashable {
         public static let timeStampUntrusted = Code("timeStamp.untrusted", .informational)
         public static let timeStampMalformed = Code("timeStamp.malformed", .informational)
         public static let timeStampOutsideValidity = Code("timeStamp.outsideValidity", .informational)
+        public static let timeStampMismatch = Code("timeStamp.mismatch", .informational)
         public static let algorithmDeprecated = Code("algorithm.deprecated", .informational)
         // Failure.
         public static let claimSignatureMismatch = Code("claimSignature.mismatch", .failure)

@@ -5,14 +5,15 @@ import AILabelMedia
 public struct Thumbnail: Sendable, Hashable {
     /// The JPEG, at most ``longestSide`` pixels on its longer side.
     public var jpeg: [UInt8]?
-    /// Why there is no thumbnail ("100000×100000: over the thumbnail limit of 60 megapixels").
+    /// Why there is no thumbnail ("100000×100000: over the thumbnail limit of 40 megapixels").
     public var missingReason: String?
 
     /// Pixels on the longer side.
     public static let longestSide = 160
-    /// Images larger than this are not decoded for a thumbnail: a report must not cost more memory
-    /// than judging did.
-    public static let maximumPixels = 60_000_000
+    /// Images larger than this are not decoded for a thumbnail: the process's budget for decoded pixels
+    /// (``PixelBudget``, 40 megapixels unless `AILABEL_PIXEL_BUDGET` says otherwise), which every
+    /// thumbnail decode reserves from like the detectors' decodes.
+    public static var maximumPixels: Int { PixelBudget.shared.pixels }
 
     public init(jpeg: [UInt8]) {
         self.jpeg = jpeg
@@ -33,11 +34,13 @@ public struct Thumbnail: Sendable, Hashable {
         } else {
             guard width > 0, height > 0 else { return Thumbnail(missingReason: "the image declares no size") }
             guard width.multipliedReportingOverflow(by: height).partialValue <= maximumPixels, width <= maximumPixels, height <= maximumPixels else {
-                return Thumbnail(missingReason: "\(width)×\(height): over the thumbnail limit of \(maximumPixels / 1_000_000) megapixels")
+                return Thumbnail(missingReason: "\(width)×\(height): over the thumbnail limit of \(limitText)")
             }
             do {
                 // Lenient: a tampered or truncated file still shows what a browser would show of it.
-                image = try PixelCodec.decode(file.bytes, maxPixels: maximumPixels, lenient: true)
+                return try PixelBudget.shared.withReservation(width * height) {
+                    encode(try PixelCodec.decode(file.bytes, maxPixels: maximumPixels, lenient: true))
+                }
             } catch let error as MediaError {
                 return Thumbnail(missingReason: "the pixels cannot be decoded: \(error.reason)")
             } catch {
@@ -47,12 +50,20 @@ public struct Thumbnail: Sendable, Hashable {
         return encode(image)
     }
 
+    /// The limit in words: "40 megapixels".
+    static var limitText: String {
+        maximumPixels >= 1_000_000 ? "\(maximumPixels / 1_000_000) megapixels" : "\(maximumPixels) pixels"
+    }
+
     /// The thumbnail of a file whose structure did not parse (an `unreadable` verdict), when its pixels
-    /// still decode, as they often do for a truncated or tampered file.
+    /// still decode, as they often do for a truncated or tampered file. Its size is not known before
+    /// decoding, so it reserves the whole budget, and the decoder refuses more from the header.
     public static func make(ofUnparsed bytes: [UInt8]) -> Thumbnail {
         guard MediaFormat.sniff(bytes.prefix(8)) != nil else { return Thumbnail(missingReason: "the file is unreadable and not an image") }
         do {
-            return encode(try PixelCodec.decode(bytes, maxPixels: maximumPixels, lenient: true))
+            return try PixelBudget.shared.withReservation(maximumPixels) {
+                encode(try PixelCodec.decode(bytes, maxPixels: maximumPixels, lenient: true))
+            }
         } catch let error as MediaError {
             return Thumbnail(missingReason: "the file is unreadable and its pixels cannot be decoded: \(error.reason)")
         } catch {
