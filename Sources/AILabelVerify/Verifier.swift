@@ -55,7 +55,7 @@ public struct Verifier: Sendable {
         let file: MediaFile
         var bytes: [UInt8]?
         do {
-            // Type and signature first: what is not JPEG or PNG is refused before it is read whole.
+            // Type and signature first: what is in no registered format is refused before it is read whole.
             try MediaFile.checkSignature(path: path, registry: .metadataReading)
             bytes = try FileReader.read(path)
             file = try MediaFile(path: path, bytes: bytes!, registry: .metadataReading)

@@ -47,9 +47,9 @@ public struct MediaFile: Sendable {
         try self.init(path: path, bytes: bytes, registry: registry)
     }
 
-    /// Refuses, from its type and first bytes alone, a file that is not a regular JPEG or PNG file, so a
-    /// caller that wants the whole bytes (for a thumbnail of a damaged file) need not read a sparse 2 GB
-    /// `a.jpg` to learn it is neither.
+    /// Refuses, from its type and first bytes alone, a file that is not a regular file in a registered
+    /// format, so a caller that wants the whole bytes (for a thumbnail of a damaged file) need not read a
+    /// sparse 2 GB `a.jpg` to learn it is none.
     public static func checkSignature(path: String, registry: AssetRegistry = .standard) throws {
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
@@ -63,7 +63,8 @@ public struct MediaFile: Sendable {
         guard status.st_mode & S_IFMT == S_IFREG else {
             throw MediaError.make(.io, "not a regular file (\(FileKind(mode: status.st_mode).description))").naming(path)
         }
-        try sniffOrRefuse(FileReader.head(descriptor: descriptor, count: 8), path: path, size: Int(status.st_size), registry: registry)
+        try sniffOrRefuse(
+            FileReader.head(descriptor: descriptor, count: registry.sniffLength), path: path, size: Int(status.st_size), registry: registry)
     }
 
     /// Refuses a file whose first bytes are no format the registry parses.
