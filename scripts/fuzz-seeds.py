@@ -119,7 +119,7 @@ HOSTILE_CBOR = [
 def main():
     out = pathlib.Path(sys.argv[1])
     seeds = {name: {} for name in ["jpeg", "png", "xmp", "exif", "jumbf", "cbor", "cose", "inspect", "verify", "pixels",
-                                   "catalog", "page", "timestamp"]}
+                                   "catalog", "page", "remote", "timestamp"]}
 
     def add(target, data):
         if data:
@@ -143,12 +143,15 @@ def main():
                 add("exif", payload)
         for store in c2pa_stores(data):
             add("jumbf", store)
+            add("remote", store)
             for label, kind, payload in jumbf_boxes(store):
                 if kind == "cbor":
                     add("cose" if label.startswith("c2pa.signature") else "cbor", payload)
     for path in sorted((FIXTURES / "catalog").glob("*")):
         if path.is_file() and path.suffix in {".csv", ".tsv", ".json", ".jsonl"} and "expected" not in path.name:
             add("catalog", path.read_bytes())
+    for path in sorted(FIXTURES.rglob("*.c2pa")):
+        add("remote", path.read_bytes())
     for path in sorted((FIXTURES / "web").glob("*.htm*")):
         add("page", path.read_bytes())
     for packet in HOSTILE_XMP:

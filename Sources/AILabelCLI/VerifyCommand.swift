@@ -53,6 +53,12 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-default-trust"), help: "Do not trust the C2PA trust lists installed by `ailabel trust update`.")
     var noDefaultTrust = false
 
+    @Flag(name: .customLong("fetch-remote"), help: "Fetch remote C2PA manifests (a file's dcterms:provenance) over HTTPS: 16 MB, 15 s, public hosts only unless --allowed-host.")
+    var fetchRemote = false
+
+    @Option(name: .customLong("allowed-host"), parsing: .singleValue, help: "With --fetch-remote: the only hosts fetched and redirected to (repeatable); a host named here may be private or loopback, and plain http.")
+    var allowedHost: [String] = []
+
     @Flag(name: .customLong("require-trusted"), help: "Count a C2PA manifest only when its signer chains to a trust anchor.")
     var requireTrusted = false
 
@@ -87,6 +93,7 @@ struct VerifyCommand: AsyncParsableCommand {
     var mapping: String?
 
     func validate() throws {
+        if !allowedHost.isEmpty && !fetchRemote { throw ValidationError("--allowed-host goes with --fetch-remote") }
         guard !paths.isEmpty || !catalog.isEmpty else { throw ValidationError("name at least one file or folder, or - for standard input") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         _ = try failingVerdicts()
@@ -116,9 +123,13 @@ struct VerifyCommand: AsyncParsableCommand {
             anchors: trust, extendedKeyUsages: trustConfig, allowedLists: allowedList, configuration: configuration,
             defaultLists: !noDefaultTrust)
         for warning in trustConfiguration.warnings { StandardError.write("ailabel: warning: \(warning)") }
+        var options = VerifyOptions(
+            profile: loadedProfile, trust: trustConfiguration, requireTrusted: requireTrusted, scan: scan, thumbnails: format == .html)
+        if fetchRemote {
+            options.remoteManifests = FetchPolicy(maxBytes: RemoteManifestLimits.maxBytes, timeout: RemoteManifestLimits.timeout, allowedHosts: Set(allowedHost))
+        }
         let verifier = Verifier(
-            options: VerifyOptions(
-                profile: loadedProfile, trust: trustConfiguration, requireTrusted: requireTrusted, scan: scan, thumbnails: format == .html),
+            options: options,
             extraCollectors: PixelCollectors.all(watermarkKey: configuration.watermark?.key.map { Array($0.utf8) }))
 
         // Catalogue feeds (--catalog) and web pages have verifiers of their own (AILabelVerify/Catalog, /Web).

@@ -36,6 +36,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case catalog
     /// Web pages through libxml2's HTML parser, judged for the AI disclosure a person can see.
     case page
+    /// A remote manifest server's answer (`verify --fetch-remote`): validated as the manifest store of
+    /// a fixed JPEG that names it, as the C2PA collector validates a fetched body.
+    case remote
     /// RFC 3161 time-stamp tokens and responses (CMS SignedData, TSTInfo): parse, verify, and read as a TSA's answer.
     case timestamp
 
@@ -54,6 +57,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .pixels: return Self.pixels(bytes)
         case .catalog: return Self.catalog(bytes)
         case .page: return Self.page(bytes)
+        case .remote: return Self.remote(bytes)
         case .timestamp: return Self.timestamp(bytes)
         }
     }
@@ -130,6 +134,17 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         let store = try? ManifestStore(parsing: bytes)
         _ = validator.validate(storeBytes: bytes, source: bytes)
         return store == nil ? .rejected : .accepted
+    }
+
+    /// The asset a fuzzed remote answer is checked against: the smallest JPEG, SOI then EOI.
+    static let remoteAsset: [UInt8] = [0xFF, 0xD8, 0xFF, 0xD9]
+
+    static func remote(_ bytes: [UInt8]) -> FuzzOutcome {
+        let report = validator.validate(sidecar: bytes, asset: remoteAsset)
+        guard report.state != .absent else { return .rejected }
+        // An answer that is read must be judged: a state other than Absent comes with its codes.
+        if report.state == .invalid && report.failures.isEmpty { return .violated("an Invalid remote manifest without a failure code") }
+        return .accepted
     }
 
     static func cbor(_ bytes: [UInt8]) -> FuzzOutcome {

@@ -23,6 +23,9 @@ public struct VerifyOptions: Sendable {
     public var scan: ScanMode
     /// Make a ``Thumbnail`` of each image judged (the HTML report shows them), from the bytes judged.
     public var thumbnails: Bool
+    /// How remote C2PA manifests (a file's `dcterms:provenance` reference) are fetched; nil: they are
+    /// not, and the file's record names the reference with `manifest.inaccessible`.
+    public var remoteManifests: FetchPolicy? = nil
 
     public init(profile: Profile, trust: TrustConfiguration = .none, requireTrusted: Bool = false, scan: ScanMode = .auto, thumbnails: Bool = false) {
         self.profile = profile
@@ -42,7 +45,8 @@ public struct Verifier: Sendable {
     public init(options: VerifyOptions, extraCollectors: [any EvidenceCollector] = []) {
         self.options = options
         self.collectors = [
-            C2PACollector(validator: ManifestValidator(trust: options.trust)), XMPCollector(), EmbeddedLabelCollector(),
+            C2PACollector(validator: ManifestValidator(trust: options.trust), remoteManifests: options.remoteManifests),
+            XMPCollector(), EmbeddedLabelCollector(),
             GeneratorTraceCollector(), SidecarCollector(validator: ManifestValidator(trust: options.trust)),
         ] + extraCollectors
     }

@@ -86,14 +86,14 @@ public enum BoundedFetch {
         }
         let host = rawHost.hasPrefix("[") && rawHost.hasSuffix("]") ? String(rawHost.dropFirst().dropLast()) : rawHost
         let named = policy.allowedHosts.contains(host) || policy.allowedHosts.contains(rawHost)
+        if !policy.allowedHosts.isEmpty && !named {
+            return FetchError(code: .hostNotAllowed, url: address, reason: "host \(host) is not one of the allowed hosts (\(policy.allowedHosts.sorted().joined(separator: ", ")))")
+        }
         switch url.scheme?.lowercased() {
         case "https": break
         case "http" where named: break
         default:
             return FetchError(code: .notHTTPS, url: address, reason: "only https is fetched (plain http only from a host named with --allowed-host)")
-        }
-        if !policy.allowedHosts.isEmpty && !named {
-            return FetchError(code: .hostNotAllowed, url: address, reason: "host \(host) is not one of the allowed hosts (\(policy.allowedHosts.sorted().joined(separator: ", ")))")
         }
         if named { return nil }
         let addresses = NetworkAddress.resolve(host)

@@ -13,7 +13,40 @@ public struct C2PACollector: EvidenceCollector {
     /// Issuers whose signed manifests mean AI output even without a digital source type.
     static let aiIssuers = ["OpenAI", "Adobe Firefly", "Stability AI", "Black Forest Labs", "Ideogram", "Midjourney", "RUNWAY AI", "Dreamina"]
 
-    public init(validator: ManifestValidator) { self.validator = validator }
+    /// How remote manifests are fetched; nil: not at all.
+    public let remoteManifests: FetchPolicy?
+
+    public init(validator: ManifestValidator, remoteManifests: FetchPolicy? = nil) {
+        self.validator = validator
+        self.remoteManifests = remoteManifests
+    }
+
+    /// A file with no embedded store whose XMP names a remote manifest: fetched and validated against
+    /// the file (as a sidecar is) when allowed, else a record naming the address with
+    /// `manifest.inaccessible`, the code c2pa-rs reports when it cannot reach a manifest.
+    func remoteReport(for subject: VerificationSubject, into observations: inout Observations) -> (ValidationReport, String)? {
+        guard let reference = RemoteManifestReference.find(in: subject.xmp) else { return nil }
+        guard let policy = remoteManifests else {
+            inaccessible(reference, because: "not fetched: verify fetches remote manifests only with --fetch-remote", into: &observations)
+            return nil
+        }
+        switch BoundedFetch.get(reference, policy: policy) {
+        case .success(let bytes):
+            return (validator.validate(sidecar: bytes, asset: subject.file.bytes), reference)
+        case .failure(let error):
+            inaccessible(reference, because: "not fetched: \(error.reason) [\(error.code.rawValue)]", into: &observations)
+            return nil
+        }
+    }
+
+    func inaccessible(_ reference: String, because reason: String, into observations: inout Observations) {
+        observations.c2pa = C2PASummary(
+            state: "Inaccessible", codes: ["manifest.inaccessible"], failures: ["manifest.inaccessible"], signer: nil,
+            claimGenerator: nil, remoteManifest: reference)
+        observations.addFinding(
+            "c2pa.manifest.inaccessible", .warning,
+            "The file's C2PA provenance is a remote manifest at \(reference), \(reason).")
+    }
 
     /// The Asset Rubrics signals of the active manifest and of the ingredients' manifests: every one is
     /// recorded; those that mean generative AI are AI evidence, those that mean it may have been used
@@ -56,8 +89,13 @@ public struct C2PACollector: EvidenceCollector {
 
     public func collect(from subject: VerificationSubject, pixels: RGBImage?, into observations: inout Observations) {
         // The verifier already parsed the file: validate its store without parsing it again.
-        let report = validator.validate(contents: subject.file.contents, asset: subject.file.bytes)
-        guard report.state != .absent else { return }
+        var report = validator.validate(contents: subject.file.contents, asset: subject.file.bytes)
+        var remote: String?
+        if report.state == .absent {
+            guard let (fetched, reference) = remoteReport(for: subject, into: &observations) else { return }
+            report = fetched
+            remote = reference
+        }
         observations.c2paState = report.state
         let statuses = report.statuses
         let manifest = report.activeManifest
@@ -67,7 +105,8 @@ public struct C2PACollector: EvidenceCollector {
             failures: report.failureCodes,
             signer: manifest?.signer.map { $0.organization ?? $0.commonName ?? $0.subject },
             claimGenerator: manifest?.claimGenerator ?? manifest?.claimGeneratorName,
-            identities: (manifest?.identities ?? []).isEmpty ? nil : manifest?.identities.map(Self.describe))
+            identities: (manifest?.identities ?? []).isEmpty ? nil : manifest?.identities.map(Self.describe),
+            remoteManifest: remote)
 
         var aiTypes: [String] = []
         func scan(_ summary: ManifestSummary?, depth: Int) {

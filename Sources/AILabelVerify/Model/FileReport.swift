@@ -87,6 +87,8 @@ public struct C2PASummary: Sendable, Codable, Hashable {
     /// Who the CAWG identity assertions name as publisher, one line each (credential, what was
     /// verified, whether the signature holds and is trusted); absent when there are none.
     public var identities: [String]? = nil
+    /// The address of a remote manifest (the file's `dcterms:provenance`), fetched or not.
+    public var remoteManifest: String? = nil
 }
 
 /// One Asset Rubrics signal fired by one manifest of the store.

@@ -1,16 +1,15 @@
-import AILabelTestSupport
 import Foundation
 
 /// A static HTTP server on 127.0.0.1 (Python's http.server on a port the system picks), started and
 /// stopped by the test that uses it.
-final class LocalHTTPServer {
+public final class LocalHTTPServer {
     let process = Process()
-    let port: Int
-    var base: String { "http://127.0.0.1:\(port)/" }
+    public let port: Int
+    public var base: String { "http://127.0.0.1:\(port)/" }
 
     /// Serves `folder`. `script` replaces the static handler with a Python program of the caller's
     /// (it must print "port N" on its first line once listening, then serve).
-    init(serving folder: URL, script: String? = nil) throws {
+    public init(serving folder: URL, script: String? = nil) throws {
         let output = Pipe()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         if let script {
@@ -45,7 +44,7 @@ final class LocalHTTPServer {
 
     /// SIGKILL: a child of the test runner may inherit a blocked SIGTERM, and Python's server would
     /// then never stop.
-    func stop() {
+    public func stop() {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
