@@ -18,7 +18,7 @@ enum HTMLReport {
             .summary span{padding:4px 10px;border-radius:12px;background:#eee;white-space:nowrap}
             table{border-collapse:collapse;width:100%;background:#fff;table-layout:fixed}
             th{background:#f0f0f0;font-weight:600} td,th{border-bottom:1px solid #ddd;padding:8px;vertical-align:top;text-align:left;overflow-wrap:anywhere}
-            col.image{width:\(Thumbnail.longestSide + 18)px} col.file{width:20%} col.verdict{width:150px}
+            col.image{width:\(Thumbnail.longestSide + 18)px} col.file{width:20%} col.state{width:160px}
             tr.failing td:first-child{box-shadow:inset 4px 0 #b00020}
             img{display:block;max-width:100%;height:auto;border:1px solid #ccc}
             .nothumb{width:\(Thumbnail.longestSide)px;max-width:100%;min-height:60px;padding:8px;border:1px dashed #bbb;color:#666;font-size:12px;background:#f5f5f5}
@@ -49,7 +49,7 @@ enum HTMLReport {
         }
         html += "<span>\(run.summary.skipped) skipped</span></div>\n"
         html += "<p class=\"meta\">Failures first. No AI evidence never proves that a file is human-made: metadata is often stripped.</p>\n"
-        html += "<table><colgroup><col class=\"image\"><col class=\"file\"><col class=\"verdict\"><col><col><col></colgroup>\n"
+        html += "<table><colgroup><col class=\"image\"><col class=\"file\"><col class=\"state\"><col><col><col></colgroup>\n"
         html += "<thead><tr><th>Image</th><th>File</th><th>Verdict</th><th>AI evidence</th><th>Disclosures</th><th>Findings</th></tr></thead><tbody>\n"
         for file in ordered(run.files, failOn: failOn) {
             html += "<tr class=\"\(failOn.contains(file.verdict) ? "failing" : "passing")\">"
