@@ -141,9 +141,6 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         let pageVerifier = PageVerifier(verifier: verifier, extraPhrases: catalogMapping.phrases, mediaRoot: mediaRoot)
         let catalogReports = catalog.flatMap { CatalogVerifier(verifier: verifier, mapping: catalogMapping, mediaRoot: mediaRoot).verify(feedPath: $0) }
-        if format == .jsonl && output == nil {
-            for report in catalogReports { if let line = try? ReportRenderer.json(report, pretty: false) { print(line) } }
-        }
 
         let walk = FileWalker(includeHidden: includeHidden, followSymlinks: followSymlinks).walkAll(PathInput.expand(paths, nulSeparated: nulSeparated))
         let (walked, problems) = (walk.files, walk.problems)
@@ -163,39 +160,95 @@ struct VerifyCommand: AsyncParsableCommand {
         let sidecarLabelled = Set(plan.sidecarLabelled.map(\.path))
 
         let bar = ProgressBar(label: "verifying")
-        let streaming = format == .jsonl && output == nil
-        let reports = await BatchRunner.run(media, jobs: jobs ?? BatchRunner.defaultJobs, progress: { done, total, report in
-            if streaming, let line = try? ReportRenderer.json(report, pretty: false) { print(line) }
-            bar.update(done: done, total: total)
-        }) { file in
+        let verifyOne: @Sendable (WalkedFile) -> FileReport = { file in
             sidecarLabelled.contains(file.path) ? verifier.verifyThroughSidecars(path: file.path) : (PageVerifier.handles(path: file.path) ? pageVerifier.verify(path: file.path) : verifier.verify(path: file.path))
         }
         let orphans = plan.orphans.map { Verifier.orphanedSidecar(path: $0.path) }
-        if streaming {
-            // Every format carries the same records: what was not verified on the workers follows them.
-            for report in orphans + unwalkable { if let line = try? ReportRenderer.json(report, pretty: false) { print(line) } }
-            for file in skipped { if let line = try? ReportRenderer.json(file, pretty: false) { print(line) } }
+        let others = catalogReports + orphans + unwalkable
+        let summary: VerificationRun.Summary
+        if ReportStream.supports(format) {
+            summary = try await streamReport(media: media.sorted { $0.path < $1.path }, others: others, skipped: skipped, profile: loadedProfile, failing: failing, bar: bar, verifyOne)
+        } else {
+            let reports = await BatchRunner.run(media, jobs: jobs ?? BatchRunner.defaultJobs, progress: { done, total, _ in bar.update(done: done, total: total) }, verifyOne)
+            let run = VerificationRun(
+                version: AILabelVersion.current, profile: loadedProfile, scan: scan,
+                files: (others + reports).sorted { $0.path < $1.path }, skipped: skipped, failOn: failing)
+            try deliver(try ReportRenderer.render(run, as: format, failOn: failing), summary: run.summary)
+            summary = run.summary
         }
-        let run = VerificationRun(
-            version: AILabelVersion.current, profile: loadedProfile, scan: scan,
-            files: (catalogReports + reports + orphans + unwalkable).sorted { $0.path < $1.path }, skipped: skipped, failOn: failing)
-        if !streaming {
-            let rendered = try ReportRenderer.render(run, as: format, failOn: failing)
-            if let output {
-                do {
-                    try AtomicFile.write(Array(rendered.utf8), to: output)
-                } catch let error as MediaError {
-                    // Not bad usage: the audit ran and its report is lost, a failure (exit 1).
-                    StandardError.write("ailabel: cannot write the report: \(error.description)")
-                    throw ExitCode(1)
-                }
-                // The report is in the file; the terminal gets the counts and where to find it.
-                print("\(ReportRenderer.summaryLine(run)) → \(output)")
-            } else {
-                print(rendered, terminator: "")
+        if summary.failing > 0 || !problems.isEmpty { throw ExitCode(1) }
+    }
+
+    /// text, json and jsonl: each report is written when its turn comes (files in path order) and then
+    /// dropped, so memory does not grow with the number of files (Benchmarks/verify-memory).
+    private func streamReport(
+        media: [WalkedFile], others: [FileReport], skipped: [SkippedFile], profile: Profile, failing: Set<Verdict>, bar: ProgressBar,
+        _ verifyOne: @escaping @Sendable (WalkedFile) -> FileReport
+    ) async throws -> VerificationRun.Summary {
+        var file: AtomicFile.Stream?
+        if let output {
+            do {
+                file = try AtomicFile.Stream(path: output)
+            } catch let error as MediaError {
+                StandardError.write("ailabel: cannot write the report: \(error.description)")
+                throw ExitCode(1)
             }
         }
-        if run.summary.failing > 0 || !problems.isEmpty { throw ExitCode(1) }
+        let sink: (String) -> Void = { [file] text in
+            if let file { file.write(text) } else { FileHandle.standardOutput.write(Data(text.utf8)) }
+        }
+        let stream = ReportStream(format: format, version: AILabelVersion.current, profile: profile, scan: scan, failOn: failing, sink: sink)
+        var rest = others.sorted { $0.path < $1.path }[...]
+        var finished: [Int: FileReport] = [:]
+        var next = 0
+        var done = 0
+        var streamError: (any Error)?
+        func add(_ report: FileReport) {
+            do { try stream.add(report) } catch { streamError = streamError ?? error }
+        }
+        await BatchRunner.forEach(media, jobs: jobs ?? BatchRunner.defaultJobs, handle: { index, report in
+            done += 1
+            bar.update(done: done, total: media.count)
+            finished[index] = report
+            while let ready = finished.removeValue(forKey: next) {
+                while let other = rest.first, other.path < ready.path {
+                    add(other)
+                    rest = rest.dropFirst()
+                }
+                add(ready)
+                next += 1
+            }
+        }, verifyOne)
+        for other in rest { add(other) }
+        let summary = try stream.finish(skipped: skipped)
+        if let streamError { throw streamError }
+        if let file, let output {
+            do {
+                try file.commit()
+            } catch let error as MediaError {
+                StandardError.write("ailabel: cannot write the report: \(error.description)")
+                throw ExitCode(1)
+            }
+            print("\(ReportRenderer.summaryLine(summary)) → \(output)")
+        }
+        return summary
+    }
+
+    /// Writes a whole rendered report to --output (atomically) or standard output.
+    private func deliver(_ rendered: String, summary: VerificationRun.Summary) throws {
+        guard let output else {
+            print(rendered, terminator: "")
+            return
+        }
+        do {
+            try AtomicFile.write(Array(rendered.utf8), to: output)
+        } catch let error as MediaError {
+            // Not bad usage: the audit ran and its report is lost, a failure (exit 1).
+            StandardError.write("ailabel: cannot write the report: \(error.description)")
+            throw ExitCode(1)
+        }
+        // The report is in the file; the terminal gets the counts and where to find it.
+        print("\(ReportRenderer.summaryLine(summary)) → \(output)")
     }
 }
 

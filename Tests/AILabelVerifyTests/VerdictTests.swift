@@ -331,3 +331,28 @@ struct ForbiddenXMLCharacterTests {
         #expect(!rendered.contains("onload=\"alert"), "the profile ID cannot open an attribute")
     }
 }
+
+@Suite("Streamed reports")
+struct ReportStreamTests {
+    @Test("text, json and jsonl written file by file are byte for byte the whole run's rendering", arguments: [ReportFormat.text, .json, .jsonl])
+    func streamedEqualsWhole(format: ReportFormat) throws {
+        let profile = try Profile.load("kz")
+        let files = [
+            FileReport(path: "a.jpg", format: "jpeg", verdict: .compliant, aiEvidence: [Evidence(source: "iptc", detail: "x")]),
+            FileReport(path: "b\u{1B}.png", format: "png", verdict: .missingDisclosure, findings: [Finding(code: "c", severity: .error, message: "m\n")]),
+            FileReport(path: "c.jpg", format: "jpeg", verdict: .unreadable),
+        ]
+        let skipped = [SkippedFile(path: "d.txt", reason: "not media")]
+        for subset in [files, []] {
+            let run = VerificationRun(version: "t", profile: profile, scan: .auto, files: subset, skipped: skipped, failOn: [.missingDisclosure])
+            let whole = try ReportRenderer.render(run, as: format, failOn: [.missingDisclosure])
+            final class Box: @unchecked Sendable { var text = "" }
+            let box = Box()
+            let stream = ReportStream(format: format, version: "t", profile: profile, scan: .auto, failOn: [.missingDisclosure]) { box.text += $0 }
+            for file in subset { try stream.add(file) }
+            let summary = try stream.finish(skipped: skipped)
+            #expect(box.text == whole, "\(format), \(subset.count) files:\n\(box.text)\n---\n\(whole)")
+            #expect(summary == run.summary)
+        }
+    }
+}

@@ -95,11 +95,7 @@ public struct SidecarStamper: Sendable {
     /// An existing sidecar's bytes, nil when there is none. One that exists but cannot be read (too large,
     /// not a regular file, a link, unreadable) is an error, never a reason to write a new one over it.
     static func readExistingSidecar(_ path: ConfinedPath, display: String) throws -> [UInt8]? {
-        let folder = try path.parent.openDirectory()
-        var status = stat()
-        let exists = fstatat(folder, path.name, &status, AT_SYMLINK_NOFOLLOW) == 0
-        close(folder)
-        guard exists else { return nil }
+        guard try path.exists() else { return nil }
         do {
             return try FileReader.read(path, maximumSize: XMPPacket.maximumPacketSize)
         } catch let error as MediaError {

@@ -55,6 +55,30 @@ public enum BatchRunner {
         return results.map { $0! }
     }
 
+    /// Runs `operation` over `items` like ``run(_:jobs:progress:_:)`` but keeps no results: `handle`
+    /// receives each as it finishes with its index (on the caller's task, one at a time), so a caller that
+    /// writes results out in order holds only those that finished early.
+    public static func forEach<Result: Sendable>(
+        _ items: [WalkedFile], jobs: Int, handle: (_ index: Int, _ result: Result) -> Void,
+        _ operation: @escaping @Sendable (WalkedFile) -> Result
+    ) async {
+        let limit = max(1, jobs)
+        await withTaskGroup(of: (Int, Result).self) { group in
+            var next = 0
+            func launch() {
+                let index = next
+                let item = items[index]
+                group.addTask { (index, operation(item)) }
+                next += 1
+            }
+            while next < items.count && next < limit { launch() }
+            while let (index, result) = await group.next() {
+                handle(index, result)
+                if next < items.count { launch() }
+            }
+        }
+    }
+
     /// The default parallelism: the number of cores.
     public static var defaultJobs: Int { ProcessInfo.processInfo.activeProcessorCount }
 }

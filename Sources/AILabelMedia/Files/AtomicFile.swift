@@ -109,6 +109,82 @@ public enum AtomicFile {
         return (temporary, warnings)
     }
 
+    /// A file written piece by piece (a report streamed as files are judged), then made durable and
+    /// renamed over its target in one step, as ``write(_:to:syncDirectory:)`` does; until ``commit()`` the
+    /// target is untouched, and ``abort()`` (or a failed commit) removes the temporary file.
+    public final class Stream {
+        let target: ConfinedPath
+        let folder: Int32
+        let temporary: String
+        let descriptor: Int32
+        private var failure: MediaError?
+        private var finished = false
+
+        public init(path: String) throws {
+            target = ConfinedPath(trusting: path)
+            folder = try AtomicFile.openFolder(of: target, create: false)
+            do {
+                (temporary, _) = try AtomicFile.writeTemporary([], for: target, in: folder, attributes: nil, flush: false)
+            } catch {
+                close(folder)
+                throw error
+            }
+            descriptor = openat(folder, temporary, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC)
+            if descriptor < 0 {
+                failure = AtomicFile.failure("cannot reopen the temporary file \(temporary)", path: path)
+            }
+        }
+
+        deinit {
+            if !finished { abort() }
+        }
+
+        /// Appends `text`; a failure is kept and thrown by ``commit()``.
+        public func write(_ text: String) {
+            guard failure == nil else { return }
+            var text = text
+            text.withUTF8 { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let written = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        failure = AtomicFile.failure("cannot write the temporary file \(temporary)", path: target.path)
+                        return
+                    }
+                    offset += written
+                }
+            }
+        }
+
+        /// Makes the file durable and renames it over the target; throws the first failure.
+        public func commit() throws {
+            finished = true
+            defer { close(folder) }
+            if failure == nil && fdatasync(descriptor) != 0 {
+                failure = AtomicFile.failure("cannot flush the temporary file \(temporary) to disk", path: target.path)
+            }
+            if descriptor >= 0 { close(descriptor) }
+            if failure == nil && renameat(folder, temporary, folder, target.name) != 0 {
+                failure = AtomicFile.failure("cannot rename the temporary file over the target", path: target.path)
+            }
+            if let failure {
+                unlinkat(folder, temporary, 0)
+                throw failure
+            }
+            fsync(folder)
+        }
+
+        /// Leaves the target untouched and removes the temporary file.
+        public func abort() {
+            guard !finished else { return }
+            finished = true
+            if descriptor >= 0 { close(descriptor) }
+            unlinkat(folder, temporary, 0)
+            close(folder)
+        }
+    }
+
     /// Opens the folder of `target` (see ``ConfinedPath/openDirectory(create:)``), an error naming the target.
     static func openFolder(of target: ConfinedPath, create: Bool) throws -> Int32 {
         do {

@@ -88,6 +88,14 @@ public struct ConfinedPath: Sendable, Hashable, CustomStringConvertible {
         return descriptor
     }
 
+    /// Whether something (of any kind, a link included) is at this path; its folders opened as above.
+    public func exists() throws -> Bool {
+        let folder = try parent.openDirectory()
+        defer { close(folder) }
+        var status = stat()
+        return fstatat(folder, name, &status, AT_SYMLINK_NOFOLLOW) == 0
+    }
+
     /// Opens the file at this path for reading: its folder confined, the file itself without following a
     /// link and without blocking (a FIFO would otherwise hang the open), then checked to be a regular file.
     /// Returns the descriptor and its status.

@@ -63,32 +63,47 @@ public enum ReportRenderer {
 
     static func text(_ run: VerificationRun) -> String {
         var lines: [String] = []
-        let width = max(18, run.files.map(\.verdict.rawValue.count).max() ?? 0)
-        for file in run.files {
-            let verdict = file.verdict.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
-            // Names, messages and titles come from files and feeds: shown with their control characters escaped.
-            var line = "\(verdict)  \(TerminalText.field(file.path))"
-            let evidence = file.aiEvidence.map(\.source)
-            if !evidence.isEmpty { line += "  [evidence: \(Array(Set(evidence)).sorted().joined(separator: ", "))]" }
-            lines.append(line)
-            for finding in file.findings where finding.severity != .info {
-                lines.append("    \(finding.severity.rawValue): \(TerminalText.field(finding.message))")
-            }
-        }
-        for skipped in run.skipped {
-            lines.append("\("skipped".padding(toLength: width, withPad: " ", startingAt: 0))  \(TerminalText.field(skipped.path)): \(TerminalText.field(skipped.reason))")
-        }
-        lines.append("")
-        lines.append("profile \(TerminalText.field(run.profile)): \(TerminalText.field(run.profileTitle))")
-        lines.append(summaryLine(run))
-        lines.append("No AI evidence never proves that a file is human-made: metadata is often stripped.")
+        let width = max(textWidth, run.files.map(\.verdict.rawValue.count).max() ?? 0)
+        for file in run.files { lines += textLines(for: file, width: width) }
+        for skipped in run.skipped { lines.append(textLine(skipped: skipped, width: width)) }
+        lines += textFooter(profile: run.profile, title: run.profileTitle, summary: run.summary)
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The verdict column's width: the longest verdict's name.
+    static let textWidth = max(18, Verdict.allCases.map(\.rawValue.count).max() ?? 0)
+
+    /// A file's lines in the text report: verdict and path, then its findings.
+    static func textLines(for file: FileReport, width: Int) -> [String] {
+        let verdict = file.verdict.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
+        // Names, messages and titles come from files and feeds: shown with their control characters escaped.
+        var line = "\(verdict)  \(TerminalText.field(file.path))"
+        let evidence = file.aiEvidence.map(\.source)
+        if !evidence.isEmpty { line += "  [evidence: \(Array(Set(evidence)).sorted().joined(separator: ", "))]" }
+        var lines = [line]
+        for finding in file.findings where finding.severity != .info {
+            lines.append("    \(finding.severity.rawValue): \(TerminalText.field(finding.message))")
+        }
+        return lines
+    }
+
+    static func textLine(skipped: SkippedFile, width: Int) -> String {
+        "\("skipped".padding(toLength: width, withPad: " ", startingAt: 0))  \(TerminalText.field(skipped.path)): \(TerminalText.field(skipped.reason))"
+    }
+
+    static func textFooter(profile: String, title: String, summary: VerificationRun.Summary) -> [String] {
+        [
+            "", "profile \(TerminalText.field(profile)): \(TerminalText.field(title))", summaryLine(summary),
+            "No AI evidence never proves that a file is human-made: metadata is often stripped.",
+        ]
+    }
+
     /// One line with every count: "23 files: 6 compliant, …; 1 skipped".
-    public static func summaryLine(_ run: VerificationRun) -> String {
-        let counts = Verdict.allCases.map { "\(run.summary.verdicts[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
-        return "\(CountPhrase.of(run.summary.files, "file")): \(counts); \(run.summary.skipped) skipped"
+    public static func summaryLine(_ run: VerificationRun) -> String { summaryLine(run.summary) }
+
+    public static func summaryLine(_ summary: VerificationRun.Summary) -> String {
+        let counts = Verdict.allCases.map { "\(summary.verdicts[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+        return "\(CountPhrase.of(summary.files, "file")): \(counts); \(summary.skipped) skipped"
     }
 
     static func escapeXML(_ text: String) -> String { XMLTreeSerializer.escape(text, attribute: true) }
