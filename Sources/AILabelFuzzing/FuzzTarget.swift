@@ -39,6 +39,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// A remote manifest server's answer (`verify --fetch-remote`): validated as the manifest store of
     /// a fixed JPEG that names it, as the C2PA collector validates a fetched body.
     case remote
+    /// RFC 3161 time-stamp tokens and responses (CMS SignedData, TSTInfo): parse, verify, and read as a TSA's answer.
+    case timestamp
 
     /// Runs one input. Never throws: a rejected input is the expected outcome for most fuzz inputs.
     public func run(_ bytes: [UInt8]) -> FuzzOutcome {
@@ -56,6 +58,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .catalog: return Self.catalog(bytes)
         case .page: return Self.page(bytes)
         case .remote: return Self.remote(bytes)
+        case .timestamp: return Self.timestamp(bytes)
         }
     }
 
@@ -163,6 +166,23 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         }
         _ = validator.validateSignature(bytes, claimBytes: claimBytes)
         return sign1 == nil ? .rejected : .accepted
+    }
+
+    /// A token can only be accepted over the bytes its imprint hashes, signed by its own
+    /// certificate: fuzzed bytes never hold a valid signature over this fixed message, so any
+    /// acceptance is a verification bug.
+    static func timestamp(_ bytes: [UInt8]) -> FuzzOutcome {
+        let message = Array("ailabel fuzz message".utf8)
+        let token = try? TimeStampToken(parsing: bytes)
+        let outcome = TimeStampVerifier(trust: .none).verify(bytes, over: message, checkTrust: true)
+        if outcome.time != nil { return .violated("a fuzzed time-stamp was accepted over a fixed message") }
+        if outcome.statuses.contains(where: { !$0.code.rawValue.hasPrefix("timeStamp.") && $0.code.kind != .failure }) {
+            return .violated("a time-stamp produced a code that is not a timeStamp or profile code")
+        }
+        if (try? TimeStampRequest(message: message).token(fromResponse: bytes)) != nil {
+            return .violated("a fuzzed TimeStampResp was accepted for a fresh request")
+        }
+        return token == nil ? .rejected : .accepted
     }
 
     // MARK: Whole files
