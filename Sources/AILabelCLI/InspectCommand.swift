@@ -13,14 +13,45 @@ struct InspectCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON array with one object per file, in argument order.")
     var json = false
 
+    @Flag(name: .long, help: "Print the C2PA manifest store as C2PA's crJSON document (as the reference SDK's Reader.crjson()), one per file.")
+    var crjson = false
+
+    @Option(name: .long, parsing: .singleValue, help: "With --crjson: a PEM bundle of trust anchors for the validation results (repeatable).")
+    var trust: [String] = []
+
     @Argument(help: "The files to inspect.", completion: .file())
     var files: [String]
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("name at least one file") }
+        if crjson && json { throw ValidationError("--crjson and --json are different documents; choose one") }
+        if !trust.isEmpty && !crjson { throw ValidationError("--trust goes with --crjson") }
+    }
+
+    /// `--crjson`: one crJSON document per file (a file without a store says so on standard error).
+    func printCRJSON() throws {
+        let trustConfiguration = try TrustLoader.load(anchors: trust, configuration: Configuration(), defaultLists: false)
+        let validator = ManifestValidator(trust: trustConfiguration)
+        var failed = false
+        for path in files {
+            do {
+                let bytes = try FileReader.read(path)
+                if let text = try CRJSON.text(asset: bytes, validator: validator) {
+                    print(text)
+                } else {
+                    StandardError.write("ailabel: \(path): no C2PA manifest store")
+                    failed = true
+                }
+            } catch {
+                StandardError.write("ailabel: \(path): \(error)")
+                failed = true
+            }
+        }
+        if failed { throw ExitCode(1) }
     }
 
     func run() throws {
+        if crjson { return try printCRJSON() }
         let reports = files.map { Inspector.inspect(path: $0) }
         // Each error is said once to a person: on standard error, beside the text reports (with --json
         // the document carries it for programs, and standard error still tells the person).

@@ -19,7 +19,7 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
     enum Body: Hashable, Sendable {
         /// A registered format's parser, metadata extraction, and the one-pass metadata rewrite.
         case container(MediaFormat)
-        case xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote
+        case xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp
     }
 
     public var description: String { rawValue }
@@ -61,11 +61,13 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
     /// A remote manifest server's answer (`verify --fetch-remote`): validated as the manifest store of
     /// a fixed JPEG that names it, as the C2PA collector validates a fetched body.
     public static let remote = FuzzTarget("remote", .remote)
+    /// RFC 3161 time-stamp tokens and responses (CMS SignedData, TSTInfo): parse, verify, and read as a TSA's answer.
+    public static let timestamp = FuzzTarget("timestamp", .timestamp)
 
     /// One container target per registered format, then the others.
     public static var allCases: [FuzzTarget] {
         AssetRegistry.standard.handlers.map { container($0.format) }
-            + [xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote]
+            + [xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp]
     }
 
     /// Runs one input. Never throws: a rejected input is the expected outcome for most fuzz inputs.
@@ -85,6 +87,7 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
         case .catalog: return Self.catalog(bytes)
         case .page: return Self.page(bytes)
         case .remote: return Self.remote(bytes)
+        case .timestamp: return Self.timestamp(bytes)
         }
     }
 
@@ -192,6 +195,23 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
         }
         _ = validator.validateSignature(bytes, claimBytes: claimBytes)
         return sign1 == nil ? .rejected : .accepted
+    }
+
+    /// A token can only be accepted over the bytes its imprint hashes, signed by its own
+    /// certificate: fuzzed bytes never hold a valid signature over this fixed message, so any
+    /// acceptance is a verification bug.
+    static func timestamp(_ bytes: [UInt8]) -> FuzzOutcome {
+        let message = Array("ailabel fuzz message".utf8)
+        let token = try? TimeStampToken(parsing: bytes)
+        let outcome = TimeStampVerifier(trust: .none).verify(bytes, over: message, checkTrust: true)
+        if outcome.time != nil { return .violated("a fuzzed time-stamp was accepted over a fixed message") }
+        if outcome.statuses.contains(where: { !$0.code.rawValue.hasPrefix("timeStamp.") && $0.code.kind != .failure }) {
+            return .violated("a time-stamp produced a code that is not a timeStamp or profile code")
+        }
+        if (try? TimeStampRequest(message: message).token(fromResponse: bytes)) != nil {
+            return .violated("a fuzzed TimeStampResp was accepted for a fresh request")
+        }
+        return token == nil ? .rejected : .accepted
     }
 
     // MARK: Whole files
