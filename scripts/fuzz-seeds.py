@@ -119,7 +119,7 @@ HOSTILE_CBOR = [
 def main():
     out = pathlib.Path(sys.argv[1])
     seeds = {name: {} for name in ["jpeg", "png", "xmp", "exif", "jumbf", "cbor", "cose", "inspect", "verify", "pixels",
-                                   "catalog", "page", "remote"]}
+                                   "catalog", "page", "remote", "timestamp"]}
 
     def add(target, data):
         if data:

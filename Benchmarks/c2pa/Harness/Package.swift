@@ -12,6 +12,7 @@ let package = Package(
             dependencies: [
                 .product(name: "AILabelManifest", package: "ailabel"),
                 .product(name: "AILabelMedia", package: "ailabel"),
+                .product(name: "AILabelKit", package: "ailabel"),
             ]
         ),
     ]

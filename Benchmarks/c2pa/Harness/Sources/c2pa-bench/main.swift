@@ -3,6 +3,8 @@
 // c2pa-bench validate SIGNED.jpg TRUST.pem N  — median ms of ailabel full validation (in memory)
 // c2pa-bench validate-file SIGNED.jpg TRUST.pem N — the same, streaming the file from disk
 // c2pa-bench keys DIR — a test PKI (as `ailabel keys init`)
+// c2pa-bench sign-tsa IN.jpg KEY CHAIN OUT.jpg TSA-URL — one signature time-stamped by the TSA (sigTst2)
+import AILabelKit
 import AILabelManifest
 import AILabelMedia
 import Foundation
@@ -45,6 +47,18 @@ case "sign", "sign-handler":
     }
     try Data(output).write(to: URL(fileURLWithPath: arguments[5]))
     print(String(format: "%.2f", median(times)))
+case "sign-tsa":
+    let asset = [UInt8](try Data(contentsOf: URL(fileURLWithPath: arguments[2])))
+    var signer = try ManifestSigner(
+        privateKeyPEM: try String(contentsOfFile: arguments[3], encoding: .utf8),
+        certificateChainPEM: try String(contentsOfFile: arguments[4], encoding: .utf8))
+    guard let url = TimeStampClient.parseURL(arguments[6]) else { exit(64) }
+    let client = TimeStampClient(url: url)
+    signer.timeStamper = { message in try client.token(for: message) }
+    let definition = ManifestDefinition(
+        digitalSourceType: "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia", title: "bench.jpg")
+    try Data(try signer.sign(asset, definition: definition)).write(to: URL(fileURLWithPath: arguments[5]))
+    print(signer.algorithm)
 case "validate", "validate-file":
     let trust = try TrustConfiguration(anchorPEMs: [try String(contentsOfFile: arguments[3], encoding: .utf8)])
     let validator = ManifestValidator(trust: trust)
