@@ -6,7 +6,7 @@ import ArgumentParser
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Show what a JPEG or PNG file carries: structure, XMP, EXIF, text chunks, C2PA.",
+        abstract: "Show what a media file (JPEG, PNG…) carries: structure, XMP, EXIF, text chunks, C2PA.",
         discussion: "Exit status: 0 when every file was read, 1 when any could not be (the others are still reported), 64 on bad usage."
     )
 
@@ -76,15 +76,7 @@ enum InspectionText {
     static func render(_ report: InspectionReport) -> String {
         if let error = report.error { return TerminalText.field("\(report.path): error: \(error)") + "\n" }
         var lines = ["\(report.path): \(report.format?.uppercased() ?? "?") \(report.width ?? 0)×\(report.height ?? 0)"]
-        if let jpeg = report.jpeg {
-            let sampling = ChromaSubsampling(lumaHorizontal: jpeg.lumaSampling.horizontal, vertical: jpeg.lumaSampling.vertical)
-            lines.append(
-                "  coding: \(jpeg.progressive ? "progressive" : "baseline"), \(jpeg.components) component(s), \(sampling.rawValue)"
-                    + (jpeg.estimatedQuality.map { ", quality ≈\($0)" } ?? ""))
-        }
-        if let png = report.png {
-            lines.append("  coding: \(png.bitDepth)-bit, colour type \(png.colorType)\(png.interlaced ? ", interlaced" : "")")
-        }
+        if let coding = report.coding { lines.append("  coding: \(coding.summary)") }
         lines.append("  blocks:")
         for block in report.blocks ?? [] where block.kind != .restart {
             var line = "    \(pad(block.name, 8)) \(pad(block.kind.rawValue, 13)) offset \(pad(String(block.offset), 9)) size \(block.size)"

@@ -1,3 +1,4 @@
+import AILabelMedia
 import Foundation
 import SwiftASN1
 import X509
@@ -30,10 +31,13 @@ public enum CRJSON {
         ]
     }
 
-    /// The crJSON of a JPEG or PNG's embedded store, validated by `validator`; nil when the file holds
-    /// no store, an error when the store cannot be read.
-    public static func text(asset: [UInt8], validator: ManifestValidator) throws -> String? {
-        let located = try StoreEmbedding.locate(in: asset)
+    /// The crJSON of the embedded store of an asset in any registered format, validated by `validator`;
+    /// nil when the file holds no store, an error when the store cannot be read.
+    public static func text(asset: [UInt8], validator: ManifestValidator, registry: AssetRegistry = .metadataReading) throws -> String? {
+        guard let handler = registry.handler(for: asset) else {
+            throw ManifestError.make(.unsupportedAsset, "The asset is not a \(registry.formatNames) file")
+        }
+        let located = try ManifestSigner.mediaStep("The asset cannot be read") { try handler.locateC2PAStore(in: asset, isPrefix: false) }
         guard let bytes = located.store else { return nil }
         let store = try ManifestStore(parsing: bytes)
         return text(store: store, report: validator.validate(asset: asset))
