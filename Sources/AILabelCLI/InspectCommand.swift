@@ -6,21 +6,52 @@ import ArgumentParser
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Show what a JPEG or PNG file carries: structure, XMP, EXIF, text chunks, C2PA.",
+        abstract: "Show what a media file (JPEG, PNG…) carries: structure, XMP, EXIF, text chunks, C2PA.",
         discussion: "Exit status: 0 when every file was read, 1 when any could not be (the others are still reported), 64 on bad usage."
     )
 
     @Flag(name: .long, help: "Print one JSON array with one object per file, in argument order.")
     var json = false
 
+    @Flag(name: .long, help: "Print the C2PA manifest store as C2PA's crJSON document (as the reference SDK's Reader.crjson()), one per file.")
+    var crjson = false
+
+    @Option(name: .long, parsing: .singleValue, help: "With --crjson: a PEM bundle of trust anchors for the validation results (repeatable).")
+    var trust: [String] = []
+
     @Argument(help: "The files to inspect.", completion: .file())
     var files: [String]
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("name at least one file") }
+        if crjson && json { throw ValidationError("--crjson and --json are different documents; choose one") }
+        if !trust.isEmpty && !crjson { throw ValidationError("--trust goes with --crjson") }
+    }
+
+    /// `--crjson`: one crJSON document per file (a file without a store says so on standard error).
+    func printCRJSON() throws {
+        let trustConfiguration = try TrustLoader.load(anchors: trust, configuration: Configuration(), defaultLists: false)
+        let validator = ManifestValidator(trust: trustConfiguration)
+        var failed = false
+        for path in files {
+            do {
+                let bytes = try FileReader.read(path)
+                if let text = try CRJSON.text(asset: bytes, validator: validator) {
+                    print(text)
+                } else {
+                    StandardError.write("ailabel: \(path): no C2PA manifest store")
+                    failed = true
+                }
+            } catch {
+                StandardError.write("ailabel: \(path): \(error)")
+                failed = true
+            }
+        }
+        if failed { throw ExitCode(1) }
     }
 
     func run() throws {
+        if crjson { return try printCRJSON() }
         let reports = files.map { Inspector.inspect(path: $0) }
         // Each error is said once to a person: on standard error, beside the text reports (with --json
         // the document carries it for programs, and standard error still tells the person).
@@ -45,15 +76,7 @@ enum InspectionText {
     static func render(_ report: InspectionReport) -> String {
         if let error = report.error { return TerminalText.field("\(report.path): error: \(error)") + "\n" }
         var lines = ["\(report.path): \(report.format?.uppercased() ?? "?") \(report.width ?? 0)×\(report.height ?? 0)"]
-        if let jpeg = report.jpeg {
-            let sampling = ChromaSubsampling(lumaHorizontal: jpeg.lumaSampling.horizontal, vertical: jpeg.lumaSampling.vertical)
-            lines.append(
-                "  coding: \(jpeg.progressive ? "progressive" : "baseline"), \(jpeg.components) component(s), \(sampling.rawValue)"
-                    + (jpeg.estimatedQuality.map { ", quality ≈\($0)" } ?? ""))
-        }
-        if let png = report.png {
-            lines.append("  coding: \(png.bitDepth)-bit, colour type \(png.colorType)\(png.interlaced ? ", interlaced" : "")")
-        }
+        if let coding = report.coding { lines.append("  coding: \(coding.summary)") }
         lines.append("  blocks:")
         for block in report.blocks ?? [] where block.kind != .restart {
             var line = "    \(pad(block.name, 8)) \(pad(block.kind.rawValue, 13)) offset \(pad(String(block.offset), 9)) size \(block.size)"

@@ -149,7 +149,7 @@ struct VerifyCommand: AsyncParsableCommand {
         // A path that cannot be walked (a missing argument) is an unreadable record in every format.
         let unwalkable = problems.map { problem in
             FileReport(
-                path: problem.path, format: MediaFormat.claimed(byPath: problem.path)?.rawValue ?? "unknown", verdict: .unreadable,
+                path: problem.path, format: AssetRegistry.standard.format(claimedByPath: problem.path)?.rawValue ?? "unknown", verdict: .unreadable,
                 findings: [Finding(code: "file.unreadable", severity: .error, message: problem.reason)])
         }
         let plan = VerifyPlan(walked, isMedia: VerifyInputs.isMedia)

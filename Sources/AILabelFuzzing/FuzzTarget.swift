@@ -11,42 +11,71 @@ import Foundation
 /// byte-identical; an encoding decodes back to itself). The libFuzzer executable (`ailabel-fuzz`)
 /// and the regression test replaying `Fixtures/fuzz/` both call ``run(_:)``, so a crasher found by
 /// the fuzzer is replayed through exactly the code that found it.
-public enum FuzzTarget: String, CaseIterable, Sendable {
-    /// JPEG segment parser, metadata extraction, and the one-pass metadata rewrite.
-    case jpeg
-    /// PNG chunk parser (CRCs, text chunks, zTXt/iTXt inflation) and the rewrite.
-    case png
+public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
+    /// The name scripts/fuzz and `Fixtures/fuzz/NAME` use: a format's name for its container target.
+    public let rawValue: String
+    let body: Body
+
+    enum Body: Hashable, Sendable {
+        /// A registered format's parser, metadata extraction, and the one-pass metadata rewrite.
+        case container(MediaFormat)
+        case xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp
+    }
+
+    public var description: String { rawValue }
+
+    public init?(rawValue: String) {
+        guard let target = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
+        self = target
+    }
+
+    init(_ name: String, _ body: Body) {
+        self.rawValue = name
+        self.body = body
+    }
+
+    /// The container target of a registered format (`jpeg`: JPEG segments; `png`: chunks, CRCs, text
+    /// chunk inflation), named after the format.
+    public static func container(_ format: MediaFormat) -> FuzzTarget { FuzzTarget(format.rawValue, .container(format)) }
+
     /// XMP packets through libxml2: parse, edit, serialize, re-parse.
-    case xmp
+    public static let xmp = FuzzTarget("xmp", .xmp)
     /// EXIF (TIFF) blocks through libexif, and the "add only what is missing" writer.
-    case exif
+    public static let exif = FuzzTarget("exif", .exif)
     /// JUMBF boxes and the C2PA manifest store, validated against the input as its own asset.
-    case jumbf
+    public static let jumbf = FuzzTarget("jumbf", .jumbf)
     /// The CBOR decoder, with an encode/decode round trip.
-    case cbor
+    public static let cbor = FuzzTarget("cbor", .cbor)
     /// COSE_Sign1 claim signatures: structure, certificate chain and signature check.
-    case cose
+    public static let cose = FuzzTarget("cose", .cose)
     /// Whole-file `ailabel inspect`: format sniffing, parsing, the JSON report.
-    case inspect
+    public static let inspect = FuzzTarget("inspect", .inspect)
     /// Whole-file `ailabel verify` (metadata scan): every evidence collector, the kz profile, the JSON report.
-    case verify
-    /// Pixel decoding through libjpeg and libpng (bounded to 4 MP, as fuzz inputs are small).
-    case pixels
+    public static let verify = FuzzTarget("verify", .verify)
+    /// Pixel decoding through each format's codec (bounded to 4 MP, as fuzz inputs are small).
+    public static let pixels = FuzzTarget("pixels", .pixels)
     /// Product and service catalogues (CSV/TSV, JSON, JSONL): parse, judge every record, serialize.
-    case catalog
+    public static let catalog = FuzzTarget("catalog", .catalog)
     /// Web pages through libxml2's HTML parser, judged for the AI disclosure a person can see.
-    case page
+    public static let page = FuzzTarget("page", .page)
     /// A remote manifest server's answer (`verify --fetch-remote`): validated as the manifest store of
     /// a fixed JPEG that names it, as the C2PA collector validates a fetched body.
-    case remote
+    public static let remote = FuzzTarget("remote", .remote)
     /// RFC 3161 time-stamp tokens and responses (CMS SignedData, TSTInfo): parse, verify, and read as a TSA's answer.
-    case timestamp
+    public static let timestamp = FuzzTarget("timestamp", .timestamp)
+
+    /// One container target per registered format, then the others.
+    public static var allCases: [FuzzTarget] {
+        AssetRegistry.standard.handlers.map { container($0.format) }
+            + [xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp]
+    }
 
     /// Runs one input. Never throws: a rejected input is the expected outcome for most fuzz inputs.
     public func run(_ bytes: [UInt8]) -> FuzzOutcome {
-        switch self {
-        case .jpeg: return Self.rewriteRoundTrip(bytes, handler: JPEGHandler())
-        case .png: return Self.rewriteRoundTrip(bytes, handler: PNGHandler())
+        switch body {
+        case .container(let format):
+            guard let handler = AssetRegistry.standard.handler(for: format) else { return .rejected }
+            return Self.rewriteRoundTrip(bytes, handler: handler)
         case .xmp: return Self.xmp(bytes)
         case .exif: return Self.exif(bytes)
         case .jumbf: return Self.jumbf(bytes)
@@ -72,7 +101,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         return packet.serialized()
     }()
 
-    static func rewriteRoundTrip(_ bytes: [UInt8], handler: some AssetHandler) -> FuzzOutcome {
+    static func rewriteRoundTrip(_ bytes: [UInt8], handler: any AssetHandler) -> FuzzOutcome {
         guard let contents = try? handler.parse(bytes) else { return .rejected }
         _ = try? handler.imageDataRanges(in: bytes)
         var edit = MetadataEdit()

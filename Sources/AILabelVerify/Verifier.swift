@@ -55,14 +55,14 @@ public struct Verifier: Sendable {
         let file: MediaFile
         var bytes: [UInt8]?
         do {
-            // Type and signature first: what is not JPEG or PNG is refused before it is read whole.
+            // Type and signature first: what is in no registered format is refused before it is read whole.
             try MediaFile.checkSignature(path: path, registry: .metadataReading)
             bytes = try FileReader.read(path)
             file = try MediaFile(path: path, bytes: bytes!, registry: .metadataReading)
         } catch {
             let reason = (error as? MediaError)?.reason ?? "\(error)"
             var report = FileReport(
-                path: path, format: MediaFormat.claimed(byPath: path)?.rawValue ?? "unknown", verdict: .unreadable,
+                path: path, format: AssetRegistry.standard.format(claimedByPath: path)?.rawValue ?? "unknown", verdict: .unreadable,
                 findings: [Finding(code: "file.unreadable", severity: .error, message: reason)])
             // A file whose structure does not parse may still decode (truncated, tampered): show it.
             if options.thumbnails, let bytes { report.thumbnail = Thumbnail.make(ofUnparsed: bytes) }

@@ -187,4 +187,38 @@ struct TrustListCLITests {
         let added = try ProcessRunner.ailabel(["verify", stamped, "--format", "json", "--trust", Self.shared.appendingPathComponent("C2PA-TSA-TRUST-LIST.pem").path], environment: environment)
         #expect(added.stdout.contains("\"state\" : \"Trusted\""))
     }
+
+    @Test("The installed TSA list anchors time-stamp authorities (and only them): timeStamp.trusted with no --trust")
+    func timeStampAuthorities() throws {
+        let (folder, environment) = try Self.configuration()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let tsa = try TimeStampCLITests.LocalTSA(folder: folder.appendingPathComponent("tsa"))
+        defer { tsa.stop() }
+        #expect(tsa.url.hasPrefix("http://127.0.0.1:"), "the local TSA did not start: \(tsa.url)")
+        let keys = folder.appendingPathComponent("keys").path
+        #expect(try ProcessRunner.ailabel(["keys", "init", keys]).status == 0)
+        let out = folder.appendingPathComponent("out")
+        let stamp = try ProcessRunner.ailabel([
+            "stamp", Repository.fixture("media/photo-640x480.jpg").path, "--out", out.path, "--no-visible",
+            "--sign-key", keys + "/signer.key", "--sign-chain", keys + "/signer-chain.pem", "--tsa-url", tsa.url,
+        ])
+        #expect(stamp.status == 0, "\(stamp.stderr)")
+        let stamped = out.appendingPathComponent("photo-640x480.jpg").path
+
+        // Lists whose signer list is this PKI's root and whose TSA list is the local TSA's root.
+        let install = try ProcessRunner.ailabel(["trust", "update", "--from", keys + "/trust-anchors.pem", "--tsa-from", tsa.rootPEM], environment: environment)
+        #expect(install.status == 0, "\(install.stderr)")
+        let verify = try ProcessRunner.ailabel(["verify", stamped, "--format", "json"], environment: environment)
+        #expect(verify.stdout.contains("\"state\" : \"Trusted\""), "\(verify.stdout)")
+        #expect(verify.stdout.contains("timeStamp.trusted") && !verify.stdout.contains("timeStamp.untrusted"), "\(verify.stdout)")
+        let off = try ProcessRunner.ailabel(["verify", stamped, "--format", "json", "--no-default-trust", "--trust", keys + "/trust-anchors.pem"], environment: environment)
+        #expect(off.stdout.contains("timeStamp.untrusted"), "without the TSA list: \(off.stdout)")
+
+        // The TSA root in the TSA list does not anchor claim signers: a list whose signer list lacks
+        // this PKI's root leaves the signer untrusted though the time-stamp is trusted.
+        let swapped = try ProcessRunner.ailabel(["trust", "update", "--from", tsa.rootPEM, "--tsa-from", tsa.rootPEM], environment: environment)
+        #expect(swapped.status == 0, "\(swapped.stderr)")
+        let untrustedSigner = try ProcessRunner.ailabel(["verify", stamped, "--format", "json"], environment: environment)
+        #expect(untrustedSigner.stdout.contains("\"state\" : \"Valid\"") && untrustedSigner.stdout.contains("signingCredential.untrusted"), "\(untrustedSigner.stdout)")
+    }
 }

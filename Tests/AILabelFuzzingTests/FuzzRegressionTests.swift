@@ -1,4 +1,5 @@
 import AILabelFuzzing
+import AILabelMedia
 import AILabelTestSupport
 import Foundation
 import Testing
@@ -39,7 +40,7 @@ struct FuzzRegressionTests {
         let media = Repository.fixtureFiles(in: "media")
         for path in media {
             let bytes = try Repository.fixtureBytes(path)
-            let handlerTarget: FuzzTarget = path.hasSuffix(".png") ? .png : .jpeg
+            let handlerTarget = FuzzTarget.container(path.hasSuffix(".png") ? .png : .jpeg)
             // media/huge-dimensions.png declares 100000×100000: its pixels are refused by design.
             let targets: [FuzzTarget] = path.hasSuffix("huge-dimensions.png") ? [handlerTarget, .inspect, .verify] : [handlerTarget, .inspect, .verify, .pixels]
             for target in targets {

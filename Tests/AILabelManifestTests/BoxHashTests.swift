@@ -1,3 +1,4 @@
+import AILabelMedia
 import Foundation
 import Testing
 
@@ -24,10 +25,10 @@ struct BoxHashTests {
         }
         // Lay out once to learn the boxes (the store's own bytes are never hashed, so its size does
         // not change the others), then sign the entries and lay out the real store.
-        let (laidOut, _) = try StoreEmbedding.rewrite(asset, store: try store(boxes: .array([])))
-        let boxes = try #require(StoreEmbedding.format(of: asset) == .png ? BoxHash.pngBoxes(laidOut) : BoxHash.jpegBoxes(laidOut))
+        let (laidOut, _) = try ManifestDebug.laidOut(rawStore: try store(boxes: .array([])), in: asset)
+        let boxes = try #require(BoxHash.boxes(of: laidOut))
         var entries: [CBOR] = []
-        var pending: [BoxHash.Box] = []
+        var pending: [C2PABox] = []
         func flush() {
             guard let first = pending.first, let last = pending.last else { return }
             entries.append(.textMap([("names", .array(pending.map { .text($0.name) })), ("alg", .text("sha256")),
@@ -45,7 +46,7 @@ struct BoxHashTests {
             }
         }
         flush()
-        return try StoreEmbedding.rewrite(asset, store: try store(boxes: .array(entries))).bytes
+        return try ManifestDebug.embed(rawStore: try store(boxes: .array(entries)), in: asset)
     }
 
     @Test("A box-hashed JPEG and PNG validate, and a changed box is a mismatch, as in the reference SDK",

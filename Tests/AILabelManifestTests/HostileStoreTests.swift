@@ -1,3 +1,4 @@
+import AILabelMedia
 import Foundation
 import Testing
 
@@ -8,12 +9,12 @@ import Testing
 @Suite("Hostile manifest stores")
 struct HostileStoreTests {
     static func embed(_ store: [UInt8]) throws -> [UInt8] {
-        try StoreEmbedding.rewrite(try TestPaths.read("sources/small-160x120.jpg"), store: store).bytes
+        try ManifestDebug.embed(rawStore: store, in: try TestPaths.read("sources/small-160x120.jpg"))
     }
 
     static func signedStore() throws -> [UInt8] {
         let signed = try TestSigning.signer.sign(try TestPaths.read("sources/small-160x120.jpg"), definition: TestSigning.definition())
-        return try #require(try StoreEmbedding.locate(in: signed).store)
+        return try #require(try ManifestDebug.locateStore(in: signed).store)
     }
 
     static func validate(_ asset: [UInt8]) -> ValidationReport {
@@ -119,7 +120,7 @@ struct TwoStoresTests {
     @Test("A JPEG with two C2PA stores is Invalid (the reference SDK refuses it too)")
     func twoStores() throws {
         let signed = try TestSigning.signer.sign(try TestPaths.read("sources/small-160x120.jpg"), definition: TestSigning.definition())
-        let located = try StoreEmbedding.locate(in: signed)
+        let located = try ManifestDebug.locateStore(in: signed)
         let range = try #require(located.ranges.first)
         var second = Array(signed[range])
         second[6] = 0x02

@@ -47,7 +47,7 @@ struct InteropTests {
         var definition = TestSigning.definition()
         definition.customAssertions = [(label: "io.ailabel.test.bulk", value: .bytes([UInt8](repeating: 0x5A, count: 200_000)))]
         let signed = try TestSigning.signer.sign(try TestPaths.read("sources/medium-480x360.jpg"), definition: definition)
-        #expect(try StoreEmbedding.locate(in: signed).ranges.count == 4)
+        #expect(try ManifestDebug.locateStore(in: signed).ranges.count == 4)
         try Self.expectTrustedInSDK(signed, name: "multisegment.jpg")
         var png = TestSigning.definition()
         png.customAssertions = definition.customAssertions
@@ -329,7 +329,7 @@ struct ClaimV1Tests {
     @Test("Ingredient faults match the reference SDK", arguments: ["intact", "no validationResults", "wrong claimSignature hash", "wrong manifest hash"])
     func ingredientFaults(_ shape: String) throws {
         let asset = try TestPaths.read("sources/small-160x120.jpg")
-        let foreignStore = try ManifestStore(parsing: try #require(try StoreEmbedding.locate(in: try TestPaths.read("sdk/signed.jpg")).store))
+        let foreignStore = try ManifestStore(parsing: try #require(try ManifestDebug.locateStore(in: try TestPaths.read("sdk/signed.jpg")).store))
         let parent = try #require(foreignStore.activeManifest)
         var visited = Set<String>()
         let parentValidation = ManifestValidator().validate(

@@ -55,12 +55,13 @@ struct SigningRoundTripTests {
         var definition = TestSigning.definition()
         definition.customAssertions = [(label: "io.ailabel.test.bulk", value: .bytes([UInt8](repeating: 0xA5, count: 150_000)))]
         let signed = try TestSigning.signer.sign(asset, definition: definition)
-        let (segments, _) = try StoreEmbedding.jpegSegments(signed)
-        let app11 = segments.filter { $0.marker == 0xEB }
+        // The segments after SOI, as the media layer lists them.
+        let segments = Array(try JPEGHandler().parse(signed).blocks.dropFirst())
+        let app11 = segments.filter { $0.name == "APP11" }
         #expect(app11.count == 3)
-        #expect(app11[0].range.count == 64012)
-        #expect(app11[1].range.count == 64020)
-        #expect(segments[0].marker == 0xE0 && segments[1].marker == 0xEB)
+        #expect(app11[0].size == 64012)
+        #expect(app11[1].size == 64020)
+        #expect(segments[0].name == "APP0" && segments[1].name == "APP11")
         #expect(ManifestValidator(trust: TestSigning.trust).validate(asset: signed).state == .trusted)
     }
 
@@ -136,8 +137,8 @@ struct SigningRoundTripTests {
     func unreadableStore() throws {
         let asset = try TestPaths.read("sources/small-160x120.jpg")
         let signed = try TestSigning.signer.sign(asset, definition: TestSigning.definition())
-        let store = try #require(try StoreEmbedding.locate(in: signed).store)
-        let broken = try StoreEmbedding.rewrite(asset, store: Array(store.prefix(store.count - 10))).bytes
+        let store = try #require(try ManifestDebug.locateStore(in: signed).store)
+        let broken = try ManifestDebug.embed(rawStore: Array(store.prefix(store.count - 10)), in: asset)
         #expect(throws: ManifestError.storeMalformed) { try TestSigning.signer.sign(broken, definition: TestSigning.definition()) }
         var definition = TestSigning.definition()
         definition.replaceUnreadableStore = true

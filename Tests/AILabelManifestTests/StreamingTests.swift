@@ -1,3 +1,4 @@
+import AILabelMedia
 import Foundation
 import Testing
 
@@ -21,7 +22,7 @@ struct StreamingTests {
         let signed = try TestSigning.signer.sign(try TestPaths.read("sources/" + name), definition: TestSigning.definition())
         let path = try TestSigning.write(signed, name: "streamed-" + name)
         let validator = ManifestValidator(trust: TestSigning.trust)
-        let headLimit = min(signed.count - 1, try StoreEmbedding.locate(in: signed).ranges.last!.upperBound + 16)
+        let headLimit = min(signed.count - 1, try ManifestDebug.locateStore(in: signed).ranges.last!.upperBound + 16)
         let report = validator.validate(fileAt: path, headLimit: headLimit, chunkSize: 1000)
         #expect(report.state == .trusted, "\(report.statuses)")
         var tampered = signed
@@ -35,13 +36,13 @@ struct StreamingTests {
     @Test("The store is found in a prefix of the file", arguments: ["medium-480x360.jpg", "medium-320x240.png"])
     func storeInPrefix(_ name: String) throws {
         let signed = try TestSigning.signer.sign(try TestPaths.read("sources/" + name), definition: TestSigning.definition())
-        let whole = try StoreEmbedding.locate(in: signed)
+        let whole = try ManifestDebug.locateStore(in: signed)
         let store = try #require(whole.store)
         let cut = Array(signed.prefix(whole.ranges.last!.upperBound + 40))
-        #expect(try StoreEmbedding.locate(in: cut, isPrefix: true).store == store)
+        #expect(try ManifestDebug.locateStore(in: cut, isPrefix: true).store == store)
         // A prefix that ends inside the store asks for more.
         #expect(throws: ManifestError.unsupportedAsset) {
-            try StoreEmbedding.locate(in: Array(signed.prefix(whole.ranges[0].lowerBound + 100)), isPrefix: true)
+            try ManifestDebug.locateStore(in: Array(signed.prefix(whole.ranges[0].lowerBound + 100)), isPrefix: true)
         }
     }
 }

@@ -1,3 +1,4 @@
+import AILabelMedia
 import Foundation
 import Testing
 
@@ -98,7 +99,7 @@ struct TimeStampTests {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: wildFolder) else { return nil }
         for name in names.sorted() where name.hasSuffix(".jpg") {
             let asset = [UInt8](try Data(contentsOf: URL(fileURLWithPath: wildFolder + "/" + name)))
-            guard let located = try? StoreEmbedding.locate(in: asset), let storeBytes = located.store,
+            guard let located = try? ManifestDebug.locateStore(in: asset), let storeBytes = located.store,
                 let store = try? ManifestStore(parsing: storeBytes), let manifest = store.activeManifest,
                 let signature = manifest.signatureBytes, let claim = manifest.claimBytes,
                 let sign1 = try? COSESign1(decoding: signature),

@@ -17,10 +17,43 @@ public struct InspectionReport: Sendable, Encodable {
     public var comments: [String]?
     public var icc: ICCSummary?
     public var c2pa: C2PASummary?
-    public var jpeg: JPEGCoding?
-    public var png: PNGHeader?
+    /// How the image data is coded, written under the format's own key (`jpeg`, `png`).
+    public var coding: (any FormatCoding)?
     public var warnings: [String]?
     public var error: String?
+
+    enum CodingKeys: String, CodingKey {
+        case path, format, width, height, blocks, xmp, exif, text, iptc, comments, icc, c2pa, warnings, error
+    }
+
+    struct FormatKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(path, forKey: .path)
+        try container.encodeIfPresent(format, forKey: .format)
+        try container.encodeIfPresent(width, forKey: .width)
+        try container.encodeIfPresent(height, forKey: .height)
+        try container.encodeIfPresent(blocks, forKey: .blocks)
+        try container.encodeIfPresent(xmp, forKey: .xmp)
+        try container.encodeIfPresent(exif, forKey: .exif)
+        try container.encodeIfPresent(text, forKey: .text)
+        try container.encodeIfPresent(iptc, forKey: .iptc)
+        try container.encodeIfPresent(comments, forKey: .comments)
+        try container.encodeIfPresent(icc, forKey: .icc)
+        try container.encodeIfPresent(c2pa, forKey: .c2pa)
+        try container.encodeIfPresent(warnings, forKey: .warnings)
+        try container.encodeIfPresent(error, forKey: .error)
+        if let coding {
+            var formatContainer = encoder.container(keyedBy: FormatKey.self)
+            try formatContainer.encode(coding, forKey: FormatKey(stringValue: coding.reportKey))
+        }
+    }
 
     public struct XMPEntry: Sendable, Codable, Hashable {
         public var namespace: String
@@ -112,8 +145,7 @@ public enum Inspector {
             report.iptc = contents.iptc.map { InspectionReport.IPTCEntry(dataset: "\($0.record):\($0.dataset)", name: $0.name, value: $0.value) }
         }
         if let icc = contents.icc { report.icc = InspectionReport.ICCSummary(size: icc.count, description: ICCProfile.description(of: icc)) }
-        report.jpeg = contents.jpegCoding
-        report.png = contents.pngHeader
+        report.coding = contents.coding
         report.c2pa = InspectionReport.C2PASummary(
             present: contents.c2paStore != nil, storeCount: contents.c2paStoreCount, size: contents.c2paStore?.count ?? 0,
             ranges: contents.c2paStoreRanges.map { [$0.lowerBound, $0.count] },

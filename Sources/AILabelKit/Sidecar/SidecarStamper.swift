@@ -104,7 +104,9 @@ public struct SidecarStamper: Sendable {
     }
 }
 
-/// File kinds and media types for sidecar-labelled files, by extension.
+/// File kinds and media types for sidecar-labelled files, by extension: the registered formats first
+/// (their names and media types, as their handlers declare them), then this table of kinds ailabel
+/// labels only by sidecar.
 public enum SidecarFormat {
     static let types: [String: (kind: String, mime: String)] = [
         "pdf": ("pdf", "application/pdf"), "mp3": ("mp3", "audio/mpeg"), "wav": ("wav", "audio/wav"), "flac": ("flac", "audio/flac"),
@@ -116,17 +118,23 @@ public enum SidecarFormat {
         "docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         "pptx": ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-        "odt": ("odt", "application/vnd.oasis.opendocument.text"), "jpg": ("jpeg", "image/jpeg"), "jpeg": ("jpeg", "image/jpeg"),
-        "png": ("png", "image/png"),
+        "odt": ("odt", "application/vnd.oasis.opendocument.text"),
     ]
 
     static func extensionOf(_ path: String) -> String { (path as NSString).pathExtension.lowercased() }
 
-    public static func kind(of path: String) -> String { types[extensionOf(path)]?.kind ?? (extensionOf(path).isEmpty ? "file" : extensionOf(path)) }
-    public static func mimeType(of path: String) -> String { types[extensionOf(path)]?.mime ?? "application/octet-stream" }
+    static func type(of path: String) -> (kind: String, mime: String)? {
+        if let declaration = AssetRegistry.standard.handler(claimedByPath: path)?.declaration {
+            return (declaration.format.rawValue, declaration.mimeType)
+        }
+        return types[extensionOf(path)]
+    }
+
+    public static func kind(of path: String) -> String { type(of: path)?.kind ?? (extensionOf(path).isEmpty ? "file" : extensionOf(path)) }
+    public static func mimeType(of path: String) -> String { type(of: path)?.mime ?? "application/octet-stream" }
 
     /// Whether a path's kind is one `stamp` labels by sidecar without `--sidecar-all` (Docs/cli.md lists them).
-    public static func isDocumentedKind(_ path: String) -> Bool { types[extensionOf(path)] != nil }
+    public static func isDocumentedKind(_ path: String) -> Bool { type(of: path) != nil }
 
     /// Whether a path is itself a sidecar ailabel writes or reads.
     public static func isSidecar(_ path: String) -> Bool {

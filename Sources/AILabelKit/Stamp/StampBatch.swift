@@ -108,7 +108,7 @@ public struct StampBatch: Sendable {
 
     /// What a batch does with a file.
     enum Kind: Equatable {
-        /// JPEG or PNG: labelled inside.
+        /// A registered format (JPEG, PNG…): labelled inside.
         case embedded
         /// A documented kind (or any, under ``sidecarAll``): sidecars.
         case sidecar
@@ -119,7 +119,7 @@ public struct StampBatch: Sendable {
     func kind(of file: WalkedFile) -> Kind {
         let head = FileReader.head(file.source, count: 64)
         if SensitiveFile.isKeyOrCertificate(name: file.relativePath, head: head) { return .excluded }
-        if MediaFile.isSupported(path: file.path) || MediaFormat.sniff(head) != nil { return sidecarOnly ? .sidecar : .embedded }
+        if MediaFile.isSupported(path: file.path) || AssetRegistry.standard.handler(for: head) != nil { return sidecarOnly ? .sidecar : .embedded }
         if sidecarAll || SidecarFormat.isDocumentedKind(file.path) { return .sidecar }
         return .excluded
     }

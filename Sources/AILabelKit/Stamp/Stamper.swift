@@ -98,10 +98,10 @@ public struct Stamper: Sendable {
     /// Stamps `input` and hands the new bytes for `output` to `write`, which must leave `output` whole when
     /// it throws (a batch stages them in a ``GroupCommit``, whose later failures the batch reports).
     public func stamp(input: String, output: String, write: ([UInt8]) throws -> Void) -> StampResult {
-        guard MediaFile.isMedia(path: input) else {
+        guard MediaFile.isMedia(path: input, registry: registry) else {
             var result = StampResult(path: input, status: .skipped)
             result.output = output
-            result.error = "not a JPEG or PNG file; stamp embeds only into those (use --sidecar for other kinds)"
+            result.error = "not a \(registry.formatNames) file; stamp embeds only into those (use --sidecar for other kinds)"
             return result
         }
         return stamp(input: input, output: output, read: { try MediaFile(path: input, registry: registry) }) { bytes in
@@ -174,7 +174,10 @@ public struct Stamper: Sendable {
 
         var base = file.bytes
         let handler = file.handler
-        if !markers.isEmpty {
+        if !markers.isEmpty && !handler.declaration.carries.contains(.pixels) {
+            // A mark ailabel cannot draw in this format is said for this file, never claimed as a layer.
+            warnings += markers.map { "\($0.name) mark not applied: ailabel has no pixel codec for \(handler.declaration.displayName) yet" }
+        } else if !markers.isEmpty {
             let marked = try applyMarkers(to: file, label: &label)
             // Pixels are re-encoded only when a mark went in; a mark that could not be is a warning.
             if !marked.applied.isEmpty { base = marked.bytes }
@@ -191,12 +194,10 @@ public struct Stamper: Sendable {
         } else if file.contents.exif != nil, (try? EXIFMetadata(tiff: file.contents.exif!))?.tag(EXIFTag.makerNote) != nil {
             warnings.append("EXIF left unchanged: it holds a MakerNote whose offsets a rewrite would break")
         }
-        if file.format == .png {
-            // GB 45438 allows one implicit label per file: the XMP one supersedes a loose AIGC text chunk.
-            if file.contents.textEntries.contains(where: { $0.keyword == "AIGC" }) {
-                edit.removeTextKeywords = ["AIGC"]
-                warnings.append("replaced a PNG AIGC text chunk by the TC260 label in XMP (one implicit label per file)")
-            }
+        if file.contents.textEntries.contains(where: { $0.keyword == "AIGC" }) {
+            // GB 45438 allows one implicit label per file: the XMP one supersedes a loose AIGC text field.
+            edit.removeTextKeywords = ["AIGC"]
+            warnings.append("replaced a \(handler.declaration.displayName) AIGC text chunk by the TC260 label in XMP (one implicit label per file)")
         }
         var bytes = try handler.rewrite(base, applying: edit).bytes
         if let signer {
@@ -290,19 +291,7 @@ enum OutputLocation {
 /// Encodes marked pixels back into the original's format and coding, carrying its metadata across.
 public enum PixelReencoder {
     public static func reencode(_ image: RGBImage, like file: MediaFile) throws -> [UInt8] {
-        var encoded: [UInt8]
-        var edit = MetadataEdit()
-        switch file.format {
-        case .jpeg:
-            let coding = file.contents.jpegCoding
-            let subsampling = coding.map { ChromaSubsampling(lumaHorizontal: $0.lumaSampling.horizontal, vertical: $0.lumaSampling.vertical) } ?? .s420
-            encoded = try PixelCodec.encodeJPEG(
-                image, quality: coding?.estimatedQuality ?? 90, subsampling: subsampling, grayscale: coding?.components == 1)
-        case .png:
-            let header = file.contents.pngHeader
-            encoded = try PixelCodec.encodePNG(image, grayscale: header?.isGray ?? false, bitDepth: header?.bitDepth == 16 ? 16 : 8)
-            edit.setTextEntries = file.contents.textEntries
-        }
+        var (encoded, edit) = try file.handler.encodePixels(image, like: file.contents)
         if let exif = file.contents.exif { edit.exif = .replace(exif) }
         if let xmp = file.contents.xmp { edit.xmp = .replace(xmp) }
         if let icc = file.contents.icc { edit.icc = .replace(icc) }

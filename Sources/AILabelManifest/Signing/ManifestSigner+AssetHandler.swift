@@ -1,58 +1,89 @@
 import AILabelMedia
 
 extension ManifestSigner {
-    /// Signs an asset through its media-layer handler: the handler finds any existing store and
-    /// rewrites the file with the new one in the format's standard place (JPEG APP11 after APP0,
-    /// PNG `caBX` after IHDR). See ``sign(_:definition:)`` for parents and re-signing.
+    /// Signs an asset in any registered format: returns it with a new C2PA store embedded where its
+    /// handler puts one (JPEG APP11 after APP0, PNG `caBX` after IHDR…). An existing store from another
+    /// producer is kept and its active manifest becomes the parent ingredient; an existing ailabel
+    /// manifest is replaced.
+    public func sign(_ asset: [UInt8], definition: ManifestDefinition, registry: AssetRegistry = .standard) throws -> [UInt8] {
+        guard let handler = registry.handler(for: asset) else {
+            throw ManifestError.make(.unsupportedAsset, "The asset is not a \(registry.formatNames) file; use a .c2pa sidecar")
+        }
+        return try sign(asset, handler: handler, definition: definition)
+    }
+
+    /// Signs an asset through its handler, the only code that knows its container: the handler finds
+    /// any existing store, lays the new one out in one rewrite, and frames the signed store that is
+    /// spliced over the placeholder.
     public func sign(_ asset: [UInt8], handler: any AssetHandler, definition: ManifestDefinition) throws -> [UInt8] {
-        let contents: MediaContents
-        do {
-            contents = try handler.parse(asset)
-        } catch {
-            throw ManifestError.make(.unsupportedAsset, "The asset cannot be parsed: \(error)")
+        guard handler.declaration.c2paBindings.contains(.dataHash) else {
+            throw ManifestError.make(.unsupportedAsset, "ailabel cannot yet bind a C2PA manifest to \(handler.declaration.displayName) files; use a .c2pa sidecar")
         }
-        return try signEmbedded(asset, format: handler.format.mimeType, existingStore: contents.c2paStore, definition: definition) {
-            store in
-            var edit = MetadataEdit()
-            edit.c2paStore = .replace(store)
-            do {
-                let rewritten = try handler.rewrite(asset, applying: edit)
+        let existing = try Self.mediaStep("The asset cannot be read") { try handler.locateC2PAStore(in: asset, isPrefix: false) }
+        return try signEmbedded(
+            asset, format: handler.declaration.mimeType, existingStore: existing.store, definition: definition,
+            layout: { store in
+                var edit = MetadataEdit()
+                edit.c2paStore = .replace(store)
+                let rewritten = try Self.mediaStep("The asset cannot be rewritten with a manifest") { try handler.rewrite(asset, applying: edit) }
                 return (rewritten.bytes, rewritten.c2paStoreRange)
-            } catch {
-                throw ManifestError.make(.unsupportedAsset, "The asset cannot be rewritten with a manifest: \(error)")
-            }
-        }
+            },
+            frame: { store in try Self.mediaStep("The store cannot be framed") { try handler.framedC2PAStore(store) } })
     }
 
     /// Signs with a `.c2pa` sidecar for an asset the handler knows (its MIME type goes in the ingredient format).
     public func signSidecar(forAsset asset: [UInt8], handler: any AssetHandler, definition: ManifestDefinition) throws -> [UInt8] {
-        try signSidecar(forAsset: asset, format: handler.format.mimeType, definition: definition)
+        try signSidecar(forAsset: asset, format: handler.declaration.mimeType, definition: definition)
+    }
+
+    /// Runs a media-layer step, reporting its failure as a ``ManifestError``.
+    static func mediaStep<T>(_ what: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as MediaError {
+            throw ManifestError.make(.unsupportedAsset, "\(what): \(error.reason)")
+        }
     }
 }
 
 extension ManifestValidator {
-    /// Validates the store embedded in an asset, found by its media-layer handler.
+    /// Validates the store embedded in an asset in any registered format.
+    public func validate(asset: [UInt8], registry: AssetRegistry = .metadataReading) -> ValidationReport {
+        guard let handler = registry.handler(for: asset) else {
+            return .unreadable(.generalError, "The asset cannot be read: it is not a \(registry.formatNames) file")
+        }
+        return validate(asset: asset, handler: handler)
+    }
+
+    /// Validates the store embedded in an asset, found by its handler's structural pass.
     public func validate(asset: [UInt8], handler: any AssetHandler) -> ValidationReport {
-        let contents: MediaContents
+        let location: C2PAStoreLocation
         do {
-            contents = try handler.parse(asset)
+            location = try handler.locateC2PAStore(in: asset, isPrefix: false)
+        } catch let error as MediaError {
+            return .unreadable(.generalError, "The asset cannot be read: \(error.reason)")
         } catch {
             return .unreadable(.generalError, "The asset cannot be read: \(error)")
         }
-        return validate(contents: contents, asset: asset)
+        return validate(location: location, source: asset)
     }
 
     /// Validates the store of an asset the media layer has already parsed (no second parse).
     public func validate(contents: MediaContents, asset: [UInt8]) -> ValidationReport {
-        if contents.c2paStoreCount > 1 {
-            return .unreadable(.manifestInaccessible, "The asset holds \(contents.c2paStoreCount) C2PA manifest stores; only one is allowed")
+        validate(location: C2PAStoreLocation(store: contents.c2paStore, ranges: contents.c2paStoreRanges, storeCount: contents.c2paStoreCount),
+                 source: asset)
+    }
+
+    func validate(location: C2PAStoreLocation, source: any AssetSource) -> ValidationReport {
+        if location.storeCount > 1 {
+            return .unreadable(.manifestInaccessible, "The asset holds \(location.storeCount) C2PA manifest stores; only one is allowed")
         }
-        guard let store = contents.c2paStore else {
-            if contents.c2paStoreCount == 1 {
+        guard let store = location.store else {
+            if location.storeCount == 1 {
                 return .unreadable(.manifestInaccessible, "The asset's C2PA store is damaged and cannot be reassembled")
             }
             return .absent
         }
-        return validate(storeBytes: store, source: asset, storeRange: Self.location(of: contents.c2paStoreRanges))
+        return validate(storeBytes: store, source: source, storeRange: Self.location(of: location.ranges))
     }
 }

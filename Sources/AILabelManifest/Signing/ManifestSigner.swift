@@ -121,22 +121,12 @@ public struct ManifestSigner: Sendable {
 
     // MARK: Signing
 
-    /// Signs a JPEG or PNG: returns the asset with a new C2PA store embedded (JPEG APP11 after
-    /// APP0, PNG `caBX` after IHDR). An existing store from another producer is kept and its active
-    /// manifest becomes the parent ingredient; an existing ailabel manifest is replaced.
-    public func sign(_ asset: [UInt8], definition: ManifestDefinition) throws -> [UInt8] {
-        let located = try StoreEmbedding.locate(in: asset)
-        return try signEmbedded(
-            asset, format: located.format == .jpeg ? "image/jpeg" : "image/png", existingStore: located.store,
-            definition: definition
-        ) { store in try StoreEmbedding.rewrite(asset, store: store) }
-    }
-
     /// The two-pass signing of an embedded store. `layout` returns the asset with the given store
-    /// in place (replacing any earlier store) and the byte range the store occupies.
+    /// in place (replacing any earlier store) and the byte range the store occupies; `frame` returns a
+    /// store's bytes as the container frames it.
     func signEmbedded(
         _ asset: [UInt8], format: String, existingStore: [UInt8]?, definition: ManifestDefinition,
-        layout: ([UInt8]) throws -> (bytes: [UInt8], storeRange: Range<Int>?)
+        layout: ([UInt8]) throws -> (bytes: [UInt8], storeRange: Range<Int>?), frame: ([UInt8]) throws -> [UInt8]
     ) throws -> [UInt8] {
         var previous = try previousManifests(existingStore, replacingUnreadable: definition.replaceUnreadableStore)
         if previous.parentIsInput, let parent = previous.parent, let parentStore = previous.parentStore {
@@ -178,11 +168,10 @@ public struct ManifestSigner: Sendable {
         }
         // The real store has the placeholder's length, so it lands on the same bytes. When the framing
         // is the standard one (checked against the placeholder's), splice it in place; otherwise lay out again.
-        if let format = StoreEmbedding.format(of: laidOut),
-            let framedPlaceholder = try? StoreEmbedding.framed(placeholderStore, format: format),
+        if let framedPlaceholder = try? frame(placeholderStore),
             framedPlaceholder.count == storeRange.count, laidOut[storeRange].elementsEqual(framedPlaceholder)
         {
-            let framedFinal = try StoreEmbedding.framed(finalStore, format: format)
+            let framedFinal = try frame(finalStore)
             laidOut.replaceSubrange(storeRange, with: framedFinal)
             return laidOut
         }

@@ -132,7 +132,7 @@ public struct TimeStampVerifier: Sendable {
                     log(.timeStampUntrusted, "The time-stamp authority's certificate (\(name)) does not meet the C2PA profile for time-stamping")
                     continue
                 }
-                guard case .trusted = trust.evaluate(chain: chain, signingTime: info.genTime) else {
+                guard case .trusted = trust.timeStampTrust.evaluate(chain: chain, signingTime: info.genTime) else {
                     log(.timeStampUntrusted, "The time-stamp authority (\(name)) does not chain to a trusted anchor")
                     continue
                 }

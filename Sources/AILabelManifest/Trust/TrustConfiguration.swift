@@ -21,6 +21,17 @@ public struct TrustConfiguration: Sendable {
     /// list when installed, plus every `--trust` anchor (as in c2pa-rs, whose anchors serve both).
     public var timeStampAnchors: [ParsedCertificate] = []
 
+    /// What a time-stamp authority's chain is judged against: every anchor (as c2pa-rs, whose anchors
+    /// serve signers and authorities alike) and the time-stamp anchors (the C2PA TSA trust list), which
+    /// anchor authorities only.
+    public var timeStampTrust: TrustConfiguration {
+        guard !timeStampAnchors.isEmpty else { return self }
+        var copy = self
+        let known = Set(anchors.map(\.der))
+        copy.anchors += timeStampAnchors.filter { !known.contains($0.der) }
+        return copy
+    }
+
     public init(anchors: [ParsedCertificate] = [], allowedCertificateHashes: Set<[UInt8]> = [],
                 acceptedUsages: Set<ASN1ObjectIdentifier> = CertificateProfile.defaultAcceptedUsages) {
         self.anchors = anchors

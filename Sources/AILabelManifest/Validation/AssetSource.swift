@@ -50,7 +50,7 @@ public struct FileAssetSource: AssetSource {
         }
     }
 
-    /// The first `length` bytes (where the store of a JPEG or PNG is usually found).
+    /// The first `length` bytes (where a store is usually found; a WebP's is last, so its handler asks for more).
     func prefix(_ length: Int) throws -> [UInt8] {
         let wanted = Swift.min(length, count)
         var out = [UInt8](repeating: 0, count: wanted)

@@ -1,3 +1,4 @@
+import AILabelMedia
 import Foundation
 import SwiftASN1
 import X509
@@ -17,23 +18,6 @@ public struct ManifestValidator: Sendable {
         self.validationTime = validationTime
     }
 
-    /// Validates the store embedded in a JPEG or PNG.
-    public func validate(asset: [UInt8]) -> ValidationReport {
-        let located: StoreEmbedding.Located
-        do {
-            located = try StoreEmbedding.locate(in: asset)
-        } catch let error as ManifestError {
-            return .unreadable(.generalError, "The asset cannot be read: \(error.reason)")
-        } catch {
-            return .unreadable(.generalError, "The asset cannot be read: \(error)")
-        }
-        if located.storeCount > 1 {
-            return .unreadable(.manifestInaccessible, "The asset holds \(located.storeCount) C2PA manifest stores; only one is allowed")
-        }
-        guard let store = located.store else { return .absent }
-        return validate(storeBytes: store, source: asset, storeRange: Self.location(of: located.ranges))
-    }
-
     /// Where a store sits in its file, as c2pa-rs measures it for the exclusion check: from its
     /// first segment or chunk, as long as all of them together.
     public static func location(of ranges: [Range<Int>]) -> Range<Int>? {
@@ -47,28 +31,29 @@ public struct ManifestValidator: Sendable {
         validate(fileAt: path, headLimit: 64 << 20)
     }
 
-    func validate(fileAt path: String, headLimit: Int, chunkSize: Int = 1 << 20) -> ValidationReport {
+    func validate(fileAt path: String, headLimit: Int, chunkSize: Int = 1 << 20, registry: AssetRegistry = .metadataReading) -> ValidationReport {
         do {
             var source = try FileAssetSource(path: path)
             source.chunkSize = chunkSize
             let head = try source.prefix(headLimit)
+            guard let handler = registry.handler(for: head) else {
+                return .unreadable(.generalError, "The asset cannot be read: it is not a \(registry.formatNames) file")
+            }
             if head.count == source.count {
                 // The whole file fits in the head that was read: validate it in memory.
-                return validate(asset: head)
+                return validate(asset: head, handler: handler)
             }
-            let located: StoreEmbedding.Located
+            let location: C2PAStoreLocation
             do {
-                located = try StoreEmbedding.locate(in: head, isPrefix: head.count < source.count)
-            } catch where head.count < source.count {
+                location = try handler.locateC2PAStore(in: head, isPrefix: true)
+            } catch is MediaError {
                 // The store itself reaches past the first 64 MB: read the whole file.
-                located = try StoreEmbedding.locate(in: try source.prefix(source.count))
+                location = try handler.locateC2PAStore(in: try source.prefix(source.count), isPrefix: false)
             }
-            if located.storeCount > 1 {
-                return .unreadable(.manifestInaccessible, "The asset holds \(located.storeCount) C2PA manifest stores; only one is allowed")
-            }
-            guard let store = located.store else { return .absent }
-            return validate(storeBytes: store, source: source, storeRange: Self.location(of: located.ranges))
+            return validate(location: location, source: source)
         } catch let error as ManifestError {
+            return .unreadable(.generalError, "The asset cannot be read: \(error.reason)")
+        } catch let error as MediaError {
             return .unreadable(.generalError, "The asset cannot be read: \(error.reason)")
         } catch {
             return .unreadable(.generalError, "The asset cannot be read: \(error)")
@@ -453,7 +438,7 @@ public struct ManifestValidator: Sendable {
         }
     }
 
-    /// A box hash (`c2pa.hash.boxes`), checked box run by box run against the JPEG or PNG.
+    /// A box hash (`c2pa.hash.boxes`), checked box run by box run against the boxes the asset's handler lists.
     func verifyBoxHash(_ assertion: AssertionBox, claimAlgorithm: String, source: any AssetSource, url: String,
                        statuses: inout [ValidationStatus]) {
         func add(_ code: ValidationStatus.Code, _ text: String) { statuses.append(ValidationStatus(code, url: url, text)) }

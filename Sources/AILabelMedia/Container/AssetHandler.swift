@@ -2,25 +2,70 @@
 import Glibc
 #endif
 
-/// One container format: reads its structure and metadata, and rewrites its metadata in one pass.
+/// One container format: what it is, how its structure and metadata are read, how its metadata is
+/// rewritten in one pass, and how a C2PA store is framed in it. The handler is the only code that
+/// knows its container: signing, validation, inspection and stamping all go through it.
 ///
-/// Handlers hold no state. Their contract (see Docs/adding-a-format.md):
+/// Handlers hold no state. Their contract (Docs/adding-a-format.md is the checklist; the contract
+/// suite in Tests/AILabelMediaTests/HandlerContractTests.swift runs it on every registered handler):
 /// - check the format signature before anything else;
 /// - `parse` never decodes pixels and never trusts a length without checking it against the bytes left;
 /// - `rewrite` replaces existing blocks of a kind instead of adding copies, keeps every other byte,
 ///   and reports where the C2PA store landed so a signer can exclude it from the hard binding.
 public protocol AssetHandler: Sendable {
-    var format: MediaFormat { get }
+    /// What the format is and carries.
+    var declaration: FormatDeclaration { get }
     /// Parses the container and its metadata blocks.
     func parse(_ bytes: [UInt8]) throws -> MediaContents
     /// Applies `edit` and returns the new file.
     func rewrite(_ bytes: [UInt8], applying edit: MetadataEdit) throws -> RewrittenAsset
     /// Where the compressed image data lies, found without decoding metadata (a cheap structural pass).
     func imageDataRanges(in bytes: [UInt8]) throws -> [Range<Int>]
+
+    // MARK: C2PA framing
+
+    /// Finds the C2PA store with a structural pass that checks no checksum and reads no metadata, as
+    /// a validator must (a tampered byte is the hash's to report, not the parser's). With `isPrefix`,
+    /// `bytes` is only the start of the file: the walk stops where the prefix ends, unless the store
+    /// itself is cut there (then it throws, and the caller reads more).
+    func locateC2PAStore(in bytes: [UInt8], isPrefix: Bool) throws -> C2PAStoreLocation
+    /// The bytes `store` occupies once framed in this container (segments, chunk header, CRC), exactly
+    /// as `rewrite` writes it: a signer splices the signed store over its placeholder with it.
+    func framedC2PAStore(_ store: [UInt8]) throws -> [UInt8]
+    /// The boxes of the file as a C2PA box hash names them, in file order, the store's box named
+    /// `C2PA`; nil when the file cannot be walked or the format declares no box hash.
+    func c2paBoxes(in bytes: [UInt8]) -> [C2PABox]?
+
+    // MARK: Pixels
+
+    /// Decodes to 8-bit RGB(A). `lenient` decodes what a browser would show of a damaged file (for
+    /// thumbnails, never for judging or re-encoding). Formats without a pixel codec throw `unsupported-format`.
+    func decodePixels(_ bytes: [UInt8], maxPixels: Int, lenient: Bool) throws -> RGBImage
+    /// Encodes marked pixels in the coding of the original (`contents`: quality, subsampling, bit depth),
+    /// with the format's own blocks that a re-encode must carry across (PNG text chunks) as an edit.
+    /// EXIF, XMP and ICC are carried by the caller.
+    func encodePixels(_ image: RGBImage, like contents: MediaContents) throws -> (bytes: [UInt8], carried: MetadataEdit)
+    /// The same handler configured for readers that want metadata only (verify): checks that only
+    /// matter for the image data may be skipped.
+    func forMetadataReading() -> any AssetHandler
 }
 
 extension AssetHandler {
+    public var format: MediaFormat { declaration.format }
+
     public func imageDataRanges(in bytes: [UInt8]) throws -> [Range<Int>] { try parse(bytes).imageDataRanges }
+
+    public func c2paBoxes(in bytes: [UInt8]) -> [C2PABox]? { nil }
+
+    public func forMetadataReading() -> any AssetHandler { self }
+
+    public func decodePixels(_ bytes: [UInt8], maxPixels: Int, lenient: Bool) throws -> RGBImage {
+        throw MediaError.make(.unsupportedFormat, "ailabel has no pixel codec for \(declaration.displayName)")
+    }
+
+    public func encodePixels(_ image: RGBImage, like contents: MediaContents) throws -> (bytes: [UInt8], carried: MetadataEdit) {
+        throw MediaError.make(.unsupportedFormat, "ailabel has no pixel codec for \(declaration.displayName)")
+    }
 }
 
 /// Compares byte ranges of two buffers with memcmp.
@@ -35,28 +80,5 @@ public enum ByteRanges {
                 }
             }
         }
-    }
-}
-
-/// Maps magic bytes and file names to handlers.
-public struct AssetRegistry: Sendable {
-    public let handlers: [any AssetHandler]
-
-    public init(handlers: [any AssetHandler]) { self.handlers = handlers }
-
-    /// JPEG and PNG.
-    public static let standard = AssetRegistry(handlers: [JPEGHandler(), PNGHandler()])
-    /// JPEG and PNG, for readers that want metadata only: PNG IDAT CRCs are not computed (every metadata
-    /// chunk's CRC still is). verify uses it; inspect and stamp use ``standard``.
-    public static let metadataReading = AssetRegistry(handlers: [JPEGHandler(), PNGHandler(verifiesImageDataChecksums: false)])
-
-    /// The handler for the format the bytes announce.
-    public func handler(for bytes: [UInt8]) -> (any AssetHandler)? {
-        guard let format = MediaFormat.sniff(bytes.prefix(8)) else { return nil }
-        return handler(for: format)
-    }
-
-    public func handler(for format: MediaFormat) -> (any AssetHandler)? {
-        handlers.first { $0.format == format }
     }
 }

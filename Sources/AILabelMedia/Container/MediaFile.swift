@@ -11,10 +11,10 @@ public struct MediaFile: Sendable {
 
     public var format: MediaFormat { handler.format }
 
-    /// Reads and parses `path`. The magic bytes decide the format; a file whose name claims the other
+    /// Reads and parses `path`. The magic bytes decide the format; a file whose name claims another
     /// supported format is refused, since such a mismatch is how hostile uploads slip past filters.
     ///
-    /// The first bytes are read and sniffed before the rest: a file that is not JPEG or PNG (a sparse
+    /// The first bytes are read and sniffed before the rest: a file in no registered format (a sparse
     /// 2 GB `a.jpg`, say) is refused without being read whole.
     public init(path: String, registry: AssetRegistry = .standard) throws {
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
@@ -41,14 +41,15 @@ public struct MediaFile: Sendable {
         guard status.st_mode & S_IFMT == S_IFREG else {
             throw MediaError.make(.io, "not a regular file (\(FileKind(mode: status.st_mode).description))").naming(path)
         }
-        try Self.sniffOrRefuse(FileReader.head(descriptor: descriptor, count: 8), path: path, size: Int(status.st_size), registry: registry)
+        try Self.sniffOrRefuse(
+            FileReader.head(descriptor: descriptor, count: registry.sniffLength), path: path, size: Int(status.st_size), registry: registry)
         let bytes = try FileReader.read(descriptor: descriptor, status: status, path: path)
         try self.init(path: path, bytes: bytes, registry: registry)
     }
 
-    /// Refuses, from its type and first bytes alone, a file that is not a regular JPEG or PNG file, so a
-    /// caller that wants the whole bytes (for a thumbnail of a damaged file) need not read a sparse 2 GB
-    /// `a.jpg` to learn it is neither.
+    /// Refuses, from its type and first bytes alone, a file that is not a regular file in a registered
+    /// format, so a caller that wants the whole bytes (for a thumbnail of a damaged file) need not read a
+    /// sparse 2 GB `a.jpg` to learn it is none.
     public static func checkSignature(path: String, registry: AssetRegistry = .standard) throws {
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
@@ -62,31 +63,32 @@ public struct MediaFile: Sendable {
         guard status.st_mode & S_IFMT == S_IFREG else {
             throw MediaError.make(.io, "not a regular file (\(FileKind(mode: status.st_mode).description))").naming(path)
         }
-        try sniffOrRefuse(FileReader.head(descriptor: descriptor, count: 8), path: path, size: Int(status.st_size), registry: registry)
+        try sniffOrRefuse(
+            FileReader.head(descriptor: descriptor, count: registry.sniffLength), path: path, size: Int(status.st_size), registry: registry)
     }
 
     /// Refuses a file whose first bytes are no format the registry parses.
     static func sniffOrRefuse(_ head: [UInt8], path: String, size: Int, registry: AssetRegistry) throws {
         guard size > 0 else { throw MediaError.make(.empty, "the file is empty").naming(path) }
-        guard let sniffed = MediaFormat.sniff(head), registry.handler(for: sniffed) != nil else {
-            let claimed = MediaFormat.claimed(byPath: path)
-            let reason = claimed.map { "the file is named as \($0.rawValue.uppercased()) but does not start with its signature" }
-                ?? "not a JPEG or PNG file"
-            throw MediaError.make(claimed == nil ? .unsupportedFormat : .malformed, reason).naming(path)
-        }
+        guard registry.handler(for: head) != nil else { throw unrecognised(path: path, registry: registry) }
+    }
+
+    /// The error for a file whose first bytes are no registered format's.
+    static func unrecognised(path: String, registry: AssetRegistry) -> MediaError {
+        let claimed = registry.handler(claimedByPath: path)
+        let reason = claimed.map { "the file is named as \($0.declaration.displayName) but does not start with its signature" }
+            ?? "not a \(registry.formatNames) file"
+        return MediaError.make(claimed == nil ? .unsupportedFormat : .malformed, reason).naming(path)
     }
 
     public init(path: String, bytes: [UInt8], registry: AssetRegistry = .standard) throws {
         guard !bytes.isEmpty else { throw MediaError.make(.empty, "the file is empty").naming(path) }
-        guard let sniffed = MediaFormat.sniff(bytes.prefix(8)), let handler = registry.handler(for: sniffed) else {
-            let claimed = MediaFormat.claimed(byPath: path)
-            let reason = claimed.map { "the file is named as \($0.rawValue.uppercased()) but does not start with its signature" }
-                ?? "not a JPEG or PNG file"
-            throw MediaError.make(claimed == nil ? .unsupportedFormat : .malformed, reason).naming(path)
+        guard let handler = registry.handler(for: bytes.prefix(registry.sniffLength)) else {
+            throw Self.unrecognised(path: path, registry: registry)
         }
-        if let claimed = MediaFormat.claimed(byPath: path), claimed != sniffed {
+        if let claimed = registry.handler(claimedByPath: path), claimed.format != handler.format {
             throw MediaError.make(
-                .malformed, "the file is named as \(claimed.rawValue.uppercased()) but holds \(sniffed.rawValue.uppercased()) data"
+                .malformed, "the file is named as \(claimed.declaration.displayName) but holds \(handler.declaration.displayName) data"
             ).naming(path)
         }
         do {
@@ -100,10 +102,12 @@ public struct MediaFile: Sendable {
     }
 
     /// Whether a path names a kind of file ailabel embeds into (by extension only; content decides later).
-    public static func isSupported(path: String) -> Bool { MediaFormat.claimed(byPath: path) != nil }
+    public static func isSupported(path: String, registry: AssetRegistry = .standard) -> Bool {
+        registry.handler(claimedByPath: path) != nil
+    }
 
-    /// Whether a file is JPEG or PNG by its name or by its first bytes (read without loading the file).
-    public static func isMedia(path: String) -> Bool {
-        isSupported(path: path) || MediaFormat.sniff(FileReader.head(path, count: 8)) != nil
+    /// Whether a file is in a registered format by its name or by its first bytes (read without loading the file).
+    public static func isMedia(path: String, registry: AssetRegistry = .standard) -> Bool {
+        isSupported(path: path, registry: registry) || registry.handler(for: FileReader.head(path, count: registry.sniffLength)) != nil
     }
 }

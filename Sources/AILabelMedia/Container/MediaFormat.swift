@@ -1,35 +1,12 @@
-/// The container formats whose metadata ailabel reads and writes in place.
-public enum MediaFormat: String, Sendable, CaseIterable, Codable {
-    case jpeg
-    case png
+/// The name of a container format, as every report writes it in `format` (`jpeg`, `png`, …).
+///
+/// An open value with stable string forms, like ``MediaError/Code``: each format's folder under
+/// `Formats/` declares its own (`MediaFormat.jpeg` in `Formats/JPEG`), and ``AssetRegistry`` knows
+/// which ones this build reads. Nothing outside a format's folder switches over formats.
+public struct MediaFormat: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
 
-    /// The IANA media type, as C2PA's `dc:format` wants it.
-    public var mimeType: String {
-        switch self {
-        case .jpeg: "image/jpeg"
-        case .png: "image/png"
-        }
-    }
+    public init(rawValue: String) { self.rawValue = rawValue }
 
-    /// The format the first bytes announce, or nil. Magic bytes win over file names: a JPEG named
-    /// `.png` is a JPEG.
-    public static func sniff<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> MediaFormat? {
-        if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }
-        if bytes.starts(with: PNGSignature.bytes) { return .png }
-        return nil
-    }
-
-    /// The format a file name's extension claims, or nil.
-    public static func claimed(byPath path: String) -> MediaFormat? {
-        guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
-        switch path[path.index(after: dot)...].lowercased() {
-        case "jpg", "jpeg", "jpe", "jfif": return .jpeg
-        case "png": return .png
-        default: return nil
-        }
-    }
-}
-
-enum PNGSignature {
-    static let bytes: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+    public var description: String { rawValue }
 }

@@ -144,7 +144,7 @@ public struct CatalogVerifier: Sendable {
             }
             switch report.verdict {
             case .unreadable:
-                let reason = report.findings.first { $0.code == "file.unreadable" }?.message ?? "not a JPEG or PNG ailabel reads"
+                let reason = report.findings.first { $0.code == "file.unreadable" }?.message ?? "not a \(AssetRegistry.standard.formatNames) file ailabel reads"
                 result.findings.append(Finding(code: "\(prefix).image-unreadable", severity: .warning, message: "Image \(reference) is unreadable: \(reason)"))
             case .invalidDisclosure:
                 result.invalid = true

@@ -116,8 +116,10 @@ enum HTMLReport {
     static func missingReason(for file: FileReport) -> String {
         if let reason = file.thumbnail?.missingReason { return reason }
         if file.verdict == .unreadable { return "the file is unreadable" }
+        if let handler = AssetRegistry.standard.handler(for: MediaFormat(rawValue: file.format)) {
+            return handler.declaration.carries.contains(.pixels) ? "not decoded" : "ailabel has no pixel codec for \(handler.declaration.displayName) yet"
+        }
         switch file.format {
-        case "jpeg", "png": return "not decoded"
         case "sidecar": return "a sidecar, not an image"
         case "catalog", "catalog-record": return "a catalogue record"
         case "html": return "a web page"

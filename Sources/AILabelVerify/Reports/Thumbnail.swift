@@ -59,7 +59,7 @@ public struct Thumbnail: Sendable, Hashable {
     /// still decode, as they often do for a truncated or tampered file. Its size is not known before
     /// decoding, so it reserves the whole budget, and the decoder refuses more from the header.
     public static func make(ofUnparsed bytes: [UInt8]) -> Thumbnail {
-        guard MediaFormat.sniff(bytes.prefix(8)) != nil else { return Thumbnail(missingReason: "the file is unreadable and not an image") }
+        guard AssetRegistry.standard.handler(for: bytes) != nil else { return Thumbnail(missingReason: "the file is unreadable and not an image") }
         do {
             return try PixelBudget.shared.withReservation(maximumPixels) {
                 encode(try PixelCodec.decode(bytes, maxPixels: maximumPixels, lenient: true))

@@ -11,7 +11,7 @@ public struct PNGHandler: AssetHandler {
         self.verifiesImageDataChecksums = verifiesImageDataChecksums
     }
 
-    public var format: MediaFormat { .png }
+    public var declaration: FormatDeclaration { Self.declaration }
 
     /// The keyword under which PNG carries XMP (XMP specification part 3, 1.1.5).
     public static let xmpKeyword = "XML:com.adobe.xmp"

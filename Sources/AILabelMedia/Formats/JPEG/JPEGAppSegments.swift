@@ -129,6 +129,23 @@ struct JPEGBoxGroup {
         return box
     }
 
+    /// The APP11 JPEG XT box segments of a file grouped by box instance, in the order each instance
+    /// first appears.
+    static func groups(in segments: [JPEGSegment], of bytes: [UInt8]) -> [JPEGBoxGroup] {
+        var groups: [UInt16: JPEGBoxGroup] = [:]
+        var order: [UInt16] = []
+        for segment in segments where segment.marker == JPEGSegment.app11 && bytes[segment.payload].starts(with: JPEGIdentifier.jpegXT) {
+            var cursor = ByteCursor(bytes[segment.payload].dropFirst(2))
+            guard let instance = cursor.readUInt16BE(), let sequence = cursor.readUInt32BE() else { continue }
+            if groups[instance] == nil {
+                groups[instance] = JPEGBoxGroup(boxInstance: instance)
+                order.append(instance)
+            }
+            groups[instance]!.parts.append((sequence, cursor.bytes[cursor.position...], segment.range))
+        }
+        return order.compactMap { groups[$0] }
+    }
+
     /// The label of the superbox's description box (`c2pa` for a manifest store), read from the first part.
     var label: String? {
         guard let first = parts.first else { return nil }

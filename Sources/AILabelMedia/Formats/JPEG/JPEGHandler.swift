@@ -5,7 +5,7 @@
 public struct JPEGHandler: AssetHandler {
     public init() {}
 
-    public var format: MediaFormat { .jpeg }
+    public var declaration: FormatDeclaration { Self.declaration }
 
     /// ICC profiles larger than this are refused (the largest real profiles are a few MB).
     static let maximumICCParts = 255
@@ -23,8 +23,6 @@ public struct JPEGHandler: AssetHandler {
         var contents = MediaContents(format: .jpeg, width: 0, height: 0)
         var extendedParts: [String: [(offset: Int, total: Int, data: ArraySlice<UInt8>)]] = [:]
         var iccParts: [(sequence: Int, data: ArraySlice<UInt8>)] = []
-        var boxGroups: [UInt16: JPEGBoxGroup] = [:]
-        var boxOrder: [UInt16] = []
         var lumaTable: [Int]?
         var scans = 0
 
@@ -85,11 +83,6 @@ public struct JPEGHandler: AssetHandler {
                 block.kind = .jumbf
                 var cursor = ByteCursor(payload.dropFirst(2))
                 if let instance = cursor.readUInt16BE(), let sequence = cursor.readUInt32BE() {
-                    if boxGroups[instance] == nil {
-                        boxGroups[instance] = JPEGBoxGroup(boxInstance: instance)
-                        boxOrder.append(instance)
-                    }
-                    boxGroups[instance]!.parts.append((sequence, cursor.bytes[cursor.position...], segment.range))
                     block.detail = "box instance \(instance), sequence \(sequence)"
                 }
             case JPEGSegment.app13 where IPTCIIM.isPhotoshopSegment(payload):
@@ -141,8 +134,8 @@ public struct JPEGHandler: AssetHandler {
         contents.icc = reassembleICC(iccParts)
 
         var storeCount = 0
-        for instance in boxOrder {
-            guard let group = boxGroups[instance], group.label == "c2pa" else { continue }
+        for group in JPEGBoxGroup.groups(in: segments, of: bytes) {
+            guard group.label == "c2pa" else { continue }
             storeCount += 1
             guard storeCount == 1 else { continue }
             contents.c2paStore = group.reassembled()
