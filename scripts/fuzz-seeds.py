@@ -120,17 +120,22 @@ def main():
     out = pathlib.Path(sys.argv[1])
     seeds = {name: {} for name in ["jpeg", "png", "xmp", "exif", "jumbf", "cbor", "cose", "inspect", "verify", "pixels",
                                    "catalog", "page", "remote", "timestamp"]}
+    # A format's container target is named after the format, which is its usual extension (jpg aside).
+    container_target = {".jpg": "jpeg", ".jpeg": "jpeg"}
+    media_suffixes = {".jpg", ".jpeg", ".png", ".webp"}
 
     def add(target, data):
         if data:
             seeds[target][hashlib.sha1(data).hexdigest()[:16]] = data
 
     for path in sorted(FIXTURES.rglob("*")):
-        if not path.is_file() or path.suffix.lower() not in {".jpg", ".jpeg", ".png"}:
+        if not path.is_file() or path.suffix.lower() not in media_suffixes:
             continue
         data = path.read_bytes()
         if len(data) <= MAX_WHOLE_FILE:
-            add("png" if data[:4] == b"\x89PNG" else "jpeg", data)
+            target = container_target.get(path.suffix.lower(), path.suffix.lower()[1:])
+            seeds.setdefault(target, {})
+            add(target, data)
             for target in ("inspect", "verify", "pixels"):
                 add(target, data)
         for packet in xmp_packets(data):

@@ -73,11 +73,18 @@ struct ConformanceRubricTests {
         let folder = try Repository.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         for (mode, path) in try Self.stampInEveryMode(in: folder) {
-            let (verdict, raw) = try Self.evaluate(path)
-            #expect(verdict.unimplemented.isEmpty, "rules the checker does not implement: \(verdict.unimplemented)")
-            #expect(verdict.rules.count >= 31, "\(mode): \(verdict.rules.count) rules evaluated")
-            #expect(verdict.failed.isEmpty, "\(mode): \(raw)")
-            #expect(!verdict.rules.values.contains { !$0.passed && $0.warning }, "\(mode) warns: \(raw)")
+            // The reference SDK's crJSON of the file, then ailabel's own (inspect --crjson).
+            let own = folder.appendingPathComponent("\(mode).crjson.json")
+            let inspect = try ProcessRunner.ailabel(["inspect", "--crjson", path])
+            #expect(inspect.status == 0, "\(mode): \(inspect.stderr)")
+            try inspect.stdoutData.write(to: own)
+            for (source, crjson) in [("sdk", nil as String?), ("ailabel", own.path)] {
+                let (verdict, raw) = try Self.evaluate(path, crjson: crjson)
+                #expect(verdict.unimplemented.isEmpty, "rules the checker does not implement: \(verdict.unimplemented)")
+                #expect(verdict.rules.count >= 31, "\(mode) \(source): \(verdict.rules.count) rules evaluated")
+                #expect(verdict.failed.isEmpty, "\(mode) \(source): \(raw)")
+                #expect(!verdict.rules.values.contains { !$0.passed && $0.warning }, "\(mode) \(source) warns: \(raw)")
+            }
         }
     }
 

@@ -228,7 +228,8 @@ public struct Stamper: Sendable {
         where packet.value(namespace: namespace, name: name) != relabelled.value(namespace: namespace, name: name) {
             return nil
         }
-        for marker in markers {
+        // Marks a format cannot carry (no pixel codec) are never recorded, so they are not waited for.
+        for marker in markers where file.handler.declaration.carries.contains(.pixels) {
             switch marker.name {
             case "visible": guard packet.value(namespace: own, name: "VisibleLabelRegion") != nil else { return nil }
             case "watermark": guard packet.value(namespace: own, name: "Watermark")?.textValue == label.labelID else { return nil }

@@ -4,5 +4,6 @@ extension AssetRegistry {
     static let registeredHandlers: [any AssetHandler] = [
         JPEGHandler(),
         PNGHandler(),
+        WebPHandler(),
     ]
 }
