@@ -130,6 +130,11 @@ struct TwoStoresTests {
         let report = ManifestValidator(trust: TestSigning.trust).validate(asset: doubled)
         #expect(report.state == .invalid)
         #expect(report.failureCodes == ["manifest.inaccessible"])
+        // Signing it would drop both stores: refused unless the definition allows replacing them.
+        #expect(throws: ManifestError.storeMalformed) { try TestSigning.signer.sign(doubled, definition: TestSigning.definition()) }
+        var replacing = TestSigning.definition()
+        replacing.replaceUnreadableStore = true
+        #expect(ManifestValidator(trust: TestSigning.trust).validate(asset: try TestSigning.signer.sign(doubled, definition: replacing)).state == .trusted)
         let verdict = try Referee.read(try TestSigning.write(doubled, name: "two-stores.jpg"), trust: [TestSigning.trustAnchorsPath])
         #expect(verdict.state != "Trusted" && verdict.state != "Valid", "\(verdict)")
     }

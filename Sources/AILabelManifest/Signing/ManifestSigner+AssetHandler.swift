@@ -20,6 +20,12 @@ extension ManifestSigner {
             throw ManifestError.make(.unsupportedAsset, "ailabel cannot yet bind a C2PA manifest to \(handler.declaration.displayName) files; use a .c2pa sidecar")
         }
         let existing = try Self.mediaStep("The asset cannot be read") { try handler.locateC2PAStore(in: asset, isPrefix: false) }
+        if existing.storeCount > 0, existing.store == nil, !definition.replaceUnreadableStore {
+            // A store that cannot be put together (segments out of sequence, two stores) is provenance
+            // ailabel cannot carry forward: it is not silently dropped.
+            throw ManifestError.make(.storeMalformed,
+                "The file already has \(existing.storeCount > 1 ? "\(existing.storeCount) C2PA manifest stores" : "a damaged C2PA manifest store"); ailabel does not discard provenance it cannot carry forward. Set replaceUnreadableStore to overwrite it.")
+        }
         return try signEmbedded(
             asset, format: handler.declaration.mimeType, existingStore: existing.store, definition: definition,
             layout: { store in
