@@ -33,25 +33,13 @@ public enum BatchRunner {
         _ items: [WalkedFile], jobs: Int, progress: (@Sendable (_ done: Int, _ total: Int, _ result: Result) -> Void)? = nil,
         _ operation: @escaping @Sendable (WalkedFile) -> Result
     ) async -> [Result] {
-        let limit = max(1, jobs)
         var results = [Result?](repeating: nil, count: items.count)
-        await withTaskGroup(of: (Int, Result).self) { group in
-            var next = 0
-            var done = 0
-            func launch() {
-                let index = next
-                let item = items[index]
-                group.addTask { (index, operation(item)) }
-                next += 1
-            }
-            while next < items.count && next < limit { launch() }
-            while let (index, result) = await group.next() {
-                results[index] = result
-                done += 1
-                progress?(done, items.count, result)
-                if next < items.count { launch() }
-            }
-        }
+        var done = 0
+        await forEach(items, jobs: jobs, handle: { index, result in
+            results[index] = result
+            done += 1
+            progress?(done, items.count, result)
+        }, operation)
         return results.map { $0! }
     }
 
