@@ -13,7 +13,7 @@ struct WildInteropTests {
 
     /// The agreement reached (percent of files with a manifest whose state and failure codes are
     /// the SDK's), per trust mode. Raise it when a fix lands; never lower it to make a run pass.
-    static let floor: [String: Double] = ["none": 94.2, "anchors": 94.2]
+    static let floor: [String: Double] = ["none": 100, "anchors": 100]
 
     struct Run: Decodable {
         struct Verdict: Decodable {
