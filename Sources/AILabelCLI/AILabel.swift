@@ -1,3 +1,4 @@
+import AILabelMedia
 import ArgumentParser
 import Foundation
 
@@ -21,7 +22,9 @@ struct AILabel: AsyncParsableCommand {
     static func main() async {
         let command: any ParsableCommand
         do {
-            command = try await asyncParseAsRoot()
+            // Arguments decoded losslessly (CommandLine.arguments replaces bytes that are not UTF-8).
+            let arguments = (1..<Int(CommandLine.argc)).compactMap { CommandLine.unsafeArgv[$0].map { PathBytes.decode(cString: $0) } }
+            command = try await asyncParseAsRoot(arguments)
         } catch {
             exit(withError: error)
         }

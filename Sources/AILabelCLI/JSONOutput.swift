@@ -6,7 +6,7 @@ enum JSONOutput {
     static func encode<Value: Encodable>(_ value: Value, pretty: Bool = true) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        return PathBytes.visibleInJSON(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 }
 

@@ -1,10 +1,12 @@
 import AILabelKit
+import AILabelMedia
 import Foundation
 
 /// Paths from arguments, where `-` means "read paths from standard input": one per line, or separated by
 /// NUL bytes with `-0` (as `find -print0` writes them, so names holding newlines pass). A path is taken as
 /// it is: leading and trailing spaces are part of a name. Empty entries are ignored; with lines, a final
-/// carriage return (a CRLF list) is dropped.
+/// carriage return (a CRLF list) is dropped. Names are decoded losslessly (``PathBytes``): bytes that are
+/// not UTF-8 reach the file system as they came.
 enum PathInput {
     static func expand(_ arguments: [String], nulSeparated: Bool = false) -> [String] {
         var paths: [String] = []
@@ -23,7 +25,7 @@ enum PathInput {
         return data.split(separator: separator, omittingEmptySubsequences: true).compactMap { entry in
             var bytes = entry[...]
             if !nulSeparated, bytes.last == UInt8(ascii: "\r") { bytes = bytes.dropLast() }
-            return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
+            return bytes.isEmpty ? nil : PathBytes.decode(bytes)
         }
     }
 }

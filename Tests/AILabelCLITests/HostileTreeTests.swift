@@ -44,6 +44,24 @@ struct HostileTreeTests {
 
     static func bytes(_ url: URL) throws -> Data { try Data(contentsOf: url) }
 
+    /// A TrueType font's `head` fontRevision (16.16 fixed) as "major.thousandths", e.g. "2.370".
+    static func fontRevision(of font: URL) throws -> String? {
+        let data = [UInt8](try Data(contentsOf: font))
+        func u16(_ at: Int) -> Int { Int(data[at]) << 8 | Int(data[at + 1]) }
+        func u32(_ at: Int) -> Int { u16(at) << 16 | u16(at + 2) }
+        guard data.count >= 12 else { return nil }
+        for table in 0..<u16(4) {
+            let record = 12 + 16 * table
+            guard record + 16 <= data.count else { return nil }
+            guard data[record..<record + 4].elementsEqual("head".utf8) else { continue }
+            let offset = u32(record + 8)
+            guard offset + 8 <= data.count else { return nil }
+            let thousandths = Int((Double(u32(offset + 4)) / 65536 * 1000).rounded())
+            return "\(thousandths / 1000)." + String(format: "%03d", thousandths % 1000)
+        }
+        return nil
+    }
+
     static func files(under folder: URL) -> [String] {
         (FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String] ?? []).sorted()
     }
@@ -425,7 +443,109 @@ extension HostileTreeTests {
         let bytes = try Self.bytes(image)
         #expect(bytes.range(of: Data("alice-secret-user".utf8)) == nil, "the font's path is not in the file")
         #expect(bytes.range(of: Data("DejaVu Sans".utf8)) != nil, "its family is")
+        // The record names the font as {family, style, version}, the version being the font's own head-table
+        // revision (read here from the file, not from ailabel), and nothing else.
+        let version = try #require(try Self.fontRevision(of: home.appendingPathComponent("MyFont.ttf")))
+        let text = String(decoding: bytes, as: UTF8.self)
+        let quote = "(?:\"|&quot;|&#34;)"
+        let recorded = "\\{\(quote)family\(quote):\(quote)DejaVu Sans\(quote),\(quote)style\(quote):\(quote)Bold\(quote),"
+            + "\(quote)version\(quote):\(quote)\(NSRegularExpression.escapedPattern(for: version))\(quote)\\}"
+        #expect(text.range(of: recorded, options: .regularExpression) != nil, "the font is recorded by family, style and version \(version)")
         let verify = try Self.ailabel(["verify", image.path, "--scan", "full", "--format", "json"])
         #expect(verify.stdout.contains("\"kind\" : \"visible\""), "\(verify.stdout)")
+    }
+}
+
+// MARK: - Names that are not UTF-8
+
+extension HostileTreeTests {
+    /// Creates `name` (raw bytes) in `folder` holding `contents`, with C calls: Foundation would encode the name as UTF-8.
+    static func createFile(named name: [UInt8], in folder: URL, contents: Data) throws {
+        let path = Array(folder.path.utf8) + [UInt8(ascii: "/")] + name + [0]
+        let descriptor = path.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { open($0, O_WRONLY | O_CREAT | O_EXCL, 0o644) }
+        }
+        try #require(descriptor >= 0, "created the file")
+        defer { close(descriptor) }
+        let written = contents.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        try #require(written == contents.count)
+    }
+
+    /// The entries of `folder` as the kernel has them: raw bytes, not decoded.
+    static func rawNames(in folder: URL) -> [[UInt8]] {
+        guard let handle = opendir(folder.path) else { return [] }
+        defer { closedir(handle) }
+        var names: [[UInt8]] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
+                let start = UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self)
+                return Array(UnsafeBufferPointer(start: start, count: strlen(UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self))))
+            }
+            if name != Array(".".utf8) && name != Array("..".utf8) { names.append(name) }
+        }
+        return names.sorted { $0.lexicographicallyPrecedes($1) }
+    }
+
+    static func rawFile(named name: [UInt8], in folder: URL) throws -> Data {
+        let path = Array(folder.path.utf8) + [UInt8(ascii: "/")] + name + [0]
+        let descriptor = path.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { open($0, O_RDONLY) }
+        }
+        try #require(descriptor >= 0, "the file exists under its own bytes")
+        defer { close(descriptor) }
+        var data = Data()
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = read(descriptor, &chunk, chunk.count)
+            if count <= 0 { break }
+            data.append(contentsOf: chunk[0..<count])
+        }
+        return data
+    }
+
+    @Test("A name with bytes that are not UTF-8 (img-\\xff\\xfe.jpg) is stamped under its own bytes, --out and --in-place, and reported escaped")
+    func nonUTF8NameIsStampedUnderItsOwnBytes() throws {
+        let folder = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let up = folder.appendingPathComponent("up")
+        let name: [UInt8] = Array("img-".utf8) + [0xFF, 0xFE] + Array(".jpg".utf8)
+        let original = try Data(contentsOf: Repository.fixture("media/photo-640x480.jpg"))
+        try Self.createFile(named: name, in: up, contents: original)
+
+        let out = folder.appendingPathComponent("public")
+        let stamped = try Self.ailabel(["stamp", up.path, "--out", out.path] + Self.stampOptions)
+        #expect(stamped.status == 0 && stamped.stdout.contains("1 stamped"), "\(stamped.stdout)\(stamped.stderr)")
+        #expect(stamped.stdout.contains("img-\\xff\\xfe.jpg"), "the report shows the bytes escaped: \(stamped.stdout)")
+        #expect(Self.rawNames(in: out) == [name], "the output has exactly the input's name bytes, and nothing under a mangled name")
+        let output = try Self.rawFile(named: name, in: out)
+        #expect(output != original && output.range(of: Data("Test Model".utf8)) != nil, "the output is the stamped file")
+
+        let verify = try Self.ailabel(["verify", out.path, "--format", "json"])
+        #expect(verify.stdout.contains("img-\\\\xff\\\\xfe.jpg"), "JSON names the bytes as \\xNN text: \(verify.stdout)")
+        #expect((try? JSONSerialization.jsonObject(with: Data(verify.stdout.utf8))) != nil, "the JSON report is valid")
+        #expect(verify.stdout.contains("\"verdict\" : \"compliant\""), "\(verify.stdout)")
+
+        let inPlace = try Self.ailabel(["stamp", up.path, "--in-place"] + Self.stampOptions)
+        #expect(inPlace.status == 0 && inPlace.stdout.contains("1 stamped"), "\(inPlace.stdout)\(inPlace.stderr)")
+        #expect(Self.rawNames(in: up) == [name], "stamped in place under its own name; no file under a mangled name")
+        let listed = try Self.ailabel(["verify", "-", "-0"], stdin: Data(Array(up.path.utf8) + [UInt8(ascii: "/")] + name + [0]))
+        #expect(listed.stdout.contains("compliant") && listed.stdout.contains("img-\\xff\\xfe.jpg"), "a name from standard input (-0) reaches the file: \(listed.stdout)\(listed.stderr)")
+        #expect(try Self.rawFile(named: name, in: up).range(of: Data("Test Model".utf8)) != nil, "the original was stamped")
+    }
+
+    @Test("A name that legitimately holds a U+F7xx character (the escape range) round-trips byte for byte")
+    func privateUseNameRoundTrips() throws {
+        let folder = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let up = folder.appendingPathComponent("up")
+        let name = Array("img-\u{F7FF}\u{F741}.jpg".utf8)
+        try Self.createFile(named: name, in: up, contents: try Data(contentsOf: Repository.fixture("media/photo-640x480.jpg")))
+        let out = folder.appendingPathComponent("public")
+        let stamped = try Self.ailabel(["stamp", up.path, "--out", out.path] + Self.stampOptions)
+        #expect(stamped.status == 0 && stamped.stdout.contains("1 stamped"), "\(stamped.stdout)\(stamped.stderr)")
+        #expect(Self.rawNames(in: out) == [name], "the output has exactly the input's name bytes")
+        let inPlace = try Self.ailabel(["stamp", up.path, "--in-place"] + Self.stampOptions)
+        #expect(inPlace.status == 0 && inPlace.stdout.contains("1 stamped"), "\(inPlace.stdout)\(inPlace.stderr)")
+        #expect(Self.rawNames(in: up) == [name])
     }
 }

@@ -97,13 +97,13 @@ public struct FileWalker: Sendable {
         var state = State()
         for argument in arguments {
             var status = stat()
-            guard lstat(argument, &status) == 0 else {
+            guard PathBytes.withPlatformString(argument) { lstat($0, &status) } == 0 else {
                 state.result.problems.append(Problem(path: argument, reason: SystemError.sentence(errno)))
                 continue
             }
             var path = argument
             if status.st_mode & S_IFMT == S_IFLNK {
-                guard let target = Self.realPath(argument), stat(target, &status) == 0 else {
+                guard let target = Self.realPath(argument), PathBytes.withPlatformString(target) { stat($0, &status) } == 0 else {
                     state.result.skipped.append(Skip(path: argument, kind: .danglingLink, reason: "a symbolic link whose target does not exist"))
                     continue
                 }
@@ -117,7 +117,7 @@ public struct FileWalker: Sendable {
                     state.result.problems.append(Problem(path: argument, reason: SystemError.sentence(errno)))
                     continue
                 }
-                let descriptor = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                let descriptor = PathBytes.withPlatformString(real) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
                 guard descriptor >= 0 else {
                     state.result.problems.append(Problem(path: argument, reason: SystemError.sentence(errno)))
                     continue
@@ -168,7 +168,7 @@ public struct FileWalker: Sendable {
         var names: [String] = []
         while let entry = readdir(handle) {
             let name = withUnsafePointer(to: entry.pointee.d_name) {
-                String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
+                PathBytes.decode(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
             }
             if name == "." || name == ".." { continue }
             if !includeHidden && name.hasPrefix(".") { continue }
@@ -187,7 +187,7 @@ public struct FileWalker: Sendable {
             let childRelative = relative.isEmpty ? name : relative + "/" + name
             let childRealRelative = realRelative.isEmpty ? name : realRelative + "/" + name
             var childStatus = stat()
-            guard fstatat(folder, name, &childStatus, AT_SYMLINK_NOFOLLOW) == 0 else {
+            guard PathBytes.withPlatformString(name) { fstatat(folder, $0, &childStatus, AT_SYMLINK_NOFOLLOW) } == 0 else {
                 state.result.problems.append(Problem(path: child, reason: SystemError.sentence(errno)))
                 continue
             }
@@ -198,7 +198,7 @@ public struct FileWalker: Sendable {
                     state.result.skipped.append(Skip(path: child, kind: .outputFolder, reason: "the output folder, not walked"))
                     continue
                 }
-                let next = openat(folder, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                let next = PathBytes.withPlatformString(name) { openat(folder, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
                 guard next >= 0 else {
                     state.result.problems.append(Problem(path: child, reason: SystemError.sentence(errno)))
                     continue
@@ -237,7 +237,7 @@ public struct FileWalker: Sendable {
         }
         let targetRelative = String(target.dropFirst(prefix.count))
         var status = stat()
-        guard stat(target, &status) == 0 else {
+        guard PathBytes.withPlatformString(target) { stat($0, &status) } == 0 else {
             state.result.skipped.append(Skip(path: display, kind: .danglingLink, reason: "a symbolic link whose target does not exist"))
             return
         }
@@ -262,8 +262,8 @@ public struct FileWalker: Sendable {
 
     /// The canonical absolute path (links and `..` resolved), or nil when it does not exist.
     public static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
+        guard let resolved = PathBytes.withPlatformString(path, { realpath($0, nil) }) else { return nil }
         defer { free(resolved) }
-        return String(cString: resolved)
+        return PathBytes.decode(cString: resolved)
     }
 }

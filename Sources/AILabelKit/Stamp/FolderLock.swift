@@ -23,7 +23,7 @@ public final class FolderLock: Sendable {
     public static func acquire(_ folders: [String], waiting: (@Sendable (String) -> Void)? = nil) -> [FolderLock] {
         var locks: [FolderLock] = []
         for folder in Set(folders).sorted() {
-            let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            let descriptor = PathBytes.withPlatformString(folder) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
             guard descriptor >= 0 else { continue }
             if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
                 waiting?(folder)
@@ -36,7 +36,7 @@ public final class FolderLock: Sendable {
 
     /// Whether another process holds the lock on `folder` now.
     public static func isHeld(_ folder: String) -> Bool {
-        let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let descriptor = PathBytes.withPlatformString(folder) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { return true }

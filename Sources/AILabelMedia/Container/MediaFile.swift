@@ -17,7 +17,7 @@ public struct MediaFile: Sendable {
     /// The first bytes are read and sniffed before the rest: a file in no registered format (a sparse
     /// 2 GB `a.jpg`, say) is refused without being read whole.
     public init(path: String, registry: AssetRegistry = .standard) throws {
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        let descriptor = PathBytes.withPlatformString(path) { open($0, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
         guard descriptor >= 0 else {
             throw MediaError.make(.io, "cannot open the file: \(SystemError.sentence(errno))").naming(path)
         }
@@ -51,7 +51,7 @@ public struct MediaFile: Sendable {
     /// format, so a caller that wants the whole bytes (for a thumbnail of a damaged file) need not read a
     /// sparse 2 GB `a.jpg` to learn it is none.
     public static func checkSignature(path: String, registry: AssetRegistry = .standard) throws {
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        let descriptor = PathBytes.withPlatformString(path) { open($0, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
         guard descriptor >= 0 else {
             throw MediaError.make(.io, "cannot open the file: \(SystemError.sentence(errno))").naming(path)
         }

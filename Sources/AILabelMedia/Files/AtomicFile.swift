@@ -48,9 +48,9 @@ public enum AtomicFile {
         let folder = try openFolder(of: target, create: createFolders)
         defer { close(folder) }
         let (temporary, warnings) = try writeTemporary(bytes, for: target, in: folder, attributes: attributes, flush: true)
-        guard renameat(folder, temporary, folder, target.name) == 0 else {
+        guard PathBytes.withPlatformStrings(temporary, target.name) { renameat(folder, $0, folder, $1) } == 0 else {
             let error = failure("cannot rename the temporary file over the target", path: target.path)
-            unlinkat(folder, temporary, 0)
+            PathBytes.withPlatformString(temporary) { unlinkat(folder, $0, 0) }
             throw error
         }
         if syncDirectory { fsync(folder) }
@@ -71,7 +71,7 @@ public enum AtomicFile {
         var temporary = ""
         for _ in 0..<16 {
             temporary = temporaryName()
-            descriptor = openat(folder, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            descriptor = PathBytes.withPlatformString(temporary) { openat(folder, $0, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600) }
             if descriptor >= 0 || errno != EEXIST { break }
         }
         guard descriptor >= 0 else { throw failure("cannot create a temporary file in \(parentDirectory(of: path))", path: path) }
@@ -103,7 +103,7 @@ public enum AtomicFile {
             closed = true
             guard close(descriptor) == 0 else { throw failure("cannot close the temporary file \(temporary)", path: path) }
         } catch {
-            unlinkat(folder, temporary, 0)
+            PathBytes.withPlatformString(temporary) { unlinkat(folder, $0, 0) }
             throw error
         }
         return (temporary, warnings)
@@ -129,7 +129,8 @@ public enum AtomicFile {
                 close(folder)
                 throw error
             }
-            descriptor = openat(folder, temporary, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC)
+            let (openFolder, temporaryName) = (folder, temporary)
+            descriptor = PathBytes.withPlatformString(temporaryName) { openat(openFolder, $0, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC) }
             if descriptor < 0 {
                 failure = AtomicFile.failure("cannot reopen the temporary file \(temporary)", path: path)
             }
@@ -165,11 +166,11 @@ public enum AtomicFile {
                 failure = AtomicFile.failure("cannot flush the temporary file \(temporary) to disk", path: target.path)
             }
             if descriptor >= 0 { close(descriptor) }
-            if failure == nil && renameat(folder, temporary, folder, target.name) != 0 {
+            if failure == nil && PathBytes.withPlatformStrings(temporary, target.name) { renameat(folder, $0, folder, $1) } != 0 {
                 failure = AtomicFile.failure("cannot rename the temporary file over the target", path: target.path)
             }
             if let failure {
-                unlinkat(folder, temporary, 0)
+                PathBytes.withPlatformString(temporary) { unlinkat(folder, $0, 0) }
                 throw failure
             }
             fsync(folder)
@@ -180,7 +181,7 @@ public enum AtomicFile {
             guard !finished else { return }
             finished = true
             if descriptor >= 0 { close(descriptor) }
-            unlinkat(folder, temporary, 0)
+            PathBytes.withPlatformString(temporary) { unlinkat(folder, $0, 0) }
             close(folder)
         }
     }
@@ -196,7 +197,7 @@ public enum AtomicFile {
 
     /// The attributes of an existing regular file in `folder` (not following a link), or nil.
     static func existingAttributes(of name: String, in folder: Int32) -> FileAttributes? {
-        let descriptor = openat(folder, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        let descriptor = PathBytes.withPlatformString(name) { openat(folder, $0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) }
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var status = stat()
@@ -214,7 +215,7 @@ public enum AtomicFile {
 
     /// Flushes a folder's entries to disk, making renames into it durable.
     public static func syncDirectory(_ directory: String) {
-        let descriptor = open(directory, O_RDONLY | O_DIRECTORY)
+        let descriptor = PathBytes.withPlatformString(directory) { open($0, O_RDONLY | O_DIRECTORY) }
         if descriptor >= 0 {
             fsync(descriptor)
             close(descriptor)
@@ -232,9 +233,9 @@ public enum AtomicFile {
         defer { closedir(handle) }
         var removed = 0
         while let entry = readdir(handle) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
+            let name = withUnsafePointer(to: entry.pointee.d_name) { PathBytes.decode(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
             guard name.hasPrefix(temporaryPrefix), !ownerIsAlive(temporaryName: name) else { continue }
-            if unlinkat(dirfd(handle), name, 0) == 0 { removed += 1 }
+            if PathBytes.withPlatformString(name) { unlinkat(dirfd(handle), $0, 0) } == 0 { removed += 1 }
         }
         return removed
     }

@@ -52,10 +52,10 @@ public struct ConfinedPath: Sendable, Hashable, CustomStringConvertible {
     /// `create`, missing folders are made (mode 0755 before the umask). Returns the descriptor
     /// (close it) or throws an `io` error naming the path.
     public func openDirectory(create: Bool = false) throws -> Int32 {
-        var descriptor = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        var descriptor = PathBytes.withPlatformString(root) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         if descriptor < 0, create, errno == ENOENT {
             try Self.makeTrustedDirectory(root)
-            descriptor = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            descriptor = PathBytes.withPlatformString(root) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         }
         guard descriptor >= 0 else { throw Self.failure("cannot open the folder \(root)", path: path) }
         for component in relative.split(separator: "/") where component != "." {
@@ -64,14 +64,14 @@ public struct ConfinedPath: Sendable, Hashable, CustomStringConvertible {
                 close(descriptor)
                 throw MediaError.make(.io, "the path climbs out of its folder with '..'").naming(path)
             }
-            var next = openat(descriptor, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            var next = PathBytes.withPlatformString(name) { openat(descriptor, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
             if next < 0, create, errno == ENOENT {
-                if mkdirat(descriptor, name, 0o755) != 0 && errno != EEXIST {
+                if PathBytes.withPlatformString(name) { mkdirat(descriptor, $0, 0o755) } != 0 && errno != EEXIST {
                     let error = Self.failure("cannot create the folder \(name)", path: path)
                     close(descriptor)
                     throw error
                 }
-                next = openat(descriptor, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                next = PathBytes.withPlatformString(name) { openat(descriptor, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
             }
             if next < 0 {
                 let code = errno
@@ -93,7 +93,7 @@ public struct ConfinedPath: Sendable, Hashable, CustomStringConvertible {
         let folder = try parent.openDirectory()
         defer { close(folder) }
         var status = stat()
-        return fstatat(folder, name, &status, AT_SYMLINK_NOFOLLOW) == 0
+        return PathBytes.withPlatformString(name) { fstatat(folder, $0, &status, AT_SYMLINK_NOFOLLOW) } == 0
     }
 
     /// Opens the file at this path for reading: its folder confined, the file itself without following a
@@ -102,7 +102,7 @@ public struct ConfinedPath: Sendable, Hashable, CustomStringConvertible {
     public func openRegularFileForReading() throws -> (descriptor: Int32, status: stat) {
         let folder = try parent.openDirectory()
         defer { close(folder) }
-        let descriptor = openat(folder, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        let descriptor = PathBytes.withPlatformString(name) { openat(folder, $0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) }
         guard descriptor >= 0 else {
             if errno == ELOOP {
                 throw MediaError.make(.io, "the file is a symbolic link; ailabel does not follow links inside a walked tree").naming(path)
@@ -126,7 +126,7 @@ public struct ConfinedPath: Sendable, Hashable, CustomStringConvertible {
         var built = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
             built += "/" + component
-            if mkdir(built, 0o755) != 0 && errno != EEXIST { throw failure("cannot create the folder \(built)", path: path) }
+            if PathBytes.withPlatformString(built) { mkdir($0, 0o755) } != 0 && errno != EEXIST { throw failure("cannot create the folder \(built)", path: path) }
         }
     }
 

@@ -11,7 +11,7 @@ public enum FileReader {
     /// Reads `path` (following a link the caller named). The open does not block, so a FIFO is refused
     /// rather than waited on.
     public static func read(_ path: String, maximumSize: Int = defaultMaximumSize) throws -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        let descriptor = PathBytes.withPlatformString(path) { open($0, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
         guard descriptor >= 0 else { throw ioError("cannot open the file", path: path) }
         defer { close(descriptor) }
         var status = stat()
@@ -54,7 +54,7 @@ public enum FileReader {
     /// The first `count` bytes of a regular file (fewer for a short file, none for one that cannot be
     /// opened or is not a regular file).
     public static func head(_ path: String, count: Int) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        let descriptor = PathBytes.withPlatformString(path) { open($0, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
         guard descriptor >= 0 else { return [] }
         defer { close(descriptor) }
         var status = stat()

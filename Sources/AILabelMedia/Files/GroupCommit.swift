@@ -183,7 +183,7 @@ public final class GroupCommit: Sendable {
             }
         case .eachFile:
             for file in reachable {
-                let descriptor = openat(folders[file.target.parent]!, file.temporary, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+                let descriptor = PathBytes.withPlatformString(file.temporary) { openat(folders[file.target.parent]!, $0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
                 let flushed = descriptor >= 0 && fdatasync(descriptor) == 0
                 let error = flushed ? nil : AtomicFile.failure("cannot flush the temporary file \(file.temporary) to disk", path: file.target.path)
                 if descriptor >= 0 { close(descriptor) }
@@ -195,14 +195,14 @@ public final class GroupCommit: Sendable {
         var renamedInto = Set<ConfinedPath>()
         for file in durable {
             let folder = folders[file.target.parent]!
-            if renameat(folder, file.temporary, folder, file.target.name) == 0 {
+            if PathBytes.withPlatformStrings(file.temporary, file.target.name) { renameat(folder, $0, folder, $1) } == 0 {
                 renamedInto.insert(file.target.parent)
             } else {
                 failures[file.ticket] = AtomicFile.failure("cannot rename the temporary file over the target", path: file.target.path)
             }
         }
         for file in group where failures[file.ticket] != nil {
-            if let folder = folders[file.target.parent] { unlinkat(folder, file.temporary, 0) }
+            if let folder = folders[file.target.parent] { PathBytes.withPlatformString(file.temporary) { unlinkat(folder, $0, 0) } }
         }
         for parent in renamedInto { fsync(folders[parent]!) }
         return failures

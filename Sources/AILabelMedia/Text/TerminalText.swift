@@ -2,7 +2,8 @@
 /// and paragraph separators and bidirectional overrides are shown as visible escapes (`\e`, `\r`,
 /// `\u{202E}`), so a file name, feed ID or metadata value can neither run terminal commands (retitle the
 /// window, clear the screen) nor overwrite or reorder what is displayed (`x\e[2K\rcompliant` cannot
-/// turn a `missing-disclosure` line into a `compliant` one).
+/// turn a `missing-disclosure` line into a `compliant` one). Bytes of a file name that are not UTF-8
+/// are shown as `\xNN` (``PathBytes``).
 public enum TerminalText {
     /// Escapes every character that could act on a terminal or forge a line, newlines included: for one
     /// field (a path, an ID, a value) inside a line.
@@ -27,6 +28,8 @@ public enum TerminalText {
             case 0x0A: output += "\\n"
             case 0x09: output += "\\t"
             case 0x00: output += "\\0"
+            // A byte of a file name that is not UTF-8 (PathBytes), shown as the byte it is.
+            case PathBytes.escapeBase...(PathBytes.escapeBase + 0xFF): output += PathBytes.visible(String(scalar))
             default: output += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
             }
         }
@@ -39,6 +42,7 @@ public enum TerminalText {
         case 0x00...0x1F, 0x7F...0x9F: return true
         // Bidirectional embeddings, overrides and isolates; marks; line and paragraph separators.
         case 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C, 0x2028, 0x2029: return true
+        case PathBytes.escapeBase...(PathBytes.escapeBase + 0xFF): return true
         default: return false
         }
     }

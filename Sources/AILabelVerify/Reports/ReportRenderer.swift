@@ -58,7 +58,7 @@ public enum ReportRenderer {
     public static func json<Value: Encodable>(_ value: Value, pretty: Bool) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        return PathBytes.visibleInJSON(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 
     static func text(_ run: VerificationRun) -> String {

@@ -1,3 +1,4 @@
+import AILabelMedia
 import Foundation
 
 /// SARIF 2.1.0, so code-scanning interfaces list files whose disclosure fails.
@@ -48,7 +49,7 @@ enum SARIFReport {
             ]],
         ]
         let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return PathBytes.visibleInJSON(String(decoding: data, as: UTF8.self)) + "\n"
     }
 
     static func ruleText(_ verdict: Verdict) -> String {
