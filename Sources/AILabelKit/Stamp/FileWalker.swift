@@ -97,13 +97,13 @@ public struct FileWalker: Sendable {
         var state = State()
         for argument in arguments {
             var status = stat()
-            guard PathBytes.withPlatformString(argument) { lstat($0, &status) } == 0 else {
+            guard PathBytes.withPlatformString(argument, { lstat($0, &status) }) == 0 else {
                 state.result.problems.append(Problem(path: argument, reason: SystemError.sentence(errno)))
                 continue
             }
             var path = argument
             if status.st_mode & S_IFMT == S_IFLNK {
-                guard let target = Self.realPath(argument), PathBytes.withPlatformString(target) { stat($0, &status) } == 0 else {
+                guard let target = Self.realPath(argument), PathBytes.withPlatformString(target, { stat($0, &status) }) == 0 else {
                     state.result.skipped.append(Skip(path: argument, kind: .danglingLink, reason: "a symbolic link whose target does not exist"))
                     continue
                 }
@@ -187,7 +187,7 @@ public struct FileWalker: Sendable {
             let childRelative = relative.isEmpty ? name : relative + "/" + name
             let childRealRelative = realRelative.isEmpty ? name : realRelative + "/" + name
             var childStatus = stat()
-            guard PathBytes.withPlatformString(name) { fstatat(folder, $0, &childStatus, AT_SYMLINK_NOFOLLOW) } == 0 else {
+            guard PathBytes.withPlatformString(name, { fstatat(folder, $0, &childStatus, AT_SYMLINK_NOFOLLOW) }) == 0 else {
                 state.result.problems.append(Problem(path: child, reason: SystemError.sentence(errno)))
                 continue
             }
@@ -237,7 +237,7 @@ public struct FileWalker: Sendable {
         }
         let targetRelative = String(target.dropFirst(prefix.count))
         var status = stat()
-        guard PathBytes.withPlatformString(target) { stat($0, &status) } == 0 else {
+        guard PathBytes.withPlatformString(target, { stat($0, &status) }) == 0 else {
             state.result.skipped.append(Skip(path: display, kind: .danglingLink, reason: "a symbolic link whose target does not exist"))
             return
         }

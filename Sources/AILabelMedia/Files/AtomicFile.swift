@@ -48,7 +48,7 @@ public enum AtomicFile {
         let folder = try openFolder(of: target, create: createFolders)
         defer { close(folder) }
         let (temporary, warnings) = try writeTemporary(bytes, for: target, in: folder, attributes: attributes, flush: true)
-        guard PathBytes.withPlatformStrings(temporary, target.name) { renameat(folder, $0, folder, $1) } == 0 else {
+        guard PathBytes.withPlatformStrings(temporary, target.name, { renameat(folder, $0, folder, $1) }) == 0 else {
             let error = failure("cannot rename the temporary file over the target", path: target.path)
             PathBytes.withPlatformString(temporary) { unlinkat(folder, $0, 0) }
             throw error
@@ -166,7 +166,7 @@ public enum AtomicFile {
                 failure = AtomicFile.failure("cannot flush the temporary file \(temporary) to disk", path: target.path)
             }
             if descriptor >= 0 { close(descriptor) }
-            if failure == nil && PathBytes.withPlatformStrings(temporary, target.name) { renameat(folder, $0, folder, $1) } != 0 {
+            if failure == nil && PathBytes.withPlatformStrings(temporary, target.name, { renameat(folder, $0, folder, $1) }) != 0 {
                 failure = AtomicFile.failure("cannot rename the temporary file over the target", path: target.path)
             }
             if let failure {
@@ -235,7 +235,7 @@ public enum AtomicFile {
         while let entry = readdir(handle) {
             let name = withUnsafePointer(to: entry.pointee.d_name) { PathBytes.decode(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
             guard name.hasPrefix(temporaryPrefix), !ownerIsAlive(temporaryName: name) else { continue }
-            if PathBytes.withPlatformString(name) { unlinkat(dirfd(handle), $0, 0) } == 0 { removed += 1 }
+            if PathBytes.withPlatformString(name, { unlinkat(dirfd(handle), $0, 0) }) == 0 { removed += 1 }
         }
         return removed
     }

@@ -66,7 +66,7 @@ public struct ConfinedPath: Sendable, Hashable, CustomStringConvertible {
             }
             var next = PathBytes.withPlatformString(name) { openat(descriptor, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
             if next < 0, create, errno == ENOENT {
-                if PathBytes.withPlatformString(name) { mkdirat(descriptor, $0, 0o755) } != 0 && errno != EEXIST {
+                if PathBytes.withPlatformString(name, { mkdirat(descriptor, $0, 0o755) }) != 0 && errno != EEXIST {
                     let error = Self.failure("cannot create the folder \(name)", path: path)
                     close(descriptor)
                     throw error
@@ -93,7 +93,7 @@ public struct ConfinedPath: Sendable, Hashable, CustomStringConvertible {
         let folder = try parent.openDirectory()
         defer { close(folder) }
         var status = stat()
-        return PathBytes.withPlatformString(name) { fstatat(folder, $0, &status, AT_SYMLINK_NOFOLLOW) } == 0
+        return PathBytes.withPlatformString(name, { fstatat(folder, $0, &status, AT_SYMLINK_NOFOLLOW) }) == 0
     }
 
     /// Opens the file at this path for reading: its folder confined, the file itself without following a
@@ -126,7 +126,7 @@ public struct ConfinedPath: Sendable, Hashable, CustomStringConvertible {
         var built = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
             built += "/" + component
-            if PathBytes.withPlatformString(built) { mkdir($0, 0o755) } != 0 && errno != EEXIST { throw failure("cannot create the folder \(built)", path: path) }
+            if PathBytes.withPlatformString(built, { mkdir($0, 0o755) }) != 0 && errno != EEXIST { throw failure("cannot create the folder \(built)", path: path) }
         }
     }
 

@@ -195,7 +195,7 @@ public final class GroupCommit: Sendable {
         var renamedInto = Set<ConfinedPath>()
         for file in durable {
             let folder = folders[file.target.parent]!
-            if PathBytes.withPlatformStrings(file.temporary, file.target.name) { renameat(folder, $0, folder, $1) } == 0 {
+            if PathBytes.withPlatformStrings(file.temporary, file.target.name, { renameat(folder, $0, folder, $1) }) == 0 {
                 renamedInto.insert(file.target.parent)
             } else {
                 failures[file.ticket] = AtomicFile.failure("cannot rename the temporary file over the target", path: file.target.path)

@@ -66,6 +66,7 @@ public enum PathBytes {
 
     /// Calls `body` with the path as the NUL-terminated bytes the kernel expects. The one way a path
     /// string reaches a system call.
+    @discardableResult
     public static func withPlatformString<Result>(_ path: String, _ body: (UnsafePointer<CChar>) throws -> Result) rethrows -> Result {
         var bytes = encode(path)
         bytes.append(0)
@@ -134,6 +135,7 @@ public enum PathBytes {
 
 extension PathBytes {
     /// ``withPlatformString(_:_:)`` for the calls that take two paths (`renameat`).
+    @discardableResult
     public static func withPlatformStrings<Result>(
         _ first: String, _ second: String, _ body: (UnsafePointer<CChar>, UnsafePointer<CChar>) throws -> Result
     ) rethrows -> Result {
