@@ -17,15 +17,8 @@ public struct MediaFile: Sendable {
     /// The first bytes are read and sniffed before the rest: a file in no registered format (a sparse
     /// 2 GB `a.jpg`, say) is refused without being read whole.
     public init(path: String, registry: AssetRegistry = .standard) throws {
-        let descriptor = PathBytes.withPlatformString(path) { open($0, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
-        guard descriptor >= 0 else {
-            throw MediaError.make(.io, "cannot open the file: \(SystemError.sentence(errno))").naming(path)
-        }
+        let (descriptor, status) = try Self.openForReading(path)
         defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            throw MediaError.make(.io, "cannot read the file's status: \(SystemError.sentence(errno))").naming(path)
-        }
         try self.init(path: path, descriptor: descriptor, status: status, registry: registry)
     }
 
@@ -47,19 +40,27 @@ public struct MediaFile: Sendable {
         try self.init(path: path, bytes: bytes, registry: registry)
     }
 
-    /// Refuses, from its type and first bytes alone, a file that is not a regular file in a registered
-    /// format, so a caller that wants the whole bytes (for a thumbnail of a damaged file) need not read a
-    /// sparse 2 GB `a.jpg` to learn it is none.
-    public static func checkSignature(path: String, registry: AssetRegistry = .standard) throws {
+    /// Opens a file for reading without blocking (a FIFO must not hang the caller) and reads its status.
+    private static func openForReading(_ path: String) throws -> (descriptor: Int32, status: stat) {
         let descriptor = PathBytes.withPlatformString(path) { open($0, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
         guard descriptor >= 0 else {
             throw MediaError.make(.io, "cannot open the file: \(SystemError.sentence(errno))").naming(path)
         }
-        defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
-            throw MediaError.make(.io, "cannot read the file's status: \(SystemError.sentence(errno))").naming(path)
+            let error = MediaError.make(.io, "cannot read the file's status: \(SystemError.sentence(errno))").naming(path)
+            close(descriptor)
+            throw error
         }
+        return (descriptor, status)
+    }
+
+    /// Refuses, from its type and first bytes alone, a file that is not a regular file in a registered
+    /// format, so a caller that wants the whole bytes (for a thumbnail of a damaged file) need not read a
+    /// sparse 2 GB `a.jpg` to learn it is none.
+    public static func checkSignature(path: String, registry: AssetRegistry = .standard) throws {
+        let (descriptor, status) = try Self.openForReading(path)
+        defer { close(descriptor) }
         guard status.st_mode & S_IFMT == S_IFREG else {
             throw MediaError.make(.io, "not a regular file (\(FileKind(mode: status.st_mode).description))").naming(path)
         }
