@@ -16,24 +16,29 @@ enum RIFFChunkParser {
     static let maximumChunks = 100_000
     static let headerSize = 12
 
-    /// The chunks and where the RIFF ends (bytes after it are trailing data).
+    /// The chunks and where the RIFF ends (bytes after it are trailing data), walked by positioned
+    /// reads of the chunk headers.
     ///
-    /// With `isPrefix`, `bytes` is the start of a longer file: the walk ends where the bytes do and,
+    /// With `isPrefix`, the source is the start of a longer file: the walk ends where the bytes do and,
     /// since a WebP's C2PA chunk is its last, throws when the RIFF goes on past them.
-    static func parse(_ bytes: [UInt8], isPrefix: Bool = false) throws -> (chunks: [RIFFChunk], riffEnd: Int) {
-        guard !bytes.isEmpty else { throw MediaError.make(.empty, "the file is empty") }
-        guard bytes.count >= headerSize, bytes.starts(withASCII: "RIFF"), bytes[8..<12].elementsEqual("WEBP".utf8) else {
+    static func parse(_ source: any ByteSource, isPrefix: Bool = false) throws -> (chunks: [RIFFChunk], riffEnd: Int) {
+        let count = source.count
+        guard count > 0 else { throw MediaError.make(.empty, "the file is empty") }
+        var window = ByteWindow(source)
+        guard count >= headerSize, let header = try window.bytes(0..<headerSize), header.starts(withASCII: "RIFF"),
+            header[8..<12].elementsEqual("WEBP".utf8)
+        else {
             throw MediaError.make(.malformed, "not a WebP: it does not start with RIFF….WEBP")
         }
-        let declared = Int(readUInt32LE(bytes, at: 4))
+        let declared = Int(readUInt32LE(header, at: 4))
         let riffEnd = 8 + declared
         guard declared >= 4 else {
             throw MediaError.make(.malformed, "the RIFF header declares an impossible size of \(declared) bytes")
         }
-        if riffEnd > bytes.count {
+        if riffEnd > count {
             guard isPrefix else {
                 throw MediaError.make(
-                    .truncated, "the RIFF header declares \(declared) bytes but the file holds only \(bytes.count - 8) after it")
+                    .truncated, "the RIFF header declares \(declared) bytes but the file holds only \(count - 8) after it")
             }
             throw MediaError.make(.truncated, "the bytes read end before the RIFF's last chunk, where the C2PA store is")
         }
@@ -43,11 +48,11 @@ enum RIFFChunkParser {
             guard chunks.count < maximumChunks else {
                 throw MediaError.make(.limitExceeded, "more than \(maximumChunks) RIFF chunks")
             }
-            guard riffEnd - position >= 8 else {
+            guard riffEnd - position >= 8, let chunkHeader = try window.bytes(position..<position + 8) else {
                 throw MediaError.make(.truncated, "the RIFF ends inside a chunk header at byte \(position)")
             }
-            let fourCC = String(decoding: bytes[position..<position + 4], as: UTF8.self)
-            let size = Int(readUInt32LE(bytes, at: position + 4))
+            let fourCC = String(decoding: chunkHeader[0..<4], as: UTF8.self)
+            let size = Int(readUInt32LE(chunkHeader, at: 4))
             let dataStart = position + 8
             guard size <= riffEnd - dataStart else {
                 throw MediaError.make(
