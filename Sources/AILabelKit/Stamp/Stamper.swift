@@ -1,4 +1,5 @@
 import AILabelMedia
+import AILabelVocabulary
 import Foundation
 
 /// What a user asks to be stamped: the label's fields before a file's own content ID is known.
@@ -214,18 +215,18 @@ public struct Stamper: Sendable {
             warnings += marked.notApplied
         }
 
-        LabelLayers.apply(label, to: &packet)
+        XMPLabel(label).write(into: &packet)
         var edit = MetadataEdit()
         edit.xmp = .replace(packet.serialized())
-        if let exif = try? EXIFMetadata.addingMissing(LabelLayers.exifValues(for: label), to: contents.exif) {
+        if let exif = try? EXIFMetadata.addingMissing(EXIFLabel.values(for: label), to: contents.exif) {
             edit.exif = .replace(exif)
             layers.append("exif")
         } else if contents.exif != nil, (try? EXIFMetadata(tiff: contents.exif!))?.tag(EXIFTag.makerNote) != nil {
             warnings.append("EXIF left unchanged: it holds a MakerNote whose offsets a rewrite would break")
         }
-        if contents.textEntries.contains(where: { $0.keyword == "AIGC" }) {
+        if contents.textEntries.contains(where: { $0.keyword == AIGCLabel.textKeyword }) {
             // GB 45438 allows one implicit label per file: the XMP one supersedes a loose AIGC text field.
-            edit.removeTextKeywords = ["AIGC"]
+            edit.removeTextKeywords = [AIGCLabel.textKeyword]
             warnings.append("replaced a \(handler.declaration.displayName) AIGC text chunk by the TC260 label in XMP (one implicit label per file)")
         }
         let plan: SplicePlan
@@ -252,23 +253,16 @@ public struct Stamper: Sendable {
     /// pixels a second time. A request without `--time` matches whatever creation time the file holds.
     func alreadyStamped(_ file: MediaFile) throws -> DisclosureLabel? {
         guard let xmp = file.contents.xmp, let packet = try? XMPPacket(parsing: xmp, extended: file.contents.extendedXMP) else { return nil }
-        let own = LabelNamespace.ailabel
-        guard let existingCreated = packet.value(namespace: own, name: "Created")?.textValue,
-            packet.value(namespace: own, name: "LabelID")?.textValue != nil
-        else { return nil }
+        let existing = XMPLabel(reading: packet)
+        guard let existingCreated = existing.record.created, existing.record.labelID != nil else { return nil }
         var label = try makeLabel(existing: packet) { try Self.derivedContentID(of: file) }
         if request.created == nil { label.created = existingCreated }
-        var relabelled = packet
-        LabelLayers.apply(label, to: &relabelled)
-        for (namespace, name) in LabelLayers.textProperties
-        where packet.value(namespace: namespace, name: name) != relabelled.value(namespace: namespace, name: name) {
-            return nil
-        }
+        guard existing.withoutMarks == XMPLabel(label).withoutMarks else { return nil }
         // Marks a format cannot carry (no pixel codec) are never recorded, so they are not waited for.
         for marker in markers where file.handler.declaration.carries.contains(.pixels) {
             switch marker.name {
-            case "visible": guard packet.value(namespace: own, name: "VisibleLabelRegion") != nil else { return nil }
-            case "watermark": guard packet.value(namespace: own, name: "Watermark")?.textValue == label.labelID else { return nil }
+            case "visible": guard existing.record.visibleLabel != nil else { return nil }
+            case "watermark": guard existing.record.watermark == label.labelID else { return nil }
             default: return nil
             }
         }
@@ -284,7 +278,7 @@ public struct Stamper: Sendable {
     /// - Parameter derivedContentID: computes the content ID when neither the request nor the file has
     ///   one (only then: it hashes the image data).
     func makeLabel(existing packet: XMPPacket, derivedContentID: () throws -> String) throws -> DisclosureLabel {
-        let contentID = try request.contentID ?? LabelLayers.existingContentID(in: packet) ?? derivedContentID()
+        let contentID = try request.contentID ?? XMPLabel(reading: packet).contentID ?? derivedContentID()
         let created = request.created ?? ISO8601DateFormatter().string(from: Date())
         var label = DisclosureLabel(
             digitalSourceType: request.sourceType, aiSystem: request.aiSystem, aiSystemVersion: request.aiSystemVersion,
