@@ -5,7 +5,7 @@
 /// any MakerNote and its private offsets) is never rewritten.
 enum TIFFDescriptiveTags {
     /// The block for `structure`, or nil when the file has none of these tags.
-    static func block(of structure: TIFFStructure, reader: some TIFFByteReader) throws -> [UInt8]? {
+    static func block(of structure: TIFFStructure, reader: some ByteSource) throws -> [UInt8]? {
         var ifd0: [(UInt16, [UInt8])] = []
         for tag in TIFFTag.descriptive {
             guard let entry = structure.firstPage.entry(tag), entry.type == TIFFFieldType.ascii, entry.count > 0 else { continue }

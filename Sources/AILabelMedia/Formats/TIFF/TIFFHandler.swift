@@ -28,11 +28,13 @@ public struct TIFFHandler: AssetHandler {
         return TIFFHandler((contents.tiffCoding?.pages ?? 1) > 1 ? .multiPageTIFF : .tiff)
     }
 
-    public func parse(_ bytes: [UInt8]) throws -> MediaContents {
-        try parse(reader: bytes)
+    /// Walks the directories by positioned reads: headers, directory tables and the metadata values
+    /// (XMP, ICC, descriptive tags, the C2PA store), never the strips or tiles.
+    public func parse(_ source: any ByteSource) throws -> MediaContents {
+        try parse(reader: source)
     }
 
-    func parse(reader: some TIFFByteReader) throws -> MediaContents {
+    func parse(reader: some ByteSource) throws -> MediaContents {
         let structure = try TIFFStructure(reading: reader)
         let ifd0 = structure.firstPage
         let isDNG = ifd0.entry(TIFFTag.dngVersion) != nil
@@ -110,17 +112,18 @@ public struct TIFFHandler: AssetHandler {
         return contents
     }
 
-    public func rewrite(_ bytes: [UInt8], applying edit: MetadataEdit) throws -> RewrittenAsset {
-        let structure = try TIFFStructure(reading: bytes)
-        let plan = try TIFFRewritePlan(structure: structure, reader: bytes, edit: edit)
-        var out: [UInt8] = []
-        out.reserveCapacity(plan.count)
-        for piece in plan.pieces {
-            switch piece {
-            case .source(let range): out += bytes[range]
-            case .bytes(let block): out += block
-            }
-        }
-        return RewrittenAsset(bytes: out, c2paStoreRange: plan.c2paStoreRange)
+    /// The rewrite as a splice: the original's ranges (image data among them) and the new IFD0, its
+    /// values and the store. The directories are walked again by positioned reads (cheap: no value is
+    /// read but those the edit touches).
+    public func planRewrite(of source: any ByteSource, contents: MediaContents, applying edit: MetadataEdit) throws -> SplicePlan {
+        try TIFFRewritePlan.plan(structure: try TIFFStructure(reading: source), reader: source, edit: edit)
+    }
+
+    public func imageDataRanges(in source: any ByteSource) throws -> [Range<Int>] {
+        try TIFFStructure(reading: source).imageData.flatMap(\.ranges)
+    }
+
+    public func imageDataRanges(in bytes: [UInt8]) throws -> [Range<Int>] {
+        try imageDataRanges(in: bytes as any ByteSource)
     }
 }

@@ -1,18 +1,9 @@
-/// A TIFF rewrite as pieces: ranges of the original (the image data among them, never read here) and
-/// new blocks. The original stays where it is, so every offset inside it stays true; a new IFD0 with
-/// the changed values follows it, the C2PA store last (c2pa-rs 0.91's layout), and the header points
-/// at the new IFD0.
-struct TIFFRewritePlan {
-    enum Piece: Sendable, Hashable {
-        case source(Range<Int>)
-        case bytes([UInt8])
-    }
-
-    private(set) var pieces: [Piece] = []
-    /// The new file's size.
-    private(set) var count = 0
-    /// Where the C2PA store lies in the new file (what the data hash excludes).
-    private(set) var c2paStoreRange: Range<Int>?
+/// A TIFF rewrite as a splice: ranges of the original (the image data among them, never read here)
+/// and new blocks. The original stays where it is, so every offset inside it stays true; a new IFD0
+/// with the changed values follows it, the C2PA store last (c2pa-rs 0.91's layout), and the header
+/// points at the new IFD0.
+enum TIFFRewritePlan {
+    typealias Piece = SplicePlan.Piece
 
     /// What a changed IFD0 entry holds.
     private enum Planned {
@@ -21,7 +12,14 @@ struct TIFFRewritePlan {
         case new(type: UInt16, value: [UInt8])
     }
 
-    init(structure: TIFFStructure, reader: some TIFFByteReader, edit: MetadataEdit) throws {
+    static func plan(structure: TIFFStructure, reader: some ByteSource, edit: MetadataEdit) throws -> SplicePlan {
+        var plan = SplicePlan()
+        func append(_ piece: Piece) {
+            switch piece {
+            case .source(let range): plan.copy(range)
+            case .bytes(let bytes): plan.insert(bytes)
+            }
+        }
         let ifd0 = structure.firstPage
         var planned: [UInt16: Planned] = [:]
         for entry in ifd0.entries where planned[entry.tag] == nil { planned[entry.tag] = .kept(entry) }
@@ -75,17 +73,13 @@ struct TIFFRewritePlan {
                 throw MediaError.make(.malformed, "\(TIFFStructure.name(page.role)) holds a C2PA store; c2pa-rs reads one only in IFD0 or the last directory")
             }
         }
-        guard changed else {
-            append(.source(0..<structure.fileSize))
-            c2paStoreRange = try TIFFHandler.c2paLocation(in: structure, reader: reader).ranges.first
-            return
-        }
+        guard changed else { return SplicePlan(copying: 0..<structure.fileSize) }
 
         let writer = TIFFDirectoryWriter(order: structure.order, isBigTIFF: structure.isBigTIFF)
-        let tail = Self.replaceableTail(of: structure)
+        let tail = replaceableTail(of: structure)
         // The header, pointing at the new IFD0 (filled in below), then the original up to the tail.
         let ifd0At = (tail + 3) & ~3
-        var header = Array(try reader.bytes(at: 0, count: structure.headerSize))
+        var header = Array(try reader.tiffBytes(at: 0, count: structure.headerSize))
         let pointerAt = structure.isBigTIFF ? 8 : 4
         header.replaceSubrange(pointerAt..<pointerAt + writer.fieldWidth, with: try writer.number(UInt64(ifd0At), what: "the first IFD's offset"))
         append(.bytes(header))
@@ -143,28 +137,19 @@ struct TIFFRewritePlan {
         if let storePiece, let index = entries.firstIndex(where: { $0.tag == TIFFTag.c2pa }) {
             // A store short enough for the value field still goes out of line: the data hash excludes a range.
             entries[index].value = .offset(cursor)
-            c2paStoreRange = cursor..<cursor + storePiece.count
-            valuePieces.append(storePiece.piece)
-        } else if case .kept(let original)? = planned[TIFFTag.c2pa], let range = original.dataRange {
-            c2paStoreRange = range
         }
         append(.bytes(try writer.table(entries, next: ifd0Next)))
         for piece in valuePieces { append(piece) }
-        if !structure.isBigTIFF && count > Int(UInt32.max) {
+        if let storePiece {
+            switch storePiece.piece {
+            case .bytes(let store): plan.insertC2PAStore(store)
+            case .source(let range): plan.insertC2PAStore(try reader.read(range))
+            }
+        }
+        if !structure.isBigTIFF && plan.count > Int(UInt32.max) {
             throw MediaError.make(.limitExceeded, "the rewritten TIFF would pass the 4 GB a classic TIFF can address")
         }
-    }
-
-    private mutating func append(_ piece: Piece) {
-        switch piece {
-        case .source(let range):
-            guard !range.isEmpty else { return }
-            count += range.count
-        case .bytes(let bytes):
-            guard !bytes.isEmpty else { return }
-            count += bytes.count
-        }
-        pieces.append(piece)
+        return plan
     }
 
     /// Where the part of the file that only IFD0 uses begins: IFD0's table and its own values at the

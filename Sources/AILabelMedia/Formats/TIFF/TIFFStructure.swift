@@ -1,16 +1,11 @@
-/// Positioned reads for the TIFF walker: it reads the header, the directories and the few values it
-/// needs, never the whole file. A read past the end throws `media.truncated`.
-protocol TIFFByteReader {
-    var count: Int { get }
-    func bytes(at offset: Int, count: Int) throws -> ArraySlice<UInt8>
-}
-
-extension Array: TIFFByteReader where Element == UInt8 {
-    func bytes(at offset: Int, count: Int) throws -> ArraySlice<UInt8> {
+extension ByteSource {
+    /// `count` bytes from `offset` as a slice indexed from 0, or `media.truncated`: the TIFF walker's
+    /// only way to read (headers, directories and the few values it needs, never the image data).
+    func tiffBytes(at offset: Int, count: Int) throws -> ArraySlice<UInt8> {
         guard offset >= 0, count >= 0, offset <= self.count, count <= self.count - offset else {
             throw MediaError.make(.truncated, "\(count) bytes at byte \(offset) lie past the end of the \(self.count)-byte file")
         }
-        return self[offset..<offset + count]
+        return ArraySlice(try read(offset..<offset + count))
     }
 }
 
@@ -106,11 +101,11 @@ struct TIFFStructure: Sendable {
 
     /// Walks the file. Without `imageData`, strips and tiles are not listed (the C2PA locator, like
     /// c2pa-rs's reader, needs only the directories).
-    init(reading reader: some TIFFByteReader, imageData readsImageData: Bool = true) throws {
+    init(reading reader: some ByteSource, imageData readsImageData: Bool = true) throws {
         let size = reader.count
         guard size > 0 else { throw MediaError.make(.empty, "the file is empty") }
         guard size >= 8 else { throw MediaError.make(.truncated, "the file is \(size) bytes, shorter than a TIFF header") }
-        let head = try reader.bytes(at: 0, count: min(16, size))
+        let head = try reader.tiffBytes(at: 0, count: min(16, size))
         let order: TIFFByteOrder
         switch (head[0], head[1]) {
         case (0x49, 0x49): order = .little
@@ -224,16 +219,16 @@ struct TIFFStructure: Sendable {
 
     /// The value of `entry` (inline or out of line), read from `reader`; the entry's size was
     /// checked against the file when the directory was read.
-    func value(of entry: TIFFEntry, reader: some TIFFByteReader) throws -> ArraySlice<UInt8> {
+    func value(of entry: TIFFEntry, reader: some ByteSource) throws -> ArraySlice<UInt8> {
         guard let valueSize = entry.valueSize else {
             throw MediaError.make(.malformed, "tag \(entry.tag) has an unknown field type \(entry.type)")
         }
-        if let range = entry.dataRange { return try reader.bytes(at: range.lowerBound, count: range.count) }
+        if let range = entry.dataRange { return try reader.tiffBytes(at: range.lowerBound, count: range.count) }
         return ArraySlice(entry.fieldBytes(width: fieldWidth).prefix(valueSize))
     }
 
     /// The unsigned integers of a SHORT, LONG, LONG8, IFD or IFD8 entry.
-    func integers(of entry: TIFFEntry, reader: some TIFFByteReader) throws -> [UInt64] {
+    func integers(of entry: TIFFEntry, reader: some ByteSource) throws -> [UInt64] {
         var walk = Walk(order: order, isBigTIFF: isBigTIFF, fileSize: fileSize)
         return try walk.integers(of: entry, reader: reader, what: "tag \(entry.tag)")
     }
@@ -268,7 +263,7 @@ private struct Walk {
         TIFFTag.userComment, TIFFTag.dngVersion,
     ] + TIFFTag.descriptive)
 
-    mutating func directory(at offset: UInt64, role: TIFFDirectory.Role, reader: some TIFFByteReader) throws -> TIFFDirectory {
+    mutating func directory(at offset: UInt64, role: TIFFDirectory.Role, reader: some ByteSource) throws -> TIFFDirectory {
         let name = TIFFStructure.name(role)
         guard visited.count < TIFFStructure.maximumDirectories else {
             throw MediaError.make(.limitExceeded, "the TIFF has more than \(TIFFStructure.maximumDirectories) directories")
@@ -283,7 +278,7 @@ private struct Walk {
             throw MediaError.make(.truncated, "\(name) at byte \(offset) lies past the end of the \(fileSize)-byte file")
         }
         let start = Int(offset)
-        let countBytes = try reader.bytes(at: start, count: countWidth)
+        let countBytes = try reader.tiffBytes(at: start, count: countWidth)
         let declared = order.unsigned(countBytes, at: countBytes.startIndex, width: countWidth)
         guard declared <= UInt64(TIFFStructure.maximumEntries) else {
             throw MediaError.make(.limitExceeded, "\(name) at byte \(offset) declares \(declared) entries, more than \(TIFFStructure.maximumEntries)")
@@ -297,7 +292,7 @@ private struct Walk {
         guard tableSize <= fileSize - start else {
             throw MediaError.make(.truncated, "\(name) at byte \(offset) declares \(count) entries, which run past the end of the \(fileSize)-byte file")
         }
-        let table = try reader.bytes(at: start, count: tableSize)
+        let table = try reader.tiffBytes(at: start, count: tableSize)
         var entries: [TIFFEntry] = []
         entries.reserveCapacity(count)
         let fieldWidth = isBigTIFF ? 8 : 4
@@ -349,7 +344,7 @@ private struct Walk {
     }
 
     /// The unsigned integers of an entry of an integer or offset type, bounded by the file.
-    mutating func integers(of entry: TIFFEntry, reader: some TIFFByteReader, what: String) throws -> [UInt64] {
+    mutating func integers(of entry: TIFFEntry, reader: some ByteSource, what: String) throws -> [UInt64] {
         let width: Int
         switch entry.type {
         case TIFFFieldType.short: width = 2
@@ -362,7 +357,7 @@ private struct Walk {
         }
         let bytes: ArraySlice<UInt8>
         if let range = entry.dataRange {
-            bytes = try reader.bytes(at: range.lowerBound, count: range.count)
+            bytes = try reader.tiffBytes(at: range.lowerBound, count: range.count)
         } else {
             let fieldWidth = isBigTIFF ? 8 : 4
             bytes = ArraySlice(entry.fieldBytes(width: fieldWidth).prefix(size))
