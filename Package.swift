@@ -64,7 +64,7 @@ let package = Package(
         // What a label is and how every carrier holds it, read and written by one type each: the disclosure
         // label, the IPTC, TC260 and ailabel XMP schema, AIGC outside XMP, catalogue records, the default
         // texts and phrases, evidence sources and disclosure kinds. Stamp and verify both stand on it.
-        .target(name: "AILabelVocabulary", dependencies: ["AILabelMedia", crypto], resources: [.copy("Resources")], swiftSettings: settings),
+        .target(name: "AILabelVocabulary", dependencies: ["AILabelMedia", "AILabelManifest", crypto], resources: [.copy("Resources")], swiftSettings: settings),
         // The stamping pipeline: layers, marks, signing, inspection, configuration, batches.
         .target(
             name: "AILabelKit",
@@ -92,7 +92,7 @@ let package = Package(
         ),
         .testTarget(name: "AILabelWatermarkTests", dependencies: ["AILabelWatermark", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelVisibleTests", dependencies: ["AILabelVisible", "AILabelTestSupport"], swiftSettings: settings),
-        .testTarget(name: "AILabelVocabularyTests", dependencies: ["AILabelVocabulary", "AILabelMedia", "AILabelTestSupport"], swiftSettings: settings),
+        .testTarget(name: "AILabelVocabularyTests", dependencies: ["AILabelVocabulary", "AILabelMedia", "AILabelManifest", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelKitTests", dependencies: ["AILabelKit", "AILabelVocabulary", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelVerifyTests", dependencies: ["AILabelVerify", "AILabelKit", "AILabelVocabulary", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelFuzzingTests", dependencies: ["AILabelFuzzing", "AILabelTestSupport"], swiftSettings: settings),
