@@ -94,3 +94,21 @@ struct TIFFCLITests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: restamped)) == before)
     }
 }
+
+extension TIFFCLITests {
+    @Test("A TC260 label exiftool writes in a TIFF's ImageDescription or EXIF UserComment is read by verify, beside XMP")
+    func aigcInNativeTextIsRead() throws {
+        let folder = try Repository.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let label = #"{"AIGC":{"Label":"1","ContentProducer":"001191320102MA1234567D","ProduceID":"tiff-1","ReservedCode1":"","ContentPropagator":"","PropagateID":"","ReservedCode2":""}}"#
+        for (name, argument) in [("description.tif", "-ImageDescription=" + label), ("comment.tif", "-UserComment=" + label)] {
+            let path = folder.appendingPathComponent(name).path
+            try FileManager.default.copyItem(atPath: Repository.fixture("media/rgb-strips.tif").path, toPath: path)
+            let write = try ProcessRunner.run("exiftool", ["-q", "-overwrite_original", argument, path])
+            #expect(write.status == 0, "\(write.stderr)")
+            let verify = try ProcessRunner.ailabel(["verify", path, "--profile", "cn", "--format", "json", "--scan", "metadata"])
+            let location = name == "description.tif" ? "EXIF ImageDescription" : "EXIF UserComment"
+            #expect(verify.stdout.contains("TC260 AIGC in \(location)"), "\(name): \(verify.stdout)")
+        }
+    }
+}
