@@ -2,8 +2,8 @@ import Foundation
 import AILabelKit
 import AILabelMedia
 
-/// TC260 AIGC labels other tools put outside XMP: PNG tEXt/zTXt/iTXt `AIGC` chunks and EXIF
-/// UserComment holding `{"AIGC":{…}}`.
+/// TC260 AIGC labels other tools put outside XMP: PNG tEXt/zTXt/iTXt `AIGC` chunks, comments (GIF
+/// comment extensions, JPEG COM) holding `AIGC{…}` or `{"AIGC":{…}}`, and EXIF UserComment holding `{"AIGC":{…}}`.
 public struct EmbeddedLabelCollector: EvidenceCollector {
     public var name: String { "embedded-aigc" }
     public var needsPixels: Bool { false }
@@ -14,6 +14,12 @@ public struct EmbeddedLabelCollector: EvidenceCollector {
         for entry in subject.file.contents.textEntries where entry.keyword == "AIGC" {
             let location = "PNG \(entry.chunk.rawValue) AIGC"
             let parsed = AIGCLabel.parse(entry.text)
+            observations.aigcLabels.append((location: location, parsed: parsed))
+            recordAIGC(parsed, location: location, into: &observations)
+        }
+        for comment in subject.file.contents.comments where AIGCLabel.isLabelComment(comment) {
+            let location = "\(subject.file.handler.declaration.displayName) comment"
+            let parsed = AIGCLabel.parse(comment)
             observations.aigcLabels.append((location: location, parsed: parsed))
             recordAIGC(parsed, location: location, into: &observations)
         }
