@@ -195,7 +195,8 @@ public struct Stamper: Sendable {
         LabelLayers.apply(label, to: &packet)
         var edit = MetadataEdit()
         edit.xmp = .replace(packet.serialized())
-        if let exif = try? EXIFMetadata.addingMissing(LabelLayers.exifValues(for: label), to: file.contents.exif) {
+        if handler.declaration.carries.contains(.exif),
+            let exif = try? EXIFMetadata.addingMissing(LabelLayers.exifValues(for: label), to: file.contents.exif) {
             edit.exif = .replace(exif)
             layers.append("exif")
         } else if file.contents.exif != nil, (try? EXIFMetadata(tiff: file.contents.exif!))?.tag(EXIFTag.makerNote) != nil {
