@@ -9,7 +9,12 @@ extension GIFHandler {
         try locateC2PAStore(reader: bytes, isPrefix: isPrefix)
     }
 
-    func locateC2PAStore(reader: some GIFByteReader, isPrefix: Bool) throws -> C2PAStoreLocation {
+    public func locateC2PAStore(in source: any ByteSource) throws -> C2PAStoreLocation {
+        try locateC2PAStore(reader: source, isPrefix: false)
+    }
+
+    /// The walk stops at the first image descriptor: c2pa-rs reads a store only before it.
+    func locateC2PAStore(reader: some ByteSource, isPrefix: Bool) throws -> C2PAStoreLocation {
         let structure = try GIFStructure.walk(reader, stopAtFirstImage: true, isPrefix: isPrefix)
         let stores = structure.blocks.filter { $0.kind.applicationIdentifier == GIFApplicationExtension.c2paIdentifier }
         guard let first = stores.first else {
@@ -19,7 +24,7 @@ extension GIFHandler {
             return .none
         }
         let store = stores.count == 1
-            ? GIFApplicationExtension.joinSubBlocks(try reader.bytes(first.subBlocksStart!..<first.range.upperBound)) : nil
+            ? GIFApplicationExtension.joinSubBlocks(try reader.read(first.subBlocksStart!..<first.range.upperBound)) : nil
         return C2PAStoreLocation(store: store, ranges: stores.map(\.range), storeCount: stores.count)
     }
 
@@ -27,8 +32,8 @@ extension GIFHandler {
         GIFApplicationExtension.c2pa(store)
     }
 
-    public func c2paBoxes(in bytes: [UInt8]) -> [C2PABox]? {
-        guard let structure = try? GIFStructure.walk(bytes) else { return nil }
+    public func c2paBoxes(in source: any ByteSource) -> [C2PABox]? {
+        guard let structure = try? GIFStructure.walk(source) else { return nil }
         var boxes: [C2PABox] = []
         for block in structure.blocks {
             guard let name = block.boxName else { return nil }

@@ -12,11 +12,8 @@ public struct GIFHandler: AssetHandler {
 
     public var declaration: FormatDeclaration { Self.declaration }
 
-    public func parse(_ bytes: [UInt8]) throws -> MediaContents {
-        try parse(reader: bytes)
-    }
-
-    func parse(reader: some GIFByteReader) throws -> MediaContents {
+    public func parse(_ source: any ByteSource) throws -> MediaContents {
+        let reader = source
         let structure = try GIFStructure.walk(reader)
         guard structure.frameCount > 0 else { throw MediaError.make(.malformed, "the GIF holds no image") }
         var contents = MediaContents(format: .gif, width: structure.screenWidth, height: structure.screenHeight)
@@ -40,7 +37,7 @@ public struct GIFHandler: AssetHandler {
                 item.detail = "screen \(structure.screenWidth)×\(structure.screenHeight)"
                     + (structure.globalColourTableSize.map { ", global colour table of \($0)" } ?? "")
             case .application(let identifier):
-                let data = try reader.bytes(block.subBlocksStart!..<block.range.upperBound)
+                let data = try reader.read(block.subBlocksStart!..<block.range.upperBound)
                 item.name = "APP " + GIFStructure.printable(identifier).dropFirst().dropLast()
                 if identifier == GIFApplicationExtension.xmpIdentifier {
                     item.kind = .xmp
@@ -76,10 +73,10 @@ public struct GIFHandler: AssetHandler {
                 }
             case .comment:
                 item.kind = .comment
-                let text = GIFApplicationExtension.joinSubBlocks(try reader.bytes(block.subBlocksStart!..<block.range.upperBound))
+                let text = GIFApplicationExtension.joinSubBlocks(try reader.read(block.subBlocksStart!..<block.range.upperBound))
                 contents.comments.append(Self.decodeText(text))
             case .graphicControl:
-                let data = GIFApplicationExtension.joinSubBlocks(try reader.bytes(block.subBlocksStart!..<block.range.upperBound))
+                let data = GIFApplicationExtension.joinSubBlocks(try reader.read(block.subBlocksStart!..<block.range.upperBound))
                 if data.count >= 4 {
                     let packed = data[0]
                     let control = GIFFrameTiming(
@@ -132,8 +129,12 @@ public struct GIFHandler: AssetHandler {
         String(validating: bytes, as: UTF8.self) ?? String(bytes.map { Character(UnicodeScalar($0)) })
     }
 
+    public func imageDataRanges(in source: any ByteSource) throws -> [Range<Int>] {
+        try Self.imageDataRanges(of: GIFStructure.walk(source))
+    }
+
     public func imageDataRanges(in bytes: [UInt8]) throws -> [Range<Int>] {
-        try Self.imageDataRanges(of: GIFStructure.walk(bytes))
+        try imageDataRanges(in: bytes as any ByteSource)
     }
 
     static func imageDataRanges(of structure: GIFStructure) -> [Range<Int>] {
@@ -151,43 +152,10 @@ public struct GIFHandler: AssetHandler {
         return ranges
     }
 
-    public func rewrite(_ bytes: [UInt8], applying edit: MetadataEdit) throws -> RewrittenAsset {
-        let plan = try rewritePlan(reader: bytes, applying: edit)
-        var out: [UInt8] = []
-        out.reserveCapacity(plan.pieces.reduce(0) { $0 + $1.count })
-        var storeRange: Range<Int>?
-        for piece in plan.pieces {
-            switch piece {
-            case .source(let range): out += bytes[range]
-            case .bytes(let data): out += data
-            case .store(let data):
-                storeRange = out.count..<out.count + data.count
-                out += data
-            }
-        }
-        return RewrittenAsset(bytes: out, c2paStoreRange: storeRange)
-    }
-
-    /// A rewrite as pieces: ranges of the source and new blocks, in output order.
-    struct RewritePlan {
-        enum Piece {
-            case source(Range<Int>)
-            case bytes([UInt8])
-            /// The framed C2PA store (what a data hash excludes).
-            case store([UInt8])
-
-            var count: Int {
-                switch self {
-                case .source(let range): range.count
-                case .bytes(let data), .store(let data): data.count
-                }
-            }
-        }
-
-        var pieces: [Piece] = []
-    }
-
-    func rewritePlan(reader: some GIFByteReader, applying edit: MetadataEdit) throws -> RewritePlan {
+    /// The rewrite as a splice: every block the edit does not name, the image data above all, is a
+    /// range of the source; new blocks go where the comments below say.
+    public func planRewrite(of source: any ByteSource, contents: MediaContents, applying edit: MetadataEdit) throws -> SplicePlan {
+        let reader = source
         let structure = try GIFStructure.walk(reader)
         guard structure.frameCount > 0 else { throw MediaError.make(.malformed, "the GIF holds no image") }
         func identifier(_ block: GIFBlock) -> [UInt8]? { block.kind.applicationIdentifier }
@@ -221,44 +189,28 @@ public struct GIFHandler: AssetHandler {
         let iccAt = firstIndex(of: GIFApplicationExtension.iccIdentifier)
         let commentAt = blocks.firstIndex(where: isComment)
 
-        var plan = RewritePlan()
-        var pending: Range<Int>?
-        func copy(_ range: Range<Int>) {
-            if let run = pending, run.upperBound == range.lowerBound { pending = run.lowerBound..<range.upperBound } else {
-                flush()
-                pending = range
-            }
-        }
-        func flush() {
-            if let run = pending { plan.pieces.append(.source(run)) }
-            pending = nil
-        }
-        func insert(_ piece: RewritePlan.Piece) {
-            flush()
-            plan.pieces.append(piece)
-        }
+        var plan = SplicePlan()
         for (index, block) in blocks.enumerated() {
             switch block.kind {
             case .header where addsExtensions && structure.version == "87a":
                 // Extensions need GIF89a (c2pa-rs and exiftool raise the version too).
-                insert(.bytes(Array("GIF89a".utf8)))
+                plan.insert(Array("GIF89a".utf8))
                 continue
             default: break
             }
             if index == firstFrame {
-                if let newICC, iccAt == nil || iccAt! >= firstFrame { insert(.bytes(newICC)) }
-                if let newXMP, xmpAt == nil || xmpAt! >= firstFrame { insert(.bytes(newXMP)) }
-                if !newComments.isEmpty, commentAt == nil || commentAt! >= firstFrame { insert(.bytes(newComments)) }
+                if let newICC, iccAt == nil || iccAt! >= firstFrame { plan.insert(newICC) }
+                if let newXMP, xmpAt == nil || xmpAt! >= firstFrame { plan.insert(newXMP) }
+                if !newComments.isEmpty, commentAt == nil || commentAt! >= firstFrame { plan.insert(newComments) }
             }
-            if index == storeAt, let newStore { insert(.store(newStore)) }
-            if index == xmpAt, index < firstFrame, let newXMP { insert(.bytes(newXMP)) }
-            if index == iccAt, index < firstFrame, let newICC { insert(.bytes(newICC)) }
-            if index == commentAt, index < firstFrame, !newComments.isEmpty { insert(.bytes(newComments)) }
-            if !changes(block) { copy(block.range) }
-            if case .screen = block.kind, storeAt == nil, let newStore { insert(.store(newStore)) }
+            if index == storeAt, let newStore { plan.insertC2PAStore(newStore) }
+            if index == xmpAt, index < firstFrame, let newXMP { plan.insert(newXMP) }
+            if index == iccAt, index < firstFrame, let newICC { plan.insert(newICC) }
+            if index == commentAt, index < firstFrame, !newComments.isEmpty { plan.insert(newComments) }
+            if !changes(block) { plan.copy(block.range) }
+            if case .screen = block.kind, storeAt == nil, let newStore { plan.insertC2PAStore(newStore) }
         }
-        if structure.end < reader.count { copy(structure.end..<reader.count) }
-        flush()
+        if structure.end < reader.count { plan.copy(structure.end..<reader.count) }
         return plan
     }
 }

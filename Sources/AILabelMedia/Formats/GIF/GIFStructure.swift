@@ -1,15 +1,3 @@
-/// Random access to a GIF's bytes: the walker reads headers and sub-block lengths at positions and
-/// never needs the image data in memory.
-protocol GIFByteReader {
-    var count: Int { get }
-    /// The bytes of `range`, which the caller has checked lies inside `0..<count`.
-    func bytes(_ range: Range<Int>) throws -> [UInt8]
-}
-
-extension Array: GIFByteReader where Element == UInt8 {
-    func bytes(_ range: Range<Int>) throws -> [UInt8] { Array(self[range]) }
-}
-
 /// One block of a GIF as the GIF89a specification lays them out, with the names c2pa-rs's box hash
 /// gives them (`gif_io.rs`): the header, the logical screen descriptor with its global colour table,
 /// extensions (`21FF` application, `21FE` comment, `21F9` graphic control, `2101` plain text), an
@@ -62,7 +50,8 @@ struct GIFImageDescriptor: Sendable, Hashable {
     var localColourTableSize: Int?
 }
 
-/// The blocks of a GIF, in file order, found by positioned reads of headers and sub-block lengths.
+/// The blocks of a GIF, in file order, found by positioned reads of headers and sub-block lengths:
+/// image data is skipped by its sub-block lengths, never read.
 struct GIFStructure: Sendable {
     /// More frames than any animation a person watches: 10 000 frames is 16 minutes at 10 frames a second.
     static let maximumFrames = 10_000
@@ -86,7 +75,7 @@ struct GIFStructure: Sendable {
     /// Walks the file. With `stopAtFirstImage`, stops at the first image descriptor (where a C2PA
     /// block can no longer be, c2pa-rs `find_c2pa_block`); with `isPrefix`, `reader` is the start of a
     /// longer file and running out of bytes before the first image is a truncation the caller reads on past.
-    static func walk(_ reader: some GIFByteReader, stopAtFirstImage: Bool = false, isPrefix: Bool = false) throws -> GIFStructure {
+    static func walk(_ reader: some ByteSource, stopAtFirstImage: Bool = false, isPrefix: Bool = false) throws -> GIFStructure {
         var structure = try walkPreamble(reader)
         do {
             try structure.walkBlocks(reader, stopAtFirstImage: stopAtFirstImage)
@@ -100,11 +89,11 @@ struct GIFStructure: Sendable {
     /// Whether a prefix walk ran out of bytes before the end (or the first image).
     var cutShort = false
 
-    static func walkPreamble(_ reader: some GIFByteReader) throws -> GIFStructure {
+    static func walkPreamble(_ reader: some ByteSource) throws -> GIFStructure {
         let size = reader.count
         guard size > 0 else { throw MediaError.make(.empty, "the file is empty") }
         guard size >= 13 else { throw MediaError.make(.truncated, "the GIF ends inside its header and logical screen descriptor (\(size) bytes)") }
-        let head = try reader.bytes(0..<13)
+        let head = try reader.read(0..<13)
         guard head.starts(with: Array("GIF".utf8)) else { throw MediaError.make(.malformed, "not a GIF: it does not start with GIF87a or GIF89a") }
         let version = String(decoding: head[3..<6], as: UTF8.self)
         guard version == "87a" || version == "89a" else {
@@ -128,7 +117,7 @@ struct GIFStructure: Sendable {
         return structure
     }
 
-    mutating func walkBlocks(_ reader: some GIFByteReader, stopAtFirstImage: Bool) throws {
+    mutating func walkBlocks(_ reader: some ByteSource, stopAtFirstImage: Bool) throws {
         let size = reader.count
         var position = preambleEnd
         var frames = 0
@@ -140,7 +129,7 @@ struct GIFStructure: Sendable {
                 throw MediaError.make(.truncated, "the GIF ends at byte \(position) without its trailer (0x3B)")
             }
             let start = position
-            let introducer = try reader.bytes(position..<position + 1)[0]
+            let introducer = try reader.read(position..<position + 1)[0]
             switch introducer {
             case 0x3B:
                 blocks.append(GIFBlock(kind: .trailer, range: start..<start + 1))
@@ -148,14 +137,14 @@ struct GIFStructure: Sendable {
                 return
             case 0x21:
                 guard size - position >= 2 else { throw MediaError.make(.truncated, "the GIF ends inside the extension at byte \(start)") }
-                let label = try reader.bytes(position + 1..<position + 2)[0]
+                let label = try reader.read(position + 1..<position + 2)[0]
                 position += 2
                 var kind: GIFBlock.Kind
                 switch label {
                 case 0xFF:
                     // A fixed block of 11 bytes: identifier and authentication code.
                     guard size - position >= 12 else { throw MediaError.make(.truncated, "the GIF ends inside the application extension at byte \(start)") }
-                    let fixed = try reader.bytes(position..<position + 12)
+                    let fixed = try reader.read(position..<position + 12)
                     guard fixed[0] == 11 else {
                         throw MediaError.make(.malformed, "the application extension at byte \(start) declares a \(fixed[0])-byte identifier block, not 11")
                     }
@@ -177,7 +166,7 @@ struct GIFStructure: Sendable {
                 frames += 1
                 guard frames <= Self.maximumFrames else { throw MediaError.make(.limitExceeded, "more than \(Self.maximumFrames) frames") }
                 guard size - position >= 10 else { throw MediaError.make(.truncated, "the GIF ends inside the image descriptor at byte \(start)") }
-                let fields = try reader.bytes(position..<position + 10)
+                let fields = try reader.read(position..<position + 10)
                 func le16(_ at: Int) -> Int { Int(fields[at]) | Int(fields[at + 1]) << 8 }
                 var descriptor = GIFImageDescriptor(
                     left: le16(1), top: le16(3), width: le16(5), height: le16(7), interlaced: fields[9] & 0x40 != 0, localColourTableSize: nil)
@@ -205,14 +194,14 @@ struct GIFStructure: Sendable {
 
     /// Follows a chain of data sub-blocks (a length byte, then that many bytes) to past its zero-length
     /// terminator, reading only the length bytes.
-    static func skipSubBlocks(_ reader: some GIFByteReader, from start: Int, in place: @autoclosure () -> String) throws -> Int {
+    static func skipSubBlocks(_ reader: some ByteSource, from start: Int, in place: @autoclosure () -> String) throws -> Int {
         let size = reader.count
         var position = start
         while true {
             guard position < size else {
                 throw MediaError.make(.truncated, "the sub-blocks of \(place()) run past the end of the file")
             }
-            let length = Int(try reader.bytes(position..<position + 1)[0])
+            let length = Int(try reader.read(position..<position + 1)[0])
             position += 1
             if length == 0 { return position }
             guard length <= size - position else {
