@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Signs an asset with the reference SDK (c2pa-rs, through c2pa-python), for tests that compare
-ailabel's validation with the SDK's on files the SDK wrote, in formats whose SDK-signed fixtures are
-made at test time with the test run's own PKI.
+"""Signs an asset with the reference SDK (c2pa-python), for interop tests of formats whose SDK-signed
+files are made at test time rather than committed.
 
-    sdk_sign.py ASSET OUT --key KEY.pem --chain CHAIN.pem --mime TYPE
+    sdk_sign.py SOURCE DESTINATION MIME --key SIGNER.key --chain CHAIN.pem
 
-The manifest says the asset was created by a trained algorithm (no thumbnail, ES256).
+The manifest is what make_fixtures.py signs: claim v2, one c2pa.created action with the
+trainedAlgorithmicMedia digital source type, no thumbnail. Exit status 0 on success.
 """
 import io
 import sys
@@ -16,13 +16,13 @@ SOURCE_TYPE = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmic
 
 
 def main(argv):
-    if len(argv) != 8 or argv[2] != "--key" or argv[4] != "--chain" or argv[6] != "--mime":
+    if len(argv) != 7 or argv[3] != "--key" or argv[5] != "--chain":
         print(__doc__, file=sys.stderr)
         return 64
-    asset, out_path, key, chain, mime = argv[0], argv[1], argv[3], argv[5], argv[7]
+    source, destination, mime, key, chain = argv[0], argv[1], argv[2], argv[4], argv[6]
     manifest = {
         "claim_generator_info": [{"name": "sdk_sign.py", "version": "1"}],
-        "title": out_path.rsplit("/", 1)[-1],
+        "title": source.rsplit("/", 1)[-1],
         "assertions": [{"label": "c2pa.actions", "data": {"actions": [
             {"action": "c2pa.created", "digitalSourceType": SOURCE_TYPE}]}}],
     }
@@ -31,8 +31,9 @@ def main(argv):
     builder = c2pa.Builder(manifest, context=c2pa.Context(settings=settings))
     signer = c2pa.Signer.from_info(c2pa.C2paSignerInfo(b"es256", open(chain, "rb").read(), open(key, "rb").read(), None))
     out = io.BytesIO()
-    builder.sign(signer, mime, io.BytesIO(open(asset, "rb").read()), out)
-    with open(out_path, "wb") as handle:
+    with open(source, "rb") as handle:
+        builder.sign(signer, mime, io.BytesIO(handle.read()), out)
+    with open(destination, "wb") as handle:
         handle.write(out.getvalue())
     return 0
 

@@ -57,9 +57,8 @@ struct GIFInteropTests {
         let signedPath = directory + "/sdk-signed.gif"
         let signing = try ProcessRunner.run(
             TestPaths.python,
-            [TestPaths.fixtures + "/sdk_sign.py", Repository.fixture("media/animated.gif").path, signedPath,
-             "--key", TestSigning.directory + "/" + TestPKI.signerKeyFile, "--chain", TestSigning.directory + "/" + TestPKI.signerChainFile,
-             "--mime", "image/gif"])
+            [TestPaths.fixtures + "/sdk_sign.py", Repository.fixture("media/animated.gif").path, signedPath, "image/gif",
+             "--key", TestSigning.directory + "/" + TestPKI.signerKeyFile, "--chain", TestSigning.directory + "/" + TestPKI.signerChainFile])
         try #require(signing.status == 0, "sdk_sign.py failed: \(signing.stderr)")
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: signedPath)))
         let contents = try GIFHandler().parse(bytes)
