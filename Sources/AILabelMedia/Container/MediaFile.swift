@@ -46,12 +46,16 @@ public struct MediaFile: Sendable {
             guard source.count > 0 else { throw MediaError.make(.empty, "the file is empty") }
             let head = try source.read(0..<min(source.count, registry.sniffLength))
             guard let handler = registry.handler(for: head) else { throw Self.unrecognised(path: path, registry: registry) }
-            if let claimed = registry.handler(claimedByPath: path), claimed.format != handler.format {
+            // Formats that share magic bytes (TIFF and DNG) are told apart by their contents, not their names.
+            if let claimed = registry.handler(claimedByPath: path), claimed.format != handler.format,
+                claimed.declaration.signatures != handler.declaration.signatures
+            {
                 throw MediaError.make(
                     .malformed, "the file is named as \(claimed.declaration.displayName) but holds \(handler.declaration.displayName) data")
             }
-            self.contents = try handler.parse(source)
-            self.handler = handler
+            let contents = try handler.parse(source)
+            self.contents = contents
+            self.handler = handler.refined(by: contents)
         } catch let error as MediaError {
             throw error.naming(path)
         }
