@@ -5,5 +5,8 @@ extension AssetRegistry {
         JPEGHandler(),
         PNGHandler(),
         WebPHandler(),
+        // AVIF before HEIF: an AVIF may have the generic HEIF brand mif1 first and avif after it.
+        HEIFHandler.avif,
+        HEIFHandler.heif,
     ]
 }
