@@ -77,14 +77,19 @@ public struct BMFFHash: Sendable, Equatable {
     public init(cbor: CBOR, label: String) throws {
         version = Self.version(ofLabel: label)
         guard let items = cbor["exclusions"]?.arrayValue else { throw BMFFHashError.malformed("the BMFF hash has no exclusions") }
+        // c2pa-rs writes absent optional fields as CBOR null.
+        func field(_ item: CBOR, _ key: String) -> CBOR? {
+            guard let value = item[key], value != .null else { return nil }
+            return value
+        }
         exclusions = try items.map { item in
             guard let xpath = item["xpath"]?.textValue else { throw BMFFHashError.malformed("a BMFF hash exclusion has no xpath") }
             var exclusion = Exclusion(xpath: xpath)
-            if let length = item["length"] {
+            if let length = field(item, "length") {
                 guard let value = length.intValue, value >= 0 else { throw BMFFHashError.malformed("a BMFF hash exclusion's length is not a size") }
                 exclusion.length = value
             }
-            if let data = item["data"] {
+            if let data = field(item, "data") {
                 exclusion.data = try (data.arrayValue ?? []).map { entry in
                     guard let offset = entry["offset"]?.intValue, offset >= 0, let value = entry["value"]?.bytesValue else {
                         throw BMFFHashError.malformed("a BMFF hash exclusion's data match cannot be read")
@@ -92,7 +97,7 @@ public struct BMFFHash: Sendable, Equatable {
                     return DataMatch(offset: offset, value: value)
                 }
             }
-            if let subset = item["subset"] {
+            if let subset = field(item, "subset") {
                 exclusion.subset = try (subset.arrayValue ?? []).map { entry in
                     guard let offset = entry["offset"]?.intValue, offset >= 0, let length = entry["length"]?.intValue, length >= 0 else {
                         throw BMFFHashError.malformed("a BMFF hash exclusion's subset cannot be read")
@@ -100,18 +105,18 @@ public struct BMFFHash: Sendable, Equatable {
                     return Subset(offset: offset, length: length)
                 }
             }
-            if let version = item["version"] {
+            if let version = field(item, "version") {
                 guard let value = version.intValue, (0...255).contains(value) else { throw BMFFHashError.malformed("a BMFF hash exclusion's version is not a byte") }
                 exclusion.version = UInt8(value)
             }
-            exclusion.flags = item["flags"]?.bytesValue
-            exclusion.exact = item["exact"]?.boolValue
+            exclusion.flags = field(item, "flags")?.bytesValue
+            exclusion.exact = field(item, "exact")?.boolValue
             return exclusion
         }
         algorithm = cbor["alg"]?.textValue
         hash = cbor["hash"]?.bytesValue
         name = cbor["name"]?.textValue
-        hasMerkleMaps = cbor["merkle"] != nil
+        hasMerkleMaps = field(cbor, "merkle") != nil
         guard !exclusions.isEmpty else { throw BMFFHashError.malformed("the BMFF hash has no exclusions") }
         // c2pa-rs `verify_self`: subsets in order of offset, none overlapping the next.
         for exclusion in exclusions {

@@ -485,7 +485,7 @@ public struct ManifestValidator: Sendable {
             add(.assertionBMFFHashMalformed, "The BMFF hash assertion cannot be read")
             return
         }
-        if content["url"] != nil {
+        if let url = content["url"], url != .null {
             add(.assertionBMFFHashMismatch, "The BMFF hash points to a remote hash, which C2PA no longer allows")
             return
         }

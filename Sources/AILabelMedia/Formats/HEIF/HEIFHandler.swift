@@ -79,7 +79,11 @@ public struct HEIFHandler: AssetHandler {
 
         let auxiliaries = (meta.references?.references ?? []).filter { $0.type == "auxl" && $0.to.contains(primary) }.map(\.from)
         let alpha = auxiliaries.contains { id in
-            meta.property("auxC", of: id).map { String(decoding: $0.dropFirst(4), as: UTF8.self).contains("alpha") } ?? false
+            // AVIF names alpha planes urn:mpeg:mpegB:cicp:systems:auxiliary:alpha, HEVC urn:mpeg:hevc:2015:auxid:1.
+            meta.property("auxC", of: id).map { property in
+                let name = String(decoding: property.dropFirst(4).prefix { $0 != 0 }, as: UTF8.self)
+                return name.hasSuffix(":alpha") || name == "urn:mpeg:hevc:2015:auxid:1"
+            } ?? false
         }
         let depth = meta.property("pixi", of: primary).flatMap { $0.count >= 6 ? Int($0[$0.startIndex + 5]) : nil }
         contents.coding = HEIFCoding(
