@@ -43,6 +43,10 @@ def mime_for(path):
         return "image/tiff"
     if lower.endswith(".dng"):
         return "image/dng"
+    if lower.endswith(".avif"):
+        return "image/avif"
+    if lower.endswith((".heic", ".heif", ".hif")):
+        return "image/heif"
     return "image/jpeg"
 
 

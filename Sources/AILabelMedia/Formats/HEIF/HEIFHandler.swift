@@ -17,8 +17,11 @@ public struct HEIFHandler: AssetHandler {
     /// The largest XMP or EXIF item read.
     static let maximumMetadataItem = 16 << 20
 
-    public func parse(_ bytes: [UInt8]) throws -> MediaContents {
-        let file = try HEIFFile(bytes)
+    /// The largest C2PA store read.
+    static let maximumStoreSize = 256 << 20
+
+    public func parse(_ source: any ByteSource) throws -> MediaContents {
+        let file = try HEIFFile(source)
         var contents = MediaContents(format: format, width: 0, height: 0)
         contents.warnings = file.tree.warnings
         let meta = file.meta
@@ -47,13 +50,13 @@ public struct HEIFHandler: AssetHandler {
         // Every item's bytes must lie inside the file (or its idat): checked for all, read for metadata.
         var imageRanges: [Range<Int>] = []
         for item in meta.items {
-            guard let ranges = try meta.fileRanges(of: item.id, fileSize: bytes.count) else { continue }
+            guard let ranges = try meta.fileRanges(of: item.id, fileSize: source.count) else { continue }
             if item.isXMP || item.isExif {
                 let total = ranges.reduce(0) { $0 + $1.count }
                 guard total <= Self.maximumMetadataItem else {
                     throw MediaError.make(.limitExceeded, "the \(item.isXMP ? "XMP" : "EXIF") item \(item.id) is \(total) bytes, more than \(Self.maximumMetadataItem)")
                 }
-                let data = ranges.flatMap { bytes[$0] }
+                let data = try ranges.flatMap { try source.read($0) }
                 contents.blocks.append(MetadataBlock(kind: item.isXMP ? .xmp : .exif, name: item.isXMP ? "mime item" : "Exif item",
                                                      offset: ranges.first?.lowerBound ?? 0, size: total, detail: "item \(item.id)"))
                 if item.isXMP, contents.xmp == nil {
@@ -92,7 +95,10 @@ public struct HEIFHandler: AssetHandler {
         return contents
     }
 
-    public func imageDataRanges(in bytes: [UInt8]) throws -> [Range<Int>] { try parse(bytes).imageDataRanges }
+    /// An AVIF whose brands say only `mif1` is told by its primary item's AV1 coding.
+    public func refined(by contents: MediaContents) -> any AssetHandler {
+        contents.heifCoding?.primaryItemType == "av01" ? HEIFHandler.avif : self
+    }
 
     // MARK: C2PA
 
@@ -100,16 +106,23 @@ public struct HEIFHandler: AssetHandler {
         if isPrefix {
             return try Self.locateC2PAStore(inPrefix: bytes)
         }
-        return try locateC2PAStore(in: HEIFFile(bytes, readingMeta: false))
+        return try locateC2PAStore(in: bytes as any ByteSource)
+    }
+
+    public func locateC2PAStore(in source: any ByteSource) throws -> C2PAStoreLocation {
+        try locateC2PAStore(in: HEIFFile(source, readingMeta: false))
     }
 
     func locateC2PAStore(in file: HEIFFile) throws -> C2PAStoreLocation {
         var stores: [(store: [UInt8], range: Range<Int>)] = []
         for index in file.tree.topLevel where BMFFC2PABox.isC2PA(file.tree.boxes[index]) {
             let box = file.tree.boxes[index]
-            let payload = Array(file.bytes[box.payloadStart..<box.range.upperBound])
+            guard box.range.count <= Self.maximumStoreSize else {
+                throw MediaError.make(.limitExceeded, "the C2PA box at byte \(box.range.lowerBound) is \(box.range.count) bytes, more than \(Self.maximumStoreSize)")
+            }
+            let payload = try file.source.read(box.payloadStart..<box.range.upperBound)
             guard let found = try BMFFC2PABox.store(in: box, payload: payload), found.purpose != "update" else { continue }
-            stores.append((Array(file.bytes[found.store]), box.range))
+            stores.append((Array(payload[(found.store.lowerBound - box.payloadStart)...]), box.range))
         }
         guard let first = stores.first else { return .none }
         return C2PAStoreLocation(store: stores.count == 1 ? first.store : nil, ranges: stores.map(\.range), storeCount: stores.count)
@@ -145,25 +158,30 @@ public struct HEIFHandler: AssetHandler {
     }
 }
 
-/// A HEIF file's box tree and `meta`, read once.
+/// A HEIF file's box tree and `meta`, read once by positioned reads: the headers of every box, the
+/// `ftyp` and the `meta` box's bytes, nothing of the media data.
 struct HEIFFile {
-    let bytes: [UInt8]
+    let source: any ByteSource
     let tree: BMFFTree
     let majorBrand: String
     let compatibleBrands: [String]
     let metaIndex: Int
     let meta: HEIFMeta
+    /// The meta box's bytes, header included (empty when not read).
+    let metaBytes: [UInt8]
 
-    init(_ bytes: [UInt8], readingMeta: Bool = true) throws {
-        self.bytes = bytes
-        let tree = try BMFFTree(bytes)
+    init(_ source: any ByteSource, readingMeta: Bool = true) throws {
+        self.source = source
+        let tree = try BMFFTree(count: source.count) { try source.read($0) }
         self.tree = tree
         guard let first = tree.topLevel.first, tree.boxes[first].type == .ftyp else {
             throw MediaError.make(.malformed, "not a HEIF or AVIF file: it does not start with an ftyp box")
         }
         let ftyp = tree.boxes[first]
-        let brands = Array(bytes[ftyp.body])
-        guard brands.count >= 8 else { throw MediaError.make(.malformed, "the ftyp box is shorter than its major brand and version") }
+        guard ftyp.body.count >= 8, ftyp.body.count <= 4096 else {
+            throw MediaError.make(.malformed, "the ftyp box's \(ftyp.body.count) bytes are not a brand list")
+        }
+        let brands = try source.read(ftyp.body)
         majorBrand = FourCC(brands[0..<4]).description
         compatibleBrands = stride(from: 8, to: brands.count - 3, by: 4).map { FourCC(brands[$0..<$0 + 4]).description }
         let metas = tree.topLevel.filter { tree.boxes[$0].type == .meta }
@@ -173,11 +191,19 @@ struct HEIFFile {
         let metaBox = tree.boxes[metaIndex]
         guard readingMeta else {
             meta = HEIFMeta()
+            metaBytes = []
             return
         }
         guard metaBox.range.count <= HEIFMeta.maximumMetaSize else {
             throw MediaError.make(.limitExceeded, "the meta box is \(metaBox.range.count) bytes, more than \(HEIFMeta.maximumMetaSize)")
         }
-        meta = try HEIFMeta(tree: tree, metaIndex: metaIndex, bytes: Array(bytes[metaBox.range]))
+        metaBytes = try source.read(metaBox.range)
+        meta = try HEIFMeta(tree: tree, metaIndex: metaIndex, bytes: metaBytes)
+    }
+
+    /// Bytes inside the meta box, by their file offsets.
+    func metaSlice(_ range: Range<Int>) -> ArraySlice<UInt8> {
+        let base = tree.boxes[metaIndex].range.lowerBound
+        return metaBytes[range.lowerBound - base..<range.upperBound - base]
     }
 }

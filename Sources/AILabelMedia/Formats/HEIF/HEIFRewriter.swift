@@ -1,6 +1,6 @@
 extension HEIFHandler {
-    public func rewrite(_ bytes: [UInt8], applying edit: MetadataEdit) throws -> RewrittenAsset {
-        try HEIFRewriter(file: HEIFFile(bytes), edit: edit).rewrite()
+    public func planRewrite(of source: any ByteSource, contents: MediaContents, applying edit: MetadataEdit) throws -> SplicePlan {
+        try HEIFRewriter(file: HEIFFile(source), edit: edit).plan()
     }
 }
 
@@ -24,8 +24,12 @@ struct HEIFRewriter {
         case items
     }
 
-    func rewrite() throws -> RewrittenAsset {
-        let bytes = file.bytes
+    /// The largest `moov` (an image sequence's tables) whose chunk offsets are rewritten in memory.
+    static let maximumMovieHeader = 256 << 20
+
+    func plan() throws -> SplicePlan {
+        let source = file.source
+        let fileSize = source.count
         let tree = file.tree
         var meta = file.meta
         guard let primary = meta.primaryItem, var location = meta.location, meta.items.contains(where: { $0.id == primary }) else {
@@ -47,7 +51,7 @@ struct HEIFRewriter {
 
         // An mdat that holds nothing but dropped items' bytes (ailabel's own, from an earlier stamp) goes too.
         var droppedRanges: [Range<Int>] = []
-        for id in dropped { droppedRanges += (try meta.fileRanges(of: id, fileSize: bytes.count)) ?? [] }
+        for id in dropped { droppedRanges += (try meta.fileRanges(of: id, fileSize: fileSize)) ?? [] }
         let ownMdats = Set(tree.topLevel.filter { index in
             let box = tree.boxes[index]
             return box.type == .mdat && !box.body.isEmpty && Self.covered(box.body, by: droppedRanges)
@@ -77,7 +81,7 @@ struct HEIFRewriter {
 
         // Field widths are fixed before the layout, so that the meta box's size does not depend on offsets.
         let growth = newItems.reduce(0) { $0 + $1.data.count } + (storeReplacement?.count ?? 0) + 65_536
-        let wide = bytes.count + growth > Int(UInt32.max)
+        let wide = fileSize + growth > Int(UInt32.max)
         location.offsetSize = max(location.offsetSize, wide ? 8 : 4)
         location.lengthSize = max(location.lengthSize, newItems.contains { $0.data.count > Int(UInt32.max) } ? 8 : 4)
         if wide, location.baseOffsetSize == 4 { location.baseOffsetSize = 8 }
@@ -106,7 +110,7 @@ struct HEIFRewriter {
             if box.type == .ftyp, existingStores.isEmpty, let storeReplacement { pieces.append(.store(storeReplacement)) }
         }
         if !newItems.isEmpty, !itemsBeforeLast { pieces.append(.items) }
-        if tree.end < bytes.count { pieces.append(.copy(tree.end..<bytes.count)) }
+        if tree.end < fileSize { pieces.append(.copy(tree.end..<fileSize)) }
 
         func metaBytes(_ location: HEIFItemLocation) throws -> [UInt8] {
             try buildMeta(meta: meta, location: location, references: references, newItems: newItems, newIDs: newIDs)
@@ -135,7 +139,7 @@ struct HEIFRewriter {
 
         // The kept items' file offsets move with their bytes.
         for (at, entry) in location.entries.enumerated() where entry.constructionMethod == 0 && entry.dataReferenceIndex == 0 {
-            location.entries[at] = try relocated(entry, relocation, fileSize: bytes.count)
+            location.entries[at] = try relocated(entry, relocation, fileSize: fileSize)
         }
         var offset = itemsPayloadStart
         for (item, var entry) in zip(newItems, newEntries) {
@@ -154,29 +158,26 @@ struct HEIFRewriter {
             throw MediaError.make(.malformed, "the rebuilt meta box changed size between layout passes")
         }
 
-        var out: [UInt8] = []
-        out.reserveCapacity(position)
-        var storeRange: Range<Int>?
+        var plan = SplicePlan()
         for piece in pieces {
-            let start = out.count
             switch piece {
             case .copy(let range):
                 if let moov = tree.topLevel.first(where: { tree.boxes[$0].type == .moov && tree.boxes[$0].range == range }) {
-                    out += try relocation.relocatingChunkOffsets(in: moov, of: tree, bytes: Array(bytes[range]))
+                    guard range.count <= Self.maximumMovieHeader else {
+                        throw MediaError.make(.limitExceeded, "the moov box is \(range.count) bytes, more than \(Self.maximumMovieHeader) whose offsets ailabel rewrites")
+                    }
+                    plan.insert(try relocation.relocatingChunkOffsets(in: moov, of: tree, bytes: source.read(range)))
+                } else if edit.c2paStore == .keep, plan.c2paStoreRange == nil, existingStores.contains(where: { tree.boxes[$0].range == range }) {
+                    plan.insertC2PAStore(try source.read(range))
                 } else {
-                    out += bytes[range]
+                    plan.copy(range)
                 }
-                if edit.c2paStore == .keep, existingStores.contains(where: { tree.boxes[$0].range == range }), storeRange == nil {
-                    storeRange = start..<out.count
-                }
-            case .meta: out += newMeta
-            case .store(let framed):
-                out += framed
-                storeRange = start..<out.count
-            case .items: out += itemsBox
+            case .meta: plan.insert(newMeta)
+            case .store(let framed): plan.insertC2PAStore(framed)
+            case .items: plan.insert(itemsBox)
             }
         }
-        return RewrittenAsset(bytes: out, c2paStoreRange: storeRange)
+        return plan
     }
 
     /// The framed store the edit writes, if any.
@@ -236,17 +237,17 @@ struct HEIFRewriter {
             case .iref:
                 if !references.references.isEmpty { children += try references.serialized() }
                 wroteReferences = true
-            default: children += file.bytes[childBox.range]
+            default: children += file.metaSlice(childBox.range)
             }
         }
         if !box.children.contains(where: { tree.boxes[$0].type == .iinf }) {
             children += itemInfo
         }
         if !wroteReferences, !references.references.isEmpty { children += try references.serialized() }
-        let versionAndFlags = box.version == nil ? [] : Array(file.bytes[box.range.lowerBound + box.headerSize..<box.range.lowerBound + box.headerSize + 4])
+        let versionAndFlags = box.version == nil ? [] : Array(file.metaSlice(box.range.lowerBound + box.headerSize..<box.range.lowerBound + box.headerSize + 4))
         // Bytes between the last child and the end of the box (padding some writers leave) are kept.
         let lastChildEnd = box.children.last.map { tree.boxes[$0].range.upperBound } ?? box.payloadStart
-        return BMFFBoxWriter.box(.meta, versionAndFlags + children + file.bytes[lastChildEnd..<box.range.upperBound])
+        return BMFFBoxWriter.box(.meta, versionAndFlags + children + file.metaSlice(lastChildEnd..<box.range.upperBound))
     }
 
     /// `iinf` with the kept entries copied and the new ones appended.
@@ -255,7 +256,7 @@ struct HEIFRewriter {
         let version: UInt8 = count > Int(UInt16.max) ? 1 : meta.itemInfoVersion
         var payload: [UInt8] = []
         if version == 0 { BigEndian.append(UInt16(count), to: &payload) } else { BigEndian.append(UInt32(count), to: &payload) }
-        for item in meta.items { payload += file.bytes[item.box] }
+        for item in meta.items { payload += file.metaSlice(item.box) }
         for (item, id) in zip(newItems, newIDs) {
             var entry: [UInt8] = []
             if id > UInt32(UInt16.max) { BigEndian.append(id, to: &entry) } else { BigEndian.append(UInt16(id), to: &entry) }
