@@ -33,10 +33,12 @@ struct RevocationTests {
 
     /// A JPEG signed by `signer` (good, revoked, other) of the PKI in `folder`, with `rVals` and/or a
     /// `c2pa.certificate-status` assertion holding the named responses.
-    static func signed(_ folder: String, signer: String, rVals: String? = nil, certificateStatus: String? = nil) throws -> [UInt8] {
+    static func signed(_ folder: String, signer: String, rVals: String? = nil, certificateStatus: String? = nil,
+                       timeStamper: (@Sendable ([UInt8]) throws -> [UInt8])? = nil) throws -> [UInt8] {
         var manifestSigner = try ManifestSigner(
             privateKeyPEM: String(decoding: try bytes("\(folder)/signer-\(signer).key"), as: UTF8.self),
             certificateChainPEM: String(decoding: try bytes("\(folder)/signer-\(signer)-chain.pem"), as: UTF8.self))
+        manifestSigner.timeStamper = timeStamper
         if let rVals { manifestSigner.revocationValues = [try bytes("\(folder)/\(rVals).der")] }
         if let certificateStatus {
             let response = try bytes("\(folder)/\(certificateStatus).der")
@@ -93,6 +95,61 @@ struct RevocationTests {
             }
         }
         #expect(compared == 24)
+    }
+
+    /// A time-stamp authority answering through `openssl ts -reply` with the PKI local_tsa.py makes
+    /// (the script is started only to make it, then stopped).
+    static func timeStamper(in folder: String) throws -> @Sendable ([UInt8]) throws -> [UInt8] {
+        let maker = Process()
+        maker.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        maker.arguments = ["python3", TestPaths.repositoryRoot + "/Fixtures/tsa/local_tsa.py", folder]
+        let output = Pipe()
+        maker.standardOutput = output
+        maker.standardError = FileHandle.nullDevice
+        try maker.run()
+        _ = try output.fileHandleForReading.read(upToCount: 1)  // the URL's first byte: the PKI exists
+        kill(maker.processIdentifier, SIGKILL)
+        maker.waitUntilExit()
+        return { message in
+            let request = TimeStampRequest(message: message)
+            let query = folder + "/query-\(UUID().uuidString).tsq"
+            try Data(try request.encoded()).write(to: URL(fileURLWithPath: query))
+            let reply = Process()
+            reply.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            reply.arguments = ["openssl", "ts", "-reply", "-config", folder + "/tsa.cnf", "-queryfile", query]
+            let answer = Pipe()
+            reply.standardOutput = answer
+            reply.standardError = FileHandle.nullDevice
+            try reply.run()
+            let bytes = [UInt8](answer.fileHandleForReading.readDataToEndOfFile())
+            reply.waitUntilExit()
+            return try request.token(fromResponse: bytes)
+        }
+    }
+
+    @Test("A good response whose window ended before the time-stamp: judged at the time-stamp's time, as the SDK does")
+    func expiredResponseJudgedAtTimeStamp() throws {
+        let folder = try Self.pki()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let stamper = try Self.timeStamper(in: folder + "/tsa")
+        var outcomes: [String] = []
+        for place in ["rVals", "certificate-status"] {
+            let path = "\(folder)/expired-\(place)-stamped.jpg"
+            try Data(try Self.signed(folder, signer: "good", rVals: place == "rVals" ? "expired" : nil,
+                                     certificateStatus: place == "certificate-status" ? "expired" : nil, timeStamper: stamper))
+                .write(to: URL(fileURLWithPath: path))
+            var trust = try Self.trust(folder)
+            trust.timeStampAnchors = try ParsedCertificate.certificates(fromPEMBundle: String(decoding: try Self.bytes(folder + "/tsa/tsa-root.pem"), as: UTF8.self))
+            let report = ManifestValidator(trust: trust).validate(fileAt: path)
+            let sdk = try Referee.read(path, trust: [folder + "/root.pem", folder + "/tsa/tsa-root.pem"])
+            #expect(report.statuses.contains { $0.code == .timeStampTrusted }, "\(place): the time-stamp must hold for the test to mean anything")
+            #expect(report.state.rawValue == sdk.state, "\(place): ailabel \(report.state), SDK \(sdk.state ?? "-")")
+            #expect(Set(report.failureCodes) == Set(sdk.failure), "\(place): ailabel \(report.failureCodes), SDK \(sdk.failure)")
+            #expect(Self.credentialCodes(report.statuses.map(\.code.rawValue)) == Self.credentialCodes(sdk.success + sdk.informational + sdk.failure),
+                    "\(place): ailabel \(report.statuses.map(\.code.rawValue)), SDK \(sdk.success + sdk.informational)")
+            outcomes.append("\(place): \(report.state) \(report.failureCodes)")
+        }
+        print("expired OCSP response under a time-stamp: \(outcomes.joined(separator: "; "))")
     }
 
     @Test("The OCSP request names the signer exactly as openssl's does (SHA-1 CertID, NULL parameters, no nonce)")
