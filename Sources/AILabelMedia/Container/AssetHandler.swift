@@ -15,12 +15,25 @@ import Glibc
 public protocol AssetHandler: Sendable {
     /// What the format is and carries.
     var declaration: FormatDeclaration { get }
-    /// Parses the container and its metadata blocks.
+    /// Parses the container and its metadata blocks from a source read by position: a streaming
+    /// handler reads headers and metadata blocks only, never the image or media data.
+    ///
+    /// Each pair of requirements (source and array forms) has a default that calls the other: a
+    /// handler implements at least one of each pair (the source form for new handlers), or the call
+    /// never ends (the contract suite catches it).
+    func parse(_ source: any ByteSource) throws -> MediaContents
+    /// Parses the container and its metadata blocks from bytes in memory.
     func parse(_ bytes: [UInt8]) throws -> MediaContents
+    /// Plans the rewrite that applies `edit` to `source`, whose parse is `contents` (one parse per
+    /// stamp): ranges of the source and new blocks, with where the C2PA store lands. The plan is
+    /// executed, hashed or read through by the caller; nothing is written here.
+    func planRewrite(of source: any ByteSource, contents: MediaContents, applying edit: MetadataEdit) throws -> SplicePlan
     /// Applies `edit` and returns the new file.
     func rewrite(_ bytes: [UInt8], applying edit: MetadataEdit) throws -> RewrittenAsset
     /// Where the compressed image data lies, found without decoding metadata (a cheap structural pass).
     func imageDataRanges(in bytes: [UInt8]) throws -> [Range<Int>]
+    /// Where the compressed image data lies, from a source read by position.
+    func imageDataRanges(in source: any ByteSource) throws -> [Range<Int>]
 
     // MARK: C2PA framing
 
@@ -29,12 +42,16 @@ public protocol AssetHandler: Sendable {
     /// `bytes` is only the start of the file: the walk stops where the prefix ends, unless the store
     /// itself is cut there (then it throws, and the caller reads more).
     func locateC2PAStore(in bytes: [UInt8], isPrefix: Bool) throws -> C2PAStoreLocation
+    /// Finds the C2PA store by positioned reads (the same structural pass, over a whole source).
+    func locateC2PAStore(in source: any ByteSource) throws -> C2PAStoreLocation
     /// The bytes `store` occupies once framed in this container (segments, chunk header, CRC), exactly
     /// as `rewrite` writes it: a signer splices the signed store over its placeholder with it.
     func framedC2PAStore(_ store: [UInt8]) throws -> [UInt8]
     /// The boxes of the file as a C2PA box hash names them, in file order, the store's box named
     /// `C2PA`; nil when the file cannot be walked or the format declares no box hash.
     func c2paBoxes(in bytes: [UInt8]) -> [C2PABox]?
+    /// The boxes of a source read by position, as ``c2paBoxes(in:)-array`` lists them.
+    func c2paBoxes(in source: any ByteSource) -> [C2PABox]?
 
     // MARK: Pixels
 
@@ -53,9 +70,62 @@ public protocol AssetHandler: Sendable {
 extension AssetHandler {
     public var format: MediaFormat { declaration.format }
 
+    // Bridges between the array and source forms (see ``parse(_:)-source``): each calls the other.
+
+    public func parse(_ source: any ByteSource) throws -> MediaContents {
+        if let bytes = source as? [UInt8] { return try parse(bytes) }
+        return try parse(source.readAll())
+    }
+
+    public func parse(_ bytes: [UInt8]) throws -> MediaContents {
+        try parse(bytes as any ByteSource)
+    }
+
+    public func planRewrite(of source: any ByteSource, contents: MediaContents, applying edit: MetadataEdit) throws -> SplicePlan {
+        let rewritten = try rewrite(source as? [UInt8] ?? source.readAll(), applying: edit)
+        var plan = SplicePlan()
+        if let range = rewritten.c2paStoreRange {
+            plan.insert(Array(rewritten.bytes[0..<range.lowerBound]))
+            plan.insertC2PAStore(Array(rewritten.bytes[range]))
+            plan.insert(Array(rewritten.bytes[range.upperBound...]))
+        } else {
+            plan.insert(rewritten.bytes)
+        }
+        return plan
+    }
+
+    public func rewrite(_ bytes: [UInt8], applying edit: MetadataEdit) throws -> RewrittenAsset {
+        let plan = try planRewrite(of: bytes, contents: try parse(bytes as any ByteSource), applying: edit)
+        return RewrittenAsset(bytes: try plan.materialize(from: bytes), c2paStoreRange: plan.c2paStoreRange)
+    }
+
+    public func locateC2PAStore(in source: any ByteSource) throws -> C2PAStoreLocation {
+        try locateC2PAStore(in: source as? [UInt8] ?? source.readAll(), isPrefix: false)
+    }
+
+    /// The array form of a source-based handler: a prefix is walked as far as it goes (a store cut by
+    /// its end throws `media.truncated`, and the caller reads more).
+    public func locateC2PAStore(in bytes: [UInt8], isPrefix: Bool) throws -> C2PAStoreLocation {
+        try locateC2PAStore(in: bytes as any ByteSource)
+    }
+
     public func imageDataRanges(in bytes: [UInt8]) throws -> [Range<Int>] { try parse(bytes).imageDataRanges }
 
-    public func c2paBoxes(in bytes: [UInt8]) -> [C2PABox]? { nil }
+    public func imageDataRanges(in source: any ByteSource) throws -> [Range<Int>] {
+        if let bytes = source as? [UInt8] { return try imageDataRanges(in: bytes) }
+        return try parse(source).imageDataRanges
+    }
+
+    public func c2paBoxes(in bytes: [UInt8]) -> [C2PABox]? {
+        guard declaration.c2paBindings.contains(.boxHash) else { return nil }
+        return c2paBoxes(in: bytes as any ByteSource)
+    }
+
+    public func c2paBoxes(in source: any ByteSource) -> [C2PABox]? {
+        guard declaration.c2paBindings.contains(.boxHash) else { return nil }
+        if let bytes = source as? [UInt8] { return c2paBoxes(in: bytes) }
+        return (try? source.readAll()).flatMap { c2paBoxes(in: $0) }
+    }
 
     public func forMetadataReading() -> any AssetHandler { self }
 

@@ -1,4 +1,5 @@
 import AILabelManifest
+import AILabelMedia
 import Foundation
 
 /// Asks the OCSP responder a certificate names (Authority Information Access, id-ad-ocsp) about it,
