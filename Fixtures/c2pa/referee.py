@@ -40,6 +40,10 @@ def mime_for(path):
     lower = path.lower()
     if lower.endswith(".png"):
         return "image/png"
+    if lower.endswith((".tif", ".tiff")):
+        return "image/tiff"
+    if lower.endswith(".dng"):
+        return "image/dng"
     return "image/jpeg"
 
 

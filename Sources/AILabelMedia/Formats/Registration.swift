@@ -5,5 +5,8 @@ extension AssetRegistry {
         JPEGHandler(),
         PNGHandler(),
         WebPHandler(),
+        // TIFF before DNG: they share magic bytes, and parsing a TIFF tells a DNG (``TIFFHandler/refined(by:)``).
+        TIFFHandler(.tiff),
+        TIFFHandler(.dng),
     ]
 }
