@@ -40,6 +40,9 @@ let package = Package(
         .systemLibrary(name: "CAILabelZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CAILabelFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
         .systemLibrary(name: "CAILabelXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CAILabelJXL", pkgConfig: "libjxl", providers: [.apt(["libjxl-dev"])]),
+        .systemLibrary(name: "CAILabelBrotli", pkgConfig: "libbrotlidec", providers: [.apt(["libbrotli-dev"])]),
+        .systemLibrary(name: "CAILabelWebP", pkgConfig: "libwebpdemux", providers: [.apt(["libwebp-dev"])]),
 
         // The only C code of ailabel: every setjmp/longjmp of libpng and libjpeg lives here.
         .target(name: "CAILabelShims", dependencies: ["CAILabelPNG", "CAILabelJPEG", "CAILabelEXIF"]),
@@ -49,7 +52,7 @@ let package = Package(
             name: "AILabelMedia",
             dependencies: [
                 "CAILabelShims", "CAILabelPNG", "CAILabelJPEG", "CAILabelEXIF", "CAILabelZlib",
-                "CAILabelFreeType", "CAILabelXML2", crypto,
+                "CAILabelFreeType", "CAILabelXML2", "CAILabelJXL", "CAILabelBrotli", "CAILabelWebP", crypto,
             ],
             swiftSettings: settings
         ),

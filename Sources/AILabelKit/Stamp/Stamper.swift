@@ -258,7 +258,16 @@ public struct Stamper: Sendable {
     }
 
     private func applyMarkers(to file: MediaFile, label: inout DisclosureLabel) throws -> (bytes: [UInt8], applied: [String], notApplied: [String]) {
-        var image = try PixelCodec.decode(file.bytes)
+        if let animation = try file.handler.decodeAnimation(file.bytes, maxPixels: PixelCodec.defaultMaximumPixels) {
+            return try applyMarkers(to: animation, of: file, label: &label)
+        }
+        var image: RGBImage
+        do {
+            image = try PixelCodec.decode(file.bytes)
+        } catch let error as MediaError where error.code == .unsupportedFormat {
+            // A file the codec cannot mark (an animated JPEG XL) keeps its pixels; each mark is a warning.
+            return (file.bytes, [], markers.map { "\($0.name) mark not applied: \(error.reason)" })
+        }
         var applied: [String] = []
         var notApplied: [String] = []
         for marker in markers {
@@ -270,6 +279,28 @@ public struct Stamper: Sendable {
             }
         }
         return (applied.isEmpty ? file.bytes : try PixelReencoder.reencode(image, like: file), applied, notApplied)
+    }
+
+    /// Marks every frame of an animation: a mark goes in only when it goes into every frame (else it is
+    /// a warning for the file, and no frame carries it).
+    private func applyMarkers(to animation: PixelAnimation, of file: MediaFile, label: inout DisclosureLabel) throws -> (bytes: [UInt8], applied: [String], notApplied: [String]) {
+        var marked = animation
+        var applied: [String] = []
+        var notApplied: [String] = []
+        for marker in markers {
+            var candidate = marked
+            var candidateLabel = label
+            do {
+                for index in candidate.frames.indices {
+                    candidate.frames[index].image = try marker.mark(candidate.frames[index].image, label: &candidateLabel)
+                }
+                (marked, label) = (candidate, candidateLabel)
+                applied.append(marker.name)
+            } catch let error as MarkNotApplied {
+                notApplied.append(error.reason)
+            }
+        }
+        return (applied.isEmpty ? file.bytes : try PixelReencoder.reencode(marked, like: file), applied, notApplied)
     }
 
     /// Checks the guarantee that metadata edits never touch compressed image data, on the actual output.
@@ -292,7 +323,16 @@ enum OutputLocation {
 /// Encodes marked pixels back into the original's format and coding, carrying its metadata across.
 public enum PixelReencoder {
     public static func reencode(_ image: RGBImage, like file: MediaFile) throws -> [UInt8] {
-        var (encoded, edit) = try file.handler.encodePixels(image, like: file.contents)
+        try carryingMetadata(try file.handler.encodePixels(image, like: file.contents), of: file)
+    }
+
+    /// An animation's marked frames, encoded back with its timing and loop count and its metadata.
+    public static func reencode(_ animation: PixelAnimation, like file: MediaFile) throws -> [UInt8] {
+        try carryingMetadata(try file.handler.encodeAnimation(animation, like: file.contents), of: file)
+    }
+
+    static func carryingMetadata(_ encoding: (bytes: [UInt8], carried: MetadataEdit), of file: MediaFile) throws -> [UInt8] {
+        var (encoded, edit) = encoding
         if let exif = file.contents.exif { edit.exif = .replace(exif) }
         if let xmp = file.contents.xmp { edit.xmp = .replace(xmp) }
         if let icc = file.contents.icc { edit.icc = .replace(icc) }

@@ -5,5 +5,6 @@ extension AssetRegistry {
         JPEGHandler(),
         PNGHandler(),
         WebPHandler(),
+        JXLHandler(),
     ]
 }
