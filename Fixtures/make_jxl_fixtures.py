@@ -12,6 +12,9 @@ plain, and the same Brotli-compressed in `brob` boxes (compressed by the brotli 
 Malformed files are the box bombs the JPEG XL parser refuses: a box size past the end, a 64-bit size
 past the end, more top-level boxes than the limit, a `brob` that wraps a `brob`, and a `brob` whose
 XMP inflates past the limit (a Brotli decompression bomb).
+Files signed by the reference SDK (c2pa-python, with the fixture keys in Fixtures/c2pa/keys) go to
+Fixtures/c2pa/sdk: a signed container, a signed one with a byte of its codestream changed afterwards,
+and a signed one whose XMP box was changed afterwards (a data hash covers it).
 """
 import io
 import os
@@ -22,6 +25,9 @@ import tempfile
 from PIL import Image, ImageDraw
 
 from make_webp_fixtures import XMP, scene
+
+import sys  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "c2pa"))
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MEDIA = os.path.join(HERE, "media")
@@ -101,6 +107,26 @@ def main():
     save("malformed/jxl-nested-brob.jxl", container(codestream, box(b"brob", b"brob" + brotli(b"xml " + XMP.encode("utf-8")))))
     save("malformed/jxl-brob-bomb.jxl", container(codestream, box(b"brob", b"xml " + brotli(b" " * (64 * 1024 * 1024)))))
     save("malformed/jxl-truncated.jxl", small[: len(small) // 2])
+    sdk_fixtures(container(codestream, box(b"xml ", XMP.encode("utf-8"))))
+
+
+def sdk_fixtures(asset):
+    from make_fixtures import sdk_sign  # the reference SDK, only in the project's .venv
+
+    keys = os.path.join(HERE, "c2pa", "keys")
+    key, chain = (open(os.path.join(keys, name)).read() for name in ("fixtures-signer.key", "fixtures-chain.pem"))
+    signed = sdk_sign(key, chain, asset, "image/jxl", "signed.jxl")
+    folder = os.path.join(HERE, "c2pa", "sdk")
+    with open(os.path.join(folder, "signed.jxl"), "wb") as f:
+        f.write(signed)
+    flipped = bytearray(signed)
+    flipped[-20] ^= 0x10  # inside the jxlc codestream, the last box
+    with open(os.path.join(folder, "signed-byte-flipped.jxl"), "wb") as f:
+        f.write(bytes(flipped))
+    edited = signed.replace(b"WebP Fixture Author", b"WebP Fixture Editor")
+    assert edited != signed
+    with open(os.path.join(folder, "signed-xmp-edited.jxl"), "wb") as f:
+        f.write(edited)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,10 @@ def mime_for(path):
     lower = path.lower()
     if lower.endswith(".png"):
         return "image/png"
+    if lower.endswith(".webp"):
+        return "image/webp"
+    if lower.endswith(".jxl"):
+        return "image/jxl"
     return "image/jpeg"
 
 
