@@ -2,6 +2,7 @@ import AILabelKit
 import AILabelManifest
 import AILabelMedia
 import AILabelVerify
+import AILabelVocabulary
 import ArgumentParser
 import Foundation
 

@@ -1,6 +1,6 @@
-import AILabelKit
 import AILabelManifest
 import AILabelMedia
+import AILabelVocabulary
 import Foundation
 
 /// When pixel detectors (watermarks, the visible badge check) run.

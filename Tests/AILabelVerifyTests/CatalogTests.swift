@@ -2,6 +2,7 @@ import AILabelKit
 import AILabelMedia
 import AILabelTestSupport
 import AILabelVerify
+import AILabelVocabulary
 import Foundation
 import Testing
 

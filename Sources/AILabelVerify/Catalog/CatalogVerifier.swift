@@ -1,5 +1,5 @@
-import AILabelKit
 import AILabelMedia
+import AILabelVocabulary
 import Foundation
 
 /// Audits the records of a product or service feed. A record that declares AI involvement (its AI flag

@@ -1,5 +1,5 @@
+import AILabelVocabulary
 import Foundation
-import AILabelKit
 import AILabelManifest
 import AILabelMedia
 

@@ -1,4 +1,3 @@
-import AILabelKit
 import AILabelMedia
 import Foundation
 

@@ -1,6 +1,6 @@
-import AILabelKit
 import AILabelMedia
 import AILabelVisible
+import AILabelVocabulary
 import Foundation
 
 /// Checks that a declared visible badge is still in its declared region: cropped off or painted over
@@ -14,7 +14,7 @@ public struct VisibleLabelCollector: EvidenceCollector {
     public func collect(from subject: VerificationSubject, pixels: RGBImage?, into observations: inout Observations) {
         guard let pixels, let declared = observations.declaredVisibleLabel else { return }
         let detail = "visible badge \(declared.variant) at \(declared.x),\(declared.y) \(declared.width)×\(declared.height)"
-        guard let json = subject.xmp?.value(namespace: "https://ailabel.dev/ns/1.0/", name: "VisibleLabelRecord")?.textValue,
+        guard let json = declared.recordJSON,
             let record = try? JSONDecoder().decode(BadgeRecord.self, from: Data(json.utf8))
         else {
             // A badge declared without its record (another tool, or a hand edit) can only be checked for its region.

@@ -1,4 +1,5 @@
 import AILabelMedia
+import AILabelVocabulary
 import AILabelWatermark
 
 /// Looks for invisible watermarks in the pixels: ailabel's own mark (its payload is the label ID), and
@@ -20,7 +21,7 @@ public struct WatermarkCollector: EvidenceCollector {
             let labelID = detection.payload.hex
             observations.addEvidence("watermark:ailabel", "ailabel watermark, label ID \(labelID)")
             // The mark is a disclosure only while it matches the label the metadata declares (if any).
-            let declared = subject.xmp?.value(namespace: "https://ailabel.dev/ns/1.0/", name: "LabelID")?.textValue
+            let declared = subject.label?.record.labelID
             let matches = declared == nil || declared == labelID
             observations.disclosures.append(Disclosure(kind: "watermark", detail: "ailabel watermark, label ID \(labelID)", intact: matches))
             if !matches {

@@ -1,6 +1,6 @@
-import AILabelKit
 import AILabelManifest
 import AILabelMedia
+import AILabelVocabulary
 
 /// One file, read and parsed once, as every collector sees it.
 public struct VerificationSubject: Sendable {
@@ -9,6 +9,8 @@ public struct VerificationSubject: Sendable {
     public let xmp: XMPPacket?
     /// Why the XMP could not be parsed, when it could not.
     public let xmpProblem: String?
+    /// The label properties the XMP carries, read once by the vocabulary's reader.
+    public let label: XMPLabel?
     public let exif: EXIFMetadata?
     public let exifProblem: String?
 
@@ -26,6 +28,7 @@ public struct VerificationSubject: Sendable {
             }
         }
         self.xmp = xmp
+        self.label = xmp.map(XMPLabel.init(reading:))
         self.xmpProblem = xmpProblem
         var exif: EXIFMetadata?
         var exifProblem: String?

@@ -1,6 +1,6 @@
-import AILabelKit
 import AILabelManifest
 import AILabelMedia
+import AILabelVocabulary
 import Foundation
 
 /// Reads the sidecars beside a file (`FILE.xmp`, `FILE.c2pa`) into observations: the XMP labels, and the
@@ -18,7 +18,7 @@ public struct SidecarCollector: EvidenceCollector {
 
     /// Works for any file kind: media files pass their bytes in, other kinds are read here.
     public func collect(path: String, bytes: [UInt8], into observations: inout Observations) {
-        let xmpPath = SidecarStamper.xmpPath(for: path)
+        let xmpPath = SidecarFormat.xmpPath(for: path)
         if FileManager.default.fileExists(atPath: xmpPath) {
             do {
                 let packet = try XMPPacket(parsing: try FileReader.read(xmpPath, maximumSize: XMPPacket.maximumPacketSize))
@@ -40,7 +40,7 @@ public struct SidecarCollector: EvidenceCollector {
                 observations.addFinding("sidecar.unreadable", .error, "The XMP sidecar cannot be read: \((error as? MediaError)?.reason ?? "\(error)")")
             }
         }
-        let c2paPath = SidecarStamper.c2paPath(for: path)
+        let c2paPath = SidecarFormat.c2paPath(for: path)
         if FileManager.default.fileExists(atPath: c2paPath) {
             let store: [UInt8]
             do {
@@ -76,7 +76,7 @@ public struct SidecarCollector: EvidenceCollector {
 
     /// Whether a file has a sidecar.
     public static func hasSidecar(_ path: String) -> Bool {
-        FileManager.default.fileExists(atPath: SidecarStamper.xmpPath(for: path)) || FileManager.default.fileExists(atPath: SidecarStamper.c2paPath(for: path))
+        FileManager.default.fileExists(atPath: SidecarFormat.xmpPath(for: path)) || FileManager.default.fileExists(atPath: SidecarFormat.c2paPath(for: path))
     }
 }
 

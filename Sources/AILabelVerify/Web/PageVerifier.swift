@@ -1,5 +1,5 @@
-import AILabelKit
 import AILabelMedia
+import AILabelVocabulary
 import Foundation
 
 /// Audits web pages (`.html`, `.htm`) that show AI-generated images or text.
