@@ -81,11 +81,14 @@ def main():
     save("pixels-lossless.webp", encoded(scene(192, 160, 41), lossless=True))
     save("pixels-alpha.webp", encoded(scene(224, 160, 42, "RGBA"), quality=85))
     save("pixels-alpha-lossless.webp", encoded(scene(192, 144, 43, "RGBA"), lossless=True))
-    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    srgb = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    srgb[24:36] = bytes(12)  # the creation date lcms stamps: zeroed, so the fixture is the same on every run
+    srgb[84:100] = bytes(16)  # the profile ID (an MD5 that covered the date): zero means "not computed"
+    srgb = bytes(srgb)
     save("pixels-icc.webp", encoded(scene(200, 150, 44), quality=70, icc_profile=srgb))
-    moving = [scene(192, 144, 50 + index) for index in range(3)]
+    moving = [scene(256, 192, 50 + index) for index in range(3)]
     animation = io.BytesIO()
-    moving[0].save(animation, "WEBP", save_all=True, append_images=moving[1:], duration=[100, 150, 200], loop=2, quality=80)
+    moving[0].save(animation, "WEBP", save_all=True, append_images=moving[1:], duration=[100, 150, 200], loop=2, quality=90)
     save("pixels-animated.webp", animation.getvalue())
 
     # Malformed: each refused by the WebP parser under a documented limit.

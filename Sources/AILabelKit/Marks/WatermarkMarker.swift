@@ -30,6 +30,11 @@ public struct WatermarkMarker: PixelMarker {
         return marked
     }
 
+    /// Whether the label's watermark reads back from `image` (an encoded frame, say).
+    public func isReadable(in image: RGBImage, label: DisclosureLabel) -> Bool {
+        watermarker.detect(in: Self.readBackRegion(of: image))?.payload.value == label.labelIDValue
+    }
+
     /// Side of the central region the read-back looks at: 4 × 4 tiles, enough to find the mark in
     /// uncompressed pixels, at a fraction of reading the whole image.
     static let readBackSide = 512

@@ -222,11 +222,13 @@ public struct Stamper: Sendable {
         var label = try makeLabel(existing: packet, derivedContentID: ContentID.derived(from: content))
         if request.created == nil { label.created = existingCreated }
         guard existing.withoutMarks == XMPLabel(label).withoutMarks else { return nil }
-        // Marks a format cannot carry (no pixel codec) are never recorded, so they are not waited for.
+        // Marks a format cannot carry (no pixel codec) are never recorded, so they are not waited for; nor
+        // is a watermark in an image too small to hold one (it would be refused again on every retry).
+        let tooSmallForWatermark = min(file.contents.width, file.contents.height) < WatermarkMarker.minimumSide
         for marker in markers where file.handler.declaration.carries.contains(.pixels) {
             switch marker.name {
             case "visible": guard existing.record.visibleLabel != nil else { return nil }
-            case "watermark": guard existing.record.watermark == label.labelID else { return nil }
+            case "watermark": guard existing.record.watermark == label.labelID || tooSmallForWatermark else { return nil }
             default: return nil
             }
         }
@@ -253,7 +255,7 @@ public struct Stamper: Sendable {
 
     private func applyMarkers(to file: MediaFile, label: inout DisclosureLabel) throws -> (bytes: [UInt8], applied: [String], notApplied: [String]) {
         if let animation = try file.handler.decodeAnimation(file.bytes, maxPixels: PixelCodec.defaultMaximumPixels) {
-            return try applyMarkers(to: animation, of: file, label: &label)
+            return try applyMarkers(to: animation, of: file, markers: markers, label: &label)
         }
         var image: RGBImage
         do {
@@ -276,25 +278,43 @@ public struct Stamper: Sendable {
     }
 
     /// Marks every frame of an animation: a mark goes in only when it goes into every frame (else it is
-    /// a warning for the file, and no frame carries it).
-    private func applyMarkers(to animation: PixelAnimation, of file: MediaFile, label: inout DisclosureLabel) throws -> (bytes: [UInt8], applied: [String], notApplied: [String]) {
+    /// a warning for the file, and no frame carries it). Each frame of a lossy animation is compressed on
+    /// its own, so the watermark is read back from every encoded frame; where one lost it, the animation
+    /// is marked again without it and the file says so, rather than claiming a mark some frames lack.
+    private func applyMarkers(
+        to animation: PixelAnimation, of file: MediaFile, markers: [any PixelMarker], label: inout DisclosureLabel
+    ) throws -> (bytes: [UInt8], applied: [String], notApplied: [String]) {
         var marked = animation
+        var candidateLabel = label
         var applied: [String] = []
         var notApplied: [String] = []
         for marker in markers {
             var candidate = marked
-            var candidateLabel = label
+            var markerLabel = candidateLabel
             do {
                 for index in candidate.frames.indices {
-                    candidate.frames[index].image = try marker.mark(candidate.frames[index].image, label: &candidateLabel)
+                    candidate.frames[index].image = try marker.mark(candidate.frames[index].image, label: &markerLabel)
                 }
-                (marked, label) = (candidate, candidateLabel)
+                (marked, candidateLabel) = (candidate, markerLabel)
                 applied.append(marker.name)
             } catch let error as MarkNotApplied {
                 notApplied.append(error.reason)
             }
         }
-        return (applied.isEmpty ? file.bytes : try PixelReencoder.reencode(marked, like: file), applied, notApplied)
+        guard !applied.isEmpty else { return (file.bytes, [], notApplied) }
+        let bytes = try PixelReencoder.reencode(marked, like: file)
+        if let watermark = markers.first(where: { $0 is WatermarkMarker }) as? WatermarkMarker, applied.contains(watermark.name) {
+            let encoded = try file.handler.decodeAnimation(bytes, maxPixels: PixelCodec.defaultMaximumPixels)?.frames ?? []
+            let lost = encoded.indices.filter { !watermark.isReadable(in: encoded[$0].image, label: candidateLabel) }
+            if !lost.isEmpty || encoded.count != animation.frames.count {
+                var again = try applyMarkers(to: animation, of: file, markers: markers.filter { !($0 is WatermarkMarker) }, label: &label)
+                again.notApplied.append(
+                    "no watermark: \(lost.count) of \(animation.frames.count) frames lost it when the animation was compressed again")
+                return again
+            }
+        }
+        label = candidateLabel
+        return (bytes, applied, notApplied)
     }
 
     /// Checks the guarantee that metadata edits never touch compressed image data, on the actual output.

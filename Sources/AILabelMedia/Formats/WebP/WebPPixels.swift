@@ -107,6 +107,10 @@ extension WebPHandler {
         options.anim_params.bgcolor = animation.background
         // A file that mixed lossy and lossless frames may again; otherwise every frame keeps the original's kind.
         options.allow_mixed = contents.webpCoding?.compression == "mixed" ? 1 : 0
+        // Every frame a key frame: between lossy frames libwebp otherwise keeps the previous canvas wherever
+        // the new one is within a quality-dependent difference of it, and a faint mark is such a difference.
+        options.kmax = 1
+        options.kmin = 0
         guard let encoder = WebPAnimEncoderNew(Int32(first.image.width), Int32(first.image.height), &options) else {
             throw MediaError.make(.libraryFailure, "libwebp could not create an animation encoder")
         }
