@@ -44,9 +44,10 @@ let package = Package(
         .systemLibrary(name: "CAILabelJXL", pkgConfig: "libjxl", providers: [.apt(["libjxl-dev"])]),
         .systemLibrary(name: "CAILabelBrotli", pkgConfig: "libbrotlidec", providers: [.apt(["libbrotli-dev"])]),
         .systemLibrary(name: "CAILabelWebP", pkgConfig: "libwebpdemux", providers: [.apt(["libwebp-dev"])]),
+        .systemLibrary(name: "CAILabelTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
 
         // The only C code of ailabel: every setjmp/longjmp of libpng and libjpeg lives here.
-        .target(name: "CAILabelShims", dependencies: ["CAILabelPNG", "CAILabelJPEG", "CAILabelEXIF"]),
+        .target(name: "CAILabelShims", dependencies: ["CAILabelPNG", "CAILabelJPEG", "CAILabelEXIF", "CAILabelTIFF"]),
 
         // The C-interop media layer: containers, metadata blocks, pixels, fonts, XML.
         .target(
@@ -66,7 +67,7 @@ let package = Package(
         // What a label is and how every carrier holds it, read and written by one type each: the disclosure
         // label, the IPTC, TC260 and ailabel XMP schema, AIGC outside XMP, catalogue records, the default
         // texts and phrases, evidence sources and disclosure kinds. Stamp and verify both stand on it.
-        .target(name: "AILabelVocabulary", dependencies: ["AILabelMedia", crypto], resources: [.copy("Resources")], swiftSettings: settings),
+        .target(name: "AILabelVocabulary", dependencies: ["AILabelMedia", "AILabelManifest", crypto], resources: [.copy("Resources")], swiftSettings: settings),
         // The stamping pipeline: layers, marks, signing, inspection, configuration, batches.
         .target(
             name: "AILabelKit",
@@ -94,7 +95,7 @@ let package = Package(
         ),
         .testTarget(name: "AILabelWatermarkTests", dependencies: ["AILabelWatermark", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelVisibleTests", dependencies: ["AILabelVisible", "AILabelTestSupport"], swiftSettings: settings),
-        .testTarget(name: "AILabelVocabularyTests", dependencies: ["AILabelVocabulary", "AILabelMedia", "AILabelTestSupport"], swiftSettings: settings),
+        .testTarget(name: "AILabelVocabularyTests", dependencies: ["AILabelVocabulary", "AILabelMedia", "AILabelManifest", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelKitTests", dependencies: ["AILabelKit", "AILabelVocabulary", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelVerifyTests", dependencies: ["AILabelVerify", "AILabelKit", "AILabelVocabulary", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelFuzzingTests", dependencies: ["AILabelFuzzing", "AILabelTestSupport"], swiftSettings: settings),

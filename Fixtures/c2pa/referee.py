@@ -43,6 +43,10 @@ def mime_for(path):
         return "image/webp"
     if lower.endswith(".jxl"):
         return "image/jxl"
+    if lower.endswith((".tif", ".tiff")):
+        return "image/tiff"
+    if lower.endswith(".dng"):
+        return "image/dng"
     return "image/jpeg"
 
 

@@ -70,6 +70,9 @@ public protocol AssetHandler: Sendable {
     /// The same handler configured for readers that want metadata only (verify): checks that only
     /// matter for the image data may be skipped.
     func forMetadataReading() -> any AssetHandler
+    /// The handler for what parsing found, when formats share magic bytes (a TIFF whose IFD0 holds
+    /// DNGVersion is a DNG): reports name that format. Usually the handler itself.
+    func refined(by contents: MediaContents) -> any AssetHandler
 }
 
 extension AssetHandler {
@@ -133,6 +136,8 @@ extension AssetHandler {
     }
 
     public func forMetadataReading() -> any AssetHandler { self }
+
+    public func refined(by contents: MediaContents) -> any AssetHandler { self }
 
     public func decodePixels(_ bytes: [UInt8], maxPixels: Int, lenient: Bool) throws -> RGBImage {
         throw MediaError.make(.unsupportedFormat, "ailabel has no pixel codec for \(declaration.displayName)")

@@ -6,5 +6,8 @@ extension AssetRegistry {
         PNGHandler(),
         WebPHandler(),
         JXLHandler(),
+        // TIFF before DNG: they share magic bytes, and parsing a TIFF tells a DNG (``TIFFHandler/refined(by:)``).
+        TIFFHandler(.tiff),
+        TIFFHandler(.dng),
     ]
 }

@@ -17,11 +17,11 @@ public struct EmbeddedLabelCollector: EvidenceCollector {
             recordAIGC(label.parsed, location: label.location, into: &observations)
         }
         if let problem = subject.exifProblem {
-            observations.addFinding("exif.unreadable", .warning, "The EXIF block cannot be parsed: \(problem)")
+            observations.addFinding(.exifUnreadable, .warning, "The EXIF block cannot be parsed: \(problem)")
         }
         for label in found where label.carrier == .exifUserComment {
             observations.aigcLabels.append((location: label.location, parsed: label.parsed))
-            recordAIGC(label.parsed, location: label.location, evidenceSource: "exif", into: &observations)
+            recordAIGC(label.parsed, location: label.location, evidenceSource: .exif, into: &observations)
         }
     }
 }

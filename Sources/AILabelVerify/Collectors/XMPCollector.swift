@@ -11,7 +11,7 @@ public struct XMPCollector: EvidenceCollector {
 
     public func collect(from subject: VerificationSubject, pixels: RGBImage?, into observations: inout Observations) {
         if let problem = subject.xmpProblem {
-            observations.addFinding("xmp.unreadable", .error, "The XMP packet cannot be parsed: \(problem)")
+            observations.addFinding(.xmpUnreadable, .error, "The XMP packet cannot be parsed: \(problem)")
         }
         guard let label = subject.label else { return }
         XMPLabelReader.read(label, location: "XMP", into: &observations)
@@ -29,12 +29,12 @@ public enum XMPLabelReader {
         for raw in label.digitalSourceTypes {
             observations.sourceTypes.append((location: "iptc", value: raw))
             guard let type = DigitalSourceType(parsing: raw) else {
-                observations.addFinding("iptc.unknown-source-type", .warning, "IPTC DigitalSourceType '\(raw)' is not a term of the IPTC vocabulary")
+                observations.addFinding(.iptcUnknownSourceType, .warning, "IPTC DigitalSourceType '\(raw)' is not a term of the IPTC vocabulary")
                 continue
             }
             if type.isGenerativeAI {
-                observations.addEvidence("iptc", "IPTC DigitalSourceType \(type.term)")
-                observations.disclosures.append(Disclosure(kind: "iptc", detail: "IPTC DigitalSourceType \(type.term)", intact: true))
+                observations.addEvidence(.iptc, "IPTC DigitalSourceType \(type.term)")
+                observations.disclosures.append(Disclosure(kind: .iptc, detail: "IPTC DigitalSourceType \(type.term)", intact: true))
             }
         }
         let aiProperties: [(LabelProperty, String?)] = [
@@ -42,7 +42,7 @@ public enum XMPLabelReader {
             (.aiPromptInformation, label.aiPromptInformation), (.aiPromptWriterName, label.aiPromptWriterName),
         ]
         for case (let property, let value?) in aiProperties {
-            observations.addEvidence("iptc", "IPTC \(property.name): \(value.prefix(120))")
+            observations.addEvidence(.iptc, "IPTC \(property.name): \(value.prefix(120))")
         }
 
         for parsed in label.aigcLabels {
@@ -56,13 +56,13 @@ public enum XMPLabelReader {
         if deepfake { observations.deepfakeDeclared = true }
         observations.disclosures.append(
             Disclosure(
-                kind: "ailabel-xmp", detail: "ailabel label \(labelID)\(deepfake ? ", deepfake" : "")", intact: true,
+                kind: .ailabelXMP, detail: "ailabel label \(labelID)\(deepfake ? ", deepfake" : "")", intact: true,
                 languages: own.disclosure.map(\.language)))
         switch own.visibleLabel {
         case .record(let visible)?:
             observations.declaredVisibleLabel = visible
         case .malformedRegion(let region)?:
-            observations.addFinding("visible.region-malformed", .error, "\(LabelProperty.visibleLabelRegion) '\(region)' is not x,y,width,height")
+            observations.addFinding(.visibleRegionMalformed, .error, "\(LabelProperty.visibleLabelRegion) '\(region)' is not x,y,width,height")
         case nil:
             break
         }
@@ -70,13 +70,13 @@ public enum XMPLabelReader {
 }
 
 /// Records a TC260 implicit label as evidence and disclosure, with findings for each Annex E problem.
-func recordAIGC(_ parsed: AIGCLabel.Parsed, location: String, evidenceSource: String = "tc260", into observations: inout Observations) {
+func recordAIGC(_ parsed: AIGCLabel.Parsed, location: String, evidenceSource: EvidenceSource = .tc260, into observations: inout Observations) {
     let value = parsed.label?.label ?? "?"
     let meaning = ["1": "generated", "2": "possibly generated", "3": "suspected generated"][value] ?? "label \(value)"
     observations.addEvidence(evidenceSource, "TC260 AIGC in \(location): \(meaning)")
     observations.disclosures.append(
-        Disclosure(kind: "tc260", detail: "TC260 AIGC in \(location) (\(meaning))", intact: parsed.isValid))
+        Disclosure(kind: .tc260, detail: "TC260 AIGC in \(location) (\(meaning))", intact: parsed.isValid))
     for problem in parsed.problems {
-        observations.addFinding("tc260.malformed", .error, "\(location): \(problem)", reference: "GB 45438-2025 Annex E")
+        observations.addFinding(.tc260Malformed, .error, "\(location): \(problem)", reference: "GB 45438-2025 Annex E")
     }
 }

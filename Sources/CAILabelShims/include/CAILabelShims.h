@@ -68,6 +68,31 @@ CAILabel_Status CAILabel_jpeg_encode(const void *pixels, uint32_t width, uint32_
                                      uint8_t **out_bytes, size_t *out_count,
                                      char *errbuf, size_t errbuf_len);
 
+/// How a TIFF is re-encoded: what libtiff writes to match the original.
+typedef struct {
+    int32_t compression;       // TIFF Compression; one libtiff cannot encode falls back to none
+    int32_t bit_depth;         // 8 or 16 (16 widens each sample, v * 257)
+    int32_t gray;              // one grey channel (from green) instead of RGB
+    int32_t associated_alpha;  // alpha premultiplied (ExtraSamples 1) rather than straight (2)
+    int32_t predictor;         // 2: horizontal differencing (LZW, Deflate)
+    int32_t jpeg_quality;      // JPEG compression only
+    int32_t ycbcr;             // JPEG compression: YCbCr photometric
+    int32_t big_endian;        // MM rather than II
+    int32_t big_tiff;          // BigTIFF
+} CAILabel_TIFFCoding;
+
+/// Decodes the first directory of a TIFF held in memory to 8-bit RGB or RGBA (straight alpha) with
+/// libtiff's RGBA interface (every photometric and compression libtiff reads). `max_pixels` bounds
+/// width*height before the raster is allocated; libtiff's own allocations are bounded to 512 MiB each.
+CAILabel_Status CAILabel_tiff_decode(const void *bytes, size_t count, uint64_t max_pixels,
+                                     uint8_t **out_pixels, CAILabel_ImageInfo *out_info,
+                                     char *errbuf, size_t errbuf_len);
+
+/// Encodes 8-bit RGB or RGBA pixels (`channels` 3 or 4) to a one-directory TIFF in memory as `coding` says.
+CAILabel_Status CAILabel_tiff_encode(const void *pixels, uint32_t width, uint32_t height, int32_t channels,
+                                     const CAILabel_TIFFCoding *coding, uint8_t **out_bytes, size_t *out_count,
+                                     char *errbuf, size_t errbuf_len);
+
 /// The libpng version as a number (e.g. 10639), for diagnostics.
 uint32_t CAILabel_png_version(void);
 
