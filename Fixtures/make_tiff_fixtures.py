@@ -4,7 +4,7 @@
 Run with the project's virtual environment (scripts/setup makes it):
     .venv/bin/python Fixtures/make_tiff_fixtures.py
 
-Pillow (with libtiff) writes the ordinary files: RGB in several strips, RGBA with LZW (libtiff puts
+Pillow (with libtiff) writes the ordinary files: RGB in several strips, a 256×192 LZW photo (big enough for the watermark), RGBA with LZW (libtiff puts
 the directory after the image data), three pages with Deflate, 16-bit grey, a BigTIFF, and a file
 with XMP (tag 700), ImageDescription and an ICC profile. The layouts Pillow cannot write are laid
 out here, tag by tag, with the TIFF 6.0 / BigTIFF / DNG 1.7 structures: a big-endian (MM) grey
@@ -177,6 +177,8 @@ def save(name, data):
 def main():
     os.makedirs(MEDIA, exist_ok=True)
     save("rgb-strips.tif", pillow(scene(96, 64, 1), tiffinfo={278: 16}))
+    # Large enough for the invisible watermark (128 × 128 at least).
+    save("photo.tif", pillow(scene(256, 192, 9), compression="tiff_lzw"))
     save("alpha-lzw.tif", pillow(scene(64, 48, 2, "RGBA"), compression="tiff_lzw"))
     pages = [scene(48, 32, 10 + index) for index in range(3)]
     out = io.BytesIO()

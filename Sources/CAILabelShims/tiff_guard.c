@@ -84,7 +84,15 @@ static toff_t stream_seek(thandle_t handle, toff_t offset, int whence) {
 
 static int stream_close(thandle_t handle) { (void)handle; return 0; }
 static toff_t stream_size(thandle_t handle) { return ((MemoryStream *)handle)->size; }
-static int stream_map(thandle_t handle, void **base, toff_t *size) { (void)handle; (void)base; (void)size; return 0; }
+// Reading maps the caller's bytes as libtiff maps a file (read-only; libtiff reads strips and tiles
+// from them in place). libtiff 4.5's unmapped path refuses some valid tiled files ("Invalid tile byte count").
+static int stream_map(thandle_t handle, void **base, toff_t *size) {
+    MemoryStream *stream = (MemoryStream *)handle;
+    if (!stream->data) return 0;
+    *base = (void *)stream->data;
+    *size = stream->size;
+    return 1;
+}
 static void stream_unmap(thandle_t handle, void *base, toff_t size) { (void)handle; (void)base; (void)size; }
 
 static TIFF *open_stream(MemoryStream *stream, const char *mode, Messages *messages) {
@@ -108,7 +116,7 @@ CAILabel_Status CAILabel_tiff_decode(const void *bytes, size_t count, uint64_t m
     if (errbuf && errbuf_len) errbuf[0] = 0;
     MemoryStream stream = { .data = bytes, .size = count };
     Messages messages = { .errbuf = errbuf, .errbuf_len = errbuf_len };
-    TIFF *tif = open_stream(&stream, "rm", &messages);
+    TIFF *tif = open_stream(&stream, "r", &messages);
     if (!tif) return CAILabel_LIBRARY_ERROR;
     uint32_t width = 0, height = 0;
     uint16_t bits = 0, samples = 1, photometric = 0, extra_count = 0;

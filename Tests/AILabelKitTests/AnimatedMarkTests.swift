@@ -21,17 +21,19 @@ struct AnimatedMarkTests {
         #expect(layers.contains("visible") && layers.contains("watermark"), "\(layers) \(warnings)")
         let stamped = try MediaFile(path: "a.webp", bytes: bytes)
         #expect(stamped.contents.webpCoding?.animated == true)
-        let animation = try #require(try stamped.handler.decodeAnimation(bytes, maxPixels: PixelCodec.defaultMaximumPixels))
-        #expect(animation.frames.map(\.duration) == [100, 150, 200] && animation.loopCount == 2)
+        let timing = try #require(stamped.contents.webpCoding?.animation)
+        #expect(timing.frameDurations == [100, 150, 200] && timing.loopCount == 2)
+        let frames = try stamped.handler.decodeFrames(bytes, maxPixels: PixelCodec.defaultMaximumPixels)
+        #expect(frames.count == 3)
 
         let recordJSON = try #require(label.visibleLabel?.recordJSON)
         let record = try JSONDecoder().decode(BadgeRecord.self, from: Data(recordJSON.utf8))
         let labeler = try VisibleLabeler.forVerifying(record)
         let watermarker = AILabelWatermarker()
-        for (index, frame) in animation.frames.enumerated() {
-            let badge = labeler.badgePresent(in: frame.image, record: record)
+        for (index, frame) in frames.enumerated() {
+            let badge = labeler.badgePresent(in: frame, record: record)
             #expect(badge.status == .present, "frame \(index): \(badge)")
-            #expect(watermarker.detect(in: frame.image)?.payload.value == label.labelIDValue, "frame \(index)")
+            #expect(watermarker.detect(in: frame)?.payload.value == label.labelIDValue, "frame \(index)")
         }
     }
 }

@@ -49,30 +49,30 @@ struct WebPPixelTests {
         #expect(try WebPHandler().parse(try Repository.fixtureBytes("media/pixels-lossless.webp")).webpCoding?.quality == nil)
     }
 
-    @Test("An animated WebP decodes to every frame with its duration and loop count, and encodes back with them")
+    @Test("An animated WebP decodes to every frame, and encodes back with its frame durations and loop count")
     func animationRoundTrip() throws {
         let file = try MediaFile(path: "a.webp", bytes: try Repository.fixtureBytes("media/pixels-animated.webp"))
-        let animation = try #require(try file.handler.decodeAnimation(file.bytes, maxPixels: PixelCodec.defaultMaximumPixels))
-        #expect(animation.frames.map(\.duration) == [100, 150, 200])
-        #expect(animation.loopCount == 2)
-        #expect(animation.frames.allSatisfy { $0.image.width == 256 && $0.image.height == 192 })
-        #expect(try PixelCodec.decode(file.bytes) == animation.frames[0].image, "a still decode is the first frame")
-        let (encoded, _) = try file.handler.encodeAnimation(animation, like: file.contents)
-        let again = try #require(try file.handler.decodeAnimation(encoded, maxPixels: PixelCodec.defaultMaximumPixels))
-        #expect(again.frames.map(\.duration) == [100, 150, 200] && again.loopCount == 2)
-        #expect(try WebPHandler().parse(encoded).webpCoding?.animated == true)
-        for (before, after) in zip(animation.frames, again.frames) {
-            #expect(Self.meanDifference(before.image, after.image) <= 4.0)
-        }
-        // A still WebP is no animation.
-        #expect(try WebPHandler().decodeAnimation(try Repository.fixtureBytes("media/pixels-lossy.webp"), maxPixels: 1_000_000) == nil)
+        let timing = try #require(file.contents.webpCoding?.animation)
+        #expect(timing.frameDurations == [100, 150, 200] && timing.loopCount == 2)
+        let frames = try file.handler.decodeFrames(file.bytes, maxPixels: PixelCodec.defaultMaximumPixels)
+        #expect(frames.count == 3 && frames.allSatisfy { $0.width == 256 && $0.height == 192 })
+        #expect(try PixelCodec.decode(file.bytes) == frames[0], "a still decode is the first frame")
+        let (encoded, _) = try file.handler.encodeFrames(frames, like: file.contents)
+        let again = try WebPHandler().parse(encoded)
+        #expect(again.webpCoding?.animated == true)
+        #expect(again.webpCoding?.animation?.frameDurations == [100, 150, 200] && again.webpCoding?.animation?.loopCount == 2)
+        let decoded = try file.handler.decodeFrames(encoded, maxPixels: PixelCodec.defaultMaximumPixels)
+        #expect(decoded.count == 3)
+        for (before, after) in zip(frames, decoded) { #expect(Self.meanDifference(before, after) <= 4.0) }
+        // A still WebP is one frame.
+        #expect(try WebPHandler().decodeFrames(try Repository.fixtureBytes("media/pixels-lossy.webp"), maxPixels: 1_000_000).count == 1)
     }
 
     @Test("Frame bomb: an animation whose canvases together exceed the pixel limit is refused before any is decoded")
     func animationOverThePixelLimit() throws {
         let bytes = try Repository.fixtureBytes("media/pixels-animated.webp")
         // 3 frames of 256×192 = 147 456 pixels: a limit of 100 000 admits one canvas, not three.
-        #expect(throws: MediaError.limitExceeded) { try WebPHandler().decodeAnimation(bytes, maxPixels: 100_000) }
+        #expect(throws: MediaError.limitExceeded) { try WebPHandler().decodeFrames(bytes, maxPixels: 100_000) }
         #expect(throws: MediaError.limitExceeded) { try WebPHandler().decodePixels(try Repository.fixtureBytes("media/pixels-lossy.webp"), maxPixels: 1000, lenient: false) }
     }
 

@@ -30,8 +30,8 @@ public struct WatermarkMarker: PixelMarker {
         return marked
     }
 
-    /// Whether the label's watermark reads back from `image` (an encoded frame, say).
-    public func isReadable(in image: RGBImage, label: DisclosureLabel) -> Bool {
+    /// Read back from the re-encoded file: a palette of 256 colours (GIF) can flatten the mark.
+    public func survives(in image: RGBImage, label: DisclosureLabel) -> Bool {
         watermarker.detect(in: Self.readBackRegion(of: image))?.payload.value == label.labelIDValue
     }
 

@@ -34,6 +34,13 @@ public protocol ProvenanceSigner: Sendable {
 public protocol PixelMarker: Sendable {
     var name: String { get }
     func mark(_ image: RGBImage, label: inout DisclosureLabel) throws -> RGBImage
+    /// Whether the mark can still be read from `image`, the re-encoded file decoded again (a GIF's
+    /// 256-colour palette can flatten a faint mark): a mark that did not survive is not claimed.
+    func survives(in image: RGBImage, label: DisclosureLabel) -> Bool
+}
+
+extension PixelMarker {
+    public func survives(in image: RGBImage, label: DisclosureLabel) -> Bool { true }
 }
 
 /// The outcome of stamping one file, as `stamp --json` prints it.
@@ -189,7 +196,8 @@ public struct Stamper: Sendable {
         XMPLabel(label).write(into: &packet)
         var edit = MetadataEdit()
         edit.xmp = .replace(packet.serialized())
-        if let exif = try? EXIFMetadata.addingMissing(EXIFLabel.values(for: label), to: file.contents.exif) {
+        if handler.declaration.carries.contains(.exif),
+            let exif = try? EXIFMetadata.addingMissing(EXIFLabel.values(for: label), to: file.contents.exif) {
             edit.exif = .replace(exif)
             layers.append("exif")
         } else if file.contents.exif != nil, (try? EXIFMetadata(tiff: file.contents.exif!))?.tag(EXIFTag.makerNote) != nil {
@@ -199,6 +207,11 @@ public struct Stamper: Sendable {
             // GB 45438 allows one implicit label per file: the XMP one supersedes a loose AIGC text field.
             edit.removeTextKeywords = [AIGCLabel.textKeyword]
             warnings.append("replaced a \(handler.declaration.displayName) AIGC text chunk by the TC260 label in XMP (one implicit label per file)")
+        }
+        if file.contents.comments.contains(where: AIGCLabel.isLabelComment) {
+            // Likewise a TC260 label another tool put in a comment.
+            edit.comments = file.contents.comments.filter { !AIGCLabel.isLabelComment($0) }
+            warnings.append("replaced a \(handler.declaration.displayName) comment holding an AIGC label by the TC260 label in XMP (one implicit label per file)")
         }
         var bytes = try handler.rewrite(base, applying: edit).bytes
         if let signer {
@@ -253,68 +266,50 @@ public struct Stamper: Sendable {
         return label
     }
 
+    /// Marks every frame (a still image is one), re-encodes, and reads each mark back from the
+    /// re-encoded file: a mark the encode lost is dropped and said, never claimed.
     private func applyMarkers(to file: MediaFile, label: inout DisclosureLabel) throws -> (bytes: [UInt8], applied: [String], notApplied: [String]) {
-        if let animation = try file.handler.decodeAnimation(file.bytes, maxPixels: PixelCodec.defaultMaximumPixels) {
-            return try applyMarkers(to: animation, of: file, markers: markers, label: &label)
-        }
-        var image: RGBImage
+        let original: [RGBImage]
         do {
-            image = try PixelCodec.decode(file.bytes)
+            original = try file.handler.decodeFrames(file.bytes, maxPixels: PixelCodec.defaultMaximumPixels)
         } catch let error as MediaError where error.code == .unsupportedFormat {
             // A file the codec cannot mark (an animated JPEG XL) keeps its pixels; each mark is a warning.
             return (file.bytes, [], markers.map { "\($0.name) mark not applied: \(error.reason)" })
         }
-        var applied: [String] = []
+        let unmarkedLabel = label
         var notApplied: [String] = []
-        for marker in markers {
-            do {
-                image = try marker.mark(image, label: &label)
-                applied.append(marker.name)
-            } catch let error as MarkNotApplied {
-                notApplied.append(error.reason)
-            }
-        }
-        return (applied.isEmpty ? file.bytes : try PixelReencoder.reencode(image, like: file), applied, notApplied)
-    }
-
-    /// Marks every frame of an animation: a mark goes in only when it goes into every frame (else it is
-    /// a warning for the file, and no frame carries it). Each frame of a lossy animation is compressed on
-    /// its own, so the watermark is read back from every encoded frame; where one lost it, the animation
-    /// is marked again without it and the file says so, rather than claiming a mark some frames lack.
-    private func applyMarkers(
-        to animation: PixelAnimation, of file: MediaFile, markers: [any PixelMarker], label: inout DisclosureLabel
-    ) throws -> (bytes: [UInt8], applied: [String], notApplied: [String]) {
-        var marked = animation
-        var candidateLabel = label
-        var applied: [String] = []
-        var notApplied: [String] = []
-        for marker in markers {
-            var candidate = marked
-            var markerLabel = candidateLabel
-            do {
-                for index in candidate.frames.indices {
-                    candidate.frames[index].image = try marker.mark(candidate.frames[index].image, label: &markerLabel)
+        var lost: Set<String> = []
+        while true {
+            var frames = original
+            var attempt = unmarkedLabel
+            var applied: [String] = []
+            for marker in markers where !lost.contains(marker.name) {
+                do {
+                    var marked = frames
+                    for index in marked.indices { marked[index] = try marker.mark(marked[index], label: &attempt) }
+                    frames = marked
+                    applied.append(marker.name)
+                } catch let error as MarkNotApplied {
+                    if !notApplied.contains(error.reason) { notApplied.append(error.reason) }
                 }
-                (marked, candidateLabel) = (candidate, markerLabel)
-                applied.append(marker.name)
-            } catch let error as MarkNotApplied {
-                notApplied.append(error.reason)
+            }
+            guard !applied.isEmpty else { return (file.bytes, [], notApplied) }
+            let bytes = try PixelReencoder.reencode(frames, like: file)
+            // Every frame is read back: each frame of a lossy animation is compressed on its own.
+            let reread = try file.handler.decodeFrames(bytes, maxPixels: PixelCodec.defaultMaximumPixels)
+            let dropped = markers.filter { marker in
+                applied.contains(marker.name) && (reread.count != frames.count || !reread.allSatisfy { marker.survives(in: $0, label: attempt) })
+            }
+            guard !dropped.isEmpty else {
+                label = attempt
+                return (bytes, applied, notApplied)
+            }
+            for marker in dropped {
+                lost.insert(marker.name)
+                notApplied.append(
+                    "no \(marker.name) mark: it could not be read back after re-encoding as \(file.handler.declaration.displayName)")
             }
         }
-        guard !applied.isEmpty else { return (file.bytes, [], notApplied) }
-        let bytes = try PixelReencoder.reencode(marked, like: file)
-        if let watermark = markers.first(where: { $0 is WatermarkMarker }) as? WatermarkMarker, applied.contains(watermark.name) {
-            let encoded = try file.handler.decodeAnimation(bytes, maxPixels: PixelCodec.defaultMaximumPixels)?.frames ?? []
-            let lost = encoded.indices.filter { !watermark.isReadable(in: encoded[$0].image, label: candidateLabel) }
-            if !lost.isEmpty || encoded.count != animation.frames.count {
-                var again = try applyMarkers(to: animation, of: file, markers: markers.filter { !($0 is WatermarkMarker) }, label: &label)
-                again.notApplied.append(
-                    "no watermark: \(lost.count) of \(animation.frames.count) frames lost it when the animation was compressed again")
-                return again
-            }
-        }
-        label = candidateLabel
-        return (bytes, applied, notApplied)
     }
 
     /// Checks the guarantee that metadata edits never touch compressed image data, on the actual output.
@@ -337,16 +332,12 @@ enum OutputLocation {
 /// Encodes marked pixels back into the original's format and coding, carrying its metadata across.
 public enum PixelReencoder {
     public static func reencode(_ image: RGBImage, like file: MediaFile) throws -> [UInt8] {
-        try carryingMetadata(try file.handler.encodePixels(image, like: file.contents), of: file)
+        try reencode([image], like: file)
     }
 
-    /// An animation's marked frames, encoded back with its timing and loop count and its metadata.
-    public static func reencode(_ animation: PixelAnimation, like file: MediaFile) throws -> [UInt8] {
-        try carryingMetadata(try file.handler.encodeAnimation(animation, like: file.contents), of: file)
-    }
-
-    static func carryingMetadata(_ encoding: (bytes: [UInt8], carried: MetadataEdit), of file: MediaFile) throws -> [UInt8] {
-        var (encoded, edit) = encoding
+    /// Encodes the frames of an animation (one for a still image) in the original's coding.
+    public static func reencode(_ frames: [RGBImage], like file: MediaFile) throws -> [UInt8] {
+        var (encoded, edit) = try file.handler.encodeFrames(frames, like: file.contents)
         if let exif = file.contents.exif { edit.exif = .replace(exif) }
         if let xmp = file.contents.xmp { edit.xmp = .replace(xmp) }
         if let icc = file.contents.icc { edit.icc = .replace(icc) }

@@ -6,6 +6,7 @@ extension AssetRegistry {
         PNGHandler(),
         WebPHandler(),
         JXLHandler(),
+        GIFHandler(),
         // TIFF before DNG: they share magic bytes, and parsing a TIFF tells a DNG (``TIFFHandler/refined(by:)``).
         TIFFHandler(.tiff),
         TIFFHandler(.dng),

@@ -22,6 +22,8 @@ public struct WebPCoding: FormatCoding, Hashable, Codable {
     public var extended: Bool
     /// The quality a lossy file was encoded at, estimated from its VP8 header (``WebPQuality``).
     public var quality: Int? = nil
+    /// An animation's timing, from its `ANIM` and `ANMF` chunks: what a re-encode of marked frames keeps.
+    public var animation: WebPAnimationTiming? = nil
 
     public var reportKey: String { "webp" }
 

@@ -14,10 +14,10 @@ extension WebPHandler {
         guard status == VP8_STATUS_OK else { throw Self.failure(status, "read the WebP's features") }
         if features.has_animation != 0 {
             // The first frame, as shown: what a thumbnail, the badge check and the watermark reader see.
-            guard let first = try decodeAnimation(bytes, maxPixels: maxPixels, frameLimit: 1)?.frames.first else {
+            guard let first = try decodeAnimation(bytes, maxPixels: maxPixels, frameLimit: 1).first else {
                 throw MediaError.make(.malformed, "the animated WebP has no frame")
             }
-            return first.image
+            return first
         }
         let width = Int(features.width), height = Int(features.height)
         try Self.checkSize(width: width, height: height, frames: 1, maxPixels: maxPixels)
@@ -52,17 +52,21 @@ extension WebPHandler {
         return (Array(UnsafeBufferPointer(start: memory, count: writer.size)), MetadataEdit())
     }
 
-    public func decodeAnimation(_ bytes: [UInt8], maxPixels: Int) throws -> PixelAnimation? {
+    /// Every frame as a whole RGBA canvas (libwebp's animation decoder blends and disposes them); a
+    /// still WebP is one frame. The frames together stay within `maxPixels`.
+    public func decodeFrames(_ bytes: [UInt8], maxPixels: Int) throws -> [RGBImage] {
         var features = WebPBitstreamFeatures()
         let status = bytes.withUnsafeBufferPointer { WebPGetFeatures($0.baseAddress, $0.count, &features) }
         guard status == VP8_STATUS_OK else { throw Self.failure(status, "read the WebP's features") }
-        guard features.has_animation != 0 else { return nil }
-        return try decodeAnimation(bytes, maxPixels: maxPixels, frameLimit: PixelAnimation.maximumFrames)
+        guard features.has_animation != 0 else { return [try decodePixels(bytes, maxPixels: maxPixels, lenient: false)] }
+        return try decodeAnimation(bytes, maxPixels: maxPixels, frameLimit: Self.maximumFrames)
     }
 
-    /// Every frame as a whole RGBA canvas (libwebp's animation decoder blends and disposes them).
-    func decodeAnimation(_ bytes: [UInt8], maxPixels: Int, frameLimit: Int) throws -> PixelAnimation? {
-        try bytes.withUnsafeBufferPointer { input -> PixelAnimation? in
+    /// The most frames one animation may hold for marking (each is a whole canvas in memory).
+    static let maximumFrames = 10_000
+
+    func decodeAnimation(_ bytes: [UInt8], maxPixels: Int, frameLimit: Int) throws -> [RGBImage] {
+        try bytes.withUnsafeBufferPointer { input -> [RGBImage] in
             var data = WebPData(bytes: input.baseAddress, size: input.count)
             var options = WebPAnimDecoderOptions()
             guard WebPAnimDecoderOptionsInit(&options) != 0 else { throw MediaError.make(.libraryFailure, "libwebp's animation decoder has another ABI") }
@@ -75,54 +79,63 @@ extension WebPHandler {
             var info = WebPAnimInfo()
             guard WebPAnimDecoderGetInfo(decoder, &info) != 0 else { throw MediaError.make(.malformed, "libwebp cannot read the WebP animation's header") }
             let width = Int(info.canvas_width), height = Int(info.canvas_height)
-            let frameCount = min(Int(info.frame_count), frameLimit)
-            guard Int(info.frame_count) <= PixelAnimation.maximumFrames else {
-                throw MediaError.make(.limitExceeded, "the animation has \(info.frame_count) frames, over the limit of \(PixelAnimation.maximumFrames)")
+            guard Int(info.frame_count) <= Self.maximumFrames else {
+                throw MediaError.make(.limitExceeded, "the animation has \(info.frame_count) frames, over the limit of \(Self.maximumFrames)")
             }
+            let frameCount = min(Int(info.frame_count), frameLimit)
             // Every canvas is held at once (so each can be marked): the frames together stay within the limit.
             try Self.checkSize(width: width, height: height, frames: max(frameCount, 1), maxPixels: maxPixels)
-            var frames: [PixelAnimation.Frame] = []
-            var previous: Int32 = 0
+            var frames: [RGBImage] = []
             while frames.count < frameCount, WebPAnimDecoderHasMoreFrames(decoder) != 0 {
                 var canvas: UnsafeMutablePointer<UInt8>?
                 var timestamp: Int32 = 0
                 guard WebPAnimDecoderGetNext(decoder, &canvas, &timestamp) != 0, let canvas else {
                     throw MediaError.make(.malformed, "libwebp cannot decode frame \(frames.count + 1) of the WebP animation")
                 }
-                let pixels = Array(UnsafeBufferPointer(start: canvas, count: width * height * 4))
-                frames.append(PixelAnimation.Frame(image: RGBImage(width: width, height: height, channels: 4, pixels: pixels), duration: Int(timestamp - previous)))
-                previous = timestamp
+                frames.append(RGBImage(width: width, height: height, channels: 4, pixels: Array(UnsafeBufferPointer(start: canvas, count: width * height * 4))))
             }
             guard !frames.isEmpty else { throw MediaError.make(.malformed, "the WebP animation has no frame") }
-            return PixelAnimation(frames: frames, loopCount: Int(info.loop_count), background: info.bgcolor)
+            return frames
         }
     }
 
-    public func encodeAnimation(_ animation: PixelAnimation, like contents: MediaContents) throws -> (bytes: [UInt8], carried: MetadataEdit) {
-        guard let first = animation.frames.first else { throw MediaError.make(.invalidArgument, "an animation needs a frame") }
+    /// A still image as `encodePixels` does; several frames as an animation with the original's
+    /// durations, loop count and background, every frame a key frame.
+    public func encodeFrames(_ frames: [RGBImage], like contents: MediaContents) throws -> (bytes: [UInt8], carried: MetadataEdit) {
+        guard let first = frames.first else { throw MediaError.make(.invalidArgument, "an image needs a frame") }
+        guard contents.webpCoding?.animated == true else {
+            guard frames.count == 1 else { throw MediaError.make(.invalidArgument, "a still WebP is one frame") }
+            return try encodePixels(first, like: contents)
+        }
+        let timing = contents.webpCoding?.animation
         var config = try Self.config(like: contents)
         var options = WebPAnimEncoderOptions()
         guard WebPAnimEncoderOptionsInit(&options) != 0 else { throw MediaError.make(.libraryFailure, "libwebp's animation encoder has another ABI") }
-        options.anim_params.loop_count = Int32(clamping: animation.loopCount)
-        options.anim_params.bgcolor = animation.background
+        options.anim_params.loop_count = Int32(clamping: timing?.loopCount ?? 0)
+        options.anim_params.bgcolor = timing?.background ?? 0
         // A file that mixed lossy and lossless frames may again; otherwise every frame keeps the original's kind.
         options.allow_mixed = contents.webpCoding?.compression == "mixed" ? 1 : 0
         // Every frame a key frame: between lossy frames libwebp otherwise keeps the previous canvas wherever
         // the new one is within a quality-dependent difference of it, and a faint mark is such a difference.
         options.kmax = 1
         options.kmin = 0
-        guard let encoder = WebPAnimEncoderNew(Int32(first.image.width), Int32(first.image.height), &options) else {
+        guard let encoder = WebPAnimEncoderNew(Int32(first.width), Int32(first.height), &options) else {
             throw MediaError.make(.libraryFailure, "libwebp could not create an animation encoder")
         }
         defer { WebPAnimEncoderDelete(encoder) }
         var timestamp: Int32 = 0
-        for frame in animation.frames {
-            var picture = try Self.picture(frame.image, argb: true)
+        for (index, frame) in frames.enumerated() {
+            guard frame.width == first.width, frame.height == first.height else {
+                throw MediaError.make(.invalidArgument, "every frame of a WebP animation has the canvas's size")
+            }
+            var picture = try Self.picture(frame, argb: true)
             defer { WebPPictureFree(&picture) }
             guard WebPAnimEncoderAdd(encoder, &picture, timestamp, &config) != 0 else {
                 throw MediaError.make(.libraryFailure, "libwebp could not encode an animation frame: \(Self.message(WebPAnimEncoderGetError(encoder)))")
             }
-            timestamp += Int32(clamping: max(frame.duration, 0))
+            // libwebp's own default for a frame whose duration the file does not say.
+            let duration = timing.flatMap { index < $0.frameDurations.count ? $0.frameDurations[index] : nil } ?? 100
+            timestamp += Int32(clamping: duration)
         }
         guard WebPAnimEncoderAdd(encoder, nil, timestamp, nil) != 0 else {
             throw MediaError.make(.libraryFailure, "libwebp could not end the animation: \(Self.message(WebPAnimEncoderGetError(encoder)))")
