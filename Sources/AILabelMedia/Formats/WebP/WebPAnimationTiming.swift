@@ -21,9 +21,13 @@ public struct WebPAnimationTiming: Sendable, Hashable, Codable {
         else { return nil }
         background = UInt32(header[0]) | UInt32(header[1]) << 8 | UInt32(header[2]) << 16 | UInt32(header[3]) << 24
         loopCount = Int(header[4]) | Int(header[5]) << 8
-        frameDurations = chunks.filter { $0.fourCC == "ANMF" && $0.data.count >= 16 }.compactMap { frame in
+        var durations: [Int] = []
+        for frame in chunks where frame.fourCC == "ANMF" && frame.data.count >= 16 {
             // ANMF: X, Y, width − 1, height − 1 (3 bytes each), then the duration (3 bytes) and the flags.
-            (try? read(frame.data.lowerBound + 12..<frame.data.lowerBound + 15)).map { Int($0[0]) | Int($0[1]) << 8 | Int($0[2]) << 16 }
+            guard let bytes = try? read(frame.data.lowerBound + 12..<frame.data.lowerBound + 15) else { continue }
+            let low = Int(bytes[0]), middle = Int(bytes[1]) << 8, high = Int(bytes[2]) << 16
+            durations.append(low | middle | high)
         }
+        frameDurations = durations
     }
 }
