@@ -41,17 +41,21 @@ let package = Package(
         .systemLibrary(name: "CAILabelZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CAILabelFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
         .systemLibrary(name: "CAILabelXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CAILabelJXL", pkgConfig: "libjxl", providers: [.apt(["libjxl-dev"])]),
+        .systemLibrary(name: "CAILabelBrotli", pkgConfig: "libbrotlidec", providers: [.apt(["libbrotli-dev"])]),
+        .systemLibrary(name: "CAILabelWebP", pkgConfig: "libwebpdemux", providers: [.apt(["libwebp-dev"])]),
+        .systemLibrary(name: "CAILabelGIF", pkgConfig: "libgif7", providers: [.apt(["libgif-dev"])]),
         .systemLibrary(name: "CAILabelTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
 
         // The only C code of ailabel: every setjmp/longjmp of libpng and libjpeg lives here.
-        .target(name: "CAILabelShims", dependencies: ["CAILabelPNG", "CAILabelJPEG", "CAILabelEXIF", "CAILabelTIFF"]),
+        .target(name: "CAILabelShims", dependencies: ["CAILabelPNG", "CAILabelJPEG", "CAILabelEXIF", "CAILabelGIF", "CAILabelTIFF"]),
 
         // The C-interop media layer: containers, metadata blocks, pixels, fonts, XML.
         .target(
             name: "AILabelMedia",
             dependencies: [
                 "CAILabelShims", "CAILabelPNG", "CAILabelJPEG", "CAILabelEXIF", "CAILabelZlib",
-                "CAILabelFreeType", "CAILabelXML2", crypto,
+                "CAILabelFreeType", "CAILabelXML2", "CAILabelGIF", "CAILabelJXL", "CAILabelBrotli", "CAILabelWebP", crypto,
             ],
             swiftSettings: settings
         ),

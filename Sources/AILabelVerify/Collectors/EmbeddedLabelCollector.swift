@@ -2,8 +2,9 @@ import AILabelVocabulary
 import Foundation
 import AILabelMedia
 
-/// TC260 AIGC labels other tools put outside XMP: PNG tEXt/zTXt/iTXt `AIGC` chunks and EXIF
-/// UserComment or ImageDescription (a TIFF's own IFD0 tag) holding `{"AIGC":{…}}`.
+/// TC260 AIGC labels other tools put outside XMP: PNG tEXt/zTXt/iTXt `AIGC` chunks, comments (GIF
+/// comment extensions, JPEG COM) holding `AIGC{…}` or `{"AIGC":{…}}`, and EXIF UserComment or
+/// ImageDescription (a TIFF's own IFD0 tag) holding `{"AIGC":{…}}`.
 public struct EmbeddedLabelCollector: EvidenceCollector {
     public var name: String { "embedded-aigc" }
     public var needsPixels: Bool { false }
@@ -12,7 +13,7 @@ public struct EmbeddedLabelCollector: EvidenceCollector {
 
     public func collect(from subject: VerificationSubject, pixels: RGBImage?, into observations: inout Observations) {
         let found = EmbeddedAIGC.find(in: subject.file.contents, exif: subject.exif)
-        for label in found where label.carrier == .textChunk {
+        for label in found where label.carrier == .textChunk || label.carrier == .comment {
             observations.aigcLabels.append((location: label.location, parsed: label.parsed))
             recordAIGC(label.parsed, location: label.location, into: &observations)
         }

@@ -1,18 +1,20 @@
 import AILabelMedia
 
 /// A TC260 implicit label other tools put outside XMP: a PNG `tEXt`/`zTXt`/`iTXt` chunk with keyword
-/// `AIGC`, or EXIF UserComment or ImageDescription (IFD0 of a JPEG's EXIF, or of a TIFF itself)
-/// holding `{"AIGC":{…}}`. ailabel writes the label in XMP only (GB 45438
-/// allows one per file), so these are read, and on a re-stamp the text chunk is replaced.
+/// `AIGC`, a comment (GIF comment extension, JPEG COM) holding `AIGC{…}` or `{"AIGC":{…}}`, or EXIF
+/// UserComment or ImageDescription (IFD0 of a JPEG's EXIF, or of a TIFF itself) holding
+/// `{"AIGC":{…}}`. ailabel writes the label in XMP only (GB 45438 allows one per file), so these are
+/// read, and on a re-stamp the text chunk or comment is replaced.
 public struct EmbeddedAIGC: Sendable, Hashable {
     public enum Carrier: Sendable, Hashable {
         case textChunk
+        case comment
         case exifUserComment
         case exifImageDescription
     }
 
     public var carrier: Carrier
-    /// Where, as reports name it: `PNG tEXt AIGC`, `EXIF UserComment`.
+    /// Where, as reports name it: `PNG tEXt AIGC`, `GIF comment`, `EXIF UserComment`.
     public var location: String
     public var parsed: AIGCLabel.Parsed
 
@@ -22,11 +24,15 @@ public struct EmbeddedAIGC: Sendable, Hashable {
         self.parsed = parsed
     }
 
-    /// Every such label in a file's text fields and EXIF, text chunks first.
+    /// Every such label in a file's text fields, comments and EXIF, text chunks first.
     public static func find(in contents: MediaContents, exif: EXIFMetadata?) -> [EmbeddedAIGC] {
         var found: [EmbeddedAIGC] = []
         for entry in contents.textEntries where entry.keyword == AIGCLabel.textKeyword {
             found.append(EmbeddedAIGC(carrier: .textChunk, location: "PNG \(entry.chunk.rawValue) AIGC", parsed: AIGCLabel.parse(entry.text)))
+        }
+        let formatName = AssetRegistry.standard.handler(for: contents.format)?.declaration.displayName ?? contents.format.rawValue
+        for comment in contents.comments where AIGCLabel.isLabelComment(comment) {
+            found.append(EmbeddedAIGC(carrier: .comment, location: "\(formatName) comment", parsed: AIGCLabel.parse(comment)))
         }
         // A UserComment or ImageDescription is free text: it counts when it names the label or holds its Label key.
         let texts: [(Carrier, String, String?)] = [

@@ -68,6 +68,37 @@ CAILabel_Status CAILabel_jpeg_encode(const void *pixels, uint32_t width, uint32_
                                      uint8_t **out_bytes, size_t *out_count,
                                      char *errbuf, size_t errbuf_len);
 
+/// A GIF's logical screen and how many frames were decoded.
+typedef struct {
+    uint32_t width;
+    uint32_t height;
+    uint32_t frames;
+} CAILabel_GIFInfo;
+
+/// What a graphic control extension says of one frame.
+typedef struct {
+    int32_t delay_centiseconds;
+    int32_t disposal;          // 0 unspecified, 1 keep, 2 restore to background, 3 restore to previous
+    int32_t transparent_index; // -1 when the frame has no transparent colour
+} CAILabel_GIFFrame;
+
+/// Decodes a GIF held in memory through giflib into frames composited as a viewer shows them (disposal
+/// methods, transparency, local colour tables): `frames` canvases of width*height RGBA each, one after
+/// another. `max_pixels` bounds the screen, each frame and all canvases together before any of them is
+/// allocated (the LZW-bomb check); `max_frames` bounds the frame count. With `first_frame_only` only the
+/// first frame is decoded. `out_frames`, when not NULL, holds `max_frames` entries.
+CAILabel_Status CAILabel_gif_decode(const void *bytes, size_t count, uint64_t max_pixels, uint32_t max_frames,
+                                    int first_frame_only, uint8_t **out_pixels, CAILabel_GIFInfo *out_info,
+                                    CAILabel_GIFFrame *out_frames, char *errbuf, size_t errbuf_len);
+
+/// Encodes `frame_count` RGBA canvases of width*height to a GIF89a in memory, each a full-screen frame
+/// with its own 256-entry colour table (median cut; Floyd–Steinberg error diffusion when `dither`),
+/// alpha below 128 as the transparent index 255, each frame's delay and disposal from `frames`, and a
+/// NETSCAPE2.0 loop count when `loop_count` >= 0.
+CAILabel_Status CAILabel_gif_encode(const uint8_t *pixels, uint32_t width, uint32_t height, uint32_t frame_count,
+                                    const CAILabel_GIFFrame *frames, int32_t loop_count, int dither,
+                                    uint8_t **out_bytes, size_t *out_count, char *errbuf, size_t errbuf_len);
+
 /// How a TIFF is re-encoded: what libtiff writes to match the original.
 typedef struct {
     int32_t compression;       // TIFF Compression; one libtiff cannot encode falls back to none
