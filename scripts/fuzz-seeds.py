@@ -122,7 +122,7 @@ def main():
                                    "catalog", "page", "remote", "timestamp"]}
     # A format's container target is named after the format, which is its usual extension (jpg aside).
     container_target = {".jpg": "jpeg", ".jpeg": "jpeg"}
-    media_suffixes = {".jpg", ".jpeg", ".png", ".webp"}
+    media_suffixes = {".jpg", ".jpeg", ".png", ".webp", ".wav", ".mp3", ".flac"}
 
     def add(target, data):
         if data:

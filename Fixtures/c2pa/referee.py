@@ -39,6 +39,9 @@ def mime_for(path):
     lower = path.lower()
     if lower.endswith(".png"):
         return "image/png"
+    for suffix, mime in ((".wav", "audio/wav"), (".mp3", "audio/mpeg"), (".flac", "audio/flac"), (".webp", "image/webp")):
+        if lower.endswith(suffix):
+            return mime
     return "image/jpeg"
 
 

@@ -213,8 +213,11 @@ public struct ProfileEvaluator: Sendable {
         case .aigcExactlyOne:
             let labels = observations.aigcLabels
             if labels.isEmpty { return "Missing \(check.requirement)." }
-            if labels.count > 1 {
-                return "The file holds \(labels.count) implicit AIGC labels (\(labels.map(\.location).joined(separator: ", "))); exactly one is allowed."
+            // One label may be carried in several places (audio keeps it in XMP and in the container's
+            // own field, as its tools read it there): the same value twice is one label, two values are two.
+            let distinct = Set(labels.map { $0.parsed.label?.json ?? "unparsed \($0.location)" })
+            if distinct.count > 1 {
+                return "The file holds \(distinct.count) different implicit AIGC labels (\(labels.map(\.location).joined(separator: ", "))); exactly one is allowed."
             }
             return labels[0].parsed.isValid ? nil : "The AIGC label is not valid: \(labels[0].parsed.problems.joined(separator: "; "))."
         }

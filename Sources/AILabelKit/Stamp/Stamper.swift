@@ -194,7 +194,11 @@ public struct Stamper: Sendable {
         } else if file.contents.exif != nil, (try? EXIFMetadata(tiff: file.contents.exif!))?.tag(EXIFTag.makerNote) != nil {
             warnings.append("EXIF left unchanged: it holds a MakerNote whose offsets a rewrite would break")
         }
-        if file.contents.textEntries.contains(where: { $0.keyword == "AIGC" }) {
+        if handler.declaration.carries.contains(.aigcTextField) {
+            // Audio tools read the label from the container's own field (RIFF AIGC, ID3 TXXX:AIGC, Vorbis
+            // comment AIGC): the same label goes there and in XMP, replacing any other there.
+            edit.setTextEntries = [TextEntry(keyword: "AIGC", text: LabelLayers.aigc(for: label).json)]
+        } else if file.contents.textEntries.contains(where: { $0.keyword == "AIGC" }) {
             // GB 45438 allows one implicit label per file: the XMP one supersedes a loose AIGC text field.
             edit.removeTextKeywords = ["AIGC"]
             warnings.append("replaced a \(handler.declaration.displayName) AIGC text chunk by the TC260 label in XMP (one implicit label per file)")

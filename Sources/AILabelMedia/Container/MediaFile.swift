@@ -84,7 +84,8 @@ public struct MediaFile: Sendable {
 
     public init(path: String, bytes: [UInt8], registry: AssetRegistry = .standard) throws {
         guard !bytes.isEmpty else { throw MediaError.make(.empty, "the file is empty").naming(path) }
-        guard let handler = registry.handler(for: bytes.prefix(registry.sniffLength)) else {
+        // The whole bytes, not a prefix: a FLAC's prepended ID3v2 tag is judged by what follows it.
+        guard let handler = registry.handler(for: bytes) else {
             throw Self.unrecognised(path: path, registry: registry)
         }
         if let claimed = registry.handler(claimedByPath: path), claimed.format != handler.format {

@@ -5,5 +5,8 @@ extension AssetRegistry {
         JPEGHandler(),
         PNGHandler(),
         WebPHandler(),
+        WAVHandler(),
+        FLACHandler(),
+        MP3Handler(),
     ]
 }

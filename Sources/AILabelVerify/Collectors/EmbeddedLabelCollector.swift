@@ -2,8 +2,9 @@ import Foundation
 import AILabelKit
 import AILabelMedia
 
-/// TC260 AIGC labels other tools put outside XMP: PNG tEXt/zTXt/iTXt `AIGC` chunks and EXIF
-/// UserComment holding `{"AIGC":{…}}`.
+/// TC260 AIGC labels other tools put outside XMP: PNG tEXt/zTXt/iTXt `AIGC` chunks, a WAV `AIGC`
+/// chunk, an ID3 `TXXX:AIGC` frame, a FLAC Vorbis comment `AIGC`, and EXIF UserComment holding
+/// `{"AIGC":{…}}`.
 public struct EmbeddedLabelCollector: EvidenceCollector {
     public var name: String { "embedded-aigc" }
     public var needsPixels: Bool { false }
@@ -12,7 +13,7 @@ public struct EmbeddedLabelCollector: EvidenceCollector {
 
     public func collect(from subject: VerificationSubject, pixels: RGBImage?, into observations: inout Observations) {
         for entry in subject.file.contents.textEntries where entry.keyword == "AIGC" {
-            let location = "PNG \(entry.chunk.rawValue) AIGC"
+            let location = "\(subject.file.handler.declaration.displayName) \(entry.chunk.rawValue) AIGC"
             let parsed = AIGCLabel.parse(entry.text)
             observations.aigcLabels.append((location: location, parsed: parsed))
             recordAIGC(parsed, location: location, into: &observations)
