@@ -99,7 +99,8 @@ public struct Verifier: Sendable {
         var report = FileReport(
             path: file.path, format: file.format.rawValue, verdict: .noAIEvidence, aiEvidence: observations.evidence,
             disclosures: observations.disclosures, c2pa: observations.c2pa, findings: observations.findings,
-            width: file.contents.width, height: file.contents.height)
+            // Audio has no dimensions: none are reported rather than 0×0.
+            width: file.contents.width > 0 ? file.contents.width : nil, height: file.contents.height > 0 ? file.contents.height : nil)
         let (verdict, findings) = ProfileEvaluator(options: options).judge(observations)
         report.verdict = verdict
         report.findings += findings
