@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "AILabelManifest", targets: ["AILabelManifest"]),
         .library(name: "AILabelWatermark", targets: ["AILabelWatermark"]),
         .library(name: "AILabelVisible", targets: ["AILabelVisible"]),
+        .library(name: "AILabelVocabulary", targets: ["AILabelVocabulary"]),
         .library(name: "AILabelKit", targets: ["AILabelKit"]),
         .library(name: "AILabelVerify", targets: ["AILabelVerify"]),
     ],
@@ -59,23 +60,28 @@ let package = Package(
         .target(name: "AILabelWatermark", dependencies: ["AILabelMedia"], swiftSettings: settings),
         // The visible disclosure badge.
         .target(name: "AILabelVisible", dependencies: ["AILabelMedia"], resources: [.copy("Resources")], swiftSettings: settings),
-        // The disclosure label, its layers, and the stamping pipeline.
+        // What a label is and how every carrier holds it, read and written by one type each: the disclosure
+        // label, the IPTC, TC260 and ailabel XMP schema, AIGC outside XMP, catalogue records, the default
+        // texts and phrases, evidence sources and disclosure kinds. Stamp and verify both stand on it.
+        .target(name: "AILabelVocabulary", dependencies: ["AILabelMedia", crypto], resources: [.copy("Resources")], swiftSettings: settings),
+        // The stamping pipeline: layers, marks, signing, inspection, configuration, batches.
         .target(
             name: "AILabelKit",
-            dependencies: ["AILabelMedia", "AILabelManifest", "AILabelWatermark", "AILabelVisible", crypto, toml],
-            resources: [.copy("Resources")],
+            dependencies: ["AILabelVocabulary", "AILabelMedia", "AILabelManifest", "AILabelWatermark", "AILabelVisible", crypto, toml],
             swiftSettings: settings
         ),
-        // Evidence collectors, legal profiles, verdicts and reports.
-        .target(name: "AILabelVerify", dependencies: ["AILabelKit", "AILabelManifest", "AILabelMedia", "AILabelWatermark", "AILabelVisible"], resources: [.copy("Resources")], swiftSettings: settings),
+        // Evidence collectors, legal profiles, verdicts and reports. Beside AILabelKit, not above it.
+        .target(
+            name: "AILabelVerify", dependencies: ["AILabelVocabulary", "AILabelManifest", "AILabelMedia", "AILabelWatermark", "AILabelVisible"],
+            resources: [.copy("Resources")], swiftSettings: settings),
         .executableTarget(
             name: "AILabelCLI",
-            dependencies: ["AILabelVerify", "AILabelKit", "AILabelManifest", "AILabelMedia", "AILabelVisible", argumentParser],
+            dependencies: ["AILabelVerify", "AILabelKit", "AILabelVocabulary", "AILabelManifest", "AILabelMedia", "AILabelVisible", argumentParser],
             swiftSettings: settings
         ),
         .target(name: "AILabelTestSupport", dependencies: ["AILabelMedia"], swiftSettings: settings),
         // Every parser of untrusted input behind one entry point, for libFuzzer and its regression test.
-        .target(name: "AILabelFuzzing", dependencies: ["AILabelVerify", "AILabelKit", "AILabelManifest", "AILabelMedia"], swiftSettings: settings),
+        .target(name: "AILabelFuzzing", dependencies: ["AILabelVerify", "AILabelKit", "AILabelVocabulary", "AILabelManifest", "AILabelMedia"], swiftSettings: settings),
 
         .testTarget(name: "AILabelMediaTests", dependencies: ["AILabelMedia", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(
@@ -85,8 +91,9 @@ let package = Package(
         ),
         .testTarget(name: "AILabelWatermarkTests", dependencies: ["AILabelWatermark", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelVisibleTests", dependencies: ["AILabelVisible", "AILabelTestSupport"], swiftSettings: settings),
-        .testTarget(name: "AILabelKitTests", dependencies: ["AILabelKit", "AILabelTestSupport"], swiftSettings: settings),
-        .testTarget(name: "AILabelVerifyTests", dependencies: ["AILabelVerify", "AILabelTestSupport"], swiftSettings: settings),
+        .testTarget(name: "AILabelVocabularyTests", dependencies: ["AILabelVocabulary", "AILabelMedia", "AILabelTestSupport"], swiftSettings: settings),
+        .testTarget(name: "AILabelKitTests", dependencies: ["AILabelKit", "AILabelVocabulary", "AILabelTestSupport"], swiftSettings: settings),
+        .testTarget(name: "AILabelVerifyTests", dependencies: ["AILabelVerify", "AILabelKit", "AILabelVocabulary", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelFuzzingTests", dependencies: ["AILabelFuzzing", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelCLITests", dependencies: ["AILabelTestSupport"], exclude: ["Snapshots"], swiftSettings: settings),
     ]

@@ -1,4 +1,4 @@
-import AILabelKit
+import AILabelMedia
 import ArgumentParser
 import Foundation
 

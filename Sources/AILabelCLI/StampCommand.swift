@@ -2,6 +2,7 @@ import AILabelKit
 import AILabelMedia
 import AILabelVerify
 import AILabelVisible
+import AILabelVocabulary
 import ArgumentParser
 import Foundation
 
@@ -13,14 +14,7 @@ enum ProfileName: String, ExpressibleByArgument, CaseIterable {
     init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 
     /// Languages of the disclosure text when neither the command line nor the config names them.
-    var defaultLanguages: [String] {
-        switch self {
-        case .kz: ["kk", "ru", "en"]
-        case .eu: ["en"]
-        case .cn: ["zh"]
-        case .all: ["kk", "ru", "en", "zh"]
-        }
-    }
+    var defaultLanguages: [String] { DisclosureTexts.profileLanguages[rawValue] ?? [] }
 }
 
 struct StampCommand: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import AILabelKit
 import AILabelManifest
 import AILabelMedia
 import AILabelVerify
+import AILabelVocabulary
 import ArgumentParser
 import Foundation
 
@@ -150,7 +151,7 @@ struct VerifyCommand: AsyncParsableCommand {
         let unwalkable = problems.map { problem in
             FileReport(
                 path: problem.path, format: AssetRegistry.standard.format(claimedByPath: problem.path)?.rawValue ?? "unknown", verdict: .unreadable,
-                findings: [Finding(code: "file.unreadable", severity: .error, message: problem.reason)])
+                findings: [Finding(code: .fileUnreadable, severity: .error, message: problem.reason)])
         }
         let plan = VerifyPlan(walked, isMedia: VerifyInputs.isMedia)
         // Links not followed, FIFOs, devices and dangling links are listed with the other skipped files.

@@ -2,6 +2,7 @@ import AILabelKit
 import AILabelManifest
 import AILabelMedia
 import AILabelVerify
+import AILabelVocabulary
 import Foundation
 
 /// One parser of untrusted input, as coverage-guided fuzzing drives it.

@@ -1,6 +1,6 @@
-import AILabelKit
 import AILabelManifest
 import AILabelMedia
+import AILabelVocabulary
 import Foundation
 
 /// When pixel detectors (watermarks, the visible badge check) run.
@@ -63,7 +63,7 @@ public struct Verifier: Sendable {
             let reason = (error as? MediaError)?.reason ?? "\(error)"
             var report = FileReport(
                 path: path, format: AssetRegistry.standard.format(claimedByPath: path)?.rawValue ?? "unknown", verdict: .unreadable,
-                findings: [Finding(code: "file.unreadable", severity: .error, message: reason)])
+                findings: [Finding(code: .fileUnreadable, severity: .error, message: reason)])
             // A file whose structure does not parse may still decode (truncated, tampered): show it.
             if options.thumbnails, let bytes { report.thumbnail = Thumbnail.make(ofUnparsed: bytes) }
             return report
@@ -91,9 +91,9 @@ public struct Verifier: Sendable {
                     if options.thumbnails { thumbnail = Thumbnail.make(of: file, decoded: pixels) }
                 }
             } catch let error as MediaError {
-                observations.addFinding("pixels.undecodable", .warning, "Pixel detectors could not run: \(error.reason)")
+                observations.addFinding(.pixelsUndecodable, .warning, "Pixel detectors could not run: \(error.reason)")
             } catch {
-                observations.addFinding("pixels.undecodable", .warning, "Pixel detectors could not run: \(error)")
+                observations.addFinding(.pixelsUndecodable, .warning, "Pixel detectors could not run: \(error)")
             }
         }
         var report = FileReport(
@@ -119,7 +119,7 @@ public struct Verifier: Sendable {
         case .full: return true
         case .metadata: return false
         case .auto:
-            return !observations.hasIntactDisclosure(of: ["iptc", "tc260", "c2pa"]) || observations.declaredVisibleLabel != nil
+            return !observations.hasIntactDisclosure(of: DisclosureKind.machineReadable) || observations.declaredVisibleLabel != nil
         }
     }
 }
@@ -137,17 +137,17 @@ public struct ProfileEvaluator: Sendable {
         // A manifest in state Invalid voids the file's disclosure when anything shows AI involvement.
         if observations.c2paState == .invalid {
             if observations.c2paDeclaresAI || hasEvidence {
-                findings.append(Finding(code: "disclosure.invalid", severity: .error, message: "The file shows AI involvement but its C2PA manifest is invalid."))
+                findings.append(Finding(code: .disclosureInvalid, severity: .error, message: "The file shows AI involvement but its C2PA manifest is invalid."))
                 return (.invalidDisclosure, findings)
             }
-            findings.append(Finding(code: "c2pa.invalid-without-ai", severity: .warning, message: "An invalid C2PA manifest that declares no AI involvement."))
+            findings.append(Finding(code: .c2paInvalidWithoutAI, severity: .warning, message: "An invalid C2PA manifest that declares no AI involvement."))
         }
         guard hasEvidence else {
             // A sidecar that cannot be read may be the very carrier of the evidence (over its size limit,
             // damaged): the audit cannot say "no AI evidence" about a file whose label it could not read.
-            if observations.findings.contains(where: { $0.code == "sidecar.unreadable" }) {
+            if observations.findings.contains(where: { $0.code == .sidecarUnreadable }) {
                 findings.append(Finding(
-                    code: "disclosure.unverifiable", severity: .error,
+                    code: .disclosureUnverifiable, severity: .error,
                     message: "A sidecar of this file cannot be read, so whether it carries AI evidence is unknown."))
                 return (.unreadable, findings)
             }
@@ -155,13 +155,13 @@ public struct ProfileEvaluator: Sendable {
         }
 
         if let contradiction = contradiction(in: observations) {
-            findings.append(Finding(code: "disclosure.contradictory", severity: .error, message: contradiction))
+            findings.append(Finding(code: .disclosureContradictory, severity: .error, message: contradiction))
             return (.invalidDisclosure, findings)
         }
-        let broken = observations.disclosures.filter { !$0.intact && $0.kind != "c2pa" }
+        let broken = observations.disclosures.filter { !$0.intact && $0.kind != .c2pa }
         if !broken.isEmpty {
             findings.append(Finding(
-                code: "disclosure.invalid", severity: .error,
+                code: .disclosureInvalid, severity: .error,
                 message: "Broken disclosure: \(broken.map(\.detail).joined(separator: "; "))."))
             return (.invalidDisclosure, findings)
         }
@@ -169,7 +169,7 @@ public struct ProfileEvaluator: Sendable {
         var missing: [Finding] = []
         for check in options.profile.checks {
             if let problem = evaluate(check, observations) {
-                missing.append(Finding(code: "profile.\(options.profile.id).\(check.id)", severity: .error, message: problem, reference: check.reference))
+                missing.append(Finding(code: .profile(options.profile.id, check: check.id), severity: .error, message: problem, reference: check.reference))
             }
         }
         if missing.isEmpty { return (.compliant, findings) }
@@ -179,17 +179,17 @@ public struct ProfileEvaluator: Sendable {
     func evaluate(_ check: Profile.Check, _ observations: Observations) -> String? {
         switch check.kind {
         case .machineReadable:
-            let accepted = Set(check.accepts ?? ["iptc", "tc260", "c2pa"])
+            let accepted = check.accepts.map(Set.init) ?? DisclosureKind.machineReadable
             let found = observations.disclosures.contains { disclosure in
                 guard accepted.contains(disclosure.kind), disclosure.intact else { return false }
-                if disclosure.kind == "c2pa" {
+                if disclosure.kind == .c2pa {
                     guard observations.c2paDeclaresAI else { return false }
                     if options.requireTrusted && observations.c2paState != .trusted { return false }
                 }
                 return true
             }
             var sidecarKinds = observations.sidecarKinds
-            if options.requireTrusted && !observations.trustedSidecar { sidecarKinds.remove("c2pa") }
+            if options.requireTrusted && !observations.trustedSidecar { sidecarKinds.remove(.c2pa) }
             if found || !accepted.intersection(sidecarKinds).isEmpty { return nil }
             if options.requireTrusted && observations.c2paState == .valid && observations.c2paDeclaresAI {
                 return "Missing \(check.requirement): the C2PA manifest is not trusted and --require-trusted is set."

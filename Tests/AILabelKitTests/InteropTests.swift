@@ -1,6 +1,7 @@
 import AILabelKit
 import AILabelMedia
 import AILabelTestSupport
+import AILabelVocabulary
 import Foundation
 import Testing
 

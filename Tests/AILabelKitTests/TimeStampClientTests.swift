@@ -1,6 +1,7 @@
 import AILabelKit
 import AILabelManifest
 import AILabelTestSupport
+import AILabelVocabulary
 import Foundation
 import Testing
 

@@ -2,6 +2,7 @@ import AILabelKit
 import AILabelMedia
 import AILabelTestSupport
 import AILabelVerify
+import AILabelVocabulary
 import Foundation
 import Testing
 
@@ -31,7 +32,7 @@ struct CatalogVerdictTests {
                 let entry = try #require(expected[id], "\(report.path)")
                 #expect(report.verdict.rawValue == entry[profile], "\(profile) \(id) (\(entry["kind"] ?? "")): \(report.findings.map(\.message))")
                 if report.verdict == .missingDisclosure {
-                    #expect(report.findings.contains { $0.code.hasPrefix("catalog.") && $0.severity == .error && $0.reference != nil })
+                    #expect(report.findings.contains { $0.code.rawValue.hasPrefix("catalog.") && $0.severity == .error && $0.reference != nil })
                 }
             }
         }

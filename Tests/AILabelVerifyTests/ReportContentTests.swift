@@ -1,6 +1,7 @@
 import AILabelMedia
 import AILabelTestSupport
 import AILabelVerify
+import AILabelVocabulary
 import Foundation
 import Testing
 

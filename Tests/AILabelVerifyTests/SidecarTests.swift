@@ -3,6 +3,7 @@ import AILabelManifest
 import AILabelMedia
 import AILabelTestSupport
 import AILabelVerify
+import AILabelVocabulary
 import Foundation
 import Testing
 

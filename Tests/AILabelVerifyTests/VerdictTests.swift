@@ -3,6 +3,7 @@ import AILabelManifest
 import AILabelMedia
 import AILabelTestSupport
 import AILabelVerify
+import AILabelVocabulary
 import Foundation
 import Testing
 
@@ -64,12 +65,12 @@ struct VerdictTests {
             let report = try Self.verifier(profile).verify(path: path)
             #expect(report.verdict == expected, "\(profile): \(report.findings.map(\.message))")
             if let source = testCase.evidence {
-                #expect(report.aiEvidence.contains { $0.source == source }, "\(profile): evidence \(report.aiEvidence)")
+                #expect(report.aiEvidence.contains { $0.source.rawValue == source }, "\(profile): evidence \(report.aiEvidence)")
             } else {
                 #expect(report.aiEvidence.isEmpty)
             }
             if report.verdict == .missingDisclosure {
-                #expect(report.findings.contains { $0.code.hasPrefix("profile.\(profile).") && $0.reference != nil }, "says which part is missing")
+                #expect(report.findings.contains { $0.code.rawValue.hasPrefix("profile.\(profile).") && $0.reference != nil }, "says which part is missing")
             }
         }
     }

@@ -2,6 +2,7 @@ import AILabelKit
 import AILabelMedia
 import AILabelTestSupport
 import AILabelVerify
+import AILabelVocabulary
 import Foundation
 import Testing
 
@@ -24,7 +25,7 @@ struct WebPageTests {
             #expect(report.format == "html")
             #expect(report.verdict.rawValue == Self.expected[page]?[profile], "\(profile) \(page): \(report.findings.map(\.message))")
             if report.verdict == .missingDisclosure {
-                #expect(report.findings.contains { $0.code.hasPrefix("html.") && $0.reference != nil })
+                #expect(report.findings.contains { $0.code.rawValue.hasPrefix("html.") && $0.reference != nil })
             }
         }
     }

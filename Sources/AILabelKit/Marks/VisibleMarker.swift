@@ -1,5 +1,6 @@
 import AILabelMedia
 import AILabelVisible
+import AILabelVocabulary
 import Foundation
 
 /// Draws the visible disclosure badge with the label's texts, and records where and what it drew.

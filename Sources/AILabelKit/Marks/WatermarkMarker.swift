@@ -1,4 +1,5 @@
 import AILabelMedia
+import AILabelVocabulary
 import AILabelWatermark
 
 /// Embeds ailabel's invisible watermark carrying the label ID, so a file whose metadata is stripped can

@@ -1,5 +1,6 @@
 import AILabelManifest
 import AILabelMedia
+import AILabelVocabulary
 import Foundation
 
 /// Signs stamped files with a C2PA manifest: `c2pa.actions.v2` with `c2pa.created` and the label's
@@ -82,7 +83,7 @@ public struct C2PASigner: ProvenanceSigner {
             ("profile", .text(label.profile)),
             ("created", .text(label.created)),
             ("disclosure", .map(label.texts.map { (key: CBOR.text($0.language), value: CBOR.text($0.text)) })),
-            ("aigc", .text(LabelLayers.aigc(for: label).json)),
+            ("aigc", .text(AIGCLabel(label).json)),
         ]
         if let system = label.aiSystem { fields.append(("aiSystem", .text(system))) }
         if let version = label.aiSystemVersion { fields.append(("aiSystemVersion", .text(version))) }

@@ -1,5 +1,6 @@
 import AILabelManifest
 import AILabelMedia
+import AILabelVocabulary
 import Foundation
 
 #if canImport(Glibc)
@@ -20,10 +21,6 @@ public struct SidecarStamper: Sendable {
         self.dryRun = dryRun
     }
 
-    /// The sidecar paths of a file.
-    public static func xmpPath(for path: String) -> String { path + ".xmp" }
-    public static func c2paPath(for path: String) -> String { path + ".c2pa" }
-
     /// Writes the sidecars for `input` beside `output`, copying the file there first when they differ.
     public func stamp(input: String, output: String) -> StampResult {
         let file = WalkedFile(path: input, root: nil, relativePath: (input as NSString).lastPathComponent)
@@ -43,16 +40,16 @@ public struct SidecarStamper: Sendable {
             let bytes = try FileReader.read(file.source)
             let sidecarSource = file.source.parent.appending(file.source.name + ".xmp")
             var packet = XMPPacket()
-            let existing = try Self.readExistingSidecar(sidecarSource, display: Self.xmpPath(for: input))
+            let existing = try Self.readExistingSidecar(sidecarSource, display: SidecarFormat.xmpPath(for: input))
             if let existing {
                 do {
                     packet = try XMPPacket(parsing: existing)
                 } catch let error as MediaError {
-                    throw MediaError.make(error.code, "the existing sidecar \(Self.xmpPath(for: input)) cannot be merged into: \(error.reason); it was left as it is")
+                    throw MediaError.make(error.code, "the existing sidecar \(SidecarFormat.xmpPath(for: input)) cannot be merged into: \(error.reason); it was left as it is")
                 }
             }
             let label = try Stamper(request: request).makeLabel(existing: packet, derivedContentID: ContentID.derived(from: [bytes[...]]))
-            LabelLayers.apply(label, to: &packet)
+            XMPLabel(label).write(into: &packet)
             result.contentID = label.contentID
             result.labelID = label.labelID
             result.layers = ["sidecar", "iptc", "tc260", "ailabel-xmp"]
@@ -101,44 +98,5 @@ public struct SidecarStamper: Sendable {
         } catch let error as MediaError {
             throw MediaError.make(error.code, "the existing sidecar \(display) cannot be read: \(error.reason); it was left as it is")
         }
-    }
-}
-
-/// File kinds and media types for sidecar-labelled files, by extension: the registered formats first
-/// (their names and media types, as their handlers declare them), then this table of kinds ailabel
-/// labels only by sidecar.
-public enum SidecarFormat {
-    static let types: [String: (kind: String, mime: String)] = [
-        "pdf": ("pdf", "application/pdf"), "mp3": ("mp3", "audio/mpeg"), "wav": ("wav", "audio/wav"), "flac": ("flac", "audio/flac"),
-        "ogg": ("ogg", "audio/ogg"), "m4a": ("m4a", "audio/mp4"), "mp4": ("mp4", "video/mp4"), "mov": ("mov", "video/quicktime"),
-        "webm": ("webm", "video/webm"), "mkv": ("mkv", "video/x-matroska"), "avi": ("avi", "video/x-msvideo"),
-        "gif": ("gif", "image/gif"), "tif": ("tiff", "image/tiff"), "tiff": ("tiff", "image/tiff"),
-        "heic": ("heic", "image/heic"), "avif": ("avif", "image/avif"), "svg": ("svg", "image/svg+xml"),
-        "txt": ("text", "text/plain"), "md": ("markdown", "text/markdown"), "html": ("html", "text/html"), "htm": ("html", "text/html"),
-        "docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        "pptx": ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-        "odt": ("odt", "application/vnd.oasis.opendocument.text"),
-    ]
-
-    static func extensionOf(_ path: String) -> String { (path as NSString).pathExtension.lowercased() }
-
-    static func type(of path: String) -> (kind: String, mime: String)? {
-        if let declaration = AssetRegistry.standard.handler(claimedByPath: path)?.declaration {
-            return (declaration.format.rawValue, declaration.mimeType)
-        }
-        return types[extensionOf(path)]
-    }
-
-    public static func kind(of path: String) -> String { type(of: path)?.kind ?? (extensionOf(path).isEmpty ? "file" : extensionOf(path)) }
-    public static func mimeType(of path: String) -> String { type(of: path)?.mime ?? "application/octet-stream" }
-
-    /// Whether a path's kind is one `stamp` labels by sidecar without `--sidecar-all` (Docs/cli.md lists them).
-    public static func isDocumentedKind(_ path: String) -> Bool { type(of: path) != nil }
-
-    /// Whether a path is itself a sidecar ailabel writes or reads.
-    public static func isSidecar(_ path: String) -> Bool {
-        let lower = path.lowercased()
-        return lower.hasSuffix(".xmp") || lower.hasSuffix(".c2pa")
     }
 }

@@ -1,4 +1,5 @@
 import AILabelMedia
+import AILabelVocabulary
 import Foundation
 
 /// `stamp` over many files: `jobs` files stamped at once, the results written with a ``GroupCommit`` so a
@@ -60,7 +61,7 @@ public struct StampBatch: Sendable {
             byOutput[output, default: []].append(file.path)
             // A labelled copy's sidecars are outputs too: `x.pdf`'s `x.pdf.xmp` must not meet a file so named.
             if kind(of: file) == .sidecar {
-                byOutput[SidecarStamper.xmpPath(for: output), default: []].append(file.path)
+                byOutput[SidecarFormat.xmpPath(for: output), default: []].append(file.path)
             }
         }
         return byOutput.filter { $0.value.count > 1 }.map { ($0.key, $0.value.sorted()) }.sorted { $0.output < $1.output }

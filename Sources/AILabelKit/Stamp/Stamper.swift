@@ -1,4 +1,5 @@
 import AILabelMedia
+import AILabelVocabulary
 import Foundation
 
 /// What a user asks to be stamped: the label's fields before a file's own content ID is known.
@@ -185,10 +186,10 @@ public struct Stamper: Sendable {
             warnings += marked.notApplied
         }
 
-        LabelLayers.apply(label, to: &packet)
+        XMPLabel(label).write(into: &packet)
         var edit = MetadataEdit()
         edit.xmp = .replace(packet.serialized())
-        if let exif = try? EXIFMetadata.addingMissing(LabelLayers.exifValues(for: label), to: file.contents.exif) {
+        if let exif = try? EXIFMetadata.addingMissing(EXIFLabel.values(for: label), to: file.contents.exif) {
             edit.exif = .replace(exif)
             layers.append("exif")
         } else if file.contents.exif != nil, (try? EXIFMetadata(tiff: file.contents.exif!))?.tag(EXIFTag.makerNote) != nil {
@@ -197,10 +198,10 @@ public struct Stamper: Sendable {
         if handler.declaration.carries.contains(.aigcTextField) {
             // Audio tools read the label from the container's own field (RIFF AIGC, ID3 TXXX:AIGC, Vorbis
             // comment AIGC): the same label goes there and in XMP, replacing any other there.
-            edit.setTextEntries = [TextEntry(keyword: "AIGC", text: LabelLayers.aigc(for: label).json)]
-        } else if file.contents.textEntries.contains(where: { $0.keyword == "AIGC" }) {
+            edit.setTextEntries = [TextEntry(keyword: AIGCLabel.textKeyword, text: AIGCLabel(label).json)]
+        } else if file.contents.textEntries.contains(where: { $0.keyword == AIGCLabel.textKeyword }) {
             // GB 45438 allows one implicit label per file: the XMP one supersedes a loose AIGC text field.
-            edit.removeTextKeywords = ["AIGC"]
+            edit.removeTextKeywords = [AIGCLabel.textKeyword]
             warnings.append("replaced a \(handler.declaration.displayName) AIGC text chunk by the TC260 label in XMP (one implicit label per file)")
         }
         var bytes = try handler.rewrite(base, applying: edit).bytes
@@ -218,25 +219,18 @@ public struct Stamper: Sendable {
     /// pixels a second time. A request without `--time` matches whatever creation time the file holds.
     func alreadyStamped(_ file: MediaFile) throws -> DisclosureLabel? {
         guard let xmp = file.contents.xmp, let packet = try? XMPPacket(parsing: xmp, extended: file.contents.extendedXMP) else { return nil }
-        let own = LabelNamespace.ailabel
-        guard let existingCreated = packet.value(namespace: own, name: "Created")?.textValue,
-            packet.value(namespace: own, name: "LabelID")?.textValue != nil
-        else { return nil }
+        let existing = XMPLabel(reading: packet)
+        guard let existingCreated = existing.record.created, existing.record.labelID != nil else { return nil }
         let ranges = file.contents.imageDataRanges
         let content = ranges.isEmpty ? [file.bytes[...]] : ranges.map { file.bytes[$0] }
         var label = try makeLabel(existing: packet, derivedContentID: ContentID.derived(from: content))
         if request.created == nil { label.created = existingCreated }
-        var relabelled = packet
-        LabelLayers.apply(label, to: &relabelled)
-        for (namespace, name) in LabelLayers.textProperties
-        where packet.value(namespace: namespace, name: name) != relabelled.value(namespace: namespace, name: name) {
-            return nil
-        }
+        guard existing.withoutMarks == XMPLabel(label).withoutMarks else { return nil }
         // Marks a format cannot carry (no pixel codec) are never recorded, so they are not waited for.
         for marker in markers where file.handler.declaration.carries.contains(.pixels) {
             switch marker.name {
-            case "visible": guard packet.value(namespace: own, name: "VisibleLabelRegion") != nil else { return nil }
-            case "watermark": guard packet.value(namespace: own, name: "Watermark")?.textValue == label.labelID else { return nil }
+            case "visible": guard existing.record.visibleLabel != nil else { return nil }
+            case "watermark": guard existing.record.watermark == label.labelID else { return nil }
             default: return nil
             }
         }
@@ -246,7 +240,7 @@ public struct Stamper: Sendable {
 
     /// - Parameter derivedContentID: the content ID when neither the request nor the file has one.
     func makeLabel(existing packet: XMPPacket, derivedContentID: String) throws -> DisclosureLabel {
-        let contentID = request.contentID ?? LabelLayers.existingContentID(in: packet) ?? derivedContentID
+        let contentID = request.contentID ?? XMPLabel(reading: packet).contentID ?? derivedContentID
         let created = request.created ?? ISO8601DateFormatter().string(from: Date())
         var label = DisclosureLabel(
             digitalSourceType: request.sourceType, aiSystem: request.aiSystem, aiSystemVersion: request.aiSystemVersion,

@@ -1,5 +1,5 @@
-import AILabelKit
 import AILabelMedia
+import AILabelVocabulary
 import Foundation
 
 /// Audits the records of a product or service feed. A record that declares AI involvement (its AI flag
@@ -46,7 +46,7 @@ public struct CatalogVerifier: Sendable {
     }
 
     static func unreadable(_ path: String, _ error: CatalogError) -> FileReport {
-        FileReport(path: path, format: "catalog", verdict: .unreadable, findings: [Finding(code: "catalog.unreadable", severity: .error, message: error.description)])
+        FileReport(path: path, format: "catalog", verdict: .unreadable, findings: [Finding(code: .catalogUnreadable, severity: .error, message: error.description)])
     }
 
     /// Reports for every record, in feed order. Records are verified in parallel unless `concurrently`
@@ -70,7 +70,7 @@ public struct CatalogVerifier: Sendable {
             guard let count = seen[id], count > 1 else { continue }
             reports[index].path += "~\(count)"
             reports[index].findings.append(Finding(
-                code: "catalog.duplicate-id", severity: .warning,
+                code: .catalogDuplicateID, severity: .warning,
                 message: "Another record before this one has the ID \(id) (record at \(feed.path):\(feed.records[index].line))."))
         }
         return reports
@@ -83,17 +83,17 @@ public struct CatalogVerifier: Sendable {
         var invalid = false
     }
 
-    func checkImages(_ references: [String], relativeTo feedPath: String, code prefix: String) -> ImageResult {
+    func checkImages(_ references: [String], relativeTo feedPath: String, code scope: FindingCode.ImageScope) -> ImageResult {
         var result = ImageResult()
         let base = URL(fileURLWithPath: feedPath).deletingLastPathComponent()
         for reference in references {
             let lower = reference.lowercased()
             if lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("//") {
-                result.findings.append(Finding(code: "\(prefix).image-remote", severity: .info, message: "Image \(reference) is remote and was not fetched (ailabel never uses the network)."))
+                result.findings.append(Finding(code: .imageRemote(scope), severity: .info, message: "Image \(reference) is remote and was not fetched (ailabel never uses the network)."))
                 continue
             }
             if lower.hasPrefix("data:") {
-                result.findings.append(Finding(code: "\(prefix).image-remote", severity: .info, message: "An inline data: image was not checked."))
+                result.findings.append(Finding(code: .imageRemote(scope), severity: .info, message: "An inline data: image was not checked."))
                 continue
             }
             var relative = reference
@@ -103,7 +103,7 @@ public struct CatalogVerifier: Sendable {
             // (or --media-root), never /etc/shadow, ../../etc/passwd, file:// URLs or %2e%2e/ paths.
             let rootFolder = mediaRoot ?? base.path
             let outside = Finding(
-                code: "\(prefix).path-outside-root", severity: .warning,
+                code: .pathOutsideRoot(scope), severity: .warning,
                 message: "Image \(reference) lies outside \(rootFolder); it was not read (give --media-root for another folder).")
             if relative.lowercased().hasPrefix("file:") || relative.contains("\0") {
                 result.findings.append(outside)
@@ -129,7 +129,7 @@ public struct CatalogVerifier: Sendable {
                 if !lexical.hasPrefix(realRoot == "/" ? "/" : realRoot + "/") && !lexical.hasPrefix(rootFolder + "/") {
                     result.findings.append(outside)
                 } else {
-                    result.findings.append(Finding(code: "\(prefix).image-missing", severity: .warning, message: "Image \(reference) does not exist (looked for \(path))."))
+                    result.findings.append(Finding(code: .imageMissing(scope), severity: .warning, message: "Image \(reference) does not exist (looked for \(path))."))
                 }
                 continue
             }
@@ -144,14 +144,14 @@ public struct CatalogVerifier: Sendable {
             }
             switch report.verdict {
             case .unreadable:
-                let reason = report.findings.first { $0.code == "file.unreadable" }?.message ?? "not a \(AssetRegistry.standard.formatNames) file ailabel reads"
-                result.findings.append(Finding(code: "\(prefix).image-unreadable", severity: .warning, message: "Image \(reference) is unreadable: \(reason)"))
+                let reason = report.findings.first { $0.code == .fileUnreadable }?.message ?? "not a \(AssetRegistry.standard.formatNames) file ailabel reads"
+                result.findings.append(Finding(code: .imageUnreadable(scope), severity: .warning, message: "Image \(reference) is unreadable: \(reason)"))
             case .invalidDisclosure:
                 result.invalid = true
                 let why = report.findings.filter { $0.severity == .error }.map(\.message).joined(separator: " ")
-                result.findings.append(Finding(code: "\(prefix).image-invalid", severity: .error, message: "Image \(reference) carries a broken disclosure: \(why)"))
+                result.findings.append(Finding(code: .imageInvalid(scope), severity: .error, message: "Image \(reference) carries a broken disclosure: \(why)"))
             case .compliant, .missingDisclosure:
-                result.findings.append(Finding(code: "\(prefix).image-verdict", severity: .info, message: "Image \(reference): \(report.verdict.rawValue) as a file under profile \(profile.id)."))
+                result.findings.append(Finding(code: .imageVerdict(scope), severity: .info, message: "Image \(reference): \(report.verdict.rawValue) as a file under profile \(profile.id)."))
             case .noAIEvidence:
                 break
             }
@@ -162,24 +162,24 @@ public struct CatalogVerifier: Sendable {
     /// Whether a record needs a disclosure: its own declaration, or its images' AI evidence.
     public func needsDisclosure(_ record: CatalogRecord, feedPath: String) -> Bool {
         if CatalogSignals(record: record, mapping: mapping).declaresAI { return true }
-        return !checkImages(mapping.imageReferences(of: record), relativeTo: feedPath, code: "catalog").evidence.isEmpty
+        return !checkImages(mapping.imageReferences(of: record), relativeTo: feedPath, code: .catalog).evidence.isEmpty
     }
 
     func verify(_ record: CatalogRecord, id: String, feed: CatalogFeed) -> FileReport {
         let reference = profile.catalog?.reference
         var report = FileReport(path: "\(feed.path)#\(id)", format: "catalog-record", verdict: .noAIEvidence)
         if mapping.identifier(of: record) == nil {
-            report.findings.append(Finding(code: "catalog.id-missing", severity: .warning, message: "The record at \(feed.path):\(record.line) has no '\(mapping.id)' field; it is named by its position."))
+            report.findings.append(Finding(code: .catalogIDMissing, severity: .warning, message: "The record at \(feed.path):\(record.line) has no '\(mapping.id)' field; it is named by its position."))
         }
         let signals = CatalogSignals(record: record, mapping: mapping)
         for declaration in signals.declarations where !signals.markers.contains(declaration) {
-            report.aiEvidence.append(Evidence(source: "catalog", detail: declaration))
+            report.aiEvidence.append(Evidence(source: .catalog, detail: declaration))
         }
         for marker in signals.markers {
-            report.aiEvidence.append(Evidence(source: "catalog", detail: marker))
-            report.disclosures.append(Disclosure(kind: "catalog", detail: marker, intact: true))
+            report.aiEvidence.append(Evidence(source: .catalog, detail: marker))
+            report.disclosures.append(Disclosure(kind: .catalog, detail: marker, intact: true))
         }
-        let images = checkImages(mapping.imageReferences(of: record), relativeTo: feed.path, code: "catalog")
+        let images = checkImages(mapping.imageReferences(of: record), relativeTo: feed.path, code: .catalog)
         report.aiEvidence += images.evidence
         report.findings += images.findings
 
@@ -187,7 +187,7 @@ public struct CatalogVerifier: Sendable {
         let found = phrases.matches(in: text, languages: languages)
         if !found.isEmpty {
             let detail = found.sorted { $0.key < $1.key }.map { "\($0.key): «\($0.value)»" }.joined(separator: ", ")
-            report.disclosures.append(Disclosure(kind: "visible", detail: "disclosure text in title or description (\(detail))", intact: true, languages: found.keys.sorted()))
+            report.disclosures.append(Disclosure(kind: .visible, detail: "disclosure text in title or description (\(detail))", intact: true, languages: found.keys.sorted()))
         }
         guard !report.aiEvidence.isEmpty else {
             report.verdict = .noAIEvidence
@@ -200,13 +200,13 @@ public struct CatalogVerifier: Sendable {
         var missing: [Finding] = []
         if signals.markers.isEmpty {
             missing.append(Finding(
-                code: "catalog.marker-missing", severity: .error,
+                code: .catalogMarkerMissing, severity: .error,
                 message: "No machine-readable AI marker: set \(mapping.digitalSourceType) = trained_algorithmic_media (or schema.org digitalSourceType, or Google Merchant structured_title/structured_description digital_source_type).",
                 reference: reference))
         }
         for language in languages where found[language] == nil {
             missing.append(Finding(
-                code: "catalog.text-missing", severity: .error,
+                code: .catalogTextMissing, severity: .error,
                 message: "No visible disclosure in \(language) in the title or description (phrases such as «\((phrases.phrases[language] ?? []).prefix(2).joined(separator: "», «"))»).",
                 reference: reference))
         }

@@ -1,5 +1,5 @@
+import AILabelVocabulary
 import Foundation
-import AILabelKit
 import AILabelManifest
 import AILabelMedia
 
@@ -44,7 +44,7 @@ public struct C2PACollector: EvidenceCollector {
             state: "Inaccessible", codes: ["manifest.inaccessible"], failures: ["manifest.inaccessible"], signer: nil,
             claimGenerator: nil, remoteManifest: reference)
         observations.addFinding(
-            "c2pa.manifest.inaccessible", .warning,
+            .c2paManifestInaccessible, .warning,
             "The file's C2PA provenance is a remote manifest at \(reference), \(reason).")
     }
 
@@ -68,12 +68,12 @@ public struct C2PACollector: EvidenceCollector {
         let classes = Set(records.compactMap(\.aiEvidence))
         observations.c2pa?.aiClass = classes.contains("generative-ai") ? "generative-ai" : classes.first
         for record in records where record.aiEvidence == "generative-ai" {
-            observations.addEvidence("c2pa", "C2PA signal \(record.signal.split(separator: "_").last ?? ""): \(record.title) (\(record.active ? "active manifest" : "ingredient manifest"))")
+            observations.addEvidence(.c2pa, "C2PA signal \(record.signal.split(separator: "_").last ?? ""): \(record.title) (\(record.active ? "active manifest" : "ingredient manifest"))")
         }
         let possibly = records.filter { $0.aiEvidence == "possibly-generative-ai" }
         if !possibly.isEmpty && !classes.contains("generative-ai") {
             observations.addFinding(
-                "c2pa.signal.possibly-ai", .info,
+                .c2paSignalPossiblyAI, .info,
                 "The C2PA manifest says generative AI may have been used: \(possibly.map(\.title).joined(separator: "; ")).")
         }
     }
@@ -127,7 +127,7 @@ public struct C2PACollector: EvidenceCollector {
             if let parameter = action.sourceTypeParameter, let type = action.digitalSourceType,
                 DigitalSourceType(parsing: type)?.isGenerativeAI == true
             {
-                observations.addEvidence("c2pa", "C2PA \(action.action) declares digitalSourceType \(DigitalSourceType(parsing: type)?.term ?? type) in the vendor parameter \(parameter)")
+                observations.addEvidence(.c2pa, "C2PA \(action.action) declares digitalSourceType \(DigitalSourceType(parsing: type)?.term ?? type) in the vendor parameter \(parameter)")
             }
         }
         let activeTypes = manifest?.actions.compactMap(\.digitalSourceType) ?? []
@@ -135,10 +135,10 @@ public struct C2PACollector: EvidenceCollector {
         // image of an AI-then-edited file), declares an AI digital source type.
         observations.c2paDeclaresAI = !aiTypes.isEmpty
         if let type = aiTypes.first {
-            observations.addEvidence("c2pa", "C2PA action declares digitalSourceType \(DigitalSourceType(parsing: type)?.term ?? type)")
+            observations.addEvidence(.c2pa, "C2PA action declares digitalSourceType \(DigitalSourceType(parsing: type)?.term ?? type)")
         }
         if let issuer = observations.c2pa?.signer, Self.aiIssuers.contains(where: { issuer.localizedCaseInsensitiveContains($0) }) {
-            observations.addEvidence("c2pa", "C2PA manifest signed by \(issuer), a generative-AI provider")
+            observations.addEvidence(.c2pa, "C2PA manifest signed by \(issuer), a generative-AI provider")
         }
         if let disclosure = manifest?.disclosure, disclosure["deepfake"]?.boolValue == true {
             observations.deepfakeDeclared = true
@@ -149,22 +149,22 @@ public struct C2PACollector: EvidenceCollector {
         if let signer = observations.c2pa?.signer { detail += ", signed by \(signer)" }
         if let identities = observations.c2pa?.identities { detail += ", published by " + identities.joined(separator: "; ") }
         if !activeTypes.isEmpty { detail += ", digitalSourceType \(activeTypes.map { DigitalSourceType(parsing: $0)?.term ?? $0 }.joined(separator: ", "))" }
-        observations.disclosures.append(Disclosure(kind: "c2pa", detail: detail, intact: intact))
+        observations.disclosures.append(Disclosure(kind: .c2pa, detail: detail, intact: intact))
 
         for failure in report.failures {
             if failure.code == .signingCredentialUntrusted {
                 observations.addFinding(
-                    "c2pa.untrusted", .warning,
+                    .c2paUntrusted, .warning,
                     "The C2PA signature is valid but its signer does not chain to a configured trust anchor (--trust): \(failure.explanation)")
             } else if ManifestValidator.isTolerated(failure.code) {
                 // A CAWG identity fault c2pa-rs tolerates: the manifest stays Valid, the identity is unproven.
-                observations.addFinding("c2pa.\(failure.code.rawValue)", .warning, failure.explanation)
+                observations.addFinding(.c2pa(failure.code), .warning, failure.explanation)
             } else {
-                observations.addFinding("c2pa.\(failure.code.rawValue)", .error, failure.explanation)
+                observations.addFinding(.c2pa(failure.code), .error, failure.explanation)
             }
         }
         if report.state == .invalid {
-            observations.addFinding("c2pa.invalid", .error, "The C2PA manifest does not validate, so it no longer proves anything about this file.")
+            observations.addFinding(.c2paInvalid, .error, "The C2PA manifest does not validate, so it no longer proves anything about this file.")
         }
     }
 }

@@ -1,5 +1,5 @@
-import AILabelKit
 import AILabelMedia
+import AILabelVocabulary
 import Foundation
 
 /// Traces that image generators leave in files that carry no label: PNG text chunks, EXIF fields and
@@ -41,28 +41,28 @@ public struct GeneratorTraceCollector: EvidenceCollector {
 
         if let parameters = texts["parameters"] {
             if parameters.contains("sui_image_params") {
-                observations.addEvidence("generator:swarmui", "PNG text 'parameters' holds SwarmUI's sui_image_params")
+                observations.addEvidence(.generator("swarmui"), "PNG text 'parameters' holds SwarmUI's sui_image_params")
             } else if parameters.contains("Steps:") && (parameters.contains("Sampler:") || parameters.contains("CFG scale:")) {
-                observations.addEvidence("generator:automatic1111", "PNG text 'parameters' holds Stable Diffusion WebUI settings (Steps, Sampler)")
+                observations.addEvidence(.generator("automatic1111"), "PNG text 'parameters' holds Stable Diffusion WebUI settings (Steps, Sampler)")
             } else if parameters.localizedCaseInsensitiveContains("fooocus") {
-                observations.addEvidence("generator:fooocus", "PNG text 'parameters' holds Fooocus settings")
+                observations.addEvidence(.generator("fooocus"), "PNG text 'parameters' holds Fooocus settings")
             }
         }
         if let prompt = texts["prompt"], prompt.contains("class_type") {
-            observations.addEvidence("generator:comfyui", "PNG text 'prompt' holds a ComfyUI API graph")
+            observations.addEvidence(.generator("comfyui"), "PNG text 'prompt' holds a ComfyUI API graph")
         }
         if let workflow = texts["workflow"], workflow.contains("\"nodes\"") {
-            observations.addEvidence("generator:comfyui", "PNG text 'workflow' holds a ComfyUI workflow")
+            observations.addEvidence(.generator("comfyui"), "PNG text 'workflow' holds a ComfyUI workflow")
         }
         for key in ["invokeai_metadata", "invokeai_graph", "invokeai_workflow", "sd-metadata", "Dream"] where texts[key] != nil {
-            observations.addEvidence("generator:invokeai", "PNG text '\(key)' written by InvokeAI")
+            observations.addEvidence(.generator("invokeai"), "PNG text '\(key)' written by InvokeAI")
         }
         if texts["fooocus_scheme"] != nil {
-            observations.addEvidence("generator:fooocus", "PNG text 'fooocus_scheme' written by Fooocus")
+            observations.addEvidence(.generator("fooocus"), "PNG text 'fooocus_scheme' written by Fooocus")
         }
         if let software = texts["Software"], software.trimmingCharacters(in: .whitespaces).caseInsensitiveCompare("NovelAI") == .orderedSame {
             let comment = texts["Comment"].map { $0.contains("\"steps\"") ? ", with generation settings in Comment" : "" } ?? ""
-            observations.addEvidence("generator:novelai", "PNG text Software = NovelAI\(comment)")
+            observations.addEvidence(.generator("novelai"), "PNG text Software = NovelAI\(comment)")
         }
         // Descriptions: generators that write no label of their own still write the prompt and their job
         // reference into the description fields, PNG text, XMP dc:description and IPTC IIM Caption-Abstract.
@@ -80,33 +80,33 @@ public struct GeneratorTraceCollector: EvidenceCollector {
         }
         for (field, text) in descriptions {
             if Self.midjourneyJobID(in: text) != nil {
-                observations.addEvidence("generator:midjourney", "\(field) holds a Midjourney Job ID")
+                observations.addEvidence(.generator("midjourney"), "\(field) holds a Midjourney Job ID")
             } else if text.contains("Steps:") && (text.contains("Sampler:") || text.contains("CFG scale:")) {
-                observations.addEvidence("generator:automatic1111", "\(field) holds Stable Diffusion WebUI settings (Steps, Sampler)")
+                observations.addEvidence(.generator("automatic1111"), "\(field) holds Stable Diffusion WebUI settings (Steps, Sampler)")
             }
         }
         if texts["hf-job-id"] != nil {
-            observations.addFinding("generator.hosting-hint", .info, "PNG text 'hf-job-id': made on Hugging Face infrastructure (a hosting hint, not proof of AI)")
+            observations.addFinding(.generatorHostingHint, .info, "PNG text 'hf-job-id': made on Hugging Face infrastructure (a hosting hint, not proof of AI)")
         }
 
         if let exif = subject.exif {
             if let comment = exif.userComment {
                 if comment.contains("Steps:") && (comment.contains("Sampler:") || comment.contains("CFG scale:")) {
-                    observations.addEvidence("generator:automatic1111", "EXIF UserComment holds Stable Diffusion WebUI settings (Steps, Sampler)")
+                    observations.addEvidence(.generator("automatic1111"), "EXIF UserComment holds Stable Diffusion WebUI settings (Steps, Sampler)")
                 } else if comment.localizedCaseInsensitiveContains("fooocus") {
-                    observations.addEvidence("generator:fooocus", "EXIF UserComment holds Fooocus settings")
+                    observations.addEvidence(.generator("fooocus"), "EXIF UserComment holds Fooocus settings")
                 }
             }
             if let artist = exif.tag(EXIFTag.artist)?.value, UUID(uuidString: artist.trimmingCharacters(in: .whitespaces)) != nil,
                 exif.tag(EXIFTag.imageDescription)?.value.hasPrefix("Signature:") == true
             {
-                observations.addEvidence("generator:grok", "EXIF Artist is a UUID and ImageDescription a signature, as xAI Grok writes")
+                observations.addEvidence(.generator("grok"), "EXIF Artist is a UUID and ImageDescription a signature, as xAI Grok writes")
             }
             if let make = exif.tag(EXIFTag.make)?.value, make.localizedCaseInsensitiveContains("Ideogram") {
-                observations.addEvidence("generator:ideogram", "EXIF Make = \(make)")
+                observations.addEvidence(.generator("ideogram"), "EXIF Make = \(make)")
             }
             if let description = exif.tag(EXIFTag.imageDescription)?.value, description.contains("ServiceProvider") {
-                observations.addEvidence("generator:tencent", "EXIF ImageDescription holds Tencent Cloud's ServiceProvider label")
+                observations.addEvidence(.generator("tencent"), "EXIF ImageDescription holds Tencent Cloud's ServiceProvider label")
             }
         }
 
@@ -124,7 +124,7 @@ public struct GeneratorTraceCollector: EvidenceCollector {
         for (field, value) in named {
             let lower = value.lowercased()
             if let match = Self.tokens.first(where: { lower.contains($0.token) }) {
-                observations.addEvidence("generator:\(match.name)", "\(field) names \(value.prefix(80))")
+                observations.addEvidence(.generator(match.name), "\(field) names \(value.prefix(80))")
             }
         }
     }

@@ -1,4 +1,5 @@
 import AILabelMedia
+import AILabelVocabulary
 import AILabelWatermark
 
 /// Looks for invisible watermarks in the pixels: ailabel's own mark (its payload is the label ID), and
@@ -18,18 +19,18 @@ public struct WatermarkCollector: EvidenceCollector {
         guard let pixels else { return }
         if let detection = ailabel.detect(in: pixels) {
             let labelID = detection.payload.hex
-            observations.addEvidence("watermark:ailabel", "ailabel watermark, label ID \(labelID)")
+            observations.addEvidence(.ailabelWatermark, "ailabel watermark, label ID \(labelID)")
             // The mark is a disclosure only while it matches the label the metadata declares (if any).
-            let declared = subject.xmp?.value(namespace: "https://ailabel.dev/ns/1.0/", name: "LabelID")?.textValue
+            let declared = subject.label?.record.labelID
             let matches = declared == nil || declared == labelID
-            observations.disclosures.append(Disclosure(kind: "watermark", detail: "ailabel watermark, label ID \(labelID)", intact: matches))
+            observations.disclosures.append(Disclosure(kind: .watermark, detail: "ailabel watermark, label ID \(labelID)", intact: matches))
             if !matches {
                 observations.addFinding(
-                    "watermark.label-mismatch", .error, "The watermark carries label ID \(labelID) but the XMP declares \(declared ?? "")")
+                    .watermarkLabelMismatch, .error, "The watermark carries label ID \(labelID) but the XMP declares \(declared ?? "")")
             }
         }
         if let match = stableDiffusion.detect(in: pixels) {
-            observations.addEvidence("watermark:stable-diffusion", "invisible-watermark \(match.description)")
+            observations.addEvidence(.stableDiffusionWatermark, "invisible-watermark \(match.description)")
         }
     }
 }

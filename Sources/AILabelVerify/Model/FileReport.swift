@@ -1,3 +1,5 @@
+import AILabelVocabulary
+
 /// The verdict for one file: exactly these strings, in every output.
 public enum Verdict: String, Sendable, Codable, CaseIterable, Comparable {
     /// AI evidence, and a disclosure that satisfies the profile, intact.
@@ -18,10 +20,10 @@ public enum Verdict: String, Sendable, Codable, CaseIterable, Comparable {
 public struct Evidence: Sendable, Codable, Hashable {
     /// `c2pa`, `iptc`, `tc260`, `exif`, `generator:<name>`, `watermark:ailabel`, `watermark:stable-diffusion`,
     /// `sidecar`, `catalog`, `html`.
-    public var source: String
+    public var source: EvidenceSource
     public var detail: String
 
-    public init(source: String, detail: String) {
+    public init(source: EvidenceSource, detail: String) {
         self.source = source
         self.detail = detail
     }
@@ -30,14 +32,14 @@ public struct Evidence: Sendable, Codable, Hashable {
 /// A disclosure found in the file.
 public struct Disclosure: Sendable, Codable, Hashable {
     /// `iptc`, `tc260`, `c2pa`, `ailabel-xmp`, `visible`, `watermark`, `sidecar`.
-    public var kind: String
+    public var kind: DisclosureKind
     public var detail: String
     /// Whether it is intact (a valid AIGC JSON, a C2PA manifest not in state Invalid, a badge still there).
     public var intact: Bool
     /// Languages of the disclosure text, where it has any.
     public var languages: [String]?
 
-    public init(kind: String, detail: String, intact: Bool, languages: [String]? = nil) {
+    public init(kind: DisclosureKind, detail: String, intact: Bool, languages: [String]? = nil) {
         self.kind = kind
         self.detail = detail
         self.intact = intact
@@ -56,13 +58,13 @@ public struct Finding: Sendable, Codable, Hashable {
         }
     }
 
-    public var code: String
+    public var code: FindingCode
     public var severity: Severity
     public var message: String
     /// The legal reference of the profile check behind it, when there is one.
     public var reference: String?
 
-    public init(code: String, severity: Severity, message: String, reference: String? = nil) {
+    public init(code: FindingCode, severity: Severity, message: String, reference: String? = nil) {
         self.code = code
         self.severity = severity
         self.message = message

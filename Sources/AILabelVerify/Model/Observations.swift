@@ -1,6 +1,6 @@
-import AILabelKit
 import AILabelManifest
 import AILabelMedia
+import AILabelVocabulary
 
 /// One file, read and parsed once, as every collector sees it.
 public struct VerificationSubject: Sendable {
@@ -9,6 +9,8 @@ public struct VerificationSubject: Sendable {
     public let xmp: XMPPacket?
     /// Why the XMP could not be parsed, when it could not.
     public let xmpProblem: String?
+    /// The label properties the XMP carries, read once by the vocabulary's reader.
+    public let label: XMPLabel?
     public let exif: EXIFMetadata?
     public let exifProblem: String?
 
@@ -26,6 +28,7 @@ public struct VerificationSubject: Sendable {
             }
         }
         self.xmp = xmp
+        self.label = xmp.map(XMPLabel.init(reading:))
         self.xmpProblem = xmpProblem
         var exif: EXIFMetadata?
         var exifProblem: String?
@@ -62,7 +65,7 @@ public struct Observations: Sendable {
     /// The visible badge a label declares, if any.
     public var declaredVisibleLabel: VisibleLabelRecord?
     /// Intact machine-readable kinds (`iptc`, `tc260`, `c2pa`) that a sidecar carries.
-    public var sidecarKinds: Set<String> = []
+    public var sidecarKinds: Set<DisclosureKind> = []
     /// Whether a C2PA sidecar chains to a trust anchor, or validates without doing so.
     public var trustedSidecar = false
     public var sidecarUntrusted = false
@@ -71,17 +74,17 @@ public struct Observations: Sendable {
 
     public init() {}
 
-    mutating func addEvidence(_ source: String, _ detail: String) {
+    mutating func addEvidence(_ source: EvidenceSource, _ detail: String) {
         let evidence = Evidence(source: source, detail: detail)
         if !self.evidence.contains(evidence) { self.evidence.append(evidence) }
     }
 
-    mutating func addFinding(_ code: String, _ severity: Finding.Severity, _ message: String, reference: String? = nil) {
+    mutating func addFinding(_ code: FindingCode, _ severity: Finding.Severity, _ message: String, reference: String? = nil) {
         findings.append(Finding(code: code, severity: severity, message: message, reference: reference))
     }
 
     /// Whether a machine-readable disclosure of these kinds is present and intact.
-    func hasIntactDisclosure(of kinds: Set<String>) -> Bool {
+    func hasIntactDisclosure(of kinds: Set<DisclosureKind>) -> Bool {
         disclosures.contains { kinds.contains($0.kind) && $0.intact }
     }
 }

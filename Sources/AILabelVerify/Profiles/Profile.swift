@@ -1,3 +1,4 @@
+import AILabelVocabulary
 import Foundation
 
 /// A legal profile: the checks a file with AI evidence must pass, each with its legal reference.
@@ -23,7 +24,7 @@ public struct Profile: Sendable, Codable, Hashable {
 
         public var id: String
         public var kind: Kind
-        public var accepts: [String]?
+        public var accepts: [DisclosureKind]?
         /// `always` or `deepfake`.
         public var when: String?
         public var languages: [String]?

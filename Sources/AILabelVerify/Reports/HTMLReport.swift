@@ -1,4 +1,5 @@
 import AILabelMedia
+import AILabelVocabulary
 import Foundation
 
 /// A self-contained HTML report: a thumbnail of every image, its verdict, evidence, disclosures and
@@ -56,11 +57,11 @@ enum HTMLReport {
             html += "<td class=\"image\">\(thumbnail(for: file))</td><td class=\"file\">\(escape(file.path))"
             if let width = file.width, let height = file.height { html += "<br><small>\(escape(file.format.uppercased())) \(width)×\(height)</small>" }
             html += "</td><td class=\"state\"><span class=\"verdict \(file.verdict.rawValue)\">\(file.verdict.rawValue)</span></td>"
-            html += "<td class=\"evidence\" data-label=\"AI evidence\">" + list(file.aiEvidence.map { "<b>\(escape($0.source))</b> \(escape($0.detail))" }) + "</td>"
+            html += "<td class=\"evidence\" data-label=\"AI evidence\">" + list(file.aiEvidence.map { "<b>\(escape($0.source.rawValue))</b> \(escape($0.detail))" }) + "</td>"
             html += "<td class=\"disclosures\" data-label=\"Disclosures\">" + list(file.disclosures.map {
-                "<b>\(escape($0.kind))</b> \($0.intact ? "✔" : "✘ broken") \(escape($0.detail))" + ($0.languages.map { " [\(escape($0.joined(separator: ", ")))]" } ?? "")
+                "<b>\(escape($0.kind.rawValue))</b> \($0.intact ? "✔" : "✘ broken") \(escape($0.detail))" + ($0.languages.map { " [\(escape($0.joined(separator: ", ")))]" } ?? "")
             }) + (file.c2pa.map { "<small>C2PA \(escape($0.state)): \(escape($0.codes.joined(separator: ", ")))</small>" } ?? "") + "</td>"
-            html += "<td class=\"findings\" data-label=\"Findings\">" + list(file.findings.map { "<span class=\"\($0.severity.rawValue)\">\(escape($0.code))</span>: \(escape($0.message))" }) + "</td></tr>\n"
+            html += "<td class=\"findings\" data-label=\"Findings\">" + list(file.findings.map { "<span class=\"\($0.severity.rawValue)\">\(escape($0.code.rawValue))</span>: \(escape($0.message))" }) + "</td></tr>\n"
         }
         html += "</tbody></table>\n"
         if !run.skipped.isEmpty {

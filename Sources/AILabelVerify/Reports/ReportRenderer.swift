@@ -1,4 +1,5 @@
 import AILabelMedia
+import AILabelVocabulary
 import Foundation
 
 /// The output formats of `verify`.
@@ -78,7 +79,7 @@ public enum ReportRenderer {
         let verdict = file.verdict.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
         // Names, messages and titles come from files and feeds: shown with their control characters escaped.
         var line = "\(verdict)  \(TerminalText.field(file.path))"
-        let evidence = file.aiEvidence.map(\.source)
+        let evidence = file.aiEvidence.map(\.source.rawValue)
         if !evidence.isEmpty { line += "  [evidence: \(Array(Set(evidence)).sorted().joined(separator: ", "))]" }
         var lines = [line]
         for finding in file.findings where finding.severity != .info {

@@ -1,4 +1,5 @@
 import AILabelMedia
+import AILabelVocabulary
 import Foundation
 
 /// SARIF 2.1.0, so code-scanning interfaces list files whose disclosure fails.
@@ -24,7 +25,7 @@ enum SARIFReport {
                 "locations": [["physicalLocation": ["artifactLocation": ["uri": uri(file.path)]]]],
                 "properties": [
                     "aiEvidence": file.aiEvidence.map { "\($0.source): \($0.detail)" },
-                    "findings": file.findings.map(\.code),
+                    "findings": file.findings.map(\.code.rawValue),
                 ],
             ])
         }

@@ -1,6 +1,6 @@
-import AILabelKit
 import AILabelManifest
 import AILabelMedia
+import AILabelVocabulary
 import Foundation
 
 /// Reads the sidecars beside a file (`FILE.xmp`, `FILE.c2pa`) into observations: the XMP labels, and the
@@ -18,13 +18,13 @@ public struct SidecarCollector: EvidenceCollector {
 
     /// Works for any file kind: media files pass their bytes in, other kinds are read here.
     public func collect(path: String, bytes: [UInt8], into observations: inout Observations) {
-        let xmpPath = SidecarStamper.xmpPath(for: path)
+        let xmpPath = SidecarFormat.xmpPath(for: path)
         if FileManager.default.fileExists(atPath: xmpPath) {
             do {
                 let packet = try XMPPacket(parsing: try FileReader.read(xmpPath, maximumSize: XMPPacket.maximumPacketSize))
                 var sidecar = Observations()
                 XMPLabelReader.read(packet, location: "XMP sidecar", into: &sidecar)
-                observations.evidence += sidecar.evidence.map { Evidence(source: "sidecar", detail: "\($0.source): \($0.detail)") }
+                observations.evidence += sidecar.evidence.map { Evidence(source: .sidecar, detail: "\($0.source): \($0.detail)") }
                 observations.aigcLabels += sidecar.aigcLabels
                 observations.sourceTypes += sidecar.sourceTypes
                 observations.findings += sidecar.findings
@@ -33,29 +33,29 @@ public struct SidecarCollector: EvidenceCollector {
                 observations.sidecarKinds.formUnion(kinds)
                 let broken = sidecar.disclosures.filter { !$0.intact }
                 observations.disclosures.append(Disclosure(
-                    kind: "sidecar", detail: "XMP sidecar \((xmpPath as NSString).lastPathComponent): \(kinds.sorted().joined(separator: ", "))",
-                    intact: broken.isEmpty, languages: sidecar.disclosures.first { $0.kind == "ailabel-xmp" }?.languages))
+                    kind: .sidecar, detail: "XMP sidecar \((xmpPath as NSString).lastPathComponent): \(kinds.map(\.rawValue).sorted().joined(separator: ", "))",
+                    intact: broken.isEmpty, languages: sidecar.disclosures.first { $0.kind == .ailabelXMP }?.languages))
             } catch {
-                observations.disclosures.append(Disclosure(kind: "sidecar", detail: "XMP sidecar \((xmpPath as NSString).lastPathComponent)", intact: false))
-                observations.addFinding("sidecar.unreadable", .error, "The XMP sidecar cannot be read: \((error as? MediaError)?.reason ?? "\(error)")")
+                observations.disclosures.append(Disclosure(kind: .sidecar, detail: "XMP sidecar \((xmpPath as NSString).lastPathComponent)", intact: false))
+                observations.addFinding(.sidecarUnreadable, .error, "The XMP sidecar cannot be read: \((error as? MediaError)?.reason ?? "\(error)")")
             }
         }
-        let c2paPath = SidecarStamper.c2paPath(for: path)
+        let c2paPath = SidecarFormat.c2paPath(for: path)
         if FileManager.default.fileExists(atPath: c2paPath) {
             let store: [UInt8]
             do {
                 store = try FileReader.read(c2paPath, maximumSize: 256 * 1024 * 1024)
             } catch {
-                observations.addFinding("sidecar.unreadable", .error, "The C2PA sidecar cannot be read: \((error as? MediaError)?.reason ?? "\(error)")")
+                observations.addFinding(.sidecarUnreadable, .error, "The C2PA sidecar cannot be read: \((error as? MediaError)?.reason ?? "\(error)")")
                 return
             }
             let report = validator.validate(sidecar: store, asset: bytes)
             let types = report.activeManifest?.actions.compactMap(\.digitalSourceType) ?? []
             let declaresAI = types.contains { DigitalSourceType(parsing: $0)?.isGenerativeAI == true }
-            if declaresAI { observations.addEvidence("sidecar", "C2PA sidecar declares digitalSourceType \(types.compactMap { DigitalSourceType(parsing: $0)?.term }.joined(separator: ", "))") }
+            if declaresAI { observations.addEvidence(.sidecar, "C2PA sidecar declares digitalSourceType \(types.compactMap { DigitalSourceType(parsing: $0)?.term }.joined(separator: ", "))") }
             let intact = report.state != .invalid && report.state != .absent
             observations.disclosures.append(Disclosure(
-                kind: "sidecar", detail: "C2PA sidecar \((c2paPath as NSString).lastPathComponent), state \(report.state.rawValue)", intact: intact))
+                kind: .sidecar, detail: "C2PA sidecar \((c2paPath as NSString).lastPathComponent), state \(report.state.rawValue)", intact: intact))
             if intact && declaresAI { observations.sidecarKinds.insert("c2pa") }
             if observations.c2pa == nil {
                 observations.c2pa = C2PASummary(
@@ -64,10 +64,10 @@ public struct SidecarCollector: EvidenceCollector {
                     claimGenerator: report.activeManifest?.claimGenerator ?? report.activeManifest?.claimGeneratorName)
             }
             for failure in report.failures where failure.code != .signingCredentialUntrusted {
-                observations.addFinding("sidecar.c2pa.\(failure.code.rawValue)", .error, "C2PA sidecar: \(failure.explanation)")
+                observations.addFinding(.sidecarC2PA(failure.code), .error, "C2PA sidecar: \(failure.explanation)")
             }
             if report.failures.contains(where: { $0.code == .signingCredentialUntrusted }) {
-                observations.addFinding("c2pa.untrusted", .warning, "The C2PA sidecar's signer does not chain to a configured trust anchor (--trust)")
+                observations.addFinding(.c2paUntrusted, .warning, "The C2PA sidecar's signer does not chain to a configured trust anchor (--trust)")
                 if !observations.trustedSidecar { observations.sidecarUntrusted = true }
             }
             if report.state == .trusted { observations.trustedSidecar = true }
@@ -76,7 +76,7 @@ public struct SidecarCollector: EvidenceCollector {
 
     /// Whether a file has a sidecar.
     public static func hasSidecar(_ path: String) -> Bool {
-        FileManager.default.fileExists(atPath: SidecarStamper.xmpPath(for: path)) || FileManager.default.fileExists(atPath: SidecarStamper.c2paPath(for: path))
+        FileManager.default.fileExists(atPath: SidecarFormat.xmpPath(for: path)) || FileManager.default.fileExists(atPath: SidecarFormat.c2paPath(for: path))
     }
 }
 
@@ -88,9 +88,9 @@ extension Verifier {
         do {
             bytes = try FileReader.read(path)
         } catch let error as MediaError {
-            return FileReport(path: path, format: format, verdict: .unreadable, findings: [Finding(code: "file.unreadable", severity: .error, message: error.reason)])
+            return FileReport(path: path, format: format, verdict: .unreadable, findings: [Finding(code: .fileUnreadable, severity: .error, message: error.reason)])
         } catch {
-            return FileReport(path: path, format: format, verdict: .unreadable, findings: [Finding(code: "file.unreadable", severity: .error, message: "\(error)")])
+            return FileReport(path: path, format: format, verdict: .unreadable, findings: [Finding(code: .fileUnreadable, severity: .error, message: "\(error)")])
         }
         var observations = Observations()
         SidecarCollector(validator: ManifestValidator(trust: options.trust)).collect(path: path, bytes: bytes, into: &observations)
@@ -107,8 +107,8 @@ extension Verifier {
     public static func orphanedSidecar(path: String) -> FileReport {
         FileReport(
             path: path, format: "sidecar", verdict: .invalidDisclosure,
-            disclosures: [Disclosure(kind: "sidecar", detail: (path as NSString).lastPathComponent, intact: false)],
-            findings: [Finding(code: "sidecar.orphaned", severity: .error, message: "The sidecar's file \((path as NSString).deletingPathExtension) is missing: the label describes nothing.")])
+            disclosures: [Disclosure(kind: .sidecar, detail: (path as NSString).lastPathComponent, intact: false)],
+            findings: [Finding(code: .sidecarOrphaned, severity: .error, message: "The sidecar's file \((path as NSString).deletingPathExtension) is missing: the label describes nothing.")])
     }
 }
 

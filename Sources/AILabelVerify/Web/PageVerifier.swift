@@ -1,5 +1,5 @@
-import AILabelKit
 import AILabelMedia
+import AILabelVocabulary
 import Foundation
 
 /// Audits web pages (`.html`, `.htm`) that show AI-generated images or text.
@@ -41,9 +41,9 @@ public struct PageVerifier: Sendable {
         do {
             root = try HTMLDocumentParser.parse(try FileReader.read(path, maximumSize: HTMLDocumentParser.maximumSize))
         } catch let error as MediaError {
-            return FileReport(path: path, format: "html", verdict: .unreadable, findings: [Finding(code: "file.unreadable", severity: .error, message: error.reason)])
+            return FileReport(path: path, format: "html", verdict: .unreadable, findings: [Finding(code: .fileUnreadable, severity: .error, message: error.reason)])
         } catch {
-            return FileReport(path: path, format: "html", verdict: .unreadable, findings: [Finding(code: "file.unreadable", severity: .error, message: "\(error)")])
+            return FileReport(path: path, format: "html", verdict: .unreadable, findings: [Finding(code: .fileUnreadable, severity: .error, message: "\(error)")])
         }
         return verify(root, path: path)
     }
@@ -56,8 +56,8 @@ public struct PageVerifier: Sendable {
         var declaredNone: [String] = []
 
         func signal(_ detail: String) {
-            report.aiEvidence.append(Evidence(source: "html", detail: detail))
-            report.disclosures.append(Disclosure(kind: "html", detail: detail, intact: true))
+            report.aiEvidence.append(Evidence(source: .html, detail: detail))
+            report.disclosures.append(Disclosure(kind: .html, detail: detail, intact: true))
             markers.append(detail)
         }
         for meta in scan.metas {
@@ -70,7 +70,7 @@ public struct PageVerifier: Sendable {
                 } else if value == "none" {
                     declaredNone.append("<meta name=\"ai-disclosure\" content=\"none\">")
                 } else {
-                    report.findings.append(Finding(code: "html.unknown-value", severity: .warning, message: "<meta name=\"ai-disclosure\"> has the unknown value '\(content.prefix(80))' (use none, ai-assisted, ai-generated or autonomous)."))
+                    report.findings.append(Finding(code: .htmlUnknownValue, severity: .warning, message: "<meta name=\"ai-disclosure\"> has the unknown value '\(content.prefix(80))' (use none, ai-assisted, ai-generated or autonomous)."))
                 }
             case "name:ai-generated":
                 if ["all", "partially", "partial", "true", "yes"].contains(value) {
@@ -78,7 +78,7 @@ public struct PageVerifier: Sendable {
                 } else if ["none", "false", "no"].contains(value) {
                     declaredNone.append("<meta name=\"ai-generated\" content=\"\(content)\">")
                 } else {
-                    report.findings.append(Finding(code: "html.unknown-value", severity: .warning, message: "<meta name=\"ai-generated\"> has the unknown value '\(content.prefix(80))' (use all, partially or none)."))
+                    report.findings.append(Finding(code: .htmlUnknownValue, severity: .warning, message: "<meta name=\"ai-generated\"> has the unknown value '\(content.prefix(80))' (use all, partially or none)."))
                 }
             case "http-equiv:ai-disclosure":
                 let mode = Self.headerMode(content)
@@ -87,7 +87,7 @@ public struct PageVerifier: Sendable {
                 } else if mode == "none" {
                     declaredNone.append("<meta http-equiv=\"AI-Disclosure\"> mode=none")
                 } else {
-                    report.findings.append(Finding(code: "html.unknown-value", severity: .warning, message: "<meta http-equiv=\"AI-Disclosure\"> has no known mode (none, ai-modified, ai-originated, machine-generated): '\(content.prefix(80))'."))
+                    report.findings.append(Finding(code: .htmlUnknownValue, severity: .warning, message: "<meta http-equiv=\"AI-Disclosure\"> has no known mode (none, ai-modified, ai-originated, machine-generated): '\(content.prefix(80))'."))
                 }
             default:
                 break
@@ -97,7 +97,7 @@ public struct PageVerifier: Sendable {
             guard let data = script.data(using: .utf8), data.count <= 4 * 1_048_576,
                 let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
             else {
-                report.findings.append(Finding(code: "html.jsonld-malformed", severity: .warning, message: "JSON-LD block \(index + 1) is not valid JSON."))
+                report.findings.append(Finding(code: .htmlJSONLDMalformed, severity: .warning, message: "JSON-LD block \(index + 1) is not valid JSON."))
                 continue
             }
             for (location, value) in Self.sourceTypes(in: object, path: "", depth: 0) where SourceTypeValue.meaning(value) == .generativeAI {
@@ -109,25 +109,25 @@ public struct PageVerifier: Sendable {
             if ["ai-assisted", "ai-generated", "autonomous"].contains(value) {
                 signal("<\(attribute.element) ai-disclosure=\"\(value)\">")
             } else if value != "none" {
-                report.findings.append(Finding(code: "html.unknown-value", severity: .warning, message: "<\(attribute.element)> has ai-disclosure='\(attribute.value.prefix(80))' (use none, ai-assisted, ai-generated or autonomous)."))
+                report.findings.append(Finding(code: .htmlUnknownValue, severity: .warning, message: "<\(attribute.element)> has ai-disclosure='\(attribute.value.prefix(80))' (use none, ai-assisted, ai-generated or autonomous)."))
             }
         }
         // Images: local ones are verified; the page verifier never uses the network.
         let catalog = CatalogVerifier(verifier: verifier, mediaRoot: mediaRoot)
-        let images = catalog.checkImages(scan.images, relativeTo: path, code: "html")
+        let images = catalog.checkImages(scan.images, relativeTo: path, code: .html)
         report.aiEvidence += images.evidence
         report.findings += images.findings
 
         let visible = phrases.matches(in: scan.visibleText, languages: languages)
         if !visible.isEmpty {
             let detail = visible.sorted { $0.key < $1.key }.map { "\($0.key): «\($0.value)»" }.joined(separator: ", ")
-            report.disclosures.append(Disclosure(kind: "visible", detail: "visible notice on the page (\(detail))", intact: true, languages: visible.keys.sorted()))
+            report.disclosures.append(Disclosure(kind: .visible, detail: "visible notice on the page (\(detail))", intact: true, languages: visible.keys.sorted()))
         }
         let hiddenOnly = phrases.matches(in: scan.hiddenText, languages: languages).keys.filter { visible[$0] == nil }.sorted()
 
         guard !report.aiEvidence.isEmpty else {
             if !visible.isEmpty {
-                report.findings.append(Finding(code: "html.notice-without-marker", severity: .info, message: "The page shows a disclosure notice but no machine-readable signal; a notice alone is not counted as AI evidence."))
+                report.findings.append(Finding(code: .htmlNoticeWithoutMarker, severity: .info, message: "The page shows a disclosure notice but no machine-readable signal; a notice alone is not counted as AI evidence."))
             }
             return report
         }
@@ -136,7 +136,7 @@ public struct PageVerifier: Sendable {
             return report
         }
         if !declaredNone.isEmpty && !markers.isEmpty {
-            report.findings.append(Finding(code: "disclosure.contradictory", severity: .error, message: "\(declaredNone.joined(separator: ", ")) but the page also declares AI: \(markers.joined(separator: "; "))."))
+            report.findings.append(Finding(code: .disclosureContradictory, severity: .error, message: "\(declaredNone.joined(separator: ", ")) but the page also declares AI: \(markers.joined(separator: "; "))."))
             report.verdict = .invalidDisclosure
             return report
         }
@@ -145,14 +145,14 @@ public struct PageVerifier: Sendable {
         if markers.isEmpty {
             let none = declaredNone.isEmpty ? "" : " (the page declares \(declaredNone.joined(separator: ", ")), but its images carry AI evidence)"
             missing.append(Finding(
-                code: "html.marker-missing", severity: .error,
+                code: .htmlMarkerMissing, severity: .error,
                 message: "No machine-readable AI signal on the page\(none): add <meta name=\"ai-disclosure\" content=\"ai-generated\"> or schema.org JSON-LD digitalSourceType.",
                 reference: reference))
         }
         for language in languages where visible[language] == nil {
             let hidden = hiddenOnly.contains(language) ? " (a phrase is present, but only in script, style or hidden content)" : ""
             missing.append(Finding(
-                code: "html.notice-missing", severity: .error,
+                code: .htmlNoticeMissing, severity: .error,
                 message: "No visible AI notice in \(language)\(hidden).", reference: reference))
         }
         report.findings += missing

@@ -144,3 +144,18 @@ enum DuplicateKeyScanner {
         return false
     }
 }
+
+extension AIGCLabel {
+    /// The implicit label for a disclosure label: Label 1 (generated), the producer's ID (else its name,
+    /// else `unknown`) and the content ID, each cut to the characters Annex E allows.
+    public init(_ label: DisclosureLabel) {
+        let producer = Self.sanitize(label.producerID ?? label.producerName ?? "")
+        self.init(
+            label: "1", contentProducer: producer.isEmpty ? "unknown" : producer, produceID: Self.sanitize(label.contentID),
+            contentPropagator: Self.sanitize(label.propagatorID ?? ""), propagateID: Self.sanitize(label.propagateID ?? ""))
+    }
+
+    /// The keyword of the PNG text chunk (and the key of the EXIF UserComment object) other tools put the
+    /// label in outside XMP.
+    public static let textKeyword = "AIGC"
+}

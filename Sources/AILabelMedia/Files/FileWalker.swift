@@ -1,4 +1,3 @@
-import AILabelMedia
 
 #if canImport(Glibc)
 import Glibc

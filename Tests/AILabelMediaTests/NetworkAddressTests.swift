@@ -1,4 +1,4 @@
-import AILabelKit
+import AILabelMedia
 import Foundation
 import Testing
 

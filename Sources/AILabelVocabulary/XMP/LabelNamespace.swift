@@ -1,4 +1,4 @@
-/// XMP namespaces and property names of the labels ailabel writes and reads.
+/// The XMP namespaces of the labels ailabel writes and reads (their properties: ``LabelProperty``).
 public enum LabelNamespace {
     /// IPTC Photo Metadata Extension: DigitalSourceType and the 2025.1 AI properties.
     public static let iptcExtension = "http://iptc.org/std/Iptc4xmpExt/2008-02-29/"

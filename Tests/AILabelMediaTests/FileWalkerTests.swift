@@ -1,4 +1,4 @@
-import AILabelKit
+import AILabelMedia
 import AILabelTestSupport
 import Foundation
 import Testing

@@ -30,6 +30,12 @@ public enum DisclosureTexts {
         return table
     }()
 
+    /// The languages of the disclosure text for each legal profile, when neither the command line nor the
+    /// configuration names them.
+    public static let profileLanguages: [String: [String]] = [
+        "kz": ["kk", "ru", "en"], "eu": ["en"], "cn": ["zh"], "all": ["kk", "ru", "en", "zh"],
+    ]
+
     /// The languages with a bundled text of `kind`, in the order the profiles list them (kk, ru, en, zh, then the rest).
     public static func languages(kind: Kind) -> [String] {
         let order = ["kk", "ru", "en", "zh"]
