@@ -198,7 +198,11 @@ public struct Stamper: Sendable {
         if handler.declaration.carries.contains(.aigcTextField) {
             // Audio tools read the label from the container's own field (RIFF AIGC, ID3 TXXX:AIGC, Vorbis
             // comment AIGC): the same label goes there and in XMP, replacing any other there.
-            edit.setTextEntries = [TextEntry(keyword: AIGCLabel.textKeyword, text: AIGCLabel(label).json)]
+            let json = AIGCLabel(label).json
+            edit.setTextEntries = [TextEntry(keyword: AIGCLabel.textKeyword, text: json)]
+            if file.contents.textEntries.contains(where: { $0.keyword == AIGCLabel.textKeyword && $0.text != json }) {
+                warnings.append("replaced the \(handler.declaration.displayName) AIGC label another tool wrote by ailabel's (one implicit label per file)")
+            }
         } else if file.contents.textEntries.contains(where: { $0.keyword == AIGCLabel.textKeyword }) {
             // GB 45438 allows one implicit label per file: the XMP one supersedes a loose AIGC text field.
             edit.removeTextKeywords = [AIGCLabel.textKeyword]

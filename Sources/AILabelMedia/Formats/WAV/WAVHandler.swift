@@ -136,7 +136,7 @@ public struct WAVHandler: AssetHandler {
             case _ where Self.xmpChunks.contains(fourCC): return edit.xmp != .keep
             case Self.labelChunk: return dropsLabels
             case Self.storeChunk: return edit.c2paStore != .keep
-            case "ds64": return true  // rewritten with the new size
+            case "ds64": return walk.isRF64  // rewritten first, with the new size
             default: return false
             }
         }
