@@ -41,16 +41,18 @@ let package = Package(
         .systemLibrary(name: "CAILabelZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CAILabelFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
         .systemLibrary(name: "CAILabelXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CAILabelGIF", pkgConfig: "libgif7", providers: [.apt(["libgif-dev"])]),
+        .systemLibrary(name: "CAILabelTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
 
         // The only C code of ailabel: every setjmp/longjmp of libpng and libjpeg lives here.
-        .target(name: "CAILabelShims", dependencies: ["CAILabelPNG", "CAILabelJPEG", "CAILabelEXIF"]),
+        .target(name: "CAILabelShims", dependencies: ["CAILabelPNG", "CAILabelJPEG", "CAILabelEXIF", "CAILabelGIF", "CAILabelTIFF"]),
 
         // The C-interop media layer: containers, metadata blocks, pixels, fonts, XML.
         .target(
             name: "AILabelMedia",
             dependencies: [
                 "CAILabelShims", "CAILabelPNG", "CAILabelJPEG", "CAILabelEXIF", "CAILabelZlib",
-                "CAILabelFreeType", "CAILabelXML2", crypto,
+                "CAILabelFreeType", "CAILabelXML2", "CAILabelGIF", crypto,
             ],
             swiftSettings: settings
         ),
@@ -63,7 +65,7 @@ let package = Package(
         // What a label is and how every carrier holds it, read and written by one type each: the disclosure
         // label, the IPTC, TC260 and ailabel XMP schema, AIGC outside XMP, catalogue records, the default
         // texts and phrases, evidence sources and disclosure kinds. Stamp and verify both stand on it.
-        .target(name: "AILabelVocabulary", dependencies: ["AILabelMedia", crypto], resources: [.copy("Resources")], swiftSettings: settings),
+        .target(name: "AILabelVocabulary", dependencies: ["AILabelMedia", "AILabelManifest", crypto], resources: [.copy("Resources")], swiftSettings: settings),
         // The stamping pipeline: layers, marks, signing, inspection, configuration, batches.
         .target(
             name: "AILabelKit",
@@ -91,7 +93,7 @@ let package = Package(
         ),
         .testTarget(name: "AILabelWatermarkTests", dependencies: ["AILabelWatermark", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelVisibleTests", dependencies: ["AILabelVisible", "AILabelTestSupport"], swiftSettings: settings),
-        .testTarget(name: "AILabelVocabularyTests", dependencies: ["AILabelVocabulary", "AILabelMedia", "AILabelTestSupport"], swiftSettings: settings),
+        .testTarget(name: "AILabelVocabularyTests", dependencies: ["AILabelVocabulary", "AILabelMedia", "AILabelManifest", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelKitTests", dependencies: ["AILabelKit", "AILabelVocabulary", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelVerifyTests", dependencies: ["AILabelVerify", "AILabelKit", "AILabelVocabulary", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelFuzzingTests", dependencies: ["AILabelFuzzing", "AILabelTestSupport"], swiftSettings: settings),

@@ -39,6 +39,10 @@ def mime_for(path):
     lower = path.lower()
     if lower.endswith(".png"):
         return "image/png"
+    if lower.endswith((".tif", ".tiff")):
+        return "image/tiff"
+    if lower.endswith(".dng"):
+        return "image/dng"
     for suffix, mime in ((".wav", "audio/wav"), (".mp3", "audio/mpeg"), (".flac", "audio/flac"), (".webp", "image/webp")):
         if lower.endswith(suffix):
             return mime

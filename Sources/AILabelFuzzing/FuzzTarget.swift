@@ -39,7 +39,8 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
     /// chunk inflation), named after the format.
     public static func container(_ format: MediaFormat) -> FuzzTarget { FuzzTarget(format.rawValue, .container(format)) }
 
-    /// XMP packets through libxml2: parse, edit, serialize, re-parse.
+    /// XMP packets through libxml2: parse, edit, serialize, re-parse; the label schema read, written back
+    /// and read again.
     public static let xmp = FuzzTarget("xmp", .xmp)
     /// EXIF (TIFF) blocks through libexif, and the "add only what is missing" writer.
     public static let exif = FuzzTarget("exif", .exif)
@@ -141,6 +142,24 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
         }
         guard reparsed.value(namespace: LabelNamespace.ailabel, name: "Disclosure") != nil else {
             return .violated("an edited packet lost the property just set")
+        }
+        return labelRoundTrip(bytes)
+    }
+
+    /// The label schema's reader and writer agree on any packet: the label read from it, written back
+    /// into it, reads back the same (a repeated property collapses to its first value, as the writer
+    /// sets each property once).
+    static func labelRoundTrip(_ bytes: [UInt8]) -> FuzzOutcome {
+        guard var packet = try? XMPPacket(parsing: bytes) else { return .rejected }
+        var label = XMPLabel(reading: packet)
+        label.write(into: &packet)
+        guard let reparsed = try? XMPPacket(parsing: packet.serialized()) else {
+            return .violated("a packet with its label written back does not re-parse")
+        }
+        label.digitalSourceTypes = Array(label.digitalSourceTypes.prefix(1))
+        label.aigc = Array(label.aigc.prefix(1))
+        guard XMPLabel(reading: reparsed) == label else {
+            return .violated("the label written back into a packet reads back differently")
         }
         return .accepted
     }

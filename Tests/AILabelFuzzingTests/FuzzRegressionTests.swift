@@ -33,6 +33,28 @@ struct FuzzRegressionTests {
         }
     }
 
+    /// The XMP packets real tools wrote (exiftool, Pillow, Adobe, the C2PA SDKs, ailabel) as the xmp
+    /// target sees them: each parses, and the label schema read from it, written back and read again
+    /// is the same. `../shared/wild` (real files by others, never committed) adds its packets when present.
+    @Test("Every fixture's XMP packet, and every real file's, keeps its label through the xmp target")
+    func xmpPackets() throws {
+        var paths = ["media", "verify", "visible", "c2pa", "watermark", "sidecar"].flatMap {
+            Repository.fixtureFiles(in: $0, extensions: ["jpg", "jpeg", "png", "webp"]).map { Repository.fixture($0).path }
+        }
+        let wild = Repository.root().appendingPathComponent("../shared/wild/files").standardized
+        let wildFiles = Self.files(in: wild).map(\.path)
+        if wildFiles.isEmpty { print("xmpPackets: ../shared/wild is absent beside the repository; only the fixtures were read") }
+        paths += wildFiles
+        var packets = 0
+        for path in paths {
+            guard let file = try? MediaFile(path: path), let xmp = file.contents.xmp else { continue }
+            packets += 1
+            let outcome = FuzzTarget.xmp.run(xmp)
+            #expect(outcome == .accepted, "\(path): \(outcome)")
+        }
+        #expect(packets >= 20, "only \(packets) packets were read")
+    }
+
     /// A target that rejected everything would check nothing: each whole-file target must accept
     /// every well-formed media fixture, and reject the malformed ones the media layer refuses.
     @Test("Whole-file targets accept well-formed fixtures and reject malformed ones")

@@ -30,6 +30,11 @@ public struct WatermarkMarker: PixelMarker {
         return marked
     }
 
+    /// Read back from the re-encoded file: a palette of 256 colours (GIF) can flatten the mark.
+    public func survives(in image: RGBImage, label: DisclosureLabel) -> Bool {
+        watermarker.detect(in: Self.readBackRegion(of: image))?.payload.value == label.labelIDValue
+    }
+
     /// Side of the central region the read-back looks at: 4 × 4 tiles, enough to find the mark in
     /// uncompressed pixels, at a fraction of reading the whole image.
     static let readBackSide = 512

@@ -75,32 +75,7 @@ public struct C2PASigner: ProvenanceSigner {
     }
 
     static func disclosureFields(_ label: DisclosureLabel) -> [(key: String, value: CBOR)] {
-        var fields: [(key: String, value: CBOR)] = [
-            ("labelID", .text(label.labelID)),
-            ("contentID", .text(label.contentID)),
-            ("digitalSourceType", .text(label.digitalSourceType.uri)),
-            ("deepfake", .bool(label.isDeepfake)),
-            ("profile", .text(label.profile)),
-            ("created", .text(label.created)),
-            ("disclosure", .map(label.texts.map { (key: CBOR.text($0.language), value: CBOR.text($0.text)) })),
-            ("aigc", .text(AIGCLabel(label).json)),
-        ]
-        if let system = label.aiSystem { fields.append(("aiSystem", .text(system))) }
-        if let version = label.aiSystemVersion { fields.append(("aiSystemVersion", .text(version))) }
-        if let name = label.producerName { fields.append(("producer", .text(name))) }
-        if let id = label.producerID { fields.append(("producerID", .text(id))) }
-        if let visible = label.visibleLabel {
-            fields.append((
-                "visibleLabel",
-                .textMap([
-                    ("region", .array([.int(visible.x), .int(visible.y), .int(visible.width), .int(visible.height)])),
-                    ("text", .text(visible.text)), ("languages", .array(visible.languages.map { .text($0) })),
-                    ("variant", .text(visible.variant)),
-                ])
-            ))
-        }
-        if label.watermarked { fields.append(("watermark", .text(label.labelID))) }
-        return fields
+        DisclosureAssertion(label).fields
     }
 
     private static func read(_ path: String, what: String) throws -> String {

@@ -34,6 +34,13 @@ public protocol ProvenanceSigner: Sendable {
 public protocol PixelMarker: Sendable {
     var name: String { get }
     func mark(_ image: RGBImage, label: inout DisclosureLabel) throws -> RGBImage
+    /// Whether the mark can still be read from `image`, the re-encoded file decoded again (a GIF's
+    /// 256-colour palette can flatten a faint mark): a mark that did not survive is not claimed.
+    func survives(in image: RGBImage, label: DisclosureLabel) -> Bool
+}
+
+extension PixelMarker {
+    public func survives(in image: RGBImage, label: DisclosureLabel) -> Bool { true }
 }
 
 /// The outcome of stamping one file, as `stamp --json` prints it.
@@ -189,7 +196,8 @@ public struct Stamper: Sendable {
         XMPLabel(label).write(into: &packet)
         var edit = MetadataEdit()
         edit.xmp = .replace(packet.serialized())
-        if let exif = try? EXIFMetadata.addingMissing(EXIFLabel.values(for: label), to: file.contents.exif) {
+        if handler.declaration.carries.contains(.exif),
+            let exif = try? EXIFMetadata.addingMissing(EXIFLabel.values(for: label), to: file.contents.exif) {
             edit.exif = .replace(exif)
             layers.append("exif")
         } else if file.contents.exif != nil, (try? EXIFMetadata(tiff: file.contents.exif!))?.tag(EXIFTag.makerNote) != nil {
@@ -207,6 +215,11 @@ public struct Stamper: Sendable {
             // GB 45438 allows one implicit label per file: the XMP one supersedes a loose AIGC text field.
             edit.removeTextKeywords = [AIGCLabel.textKeyword]
             warnings.append("replaced a \(handler.declaration.displayName) AIGC text chunk by the TC260 label in XMP (one implicit label per file)")
+        }
+        if file.contents.comments.contains(where: AIGCLabel.isLabelComment) {
+            // Likewise a TC260 label another tool put in a comment.
+            edit.comments = file.contents.comments.filter { !AIGCLabel.isLabelComment($0) }
+            warnings.append("replaced a \(handler.declaration.displayName) comment holding an AIGC label by the TC260 label in XMP (one implicit label per file)")
         }
         var bytes = try handler.rewrite(base, applying: edit).bytes
         if let signer {
@@ -259,19 +272,41 @@ public struct Stamper: Sendable {
         return label
     }
 
+    /// Marks every frame (a still image is one), re-encodes, and reads each mark back from the
+    /// re-encoded file: a mark the encode lost is dropped and said, never claimed.
     private func applyMarkers(to file: MediaFile, label: inout DisclosureLabel) throws -> (bytes: [UInt8], applied: [String], notApplied: [String]) {
-        var image = try PixelCodec.decode(file.bytes)
-        var applied: [String] = []
+        let original = try file.handler.decodeFrames(file.bytes, maxPixels: PixelCodec.defaultMaximumPixels)
+        let unmarkedLabel = label
         var notApplied: [String] = []
-        for marker in markers {
-            do {
-                image = try marker.mark(image, label: &label)
-                applied.append(marker.name)
-            } catch let error as MarkNotApplied {
-                notApplied.append(error.reason)
+        var lost: Set<String> = []
+        while true {
+            var frames = original
+            var attempt = unmarkedLabel
+            var applied: [String] = []
+            for marker in markers where !lost.contains(marker.name) {
+                do {
+                    var marked = frames
+                    for index in marked.indices { marked[index] = try marker.mark(marked[index], label: &attempt) }
+                    frames = marked
+                    applied.append(marker.name)
+                } catch let error as MarkNotApplied {
+                    if !notApplied.contains(error.reason) { notApplied.append(error.reason) }
+                }
+            }
+            guard !applied.isEmpty else { return (file.bytes, [], notApplied) }
+            let bytes = try PixelReencoder.reencode(frames, like: file)
+            let reread = try file.handler.decodePixels(bytes, maxPixels: PixelCodec.defaultMaximumPixels, lenient: false)
+            let dropped = markers.filter { applied.contains($0.name) && !$0.survives(in: reread, label: attempt) }
+            guard !dropped.isEmpty else {
+                label = attempt
+                return (bytes, applied, notApplied)
+            }
+            for marker in dropped {
+                lost.insert(marker.name)
+                notApplied.append(
+                    "no \(marker.name) mark: it could not be read back after re-encoding as \(file.handler.declaration.displayName)")
             }
         }
-        return (applied.isEmpty ? file.bytes : try PixelReencoder.reencode(image, like: file), applied, notApplied)
     }
 
     /// Checks the guarantee that metadata edits never touch compressed image data, on the actual output.
@@ -294,7 +329,12 @@ enum OutputLocation {
 /// Encodes marked pixels back into the original's format and coding, carrying its metadata across.
 public enum PixelReencoder {
     public static func reencode(_ image: RGBImage, like file: MediaFile) throws -> [UInt8] {
-        var (encoded, edit) = try file.handler.encodePixels(image, like: file.contents)
+        try reencode([image], like: file)
+    }
+
+    /// Encodes the frames of an animation (one for a still image) in the original's coding.
+    public static func reencode(_ frames: [RGBImage], like file: MediaFile) throws -> [UInt8] {
+        var (encoded, edit) = try file.handler.encodeFrames(frames, like: file.contents)
         if let exif = file.contents.exif { edit.exif = .replace(exif) }
         if let xmp = file.contents.xmp { edit.xmp = .replace(xmp) }
         if let icc = file.contents.icc { edit.icc = .replace(icc) }

@@ -62,9 +62,18 @@ public protocol AssetHandler: Sendable {
     /// with the format's own blocks that a re-encode must carry across (PNG text chunks) as an edit.
     /// EXIF, XMP and ICC are carried by the caller.
     func encodePixels(_ image: RGBImage, like contents: MediaContents) throws -> (bytes: [UInt8], carried: MetadataEdit)
+    /// Decodes every frame of an animation, each composited as a viewer shows it; a still image is one
+    /// frame. `maxPixels` bounds all frames together.
+    func decodeFrames(_ bytes: [UInt8], maxPixels: Int) throws -> [RGBImage]
+    /// Encodes marked frames (as `decodeFrames` gave them) in the coding of the original, its frame
+    /// timing included.
+    func encodeFrames(_ frames: [RGBImage], like contents: MediaContents) throws -> (bytes: [UInt8], carried: MetadataEdit)
     /// The same handler configured for readers that want metadata only (verify): checks that only
     /// matter for the image data may be skipped.
     func forMetadataReading() -> any AssetHandler
+    /// The handler for what parsing found, when formats share magic bytes (a TIFF whose IFD0 holds
+    /// DNGVersion is a DNG): reports name that format. Usually the handler itself.
+    func refined(by contents: MediaContents) -> any AssetHandler
 }
 
 extension AssetHandler {
@@ -129,12 +138,25 @@ extension AssetHandler {
 
     public func forMetadataReading() -> any AssetHandler { self }
 
+    public func refined(by contents: MediaContents) -> any AssetHandler { self }
+
     public func decodePixels(_ bytes: [UInt8], maxPixels: Int, lenient: Bool) throws -> RGBImage {
         throw MediaError.make(.unsupportedFormat, "ailabel has no pixel codec for \(declaration.displayName)")
     }
 
     public func encodePixels(_ image: RGBImage, like contents: MediaContents) throws -> (bytes: [UInt8], carried: MetadataEdit) {
         throw MediaError.make(.unsupportedFormat, "ailabel has no pixel codec for \(declaration.displayName)")
+    }
+
+    public func decodeFrames(_ bytes: [UInt8], maxPixels: Int) throws -> [RGBImage] {
+        [try decodePixels(bytes, maxPixels: maxPixels, lenient: false)]
+    }
+
+    public func encodeFrames(_ frames: [RGBImage], like contents: MediaContents) throws -> (bytes: [UInt8], carried: MetadataEdit) {
+        guard frames.count == 1 else {
+            throw MediaError.make(.unsupportedFormat, "ailabel cannot encode an animated \(declaration.displayName)")
+        }
+        return try encodePixels(frames[0], like: contents)
     }
 }
 

@@ -88,7 +88,10 @@ public struct MediaFile: Sendable {
         guard let handler = registry.handler(for: bytes) else {
             throw Self.unrecognised(path: path, registry: registry)
         }
-        if let claimed = registry.handler(claimedByPath: path), claimed.format != handler.format {
+        // Formats that share magic bytes (TIFF and DNG) are told apart by their contents, not their names.
+        if let claimed = registry.handler(claimedByPath: path), claimed.format != handler.format,
+            claimed.declaration.signatures != handler.declaration.signatures
+        {
             throw MediaError.make(
                 .malformed, "the file is named as \(claimed.declaration.displayName) but holds \(handler.declaration.displayName) data"
             ).naming(path)
@@ -100,7 +103,7 @@ public struct MediaFile: Sendable {
         }
         self.path = path
         self.bytes = bytes
-        self.handler = handler
+        self.handler = handler.refined(by: contents)
     }
 
     /// Whether a path names a kind of file ailabel embeds into (by extension only; content decides later).

@@ -140,7 +140,7 @@ public struct C2PACollector: EvidenceCollector {
         if let issuer = observations.c2pa?.signer, Self.aiIssuers.contains(where: { issuer.localizedCaseInsensitiveContains($0) }) {
             observations.addEvidence(.c2pa, "C2PA manifest signed by \(issuer), a generative-AI provider")
         }
-        if let disclosure = manifest?.disclosure, disclosure["deepfake"]?.boolValue == true {
+        if let disclosure = manifest?.disclosure, DisclosureAssertion(reading: disclosure).isDeepfake == true {
             observations.deepfakeDeclared = true
         }
 

@@ -63,6 +63,13 @@ public struct AIGCLabel: Sendable, Hashable, Codable {
 
     /// Parses the JSON (bare, or wrapped as `{"AIGC":{...}}`) and checks it: valid JSON, no duplicate or
     /// unknown keys, the seven keys present, Label 1–3, printable ASCII only.
+    /// Whether a free comment (a GIF comment extension, a JPEG COM segment) holds a TC260 label as tools
+    /// write one there: `AIGC{…}` or a JSON object with an `AIGC` member.
+    public static func isLabelComment(_ comment: String) -> Bool {
+        let body = comment.trimmingCharacters()
+        return body.hasPrefix("AIGC{") || (body.hasPrefix("{") && body.contains("\"AIGC\""))
+    }
+
     public static func parse(_ text: String) -> Parsed {
         var problems: [String] = []
         var body = text.trimmingCharacters()

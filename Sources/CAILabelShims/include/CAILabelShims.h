@@ -68,6 +68,62 @@ CAILabel_Status CAILabel_jpeg_encode(const void *pixels, uint32_t width, uint32_
                                      uint8_t **out_bytes, size_t *out_count,
                                      char *errbuf, size_t errbuf_len);
 
+/// A GIF's logical screen and how many frames were decoded.
+typedef struct {
+    uint32_t width;
+    uint32_t height;
+    uint32_t frames;
+} CAILabel_GIFInfo;
+
+/// What a graphic control extension says of one frame.
+typedef struct {
+    int32_t delay_centiseconds;
+    int32_t disposal;          // 0 unspecified, 1 keep, 2 restore to background, 3 restore to previous
+    int32_t transparent_index; // -1 when the frame has no transparent colour
+} CAILabel_GIFFrame;
+
+/// Decodes a GIF held in memory through giflib into frames composited as a viewer shows them (disposal
+/// methods, transparency, local colour tables): `frames` canvases of width*height RGBA each, one after
+/// another. `max_pixels` bounds the screen, each frame and all canvases together before any of them is
+/// allocated (the LZW-bomb check); `max_frames` bounds the frame count. With `first_frame_only` only the
+/// first frame is decoded. `out_frames`, when not NULL, holds `max_frames` entries.
+CAILabel_Status CAILabel_gif_decode(const void *bytes, size_t count, uint64_t max_pixels, uint32_t max_frames,
+                                    int first_frame_only, uint8_t **out_pixels, CAILabel_GIFInfo *out_info,
+                                    CAILabel_GIFFrame *out_frames, char *errbuf, size_t errbuf_len);
+
+/// Encodes `frame_count` RGBA canvases of width*height to a GIF89a in memory, each a full-screen frame
+/// with its own 256-entry colour table (median cut; Floyd–Steinberg error diffusion when `dither`),
+/// alpha below 128 as the transparent index 255, each frame's delay and disposal from `frames`, and a
+/// NETSCAPE2.0 loop count when `loop_count` >= 0.
+CAILabel_Status CAILabel_gif_encode(const uint8_t *pixels, uint32_t width, uint32_t height, uint32_t frame_count,
+                                    const CAILabel_GIFFrame *frames, int32_t loop_count, int dither,
+                                    uint8_t **out_bytes, size_t *out_count, char *errbuf, size_t errbuf_len);
+
+/// How a TIFF is re-encoded: what libtiff writes to match the original.
+typedef struct {
+    int32_t compression;       // TIFF Compression; one libtiff cannot encode falls back to none
+    int32_t bit_depth;         // 8 or 16 (16 widens each sample, v * 257)
+    int32_t gray;              // one grey channel (from green) instead of RGB
+    int32_t associated_alpha;  // alpha premultiplied (ExtraSamples 1) rather than straight (2)
+    int32_t predictor;         // 2: horizontal differencing (LZW, Deflate)
+    int32_t jpeg_quality;      // JPEG compression only
+    int32_t ycbcr;             // JPEG compression: YCbCr photometric
+    int32_t big_endian;        // MM rather than II
+    int32_t big_tiff;          // BigTIFF
+} CAILabel_TIFFCoding;
+
+/// Decodes the first directory of a TIFF held in memory to 8-bit RGB or RGBA (straight alpha) with
+/// libtiff's RGBA interface (every photometric and compression libtiff reads). `max_pixels` bounds
+/// width*height before the raster is allocated; libtiff's own allocations are bounded to 512 MiB each.
+CAILabel_Status CAILabel_tiff_decode(const void *bytes, size_t count, uint64_t max_pixels,
+                                     uint8_t **out_pixels, CAILabel_ImageInfo *out_info,
+                                     char *errbuf, size_t errbuf_len);
+
+/// Encodes 8-bit RGB or RGBA pixels (`channels` 3 or 4) to a one-directory TIFF in memory as `coding` says.
+CAILabel_Status CAILabel_tiff_encode(const void *pixels, uint32_t width, uint32_t height, int32_t channels,
+                                     const CAILabel_TIFFCoding *coding, uint8_t **out_bytes, size_t *out_count,
+                                     char *errbuf, size_t errbuf_len);
+
 /// The libpng version as a number (e.g. 10639), for diagnostics.
 uint32_t CAILabel_png_version(void);
 

@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Signs an asset with the reference SDK (c2pa-python), for interop tests of formats whose SDK-signed
+files are made at test time rather than committed.
+
+    sdk_sign.py SOURCE DESTINATION MIME --key SIGNER.key --chain CHAIN.pem
+
+The manifest is what make_fixtures.py signs: claim v2, one c2pa.created action with the
+trainedAlgorithmicMedia digital source type, no thumbnail. Exit status 0 on success.
+"""
+import io
+import sys
+
+import c2pa
+
+SOURCE_TYPE = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
+
+
+def main(argv):
+    if len(argv) != 7 or argv[3] != "--key" or argv[5] != "--chain":
+        print(__doc__, file=sys.stderr)
+        return 64
+    source, destination, mime, key, chain = argv[0], argv[1], argv[2], argv[4], argv[6]
+    manifest = {
+        "claim_generator_info": [{"name": "sdk_sign.py", "version": "1"}],
+        "title": source.rsplit("/", 1)[-1],
+        "assertions": [{"label": "c2pa.actions", "data": {"actions": [
+            {"action": "c2pa.created", "digitalSourceType": SOURCE_TYPE}]}}],
+    }
+    settings = c2pa.Settings.from_dict({"builder": {"thumbnail": {"enabled": False}},
+                                        "verify": {"verify_after_sign": False}})
+    builder = c2pa.Builder(manifest, context=c2pa.Context(settings=settings))
+    signer = c2pa.Signer.from_info(c2pa.C2paSignerInfo(b"es256", open(chain, "rb").read(), open(key, "rb").read(), None))
+    out = io.BytesIO()
+    with open(source, "rb") as handle:
+        builder.sign(signer, mime, io.BytesIO(handle.read()), out)
+    with open(destination, "wb") as handle:
+        handle.write(out.getvalue())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
