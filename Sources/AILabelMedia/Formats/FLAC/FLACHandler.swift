@@ -23,8 +23,12 @@ public struct FLACHandler: AssetHandler {
             switch block.type {
             case FLACMetadataBlock.streamInfo:
                 entry.kind = .header
-                let info = try source.read(block.data.prefix(34))
-                contents.coding = Self.coding(streamInfo: info)
+                // Only the first block is the stream's (the walk proved it 34 bytes); a second is listed, not read.
+                guard block == blocks[0] else {
+                    contents.warnings.append("a second STREAMINFO block at byte \(block.range.lowerBound) is ignored")
+                    break
+                }
+                contents.coding = Self.coding(streamInfo: try source.read(block.data.prefix(34)))
                 entry.detail = contents.audioCoding?.summary
             case FLACMetadataBlock.vorbisComment:
                 entry.kind = .text
@@ -50,6 +54,7 @@ public struct FLACHandler: AssetHandler {
 
     /// STREAMINFO's sample rate (20 bits), channels (3), bits per sample (5) and total samples (36).
     static func coding(streamInfo data: [UInt8]) -> AudioCoding {
+        guard data.count >= 18 else { return AudioCoding(codec: "flac", channels: 0, sampleRate: 0) }
         let packed = data[10..<18].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         let sampleRate = Int(packed >> 44)
         let channels = Int(packed >> 41 & 0x7) + 1
