@@ -34,7 +34,7 @@ extension ManifestSigner {
         _ source: any ByteSource, contents: MediaContents, handler: any AssetHandler, edit: MetadataEdit = MetadataEdit(),
         definition: ManifestDefinition
     ) throws -> SplicePlan {
-        try Self.checkBinding(of: handler)
+        let binding = try Self.binding(of: handler)
         // The edit keeps any store (it is the signer's to replace), so the store the parse found is the one to carry forward.
         let storeCount = contents.c2paStoreCount
         let existingStore = storeCount == 1 ? contents.c2paStore : nil
@@ -47,7 +47,7 @@ extension ManifestSigner {
         var metadataEdit = edit
         metadataEdit.c2paStore = .keep
         return try signEmbedded(
-            source, format: handler.declaration.mimeType, existingStore: existingStore, definition: definition,
+            source, format: handler.declaration.mimeType, existingStore: existingStore, definition: definition, binding: binding,
             unsigned: {
                 if edit.isEmpty { return source }
                 return try Self.mediaStep("The asset cannot be rewritten") {
@@ -64,12 +64,19 @@ extension ManifestSigner {
             frame: { store in try Self.mediaStep("The store cannot be framed") { try handler.framedC2PAStore(store) } })
     }
 
-    /// Refuses a format whose hard binding ailabel cannot compute.
-    static func checkBinding(of handler: any AssetHandler) throws {
-        guard handler.declaration.c2paBindings.contains(.dataHash) else {
+    /// The hard binding c2pa-rs uses for the format: a BMFF hash for ISO BMFF files, a data hash
+    /// otherwise; a format that declares neither is refused.
+    static func binding(of handler: any AssetHandler) throws -> C2PABinding {
+        let bindings = handler.declaration.c2paBindings
+        let binding: C2PABinding = bindings.contains(.bmffHash) ? .bmffHash : .dataHash
+        guard bindings.contains(binding) else {
             throw ManifestError.make(.unsupportedAsset, "ailabel cannot yet bind a C2PA manifest to \(handler.declaration.displayName) files; use a .c2pa sidecar")
         }
+        return binding
     }
+
+    /// Refuses a format whose hard binding ailabel cannot compute.
+    static func checkBinding(of handler: any AssetHandler) throws { _ = try binding(of: handler) }
 
     /// Signs with a `.c2pa` sidecar for an asset the handler knows (its MIME type goes in the ingredient format).
     public func signSidecar(forAsset asset: [UInt8], handler: any AssetHandler, definition: ManifestDefinition) throws -> [UInt8] {
@@ -89,8 +96,7 @@ extension ManifestSigner {
 extension ManifestValidator {
     /// Validates the store embedded in an asset in any registered format (in memory or a file read by position).
     public func validate(asset: any ByteSource, registry: AssetRegistry = .metadataReading) -> ValidationReport {
-        let head = (try? asset.read(0..<min(asset.count, registry.sniffLength))) ?? []
-        guard let handler = registry.handler(for: head) else {
+        guard let handler = try? registry.handler(sniffing: asset) else {
             return .unreadable(.generalError, "The asset cannot be read: it is not a \(registry.formatNames) file")
         }
         return validate(asset: asset, handler: handler)

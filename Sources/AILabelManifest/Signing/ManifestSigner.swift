@@ -20,13 +20,22 @@ public struct ManifestSigner: Sendable {
     let signatureLength: Int
     /// The x5chain, leaf first (the root is not included).
     public let certificates: [Certificate]
-    let certificateDERs: [[UInt8]]
+    /// The same certificates, DER.
+    public let certificateDERs: [[UInt8]]
     /// Asks a time-stamp authority for an RFC 3161 token over the given bytes (the v2
     /// countersignature structure); the token is embedded as `sigTst2`. A throw fails the signing,
     /// so nothing half-signed is written.
     public var timeStamper: (@Sendable ([UInt8]) throws -> [UInt8])?
     /// The room kept in the signature box for the time-stamp token (c2pa-rs reserves 10,000 bytes).
     public var timeStampReserve = 10_000
+    /// Gives the signing certificate's OCSP response (DER), embedded in a `c2pa.certificate-status`
+    /// assertion so that validators see the certificate was not revoked when it signed
+    /// (`stamp --ocsp-staple`). Asked before anything is laid out; a throw fails the signing, so
+    /// nothing half-signed is written.
+    public var certificateStatusProvider: (@Sendable () throws -> [UInt8])?
+    /// OCSP responses put in the COSE unprotected header's `rVals` (what c2pa-rs's signers staple);
+    /// ailabel writes `c2pa.certificate-status` instead, so only tests set this.
+    var revocationValues: [[UInt8]] = []
 
     /// Reads and checks a PEM private key and the PEM chain that goes into x5chain (leaf, then
     /// intermediates). Throws a ``ManifestError`` naming the problem when the key does not match the
@@ -126,8 +135,13 @@ public struct ManifestSigner: Sendable {
     /// `layout` plans the asset with the given store in place (replacing any earlier store), recording
     /// where the store lands; `frame` returns a store's bytes as the container frames it; `unsigned` is
     /// the asset as it is before the store goes in (what a parent manifest's binding is checked against).
+    ///
+    /// `binding` is the hard binding: a data hash (one exclusion, where the store lands) or a BMFF
+    /// hash (boxes excluded by xpath, the store's `uuid` box among them; ``BMFFHash``). Either way
+    /// the placeholder's hash has the real one's length, so the signed store keeps the placeholder's size,
+    /// and either way the hash is computed over the planned output as it streams.
     func signEmbedded(
-        _ source: any ByteSource, format: String, existingStore: [UInt8]?, definition: ManifestDefinition,
+        _ source: any ByteSource, format: String, existingStore: [UInt8]?, definition: ManifestDefinition, binding: C2PABinding = .dataHash,
         unsigned: () throws -> any ByteSource, layout: ([UInt8]) throws -> SplicePlan, frame: ([UInt8]) throws -> [UInt8]
     ) throws -> SplicePlan {
         var previous = try previousManifests(existingStore, replacingUnreadable: definition.replaceUnreadableStore)
@@ -139,10 +153,12 @@ public struct ManifestSigner: Sendable {
         var builder = try prepareBuilder(definition: definition, previous: previous, format: format)
 
         // Pass 1: a store of the final size with placeholder hash and signature.
-        let placeholderHash = try ManifestBuilder.dataHash(
-            exclusion: ManifestBuilder.placeholderExclusion, hash: [UInt8](repeating: 0, count: 32))
+        let isBMFF = binding == .bmffHash
+        let placeholderHash = isBMFF
+            ? BMFFHash(hash: [UInt8](repeating: 0, count: 32)).cbor
+            : try ManifestBuilder.dataHash(exclusion: ManifestBuilder.placeholderExclusion, hash: [UInt8](repeating: 0, count: 32))
         let reservedHashLength = placeholderHash.encoded().count
-        let hashLabel = "c2pa.hash.data"
+        let hashLabel = isBMFF ? BMFFHash.label : "c2pa.hash.data"
         let beforeHash = builder
         builder.add(ManifestBuilder.cborAssertion(label: hashLabel, content: placeholderHash))
         let placeholderStore = try storeBytes(builder: builder, definition: definition, previous: previous.kept, placeholder: true)
@@ -150,22 +166,36 @@ public struct ManifestSigner: Sendable {
         guard let storeRange = plan.c2paStoreRange, storeRange.upperBound <= plan.count else {
             throw ManifestError.make(.unsupportedAsset, "The store could not be placed in the asset")
         }
-        guard storeRange.upperBound <= Int(UInt32.max) else {
+        guard isBMFF || storeRange.upperBound <= Int(UInt32.max) else {
             throw ManifestError.make(.unsupportedAsset, "The asset is too large for ailabel's embedded data hash (over 4 GB)")
         }
 
         // Pass 2: hash everything but the store as the planned output streams, then sign the real store
         // of the same length.
         let output = plan.output(over: source)
-        var hasher = SHA256()
-        do {
-            try output.forEachChunk(in: 0..<storeRange.lowerBound) { hasher.update(bufferPointer: $0) }
-            try output.forEachChunk(in: storeRange.upperBound..<output.count) { hasher.update(bufferPointer: $0) }
-        } catch let error as MediaError {
-            throw ManifestError.make(.unsupportedAsset, "The asset cannot be read to hash it: \(error.reason)")
+        let realHash: CBOR
+        if isBMFF {
+            var binding = BMFFHash(hash: [])
+            do {
+                binding.hash = try binding.computeHash(over: output, claimAlgorithm: "sha256")
+            } catch BMFFHashError.unreadable(let reason), BMFFHashError.malformed(let reason) {
+                throw ManifestError.make(.unsupportedAsset, "The asset's BMFF hash cannot be computed: \(reason)")
+            }
+            realHash = binding.cbor
+        } else {
+            var hasher = SHA256()
+            do {
+                try output.forEachChunk(in: 0..<storeRange.lowerBound) { hasher.update(bufferPointer: $0) }
+                try output.forEachChunk(in: storeRange.upperBound..<output.count) { hasher.update(bufferPointer: $0) }
+            } catch let error as MediaError {
+                throw ManifestError.make(.unsupportedAsset, "The asset cannot be read to hash it: \(error.reason)")
+            }
+            let digest = Array(hasher.finalize())
+            realHash = try ManifestBuilder.dataHash(exclusion: storeRange, hash: digest, paddedTo: reservedHashLength)
         }
-        let digest = Array(hasher.finalize())
-        let realHash = try ManifestBuilder.dataHash(exclusion: storeRange, hash: digest, paddedTo: reservedHashLength)
+        guard realHash.encoded().count == reservedHashLength else {
+            throw ManifestError.make(.signingFailed, "The hard binding changed size between the signing passes")
+        }
         builder = beforeHash
         builder.add(ManifestBuilder.cborAssertion(label: hashLabel, content: realHash))
         let finalStore = try storeBytes(builder: builder, definition: definition, previous: previous.kept, placeholder: false)
@@ -263,6 +293,10 @@ public struct ManifestSigner: Sendable {
             builder.add(ManifestBuilder.cborAssertion(label: builder.uniqueLabel("c2pa.soft-binding"),
                                                       content: ManifestBuilder.softBinding(binding)))
         }
+        if let certificateStatusProvider {
+            builder.add(ManifestBuilder.cborAssertion(
+                label: RevocationValues.assertionLabel, content: RevocationValues.container([try certificateStatusProvider()])))
+        }
         if let thumbnail = definition.thumbnail {
             let suffix = thumbnail.mimeType == "image/png" ? "png" : "jpeg"
             builder.add(ManifestBuilder.embeddedFileAssertion(
@@ -304,15 +338,16 @@ public struct ManifestSigner: Sendable {
                 throw ManifestError.make(.signingFailed, "The signature has an unexpected length of \(signature.count) bytes")
             }
         }
-        var sign1 = COSESign1(protectedHeader: protected, unprotectedHeader: .textMap([("pad", .bytes([UInt8](repeating: 0, count: 16)))]),
-                              payload: nil, signature: signature)
+        var unprotected: [(String, CBOR)] = [("pad", .bytes([UInt8](repeating: 0, count: 16)))]
+        if !revocationValues.isEmpty { unprotected.insert(("rVals", RevocationValues.container(revocationValues)), at: 0) }
+        var sign1 = COSESign1(protectedHeader: protected, unprotectedHeader: .textMap(unprotected), payload: nil, signature: signature)
         sign1.protectedBytes = protectedBytes
         guard let timeStamper else { return sign1.encoded() }
 
         // With a time-stamp the box is sized for a token of `timeStampReserve` bytes; the real token
         // is padded up to the same length so the signed store keeps its reserved size.
         let reserved = COSETimeStamp.container(token: [UInt8](repeating: 0, count: timeStampReserve))
-        sign1.unprotectedHeader = .textMap([("sigTst2", reserved), ("pad", .bytes([UInt8](repeating: 0, count: 16)))])
+        sign1.unprotectedHeader = .textMap([("sigTst2", reserved)] + unprotected)
         let length = sign1.encoded().count
         if placeholder { return sign1.encoded() }
         let token = try timeStamper(COSETimeStamp.imprintedBytes(.v2, claimBytes: claimBytes, sign1: sign1))
@@ -343,8 +378,16 @@ public struct ManifestSigner: Sendable {
     /// cannot hit the length because a byte-string header grows) making it exactly `length` bytes.
     static func padded(_ base: COSESign1, container: CBOR, to length: Int) throws -> [UInt8] {
         var sign1 = base
+        // Other header entries (`rVals`) are kept between the time-stamp and the padding.
+        var kept: [(String, CBOR)] = []
+        if case .map(let entries) = base.unprotectedHeader {
+            for entry in entries {
+                guard let key = entry.key.textValue, !["sigTst2", "pad", "pad2"].contains(key) else { continue }
+                kept.append((key, entry.value))
+            }
+        }
         func encoded(_ pad: Int, _ pad2: Int?) -> [UInt8] {
-            var entries: [(String, CBOR)] = [("sigTst2", container), ("pad", .bytes([UInt8](repeating: 0, count: pad)))]
+            var entries: [(String, CBOR)] = [("sigTst2", container)] + kept + [("pad", .bytes([UInt8](repeating: 0, count: pad)))]
             if let pad2 { entries.append(("pad2", .bytes([UInt8](repeating: 0, count: pad2)))) }
             sign1.unprotectedHeader = .textMap(entries)
             return sign1.encoded()

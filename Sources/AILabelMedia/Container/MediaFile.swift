@@ -44,8 +44,8 @@ public struct MediaFile: Sendable {
     public init(path: String, source: any ByteSource, registry: AssetRegistry = .standard) throws {
         do {
             guard source.count > 0 else { throw MediaError.make(.empty, "the file is empty") }
-            let head = try source.read(0..<min(source.count, registry.sniffLength))
-            guard let handler = registry.handler(for: head) else { throw Self.unrecognised(path: path, registry: registry) }
+            // The first bytes decide (past a leading ID3v2 tag, a FLAC's prepended tag is judged by what follows it).
+            guard let handler = try registry.handler(sniffing: source) else { throw Self.unrecognised(path: path, registry: registry) }
             // Formats that share magic bytes (TIFF and DNG) are told apart by their contents, not their names.
             if let claimed = registry.handler(claimedByPath: path), claimed.format != handler.format,
                 claimed.declaration.signatures != handler.declaration.signatures

@@ -107,7 +107,9 @@ public struct WebPHandler: AssetHandler {
         }
         contents.c2paStoreCount = storeCount
         contents.coding = WebPCoding(
-            compression: lossy && lossless ? "mixed" : (lossless ? "lossless" : "lossy"), alpha: alpha, animated: animated, extended: extended)
+            compression: lossy && lossless ? "mixed" : (lossless ? "lossless" : "lossy"), alpha: alpha, animated: animated, extended: extended,
+            quality: lossy ? WebPQuality.estimate(chunks: chunks, read: { try source.read($0) }) : nil,
+            animation: animated ? WebPAnimationTiming(chunks: chunks, read: { try source.read($0) }) : nil)
         if riffEnd < source.count {
             contents.blocks.append(MetadataBlock(kind: .trailing, name: "trailing", offset: riffEnd, size: source.count - riffEnd))
             contents.warnings.append("\(source.count - riffEnd) bytes follow the RIFF container")
