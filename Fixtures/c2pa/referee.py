@@ -43,6 +43,8 @@ def mime_for(path):
         return "image/tiff"
     if lower.endswith(".dng"):
         return "image/dng"
+    if lower.endswith(".gif"):
+        return "image/gif"
     return "image/jpeg"
 
 
