@@ -10,8 +10,8 @@ disposal and a transparent colour, an animation whose frames are smaller than th
 local colour tables, the same still interlaced, a still with a TC260 AIGC label in a comment extension (as
 tools that cannot write XMP put it), and a still with XMP written by exiftool (raw packet and magic
 trailer). Malformed files are built byte by byte (each is a structural attack, so no encoder would
-write it): a sub-block chain past the end, an LZW bomb (a 65535×65535 frame in 35 bytes), and a file
-without its trailer.
+write it): a sub-block chain past the end and a file without its trailer in malformed/, and an LZW
+bomb (a 65535×65535 frame in 35 bytes) in bombs/, where BombTests measures every command's memory on it.
 """
 import io
 import os
@@ -116,7 +116,7 @@ def main():
          screen + b"\x21\xfe" + b"\xff" + b"a comment that says it is 255 bytes long")
     bomb = b"GIF89a" + struct.pack("<HHBBB", 65535, 65535, 0x80, 0, 0) + bytes(6)
     bomb += b"\x2c" + struct.pack("<HHHHB", 0, 0, 65535, 65535, 0) + b"\x02" + sub_blocks(b"\x44\x01") + b"\x3b"
-    save(os.path.join(MALFORMED, "gif-lzw-bomb.gif"), bomb)
+    save(os.path.join(HERE, "bombs", "gif-lzw-bomb.gif"), bomb)
     save(os.path.join(MALFORMED, "gif-missing-trailer.gif"), screen + frame)
 
 
