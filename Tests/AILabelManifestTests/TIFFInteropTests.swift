@@ -74,7 +74,10 @@ struct TIFFInteropTests {
         return destination
     }
 
-    @Test("Files the reference SDK signs (its multi-page layout too), intact and tampered: ailabel gives the SDK's state and codes", arguments: fixtures)
+    /// One of each layout the SDK writes differently: classic II, big-endian, BigTIFF tiled, multi-page, DNG.
+    static let sdkFixtures = ["media/rgb-strips.tif", "media/bigendian.tif", "media/tiled-bigtiff.tif", "media/multipage.tif", "media/raw.dng"]
+
+    @Test("Files the reference SDK signs (its multi-page layout too), intact and tampered: ailabel gives the SDK's state and codes", arguments: sdkFixtures)
     func sdkSignedTIFF(_ fixture: String) throws {
         let path = try Self.sdkSigned(fixture)
         let root = TestPaths.fixtures + "/keys/fixtures-root.pem"

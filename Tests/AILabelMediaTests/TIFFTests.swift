@@ -99,6 +99,14 @@ struct TIFFTests {
         #expect(Self.refusal(strips)?.code == .truncated || Self.refusal(strips)?.code == .limitExceeded)
     }
 
+    @Test("An XMP packet declared larger than the XMP limit is refused before it is read")
+    func xmpBombIsRefused() {
+        // 17 MiB of XMP declared, the bytes there (a sparse-looking file of zeros).
+        let size = UInt32(XMPPacket.maximumPacketSize + 1)
+        let bytes = Self.minimal(extraEntries: [(700, 1, size, 200)]) + [UInt8](repeating: 0, count: Int(size) + 200)
+        #expect(Self.refusal(bytes)?.code == .limitExceeded)
+    }
+
     @Test("More SubIFDs than c2pa-rs accepts (the tiff_poc.tiff attack) are refused")
     func subIFDBombIsRefused() {
         let bytes = Self.minimal(extraEntries: [(330, 4, 1001, 200)]) + [UInt8](repeating: 0, count: 4100)

@@ -4,16 +4,21 @@
 /// TIFF unchanged. Writing sets IFD0's descriptive tags from such a block; the EXIF IFD itself (with
 /// any MakerNote and its private offsets) is never rewritten.
 enum TIFFDescriptiveTags {
+    /// Largest descriptive value read (an ImageDescription of a gigabyte is no description).
+    static let maximumValueBytes = 1 << 20
+
     /// The block for `structure`, or nil when the file has none of these tags.
     static func block(of structure: TIFFStructure, reader: some ByteSource) throws -> [UInt8]? {
         var ifd0: [(UInt16, [UInt8])] = []
         for tag in TIFFTag.descriptive {
-            guard let entry = structure.firstPage.entry(tag), entry.type == TIFFFieldType.ascii, entry.count > 0 else { continue }
+            guard let entry = structure.firstPage.entry(tag), entry.type == TIFFFieldType.ascii, entry.count > 0,
+                (entry.valueSize ?? .max) <= maximumValueBytes
+            else { continue }
             ifd0.append((tag, Array(try structure.value(of: entry, reader: reader))))
         }
         var comment: [UInt8]?
         if let exif = structure.subDirectories.first(where: { $0.role == .exif(page: 0) }), let entry = exif.entry(TIFFTag.userComment),
-            entry.type == TIFFFieldType.undefined
+            entry.type == TIFFFieldType.undefined, (entry.valueSize ?? .max) <= maximumValueBytes
         {
             comment = Array(try structure.value(of: entry, reader: reader))
         }

@@ -79,10 +79,16 @@ public struct TIFFHandler: AssetHandler {
         }
 
         if let entry = ifd0.entry(TIFFTag.xmp), entry.type == TIFFFieldType.byte || entry.type == TIFFFieldType.undefined {
+            // Bounded before it is read: a count of 1.9 GB in a 2 GB file is not a packet.
+            guard let size = entry.valueSize, size <= XMPPacket.maximumPacketSize else {
+                throw MediaError.make(.limitExceeded, "the XMP packet (tag 700) declares \(entry.count) bytes, over the \(XMPPacket.maximumPacketSize)-byte limit")
+            }
             contents.xmp = Array(try structure.value(of: entry, reader: reader))
             if let range = entry.dataRange { blocks.append(MetadataBlock(kind: .xmp, name: "XMP", offset: range.lowerBound, size: range.count, detail: "tag 700")) }
         }
-        if let entry = ifd0.entry(TIFFTag.iccProfile), entry.type == TIFFFieldType.undefined {
+        if let entry = ifd0.entry(TIFFTag.iccProfile), entry.type == TIFFFieldType.undefined, (entry.valueSize ?? .max) > PNGHandler.maximumICCBytes {
+            contents.warnings.append("the ICC profile (tag 34675) declares \(entry.count) bytes, over the \(PNGHandler.maximumICCBytes)-byte limit: not read")
+        } else if let entry = ifd0.entry(TIFFTag.iccProfile), entry.type == TIFFFieldType.undefined {
             contents.icc = Array(try structure.value(of: entry, reader: reader))
             if let range = entry.dataRange { blocks.append(MetadataBlock(kind: .icc, name: "ICC", offset: range.lowerBound, size: range.count, detail: "tag 34675")) }
         }
