@@ -119,7 +119,7 @@ HOSTILE_CBOR = [
 def main():
     out = pathlib.Path(sys.argv[1])
     seeds = {name: {} for name in ["jpeg", "png", "xmp", "exif", "jumbf", "cbor", "cose", "inspect", "verify", "pixels",
-                                   "catalog", "page", "remote", "timestamp"]}
+                                   "catalog", "page", "remote", "timestamp", "ocsp"]}
     # A format's container target is named after the format, which is its usual extension (jpg aside).
     container_target = {".jpg": "jpeg", ".jpeg": "jpeg", ".tif": "tiff"}
     media_suffixes = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".dng", ".gif"}

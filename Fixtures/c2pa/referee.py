@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The reference SDK (c2pa-rs, through c2pa-python) as a referee for ailabel's C2PA tests.
 
-    referee.py read ASSET [--trust PEM]... [--trust-config CFG] [--allowed-list PEM] [--sidecar FILE.c2pa] [--mime TYPE]
+    referee.py read ASSET [--trust PEM]... [--trust-config CFG] [--allowed-list PEM] [--sidecar FILE.c2pa] [--mime TYPE] [--ocsp-fetch]
 
 prints one JSON object: {"state": "Trusted"|"Valid"|"Invalid"|"absent"|"error",
 "failure": [codes], "success": [codes], "informational": [codes],
@@ -19,10 +19,11 @@ import c2pa
 VENDOR_SOURCE_TYPE_PARAMETERS = ("com.adobe.digitalSourceType", "io.ailabel.digitalSourceType")
 
 
-def context_for(trust_pems, trust_config=None, allowed_list=None):
+def context_for(trust_pems, trust_config=None, allowed_list=None, ocsp_fetch=False):
     """A context that trusts the given PEM bundles (and nothing else), with the extra EKU OIDs of a
-    c2pa-rs store.cfg and an allowed list of end-entity certificates when given."""
-    config = {"verify": {"verify_trust": True, "verify_after_sign": False}}
+    c2pa-rs store.cfg and an allowed list of end-entity certificates when given; with ocsp_fetch the
+    SDK asks each signer's OCSP responder (verify.ocsp_fetch)."""
+    config = {"verify": {"verify_trust": True, "verify_after_sign": False, "ocsp_fetch": ocsp_fetch}}
     trust = {}
     if trust_pems:
         trust["trust_anchors"] = "".join(open(p).read() for p in trust_pems)
@@ -52,12 +53,12 @@ def codes(entries):
     return sorted({e.get("code") for e in entries or [] if e.get("code")})
 
 
-def read(asset_path, trust_pems=(), sidecar=None, mime=None, trust_config=None, allowed_list=None):
+def read(asset_path, trust_pems=(), sidecar=None, mime=None, trust_config=None, allowed_list=None, ocsp_fetch=False):
     mime = mime or mime_for(asset_path)
     data = open(asset_path, "rb").read()
     manifest = open(sidecar, "rb").read() if sidecar else None
     try:
-        ctx = context_for(list(trust_pems), trust_config, allowed_list)
+        ctx = context_for(list(trust_pems), trust_config, allowed_list, ocsp_fetch)
         reader = c2pa.Reader(mime, io.BytesIO(data), manifest, context=ctx)
         store = json.loads(reader.json())
     except Exception as error:  # noqa: BLE001 - the referee reports whatever the SDK says
@@ -106,7 +107,7 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 64
     asset = argv[1]
-    trust, sidecar, mime, trust_config, allowed_list = [], None, None, None, None
+    trust, sidecar, mime, trust_config, allowed_list, ocsp_fetch = [], None, None, None, None, False
     rest = argv[2:]
     while rest:
         flag = rest.pop(0)
@@ -120,10 +121,12 @@ def main(argv):
             sidecar = rest.pop(0)
         elif flag == "--mime":
             mime = rest.pop(0)
+        elif flag == "--ocsp-fetch":
+            ocsp_fetch = True
         else:
             print(f"unknown flag {flag}", file=sys.stderr)
             return 64
-    print(json.dumps(read(asset, trust, sidecar, mime, trust_config, allowed_list), sort_keys=True))
+    print(json.dumps(read(asset, trust, sidecar, mime, trust_config, allowed_list, ocsp_fetch), sort_keys=True))
     return 0
 
 

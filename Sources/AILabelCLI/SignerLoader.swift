@@ -7,6 +7,8 @@ struct SignerOptions {
     var key: String?
     var chain: String?
     var tsaURL: String?
+    /// Staple the signer's OCSP response (`--ocsp-staple`).
+    var ocspStaple = false
     /// An external signing program (`--signer-cmd`), used with the chain instead of a key.
     var command: String?
     var algorithm: String?
@@ -29,6 +31,7 @@ enum SignerLoader {
 
     static func load(_ options: SignerOptions, configuration: Configuration) throws -> (any ProvenanceSigner)? {
         let environment = ProcessInfo.processInfo.environment
+        let staple = options.ocspStaple || configuration.signer?.ocspStaple == true
         var authority: TimeStampClient?
         if let text = options.tsaURL ?? configuration.signer?.tsaURL {
             guard let url = TimeStampClient.parseURL(text) else {
@@ -42,7 +45,7 @@ enum SignerLoader {
                 throw ValidationError("--signer-cmd needs the signer's certificate chain (--sign-chain)")
             }
             return try SigningFactory.makeSigner(command: command, chainPath: chain, algorithm: options.algorithm,
-                                                 timeStampAuthority: authority)
+                                                 timeStampAuthority: authority, ocspStaple: staple)
         }
         if options.algorithm != nil { throw ValidationError("--sign-alg goes with --signer-cmd (a key file implies its algorithm)") }
         let anyGiven = options.key != nil || options.chain != nil || environment["AILABEL_SIGN_KEY"] != nil
@@ -50,8 +53,9 @@ enum SignerLoader {
         guard let (key, chain) = paths(keyOption: options.key, chainOption: options.chain, configuration: configuration) else {
             if anyGiven { throw ValidationError("a signer needs both a key and a certificate chain") }
             if options.tsaURL != nil { throw ValidationError("--tsa-url needs a signer (--sign-key and --sign-chain)") }
+            if options.ocspStaple { throw ValidationError("--ocsp-staple needs a signer (--sign-key and --sign-chain)") }
             return nil
         }
-        return try SigningFactory.makeSigner(keyPath: key, chainPath: chain, timeStampAuthority: authority)
+        return try SigningFactory.makeSigner(keyPath: key, chainPath: chain, timeStampAuthority: authority, ocspStaple: staple)
     }
 }

@@ -9,18 +9,19 @@ enum SigningFactory {
     ///
     /// Messages are fixed sentences naming the file and the problem: never a library's own text about a
     /// key, which can quote the key's base64 (a PEM with a missing END line is printed whole by some).
-    static func makeSigner(keyPath: String, chainPath: String, timeStampAuthority: TimeStampClient? = nil) throws -> any ProvenanceSigner {
+    static func makeSigner(keyPath: String, chainPath: String, timeStampAuthority: TimeStampClient? = nil,
+                           ocspStaple: Bool = false) throws -> any ProvenanceSigner {
         warnIfExposed(keyPath)
         return try refusalsAsUsage(keyPath: keyPath, chainPath: chainPath) {
-            try C2PASigner(keyPath: keyPath, chainPath: chainPath, timeStampAuthority: timeStampAuthority)
+            try C2PASigner(keyPath: keyPath, chainPath: chainPath, timeStampAuthority: timeStampAuthority, ocspStaple: ocspStaple)
         }
     }
 
     static func makeSigner(command: String, chainPath: String, algorithm: String?,
-                           timeStampAuthority: TimeStampClient?) throws -> any ProvenanceSigner {
+                           timeStampAuthority: TimeStampClient?, ocspStaple: Bool = false) throws -> any ProvenanceSigner {
         try refusalsAsUsage(keyPath: command, chainPath: chainPath) {
             try C2PASigner(signerCommand: try SignerCommand(commandLine: command), chainPath: chainPath, algorithm: algorithm,
-                           timeStampAuthority: timeStampAuthority)
+                           timeStampAuthority: timeStampAuthority, ocspStaple: ocspStaple)
         }
     }
 

@@ -97,6 +97,9 @@ struct StampCommand: AsyncParsableCommand {
     @Option(name: .customLong("tsa-url"), help: "RFC 3161 time-stamp authority (http or https) for every signature, so it outlives the certificate (or [signer] tsa_url).")
     var tsaURL: String?
 
+    @Flag(name: .customLong("ocsp-staple"), help: "Embed the signing certificate's OCSP response (from the responder its certificate names) as c2pa.certificate-status (or [signer] ocsp_staple = true).")
+    var ocspStaple = false
+
     @Option(name: .customLong("signer-cmd"), help: "Sign with an external program (HSM, KMS): it gets the bytes to sign on stdin and writes the signature on stdout (c2patool's --signer-path protocol). Use with --sign-chain.")
     var signerCommand: String?
 
@@ -191,7 +194,7 @@ struct StampCommand: AsyncParsableCommand {
         let configuration = try ConfigurationLoader.load(config)
         let request = try makeRequest(configuration)
         let signer = try SignerLoader.load(
-            SignerOptions(key: signKey, chain: signChain, tsaURL: tsaURL, command: signerCommand, algorithm: signAlgorithm),
+            SignerOptions(key: signKey, chain: signChain, tsaURL: tsaURL, ocspStaple: ocspStaple, command: signerCommand, algorithm: signAlgorithm),
             configuration: configuration)
         var markers: [any PixelMarker] = []
         let profileName = ProfileName(rawValue: request.profile) ?? .kz

@@ -57,7 +57,10 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(name: .customLong("fetch-remote"), help: "Fetch remote C2PA manifests (a file's dcterms:provenance) over HTTPS: 16 MB, 15 s, public hosts only unless --allowed-host.")
     var fetchRemote = false
 
-    @Option(name: .customLong("allowed-host"), parsing: .singleValue, help: "With --fetch-remote: the only hosts fetched and redirected to (repeatable); a host named here may be private or loopback, and plain http.")
+    @Flag(name: .customLong("ocsp-fetch"), help: "Ask each signer's OCSP responder (named in its certificate) whether it is revoked, when the file staples no response: 64 KB, 10 s, public hosts only unless --allowed-host.")
+    var ocspFetch = false
+
+    @Option(name: .customLong("allowed-host"), parsing: .singleValue, help: "With --fetch-remote or --ocsp-fetch: the only hosts fetched and redirected to (repeatable); a host named here may be private or loopback, and plain http.")
     var allowedHost: [String] = []
 
     @Flag(name: .customLong("require-trusted"), help: "Count a C2PA manifest only when its signer chains to a trust anchor.")
@@ -94,7 +97,7 @@ struct VerifyCommand: AsyncParsableCommand {
     var mapping: String?
 
     func validate() throws {
-        if !allowedHost.isEmpty && !fetchRemote { throw ValidationError("--allowed-host goes with --fetch-remote") }
+        if !allowedHost.isEmpty && !fetchRemote && !ocspFetch { throw ValidationError("--allowed-host goes with --fetch-remote or --ocsp-fetch") }
         guard !paths.isEmpty || !catalog.isEmpty else { throw ValidationError("name at least one file or folder, or - for standard input") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         _ = try failingVerdicts()
@@ -129,6 +132,7 @@ struct VerifyCommand: AsyncParsableCommand {
         if fetchRemote {
             options.remoteManifests = FetchPolicy(maxBytes: RemoteManifestLimits.maxBytes, timeout: RemoteManifestLimits.timeout, allowedHosts: Set(allowedHost))
         }
+        if ocspFetch { options.ocspFetcher = OCSPClient(allowedHosts: Set(allowedHost)) }
         let verifier = Verifier(
             options: options,
             extraCollectors: PixelCollectors.all(watermarkKey: configuration.watermark?.key.map { Array($0.utf8) }))

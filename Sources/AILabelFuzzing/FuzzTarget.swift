@@ -20,7 +20,7 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
     enum Body: Hashable, Sendable {
         /// A registered format's parser, metadata extraction, and the one-pass metadata rewrite.
         case container(MediaFormat)
-        case xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp
+        case xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp, ocsp
     }
 
     public var description: String { rawValue }
@@ -65,11 +65,15 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
     public static let remote = FuzzTarget("remote", .remote)
     /// RFC 3161 time-stamp tokens and responses (CMS SignedData, TSTInfo): parse, verify, and read as a TSA's answer.
     public static let timestamp = FuzzTarget("timestamp", .timestamp)
+    /// OCSP responses (RFC 6960: OCSPResponse, BasicOCSPResponse, SingleResponse), as a file's `rVals`
+    /// or `c2pa.certificate-status` or a responder carries them: parsed, then read and judged about a
+    /// fixed signer.
+    public static let ocsp = FuzzTarget("ocsp", .ocsp)
 
     /// One container target per registered format, then the others.
     public static var allCases: [FuzzTarget] {
         AssetRegistry.standard.handlers.map { container($0.format) }
-            + [xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp]
+            + [xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp, ocsp]
     }
 
     /// Runs one input. Never throws: a rejected input is the expected outcome for most fuzz inputs.
@@ -90,6 +94,7 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
         case .page: return Self.page(bytes)
         case .remote: return Self.remote(bytes)
         case .timestamp: return Self.timestamp(bytes)
+        case .ocsp: return Self.ocsp(bytes)
         }
     }
 
@@ -232,6 +237,33 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
             return .violated("a fuzzed TimeStampResp was accepted for a fresh request")
         }
         return token == nil ? .rejected : .accepted
+    }
+
+    /// A signer of its own PKI, made once per process: no seed or fuzzed response is about it.
+    static let ocspSigner: [ParsedCertificate] = {
+        guard let pki = try? TestPKI.generate(commonName: "ailabel fuzz"),
+            let chain = try? ParsedCertificate.certificates(fromPEMBundle: pki.signerChainPEM)
+        else { return [] }
+        return chain
+    }()
+
+    /// Seeds are real signed responses, so a mutation that keeps the signed part may still verify;
+    /// but none can name this process's own signer without changing what was signed, so a verdict
+    /// about it is a verification bug. Without anchors no stapled response may count at all.
+    static func ocsp(_ bytes: [UInt8]) -> FuzzOutcome {
+        let response = try? OCSPResponse(derEncoded: bytes)
+        let checker = OCSPChecker(trust: .none)
+        let read = checker.read(bytes, signer: ocspSigner, signingTime: nil)
+        if read.namesSigner || !read.statuses.isEmpty {
+            return .violated("a fuzzed OCSP response named a signer it cannot know")
+        }
+        if !checker.judge(bytes, signer: ocspSigner, signingTime: Date()).statuses.isEmpty {
+            return .violated("a stapled OCSP response counted without a trusted responder")
+        }
+        if let response, response.basic?.responses.count ?? 0 > 64 {
+            return .violated("more single responses were read than the limit")
+        }
+        return response == nil ? .rejected : .accepted
     }
 
     // MARK: Whole files

@@ -45,6 +45,11 @@ public struct ManifestError: Error, Sendable {
         public static let timeStampMalformed = Code("manifest.time-stamp-malformed")
         /// The time-stamp authority failed, refused, timed out or answered out of bounds.
         public static let timeStampFailed = Code("manifest.time-stamp-failed")
+        /// An OCSP response that cannot be read, or breaks a limit.
+        public static let ocspMalformed = Code("manifest.ocsp-malformed")
+        /// The signer's OCSP responder failed, refused, timed out, answered out of bounds, or said
+        /// the certificate is revoked or unknown (`stamp --ocsp-staple`).
+        public static let ocspFailed = Code("manifest.ocsp-failed")
     }
 
     @inline(never)
@@ -67,6 +72,8 @@ public struct ManifestError: Error, Sendable {
     public static var signingFailed: ManifestError { make(.signingFailed, "") }
     public static var timeStampMalformed: ManifestError { make(.timeStampMalformed, "") }
     public static var timeStampFailed: ManifestError { make(.timeStampFailed, "") }
+    public static var ocspMalformed: ManifestError { make(.ocspMalformed, "") }
+    public static var ocspFailed: ManifestError { make(.ocspFailed, "") }
 }
 
 extension ManifestError: Equatable {

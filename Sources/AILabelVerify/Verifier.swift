@@ -26,6 +26,16 @@ public struct VerifyOptions: Sendable {
     /// How remote C2PA manifests (a file's `dcterms:provenance` reference) are fetched; nil: they are
     /// not, and the file's record names the reference with `manifest.inaccessible`.
     public var remoteManifests: FetchPolicy? = nil
+    /// Asks each signer's OCSP responder when its file staples no response (`--ocsp-fetch`); nil:
+    /// revocation is judged only from what files carry.
+    public var ocspFetcher: (any OCSPFetching)? = nil
+
+    /// The C2PA validator these options make.
+    public var validator: ManifestValidator {
+        var validator = ManifestValidator(trust: trust)
+        validator.ocspFetcher = ocspFetcher
+        return validator
+    }
 
     public init(profile: Profile, trust: TrustConfiguration = .none, requireTrusted: Bool = false, scan: ScanMode = .auto, thumbnails: Bool = false) {
         self.profile = profile
@@ -45,9 +55,9 @@ public struct Verifier: Sendable {
     public init(options: VerifyOptions, extraCollectors: [any EvidenceCollector] = []) {
         self.options = options
         self.collectors = [
-            C2PACollector(validator: ManifestValidator(trust: options.trust), remoteManifests: options.remoteManifests),
+            C2PACollector(validator: options.validator, remoteManifests: options.remoteManifests),
             XMPCollector(), EmbeddedLabelCollector(),
-            GeneratorTraceCollector(), SidecarCollector(validator: ManifestValidator(trust: options.trust)),
+            GeneratorTraceCollector(), SidecarCollector(validator: options.validator),
         ] + extraCollectors
     }
 

@@ -32,10 +32,10 @@ struct TimeStampCLITests {
         let url: String
         let folder: URL
 
-        init(folder: URL, mode: String = "ok") throws {
+        init(folder: URL, mode: String = "ok", pss: Bool = false) throws {
             self.folder = folder
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", Repository.fixture("tsa/local_tsa.py").path, folder.path, "--mode", mode]
+            process.arguments = ["python3", Repository.fixture("tsa/local_tsa.py").path, folder.path, "--mode", mode] + (pss ? ["--pss"] : [])
             let output = Pipe()
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
@@ -91,6 +91,36 @@ struct TimeStampCLITests {
             let oursNoTSA = try ProcessRunner.ailabel(["verify", stamped, "--trust", keys + "/trust-anchors.pem", "--format", "json"])
             #expect(oursNoTSA.stdout.contains("\"state\" : \"Trusted\"") && oursNoTSA.stdout.contains("timeStamp.untrusted"))
         }
+    }
+
+    @Test("A TSA whose key is id-RSASSA-PSS (tokens signed with RSASSA-PSS): its certificate is read and its tokens validated and trusted, as the SDK does")
+    func pssAuthority() throws {
+        let folder = try Repository.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let tsa = try LocalTSA(folder: folder.appendingPathComponent("tsa"), pss: true)
+        defer { tsa.stop() }
+        #expect(tsa.url.hasPrefix("http://127.0.0.1:"), "the local TSA did not start: \(tsa.url)")
+        let keys = folder.appendingPathComponent("keys").path
+        #expect(try ProcessRunner.ailabel(["keys", "init", keys]).status == 0)
+        let out = folder.appendingPathComponent("out")
+        let stamp = try ProcessRunner.ailabel([
+            "stamp", Repository.fixture("media/photo-640x480.jpg").path, "--out", out.path, "--sign-key", keys + "/signer.key",
+            "--sign-chain", keys + "/signer-chain.pem", "--tsa-url", tsa.url,
+        ])
+        #expect(stamp.status == 0, "\(stamp.stderr)\(stamp.stdout)")
+        let stamped = out.appendingPathComponent("photo-640x480.jpg").path
+        let verify = try ProcessRunner.ailabel([
+            "verify", stamped, "--trust", keys + "/trust-anchors.pem", "--trust", tsa.rootPEM, "--format", "json",
+        ])
+        #expect(verify.stdout.contains("\"state\" : \"Trusted\""), "\(verify.stdout)")
+        #expect(verify.stdout.contains("timeStamp.validated") && verify.stdout.contains("timeStamp.trusted"), "\(verify.stdout)")
+        let sdk = try Referee.read(stamped, trust: [keys + "/trust-anchors.pem", tsa.rootPEM])
+        #expect(sdk.state == "Trusted" && sdk.failure.isEmpty, "\(sdk)")
+        #expect(sdk.success.contains("timeStamp.validated") && sdk.success.contains("timeStamp.trusted"), "\(sdk.success)")
+        // The token really is PSS-signed by a PSS key (what swift-certificates alone refuses to read).
+        let certificate = try String(contentsOfFile: tsa.folder.appendingPathComponent("tsa.pem").path, encoding: .utf8)
+        let text = try ProcessRunner.run("/usr/bin/env", ["openssl", "x509", "-noout", "-text"], stdin: Data(certificate.utf8))
+        #expect(text.stdout.contains("rsassaPss"), "\(text.stdout)")
     }
 
     @Test("A TSA that fails, refuses connection, or answers garbage or too much fails the file clearly and writes nothing")

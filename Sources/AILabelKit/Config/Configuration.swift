@@ -36,10 +36,13 @@ public struct Configuration: Sendable, Codable, Hashable {
         public var chain: String?
         /// An RFC 3161 time-stamp authority asked for a `sigTst2` token on every signature.
         public var tsaURL: String?
+        /// Staple the signing certificate's OCSP response as `c2pa.certificate-status` (`--ocsp-staple`).
+        public var ocspStaple: Bool?
 
         enum CodingKeys: String, CodingKey {
             case key, chain
             case tsaURL = "tsa_url"
+            case ocspStaple = "ocsp_staple"
         }
     }
 

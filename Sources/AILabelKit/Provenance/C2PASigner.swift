@@ -15,14 +15,18 @@ public struct C2PASigner: ProvenanceSigner {
     /// certificate, an expired or CA certificate, or a chain the C2PA profile rejects is refused here.
     /// With `timeStampAuthority`, every signature is time-stamped there (RFC 3161, embedded as
     /// `sigTst2`) so it stays valid after the certificate expires; a failed time-stamp fails the file.
+    /// With `ocspStaple`, the signing certificate's OCSP response (asked of the responder its
+    /// certificate names) is embedded as `c2pa.certificate-status`; a failed fetch, or a response
+    /// that does not say the certificate is good, fails the file.
     public init(keyPath: String, chainPath: String, includeThumbnail: Bool = false,
-                timeStampAuthority: TimeStampClient? = nil) throws {
+                timeStampAuthority: TimeStampClient? = nil, ocspStaple: Bool = false) throws {
         let key = try Self.read(keyPath, what: "signing key")
         let chain = try Self.read(chainPath, what: "certificate chain")
         var signer = try ManifestSigner(privateKeyPEM: key, certificateChainPEM: chain)
         if let timeStampAuthority {
             signer.timeStamper = { message in try timeStampAuthority.token(for: message) }
         }
+        if ocspStaple { try Self.staple(&signer) }
         self.signer = signer
         self.includeThumbnail = includeThumbnail
     }
@@ -30,7 +34,7 @@ public struct C2PASigner: ProvenanceSigner {
     /// Signs through an external program (``SignerCommand``, `--signer-cmd`) with the chain at
     /// `chainPath`; `algorithm` (`es256`, `ps256`, …) defaults to the one the leaf's key implies.
     public init(signerCommand: SignerCommand, chainPath: String, algorithm: String? = nil, includeThumbnail: Bool = false,
-                timeStampAuthority: TimeStampClient? = nil) throws {
+                timeStampAuthority: TimeStampClient? = nil, ocspStaple: Bool = false) throws {
         let chain = try TrustConfiguration.certificates(fromPEMBundle: try Self.read(chainPath, what: "certificate chain"))
         let chosen: COSEAlgorithm
         if let algorithm {
@@ -50,8 +54,22 @@ public struct C2PASigner: ProvenanceSigner {
         if let timeStampAuthority {
             signer.timeStamper = { message in try timeStampAuthority.token(for: message) }
         }
+        if ocspStaple { try Self.staple(&signer) }
         self.signer = signer
         self.includeThumbnail = includeThumbnail
+    }
+
+    /// Staples the signer's OCSP response on every signature. The responder is the one the user's
+    /// own certificate names, so its host is allowed even when private (an intranet CA); the answer
+    /// is fetched once per run and checked before each file is signed.
+    static func staple(_ signer: inout ManifestSigner) throws {
+        let chain = try signer.certificateDERs.map { try ParsedCertificate(derEncoded: $0) }
+        guard let leaf = chain.first, !leaf.ocspResponderURLs.isEmpty else {
+            throw ConfigurationError(path: "--ocsp-staple", reason: "the signing certificate names no OCSP responder (Authority Information Access), so there is no response to staple")
+        }
+        let hosts = Set(leaf.ocspResponderURLs.compactMap { URL(string: $0)?.host?.lowercased() })
+        let client = OCSPClient(allowedHosts: hosts)
+        signer.certificateStatusProvider = { try client.stapledResponse(for: chain) }
     }
 
     public func sign(_ bytes: [UInt8], handler: any AssetHandler, label: DisclosureLabel) throws -> [UInt8] {

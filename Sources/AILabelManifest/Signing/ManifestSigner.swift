@@ -19,13 +19,22 @@ public struct ManifestSigner: Sendable {
     let signatureLength: Int
     /// The x5chain, leaf first (the root is not included).
     public let certificates: [Certificate]
-    let certificateDERs: [[UInt8]]
+    /// The same certificates, DER.
+    public let certificateDERs: [[UInt8]]
     /// Asks a time-stamp authority for an RFC 3161 token over the given bytes (the v2
     /// countersignature structure); the token is embedded as `sigTst2`. A throw fails the signing,
     /// so nothing half-signed is written.
     public var timeStamper: (@Sendable ([UInt8]) throws -> [UInt8])?
     /// The room kept in the signature box for the time-stamp token (c2pa-rs reserves 10,000 bytes).
     public var timeStampReserve = 10_000
+    /// Gives the signing certificate's OCSP response (DER), embedded in a `c2pa.certificate-status`
+    /// assertion so that validators see the certificate was not revoked when it signed
+    /// (`stamp --ocsp-staple`). Asked before anything is laid out; a throw fails the signing, so
+    /// nothing half-signed is written.
+    public var certificateStatusProvider: (@Sendable () throws -> [UInt8])?
+    /// OCSP responses put in the COSE unprotected header's `rVals` (what c2pa-rs's signers staple);
+    /// ailabel writes `c2pa.certificate-status` instead, so only tests set this.
+    var revocationValues: [[UInt8]] = []
 
     /// Reads and checks a PEM private key and the PEM chain that goes into x5chain (leaf, then
     /// intermediates). Throws a ``ManifestError`` naming the problem when the key does not match the
@@ -259,6 +268,10 @@ public struct ManifestSigner: Sendable {
             builder.add(ManifestBuilder.cborAssertion(label: builder.uniqueLabel("c2pa.soft-binding"),
                                                       content: ManifestBuilder.softBinding(binding)))
         }
+        if let certificateStatusProvider {
+            builder.add(ManifestBuilder.cborAssertion(
+                label: RevocationValues.assertionLabel, content: RevocationValues.container([try certificateStatusProvider()])))
+        }
         if let thumbnail = definition.thumbnail {
             let suffix = thumbnail.mimeType == "image/png" ? "png" : "jpeg"
             builder.add(ManifestBuilder.embeddedFileAssertion(
@@ -300,15 +313,16 @@ public struct ManifestSigner: Sendable {
                 throw ManifestError.make(.signingFailed, "The signature has an unexpected length of \(signature.count) bytes")
             }
         }
-        var sign1 = COSESign1(protectedHeader: protected, unprotectedHeader: .textMap([("pad", .bytes([UInt8](repeating: 0, count: 16)))]),
-                              payload: nil, signature: signature)
+        var unprotected: [(String, CBOR)] = [("pad", .bytes([UInt8](repeating: 0, count: 16)))]
+        if !revocationValues.isEmpty { unprotected.insert(("rVals", RevocationValues.container(revocationValues)), at: 0) }
+        var sign1 = COSESign1(protectedHeader: protected, unprotectedHeader: .textMap(unprotected), payload: nil, signature: signature)
         sign1.protectedBytes = protectedBytes
         guard let timeStamper else { return sign1.encoded() }
 
         // With a time-stamp the box is sized for a token of `timeStampReserve` bytes; the real token
         // is padded up to the same length so the signed store keeps its reserved size.
         let reserved = COSETimeStamp.container(token: [UInt8](repeating: 0, count: timeStampReserve))
-        sign1.unprotectedHeader = .textMap([("sigTst2", reserved), ("pad", .bytes([UInt8](repeating: 0, count: 16)))])
+        sign1.unprotectedHeader = .textMap([("sigTst2", reserved)] + unprotected)
         let length = sign1.encoded().count
         if placeholder { return sign1.encoded() }
         let token = try timeStamper(COSETimeStamp.imprintedBytes(.v2, claimBytes: claimBytes, sign1: sign1))
@@ -339,8 +353,16 @@ public struct ManifestSigner: Sendable {
     /// cannot hit the length because a byte-string header grows) making it exactly `length` bytes.
     static func padded(_ base: COSESign1, container: CBOR, to length: Int) throws -> [UInt8] {
         var sign1 = base
+        // Other header entries (`rVals`) are kept between the time-stamp and the padding.
+        var kept: [(String, CBOR)] = []
+        if case .map(let entries) = base.unprotectedHeader {
+            for entry in entries {
+                guard let key = entry.key.textValue, !["sigTst2", "pad", "pad2"].contains(key) else { continue }
+                kept.append((key, entry.value))
+            }
+        }
         func encoded(_ pad: Int, _ pad2: Int?) -> [UInt8] {
-            var entries: [(String, CBOR)] = [("sigTst2", container), ("pad", .bytes([UInt8](repeating: 0, count: pad)))]
+            var entries: [(String, CBOR)] = [("sigTst2", container)] + kept + [("pad", .bytes([UInt8](repeating: 0, count: pad)))]
             if let pad2 { entries.append(("pad2", .bytes([UInt8](repeating: 0, count: pad2)))) }
             sign1.unprotectedHeader = .textMap(entries)
             return sign1.encoded()

@@ -19,7 +19,8 @@ public struct TimeStampToken: Sendable {
 
     public struct SignerInfo: Sendable {
         public enum Identifier: Sendable {
-            case issuerAndSerial(issuer: DistinguishedName, serial: Certificate.SerialNumber)
+            /// The issuer's Name as encoded, and the serial number's INTEGER content bytes.
+            case issuerAndSerial(issuer: [UInt8], serial: [UInt8])
             case subjectKeyIdentifier([UInt8])
         }
         public var identifier: Identifier
@@ -44,8 +45,9 @@ public struct TimeStampToken: Sendable {
 
     /// The DER of every certificate the token carries, in order.
     public var certificateDERs: [[UInt8]]
-    /// The certificates, parsed (`nil` where swift-certificates cannot read one).
-    public var certificates: [Certificate?]
+    /// The certificates, parsed as C2PA validation reads them (``ParsedCertificate``: RSA-PSS keys
+    /// included); `nil` where one cannot be read.
+    public var certificates: [ParsedCertificate?]
     public var signers: [SignerInfo]
     public var contentType: ASN1ObjectIdentifier
     /// The encapsulated content (the TSTInfo's DER), when present.
@@ -116,7 +118,7 @@ public struct TimeStampToken: Sendable {
             content = nil
         }
         var certificateDERs: [[UInt8]] = []
-        var certificates: [Certificate?] = []
+        var certificates: [ParsedCertificate?] = []
         var signers: [SignerInfo] = []
         for field in fields.dropFirst(3) {
             if field.identifier == ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific) {
@@ -126,7 +128,7 @@ public struct TimeStampToken: Sendable {
                     }
                     // Other CertificateChoices (attribute certificates…) are tagged; c2pa-rs counts them unreadable.
                     certificateDERs.append(Array(node.encodedBytes))
-                    certificates.append(node.identifier == .sequence ? try? Certificate(derEncoded: node) : nil)
+                    certificates.append(node.identifier == .sequence ? try? ParsedCertificate(derEncoded: Array(node.encodedBytes)) : nil)
                 }
             } else if field.identifier == .set {
                 for node in try Self.children(field, "signerInfos") {
@@ -158,9 +160,10 @@ public struct TimeStampToken: Sendable {
         if parts[1].identifier == .sequence {
             let sid = try children(parts[1], "IssuerAndSerialNumber")
             guard sid.count == 2 else { throw malformed("A time-stamp signer's IssuerAndSerialNumber is not two items") }
-            let serial = try ArraySlice<UInt8>(derEncoded: sid[1])
-            identifier = .issuerAndSerial(issuer: try DistinguishedName(derEncoded: sid[0]),
-                                          serial: Certificate.SerialNumber(bytes: serial))
+            guard sid[0].identifier == .sequence, sid[1].identifier == .integer, case .primitive(let serial) = sid[1].content else {
+                throw malformed("A time-stamp signer's IssuerAndSerialNumber is not a name and a serial number")
+            }
+            identifier = .issuerAndSerial(issuer: Array(sid[0].encodedBytes), serial: Array(serial))
         } else if parts[1].identifier == ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific) {
             guard case .primitive(let bytes) = parts[1].content else { throw malformed("A time-stamp signer's key identifier is constructed") }
             identifier = .subjectKeyIdentifier(Array(bytes))

@@ -125,7 +125,7 @@ public struct TimeStampVerifier: Sendable {
             }
             log(.timeStampValidated, "The time-stamp (\(name)) matches the signature")
             if checkTrust {
-                let chain = Self.chain(from: position, in: certificates).compactMap { try? ParsedCertificate(derEncoded: TrustConfiguration.der($0)) }
+                let chain = Self.chain(from: position, in: certificates)
                 let violations = chain.first.map { CertificateProfile.violations(ofSigner: $0, at: info.genTime) } ?? []
                 if chain.isEmpty || !violations.isEmpty || !Self.hasTimeStampingUsage(certificate) {
                     for violation in violations { log(violation.code, "The time-stamp authority's certificate: " + violation.description) }
@@ -145,26 +145,28 @@ public struct TimeStampVerifier: Sendable {
 
     // MARK: Helpers
 
-    static func matches(_ certificate: Certificate, _ identifier: TimeStampToken.SignerInfo.Identifier) -> Bool {
+    static func matches(_ certificate: ParsedCertificate, _ identifier: TimeStampToken.SignerInfo.Identifier) -> Bool {
         switch identifier {
         case .issuerAndSerial(let issuer, let serial):
-            return certificate.issuer == issuer && certificate.serialNumber == serial
+            return certificate.issuerBytes.elementsEqual(issuer)
+                && OCSPResponse.CertID.magnitude(certificate.serialNumberBytes) == OCSPResponse.CertID.magnitude(serial)
         case .subjectKeyIdentifier(let keyID):
-            guard let ski = try? certificate.extensions.subjectKeyIdentifier else { return false }
+            guard let ext = certificate.extension(.X509ExtensionID.subjectKeyIdentifier),
+                let ski = try? SubjectKeyIdentifier(ext)
+            else { return false }
             return Array(ski.keyIdentifier) == keyID
         }
     }
 
-    static func hasTimeStampingUsage(_ certificate: Certificate) -> Bool {
-        guard let usage = try? certificate.extensions.extendedKeyUsage else { return false }
-        return usage.contains(.timeStamping)
+    static func hasTimeStampingUsage(_ certificate: ParsedCertificate) -> Bool {
+        certificate.extendedKeyUsage?.contains(CertificateProfile.timeStamping) == true
     }
 
     /// The signer's certificate first, then each issuer found among the token's certificates.
-    static func chain(from position: Int, in certificates: [Certificate]) -> [Certificate] {
+    static func chain(from position: Int, in certificates: [ParsedCertificate]) -> [ParsedCertificate] {
         var chain = [certificates[position]]
         var used: Set<Int> = [position]
-        while let next = certificates.indices.first(where: { !used.contains($0) && certificates[$0].subject == chain.last!.issuer }) {
+        while let next = certificates.indices.first(where: { !used.contains($0) && certificates[$0].subjectBytes == chain.last!.issuerBytes }) {
             chain.append(certificates[next])
             used.insert(next)
         }
@@ -184,19 +186,17 @@ public struct TimeStampVerifier: Sendable {
     static let rsaPSS: ASN1ObjectIdentifier = [1, 2, 840, 113549, 1, 1, 10]
 
     /// The CMS signature, checked as the key's kind and the signer's digest algorithm say
-    /// (c2pa-rs chooses the verifier from the certificate's key algorithm and the digest).
+    /// (c2pa-rs chooses the verifier from the certificate's key algorithm and the digest). A key
+    /// that is id-RSASSA-PSS (which swift-certificates refuses) signs with PSS only.
     static func isValidSignature(_ signature: [UInt8], over bytes: [UInt8], digest: ASN1ObjectIdentifier,
-                                 signatureAlgorithm: ASN1ObjectIdentifier, key: Certificate.PublicKey) -> Bool {
-        if let rsa = _RSA.Signing.PublicKey(key) {
-            if signatureAlgorithm == rsaPSS {
-                let parsed = _RSA.Signing.RSASignature(rawRepresentation: signature)
-                switch digest {
-                case sha256: return rsa.isValidSignature(parsed, for: SHA256.hash(data: bytes), padding: .PSS)
-                case sha384: return rsa.isValidSignature(parsed, for: SHA384.hash(data: bytes), padding: .PSS)
-                case sha512: return rsa.isValidSignature(parsed, for: SHA512.hash(data: bytes), padding: .PSS)
-                default: return false
-                }
+                                 signatureAlgorithm: ASN1ObjectIdentifier, key certificateKey: CertificateKey) -> Bool {
+        if let rsa = certificateKey.rsa {
+            if signatureAlgorithm == rsaPSS || certificateKey.standard == nil {
+                guard signatureAlgorithm == rsaPSS, let hash = [sha256: HashAlgorithm.sha256, sha384: .sha384, sha512: .sha512][digest]
+                else { return false }
+                return CertificateKey.verifyPSS(rsa, signature: signature, data: bytes, hash: hash)
             }
+            guard let key = certificateKey.standard else { return false }
             let algorithm: Certificate.SignatureAlgorithm
             switch digest {
             case sha1: algorithm = .sha1WithRSAEncryption
@@ -207,6 +207,7 @@ public struct TimeStampVerifier: Sendable {
             }
             return key.isValidSignature(signature, for: bytes, signatureAlgorithm: algorithm)
         }
+        guard let key = certificateKey.standard else { return false }
         if Curve25519.Signing.PublicKey(key) != nil {
             return key.isValidSignature(signature, for: bytes, signatureAlgorithm: .ed25519)
         }
@@ -220,12 +221,7 @@ public struct TimeStampVerifier: Sendable {
         return key.isValidSignature(signature, for: bytes, signatureAlgorithm: algorithm)
     }
 
-    static func commonName(of certificate: Certificate) -> String {
-        for rdn in certificate.subject {
-            for attribute in rdn where attribute.type == .RDNAttributeType.commonName {
-                return String(describing: attribute.value)
-            }
-        }
-        return certificate.subject.description
+    static func commonName(of certificate: ParsedCertificate) -> String {
+        ParsedCertificate.attribute(.RDNAttributeType.commonName, of: certificate.subject) ?? certificate.subjectDescription
     }
 }

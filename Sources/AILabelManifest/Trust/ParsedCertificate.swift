@@ -30,6 +30,10 @@ public struct ParsedCertificate: Sendable, Hashable {
     public let notValidBefore: Date
     public let notValidAfter: Date
     public let publicKey: CertificateKey
+    /// The serial number's INTEGER content bytes, as encoded (OCSP names a certificate by it).
+    public let serialNumberBytes: ArraySlice<UInt8>
+    /// The subjectPublicKey BIT STRING's bytes (an OCSP CertID hashes the issuer's).
+    public let publicKeyBits: [UInt8]
     /// Whether issuerUniqueID or subjectUniqueID is present (C2PA forbids both).
     public let hasUniqueIdentifiers: Bool
     /// Every extension, in order.
@@ -62,6 +66,8 @@ public struct ParsedCertificate: Sendable, Hashable {
             self.notValidAfter = body.notValidAfter
             guard let key = body.publicKey else { throw ASN1Error.invalidASN1Object(reason: "no key") }
             self.publicKey = key
+            self.serialNumberBytes = body.serialNumberBytes
+            self.publicKeyBits = body.publicKeyBits
             self.hasUniqueIdentifiers = body.hasUniqueIdentifiers
             self.extensions = body.extensions
         } catch let error as ManifestError {
@@ -97,6 +103,8 @@ public struct ParsedCertificate: Sendable, Hashable {
         var notValidBefore = Date.distantPast
         var notValidAfter = Date.distantPast
         var publicKey: CertificateKey?
+        var serialNumberBytes: ArraySlice<UInt8> = []
+        var publicKeyBits: [UInt8] = []
         var hasUniqueIdentifiers = false
         var extensions: [Certificate.Extension] = []
 
@@ -108,9 +116,10 @@ public struct ParsedCertificate: Sendable, Hashable {
                 version = (encodedVersion ?? 0) + 1
                 // serialNumber: skipped unread, as c2pa-rs tolerates serials strict DER would refuse
                 // (a leading zero byte, a negative value).
-                guard let serial = nodes.next(), serial.identifier == .integer else {
+                guard let serial = nodes.next(), serial.identifier == .integer, case .primitive(let serialContent) = serial.content else {
                     throw ASN1Error.invalidASN1Object(reason: "no serial number")
                 }
+                serialNumberBytes = serialContent
                 _ = try AlgorithmIdentifierValue(derEncoded: &nodes)  // signature (repeated outside)
                 guard let issuer = nodes.next() else { throw ASN1Error.invalidASN1Object(reason: "no issuer") }
                 guard issuer.identifier == .sequence else { throw ASN1Error.unexpectedFieldType(issuer.identifier) }
@@ -125,6 +134,10 @@ public struct ParsedCertificate: Sendable, Hashable {
                 subjectBytes = subject.encodedBytes
                 guard let spki = nodes.next() else { throw ASN1Error.invalidASN1Object(reason: "no subjectPublicKeyInfo") }
                 publicKey = try CertificateKey(subjectPublicKeyInfo: spki)
+                publicKeyBits = try DER.sequence(spki, identifier: .sequence) { parts in
+                    _ = parts.next()
+                    return Array(try ASN1BitString(derEncoded: &parts).bytes)
+                }
                 while let next = nodes.next() {
                     switch next.identifier {
                     case ASN1Identifier(tagWithNumber: 1, tagClass: .contextSpecific),
@@ -263,6 +276,17 @@ public struct ParsedCertificate: Sendable, Hashable {
     public var keyUsage: KeyUsageBits? {
         guard let ext = `extension`(.X509ExtensionID.keyUsage) else { return nil }
         return KeyUsageBits(extensionValue: ext.value)
+    }
+
+    /// The Authority Information Access addresses of OCSP responders (id-ad-ocsp), in order.
+    public var ocspResponderURLs: [String] {
+        guard let ext = `extension`(.X509ExtensionID.authorityInformationAccess),
+            let access = try? AuthorityInformationAccess(ext)
+        else { return [] }
+        return access.compactMap { description in
+            guard description.method == .ocspServer, case .uniformResourceIdentifier(let url) = description.location else { return nil }
+            return url
+        }
     }
 
     /// The fingerprint trust lists use: SHA-256 of the DER.

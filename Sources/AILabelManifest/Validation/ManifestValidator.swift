@@ -12,6 +12,9 @@ public struct ManifestValidator: Sendable {
     public var trust: TrustConfiguration
     /// The time certificates must be valid at; `nil` means now.
     public var validationTime: Date?
+    /// Asks the signer's OCSP responder when the signature carries no stapled response
+    /// (`verify --ocsp-fetch`); nil: revocation is judged only from what the file carries.
+    public var ocspFetcher: (any OCSPFetching)?
 
     public init(trust: TrustConfiguration = .none, validationTime: Date? = nil) {
         self.trust = trust
@@ -114,8 +117,11 @@ public struct ManifestValidator: Sendable {
         let signatureURL = base + "/c2pa.signature"
         var signer: SignerSummary?
         if let signatureBytes = manifest.signatureBytes {
+            let certificateStatus = manifest.assertions.filter { $0.baseLabel == RevocationValues.assertionLabel }
+                .map { (url: base + "/c2pa.assertions/\($0.label)", responses: $0.cbor.flatMap(RevocationValues.responses(inCertificateStatus:)) ?? []) }
             signer = checkSignature(signatureBytes, claimBytes: claimBytes, url: signatureURL, claimVersion: claim.version,
-                                    assertedTime: Self.assertedTime(of: manifest, in: store, trust: trust), statuses: &statuses)
+                                    assertedTime: Self.assertedTime(of: manifest, in: store, trust: trust),
+                                    certificateStatus: certificateStatus, statuses: &statuses)
         } else {
             add(.claimSignatureMissing, signatureURL, "The claim is not signed: the manifest has no signature box")
         }
@@ -254,6 +260,7 @@ public struct ManifestValidator: Sendable {
     /// check it for v1 claims); `assertedTime` is the time a `c2pa.time-stamp` assertion vouches for,
     /// which replaces the signature's own time-stamp.
     func checkSignature(_ bytes: [UInt8], claimBytes: [UInt8], url: String, claimVersion: Int = 2, assertedTime: Date? = nil,
+                        certificateStatus: [(url: String, responses: [[UInt8]])] = [],
                         statuses: inout [ValidationStatus]) -> SignerSummary? {
         func add(_ code: ValidationStatus.Code, _ text: String) { statuses.append(ValidationStatus(code, url: url, text)) }
         let sign1: COSESign1
@@ -336,8 +343,52 @@ public struct ManifestValidator: Sendable {
         } else {
             add(.signingCredentialUntrusted, "The signer's chain has an unreadable certificate, so no anchor can vouch for it")
         }
-        statuses.append(ValidationStatus(.signingCredentialOCSPSkipped, url: url, "Revocation (OCSP) was not checked"))
+        statuses += revocationStatuses(sign1: sign1, chain: chainIsWhole ? chain : [leaf], signingTime: stampedTime,
+                                       certificateStatus: certificateStatus, url: url)
         return signer
+    }
+
+    // MARK: Revocation
+
+    /// The signer certificate's revocation, as c2pa-rs judges it (`check_ocsp_status`): a response
+    /// stapled in `rVals` first; else, with an ``ocspFetcher``, the responder's answer (an unreachable
+    /// responder is `signingCredential.ocsp.inaccessible`); else the `c2pa.certificate-status`
+    /// responses about this signer. Each counts only when its responder is accountable
+    /// (``OCSPChecker/judge(_:signer:signingTime:now:url:)``); of a stapled one only the verdict is
+    /// reported (revoked or not), of a fetched one everything. With none, `signingCredential.ocsp.skipped`.
+    /// Every certificate-status response about the signer is also read on its own, without the
+    /// responder's trust and at validation time, as c2pa-rs does while gathering them.
+    func revocationStatuses(sign1: COSESign1, chain: [ParsedCertificate], signingTime: Date?,
+                            certificateStatus: [(url: String, responses: [[UInt8]])], url: String) -> [ValidationStatus] {
+        let checker = OCSPChecker(trust: trust)
+        let now = validationTime ?? Date()
+        var out: [ValidationStatus] = []
+        var aboutSigner: [[UInt8]] = []
+        for assertion in certificateStatus {
+            for der in assertion.responses {
+                let finding = checker.read(der, signer: chain, signingTime: nil, now: now, url: assertion.url)
+                out += finding.statuses
+                if finding.namesSigner { aboutSigner.append(der) }
+            }
+        }
+        if let stapled = RevocationValues.stapled(in: sign1) {
+            return out + checker.judge(stapled, signer: chain, signingTime: signingTime, now: now, url: url).verdicts
+        }
+        if let ocspFetcher {
+            switch ocspFetcher.response(for: chain) {
+            case .success(let der):
+                return out + checker.judge(der, signer: chain, signingTime: signingTime, now: now, url: url).statuses
+            case .failure(let failure):
+                return out + [ValidationStatus(.signingCredentialOCSPInaccessible, url: url,
+                                               "The signer's OCSP responder could not be asked: \(failure.reason)")]
+            }
+        }
+        for der in aboutSigner {
+            let finding = checker.judge(der, signer: chain, signingTime: signingTime, now: now, url: url)
+            if finding.isRevoked || finding.isNotRevoked { return out + finding.verdicts }
+        }
+        if !aboutSigner.isEmpty { return out }
+        return out + [ValidationStatus(.signingCredentialOCSPSkipped, url: url, "Revocation (OCSP) was not checked: the file carries no OCSP response for the signer (verify --ocsp-fetch asks the responder)")]
     }
 
     // MARK: Time-stamps

@@ -32,6 +32,7 @@ public struct ValidationStatus: Sendable, Hashable {
         public static let claimSignatureValidated = Code("claimSignature.validated", .success)
         public static let claimSignatureInsideValidity = Code("claimSignature.insideValidity", .success)
         public static let signingCredentialTrusted = Code("signingCredential.trusted", .success)
+        public static let signingCredentialNotRevoked = Code("signingCredential.ocsp.notRevoked", .success)
         public static let timeStampValidated = Code("timeStamp.validated", .success)
         public static let timeStampTrusted = Code("timeStamp.trusted", .success)
         public static let assertionHashedURIMatch = Code("assertion.hashedURI.match", .success)
@@ -41,6 +42,8 @@ public struct ValidationStatus: Sendable, Hashable {
         public static let ingredientClaimSignatureValidated = Code("ingredient.claimSignature.validated", .success)
         // Informational.
         public static let signingCredentialOCSPSkipped = Code("signingCredential.ocsp.skipped", .informational)
+        public static let signingCredentialOCSPInaccessible = Code("signingCredential.ocsp.inaccessible", .informational)
+        public static let signingCredentialOCSPUnknown = Code("signingCredential.ocsp.unknown", .informational)
         public static let timeStampUntrusted = Code("timeStamp.untrusted", .informational)
         public static let timeStampMalformed = Code("timeStamp.malformed", .informational)
         public static let timeStampOutsideValidity = Code("timeStamp.outsideValidity", .informational)

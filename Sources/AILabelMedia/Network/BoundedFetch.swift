@@ -17,12 +17,18 @@ public struct FetchPolicy: Sendable, Hashable {
     /// intranet mirror); every other host must be public and reached over HTTPS.
     public var allowedHosts: Set<String>
     public var maxRedirects: Int
+    /// Whether plain http may reach public hosts too: OCSP responders are named with http URLs and
+    /// their answers are signed, so nothing is trusted for having come over TLS. The address rules
+    /// (public addresses only unless named) still hold.
+    public var allowsPlainHTTP: Bool
 
-    public init(maxBytes: Int, timeout: TimeInterval, allowedHosts: Set<String> = [], maxRedirects: Int = 5) {
+    public init(maxBytes: Int, timeout: TimeInterval, allowedHosts: Set<String> = [], maxRedirects: Int = 5,
+                allowsPlainHTTP: Bool = false) {
         self.maxBytes = maxBytes
         self.timeout = timeout
         self.allowedHosts = Set(allowedHosts.map { $0.lowercased() })
         self.maxRedirects = maxRedirects
+        self.allowsPlainHTTP = allowsPlainHTTP
     }
 }
 
@@ -91,7 +97,7 @@ public enum BoundedFetch {
         }
         switch url.scheme?.lowercased() {
         case "https": break
-        case "http" where named: break
+        case "http" where named || policy.allowsPlainHTTP: break
         default:
             return FetchError(code: .notHTTPS, url: address, reason: "only https is fetched (plain http only from a host named with --allowed-host)")
         }

@@ -93,7 +93,7 @@ extension Verifier {
             return FileReport(path: path, format: format, verdict: .unreadable, findings: [Finding(code: .fileUnreadable, severity: .error, message: "\(error)")])
         }
         var observations = Observations()
-        SidecarCollector(validator: ManifestValidator(trust: options.trust)).collect(path: path, bytes: bytes, into: &observations)
+        SidecarCollector(validator: options.validator).collect(path: path, bytes: bytes, into: &observations)
         var report = FileReport(
             path: path, format: format, verdict: .noAIEvidence, aiEvidence: observations.evidence, disclosures: observations.disclosures,
             c2pa: observations.c2pa, findings: observations.findings)
