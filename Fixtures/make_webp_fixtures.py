@@ -7,6 +7,9 @@ Run with the project's virtual environment (scripts/setup makes it):
 Pillow (built with libwebp) writes every file, so they come from a tool other than ailabel: a simple
 lossy file (one VP8 chunk), a simple lossless one (one VP8L chunk), a lossy file with alpha (VP8X, ALPH,
 VP8), an animation (VP8X, ANIM, ANMF frames), and a lossy file with XMP and EXIF written by Pillow.
+For the pixel codec (badge and watermark need at least 128×128 pixels), larger files of each kind:
+lossy, lossless, lossy with alpha, lossless with alpha, lossy with an ICC profile, and an animation
+with frames of different durations and a loop count of 2.
 Malformed files are cut or corrupted copies: a RIFF size past the end of the file, a chunk size past
 the end of the RIFF, and a file cut inside its image data.
 """
@@ -15,7 +18,7 @@ import os
 import random
 import struct
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageCms, ImageDraw
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MEDIA = os.path.join(HERE, "media")
@@ -72,6 +75,21 @@ def main():
     exif = Image.Exif()
     exif[0x010F] = "Fixture Camera Maker"
     save("metadata.webp", encoded(scene(72, 48, 4), quality=80, xmp=XMP.encode("utf-8"), exif=exif.tobytes()))
+
+    # Pixel-codec fixtures: large enough for the watermark's 128×128 tile.
+    save("pixels-lossy.webp", encoded(scene(256, 192, 40), quality=80))
+    save("pixels-lossless.webp", encoded(scene(192, 160, 41), lossless=True))
+    save("pixels-alpha.webp", encoded(scene(224, 160, 42, "RGBA"), quality=85))
+    save("pixels-alpha-lossless.webp", encoded(scene(192, 144, 43, "RGBA"), lossless=True))
+    srgb = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    srgb[24:36] = bytes(12)  # the creation date lcms stamps: zeroed, so the fixture is the same on every run
+    srgb[84:100] = bytes(16)  # the profile ID (an MD5 that covered the date): zero means "not computed"
+    srgb = bytes(srgb)
+    save("pixels-icc.webp", encoded(scene(200, 150, 44), quality=70, icc_profile=srgb))
+    moving = [scene(256, 192, 50 + index) for index in range(3)]
+    animation = io.BytesIO()
+    moving[0].save(animation, "WEBP", save_all=True, append_images=moving[1:], duration=[100, 150, 200], loop=2, quality=90)
+    save("pixels-animated.webp", animation.getvalue())
 
     # Malformed: each refused by the WebP parser under a documented limit.
     riff_past_end = bytearray(lossy)

@@ -40,6 +40,10 @@ def mime_for(path):
     lower = path.lower()
     if lower.endswith(".png"):
         return "image/png"
+    if lower.endswith(".webp"):
+        return "image/webp"
+    if lower.endswith(".jxl"):
+        return "image/jxl"
     if lower.endswith((".tif", ".tiff")):
         return "image/tiff"
     if lower.endswith(".dng"):

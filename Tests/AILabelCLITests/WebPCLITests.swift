@@ -28,8 +28,8 @@ struct WebPCLITests {
         for name in Self.fixtures {
             #expect(stamp.stdout.contains("\"format\":\"webp\""), "\(name)")
         }
-        // eu asks for the watermark: WebP has no pixel codec in ailabel yet, so each file says so.
-        #expect(stamp.stdout.contains("watermark mark not applied: ailabel has no pixel codec for WebP yet"), "\(stamp.stdout)")
+        // eu asks for the watermark: these small WebP files cannot carry it, so each file says so.
+        #expect(stamp.stdout.contains("no watermark: the image is 64×48, too small to carry it"), "\(stamp.stdout)")
         #expect(!stamp.stdout.contains("\"watermark\""), "no watermark layer is claimed")
 
         for name in Self.fixtures {
@@ -67,7 +67,7 @@ struct WebPCLITests {
         let tamperedFile = try #require((try JSONSerialization.jsonObject(with: tampered.stdoutData) as? [String: Any])?["files"] as? [[String: Any]])
         #expect(tamperedFile.first?["verdict"] as? String == "invalid-disclosure", "\(tamperedFile)")
 
-        // Re-stamping a stamped file leaves it as it is (the watermark it cannot carry is not waited for).
+        // Re-stamping a stamped file leaves it as it is (the watermark too small an image cannot carry is not waited for).
         let restamped = output.appendingPathComponent("alpha.webp").path
         let before = try Data(contentsOf: URL(fileURLWithPath: restamped))
         let again = try ProcessRunner.ailabel([

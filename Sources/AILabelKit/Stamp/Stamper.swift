@@ -235,11 +235,13 @@ public struct Stamper: Sendable {
         var label = try makeLabel(existing: packet, derivedContentID: ContentID.derived(from: content))
         if request.created == nil { label.created = existingCreated }
         guard existing.withoutMarks == XMPLabel(label).withoutMarks else { return nil }
-        // Marks a format cannot carry (no pixel codec) are never recorded, so they are not waited for.
+        // Marks a format cannot carry (no pixel codec) are never recorded, so they are not waited for; nor
+        // is a watermark in an image too small to hold one (it would be refused again on every retry).
+        let tooSmallForWatermark = min(file.contents.width, file.contents.height) < WatermarkMarker.minimumSide
         for marker in markers where file.handler.declaration.carries.contains(.pixels) {
             switch marker.name {
             case "visible": guard existing.record.visibleLabel != nil else { return nil }
-            case "watermark": guard existing.record.watermark == label.labelID else { return nil }
+            case "watermark": guard existing.record.watermark == label.labelID || tooSmallForWatermark else { return nil }
             default: return nil
             }
         }
@@ -267,7 +269,13 @@ public struct Stamper: Sendable {
     /// Marks every frame (a still image is one), re-encodes, and reads each mark back from the
     /// re-encoded file: a mark the encode lost is dropped and said, never claimed.
     private func applyMarkers(to file: MediaFile, label: inout DisclosureLabel) throws -> (bytes: [UInt8], applied: [String], notApplied: [String]) {
-        let original = try file.handler.decodeFrames(file.bytes, maxPixels: PixelCodec.defaultMaximumPixels)
+        let original: [RGBImage]
+        do {
+            original = try file.handler.decodeFrames(file.bytes, maxPixels: PixelCodec.defaultMaximumPixels)
+        } catch let error as MediaError where error.code == .unsupportedFormat {
+            // A file the codec cannot mark (an animated JPEG XL) keeps its pixels; each mark is a warning.
+            return (file.bytes, [], markers.map { "\($0.name) mark not applied: \(error.reason)" })
+        }
         let unmarkedLabel = label
         var notApplied: [String] = []
         var lost: Set<String> = []
@@ -287,8 +295,11 @@ public struct Stamper: Sendable {
             }
             guard !applied.isEmpty else { return (file.bytes, [], notApplied) }
             let bytes = try PixelReencoder.reencode(frames, like: file)
-            let reread = try file.handler.decodePixels(bytes, maxPixels: PixelCodec.defaultMaximumPixels, lenient: false)
-            let dropped = markers.filter { applied.contains($0.name) && !$0.survives(in: reread, label: attempt) }
+            // Every frame is read back: each frame of a lossy animation is compressed on its own.
+            let reread = try file.handler.decodeFrames(bytes, maxPixels: PixelCodec.defaultMaximumPixels)
+            let dropped = markers.filter { marker in
+                applied.contains(marker.name) && (reread.count != frames.count || !reread.allSatisfy { marker.survives(in: $0, label: attempt) })
+            }
             guard !dropped.isEmpty else {
                 label = attempt
                 return (bytes, applied, notApplied)

@@ -5,6 +5,7 @@ extension AssetRegistry {
         JPEGHandler(),
         PNGHandler(),
         WebPHandler(),
+        JXLHandler(),
         GIFHandler(),
         // TIFF before DNG: they share magic bytes, and parsing a TIFF tells a DNG (``TIFFHandler/refined(by:)``).
         TIFFHandler(.tiff),

@@ -8,7 +8,7 @@ extension WebPHandler {
         signatures: [MagicSignature(ascii: "RIFF????WEBP")],
         extensions: ["webp"],
         mimeTypes: ["image/webp"],
-        carries: [.xmp, .c2paStore, .exif, .icc],
+        carries: [.xmp, .c2paStore, .exif, .icc, .pixels],
         c2paBindings: [.dataHash])
 }
 
@@ -20,6 +20,10 @@ public struct WebPCoding: FormatCoding, Hashable, Codable {
     public var animated: Bool
     /// Whether the file uses the extended layout (a VP8X chunk).
     public var extended: Bool
+    /// The quality a lossy file was encoded at, estimated from its VP8 header (``WebPQuality``).
+    public var quality: Int? = nil
+    /// An animation's timing, from its `ANIM` and `ANMF` chunks: what a re-encode of marked frames keeps.
+    public var animation: WebPAnimationTiming? = nil
 
     public var reportKey: String { "webp" }
 

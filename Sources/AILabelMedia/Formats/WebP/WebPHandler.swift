@@ -96,7 +96,9 @@ public struct WebPHandler: AssetHandler {
         }
         contents.c2paStoreCount = storeCount
         contents.coding = WebPCoding(
-            compression: lossy && lossless ? "mixed" : (lossless ? "lossless" : "lossy"), alpha: alpha, animated: animated, extended: extended)
+            compression: lossy && lossless ? "mixed" : (lossless ? "lossless" : "lossy"), alpha: alpha, animated: animated, extended: extended,
+            quality: lossy ? WebPQuality.estimate(chunks: chunks, read: { Array(bytes[$0]) }) : nil,
+            animation: animated ? WebPAnimationTiming(chunks: chunks, read: { Array(bytes[$0]) }) : nil)
         if riffEnd < bytes.count {
             contents.blocks.append(MetadataBlock(kind: .trailing, name: "trailing", offset: riffEnd, size: bytes.count - riffEnd))
             contents.warnings.append("\(bytes.count - riffEnd) bytes follow the RIFF container")
