@@ -85,6 +85,12 @@ def main():
                    disposal=2, optimize=False)
     save(os.path.join(MEDIA, "animated.gif"), out.getvalue())
 
+    # A larger animation (256×192, 3 frames, loops twice): room for the badge and the watermark together.
+    large = [scene(256, 192, 30 + index) for index in range(3)]
+    out = io.BytesIO()
+    large[0].save(out, "GIF", save_all=True, append_images=large[1:], duration=[100, 150, 200], loop=2, optimize=False)
+    save(os.path.join(MEDIA, "animated-large.gif"), out.getvalue())
+
     # Frames smaller than the screen, each with its own palette, kept by "do not dispose": a viewer
     # composites them over what the earlier frames left.
     base = scene(144, 144, 20)

