@@ -113,4 +113,20 @@ struct JXLCLITests {
         let files = (try JSONSerialization.jsonObject(with: verify.stdoutData) as? [String: Any])?["files"] as? [[String: Any]] ?? []
         #expect(files.first?["verdict"] as? String == "unreadable", "\(name): \(files)")
     }
+
+    @Test("A TC260 AIGC label exiftool writes in a JPEG XL's EXIF ImageDescription is read by verify")
+    func aigcInEXIF() throws {
+        let folder = try Repository.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("aigc.jxl").path
+        try FileManager.default.copyItem(atPath: Repository.fixture("media/metadata.jxl").path, toPath: path)
+        let label = #"{"AIGC":{"Label":"1","ContentProducer":"001","ProduceID":"abc","ReservedCode1":"","ContentPropagator":"","PropagateID":"","ReservedCode2":""}}"#
+        let write = try ProcessRunner.run("exiftool", ["-q", "-overwrite_original", "-EXIF:ImageDescription=" + label, path])
+        #expect(write.status == 0, "\(write.stderr)")
+        let verify = try ProcessRunner.ailabel(["verify", path, "--profile", "cn", "--format", "json", "--scan", "metadata"])
+        let file = try #require(((try JSONSerialization.jsonObject(with: verify.stdoutData) as? [String: Any])?["files"] as? [[String: Any]])?.first)
+        let evidence = (file["aiEvidence"] as? [[String: Any]] ?? []).compactMap { $0["detail"] as? String }
+        #expect(evidence.contains { $0.contains("TC260 AIGC in EXIF ImageDescription") }, "\(evidence)")
+    }
 }
+
