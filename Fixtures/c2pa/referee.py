@@ -48,6 +48,9 @@ def mime_for(path):
         return "image/tiff"
     if lower.endswith(".dng"):
         return "image/dng"
+    for suffix, mime in ((".wav", "audio/wav"), (".mp3", "audio/mpeg"), (".flac", "audio/flac"), (".webp", "image/webp")):
+        if lower.endswith(suffix):
+            return mime
     return "image/jpeg"
 
 

@@ -75,7 +75,9 @@ struct InspectCommand: ParsableCommand {
 enum InspectionText {
     static func render(_ report: InspectionReport) -> String {
         if let error = report.error { return TerminalText.field("\(report.path): error: \(error)") + "\n" }
-        var lines = ["\(report.path): \(report.format?.uppercased() ?? "?") \(report.width ?? 0)×\(report.height ?? 0)"]
+        // Audio has no dimensions: its coding line says what it holds.
+        let size = report.width.map { width in " \(width)×\(report.height ?? 0)" } ?? ""
+        var lines = ["\(report.path): \(report.format?.uppercased() ?? "?")\(size)"]
         if let coding = report.coding { lines.append("  coding: \(coding.summary)") }
         lines.append("  blocks:")
         for block in report.blocks ?? [] where block.kind != .restart {

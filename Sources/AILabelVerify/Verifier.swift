@@ -109,7 +109,8 @@ public struct Verifier: Sendable {
         var report = FileReport(
             path: file.path, format: file.format.rawValue, verdict: .noAIEvidence, aiEvidence: observations.evidence,
             disclosures: observations.disclosures, c2pa: observations.c2pa, findings: observations.findings,
-            width: file.contents.width, height: file.contents.height)
+            // Audio has no dimensions: none are reported rather than 0×0.
+            width: file.contents.width > 0 ? file.contents.width : nil, height: file.contents.height > 0 ? file.contents.height : nil)
         let (verdict, findings) = ProfileEvaluator(options: options).judge(observations)
         report.verdict = verdict
         report.findings += findings
@@ -223,8 +224,11 @@ public struct ProfileEvaluator: Sendable {
         case .aigcExactlyOne:
             let labels = observations.aigcLabels
             if labels.isEmpty { return "Missing \(check.requirement)." }
-            if labels.count > 1 {
-                return "The file holds \(labels.count) implicit AIGC labels (\(labels.map(\.location).joined(separator: ", "))); exactly one is allowed."
+            // One label may be carried in several places (audio keeps it in XMP and in the container's
+            // own field, as its tools read it there): the same value twice is one label, two values are two.
+            let distinct = Set(labels.map { $0.parsed.label?.json ?? "unparsed \($0.location)" })
+            if distinct.count > 1 {
+                return "The file holds \(distinct.count) different implicit AIGC labels (\(labels.map(\.location).joined(separator: ", "))); exactly one is allowed."
             }
             return labels[0].parsed.isValid ? nil : "The AIGC label is not valid: \(labels[0].parsed.problems.joined(separator: "; "))."
         }

@@ -78,13 +78,7 @@ struct WebPTests {
 
     @Test("Chunk-count bomb: more chunks than the documented limit is refused, not walked")
     func chunkCountBomb() throws {
-        // 12-byte header, then 100 001 empty chunks (8 bytes each): 800 KB that would list 100 001 blocks.
-        var bytes = Array("RIFF".utf8) + [0, 0, 0, 0] + Array("WEBP".utf8)
-        bytes.reserveCapacity(12 + 8 * 100_001)
-        for _ in 0..<100_001 { bytes += Array("JUNK".utf8) + [0, 0, 0, 0] }
-        let size = UInt32(bytes.count - 8)
-        bytes.replaceSubrange(4..<8, with: [UInt8(size & 0xFF), UInt8(size >> 8 & 0xFF), UInt8(size >> 16 & 0xFF), UInt8(size >> 24)])
-        #expect(throws: MediaError.limitExceeded) { try WebPHandler().parse(bytes) }
+        #expect(throws: MediaError.limitExceeded) { try WebPHandler().parse(RIFFTestFiles.chunkCountBomb(form: "WEBP")) }
     }
 
     @Test("A VP8X chunk shorter than 10 bytes or not first is refused")

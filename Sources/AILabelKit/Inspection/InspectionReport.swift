@@ -115,8 +115,11 @@ public enum Inspector {
         let contents = file.contents
         var report = InspectionReport(path: file.path)
         report.format = contents.format.rawValue
-        report.width = contents.width
-        report.height = contents.height
+        // A file without pixels (audio) reports no dimensions rather than 0×0.
+        if contents.width > 0 || contents.height > 0 {
+            report.width = contents.width
+            report.height = contents.height
+        }
         report.blocks = contents.blocks
         report.warnings = contents.warnings
         if let xmp = contents.xmp {

@@ -203,7 +203,15 @@ public struct Stamper: Sendable {
         } else if file.contents.exif != nil, (try? EXIFMetadata(tiff: file.contents.exif!))?.tag(EXIFTag.makerNote) != nil {
             warnings.append("EXIF left unchanged: it holds a MakerNote whose offsets a rewrite would break")
         }
-        if file.contents.textEntries.contains(where: { $0.keyword == AIGCLabel.textKeyword }) {
+        if handler.declaration.carries.contains(.aigcTextField) {
+            // Audio tools read the label from the container's own field (RIFF AIGC, ID3 TXXX:AIGC, Vorbis
+            // comment AIGC): the same label goes there and in XMP, replacing any other there.
+            let json = AIGCLabel(label).json
+            edit.setTextEntries = [TextEntry(keyword: AIGCLabel.textKeyword, text: json)]
+            if file.contents.textEntries.contains(where: { $0.keyword == AIGCLabel.textKeyword && $0.text != json }) {
+                warnings.append("replaced the \(handler.declaration.displayName) AIGC label another tool wrote by ailabel's (one implicit label per file)")
+            }
+        } else if file.contents.textEntries.contains(where: { $0.keyword == AIGCLabel.textKeyword }) {
             // GB 45438 allows one implicit label per file: the XMP one supersedes a loose AIGC text field.
             edit.removeTextKeywords = [AIGCLabel.textKeyword]
             warnings.append("replaced a \(handler.declaration.displayName) AIGC text chunk by the TC260 label in XMP (one implicit label per file)")

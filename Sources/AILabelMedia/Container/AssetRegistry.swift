@@ -17,9 +17,26 @@ public struct AssetRegistry: Sendable {
     }
 
     /// The handler for the format the first bytes announce. Magic bytes win over file names: a JPEG
-    /// named `.png` is a JPEG.
+    /// named `.png` is a JPEG. A file that starts with an ID3v2 tag is judged by the bytes after the
+    /// tag when `head` reaches them (a FLAC with a prepended tag), else by the tag (an MP3); callers
+    /// holding only the first bytes of a file use ``handler(sniffing:)``.
     public func handler<Bytes: Collection<UInt8>>(for head: Bytes) -> (any AssetHandler)? {
-        handlers.first { $0.declaration.matches(head) }
+        if let tagSize = ID3v2Tag.tagSize(head), head.count > tagSize {
+            let rest = head.dropFirst(tagSize)
+            if let handler = handlers.first(where: { $0.declaration.signaturesAfterID3v2.contains { $0.matches(rest) } }) { return handler }
+        }
+        return handlers.first { $0.declaration.matches(head) }
+    }
+
+    /// The handler for a file read by position: its first bytes and, after a leading ID3v2 tag, the
+    /// bytes the tag is followed by (without reading the tag).
+    public func handler(sniffing source: any ByteSource) throws -> (any AssetHandler)? {
+        let head = try source.read(0..<min(source.count, sniffLength))
+        if let tagSize = ID3v2Tag.tagSize(head), tagSize < source.count {
+            let rest = try source.read(tagSize..<min(source.count, tagSize + sniffLength))
+            if let handler = handlers.first(where: { $0.declaration.signaturesAfterID3v2.contains { $0.matches(rest) } }) { return handler }
+        }
+        return handler(for: head)
     }
 
     public func handler(for format: MediaFormat) -> (any AssetHandler)? {

@@ -15,11 +15,15 @@ public struct FormatDeclaration: Sendable {
     public var carries: Carriage
     /// The C2PA hard bindings ailabel can compute and check for the format.
     public var c2paBindings: Set<C2PABinding>
+    /// Magic bytes that identify the format right after an ID3v2 tag at the start of the file (FLAC's
+    /// `fLaC`): such a file starts with `ID3` like an MP3, and the bytes after the tag decide.
+    public var signaturesAfterID3v2: [MagicSignature]
 
     public init(
         format: MediaFormat, displayName: String, signatures: [MagicSignature], extensions: [String], mimeTypes: [String],
-        carries: Carriage, c2paBindings: Set<C2PABinding>
+        carries: Carriage, c2paBindings: Set<C2PABinding>, signaturesAfterID3v2: [MagicSignature] = []
     ) {
+        self.signaturesAfterID3v2 = signaturesAfterID3v2
         self.format = format
         self.displayName = displayName
         self.signatures = signatures
@@ -58,6 +62,10 @@ public struct FormatDeclaration: Sendable {
         public static let iptc = Carriage(rawValue: 1 << 6)
         /// A pixel codec: the visible badge and the watermark can be drawn and read.
         public static let pixels = Carriage(rawValue: 1 << 7)
+        /// The format's tools put the TC260 label in a native text field (a RIFF `AIGC` chunk, an ID3
+        /// `TXXX:AIGC` frame, a FLAC Vorbis comment `AIGC`): stamp writes the label there as well as in
+        /// XMP, the same label in both (formats without it keep the label in XMP alone).
+        public static let aigcTextField = Carriage(rawValue: 1 << 8)
     }
 }
 

@@ -84,7 +84,8 @@ public struct MediaFile: Sendable {
 
     public init(path: String, bytes: [UInt8], registry: AssetRegistry = .standard) throws {
         guard !bytes.isEmpty else { throw MediaError.make(.empty, "the file is empty").naming(path) }
-        guard let handler = registry.handler(for: bytes.prefix(registry.sniffLength)) else {
+        // The whole bytes, not a prefix: a FLAC's prepended ID3v2 tag is judged by what follows it.
+        guard let handler = registry.handler(for: bytes) else {
             throw Self.unrecognised(path: path, registry: registry)
         }
         // Formats that share magic bytes (TIFF and DNG) are told apart by their contents, not their names.

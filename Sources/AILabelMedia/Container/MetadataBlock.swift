@@ -28,9 +28,21 @@ public struct MetadataBlock: Sendable, Hashable, Codable {
     }
 }
 
-/// A PNG text chunk (tEXt, zTXt or iTXt), decoded.
+/// A native text field, decoded: a PNG text chunk (tEXt, zTXt or iTXt), or an audio container's
+/// (a RIFF chunk or LIST/INFO entry, an ID3 TXXX frame, a FLAC Vorbis comment).
 public struct TextEntry: Sendable, Hashable, Codable {
-    public enum Chunk: String, Sendable, Codable { case tEXt, zTXt, iTXt }
+    /// Where the text lives; the raw value names it in reports (`PNG iTXt AIGC`, `MP3 TXXX AIGC`).
+    public enum Chunk: String, Sendable, Codable {
+        case tEXt, zTXt, iTXt
+        /// A top-level RIFF chunk named by the keyword (WAV `AIGC`).
+        case riff = "RIFF chunk"
+        /// An entry of a RIFF `LIST`/`INFO` chunk (`INAM`, `ICMT`…).
+        case riffInfo = "LIST/INFO"
+        /// An ID3v2 user-defined text frame, the keyword its description.
+        case id3TXXX = "ID3 TXXX"
+        /// A FLAC `VORBIS_COMMENT` field.
+        case vorbisComment = "Vorbis comment"
+    }
     public var keyword: String
     public var text: String
     public var chunk: Chunk

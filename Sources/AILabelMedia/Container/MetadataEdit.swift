@@ -23,9 +23,10 @@ public struct MetadataEdit: Sendable, Hashable {
     /// JPEG COM segments: nil keeps them; an array replaces all of them (empty removes them). Ignored for PNG,
     /// whose comments are text chunks.
     public var comments: [String]?
-    /// PNG text chunks to set, by keyword (an existing chunk with the keyword is replaced). Ignored for JPEG.
+    /// Native text fields to set, by keyword (an existing field with the keyword is replaced): PNG text
+    /// chunks; in WAV, MP3 and FLAC only the TC260 label (`AIGC`), in its native place. Ignored for JPEG.
     public var setTextEntries: [TextEntry] = []
-    /// PNG text keywords whose chunks are removed. Ignored for JPEG.
+    /// Keywords whose native text fields are removed (PNG text chunks; `AIGC` in WAV, MP3 and FLAC). Ignored for JPEG.
     public var removeTextKeywords: Set<String> = []
 
     public init() {}

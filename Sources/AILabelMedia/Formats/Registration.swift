@@ -10,5 +10,8 @@ extension AssetRegistry {
         // TIFF before DNG: they share magic bytes, and parsing a TIFF tells a DNG (``TIFFHandler/refined(by:)``).
         TIFFHandler(.tiff),
         TIFFHandler(.dng),
+        WAVHandler(),
+        FLACHandler(),
+        MP3Handler(),
     ]
 }

@@ -2,9 +2,10 @@ import AILabelVocabulary
 import Foundation
 import AILabelMedia
 
-/// TC260 AIGC labels other tools put outside XMP: PNG tEXt/zTXt/iTXt `AIGC` chunks, comments (GIF
-/// comment extensions, JPEG COM) holding `AIGC{…}` or `{"AIGC":{…}}`, and EXIF UserComment or
-/// ImageDescription (a TIFF's own IFD0 tag) holding `{"AIGC":{…}}`.
+/// TC260 AIGC labels other tools put outside XMP: PNG tEXt/zTXt/iTXt `AIGC` chunks, a WAV `AIGC`
+/// chunk, an ID3 `TXXX:AIGC` frame, a FLAC Vorbis comment `AIGC`, comments (GIF comment extensions,
+/// JPEG COM) holding `AIGC{…}` or `{"AIGC":{…}}`, and EXIF UserComment or ImageDescription (a TIFF's
+/// own IFD0 tag) holding `{"AIGC":{…}}`.
 public struct EmbeddedLabelCollector: EvidenceCollector {
     public var name: String { "embedded-aigc" }
     public var needsPixels: Bool { false }

@@ -14,7 +14,7 @@ public struct EmbeddedAIGC: Sendable, Hashable {
     }
 
     public var carrier: Carrier
-    /// Where, as reports name it: `PNG tEXt AIGC`, `GIF comment`, `EXIF UserComment`.
+    /// Where, as reports name it: `PNG tEXt AIGC`, `FLAC Vorbis comment AIGC`, `GIF comment`, `EXIF UserComment`.
     public var location: String
     public var parsed: AIGCLabel.Parsed
 
@@ -27,10 +27,11 @@ public struct EmbeddedAIGC: Sendable, Hashable {
     /// Every such label in a file's text fields, comments and EXIF, text chunks first.
     public static func find(in contents: MediaContents, exif: EXIFMetadata?) -> [EmbeddedAIGC] {
         var found: [EmbeddedAIGC] = []
-        for entry in contents.textEntries where entry.keyword == AIGCLabel.textKeyword {
-            found.append(EmbeddedAIGC(carrier: .textChunk, location: "PNG \(entry.chunk.rawValue) AIGC", parsed: AIGCLabel.parse(entry.text)))
-        }
         let formatName = AssetRegistry.standard.handler(for: contents.format)?.declaration.displayName ?? contents.format.rawValue
+        for entry in contents.textEntries where entry.keyword == AIGCLabel.textKeyword {
+            // Named by the format and the field: `PNG iTXt AIGC`, `WAV RIFF chunk AIGC`, `MP3 ID3 TXXX AIGC`.
+            found.append(EmbeddedAIGC(carrier: .textChunk, location: "\(formatName) \(entry.chunk.rawValue) AIGC", parsed: AIGCLabel.parse(entry.text)))
+        }
         for comment in contents.comments where AIGCLabel.isLabelComment(comment) {
             found.append(EmbeddedAIGC(carrier: .comment, location: "\(formatName) comment", parsed: AIGCLabel.parse(comment)))
         }

@@ -264,7 +264,7 @@ public struct PNGHandler: AssetHandler {
             }
             data += [0] + (try Zlib.deflate(latin))
             return try PNGChunkParser.chunk(type: "zTXt", data: data)
-        case .iTXt:
+        case .iTXt, .riff, .riffInfo, .id3TXXX, .vorbisComment:
             data += [0, 0]
             data += Array(entry.language.utf8) + [0]
             data += Array(entry.translatedKeyword.utf8) + [0]
