@@ -51,6 +51,10 @@ def mime_for(path):
     for suffix, mime in ((".wav", "audio/wav"), (".mp3", "audio/mpeg"), (".flac", "audio/flac"), (".webp", "image/webp")):
         if lower.endswith(suffix):
             return mime
+    if lower.endswith(".avif"):
+        return "image/avif"
+    if lower.endswith((".heic", ".heif", ".hif")):
+        return "image/heif"
     return "image/jpeg"
 
 

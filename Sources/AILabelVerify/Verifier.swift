@@ -238,7 +238,7 @@ public struct ProfileEvaluator: Sendable {
     func contradiction(in observations: Observations) -> String? {
         let typed = observations.sourceTypes.compactMap { entry in DigitalSourceType(parsing: entry.value).map { (entry.location, $0) } }
         let ai = typed.filter { $0.1.isGenerativeAI }
-        let human = typed.filter { ["digitalCapture", "negativeFilm", "positiveFilm", "print", "humanEdits", "minorHumanEdits", "digitalCreation", "computationalCapture", "compositeCapture", "screenCapture"].contains($0.1.term) }
+        let human = typed.filter { $0.1.isCaptureOrHumanWork }
         // An ingredient may be a capture that was then edited with AI: only compare the active declarations.
         let activeHuman = human.filter { $0.0 != "c2pa ingredient" }
         let activeAI = ai.filter { $0.0 != "c2pa ingredient" }

@@ -117,4 +117,17 @@ struct AudioCLITests {
         #expect(again.stdout.contains("\"status\":\"unchanged\""), "\(again.stdout)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: restamped)) == before)
     }
+
+    @Test("verify reads the TC260 label where ffmpeg -metadata AIGC=… puts it: ID3 TXXX:AIGC in MP3, the Vorbis comment in FLAC")
+    func labelsWrittenByFFmpeg() throws {
+        let files = ["media/aigc-tag.mp3", "media/aigc-comment.flac"].map { Repository.fixture($0).path }
+        let verify = try ProcessRunner.ailabel(["verify", "--format", "json", "--fail-on", "", "--profile", "cn"] + files)
+        let reports = try #require((try JSONSerialization.jsonObject(with: verify.stdoutData) as? [String: Any])?["files"] as? [[String: Any]], "\(verify.stderr)")
+        #expect(reports.count == 2)
+        for report in reports {
+            let place = (report["path"] as? String ?? "").hasSuffix(".mp3") ? "MP3 ID3 TXXX AIGC" : "FLAC Vorbis comment AIGC"
+            let evidence = (report["aiEvidence"] as? [[String: Any]] ?? []).compactMap { $0["detail"] as? String }
+            #expect(evidence.contains { $0.contains(place) && $0.contains("generated") }, "\(place): \(evidence)")
+        }
+    }
 }

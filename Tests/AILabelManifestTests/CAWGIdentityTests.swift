@@ -28,7 +28,9 @@ struct CAWGIdentityTests {
         let payload = CBOR.map([
             (.text("referenced_assertions"), .array(references.map(\.cbor))), (.text("sig_type"), .text("cawg.x509.cose")),
         ])
-        var signature = try TestSigning.signer.coseSignature(claimBytes: CAWGIdentityValidator.signedPayload(payload), placeholder: false)
+        var identitySigner = TestSigning.signer
+        if shape == "time-stamped" { identitySigner.timeStamper = try Self.timeStamper() }
+        var signature = try identitySigner.coseSignature(claimBytes: CAWGIdentityValidator.signedPayload(payload), placeholder: false)
         if shape == "signature changed" { signature[signature.count - 5] ^= 1 }
         let pad: [UInt8] = shape == "padding not zero" ? [0, 7, 0] : [0, 0, 0]
         builder.add(ManifestBuilder.cborAssertion(label: "cawg.identity", content: .map([
@@ -39,8 +41,14 @@ struct CAWGIdentityTests {
         return ManifestBuilder.storeBox(previous: [], manifest: builder.manifestBox(claimBytes: claim, signatureBytes: claimSignature))
     }
 
+    /// An RFC 3161 authority (openssl ts -reply with local_tsa.py's PKI), made once for the suite.
+    static let stamperFolder = try? TestPaths.temporaryDirectory()
+    static func timeStamper() throws -> @Sendable ([UInt8]) throws -> [UInt8] {
+        try RevocationTests.timeStamper(in: try #require(stamperFolder) + "/tsa")
+    }
+
     @Test("An X.509 identity assertion validates as in the reference SDK", arguments: [
-        "intact", "signature changed", "no hard binding", "padding not zero",
+        "intact", "signature changed", "no hard binding", "padding not zero", "time-stamped",
     ])
     func x509Identity(_ shape: String) throws {
         let asset = try TestPaths.read("sources/small-160x120.jpg")
@@ -50,6 +58,14 @@ struct CAWGIdentityTests {
                                    sidecar: try TestSigning.write(sidecar, name: "identity.c2pa"))
         #expect(ours.state.rawValue == sdk.state, "\(shape): ailabel \(ours.statuses) SDK \(sdk)")
         #expect(ours.failureCodes == sdk.failure, "\(shape): ailabel \(ours.failureCodes) SDK \(sdk.failure)")
+        if shape == "time-stamped" {
+            // The identity signature's time-stamp is read (the signature still validates) but, as in
+            // the SDK, gives no timeStamp code of its own.
+            let codes = Set(ours.statuses.map(\.code.rawValue))
+            #expect(codes.contains("cawg.x509.signature.validated"), "\(ours.statuses)")
+            #expect(Set((sdk.success + sdk.informational).filter { $0.hasPrefix("timeStamp.") })
+                    == codes.filter { $0.hasPrefix("timeStamp.") }, "ailabel \(codes) SDK \(sdk.success) \(sdk.informational)")
+        }
         let identity = ours.activeManifest?.identities.first
         if shape == "intact" {
             #expect(identity?.signatureValid == true)
@@ -101,7 +117,15 @@ struct CAWGIdentityTests {
         let protected = CBOR.map([(.unsigned(1), .negative(7)), (.unsigned(3), .text("application/vc"))]).encoded(deterministic: false)
         var signature = Array(try key.signature(for: COSESign1.signedBytes(protectedBytes: protected, payload: vc)))
         if shape == "signature changed" { signature[10] ^= 1 }
-        let sign1 = CBOR.tagged(18, .array([.bytes(protected), .map([]), .bytes(vc), .bytes(signature)])).encoded(deterministic: false)
+        var unprotected = CBOR.map([])
+        if shape.hasPrefix("time-stamp") {
+            // sigTst2 over the credential's signature (or, for the mismatch, over other bytes).
+            let unstamped = try COSESign1(decoding: CBOR.tagged(18, .array([.bytes(protected), .map([]), .bytes(vc), .bytes(signature)])).encoded(deterministic: false))
+            var message = COSETimeStamp.imprintedBytes(.v2, claimBytes: vc, sign1: unstamped)
+            if shape == "time-stamp for other bytes" { message[message.count - 1] ^= 1 }
+            unprotected = .textMap([("sigTst2", COSETimeStamp.container(token: try Self.timeStamper()(message)))])
+        }
+        let sign1 = CBOR.tagged(18, .array([.bytes(protected), unprotected, .bytes(vc), .bytes(signature)])).encoded(deterministic: false)
         builder.add(ManifestBuilder.cborAssertion(label: "cawg.identity", content: .map([
             (.text("signer_payload"), payload), (.text("signature"), .bytes(sign1)), (.text("pad1"), .bytes([0, 0])),
         ])))
@@ -111,7 +135,7 @@ struct CAWGIdentityTests {
     }
 
     @Test("An identity claims aggregation credential validates as in the reference SDK", arguments: [
-        "intact", "signature changed", "asset differs", "no validFrom", "unpadded did:jwk",
+        "intact", "signature changed", "asset differs", "no validFrom", "unpadded did:jwk", "time-stamped", "time-stamp for other bytes",
     ])
     func claimsAggregation(_ shape: String) throws {
         let asset = try TestPaths.read("sources/small-160x120.jpg")
@@ -127,6 +151,11 @@ struct CAWGIdentityTests {
             let identity = try #require(ours.activeManifest?.identities.first)
             #expect(identity.signatureValid)
             #expect(identity.verifiedIdentities == ["Example Studio (Example Social)"])
+        }
+        if shape.hasPrefix("time-stamp") {
+            let code = shape == "time-stamped" ? "cawg.ica.time_stamp.validated" : "cawg.ica.time_stamp.invalid"
+            #expect(ours.statuses.contains { $0.code.rawValue == code }, "\(shape): \(ours.statuses)")
+            #expect((sdk.success + sdk.failure).contains(code), "\(shape): SDK \(sdk)")
         }
     }
 

@@ -129,6 +129,8 @@ struct CAWGIdentityValidator {
         // No CAWG trust anchors: the credential is at best untrusted.
         var cawg = validator
         cawg.trust = TrustConfiguration(acceptedUsages: validator.trust.acceptedUsages)
+        // c2pa-rs checks no revocation for an identity credential: nothing is fetched for it.
+        cawg.ocspFetcher = nil
         let signer = cawg.checkSignature(signature, claimBytes: Self.signedPayload(payload), url: url, statuses: &inner)
         let renamed: [String: (String, ValidationStatus.Kind)] = [
             "algorithm.unsupported": ("cawg.x509.algorithm.unsupported", .failure),
@@ -141,6 +143,8 @@ struct CAWGIdentityValidator {
         ]
         var valid = false
         for status in inner {
+            // A time-stamp on the identity signature moves the time its certificate is judged at
+            // (checkSignature does that) but its own codes are not reported: the SDK (0.91.3) reports none.
             guard let (code, kind) = renamed[status.code.rawValue] else { continue }
             let explanation = code == "cawg.x509.credential.untrusted"
                 ? "The identity assertion's X.509 credential is on no CAWG trust list (ailabel has none configured), so who it names is not vouched for"
@@ -206,16 +210,42 @@ struct CAWGIdentityValidator {
             fail("cawg.ica.invalid_issuer", "The credential's issuer \(issuer) is not a did:jwk or did:web")
             ok = false
         }
+        // A time-stamp on the credential's signature (sigTst2/sigTst, c2pa-rs's validate_cose_tst_info
+        // with its authority not judged): validated, it is when the credential was used; otherwise
+        // a malformed or mismatched token, or any other fault, is cawg.ica.time_stamp.invalid.
+        var stamps: [ValidationStatus] = []
+        let stampedAt = validator.signatureTime(sign1, claimBytes: credentialBytes, claimVersion: 1, url: url, statuses: &stamps)
+        if stampedAt != nil {
+            statuses.append(ValidationStatus(.init("cawg.ica.time_stamp.validated", .success), url: url,
+                "The credential's signature is time-stamped (\(stampedAt!))"))
+        } else if !stamps.isEmpty {
+            let codes = Set(stamps.map(\.code))
+            let reason = codes.contains(.timeStampMalformed) || codes.contains(.timeStampMismatch)
+                ? "does not match the credential's signature" : "cannot be used"
+            fail("cawg.ica.time_stamp.invalid", "The credential's time-stamp \(reason): \(stamps.map(\.explanation).joined(separator: "; "))")
+            ok = false
+        }
         let now = Date()
         if let validFrom = (credential["validFrom"] as? String).flatMap(Self.date) {
-            if now < validFrom { fail("cawg.ica.valid_from.invalid", "The credential is not valid before \(validFrom)"); ok = false }
+            if now < validFrom {
+                fail("cawg.ica.valid_from.invalid", "The credential is not valid before \(validFrom)")
+                ok = false
+            } else if let stampedAt, stampedAt < validFrom {
+                fail("cawg.ica.valid_from.invalid", "The credential was time-stamped (\(stampedAt)) before its validFrom \(validFrom)")
+                ok = false
+            }
         } else {
             fail("cawg.ica.valid_from.missing", "The credential has no readable validFrom date")
             ok = false
         }
-        if let validUntil = (credential["validUntil"] as? String).flatMap(Self.date), now > validUntil {
-            fail("cawg.ica.valid_until.invalid", "The credential expired on \(validUntil)")
-            ok = false
+        if let validUntil = (credential["validUntil"] as? String).flatMap(Self.date) {
+            if now > validUntil {
+                fail("cawg.ica.valid_until.invalid", "The credential expired on \(validUntil)")
+                ok = false
+            } else if let stampedAt, stampedAt > validUntil {
+                fail("cawg.ica.valid_until.invalid", "The credential was time-stamped (\(stampedAt)) after its validUntil \(validUntil)")
+                ok = false
+            }
         }
         if !Self.assetMatches(asset, payload) {
             fail("cawg.ica.signer_payload.mismatch", "The credential's c2paAsset is not the identity assertion's signer payload")

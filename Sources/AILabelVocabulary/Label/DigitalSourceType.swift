@@ -31,7 +31,14 @@ public struct DigitalSourceType: Sendable, Hashable, Codable, CustomStringConver
         "trainedAlgorithmicMedia", "compositeWithTrainedAlgorithmicMedia", "compositeSynthetic",
     ]
 
+    /// The terms that declare a capture or human work: beside an AI label they contradict it.
+    public static let captureOrHumanTerms: Set<String> = [
+        "digitalCapture", "negativeFilm", "positiveFilm", "print", "humanEdits", "minorHumanEdits", "digitalCreation",
+        "computationalCapture", "compositeCapture", "screenCapture",
+    ]
+
     public var isGenerativeAI: Bool { Self.generativeAITerms.contains(term) }
+    public var isCaptureOrHumanWork: Bool { Self.captureOrHumanTerms.contains(term) }
     public var isRetired: Bool { Self.allTerms.first { $0.term == term }?.retired ?? false }
 
     /// Parses a short name or a URI (http or https, with or without a trailing slash). Nil for a value
