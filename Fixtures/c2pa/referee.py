@@ -48,9 +48,15 @@ def mime_for(path):
         return "image/tiff"
     if lower.endswith(".dng"):
         return "image/dng"
+    if lower.endswith(".gif"):
+        return "image/gif"
     for suffix, mime in ((".wav", "audio/wav"), (".mp3", "audio/mpeg"), (".flac", "audio/flac"), (".webp", "image/webp")):
         if lower.endswith(suffix):
             return mime
+    if lower.endswith(".avif"):
+        return "image/avif"
+    if lower.endswith((".heic", ".heif", ".hif")):
+        return "image/heif"
     return "image/jpeg"
 
 

@@ -16,7 +16,10 @@ extension ManifestSigner {
     /// any existing store, lays the new one out in one rewrite, and frames the signed store that is
     /// spliced over the placeholder.
     public func sign(_ asset: [UInt8], handler: any AssetHandler, definition: ManifestDefinition) throws -> [UInt8] {
-        guard handler.declaration.c2paBindings.contains(.dataHash) else {
+        let bindings = handler.declaration.c2paBindings
+        // The binding c2pa-rs uses for the format: a BMFF hash for ISO BMFF files, a data hash otherwise.
+        let binding: C2PABinding = bindings.contains(.bmffHash) ? .bmffHash : .dataHash
+        guard bindings.contains(binding) else {
             throw ManifestError.make(.unsupportedAsset, "ailabel cannot yet bind a C2PA manifest to \(handler.declaration.displayName) files; use a .c2pa sidecar")
         }
         let existing = try Self.mediaStep("The asset cannot be read") { try handler.locateC2PAStore(in: asset, isPrefix: false) }
@@ -27,7 +30,7 @@ extension ManifestSigner {
                 "The file already has \(existing.storeCount > 1 ? "\(existing.storeCount) C2PA manifest stores" : "a damaged C2PA manifest store"); ailabel does not discard provenance it cannot carry forward. Set replaceUnreadableStore to overwrite it.")
         }
         return try signEmbedded(
-            asset, format: handler.declaration.mimeType, existingStore: existing.store, definition: definition,
+            asset, format: handler.declaration.mimeType, existingStore: existing.store, definition: definition, binding: binding,
             layout: { store in
                 var edit = MetadataEdit()
                 edit.c2paStore = .replace(store)

@@ -1,3 +1,4 @@
+import AILabelMedia
 import Crypto
 import Foundation
 import SwiftASN1
@@ -133,8 +134,12 @@ public struct ManifestSigner: Sendable {
     /// The two-pass signing of an embedded store. `layout` returns the asset with the given store
     /// in place (replacing any earlier store) and the byte range the store occupies; `frame` returns a
     /// store's bytes as the container frames it.
+    ///
+    /// `binding` is the hard binding: a data hash (one exclusion, where the store lands) or a BMFF
+    /// hash (boxes excluded by xpath, the store's `uuid` box among them; ``BMFFHash``). Either way
+    /// the placeholder's hash has the real one's length, so the signed store keeps the placeholder's size.
     func signEmbedded(
-        _ asset: [UInt8], format: String, existingStore: [UInt8]?, definition: ManifestDefinition,
+        _ asset: [UInt8], format: String, existingStore: [UInt8]?, definition: ManifestDefinition, binding: C2PABinding = .dataHash,
         layout: ([UInt8]) throws -> (bytes: [UInt8], storeRange: Range<Int>?), frame: ([UInt8]) throws -> [UInt8]
     ) throws -> [UInt8] {
         var previous = try previousManifests(existingStore, replacingUnreadable: definition.replaceUnreadableStore)
@@ -146,10 +151,12 @@ public struct ManifestSigner: Sendable {
         var builder = try prepareBuilder(definition: definition, previous: previous, format: format)
 
         // Pass 1: a store of the final size with placeholder hash and signature.
-        let placeholderHash = try ManifestBuilder.dataHash(
-            exclusion: ManifestBuilder.placeholderExclusion, hash: [UInt8](repeating: 0, count: 32))
+        let isBMFF = binding == .bmffHash
+        let placeholderHash = isBMFF
+            ? BMFFHash(hash: [UInt8](repeating: 0, count: 32)).cbor
+            : try ManifestBuilder.dataHash(exclusion: ManifestBuilder.placeholderExclusion, hash: [UInt8](repeating: 0, count: 32))
         let reservedHashLength = placeholderHash.encoded().count
-        let hashLabel = "c2pa.hash.data"
+        let hashLabel = isBMFF ? BMFFHash.label : "c2pa.hash.data"
         let beforeHash = builder
         builder.add(ManifestBuilder.cborAssertion(label: hashLabel, content: placeholderHash))
         let placeholderStore = try storeBytes(builder: builder, definition: definition, previous: previous.kept, placeholder: true)
@@ -157,18 +164,32 @@ public struct ManifestSigner: Sendable {
         guard let storeRange, storeRange.upperBound <= laidOut.count else {
             throw ManifestError.make(.unsupportedAsset, "The store could not be placed in the asset")
         }
-        guard storeRange.upperBound <= Int(UInt32.max) else {
+        guard isBMFF || storeRange.upperBound <= Int(UInt32.max) else {
             throw ManifestError.make(.unsupportedAsset, "The asset is too large for ailabel's embedded data hash (over 4 GB)")
         }
 
         // Pass 2: hash everything but the store, then sign the real store of the same length.
-        var hasher = SHA256()
-        laidOut.withUnsafeBytes { buffer in
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[..<storeRange.lowerBound]))
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[storeRange.upperBound...]))
+        let realHash: CBOR
+        if isBMFF {
+            var binding = BMFFHash(hash: [])
+            do {
+                binding.hash = try binding.computeHash(over: laidOut, claimAlgorithm: "sha256")
+            } catch BMFFHashError.unreadable(let reason), BMFFHashError.malformed(let reason) {
+                throw ManifestError.make(.unsupportedAsset, "The asset's BMFF hash cannot be computed: \(reason)")
+            }
+            realHash = binding.cbor
+        } else {
+            var hasher = SHA256()
+            laidOut.withUnsafeBytes { buffer in
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[..<storeRange.lowerBound]))
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[storeRange.upperBound...]))
+            }
+            let digest = Array(hasher.finalize())
+            realHash = try ManifestBuilder.dataHash(exclusion: storeRange, hash: digest, paddedTo: reservedHashLength)
         }
-        let digest = Array(hasher.finalize())
-        let realHash = try ManifestBuilder.dataHash(exclusion: storeRange, hash: digest, paddedTo: reservedHashLength)
+        guard realHash.encoded().count == reservedHashLength else {
+            throw ManifestError.make(.signingFailed, "The hard binding changed size between the signing passes")
+        }
         builder = beforeHash
         builder.add(ManifestBuilder.cborAssertion(label: hashLabel, content: realHash))
         let finalStore = try storeBytes(builder: builder, definition: definition, previous: previous.kept, placeholder: false)

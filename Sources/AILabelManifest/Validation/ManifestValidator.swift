@@ -443,6 +443,10 @@ public struct ManifestValidator: Sendable {
             verifyBoxHash(assertion, claimAlgorithm: claimAlgorithm, source: source, url: url, statuses: &statuses)
             return
         }
+        if assertion.baseLabel.hasPrefix("c2pa.hash.bmff") {
+            verifyBMFFHash(assertion, claimAlgorithm: claimAlgorithm, source: source, url: url, statuses: &statuses)
+            return
+        }
         guard assertion.baseLabel == "c2pa.hash.data" else {
             add(.assertionDataHashMalformed, "The hard binding \(assertion.label) is of a kind ailabel does not check for this format")
             return
@@ -510,6 +514,54 @@ public struct ManifestValidator: Sendable {
             add(.assertionBoxesHashMismatch, "The asset's boxes are not as signed: \(problem)")
         } else {
             add(.assertionBoxesHashMatch, "Every hashed box of the asset is exactly as signed")
+        }
+    }
+
+    /// A BMFF hash (`c2pa.hash.bmff`, `.v2`, `.v3`), computed over the asset's box tree as c2pa-rs
+    /// computes it (``BMFFHash``). The store's own `uuid` box is one of its exclusions, so unlike the
+    /// data hash there is no exclusion range to compare with where the store sits.
+    func verifyBMFFHash(_ assertion: AssertionBox, claimAlgorithm: String, source: any AssetSource, url: String,
+                        statuses: inout [ValidationStatus]) {
+        func add(_ code: ValidationStatus.Code, _ text: String) { statuses.append(ValidationStatus(code, url: url, text)) }
+        guard let content = assertion.cbor else {
+            add(.assertionBMFFHashMalformed, "The BMFF hash assertion cannot be read")
+            return
+        }
+        let binding: BMFFHash
+        do {
+            binding = try BMFFHash(cbor: content, label: assertion.baseLabel)
+        } catch BMFFHashError.malformed(let reason) {
+            add(.assertionBMFFHashMalformed, "The BMFF hash assertion is malformed: \(reason)")
+            return
+        } catch {
+            add(.assertionBMFFHashMalformed, "The BMFF hash assertion cannot be read")
+            return
+        }
+        if let url = content["url"], url != .null {
+            add(.assertionBMFFHashMismatch, "The BMFF hash points to a remote hash, which C2PA no longer allows")
+            return
+        }
+        guard let expected = binding.hash else {
+            if binding.hasMerkleMaps {
+                add(.assertionBMFFHashMismatch, "The BMFF hash binds the asset only through Merkle maps, which ailabel does not check yet")
+            } else {
+                // c2pa-rs accepts a BMFF hash with neither a hash nor Merkle maps; ailabel does not.
+                add(.assertionBMFFHashMalformed, "The BMFF hash has neither a hash nor Merkle maps, so it binds nothing")
+            }
+            return
+        }
+        do {
+            if try binding.computeHash(over: source, claimAlgorithm: claimAlgorithm) == expected {
+                add(.assertionBMFFHashMatch, "The asset's boxes are exactly as signed")
+            } else {
+                add(.assertionBMFFHashMismatch, "The asset's bytes were changed after signing: the BMFF hash does not match")
+            }
+        } catch BMFFHashError.unreadable(let reason) {
+            add(.assertionBMFFHashMismatch, "The BMFF hash cannot be computed: \(reason)")
+        } catch let error as MediaError {
+            add(.assertionBMFFHashMismatch, "The asset could not be read to check its BMFF hash: \(error.reason)")
+        } catch {
+            add(.assertionBMFFHashMismatch, "The asset could not be read to check its BMFF hash")
         }
     }
 

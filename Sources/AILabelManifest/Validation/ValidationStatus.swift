@@ -38,6 +38,7 @@ public struct ValidationStatus: Sendable, Hashable {
         public static let assertionHashedURIMatch = Code("assertion.hashedURI.match", .success)
         public static let assertionDataHashMatch = Code("assertion.dataHash.match", .success)
         public static let assertionBoxesHashMatch = Code("assertion.boxesHash.match", .success)
+        public static let assertionBMFFHashMatch = Code("assertion.bmffHash.match", .success)
         public static let ingredientManifestValidated = Code("ingredient.manifest.validated", .success)
         public static let ingredientClaimSignatureValidated = Code("ingredient.claimSignature.validated", .success)
         // Informational.
@@ -60,6 +61,8 @@ public struct ValidationStatus: Sendable, Hashable {
         public static let assertionDataHashMismatch = Code("assertion.dataHash.mismatch", .failure)
         public static let assertionDataHashMalformed = Code("assertion.dataHash.malformed", .failure)
         public static let assertionBoxesHashMismatch = Code("assertion.boxesHash.mismatch", .failure)
+        public static let assertionBMFFHashMismatch = Code("assertion.bmffHash.mismatch", .failure)
+        public static let assertionBMFFHashMalformed = Code("assertion.bmffHash.malformed", .failure)
         public static let assertionHashedURIMismatch = Code("assertion.hashedURI.mismatch", .failure)
         public static let assertionMissing = Code("assertion.missing", .failure)
         public static let assertionUndeclared = Code("assertion.undeclared", .failure)

@@ -5,6 +5,9 @@ extension AssetRegistry {
         JPEGHandler(),
         PNGHandler(),
         WebPHandler(),
+        // AVIF before HEIF: an AVIF may have the generic HEIF brand mif1 first and avif after it.
+        HEIFHandler.avif,
+        HEIFHandler.heif,
         JXLHandler(),
         GIFHandler(),
         // TIFF before DNG: they share magic bytes, and parsing a TIFF tells a DNG (``TIFFHandler/refined(by:)``).

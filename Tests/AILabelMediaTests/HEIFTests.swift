@@ -1,0 +1,119 @@
+import AILabelMedia
+import AILabelTestSupport
+import Foundation
+import Testing
+
+/// HEIF/HEIC and AVIF items: XMP and EXIF read and written as items, offsets moved, hostile files refused.
+@Suite("HEIF and AVIF")
+struct HEIFTests {
+    static let packet = Array("""
+        <?xpacket begin="\u{FEFF}" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF \
+        xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" \
+        xmlns:dc="http://purl.org/dc/elements/1.1/" dc:format="image/heif"/></rdf:RDF></x:xmpmeta><?xpacket end="w"?>
+        """.utf8)
+
+    @Test("Brands decide the format: HEIC with mif1 first is heif, AVIF is avif")
+    func sniffing() throws {
+        for (path, format) in [("media/plain.heic", MediaFormat.heif), ("media/plain.avif", .avif), ("media/pillow.avif", .avif), ("media/alpha.heic", .heif)] {
+            #expect(AssetRegistry.standard.sniff(try Repository.fixtureBytes(path)) == format, "\(path)")
+        }
+        let wild = Repository.root().appendingPathComponent("../shared/wild/other/c2pa-rs__sdk_tests_fixtures_sample1.heif").path
+        if FileManager.default.fileExists(atPath: wild) {
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: wild)))
+            #expect(AssetRegistry.standard.sniff(bytes) == .heif, "ftyp mif1 with heic compatible")
+            #expect(try HEIFHandler.heif.parse(bytes).width == 1440)
+        }
+    }
+
+    @Test("Coding, size, alpha and the primary item are read from the item properties")
+    func coding() throws {
+        let heic = try HEIFHandler.heif.parse(try Repository.fixtureBytes("media/plain.heic"))
+        #expect(heic.width == 96 && heic.height == 64)
+        #expect(heic.heifCoding?.primaryItemType == "hvc1")
+        let alpha = try HEIFHandler.avif.parse(try Repository.fixtureBytes("media/alpha.avif"))
+        #expect(alpha.heifCoding?.alpha == true && alpha.heifCoding?.primaryItemType == "av01")
+        #expect(try HEIFHandler.heif.parse(try Repository.fixtureBytes("media/alpha.heic")).heifCoding?.alpha == true)
+    }
+
+    @Test("exiftool's XMP and EXIF items are read; a new XMP replaces its item (no second XMP item), and the image decodes the same")
+    func xmpItemReplaced() throws {
+        let bytes = try Repository.fixtureBytes("media/metadata.heic")
+        let before = try HEIFHandler.heif.parse(bytes)
+        #expect(String(decoding: try #require(before.xmp), as: UTF8.self).contains("HEIF Fixture Author"))
+        #expect(before.exif != nil)
+        var edit = MetadataEdit()
+        edit.xmp = .replace(Self.packet)
+        let rewritten = try HEIFHandler.heif.rewrite(bytes, applying: edit).bytes
+        let after = try HEIFHandler.heif.parse(rewritten)
+        #expect(after.xmp == Self.packet)
+        #expect(after.blocks.filter { $0.kind == .xmp }.count == 1)
+        #expect(after.exif == before.exif, "the EXIF item is kept")
+        #expect(ByteRanges.equal(bytes, before.imageDataRanges, rewritten, after.imageDataRanges))
+        // Stamping again replaces ailabel's own item and its mdat: the same bytes.
+        #expect(try HEIFHandler.heif.rewrite(rewritten, applying: edit).bytes == rewritten)
+        // Removing the XMP removes its item and ailabel's mdat.
+        var removal = MetadataEdit()
+        removal.xmp = .remove
+        let removed = try HEIFHandler.heif.rewrite(rewritten, applying: removal).bytes
+        #expect(try HEIFHandler.heif.parse(removed).xmp == nil)
+        #expect(removed.count < rewritten.count)
+    }
+
+    @Test("The iloc offsets of every item move with their bytes when the C2PA box and bigger meta go in: libheif decodes the same pixels",
+          arguments: ["media/plain.heic", "media/alpha.heic", "media/plain.avif", "media/alpha.avif", "media/pillow.avif", "media/metadata.heic"])
+    func offsetsMoveWithTheirBytes(_ path: String) throws {
+        let bytes = try Repository.fixtureBytes(path)
+        let handler = try #require(AssetRegistry.standard.handler(for: bytes))
+        var edit = MetadataEdit()
+        edit.xmp = .replace(Self.packet + [UInt8](repeating: 0x20, count: 3000))
+        edit.exif = .replace(Array("MM\0*\0\0\0\u{8}\0\0\0\0\0\0".utf8))
+        edit.c2paStore = .replace([UInt8](repeating: 7, count: 5000))
+        let rewritten = try handler.rewrite(bytes, applying: edit)
+        #expect(rewritten.c2paStoreRange?.lowerBound == Int(bytes[3]), "the store's box follows ftyp")
+        let folder = try Repository.temporaryDirectory("heif-offsets")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let suffix = (path as NSString).pathExtension
+        let original = folder.appendingPathComponent("original.\(suffix)")
+        let changed = folder.appendingPathComponent("changed.\(suffix)")
+        try Data(bytes).write(to: original)
+        try Data(rewritten.bytes).write(to: changed)
+        func decoded(_ url: URL) throws -> Data {
+            // Y4M: the decoded planes and nothing else (a PNG would carry the file's XMP and EXIF along).
+            let png = url.deletingPathExtension().appendingPathExtension("y4m")
+            let run = try ProcessRunner.run("heif-convert", [url.path, png.path])
+            #expect(run.status == 0, "heif-convert \(url.lastPathComponent): \(run.stderr)")
+            return try Data(contentsOf: png)
+        }
+        #expect(try decoded(original) == decoded(changed), "\(path): the rewritten file decodes to the same pixels")
+    }
+
+    @Test("ilocOffsetOutOfRangeIsRefused: an item whose extent lies past the end of the file is refused")
+    func ilocOffsetOutOfRangeIsRefused() throws {
+        let error = try #require(throws: MediaError.self) {
+            try HEIFHandler.heif.parse(try Repository.fixtureBytes("malformed/heif-iloc-offset-out-of-range.heic"))
+        }
+        #expect(error.reason.contains("iloc"), "\(error)")
+        var edit = MetadataEdit()
+        edit.xmp = .replace(Self.packet)
+        #expect(throws: MediaError.self) { try HEIFHandler.heif.rewrite(try Repository.fixtureBytes("malformed/heif-iloc-offset-out-of-range.heic"), applying: edit) }
+    }
+
+    @Test("truncatedHEIFIsRefused: a HEIC cut inside its boxes is refused with the box named")
+    func truncatedHEIFIsRefused() throws {
+        let error = try #require(throws: MediaError.self) { try HEIFHandler.heif.parse(try Repository.fixtureBytes("malformed/heif-truncated.heic")) }
+        #expect(error.code == .truncated && error.reason.contains("meta"), "\(error)")
+    }
+
+    @Test("itemCountBombIsRefused: an iinf that claims more items than the limit is refused before reading them")
+    func itemCountBombIsRefused() throws {
+        var bytes = try Repository.fixtureBytes("media/plain.heic")
+        let tree = try BMFFTree(bytes)
+        let meta = try #require(tree.first(.meta))
+        let iinf = try #require(tree.boxes[meta].children.first { tree.boxes[$0].type == .iinf })
+        let at = tree.boxes[iinf].payloadStart
+        bytes[at] = 0xFF
+        bytes[at + 1] = 0xFF
+        let error = try #require(throws: MediaError.self) { try HEIFHandler.heif.parse(bytes) }
+        #expect(error.code == .limitExceeded, "\(error)")
+    }
+}
