@@ -94,4 +94,39 @@ struct JXLCLITests {
         #expect(again.stdout.contains("\"status\":\"unchanged\""), "\(again.stdout)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: restamped)) == before)
     }
+
+    static let boxBombs = [
+        "jxl-box-size-past-end.jxl", "jxl-64bit-size-past-end.jxl", "jxl-box-count-bomb.jxl", "jxl-nested-brob.jxl",
+        "jxl-brob-bomb.jxl", "jxl-truncated.jxl",
+    ]
+
+    @Test("Each JPEG XL box bomb is refused by inspect and judged unreadable by verify, naming the file, in bounded memory", arguments: boxBombs)
+    func boxBomb(_ name: String) throws {
+        let path = "Fixtures/malformed/\(name)"
+        let (inspect, inspectPeak) = try ProcessRunner.ailabelMeasuringPeakMemory(["inspect", "--json", path], directory: Repository.root())
+        #expect(inspect.status == 1, "\(name): exit \(inspect.status) \(inspect.stderr)")
+        #expect(inspect.stdout.contains(name) && inspect.stdout.contains("\"error\""), "\(name): \(inspect.stdout)")
+        #expect(inspectPeak < BombTests.ceilingKiB, "\(name): peak \(inspectPeak / 1024) MiB")
+        let (verify, verifyPeak) = try ProcessRunner.ailabelMeasuringPeakMemory(["verify", "--scan", "full", "--format", "json", path], directory: Repository.root())
+        #expect(verify.status == 0 || verify.status == 1, "\(name): exit \(verify.status) \(verify.stderr)")
+        #expect(verifyPeak < BombTests.ceilingKiB, "\(name): peak \(verifyPeak / 1024) MiB")
+        let files = (try JSONSerialization.jsonObject(with: verify.stdoutData) as? [String: Any])?["files"] as? [[String: Any]] ?? []
+        #expect(files.first?["verdict"] as? String == "unreadable", "\(name): \(files)")
+    }
+
+    @Test("A TC260 AIGC label exiftool writes in a JPEG XL's EXIF ImageDescription is read by verify")
+    func aigcInEXIF() throws {
+        let folder = try Repository.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("aigc.jxl").path
+        try FileManager.default.copyItem(atPath: Repository.fixture("media/metadata.jxl").path, toPath: path)
+        let label = #"{"AIGC":{"Label":"1","ContentProducer":"001","ProduceID":"abc","ReservedCode1":"","ContentPropagator":"","PropagateID":"","ReservedCode2":""}}"#
+        let write = try ProcessRunner.run("exiftool", ["-q", "-overwrite_original", "-EXIF:ImageDescription=" + label, path])
+        #expect(write.status == 0, "\(write.stderr)")
+        let verify = try ProcessRunner.ailabel(["verify", path, "--profile", "cn", "--format", "json", "--scan", "metadata"])
+        let file = try #require(((try JSONSerialization.jsonObject(with: verify.stdoutData) as? [String: Any])?["files"] as? [[String: Any]])?.first)
+        let evidence = (file["aiEvidence"] as? [[String: Any]] ?? []).compactMap { $0["detail"] as? String }
+        #expect(evidence.contains { $0.contains("TC260 AIGC in EXIF ImageDescription") }, "\(evidence)")
+    }
 }
+

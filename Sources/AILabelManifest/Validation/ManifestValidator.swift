@@ -358,7 +358,8 @@ public struct ManifestValidator: Sendable {
         if let ocspFetcher {
             switch ocspFetcher.response(for: chain) {
             case .success(let der):
-                return out + checker.judge(der, signer: chain, signingTime: signingTime, now: now, url: url).statuses
+                // "Now" is after the answer came: a response made this very second is not from the future.
+                return out + checker.judge(der, signer: chain, signingTime: signingTime, now: validationTime ?? Date(), url: url).statuses
             case .failure(let failure):
                 return out + [ValidationStatus(.signingCredentialOCSPInaccessible, url: url,
                                                "The signer's OCSP responder could not be asked: \(failure.reason)")]

@@ -17,6 +17,8 @@ public struct BMFFBox: Sendable, Hashable {
     public var hasLargeSize: Bool
     /// Whether the size field was 0 ("to the end of the file").
     public var extendsToEnd: Bool
+    /// Whether the box (an `mdat`) claimed more bytes than the file holds and was cut at its end.
+    public var isCut = false
     /// The index of the enclosing box in ``BMFFTree/boxes``; nil at the top level.
     public var parent: Int?
     /// The indexes of the boxes inside, for the container types the tree descends into.

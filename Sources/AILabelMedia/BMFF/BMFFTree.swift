@@ -64,8 +64,9 @@ public struct BMFFTree: Sendable {
                 throw MediaError.make(.limitExceeded, "more than \(limits.maximumBoxes) boxes")
             }
             let head = try read(position..<position + min(available, 40))
-            let (box, claimed) = try Self.header(head, at: position, parentEnd: frame.end, fileSize: count, depth: frame.depth, parent: frame.index)
+            var (box, claimed) = try Self.header(head, at: position, parentEnd: frame.end, fileSize: count, depth: frame.depth, parent: frame.index)
             if claimed > box.range.count {
+                box.isCut = true
                 warnings.append("the mdat box at byte \(position) claims \(claimed) bytes, more than the \(box.range.count) left; it is read to the end")
             }
             let index = boxes.count

@@ -92,7 +92,8 @@ struct HEIFRewriter {
         let existingStores = tree.topLevel.filter { BMFFC2PABox.isC2PA(tree.boxes[$0]) }
         var pieces: [Piece] = []
         let lastIndex = tree.topLevel.last
-        let itemsBeforeLast = lastIndex.map { tree.boxes[$0].extendsToEnd } ?? false
+        // A last box that runs to the end of the file (size 0, or an mdat cut short) must stay last.
+        let itemsBeforeLast = lastIndex.map { tree.boxes[$0].extendsToEnd || tree.boxes[$0].isCut } ?? false
         for index in tree.topLevel {
             let box = tree.boxes[index]
             if index == lastIndex, itemsBeforeLast, !newItems.isEmpty { pieces.append(.items) }
@@ -191,10 +192,19 @@ struct HEIFRewriter {
     func relocated(_ entry: HEIFItemLocation.Entry, _ relocation: BMFFRelocation, fileSize: Int) throws -> HEIFItemLocation.Entry {
         var moved = entry
         var shifts: [Int] = []
-        for extent in entry.extents {
+        for (index, extent) in entry.extents.enumerated() {
             let (start, overflow) = entry.baseOffset.addingReportingOverflow(extent.offset)
-            let length = extent.length == 0 ? 0 : extent.length
-            guard !overflow, start <= UInt64(fileSize), length <= UInt64(fileSize) - start else {
+            guard !overflow, start <= UInt64(fileSize) else {
+                throw MediaError.make(.malformed, "iloc: item \(entry.itemID)'s extent at offset \(start) lies outside the file")
+            }
+            // A lone extent of length 0 runs to the end of the file: its length is written out, since
+            // the file will go on past its end.
+            var length = extent.length
+            if length == 0, entry.extents.count == 1 {
+                length = UInt64(fileSize) - start
+                moved.extents[index].length = length
+            }
+            guard length <= UInt64(fileSize) - start else {
                 throw MediaError.make(.malformed, "iloc: item \(entry.itemID)'s extent at offset \(start) lies outside the file")
             }
             let range = Int(start)..<Int(start) + Int(length)
