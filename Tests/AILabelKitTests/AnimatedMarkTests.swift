@@ -52,7 +52,8 @@ struct GIFAnimatedMarkTests {
         request.created = "2026-01-18T09:00:00Z"
         let stamper = Stamper(request: request, markers: [try VisibleMarker(), WatermarkMarker()])
         let original = try MediaFile(path: "a.gif", bytes: try Repository.fixtureBytes(fixture))
-        let (bytes, label, layers, warnings) = try stamper.stamp(original)
+        let result = try stamper.stamp(original)
+        let (bytes, label, layers, warnings) = (try result.bytes(), result.label, result.layers, result.warnings)
         #expect(layers.contains("visible") && layers.contains("watermark"), "\(layers) \(warnings)")
         let stamped = try MediaFile(path: "a.gif", bytes: bytes)
         let before = try #require(original.contents.gifCoding), after = try #require(stamped.contents.gifCoding)
