@@ -371,8 +371,8 @@ public struct Stamper: Sendable {
     private func imageDataIdentical(original: MediaFile, stamped: StampedFile) throws -> Bool {
         guard !stamped.pixelsReencoded else { return false }
         let output = stamped.plan.output(over: stamped.source)
-        let head = try output.read(0..<min(output.count, registry.sniffLength))
-        guard let handler = registry.handler(for: head) else { return false }
+        // Sniffed through the source: a FLAC's prepended ID3v2 tag is judged by what follows it.
+        guard let handler = try registry.handler(sniffing: output) else { return false }
         let outputRanges = try handler.imageDataRanges(in: output)
         let originalRanges = original.contents.imageDataRanges
         guard outputRanges.count == originalRanges.count else { return false }

@@ -9,7 +9,7 @@ enum BoxHash {
 
     /// The boxes of an asset in any registered format that declares a box hash, or nil.
     static func boxes(of source: any ByteSource, registry: AssetRegistry = .metadataReading) -> [C2PABox]? {
-        guard let head = try? source.read(0..<min(source.count, registry.sniffLength)), let handler = registry.handler(for: head),
+        guard let handler = (try? registry.handler(sniffing: source)) ?? nil,
             handler.declaration.c2paBindings.contains(.boxHash)
         else { return nil }
         return handler.c2paBoxes(in: source)
