@@ -88,7 +88,8 @@ let package = Package(
         // Every parser of untrusted input behind one entry point, for libFuzzer and its regression test.
         .target(name: "AILabelFuzzing", dependencies: ["AILabelVerify", "AILabelKit", "AILabelVocabulary", "AILabelManifest", "AILabelMedia"], swiftSettings: settings),
 
-        .testTarget(name: "AILabelMediaTests", dependencies: ["AILabelMedia", "AILabelTestSupport"], swiftSettings: settings),
+        // The contract suite stamps through the pipeline (one parse per stamp, re-stamp with marks), so it needs the kit.
+        .testTarget(name: "AILabelMediaTests", dependencies: ["AILabelMedia", "AILabelKit", "AILabelManifest", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(
             name: "AILabelManifestTests",
             dependencies: ["AILabelManifest", "AILabelMedia", "AILabelTestSupport", crypto, x509],

@@ -10,8 +10,8 @@ disposal and a transparent colour, an animation whose frames are smaller than th
 local colour tables, the same still interlaced, a still with a TC260 AIGC label in a comment extension (as
 tools that cannot write XMP put it), and a still with XMP written by exiftool (raw packet and magic
 trailer). Malformed files are built byte by byte (each is a structural attack, so no encoder would
-write it): a sub-block chain past the end, an LZW bomb (a 65535×65535 frame in 35 bytes), and a file
-without its trailer.
+write it): a sub-block chain past the end and a file without its trailer in malformed/, and an LZW
+bomb (a 65535×65535 frame in 35 bytes) in bombs/, where BombTests measures every command's memory on it.
 """
 import io
 import os
@@ -85,6 +85,12 @@ def main():
                    disposal=2, optimize=False)
     save(os.path.join(MEDIA, "animated.gif"), out.getvalue())
 
+    # A larger animation (256×192, 3 frames, loops twice): room for the badge and the watermark together.
+    large = [scene(256, 192, 30 + index) for index in range(3)]
+    out = io.BytesIO()
+    large[0].save(out, "GIF", save_all=True, append_images=large[1:], duration=[100, 150, 200], loop=2, optimize=False)
+    save(os.path.join(MEDIA, "animated-large.gif"), out.getvalue())
+
     # Frames smaller than the screen, each with its own palette, kept by "do not dispose": a viewer
     # composites them over what the earlier frames left.
     base = scene(144, 144, 20)
@@ -116,7 +122,7 @@ def main():
          screen + b"\x21\xfe" + b"\xff" + b"a comment that says it is 255 bytes long")
     bomb = b"GIF89a" + struct.pack("<HHBBB", 65535, 65535, 0x80, 0, 0) + bytes(6)
     bomb += b"\x2c" + struct.pack("<HHHHB", 0, 0, 65535, 65535, 0) + b"\x02" + sub_blocks(b"\x44\x01") + b"\x3b"
-    save(os.path.join(MALFORMED, "gif-lzw-bomb.gif"), bomb)
+    save(os.path.join(HERE, "bombs", "gif-lzw-bomb.gif"), bomb)
     save(os.path.join(MALFORMED, "gif-missing-trailer.gif"), screen + frame)
 
 

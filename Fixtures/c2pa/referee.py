@@ -48,6 +48,8 @@ def mime_for(path):
         return "image/tiff"
     if lower.endswith(".dng"):
         return "image/dng"
+    if lower.endswith(".gif"):
+        return "image/gif"
     for suffix, mime in ((".wav", "audio/wav"), (".mp3", "audio/mpeg"), (".flac", "audio/flac"), (".webp", "image/webp")):
         if lower.endswith(suffix):
             return mime

@@ -35,8 +35,7 @@ struct InspectCommand: ParsableCommand {
         var failed = false
         for path in files {
             do {
-                let bytes = try FileReader.read(path)
-                if let text = try CRJSON.text(asset: bytes, validator: validator) {
+                if let text = try CRJSON.text(asset: try FileByteSource(path: path), validator: validator) {
                     print(text)
                 } else {
                     StandardError.write("ailabel: \(path): no C2PA manifest store")

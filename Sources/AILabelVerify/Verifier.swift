@@ -63,19 +63,21 @@ public struct Verifier: Sendable {
 
     public func verify(path: String) -> FileReport {
         let file: MediaFile
-        var bytes: [UInt8]?
         do {
-            // Type and signature first: what is in no registered format is refused before it is read whole.
-            try MediaFile.checkSignature(path: path, registry: .metadataReading)
-            bytes = try FileReader.read(path)
-            file = try MediaFile(path: path, bytes: bytes!, registry: .metadataReading)
+            // Read by position: the handler reads headers and metadata; nothing holds the whole file.
+            file = try MediaFile(path: path, registry: .metadataReading)
         } catch {
             let reason = (error as? MediaError)?.reason ?? "\(error)"
             var report = FileReport(
                 path: path, format: AssetRegistry.standard.format(claimedByPath: path)?.rawValue ?? "unknown", verdict: .unreadable,
                 findings: [Finding(code: .fileUnreadable, severity: .error, message: reason)])
-            // A file whose structure does not parse may still decode (truncated, tampered): show it.
-            if options.thumbnails, let bytes { report.thumbnail = Thumbnail.make(ofUnparsed: bytes) }
+            // A file whose structure does not parse may still decode (truncated, tampered): show it. Its
+            // type and signature are checked first, so what is in no registered format is never read whole.
+            if options.thumbnails, (try? MediaFile.checkSignature(path: path, registry: .metadataReading)) != nil,
+                let bytes = try? FileReader.read(path)
+            {
+                report.thumbnail = Thumbnail.make(ofUnparsed: bytes)
+            }
             return report
         }
         return verify(file)
@@ -94,7 +96,7 @@ public struct Verifier: Sendable {
                 // The header's dimensions reserve the image's share of the process's pixel budget before
                 // anything is decoded; the detectors run inside the reservation, since they hold planes too.
                 try PixelBudget.shared.withReservation(max(1, file.contents.width) * max(1, file.contents.height)) {
-                    let pixels = try PixelCodec.decode(file.bytes, maxPixels: PixelBudget.shared.pixels)
+                    let pixels = try PixelCodec.decode(file.readAll(), maxPixels: PixelBudget.shared.pixels)
                     observations.pixelsScanned = true
                     for collector in pixelCollectors { collector.collect(from: subject, pixels: pixels, into: &observations) }
                     // The HTML report's thumbnail comes from these pixels, inside the same reservation.

@@ -14,7 +14,7 @@ struct BombTests {
     static let bombs = [
         "png-huge-dimensions.png", "png-max-dimensions.png", "ztxt-bomb.png", "itxt-bomb.png", "idat-bomb.png",
         "jpeg-sof-65535.jpg", "exif-ifd-loop.jpg", "jumbf-length-past-end.jpg", "cbor-length-past-end.jpg",
-        "xmp-billion-laughs.jpg", "xmp-external-entity.jpg", "xmp-deep-nesting.jpg",
+        "xmp-billion-laughs.jpg", "xmp-external-entity.jpg", "xmp-deep-nesting.jpg", "gif-lzw-bomb.gif",
     ]
 
     @Test("inspect reports or refuses each bomb, naming the file, in bounded memory", arguments: bombs)
@@ -37,7 +37,7 @@ struct BombTests {
         "jpeg-sof-65535.jpg": "pixels.undecodable", "exif-ifd-loop.jpg": "exif.unreadable",
         "jumbf-length-past-end.jpg": "c2pa.general.error", "cbor-length-past-end.jpg": "c2pa.claim.cbor.invalid",
         "xmp-billion-laughs.jpg": "xmp.unreadable", "xmp-external-entity.jpg": "xmp.unreadable",
-        "xmp-deep-nesting.jpg": "xmp.unreadable",
+        "xmp-deep-nesting.jpg": "xmp.unreadable", "gif-lzw-bomb.gif": "pixels.undecodable",
     ]
 
     @Test("verify with every pixel detector judges each bomb without exhausting memory", arguments: bombs)

@@ -36,7 +36,7 @@ struct StampBatchTests {
 
     /// What stamping `path` alone, with the single-file write, produces.
     func reference(_ path: String) throws -> [UInt8] {
-        try stamper().stamp(try MediaFile(path: path)).bytes
+        try stamper().stamp(try MediaFile(path: path)).bytes()
     }
 
     func contents(_ path: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) }

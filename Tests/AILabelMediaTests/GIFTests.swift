@@ -109,7 +109,7 @@ struct GIFTests {
 
     @Test("LZW bomb: a 35-byte file declaring a 65535×65535 frame parses, and its pixels are refused before decoding")
     func lzwBomb() throws {
-        let bytes = try Repository.fixtureBytes("malformed/gif-lzw-bomb.gif")
+        let bytes = try Repository.fixtureBytes("bombs/gif-lzw-bomb.gif")
         let contents = try GIFHandler().parse(bytes)
         #expect(contents.width == 65535 && contents.height == 65535)
         #expect(throws: MediaError.limitExceeded) { try GIFHandler().decodePixels(bytes, maxPixels: PixelCodec.defaultMaximumPixels, lenient: false) }

@@ -1,3 +1,5 @@
+import AILabelKit
+import AILabelManifest
 import AILabelMedia
 import AILabelTestSupport
 import Foundation
@@ -95,11 +97,9 @@ struct HandlerContractTests {
                 #expect(located.ranges.map(\.lowerBound).min() == range.lowerBound, "\(path)")
                 #expect(located.ranges.reduce(0) { $0 + $1.count } == range.count, "\(path)")
                 #expect(Array(rewritten.bytes[range]) == (try item.handler.framedC2PAStore(store)), "\(path)")
-                // A prefix that holds the whole store finds it; one that ends inside the store throws.
-                let prefix = Array(rewritten.bytes.prefix(range.upperBound + 1))
-                #expect(try item.handler.locateC2PAStore(in: prefix, isPrefix: true).store == store, "\(path)")
+                // A source cut inside the store is refused, never read past its end.
                 #expect(throws: MediaError.self, "\(path)") {
-                    try item.handler.locateC2PAStore(in: Array(rewritten.bytes.prefix(range.lowerBound + range.count / 2)), isPrefix: true)
+                    try item.handler.locateC2PAStore(in: Array(rewritten.bytes.prefix(range.lowerBound + range.count / 2)) as any ByteSource)
                 }
 
                 // Removing the store leaves no trace of it.
@@ -172,5 +172,175 @@ struct HandlerContractTests {
                 }
             }
         }
+    }
+
+    // MARK: Streaming
+
+    /// Writes `bytes` to a temporary file and opens it as a source read in small chunks, so chunk
+    /// boundaries fall inside every structure.
+    static func fileSource(_ bytes: [UInt8], name: String) throws -> (FileByteSource, URL) {
+        let folder = try Repository.temporaryDirectory("ailabel-contract")
+        let url = folder.appendingPathComponent(name)
+        try Data(bytes).write(to: url)
+        return (try FileByteSource(path: url.path, chunkSize: 4096), folder)
+    }
+
+    /// Everything a parse reports, compared field by field (`MediaContents` holds the handler's own
+    /// structure too, which is not compared).
+    static func expectSameContents(_ a: MediaContents, _ b: MediaContents, _ context: String) {
+        #expect(a.format == b.format && a.width == b.width && a.height == b.height, "\(context)")
+        #expect(a.blocks == b.blocks, "\(context): blocks")
+        #expect(a.xmp == b.xmp && a.extendedXMP == b.extendedXMP && a.exif == b.exif && a.icc == b.icc, "\(context): metadata")
+        #expect(a.comments == b.comments && a.textEntries == b.textEntries && a.iptc == b.iptc, "\(context): text")
+        #expect(a.c2paStore == b.c2paStore && a.c2paStoreRanges == b.c2paStoreRanges && a.c2paStoreCount == b.c2paStoreCount, "\(context): store")
+        #expect(a.imageDataRanges == b.imageDataRanges && a.warnings == b.warnings, "\(context)")
+        #expect(a.coding?.summary == b.coding?.summary, "\(context): coding")
+    }
+
+    @Test("Streaming equals in-memory: parse, plan, locate, image data and boxes through a file source give what the array forms give, byte for byte",
+          arguments: cases)
+    func streamingEqualsInMemory(_ item: HandlerCase) throws {
+        for path in item.fixtures {
+            let original = try Repository.fixtureBytes(path)
+            let stamped = try item.handler.rewrite(original, applying: Self.stampEdit(storePayload: 150_000)).bytes
+            for (name, bytes) in [("original", original), ("stamped", stamped)] {
+                let context = "\(path) (\(name))"
+                let (source, folder) = try Self.fileSource(bytes, name: "contract." + item.handler.declaration.extensions[0])
+                defer { try? FileManager.default.removeItem(at: folder) }
+                for handler in [item.handler, item.handler.forMetadataReading()] {
+                    let streamed = try handler.parse(source)
+                    Self.expectSameContents(streamed, try handler.parse(bytes), context)
+                    for edit in [Self.stampEdit(storePayload: 2000), MetadataEdit(), { var e = MetadataEdit(); e.c2paStore = .remove; return e }()] {
+                        let plan = try handler.planRewrite(of: source, contents: streamed, applying: edit)
+                        let rewritten = try handler.rewrite(bytes, applying: edit)
+                        #expect(try plan.materialize(from: source) == rewritten.bytes, "\(context): plan")
+                        #expect(plan.c2paStoreRange == rewritten.c2paStoreRange, "\(context): store range")
+                        // The planned output read through the plan is the file the plan writes.
+                        #expect(try plan.output(over: source).read(0..<plan.count) == rewritten.bytes, "\(context): output view")
+                    }
+                    #expect(try handler.locateC2PAStore(in: source) == handler.locateC2PAStore(in: bytes, isPrefix: false), "\(context): locate")
+                    #expect(try handler.imageDataRanges(in: source) == handler.imageDataRanges(in: bytes), "\(context): image data")
+                    #expect(handler.c2paBoxes(in: source) == handler.c2paBoxes(in: bytes), "\(context): boxes")
+                }
+            }
+        }
+    }
+
+    // MARK: Stamping through the pipeline
+
+    /// A handler that counts the parses made through it, forwarding the source forms to the handler it
+    /// wraps. The array forms of `rewrite` and `imageDataRanges` are left to the protocol's bridges,
+    /// which parse through this wrapper, so a pipeline that rewrote bytes in memory (as stamping did
+    /// before plans: a parse per rewrite) is counted too.
+    final class CountingHandler: AssetHandler, @unchecked Sendable {
+        // @unchecked: the count is guarded by the lock.
+        let inner: any AssetHandler
+        private let lock = NSLock()
+        private var parsed = 0
+
+        init(_ inner: any AssetHandler) { self.inner = inner }
+
+        var parses: Int { lock.withLock { parsed } }
+        func reset() { lock.withLock { parsed = 0 } }
+
+        var declaration: FormatDeclaration { inner.declaration }
+        func parse(_ source: any ByteSource) throws -> MediaContents {
+            lock.withLock { parsed += 1 }
+            return try inner.parse(source)
+        }
+        func planRewrite(of source: any ByteSource, contents: MediaContents, applying edit: MetadataEdit) throws -> SplicePlan {
+            try inner.planRewrite(of: source, contents: contents, applying: edit)
+        }
+        func imageDataRanges(in source: any ByteSource) throws -> [Range<Int>] { try inner.imageDataRanges(in: source) }
+        func locateC2PAStore(in source: any ByteSource) throws -> C2PAStoreLocation { try inner.locateC2PAStore(in: source) }
+        func framedC2PAStore(_ store: [UInt8]) throws -> [UInt8] { try inner.framedC2PAStore(store) }
+        func c2paBoxes(in bytes: [UInt8]) -> [C2PABox]? { inner.c2paBoxes(in: bytes) }
+        func c2paBoxes(in source: any ByteSource) -> [C2PABox]? { inner.c2paBoxes(in: source) }
+        func decodePixels(_ bytes: [UInt8], maxPixels: Int, lenient: Bool) throws -> RGBImage {
+            try inner.decodePixels(bytes, maxPixels: maxPixels, lenient: lenient)
+        }
+        func encodePixels(_ image: RGBImage, like contents: MediaContents) throws -> (bytes: [UInt8], carried: MetadataEdit) {
+            try inner.encodePixels(image, like: contents)
+        }
+        func forMetadataReading() -> any AssetHandler { self }
+    }
+
+    /// A signer made from a fresh test PKI, written to a temporary folder.
+    static func testSigner() throws -> (C2PASigner, URL) {
+        let folder = try Repository.temporaryDirectory("ailabel-contract-keys")
+        let paths = try TestPKI.generate(commonName: "contract test").write(to: folder.appendingPathComponent("keys").path)
+        return (try C2PASigner(keyPath: paths[0], chainPath: paths[1]), folder)
+    }
+
+    static func request() -> LabelRequest {
+        var request = LabelRequest()
+        request.aiSystem = "Contract Test"
+        request.created = "2026-01-18T09:00:00Z"
+        return request
+    }
+
+    /// Stamps `bytes` as the CLI does (read, stamp, write), from a file source, and returns the result
+    /// and the bytes written (nil when nothing was written).
+    static func stamp(_ bytes: [UInt8], name: String, with stamper: Stamper) throws -> (StampResult, [UInt8]?) {
+        let (source, folder) = try fileSource(bytes, name: name)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var written: [UInt8]?
+        let result = stamper.stamp(input: name, output: "out/" + name, read: { try MediaFile(path: name, source: source, registry: stamper.registry) }) {
+            plan, planSource in
+            written = try plan.materialize(from: planSource)
+            return []
+        }
+        return (result, written)
+    }
+
+    @Test("One parse per file per stamp: unsigned, signed, and a re-stamp left unchanged", arguments: cases)
+    func oneParsePerStamp(_ item: HandlerCase) throws {
+        let counting = CountingHandler(item.handler)
+        let registry = AssetRegistry(handlers: [counting])
+        let (signer, folder) = try Self.testSigner()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for path in item.fixtures.prefix(3) {
+            let name = "one-parse." + item.handler.declaration.extensions[0]
+            let bytes = try Repository.fixtureBytes(path)
+            counting.reset()
+            let (unsigned, _) = try Self.stamp(bytes, name: name, with: Stamper(request: Self.request(), registry: registry))
+            #expect(unsigned.status == .stamped, "\(path): \(unsigned.error ?? "")")
+            #expect(counting.parses == 1, "\(path): \(counting.parses) parses for an unsigned stamp")
+            counting.reset()
+            let stamper = Stamper(request: Self.request(), signer: signer, registry: registry)
+            let (signed, output) = try Self.stamp(bytes, name: name, with: stamper)
+            #expect(signed.status == .stamped && signed.signed, "\(path): \(signed.error ?? "")")
+            #expect(counting.parses == 1, "\(path): \(counting.parses) parses for a signed stamp")
+            counting.reset()
+            let (again, copied) = try Self.stamp(try #require(output), name: name, with: stamper)
+            #expect(again.status == .unchanged, "\(path)")
+            #expect(copied == output, "\(path): an unchanged file is copied as it is")
+            #expect(counting.parses == 1, "\(path): \(counting.parses) parses for a re-stamp")
+        }
+    }
+
+    @Test("Re-stamping with the visible badge and the watermark leaves a file that carries the same label and marks as it is",
+          arguments: cases.filter { $0.handler.declaration.carries.contains(.pixels) })
+    func restampWithMarksIdempotent(_ item: HandlerCase) throws {
+        let markers: [any PixelMarker] = [try VisibleMarker(), WatermarkMarker()]
+        var marked = 0
+        // The largest fixtures: a watermark needs room.
+        let fixtures = try item.fixtures.map { ($0, try Repository.fixtureBytes($0)) }.sorted { $0.1.count > $1.1.count }.prefix(2)
+        for (path, bytes) in fixtures {
+            let name = "marks." + item.handler.declaration.extensions[0]
+            let (first, output) = try Self.stamp(bytes, name: name, with: Stamper(request: Self.request(), markers: markers))
+            #expect(first.status == .stamped, "\(path): \(first.error ?? "")")
+            // The marks the file took (a watermark needs 128×128 pixels and must read back after the re-encode):
+            // re-stamped with those, the file carries the same label and marks.
+            let applied = markers.filter { first.layers.contains($0.name) }
+            guard !applied.isEmpty else { continue }
+            marked += 1
+            let stamped = try #require(output)
+            let (second, copied) = try Self.stamp(stamped, name: name, with: Stamper(request: Self.request(), markers: applied))
+            #expect(second.status == .unchanged, "\(path): a re-stamp with \(applied.map(\.name)) marked the pixels again")
+            #expect(copied == stamped, "\(path): the re-stamped file changed")
+            #expect(second.labelID == first.labelID && second.contentID == first.contentID, "\(path)")
+        }
+        #expect(marked > 0, "no \(item.handler.declaration.displayName) fixture took a mark")
     }
 }

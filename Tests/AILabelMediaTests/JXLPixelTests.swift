@@ -13,7 +13,7 @@ struct JXLPixelTests {
     ])
     func roundTrip(_ fixture: String, channels: Int, lossless: Bool, tolerance: Double) throws {
         let file = try MediaFile(path: fixture, bytes: try Repository.fixtureBytes(fixture))
-        let image = try PixelCodec.decode(file.bytes)
+        let image = try PixelCodec.decode(file.readAll())
         #expect(image.width == file.contents.width && image.height == file.contents.height && image.channels == channels)
         let (encoded, _) = try file.handler.encodePixels(image, like: file.contents)
         let again = try JXLHandler().parse(encoded)

@@ -8,7 +8,7 @@ struct PixelCodecTests {
     @Test("Every fixture decodes to RGB(A) of its declared size", arguments: Repository.fixtureFiles(in: "media").filter { !$0.contains("huge") })
     func decodes(fixture: String) throws {
         let file = try MediaFile(path: fixture, bytes: try Repository.fixtureBytes(fixture))
-        let image = try PixelCodec.decode(file.bytes)
+        let image = try PixelCodec.decode(file.readAll())
         #expect(image.width == file.contents.width && image.height == file.contents.height)
         if fixture.contains("alpha") { #expect(image.channels == 4) }
     }

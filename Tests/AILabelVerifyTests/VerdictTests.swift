@@ -232,7 +232,7 @@ struct VisibleVerdictTests {
         let packet = try XMPPacket(parsing: try #require(file.contents.xmp))
         let region = try #require(packet.value(namespace: LabelNamespace.ailabel, name: "VisibleLabelRegion")?.textValue)
             .split(separator: ",").compactMap { Int($0) }
-        var image = try PixelCodec.decode(file.bytes)
+        var image = try PixelCodec.decode(file.readAll())
         // Paint over the badge with a flat colour.
         for y in region[1]..<(region[1] + region[3]) {
             for x in region[0]..<(region[0] + region[2]) {
@@ -247,7 +247,7 @@ struct VisibleVerdictTests {
         #expect(paintedReport.findings.contains { $0.code == "visible.altered" })
 
         // Crop the top third away, where the badge is.
-        let original = try PixelCodec.decode(file.bytes)
+        let original = try PixelCodec.decode(file.readAll())
         let top = original.height / 3
         var pixels: [UInt8] = []
         for y in top..<original.height {

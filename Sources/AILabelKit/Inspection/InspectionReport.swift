@@ -153,7 +153,7 @@ public enum Inspector {
             present: contents.c2paStore != nil, storeCount: contents.c2paStoreCount, size: contents.c2paStore?.count ?? 0,
             ranges: contents.c2paStoreRanges.map { [$0.lowerBound, $0.count] },
             manifestStore: contents.c2paStore == nil && contents.c2paStoreCount == 0
-                ? nil : ManifestValidator().validate(contents: contents, asset: file.bytes))
+                ? nil : ManifestValidator().validate(contents: contents, asset: file.source))
         return report
     }
 }

@@ -72,8 +72,10 @@ public struct C2PASigner: ProvenanceSigner {
         signer.certificateStatusProvider = { try client.stapledResponse(for: chain) }
     }
 
-    public func sign(_ bytes: [UInt8], handler: any AssetHandler, label: DisclosureLabel) throws -> [UInt8] {
-        try signer.sign(bytes, handler: handler, definition: Self.definition(for: label))
+    public func sign(
+        _ source: any ByteSource, contents: MediaContents, handler: any AssetHandler, edit: MetadataEdit, label: DisclosureLabel
+    ) throws -> SplicePlan {
+        try signer.sign(source, contents: contents, handler: handler, edit: edit, definition: Self.definition(for: label))
     }
 
     /// The manifest a label asks for.

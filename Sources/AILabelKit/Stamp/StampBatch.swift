@@ -172,8 +172,8 @@ public struct StampBatch: Sendable {
         var ticket: GroupCommit.Ticket?
         var result = stamper.stamp(
             input: file.path, output: output, read: { try MediaFile(confined: file.source, displayPath: file.path, registry: stamper.registry) }
-        ) { bytes in
-            let staged = try group.stage(bytes, to: target, attributes: attributes, createFolders: mapping != .inPlace)
+        ) { plan, source in
+            let staged = try group.stage(plan, from: source, to: target, attributes: attributes, createFolders: mapping != .inPlace)
             ticket = staged.ticket
             return staged.warnings
         }

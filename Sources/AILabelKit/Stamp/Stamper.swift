@@ -24,10 +24,29 @@ public struct LabelRequest: Sendable, Hashable {
     public init() {}
 }
 
-/// Adds a signed provenance manifest to finished bytes (the C2PA signer). It runs last, since its hard
-/// binding hashes the final file.
+/// Adds a signed provenance manifest (the C2PA signer). It runs last, since its hard binding hashes the
+/// final file: it plans `edit` with a store in it over `source` (whose parse is `contents`), hashes the
+/// planned output as it streams, and returns the plan with the signed store in place.
 public protocol ProvenanceSigner: Sendable {
-    func sign(_ bytes: [UInt8], handler: any AssetHandler, label: DisclosureLabel) throws -> [UInt8]
+    func sign(
+        _ source: any ByteSource, contents: MediaContents, handler: any AssetHandler, edit: MetadataEdit, label: DisclosureLabel
+    ) throws -> SplicePlan
+}
+
+/// A stamped file as a plan over its source: nothing is written or held until the plan is executed.
+public struct StampedFile: Sendable {
+    /// The new file: ranges of ``source`` and new blocks.
+    public var plan: SplicePlan
+    /// What the plan copies from: the input file, or the re-encoded pixels when a mark was drawn.
+    public var source: any ByteSource
+    public var label: DisclosureLabel
+    public var layers: [String]
+    public var warnings: [String]
+    /// Whether a mark was drawn, so the plan copies from re-encoded pixels rather than the input.
+    public var pixelsReencoded: Bool
+
+    /// The new file as one array (tests, small files).
+    public func bytes() throws -> [UInt8] { try plan.materialize(from: source) }
 }
 
 /// Changes pixels to carry a mark (the visible badge, the invisible watermark), recording what it did in the label.
@@ -100,30 +119,33 @@ public struct Stamper: Sendable {
     /// throws: a failure is a result, and the input is never damaged.
     /// - Parameter syncDirectory: false when the caller flushes output folders itself afterwards.
     public func stamp(input: String, output: String, syncDirectory: Bool = true) -> StampResult {
-        stamp(input: input, output: output) { bytes in try AtomicFile.write(bytes, to: output, syncDirectory: syncDirectory) }
+        stamp(input: input, output: output) { plan, source in try AtomicFile.write(plan, from: source, to: output, syncDirectory: syncDirectory) }
     }
 
-    /// Stamps `input` and hands the new bytes for `output` to `write`, which must leave `output` whole when
-    /// it throws (a batch stages them in a ``GroupCommit``, whose later failures the batch reports).
-    public func stamp(input: String, output: String, write: ([UInt8]) throws -> Void) -> StampResult {
+    /// Stamps `input` and hands the plan of the new file for `output` (over its source) to `write`, which
+    /// must leave `output` whole when it throws (a batch stages it in a ``GroupCommit``, whose later
+    /// failures the batch reports).
+    public func stamp(input: String, output: String, write: (SplicePlan, any ByteSource) throws -> Void) -> StampResult {
         guard MediaFile.isMedia(path: input, registry: registry) else {
             var result = StampResult(path: input, status: .skipped)
             result.output = output
             result.error = "not a \(registry.formatNames) file; stamp embeds only into those (use --sidecar for other kinds)"
             return result
         }
-        return stamp(input: input, output: output, read: { try MediaFile(path: input, registry: registry) }) { bytes in
+        return stamp(input: input, output: output, read: { try MediaFile(path: input, registry: registry) }) { plan, source in
             if output != input { try OutputLocation.createParent(of: output) }
-            try write(bytes)
+            try write(plan, source)
             return []
         }
     }
 
-    /// Stamps the file `read` returns (reporting it as `input`) and hands the new bytes to `write`, which
-    /// returns warnings about the write (attributes it could not keep). A file that already carries this
-    /// label and these marks is left alone (status `unchanged`): a second run, or a run after a kill,
-    /// never marks pixels twice.
-    public func stamp(input: String, output: String, read: () throws -> MediaFile, write: ([UInt8]) throws -> [String]) -> StampResult {
+    /// Stamps the file `read` returns (reporting it as `input`) and hands the plan of the new file to
+    /// `write`, which returns warnings about the write (attributes it could not keep). A file that already
+    /// carries this label and these marks is left alone (status `unchanged`): a second run, or a run after
+    /// a kill, never marks pixels twice.
+    public func stamp(
+        input: String, output: String, read: () throws -> MediaFile, write: (SplicePlan, any ByteSource) throws -> [String]
+    ) -> StampResult {
         var result = StampResult(path: input, status: .failed)
         result.output = output
         do {
@@ -135,21 +157,21 @@ public struct Stamper: Sendable {
                 result.imageDataUnchanged = true
                 result.status = .unchanged
                 // In place nothing is written; under --out the output is the file as it is.
-                if output != input && !dryRun { result.warnings += try write(file.bytes) }
+                if output != input && !dryRun { result.warnings += try write(SplicePlan(copying: 0..<file.source.count), file.source) }
                 return result
             }
-            let (bytes, label, layers, warnings) = try stamp(file)
-            result.contentID = label.contentID
-            result.labelID = label.labelID
-            result.layers = layers
-            result.signed = layers.contains("c2pa")
-            result.warnings = warnings
-            result.imageDataUnchanged = try imageDataIdentical(original: file, stamped: bytes)
+            let stamped = try stamp(file)
+            result.contentID = stamped.label.contentID
+            result.labelID = stamped.label.labelID
+            result.layers = stamped.layers
+            result.signed = stamped.layers.contains("c2pa")
+            result.warnings = stamped.warnings
+            result.imageDataUnchanged = try imageDataIdentical(original: file, stamped: stamped)
             if dryRun {
                 result.status = .wouldStamp
                 return result
             }
-            result.warnings += try write(bytes)
+            result.warnings += try write(stamped.plan, stamped.source)
             result.status = .stamped
         } catch let error as MediaError {
             result.error = error.reason
@@ -159,8 +181,10 @@ public struct Stamper: Sendable {
         return result
     }
 
-    /// Stamps a parsed file in memory: returns the new bytes, the label as written, and the layers.
-    public func stamp(_ file: MediaFile) throws -> (bytes: [UInt8], label: DisclosureLabel, layers: [String], warnings: [String]) {
+    /// Stamps a parsed file: returns the plan of the new file over its source, the label as written, and
+    /// the layers. The file is parsed once (by ``MediaFile``); without pixel marks nothing here reads it
+    /// whole: one plan carries the metadata edit, and the signer hashes that plan's output as it streams.
+    public func stamp(_ file: MediaFile) throws -> StampedFile {
         var warnings = file.contents.warnings
         var packet: XMPPacket
         if let xmp = file.contents.xmp {
@@ -175,12 +199,12 @@ public struct Stamper: Sendable {
             packet = XMPPacket()
         }
         // The content is the compressed image data: the ID stays when only metadata changes.
-        let ranges = file.contents.imageDataRanges
-        let content = ranges.isEmpty ? [file.bytes[...]] : ranges.map { file.bytes[$0] }
-        var label = try makeLabel(existing: packet, derivedContentID: ContentID.derived(from: content))
+        var label = try makeLabel(existing: packet) { try Self.derivedContentID(of: file) }
         var layers = ["iptc", "tc260", "ailabel-xmp"]
 
-        var base = file.bytes
+        var source = file.source
+        var contents = file.contents
+        var reencoded = false
         let handler = file.handler
         if !markers.isEmpty && !handler.declaration.carries.contains(.pixels) {
             // A mark ailabel cannot draw in this format is said for this file, never claimed as a layer.
@@ -188,7 +212,12 @@ public struct Stamper: Sendable {
         } else if !markers.isEmpty {
             let marked = try applyMarkers(to: file, label: &label)
             // Pixels are re-encoded only when a mark went in; a mark that could not be is a warning.
-            if !marked.applied.isEmpty { base = marked.bytes }
+            if !marked.applied.isEmpty, let bytes = marked.bytes {
+                // The re-encoded file is a new source, parsed once for the metadata edit below.
+                source = bytes
+                contents = try handler.parse(bytes)
+                reencoded = true
+            }
             layers += marked.applied
             warnings += marked.notApplied
         }
@@ -197,10 +226,10 @@ public struct Stamper: Sendable {
         var edit = MetadataEdit()
         edit.xmp = .replace(packet.serialized())
         if handler.declaration.carries.contains(.exif),
-            let exif = try? EXIFMetadata.addingMissing(EXIFLabel.values(for: label), to: file.contents.exif) {
+            let exif = try? EXIFMetadata.addingMissing(EXIFLabel.values(for: label), to: contents.exif) {
             edit.exif = .replace(exif)
             layers.append("exif")
-        } else if file.contents.exif != nil, (try? EXIFMetadata(tiff: file.contents.exif!))?.tag(EXIFTag.makerNote) != nil {
+        } else if contents.exif != nil, (try? EXIFMetadata(tiff: contents.exif!))?.tag(EXIFTag.makerNote) != nil {
             warnings.append("EXIF left unchanged: it holds a MakerNote whose offsets a rewrite would break")
         }
         if handler.declaration.carries.contains(.aigcTextField) {
@@ -208,27 +237,36 @@ public struct Stamper: Sendable {
             // comment AIGC): the same label goes there and in XMP, replacing any other there.
             let json = AIGCLabel(label).json
             edit.setTextEntries = [TextEntry(keyword: AIGCLabel.textKeyword, text: json)]
-            if file.contents.textEntries.contains(where: { $0.keyword == AIGCLabel.textKeyword && $0.text != json }) {
+            if contents.textEntries.contains(where: { $0.keyword == AIGCLabel.textKeyword && $0.text != json }) {
                 warnings.append("replaced the \(handler.declaration.displayName) AIGC label another tool wrote by ailabel's (one implicit label per file)")
             }
-        } else if file.contents.textEntries.contains(where: { $0.keyword == AIGCLabel.textKeyword }) {
+        } else if contents.textEntries.contains(where: { $0.keyword == AIGCLabel.textKeyword }) {
             // GB 45438 allows one implicit label per file: the XMP one supersedes a loose AIGC text field.
             edit.removeTextKeywords = [AIGCLabel.textKeyword]
             warnings.append("replaced a \(handler.declaration.displayName) AIGC text chunk by the TC260 label in XMP (one implicit label per file)")
         }
-        if file.contents.comments.contains(where: AIGCLabel.isLabelComment) {
+        if contents.comments.contains(where: AIGCLabel.isLabelComment) {
             // Likewise a TC260 label another tool put in a comment.
-            edit.comments = file.contents.comments.filter { !AIGCLabel.isLabelComment($0) }
+            edit.comments = contents.comments.filter { !AIGCLabel.isLabelComment($0) }
             warnings.append("replaced a \(handler.declaration.displayName) comment holding an AIGC label by the TC260 label in XMP (one implicit label per file)")
         }
-        var bytes = try handler.rewrite(base, applying: edit).bytes
+        let plan: SplicePlan
         if let signer {
-            bytes = try signer.sign(bytes, handler: handler, label: label)
+            plan = try signer.sign(source, contents: contents, handler: handler, edit: edit, label: label)
             layers.append("c2pa")
         } else {
+            plan = try handler.planRewrite(of: source, contents: contents, applying: edit)
             warnings.append("no signer configured: no signed C2PA manifest was added")
         }
-        return (bytes, label, layers, warnings)
+        return StampedFile(
+            plan: plan, source: source, label: label, layers: layers, warnings: warnings, pixelsReencoded: reencoded)
+    }
+
+    /// The content ID derived from a file's compressed image data (the whole file when it has none),
+    /// hashed as it streams.
+    static func derivedContentID(of file: MediaFile) throws -> String {
+        let ranges = file.contents.imageDataRanges
+        return try ContentID.derived(from: file.source, ranges: ranges.isEmpty ? [0..<file.source.count] : ranges)
     }
 
     /// The label a file already carries when it is exactly the one this stamper would write, with every
@@ -238,9 +276,7 @@ public struct Stamper: Sendable {
         guard let xmp = file.contents.xmp, let packet = try? XMPPacket(parsing: xmp, extended: file.contents.extendedXMP) else { return nil }
         let existing = XMPLabel(reading: packet)
         guard let existingCreated = existing.record.created, existing.record.labelID != nil else { return nil }
-        let ranges = file.contents.imageDataRanges
-        let content = ranges.isEmpty ? [file.bytes[...]] : ranges.map { file.bytes[$0] }
-        var label = try makeLabel(existing: packet, derivedContentID: ContentID.derived(from: content))
+        var label = try makeLabel(existing: packet) { try Self.derivedContentID(of: file) }
         if request.created == nil { label.created = existingCreated }
         guard existing.withoutMarks == XMPLabel(label).withoutMarks else { return nil }
         // Marks a format cannot carry (no pixel codec) are never recorded, so they are not waited for; nor
@@ -259,7 +295,13 @@ public struct Stamper: Sendable {
 
     /// - Parameter derivedContentID: the content ID when neither the request nor the file has one.
     func makeLabel(existing packet: XMPPacket, derivedContentID: String) throws -> DisclosureLabel {
-        let contentID = request.contentID ?? XMPLabel(reading: packet).contentID ?? derivedContentID
+        try makeLabel(existing: packet) { derivedContentID }
+    }
+
+    /// - Parameter derivedContentID: computes the content ID when neither the request nor the file has
+    ///   one (only then: it hashes the image data).
+    func makeLabel(existing packet: XMPPacket, derivedContentID: () throws -> String) throws -> DisclosureLabel {
+        let contentID = try request.contentID ?? XMPLabel(reading: packet).contentID ?? derivedContentID()
         let created = request.created ?? ISO8601DateFormatter().string(from: Date())
         var label = DisclosureLabel(
             digitalSourceType: request.sourceType, aiSystem: request.aiSystem, aiSystemVersion: request.aiSystemVersion,
@@ -275,14 +317,16 @@ public struct Stamper: Sendable {
     }
 
     /// Marks every frame (a still image is one), re-encodes, and reads each mark back from the
-    /// re-encoded file: a mark the encode lost is dropped and said, never claimed.
-    private func applyMarkers(to file: MediaFile, label: inout DisclosureLabel) throws -> (bytes: [UInt8], applied: [String], notApplied: [String]) {
+    /// re-encoded file: a mark the encode lost is dropped and said, never claimed. The one step that
+    /// reads the file whole (decoding pixels needs all of them); returns the re-encoded file when a
+    /// mark went in.
+    private func applyMarkers(to file: MediaFile, label: inout DisclosureLabel) throws -> (bytes: [UInt8]?, applied: [String], notApplied: [String]) {
         let original: [RGBImage]
         do {
-            original = try file.handler.decodeFrames(file.bytes, maxPixels: PixelCodec.defaultMaximumPixels)
+            original = try file.handler.decodeFrames(file.readAll(), maxPixels: PixelCodec.defaultMaximumPixels)
         } catch let error as MediaError where error.code == .unsupportedFormat {
             // A file the codec cannot mark (an animated JPEG XL) keeps its pixels; each mark is a warning.
-            return (file.bytes, [], markers.map { "\($0.name) mark not applied: \(error.reason)" })
+            return (nil, [], markers.map { "\($0.name) mark not applied: \(error.reason)" })
         }
         let unmarkedLabel = label
         var notApplied: [String] = []
@@ -301,7 +345,7 @@ public struct Stamper: Sendable {
                     if !notApplied.contains(error.reason) { notApplied.append(error.reason) }
                 }
             }
-            guard !applied.isEmpty else { return (file.bytes, [], notApplied) }
+            guard !applied.isEmpty else { return (nil, [], notApplied) }
             let bytes = try PixelReencoder.reencode(frames, like: file)
             // Every frame is read back: each frame of a lossy animation is compressed on its own.
             let reread = try file.handler.decodeFrames(bytes, maxPixels: PixelCodec.defaultMaximumPixels)
@@ -320,12 +364,22 @@ public struct Stamper: Sendable {
         }
     }
 
-    /// Checks the guarantee that metadata edits never touch compressed image data, on the actual output.
-    private func imageDataIdentical(original: MediaFile, stamped: [UInt8]) throws -> Bool {
-        guard let handler = registry.handler(for: stamped) else { return false }
-        return ByteRanges.equal(original.bytes, original.contents.imageDataRanges, stamped, try handler.imageDataRanges(in: stamped))
+    /// Checks the guarantee that metadata edits never touch compressed image data, on the planned output:
+    /// its image data, found by the handler's structural pass over the output read through the plan,
+    /// must be copied by the plan from exactly the original's image data ranges (so no byte is compared:
+    /// the plan says where each byte comes from).
+    private func imageDataIdentical(original: MediaFile, stamped: StampedFile) throws -> Bool {
+        guard !stamped.pixelsReencoded else { return false }
+        let output = stamped.plan.output(over: stamped.source)
+        let head = try output.read(0..<min(output.count, registry.sniffLength))
+        guard let handler = registry.handler(for: head) else { return false }
+        let outputRanges = try handler.imageDataRanges(in: output)
+        let originalRanges = original.contents.imageDataRanges
+        guard outputRanges.count == originalRanges.count else { return false }
+        return zip(outputRanges, originalRanges).allSatisfy { out, source in
+            out.count == source.count && stamped.plan.sourceRange(of: out) == source
+        }
     }
-
 }
 
 /// Where stamped files go.

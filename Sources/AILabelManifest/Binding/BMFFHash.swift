@@ -270,7 +270,7 @@ public struct BMFFHash: Sendable, Equatable {
     }
 
     /// The digest of `pieces` over `source`, read chunk by chunk.
-    static func digest(_ pieces: [Piece], algorithm: HashAlgorithm, source: any AssetSource) throws -> [UInt8] {
+    static func digest(_ pieces: [Piece], algorithm: HashAlgorithm, source: any ByteSource) throws -> [UInt8] {
         var hasher = IncrementalHash(algorithm)
         for piece in pieces {
             switch piece {
@@ -287,7 +287,7 @@ public struct BMFFHash: Sendable, Equatable {
 
     /// The hash of an asset as this assertion describes it: the tree is walked, the pieces laid out
     /// and hashed, reading `source` only where needed.
-    func computeHash(over source: any AssetSource, claimAlgorithm: String?) throws -> [UInt8] {
+    func computeHash(over source: any ByteSource, claimAlgorithm: String?) throws -> [UInt8] {
         guard let algorithm = HashAlgorithm(c2paName: self.algorithm ?? claimAlgorithm) else {
             throw BMFFHashError.unreadable("the BMFF hash uses an unsupported algorithm")
         }
@@ -337,7 +337,7 @@ struct IncrementalHash {
     }
 }
 
-extension AssetSource {
+extension ByteSource {
     /// The bytes of `range`, gathered from the source's chunks (small reads: box headers, data matches).
     func bytes(in range: Range<Int>) throws -> [UInt8] {
         guard range.lowerBound >= 0, range.upperBound <= count else {

@@ -131,22 +131,24 @@ public struct ManifestSigner: Sendable {
 
     // MARK: Signing
 
-    /// The two-pass signing of an embedded store. `layout` returns the asset with the given store
-    /// in place (replacing any earlier store) and the byte range the store occupies; `frame` returns a
-    /// store's bytes as the container frames it.
+    /// The two-pass signing of an embedded store, as plans over `source`: nothing is materialised.
+    /// `layout` plans the asset with the given store in place (replacing any earlier store), recording
+    /// where the store lands; `frame` returns a store's bytes as the container frames it; `unsigned` is
+    /// the asset as it is before the store goes in (what a parent manifest's binding is checked against).
     ///
     /// `binding` is the hard binding: a data hash (one exclusion, where the store lands) or a BMFF
     /// hash (boxes excluded by xpath, the store's `uuid` box among them; ``BMFFHash``). Either way
-    /// the placeholder's hash has the real one's length, so the signed store keeps the placeholder's size.
+    /// the placeholder's hash has the real one's length, so the signed store keeps the placeholder's size,
+    /// and either way the hash is computed over the planned output as it streams.
     func signEmbedded(
-        _ asset: [UInt8], format: String, existingStore: [UInt8]?, definition: ManifestDefinition, binding: C2PABinding = .dataHash,
-        layout: ([UInt8]) throws -> (bytes: [UInt8], storeRange: Range<Int>?), frame: ([UInt8]) throws -> [UInt8]
-    ) throws -> [UInt8] {
+        _ source: any ByteSource, format: String, existingStore: [UInt8]?, definition: ManifestDefinition, binding: C2PABinding = .dataHash,
+        unsigned: () throws -> any ByteSource, layout: ([UInt8]) throws -> SplicePlan, frame: ([UInt8]) throws -> [UInt8]
+    ) throws -> SplicePlan {
         var previous = try previousManifests(existingStore, replacingUnreadable: definition.replaceUnreadableStore)
         if previous.parentIsInput, let parent = previous.parent, let parentStore = previous.parentStore {
             var visited = Set<String>()
             previous.parentValidation = ManifestValidator().validate(
-                manifest: parent, in: parentStore, source: asset, checkDataHash: true, visited: &visited)
+                manifest: parent, in: parentStore, source: try unsigned(), checkDataHash: true, visited: &visited)
         }
         var builder = try prepareBuilder(definition: definition, previous: previous, format: format)
 
@@ -160,29 +162,33 @@ public struct ManifestSigner: Sendable {
         let beforeHash = builder
         builder.add(ManifestBuilder.cborAssertion(label: hashLabel, content: placeholderHash))
         let placeholderStore = try storeBytes(builder: builder, definition: definition, previous: previous.kept, placeholder: true)
-        var (laidOut, storeRange) = try layout(placeholderStore)
-        guard let storeRange, storeRange.upperBound <= laidOut.count else {
+        let plan = try layout(placeholderStore)
+        guard let storeRange = plan.c2paStoreRange, storeRange.upperBound <= plan.count else {
             throw ManifestError.make(.unsupportedAsset, "The store could not be placed in the asset")
         }
         guard isBMFF || storeRange.upperBound <= Int(UInt32.max) else {
             throw ManifestError.make(.unsupportedAsset, "The asset is too large for ailabel's embedded data hash (over 4 GB)")
         }
 
-        // Pass 2: hash everything but the store, then sign the real store of the same length.
+        // Pass 2: hash everything but the store as the planned output streams, then sign the real store
+        // of the same length.
+        let output = plan.output(over: source)
         let realHash: CBOR
         if isBMFF {
             var binding = BMFFHash(hash: [])
             do {
-                binding.hash = try binding.computeHash(over: laidOut, claimAlgorithm: "sha256")
+                binding.hash = try binding.computeHash(over: output, claimAlgorithm: "sha256")
             } catch BMFFHashError.unreadable(let reason), BMFFHashError.malformed(let reason) {
                 throw ManifestError.make(.unsupportedAsset, "The asset's BMFF hash cannot be computed: \(reason)")
             }
             realHash = binding.cbor
         } else {
             var hasher = SHA256()
-            laidOut.withUnsafeBytes { buffer in
-                hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[..<storeRange.lowerBound]))
-                hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[storeRange.upperBound...]))
+            do {
+                try output.forEachChunk(in: 0..<storeRange.lowerBound) { hasher.update(bufferPointer: $0) }
+                try output.forEachChunk(in: storeRange.upperBound..<output.count) { hasher.update(bufferPointer: $0) }
+            } catch let error as MediaError {
+                throw ManifestError.make(.unsupportedAsset, "The asset cannot be read to hash it: \(error.reason)")
             }
             let digest = Array(hasher.finalize())
             realHash = try ManifestBuilder.dataHash(exclusion: storeRange, hash: digest, paddedTo: reservedHashLength)
@@ -197,16 +203,14 @@ public struct ManifestSigner: Sendable {
             throw ManifestError.make(.signingFailed, "The signed store (\(finalStore.count) bytes) differs in size from its reservation (\(placeholderStore.count) bytes)")
         }
         // The real store has the placeholder's length, so it lands on the same bytes. When the framing
-        // is the standard one (checked against the placeholder's), splice it in place; otherwise lay out again.
+        // is the standard one (checked against the placeholder's), swap it in place; otherwise lay out again.
         if let framedPlaceholder = try? frame(placeholderStore),
-            framedPlaceholder.count == storeRange.count, laidOut[storeRange].elementsEqual(framedPlaceholder)
+            framedPlaceholder.count == storeRange.count, (try? output.read(storeRange)) == framedPlaceholder
         {
-            let framedFinal = try frame(finalStore)
-            laidOut.replaceSubrange(storeRange, with: framedFinal)
-            return laidOut
+            return try Self.mediaStep("The signed store cannot be put in place") { try plan.replacingC2PAStore(with: try frame(finalStore)) }
         }
-        let (signed, finalRange) = try layout(finalStore)
-        guard finalRange == storeRange, signed.count == laidOut.count else {
+        let signed = try layout(finalStore)
+        guard signed.c2paStoreRange == storeRange, signed.count == plan.count else {
             throw ManifestError.make(.signingFailed, "The store moved between the two signing passes")
         }
         return signed

@@ -8,14 +8,16 @@ enum BoxHash {
     static let c2paName = C2PABox.c2paName
 
     /// The boxes of an asset in any registered format that declares a box hash, or nil.
-    static func boxes(of bytes: [UInt8], registry: AssetRegistry = .metadataReading) -> [C2PABox]? {
-        guard let handler = registry.handler(for: bytes), handler.declaration.c2paBindings.contains(.boxHash) else { return nil }
-        return handler.c2paBoxes(in: bytes)
+    static func boxes(of source: any ByteSource, registry: AssetRegistry = .metadataReading) -> [C2PABox]? {
+        guard let head = try? source.read(0..<min(source.count, registry.sniffLength)), let handler = registry.handler(for: head),
+            handler.declaration.c2paBindings.contains(.boxHash)
+        else { return nil }
+        return handler.c2paBoxes(in: source)
     }
 
     /// Why a box hash does not hold, or nil when it does. `entries` are the assertion's `boxes`.
-    static func mismatch(entries: [CBOR], claimAlgorithm: String, asset bytes: [UInt8]) -> String? {
-        guard let boxes = boxes(of: bytes) else {
+    static func mismatch(entries: [CBOR], claimAlgorithm: String, asset source: any ByteSource) -> String? {
+        guard let boxes = boxes(of: source) else {
             return "the asset's boxes cannot be listed"
         }
         guard !entries.isEmpty else { return "the box hash lists no boxes" }
@@ -48,7 +50,8 @@ enum BoxHash {
                 return "a box hash entry uses an unsupported algorithm"
             }
             guard let expected = entry["hash"]?.bytesValue, let span else { return "a box hash entry has no hash" }
-            if algorithm.hash(bytes[span]) != expected {
+            guard let actual = try? algorithm.hash(source, range: span) else { return "the boxes \(names.joined(separator: ", ")) could not be read" }
+            if actual != expected {
                 return "the boxes \(names.joined(separator: ", ")) were changed after signing"
             }
         }

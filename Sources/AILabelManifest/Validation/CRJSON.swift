@@ -33,11 +33,12 @@ public enum CRJSON {
 
     /// The crJSON of the embedded store of an asset in any registered format, validated by `validator`;
     /// nil when the file holds no store, an error when the store cannot be read.
-    public static func text(asset: [UInt8], validator: ManifestValidator, registry: AssetRegistry = .metadataReading) throws -> String? {
-        guard let handler = registry.handler(for: asset) else {
+    public static func text(asset: any ByteSource, validator: ManifestValidator, registry: AssetRegistry = .metadataReading) throws -> String? {
+        let head = try ManifestSigner.mediaStep("The asset cannot be read") { try asset.read(0..<min(asset.count, registry.sniffLength)) }
+        guard let handler = registry.handler(for: head) else {
             throw ManifestError.make(.unsupportedAsset, "The asset is not a \(registry.formatNames) file")
         }
-        let located = try ManifestSigner.mediaStep("The asset cannot be read") { try handler.locateC2PAStore(in: asset, isPrefix: false) }
+        let located = try ManifestSigner.mediaStep("The asset cannot be read") { try handler.locateC2PAStore(in: asset) }
         guard let bytes = located.store else { return nil }
         let store = try ManifestStore(parsing: bytes)
         return text(store: store, report: validator.validate(asset: asset))

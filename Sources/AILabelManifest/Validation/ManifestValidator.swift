@@ -28,34 +28,15 @@ public struct ManifestValidator: Sendable {
         return start..<start + ranges.reduce(0) { $0 + $1.count }
     }
 
-    /// Validates a file on disk, reading it in chunks for the data hash (a large file is never
-    /// held whole in memory). The store is looked for in the file's first 64 MB.
+    /// Validates a file on disk read by position: the handler's structural pass finds the store by
+    /// reading headers, and the data hash streams the file in 1 MB chunks (it is never held whole).
     public func validate(fileAt path: String) -> ValidationReport {
-        validate(fileAt: path, headLimit: 64 << 20)
+        validate(fileAt: path, chunkSize: 1 << 20)
     }
 
-    func validate(fileAt path: String, headLimit: Int, chunkSize: Int = 1 << 20, registry: AssetRegistry = .metadataReading) -> ValidationReport {
+    func validate(fileAt path: String, chunkSize: Int, registry: AssetRegistry = .metadataReading) -> ValidationReport {
         do {
-            var source = try FileAssetSource(path: path)
-            source.chunkSize = chunkSize
-            let head = try source.prefix(headLimit)
-            guard let handler = registry.handler(for: head) else {
-                return .unreadable(.generalError, "The asset cannot be read: it is not a \(registry.formatNames) file")
-            }
-            if head.count == source.count {
-                // The whole file fits in the head that was read: validate it in memory.
-                return validate(asset: head, handler: handler)
-            }
-            let location: C2PAStoreLocation
-            do {
-                location = try handler.locateC2PAStore(in: head, isPrefix: true)
-            } catch is MediaError {
-                // The store itself reaches past the first 64 MB: read the whole file.
-                location = try handler.locateC2PAStore(in: try source.prefix(source.count), isPrefix: false)
-            }
-            return validate(location: location, source: source)
-        } catch let error as ManifestError {
-            return .unreadable(.generalError, "The asset cannot be read: \(error.reason)")
+            return validate(asset: try FileByteSource(path: path, chunkSize: chunkSize), registry: registry)
         } catch let error as MediaError {
             return .unreadable(.generalError, "The asset cannot be read: \(error.reason)")
         } catch {
@@ -64,14 +45,14 @@ public struct ManifestValidator: Sendable {
     }
 
     /// Validates a `.c2pa` sidecar store against the asset it describes.
-    public func validate(sidecar: [UInt8], asset: [UInt8]) -> ValidationReport {
+    public func validate(sidecar: [UInt8], asset: any ByteSource) -> ValidationReport {
         validate(storeBytes: sidecar, source: asset)
     }
 
     /// Validates raw store bytes whose hard binding covers `source`. `storeRange` is where the store
     /// sits in `source` when it is embedded there (nil for a sidecar): the data hash must exclude
     /// exactly that range.
-    public func validate(storeBytes: [UInt8], source: any AssetSource, storeRange: Range<Int>? = nil) -> ValidationReport {
+    public func validate(storeBytes: [UInt8], source: any ByteSource, storeRange: Range<Int>? = nil) -> ValidationReport {
         let store: ManifestStore
         do {
             store = try ManifestStore(parsing: storeBytes)
@@ -90,7 +71,7 @@ public struct ManifestValidator: Sendable {
 
     /// `boundThroughUpdate`: this manifest is validated as the binding of an update manifest, so its
     /// data hash's store exclusion has grown with the store (see ``verifyDataHash``).
-    func validate(manifest: Manifest, in store: ManifestStore, source: (any AssetSource)?, storeRange: Range<Int>? = nil,
+    func validate(manifest: Manifest, in store: ManifestStore, source: (any ByteSource)?, storeRange: Range<Int>? = nil,
                   checkDataHash: Bool, boundThroughUpdate: Bool = false, visited: inout Set<String>) -> ValidationReport {
         visited.insert(manifest.label)
         var statuses: [ValidationStatus] = []
@@ -377,7 +358,8 @@ public struct ManifestValidator: Sendable {
         if let ocspFetcher {
             switch ocspFetcher.response(for: chain) {
             case .success(let der):
-                return out + checker.judge(der, signer: chain, signingTime: signingTime, now: now, url: url).statuses
+                // "Now" is after the answer came: a response made this very second is not from the future.
+                return out + checker.judge(der, signer: chain, signingTime: signingTime, now: validationTime ?? Date(), url: url).statuses
             case .failure(let failure):
                 return out + [ValidationStatus(.signingCredentialOCSPInaccessible, url: url,
                                                "The signer's OCSP responder could not be asked: \(failure.reason)")]
@@ -435,7 +417,7 @@ public struct ManifestValidator: Sendable {
     /// `storeGrewThroughUpdate`: update manifests were added to the store after this hash was made,
     /// so, as c2pa-rs does, the exclusion that starts where the store starts is taken to cover the
     /// whole store now, and the exclusions after it move by as much as the store grew.
-    func verifyDataHash(_ assertion: AssertionBox, claimAlgorithm: String, source: any AssetSource, storeRange: Range<Int>? = nil,
+    func verifyDataHash(_ assertion: AssertionBox, claimAlgorithm: String, source: any ByteSource, storeRange: Range<Int>? = nil,
                         storeGrewThroughUpdate: Bool = false, url: String, statuses: inout [ValidationStatus]) {
         func add(_ code: ValidationStatus.Code, _ text: String) { statuses.append(ValidationStatus(code, url: url, text)) }
         if assertion.baseLabel == "c2pa.hash.boxes" {
@@ -494,22 +476,14 @@ public struct ManifestValidator: Sendable {
     }
 
     /// A box hash (`c2pa.hash.boxes`), checked box run by box run against the boxes the asset's handler lists.
-    func verifyBoxHash(_ assertion: AssertionBox, claimAlgorithm: String, source: any AssetSource, url: String,
+    func verifyBoxHash(_ assertion: AssertionBox, claimAlgorithm: String, source: any ByteSource, url: String,
                        statuses: inout [ValidationStatus]) {
         func add(_ code: ValidationStatus.Code, _ text: String) { statuses.append(ValidationStatus(code, url: url, text)) }
         guard let entries = assertion.cbor?["boxes"]?.arrayValue else {
             add(.assertionBoxesHashMismatch, "The box hash assertion cannot be read")
             return
         }
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(source.count)
-        do {
-            try source.forEachChunk(in: 0..<source.count) { bytes.append(contentsOf: $0) }
-        } catch {
-            add(.assertionBoxesHashMismatch, "The asset could not be read to check its box hash")
-            return
-        }
-        if let problem = BoxHash.mismatch(entries: entries, claimAlgorithm: claimAlgorithm, asset: bytes) {
+        if let problem = BoxHash.mismatch(entries: entries, claimAlgorithm: claimAlgorithm, asset: source) {
             add(.assertionBoxesHashMismatch, "The asset's boxes are not as signed: \(problem)")
         } else {
             add(.assertionBoxesHashMatch, "Every hashed box of the asset is exactly as signed")
@@ -519,7 +493,7 @@ public struct ManifestValidator: Sendable {
     /// A BMFF hash (`c2pa.hash.bmff`, `.v2`, `.v3`), computed over the asset's box tree as c2pa-rs
     /// computes it (``BMFFHash``). The store's own `uuid` box is one of its exclusions, so unlike the
     /// data hash there is no exclusion range to compare with where the store sits.
-    func verifyBMFFHash(_ assertion: AssertionBox, claimAlgorithm: String, source: any AssetSource, url: String,
+    func verifyBMFFHash(_ assertion: AssertionBox, claimAlgorithm: String, source: any ByteSource, url: String,
                         statuses: inout [ValidationStatus]) {
         func add(_ code: ValidationStatus.Code, _ text: String) { statuses.append(ValidationStatus(code, url: url, text)) }
         guard let content = assertion.cbor else {
@@ -616,7 +590,7 @@ public struct ManifestValidator: Sendable {
     /// Checks one ingredient assertion and validates the manifest it names. `bindingSource` is the
     /// asset, when this is the parentOf ingredient of an update manifest: the parent's hard binding
     /// is then the one checked against it.
-    func checkIngredient(_ assertion: AssertionBox, store: ManifestStore, url: String, bindingSource: (any AssetSource)? = nil,
+    func checkIngredient(_ assertion: AssertionBox, store: ManifestStore, url: String, bindingSource: (any ByteSource)? = nil,
                          storeRange: Range<Int>? = nil, statuses: inout [ValidationStatus], visited: inout Set<String>) -> IngredientSummary {
         let content = assertion.cbor
         var summary = IngredientSummary(

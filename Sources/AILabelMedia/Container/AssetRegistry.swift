@@ -31,7 +31,8 @@ public struct AssetRegistry: Sendable {
     /// The handler for a file read by position: its first bytes and, after a leading ID3v2 tag, the
     /// bytes the tag is followed by (without reading the tag).
     public func handler(sniffing source: any ByteSource) throws -> (any AssetHandler)? {
-        let head = try source.read(0..<min(source.count, sniffLength))
+        // At least an ID3v2 header, whatever the registered signatures' lengths (a registry of FLAC alone).
+        let head = try source.read(0..<min(source.count, max(sniffLength, ID3v2Tag.headerSize)))
         if let tagSize = ID3v2Tag.tagSize(head), tagSize < source.count {
             let rest = try source.read(tagSize..<min(source.count, tagSize + sniffLength))
             if let handler = handlers.first(where: { $0.declaration.signaturesAfterID3v2.contains { $0.matches(rest) } }) { return handler }

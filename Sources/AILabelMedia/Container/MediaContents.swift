@@ -35,6 +35,10 @@ public struct MediaContents: Sendable {
     /// How the image data is coded, as the format describes it (``JPEGCoding``, ``PNGHeader``): what a
     /// re-encode matches and what `inspect` shows.
     public var coding: (any FormatCoding)?
+    /// The handler's own record of the file's structure (segments, chunks, boxes with their roles),
+    /// kept by `parse` so that `planRewrite` lays out the rewrite without walking the file again (one
+    /// parse per stamp). Each handler reads back only the type it stored; no report shows it.
+    var structure: (any Sendable)?
 
     public init(format: MediaFormat, width: Int, height: Int) {
         self.format = format

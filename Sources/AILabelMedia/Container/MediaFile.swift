@@ -2,42 +2,75 @@
 import Glibc
 #endif
 
-/// A media file read from disk and parsed: the entry point stamp, verify and inspect share.
+/// A media file opened and parsed: the entry point stamp, verify and inspect share.
+///
+/// The file is held as a ``ByteSource`` read by position (a ``FileByteSource`` for a file on disk),
+/// never as a whole: the handler parsed its headers and metadata blocks, and later steps plan,
+/// hash and copy through the source chunk by chunk. Only pixel steps read it whole (``readAll()``).
 public struct MediaFile: Sendable {
     public let path: String
-    public let bytes: [UInt8]
+    /// The file's bytes, read by position.
+    public let source: any ByteSource
     public let handler: any AssetHandler
     public let contents: MediaContents
 
     public var format: MediaFormat { handler.format }
 
-    /// Reads and parses `path`. The magic bytes decide the format; a file whose name claims another
+    /// Opens and parses `path`. The magic bytes decide the format; a file whose name claims another
     /// supported format is refused, since such a mismatch is how hostile uploads slip past filters.
-    ///
-    /// The first bytes are read and sniffed before the rest: a file in no registered format (a sparse
-    /// 2 GB `a.jpg`, say) is refused without being read whole.
+    /// A file in no registered format (a sparse 2 GB `a.jpg`, say) is refused from its first bytes.
     public init(path: String, registry: AssetRegistry = .standard) throws {
-        let (descriptor, status) = try Self.openForReading(path)
-        defer { close(descriptor) }
-        try self.init(path: path, descriptor: descriptor, status: status, registry: registry)
+        try self.init(path: path, source: try FileByteSource(path: path), registry: registry)
     }
 
-    /// Reads and parses a file below a walked folder, following no link beneath it.
+    /// Opens and parses a file below a walked folder, following no link beneath it.
     public init(confined: ConfinedPath, displayPath: String? = nil, registry: AssetRegistry = .standard) throws {
-        let (descriptor, status) = try confined.openRegularFileForReading()
-        defer { close(descriptor) }
-        try self.init(path: displayPath ?? confined.path, descriptor: descriptor, status: status, registry: registry)
+        let path = displayPath ?? confined.path
+        let source: FileByteSource
+        do {
+            source = try FileByteSource(confined: confined)
+        } catch let error as MediaError {
+            throw error.naming(path)
+        }
+        try self.init(path: path, source: source, registry: registry)
     }
 
-    /// Parses an open file: its type and first bytes are checked before the whole is read.
-    public init(path: String, descriptor: Int32, status: stat, registry: AssetRegistry = .standard) throws {
-        guard status.st_mode & S_IFMT == S_IFREG else {
-            throw MediaError.make(.io, "not a regular file (\(FileKind(mode: status.st_mode).description))").naming(path)
+    /// Parses bytes in memory (tests, pixel re-encodes).
+    public init(path: String, bytes: [UInt8], registry: AssetRegistry = .standard) throws {
+        try self.init(path: path, source: bytes, registry: registry)
+    }
+
+    /// Parses a source: its first bytes are sniffed before the handler reads anything else.
+    public init(path: String, source: any ByteSource, registry: AssetRegistry = .standard) throws {
+        do {
+            guard source.count > 0 else { throw MediaError.make(.empty, "the file is empty") }
+            // The first bytes decide (past a leading ID3v2 tag, a FLAC's prepended tag is judged by what follows it).
+            guard let handler = try registry.handler(sniffing: source) else { throw Self.unrecognised(path: path, registry: registry) }
+            // Formats that share magic bytes (TIFF and DNG) are told apart by their contents, not their names.
+            if let claimed = registry.handler(claimedByPath: path), claimed.format != handler.format,
+                claimed.declaration.signatures != handler.declaration.signatures
+            {
+                throw MediaError.make(
+                    .malformed, "the file is named as \(claimed.declaration.displayName) but holds \(handler.declaration.displayName) data")
+            }
+            let contents = try handler.parse(source)
+            self.contents = contents
+            self.handler = handler.refined(by: contents)
+        } catch let error as MediaError {
+            throw error.naming(path)
         }
-        try Self.sniffOrRefuse(
-            FileReader.head(descriptor: descriptor, count: registry.sniffLength), path: path, size: Int(status.st_size), registry: registry)
-        let bytes = try FileReader.read(descriptor: descriptor, status: status, path: path)
-        try self.init(path: path, bytes: bytes, registry: registry)
+        self.path = path
+        self.source = source
+    }
+
+    /// The whole file as one array, for the steps that need it whole: pixel decoding (the visible
+    /// badge, the watermark, the pixel detectors and thumbnails). Refused above ``FileReader/defaultMaximumSize``.
+    public func readAll() throws -> [UInt8] {
+        do {
+            return try source.readAll()
+        } catch let error as MediaError {
+            throw error.naming(path)
+        }
     }
 
     /// Opens a file for reading without blocking (a FIFO must not hang the caller) and reads its status.
@@ -80,30 +113,6 @@ public struct MediaFile: Sendable {
         let reason = claimed.map { "the file is named as \($0.declaration.displayName) but does not start with its signature" }
             ?? "not a \(registry.formatNames) file"
         return MediaError.make(claimed == nil ? .unsupportedFormat : .malformed, reason).naming(path)
-    }
-
-    public init(path: String, bytes: [UInt8], registry: AssetRegistry = .standard) throws {
-        guard !bytes.isEmpty else { throw MediaError.make(.empty, "the file is empty").naming(path) }
-        // The whole bytes, not a prefix: a FLAC's prepended ID3v2 tag is judged by what follows it.
-        guard let handler = registry.handler(for: bytes) else {
-            throw Self.unrecognised(path: path, registry: registry)
-        }
-        // Formats that share magic bytes (TIFF and DNG) are told apart by their contents, not their names.
-        if let claimed = registry.handler(claimedByPath: path), claimed.format != handler.format,
-            claimed.declaration.signatures != handler.declaration.signatures
-        {
-            throw MediaError.make(
-                .malformed, "the file is named as \(claimed.declaration.displayName) but holds \(handler.declaration.displayName) data"
-            ).naming(path)
-        }
-        do {
-            self.contents = try handler.parse(bytes)
-        } catch let error as MediaError {
-            throw error.naming(path)
-        }
-        self.path = path
-        self.bytes = bytes
-        self.handler = handler.refined(by: contents)
     }
 
     /// Whether a path names a kind of file ailabel embeds into (by extension only; content decides later).

@@ -57,6 +57,33 @@ public enum AtomicFile {
         return warnings
     }
 
+    /// Writes the file `plan` describes over `source` to `path` atomically, chunk by chunk (the file is
+    /// never held whole), with the same guarantees as ``write(_:to:syncDirectory:)``.
+    public static func write(_ plan: SplicePlan, from source: any ByteSource, to path: String, syncDirectory: Bool = true) throws {
+        try write(plan, from: source, to: ConfinedPath(trusting: path), syncDirectory: syncDirectory)
+    }
+
+    /// Writes the file `plan` describes over `source` to a path below a walked or output folder
+    /// atomically, as ``write(_:to:attributes:createFolders:syncDirectory:)`` writes bytes.
+    @discardableResult
+    public static func write(
+        _ plan: SplicePlan, from source: any ByteSource, to target: ConfinedPath, attributes: FileAttributes? = nil, createFolders: Bool = false,
+        syncDirectory: Bool = true
+    ) throws -> [String] {
+        let folder = try openFolder(of: target, create: createFolders)
+        defer { close(folder) }
+        let (temporary, warnings) = try writeTemporary(count: plan.count, for: target, in: folder, attributes: attributes, flush: true) { sink in
+            try plan.write(from: source, to: &sink)
+        }
+        guard PathBytes.withPlatformStrings(temporary, target.name, { renameat(folder, $0, folder, $1) }) == 0 else {
+            let error = failure("cannot rename the temporary file over the target", path: target.path)
+            PathBytes.withPlatformString(temporary) { unlinkat(folder, $0, 0) }
+            throw error
+        }
+        if syncDirectory { fsync(folder) }
+        return warnings
+    }
+
     /// Writes `bytes` to a new temporary file in `folder` (the open folder of `target`) and returns its
     /// name. The file gets `attributes`, or the target's own when nil (0644 for a new target). The
     /// target is not touched. With `flush` the data is on disk when this returns (fdatasync: the inode's
@@ -65,6 +92,18 @@ public enum AtomicFile {
     /// failure nothing is left behind.
     static func writeTemporary(
         _ bytes: [UInt8], for target: ConfinedPath, in folder: Int32, attributes: FileAttributes?, flush: Bool
+    ) throws -> (name: String, warnings: [String]) {
+        try writeTemporary(count: bytes.count, for: target, in: folder, attributes: attributes, flush: flush) { sink in
+            try bytes.withUnsafeBytes { try sink.write($0) }
+        }
+    }
+
+    /// Writes a temporary file whose `count` bytes `body` writes into the sink, as
+    /// ``writeTemporary(_:for:in:attributes:flush:)`` writes bytes: a file that ends up of another
+    /// length is a failure, and nothing is left behind.
+    static func writeTemporary(
+        count: Int, for target: ConfinedPath, in folder: Int32, attributes: FileAttributes?, flush: Bool,
+        _ body: (inout DescriptorSink) throws -> Void
     ) throws -> (name: String, warnings: [String]) {
         let path = target.path
         var descriptor: Int32 = -1
@@ -84,18 +123,12 @@ public enum AtomicFile {
             } else {
                 fchmod(descriptor, 0o644)
             }
-            try faultInjector?(path, bytes.count)
-            try pathFaults.withLock { $0[path] }?(bytes.count)
-            try bytes.withUnsafeBytes { raw in
-                var offset = 0
-                while offset < raw.count {
-                    let written = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        throw failure("cannot write the temporary file \(temporary)", path: path)
-                    }
-                    offset += written
-                }
+            try faultInjector?(path, count)
+            try pathFaults.withLock { $0[path] }?(count)
+            var sink = DescriptorSink(descriptor: descriptor, temporary: temporary, path: path)
+            try body(&sink)
+            guard sink.written == count else {
+                throw MediaError.make(.io, "wrote \(sink.written) bytes to the temporary file \(temporary), not the \(count) planned").naming(path)
             }
             if flush {
                 guard fdatasync(descriptor) == 0 else { throw failure("cannot flush the temporary file \(temporary) to disk", path: path) }
@@ -107,6 +140,33 @@ public enum AtomicFile {
             throw error
         }
         return (temporary, warnings)
+    }
+
+    /// Writes into an open temporary file, retrying short writes and interrupts.
+    struct DescriptorSink: ByteSink {
+        let descriptor: Int32
+        let temporary: String
+        let path: String
+        private(set) var written = 0
+
+        init(descriptor: Int32, temporary: String, path: String) {
+            self.descriptor = descriptor
+            self.temporary = temporary
+            self.path = path
+        }
+
+        mutating func write(_ chunk: UnsafeRawBufferPointer) throws {
+            var offset = 0
+            while offset < chunk.count {
+                let count = Glibc.write(descriptor, chunk.baseAddress! + offset, chunk.count - offset)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw AtomicFile.failure("cannot write the temporary file \(temporary)", path: path)
+                }
+                offset += count
+            }
+            written += chunk.count
+        }
     }
 
     /// A file written piece by piece (a report streamed as files are judged), then made durable and

@@ -90,15 +90,33 @@ public final class GroupCommit: Sendable {
     public func stage(
         _ bytes: [UInt8], to target: ConfinedPath, attributes: FileAttributes? = nil, createFolders: Bool = false
     ) throws -> (ticket: Ticket, warnings: [String]) {
+        try stage(count: bytes.count, to: target, attributes: attributes, createFolders: createFolders) { sink in
+            try bytes.withUnsafeBytes { try sink.write($0) }
+        }
+    }
+
+    /// Stages the file `plan` describes over `source`, written chunk by chunk (never held whole), as
+    /// ``stage(_:to:attributes:createFolders:)`` stages bytes.
+    public func stage(
+        _ plan: SplicePlan, from source: any ByteSource, to target: ConfinedPath, attributes: FileAttributes? = nil, createFolders: Bool = false
+    ) throws -> (ticket: Ticket, warnings: [String]) {
+        try stage(count: plan.count, to: target, attributes: attributes, createFolders: createFolders) { sink in
+            try plan.write(from: source, to: &sink)
+        }
+    }
+
+    private func stage(
+        count: Int, to target: ConfinedPath, attributes: FileAttributes?, createFolders: Bool, _ body: (inout AtomicFile.DescriptorSink) throws -> Void
+    ) throws -> (ticket: Ticket, warnings: [String]) {
         let folder = try AtomicFile.openFolder(of: target, create: createFolders)
         defer { close(folder) }
-        let (temporary, warnings) = try AtomicFile.writeTemporary(bytes, for: target, in: folder, attributes: attributes, flush: false)
+        let (temporary, warnings) = try AtomicFile.writeTemporary(count: count, for: target, in: folder, attributes: attributes, flush: false, body)
         let path = target
         let (ticket, full) = state.withLock { state -> (Ticket, [Staged]?) in
             let ticket = Ticket(number: state.nextTicket)
             state.nextTicket += 1
             state.pending.append(Staged(ticket: ticket, temporary: temporary, target: path))
-            state.pendingBytes += bytes.count
+            state.pendingBytes += count
             guard state.pending.count >= limits.files || state.pendingBytes >= limits.bytes else { return (ticket, nil) }
             defer {
                 state.pending = []

@@ -57,6 +57,13 @@ public struct SplicePlan: Sendable, Hashable {
         count += framed.count
     }
 
+    /// Records where a store copied unchanged from the source lies in the output (a rewrite that keeps
+    /// the store reports where it now sits). Such a store can be read through the plan, not replaced.
+    public mutating func noteCopiedC2PAStore(_ range: Range<Int>) {
+        c2paStoreRange = range
+        c2paPieceIndex = nil
+    }
+
     /// The same plan with `framed` in place of the store's placeholder; the length must not change, or
     /// every offset the signed claim hashed would move.
     public func replacingC2PAStore(with framed: [UInt8]) throws -> SplicePlan {
@@ -69,6 +76,19 @@ public struct SplicePlan: Sendable, Hashable {
         var copy = self
         copy.pieces[index] = .bytes(framed)
         return copy
+    }
+
+    /// The range of the source that `range` of the output is copied from, when one source piece holds
+    /// all of it; nil when any of it is new bytes or it spans pieces.
+    public func sourceRange(of range: Range<Int>) -> Range<Int>? {
+        var start = 0
+        for piece in pieces {
+            defer { start += piece.count }
+            guard range.lowerBound >= start, range.lowerBound < start + max(piece.count, 1) else { continue }
+            guard case .source(let copied) = piece, range.upperBound <= start + piece.count else { return nil }
+            return copied.lowerBound + (range.lowerBound - start)..<copied.lowerBound + (range.upperBound - start)
+        }
+        return nil
     }
 
     /// Whether the plan copies the whole source unchanged.

@@ -32,7 +32,7 @@ public struct C2PACollector: EvidenceCollector {
         }
         switch BoundedFetch.get(reference, policy: policy) {
         case .success(let bytes):
-            return (validator.validate(sidecar: bytes, asset: subject.file.bytes), reference)
+            return (validator.validate(sidecar: bytes, asset: subject.file.source), reference)
         case .failure(let error):
             inaccessible(reference, because: "not fetched: \(error.reason) [\(error.code.rawValue)]", into: &observations)
             return nil
@@ -89,7 +89,7 @@ public struct C2PACollector: EvidenceCollector {
 
     public func collect(from subject: VerificationSubject, pixels: RGBImage?, into observations: inout Observations) {
         // The verifier already parsed the file: validate its store without parsing it again.
-        var report = validator.validate(contents: subject.file.contents, asset: subject.file.bytes)
+        var report = validator.validate(contents: subject.file.contents, asset: subject.file.source)
         var remote: String?
         if report.state == .absent {
             guard let (fetched, reference) = remoteReport(for: subject, into: &observations) else { return }

@@ -39,7 +39,7 @@ public struct Thumbnail: Sendable, Hashable {
             do {
                 // Lenient: a tampered or truncated file still shows what a browser would show of it.
                 return try PixelBudget.shared.withReservation(width * height) {
-                    encode(try PixelCodec.decode(file.bytes, maxPixels: maximumPixels, lenient: true))
+                    encode(try PixelCodec.decode(file.readAll(), maxPixels: maximumPixels, lenient: true))
                 }
             } catch let error as MediaError {
                 return Thumbnail(missingReason: "the pixels cannot be decoded: \(error.reason)")

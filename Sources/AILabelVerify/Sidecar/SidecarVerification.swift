@@ -13,11 +13,11 @@ public struct SidecarCollector: EvidenceCollector {
     public init(validator: ManifestValidator) { self.validator = validator }
 
     public func collect(from subject: VerificationSubject, pixels: RGBImage?, into observations: inout Observations) {
-        collect(path: subject.file.path, bytes: subject.file.bytes, into: &observations)
+        collect(path: subject.file.path, source: subject.file.source, into: &observations)
     }
 
-    /// Works for any file kind: media files pass their bytes in, other kinds are read here.
-    public func collect(path: String, bytes: [UInt8], into observations: inout Observations) {
+    /// Works for any file kind: the file is read by position (a C2PA sidecar's hash streams it).
+    public func collect(path: String, source: any ByteSource, into observations: inout Observations) {
         let xmpPath = SidecarFormat.xmpPath(for: path)
         if FileManager.default.fileExists(atPath: xmpPath) {
             do {
@@ -49,7 +49,7 @@ public struct SidecarCollector: EvidenceCollector {
                 observations.addFinding(.sidecarUnreadable, .error, "The C2PA sidecar cannot be read: \((error as? MediaError)?.reason ?? "\(error)")")
                 return
             }
-            let report = validator.validate(sidecar: store, asset: bytes)
+            let report = validator.validate(sidecar: store, asset: source)
             let types = report.activeManifest?.actions.compactMap(\.digitalSourceType) ?? []
             let declaresAI = types.contains { DigitalSourceType(parsing: $0)?.isGenerativeAI == true }
             if declaresAI { observations.addEvidence(.sidecar, "C2PA sidecar declares digitalSourceType \(types.compactMap { DigitalSourceType(parsing: $0)?.term }.joined(separator: ", "))") }
@@ -84,16 +84,16 @@ extension Verifier {
     /// Verifies a file of a kind ailabel does not embed into, through its sidecars.
     public func verifyThroughSidecars(path: String) -> FileReport {
         let format = SidecarFormat.kind(of: path)
-        let bytes: [UInt8]
+        let source: FileByteSource
         do {
-            bytes = try FileReader.read(path)
+            source = try FileByteSource(path: path)
         } catch let error as MediaError {
             return FileReport(path: path, format: format, verdict: .unreadable, findings: [Finding(code: .fileUnreadable, severity: .error, message: error.reason)])
         } catch {
             return FileReport(path: path, format: format, verdict: .unreadable, findings: [Finding(code: .fileUnreadable, severity: .error, message: "\(error)")])
         }
         var observations = Observations()
-        SidecarCollector(validator: options.validator).collect(path: path, bytes: bytes, into: &observations)
+        SidecarCollector(validator: options.validator).collect(path: path, source: source, into: &observations)
         var report = FileReport(
             path: path, format: format, verdict: .noAIEvidence, aiEvidence: observations.evidence, disclosures: observations.disclosures,
             c2pa: observations.c2pa, findings: observations.findings)

@@ -1,3 +1,4 @@
+import AILabelMedia
 import Crypto
 
 /// The content ID a label gets when none is given and the file has none: derived from the content itself,
@@ -9,6 +10,17 @@ public enum ContentID {
     public static func derived(from parts: [ArraySlice<UInt8>]) -> String {
         var hash = SHA256()
         for part in parts { hash.update(data: part) }
+        return identifier(hash)
+    }
+
+    /// The same ID from `ranges` of a source, hashed as they stream (the content is never held whole).
+    public static func derived(from source: any ByteSource, ranges: [Range<Int>]) throws -> String {
+        var hash = SHA256()
+        for range in ranges { try source.forEachChunk(in: range) { hash.update(bufferPointer: $0) } }
+        return identifier(hash)
+    }
+
+    private static func identifier(_ hash: SHA256) -> String {
         var bytes = Array(hash.finalize().prefix(16))
         bytes[6] = bytes[6] & 0x0F | 0x80  // version 8
         bytes[8] = bytes[8] & 0x3F | 0x80  // the RFC 9562 variant

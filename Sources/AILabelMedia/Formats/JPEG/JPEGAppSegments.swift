@@ -129,13 +129,13 @@ struct JPEGBoxGroup {
         return box
     }
 
-    /// The APP11 JPEG XT box segments of a file grouped by box instance, in the order each instance
-    /// first appears.
-    static func groups(in segments: [JPEGSegment], of bytes: [UInt8]) -> [JPEGBoxGroup] {
+    /// APP11 JPEG XT box segments (their ranges and payloads, `JP` first) grouped by box instance, in
+    /// the order each instance first appears.
+    static func groups(_ segments: [(range: Range<Int>, payload: ArraySlice<UInt8>)]) -> [JPEGBoxGroup] {
         var groups: [UInt16: JPEGBoxGroup] = [:]
         var order: [UInt16] = []
-        for segment in segments where segment.marker == JPEGSegment.app11 && bytes[segment.payload].starts(with: JPEGIdentifier.jpegXT) {
-            var cursor = ByteCursor(bytes[segment.payload].dropFirst(2))
+        for segment in segments where segment.payload.starts(with: JPEGIdentifier.jpegXT) {
+            var cursor = ByteCursor(segment.payload.dropFirst(2))
             guard let instance = cursor.readUInt16BE(), let sequence = cursor.readUInt32BE() else { continue }
             if groups[instance] == nil {
                 groups[instance] = JPEGBoxGroup(boxInstance: instance)

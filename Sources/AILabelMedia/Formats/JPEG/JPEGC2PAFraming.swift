@@ -2,10 +2,24 @@
 /// `JP`, a box instance and a sequence number, every segment after the first repeating the superbox's
 /// 8-byte header (C2PA 2.x, A.3.3; c2pa-rs `jpeg_io.rs`).
 extension JPEGHandler {
+    public func locateC2PAStore(in source: any ByteSource) throws -> C2PAStoreLocation {
+        try locateC2PAStore(in: source, isPrefix: false)
+    }
+
     public func locateC2PAStore(in bytes: [UInt8], isPrefix: Bool) throws -> C2PAStoreLocation {
-        let segments = try JPEGSegmentParser.headerSegments(bytes, isPrefix: isPrefix)
-        let groups = JPEGBoxGroup.groups(in: segments, of: bytes)
-        let stores = groups.filter { $0.label == "c2pa" }
+        try locateC2PAStore(in: bytes as any ByteSource, isPrefix: isPrefix)
+    }
+
+    /// The structural pass: the segments before the first scan by their lengths, and the payloads of
+    /// the APP11 segments among them, read by position.
+    func locateC2PAStore(in source: any ByteSource, isPrefix: Bool) throws -> C2PAStoreLocation {
+        let segments = try JPEGSegmentParser.headerSegments(source, isPrefix: isPrefix)
+        var window = ByteWindow(source)
+        var parts: [(range: Range<Int>, payload: ArraySlice<UInt8>)] = []
+        for segment in segments where segment.marker == JPEGSegment.app11 {
+            parts.append((segment.range, (try window.bytes(segment.payload) ?? [])[...]))
+        }
+        let stores = JPEGBoxGroup.groups(parts).filter { $0.label == "c2pa" }
         guard let first = stores.first else { return .none }
         return C2PAStoreLocation(
             store: stores.count == 1 ? first.reassembled() : nil, ranges: stores.flatMap { $0.parts.map(\.range) },
@@ -18,15 +32,20 @@ extension JPEGHandler {
     /// the entropy-coded data after it, restart markers included), RSTn, EOI; the APP11 segments of the
     /// C2PA store are one box `C2PA`. Nil when the file cannot be walked or holds a marker c2pa-rs has no
     /// name for.
-    public func c2paBoxes(in bytes: [UInt8]) -> [C2PABox]? {
-        guard bytes.count >= 2, bytes[0] == 0xFF, bytes[1] == 0xD8 else { return nil }
+    public func c2paBoxes(in bytes: [UInt8]) -> [C2PABox]? { c2paBoxes(in: bytes as any ByteSource) }
+
+    public func c2paBoxes(in source: any ByteSource) -> [C2PABox]? { try? boxes(in: source) }
+
+    private func boxes(in source: any ByteSource) throws -> [C2PABox]? {
+        var window = ByteWindow(source)
+        let count = source.count
+        guard count >= 2, try window.byte(at: 0) == 0xFF, try window.byte(at: 1) == 0xD8 else { return nil }
         var boxes = [C2PABox(name: "SOI", range: 0..<2)]
         var position = 2
         var storeInstance: [UInt8]?
         var storeIndex: Int?
-        while position < bytes.count {
-            guard position + 1 < bytes.count, bytes[position] == 0xFF else { return nil }
-            let marker = bytes[position + 1]
+        while position < count {
+            guard position + 1 < count, try window.byte(at: position) == 0xFF, let marker = try window.byte(at: position + 1) else { return nil }
             if marker == 0xFF { position += 1; continue }  // fill byte
             if marker == 0xD9 {
                 boxes.append(C2PABox(name: "EOI", range: position..<position + 2))
@@ -34,26 +53,26 @@ extension JPEGHandler {
             }
             var size = 2
             if Self.boxHasLength(marker) {
-                guard position + 4 <= bytes.count else { return nil }
-                size = 2 + (Int(bytes[position + 2]) << 8 | Int(bytes[position + 3]))
-                guard size >= 4, position + size <= bytes.count else { return nil }
+                guard position + 4 <= count, let length = try window.uint16BE(at: position + 2) else { return nil }
+                size = 2 + Int(length)
+                guard size >= 4, position + size <= count else { return nil }
             }
             let segment = position..<position + size
             if marker == 0xDA {
                 // The scan: its header and the entropy-coded data up to the next marker that is not
                 // a restart marker or a stuffed zero.
                 var end = segment.upperBound
-                while end < bytes.count {
-                    if bytes[end] == 0xFF, end + 1 < bytes.count, !Self.isInEntropyCodedData(bytes[end + 1]) { break }
-                    end += bytes[end] == 0xFF ? 2 : 1
+                while end < count {
+                    let byte = try window.byte(at: end)
+                    if byte == 0xFF, end + 1 < count, let next = try window.byte(at: end + 1), !Self.isInEntropyCodedData(next) { break }
+                    end += byte == 0xFF ? 2 : 1
                 }
-                boxes.append(C2PABox(name: "SOS", range: position..<min(end, bytes.count)))
-                position = min(end, bytes.count)
+                boxes.append(C2PABox(name: "SOS", range: position..<min(end, count)))
+                position = min(end, count)
                 continue
             }
-            if marker == 0xEB, size > 4 + 16 {
-                let content = Array(bytes[position + 4..<segment.upperBound])
-                let instance = Array(content[2..<4])
+            if marker == 0xEB, size > 4 + 16, let head = try window.bytes(position + 4..<min(segment.upperBound, position + 4 + 28)) {
+                let instance = Array(head[2..<4])
                 if let storeIndex, storeInstance == instance {
                     // A continuation of the store: its box grows (c2pa-rs counts every segment of the
                     // same box instance after the first as part of it).
@@ -61,7 +80,7 @@ extension JPEGHandler {
                     position = segment.upperBound
                     continue
                 }
-                if content.count > 28, Array(content[24..<28]) == Array("c2pa".utf8) {
+                if size - 4 > 28, Array(head[24..<28]) == Array("c2pa".utf8) {
                     storeInstance = instance
                     storeIndex = boxes.count
                     boxes.append(C2PABox(name: C2PABox.c2paName, range: segment))
@@ -99,11 +118,13 @@ extension JPEGHandler {
 }
 
 extension JPEGSegmentParser {
-    /// The marker segments before the first scan, walked without reading any payload: where a C2PA store
-    /// lives. With `isPrefix`, a segment cut by the end of `bytes` ends the walk, unless it is an APP11
-    /// segment (part of a store, perhaps), which throws so that the caller reads more.
-    static func headerSegments(_ bytes: [UInt8], isPrefix: Bool) throws -> [JPEGSegment] {
-        guard bytes.count >= 2, bytes[0] == 0xFF, bytes[1] == JPEGSegment.soi else {
+    /// The marker segments before the first scan, walked by their lengths without reading any payload:
+    /// where a C2PA store lives. With `isPrefix`, a segment cut by the end of the source ends the walk,
+    /// unless it is an APP11 segment (part of a store, perhaps), which throws so that the caller reads more.
+    static func headerSegments(_ source: any ByteSource, isPrefix: Bool) throws -> [JPEGSegment] {
+        var window = ByteWindow(source)
+        let count = source.count
+        guard count >= 2, try window.byte(at: 0) == 0xFF, try window.byte(at: 1) == JPEGSegment.soi else {
             throw MediaError.make(.malformed, "not a JPEG: it does not start with the SOI marker FF D8")
         }
         var segments: [JPEGSegment] = []
@@ -112,23 +133,21 @@ extension JPEGSegmentParser {
             guard segments.count < maximumSegments else {
                 throw MediaError.make(.limitExceeded, "more than \(maximumSegments) JPEG segments")
             }
-            if isPrefix && position + 4 > bytes.count { return segments }
-            if isPrefix, bytes[position] == 0xFF {
-                let length = Int(bytes[position + 2]) << 8 | Int(bytes[position + 3])
-                if position + 2 + length > bytes.count {
-                    guard bytes[position + 1] != JPEGSegment.app11 else {
+            if isPrefix && position + 4 > count { return segments }
+            if isPrefix, try window.byte(at: position) == 0xFF, let length = try window.uint16BE(at: position + 2) {
+                if position + 2 + Int(length) > count {
+                    guard try window.byte(at: position + 1) != JPEGSegment.app11 else {
                         throw MediaError.make(.truncated, "the bytes read end inside an APP11 segment at byte \(position)")
                     }
                     return segments
                 }
             }
-            guard position + 1 < bytes.count else {
+            guard position + 1 < count, let first = try window.byte(at: position), let marker = try window.byte(at: position + 1) else {
                 throw MediaError.make(.truncated, "the JPEG ends before its image data")
             }
-            guard bytes[position] == 0xFF else {
-                throw MediaError.make(.malformed, "expected a JPEG marker at byte \(position), found 0x\(String(bytes[position], radix: 16))")
+            guard first == 0xFF else {
+                throw MediaError.make(.malformed, "expected a JPEG marker at byte \(position), found 0x\(String(first, radix: 16))")
             }
-            let marker = bytes[position + 1]
             if marker == 0xFF {
                 position += 1
                 continue
@@ -139,11 +158,11 @@ extension JPEGSegmentParser {
                 continue
             }
             if marker == JPEGSegment.eoi { return segments }
-            guard position + 4 <= bytes.count else {
+            guard position + 4 <= count, let length16 = try window.uint16BE(at: position + 2) else {
                 throw MediaError.make(.truncated, "the JPEG ends inside the segment header at byte \(position)")
             }
-            let length = Int(bytes[position + 2]) << 8 | Int(bytes[position + 3])
-            guard length >= 2, position + 2 + length <= bytes.count else {
+            let length = Int(length16)
+            guard length >= 2, position + 2 + length <= count else {
                 throw MediaError.make(.truncated, "\(JPEGSegment.name(of: marker)) at byte \(position) runs past the end of the file")
             }
             segments.append(JPEGSegment(marker: marker, range: position..<position + 2 + length, payload: position + 4..<position + 2 + length))

@@ -10,24 +10,35 @@ public struct JPEGHandler: AssetHandler {
     /// ICC profiles larger than this are refused (the largest real profiles are a few MB).
     static let maximumICCParts = 255
 
-    public func parse(_ bytes: [UInt8]) throws -> MediaContents {
-        let (segments, trailing) = try JPEGSegmentParser.parse(bytes)
-        return try contents(of: bytes, segments: segments, trailing: trailing)
+    public func parse(_ source: any ByteSource) throws -> MediaContents {
+        let (segments, trailing) = try JPEGSegmentParser.parse(source)
+        return try contents(of: source, segments: segments, trailing: trailing)
     }
 
-    public func imageDataRanges(in bytes: [UInt8]) throws -> [Range<Int>] {
-        try JPEGSegmentParser.parse(bytes).segments.filter(\.isEntropyCodedData).map(\.range)
+    public func imageDataRanges(in bytes: [UInt8]) throws -> [Range<Int>] { try imageDataRanges(in: bytes as any ByteSource) }
+
+    public func imageDataRanges(in source: any ByteSource) throws -> [Range<Int>] {
+        try JPEGSegmentParser.parse(source).segments.filter(\.isEntropyCodedData).map(\.range)
     }
 
-    func contents(of bytes: [UInt8], segments: [JPEGSegment], trailing: Range<Int>?) throws -> MediaContents {
+    /// Whether `parse` reads a segment's payload: the metadata segments and the few headers whose
+    /// fields `MediaContents` reports. Scan headers, Huffman tables and entropy-coded data are not read.
+    static func readsPayload(_ marker: UInt8) -> Bool {
+        (0xE0...0xEF).contains(marker) || marker == JPEGSegment.com || marker == JPEGSegment.dqt || JPEGSegment.isStartOfFrame(marker)
+    }
+
+    func contents(of source: any ByteSource, segments: [JPEGSegment], trailing: Range<Int>?) throws -> MediaContents {
         var contents = MediaContents(format: .jpeg, width: 0, height: 0)
         var extendedParts: [String: [(offset: Int, total: Int, data: ArraySlice<UInt8>)]] = [:]
         var iccParts: [(sequence: Int, data: ArraySlice<UInt8>)] = []
+        var boxParts: [(segment: Int, payload: ArraySlice<UInt8>)] = []
+        var roles = [JPEGStructure.Role](repeating: .other, count: segments.count)
         var lumaTable: [Int]?
         var scans = 0
+        var window = ByteWindow(source)
 
-        for segment in segments {
-            let payload = bytes[segment.payload]
+        for (index, segment) in segments.enumerated() {
+            let payload: ArraySlice<UInt8> = Self.readsPayload(segment.marker) ? (try window.bytes(segment.payload) ?? [])[...] : []
             var block = MetadataBlock(
                 kind: .other, name: JPEGSegment.name(of: segment.marker), offset: segment.range.lowerBound,
                 size: segment.range.count)
@@ -57,12 +68,15 @@ public struct JPEGHandler: AssetHandler {
             case JPEGSegment.app1:
                 if payload.starts(with: JPEGIdentifier.exif) {
                     block.kind = .exif
+                    roles[index] = .exif
                     if contents.exif == nil { contents.exif = Array(payload.dropFirst(JPEGIdentifier.exif.count)) }
                 } else if payload.starts(with: JPEGIdentifier.xmp) {
                     block.kind = .xmp
+                    roles[index] = .xmp
                     if contents.xmp == nil { contents.xmp = Array(payload.dropFirst(JPEGIdentifier.xmp.count)) }
                 } else if payload.starts(with: JPEGIdentifier.extendedXMP) {
                     block.kind = .extendedXMP
+                    roles[index] = .xmp
                     var cursor = ByteCursor(payload.dropFirst(JPEGIdentifier.extendedXMP.count))
                     if let guid = cursor.readBytes(32), let total = cursor.readUInt32BE(), let offset = cursor.readUInt32BE() {
                         let key = String(decoding: guid, as: UTF8.self)
@@ -75,12 +89,14 @@ public struct JPEGHandler: AssetHandler {
                 }
             case JPEGSegment.app2 where payload.starts(with: JPEGIdentifier.icc):
                 block.kind = .icc
+                roles[index] = .icc
                 let rest = payload.dropFirst(JPEGIdentifier.icc.count)
                 if rest.count >= 2 {
                     iccParts.append((Int(rest[rest.startIndex]), rest.dropFirst(2)))
                 }
             case JPEGSegment.app11 where payload.starts(with: JPEGIdentifier.jpegXT):
                 block.kind = .jumbf
+                boxParts.append((index, payload))
                 var cursor = ByteCursor(payload.dropFirst(2))
                 if let instance = cursor.readUInt16BE(), let sequence = cursor.readUInt32BE() {
                     block.detail = "box instance \(instance), sequence \(sequence)"
@@ -134,7 +150,8 @@ public struct JPEGHandler: AssetHandler {
         contents.icc = reassembleICC(iccParts)
 
         var storeCount = 0
-        for group in JPEGBoxGroup.groups(in: segments, of: bytes) {
+        let groups = JPEGBoxGroup.groups(boxParts.map { (segments[$0.segment].range, $0.payload) })
+        for group in groups {
             guard group.label == "c2pa" else { continue }
             storeCount += 1
             guard storeCount == 1 else { continue }
@@ -149,41 +166,47 @@ public struct JPEGHandler: AssetHandler {
             let offset = contents.blocks[index].offset
             if contents.c2paStoreRanges.contains(where: { $0.contains(offset) }) { contents.blocks[index].kind = .c2pa }
         }
-        return contents
-    }
-
-    public func rewrite(_ bytes: [UInt8], applying edit: MetadataEdit) throws -> RewrittenAsset {
-        let (segments, trailing) = try JPEGSegmentParser.parse(bytes)
-        let contents = try self.contents(of: bytes, segments: segments, trailing: trailing)
-
-        func isXMP(_ segment: JPEGSegment) -> Bool {
-            segment.marker == JPEGSegment.app1
-                && (bytes[segment.payload].starts(with: JPEGIdentifier.xmp) || bytes[segment.payload].starts(with: JPEGIdentifier.extendedXMP))
-        }
-        func isEXIF(_ segment: JPEGSegment) -> Bool {
-            segment.marker == JPEGSegment.app1 && bytes[segment.payload].starts(with: JPEGIdentifier.exif)
-        }
-        let storeRanges = contents.c2paStoreRanges
-        var c2paInstances = Set<UInt16>()
-        if contents.c2paStoreCount > 0 {
-            // Every APP11 group labelled c2pa goes, not only the first: a rewrite leaves at most one store.
-            for segment in segments where segment.marker == JPEGSegment.app11 && bytes[segment.payload].starts(with: JPEGIdentifier.jpegXT) {
-                var cursor = ByteCursor(bytes[segment.payload].dropFirst(2))
-                // The segment that opens the store, whatever its sequence number (see JPEGBoxGroup).
+        if storeCount > 0 {
+            // Every APP11 group labelled c2pa is the store's, not only the first: a rewrite leaves at most one
+            // store. A group is known by the segment that opens it, whatever its sequence number (see JPEGBoxGroup).
+            var c2paInstances = Set<UInt16>()
+            for part in boxParts {
+                var cursor = ByteCursor(part.payload.dropFirst(2))
                 if let instance = cursor.readUInt16BE(), cursor.readUInt32BE() != nil,
                     JUMBFPeek.superboxLabel(cursor.bytes[cursor.position...]) == "c2pa"
                 {
                     c2paInstances.insert(instance)
                 }
             }
+            for part in boxParts {
+                var cursor = ByteCursor(part.payload.dropFirst(2))
+                let range = segments[part.segment].range
+                if contents.c2paStoreRanges.contains(where: { $0.contains(range.lowerBound) })
+                    || cursor.readUInt16BE().map(c2paInstances.contains) == true
+                {
+                    roles[part.segment] = .c2pa
+                }
+            }
         }
-        func isC2PA(_ segment: JPEGSegment) -> Bool {
-            guard segment.marker == JPEGSegment.app11, bytes[segment.payload].starts(with: JPEGIdentifier.jpegXT) else { return false }
-            if storeRanges.contains(where: { $0.contains(segment.range.lowerBound) }) { return true }
-            var cursor = ByteCursor(bytes[segment.payload].dropFirst(2))
-            guard let instance = cursor.readUInt16BE() else { return false }
-            return c2paInstances.contains(instance)
+        contents.structure = JPEGStructure(sourceCount: source.count, segments: segments, roles: roles, trailing: trailing)
+        return contents
+    }
+
+    /// Plans the rewrite from the structure `parse` recorded: segments are copied as source ranges,
+    /// entropy-coded data included, and only new segments are bytes of their own.
+    public func planRewrite(of source: any ByteSource, contents: MediaContents, applying edit: MetadataEdit) throws -> SplicePlan {
+        let structure: JPEGStructure
+        if let recorded = contents.structure as? JPEGStructure, recorded.sourceCount == source.count {
+            structure = recorded
+        } else {
+            structure = try parse(source).structure as! JPEGStructure
         }
+        let segments = structure.segments
+        let roles = structure.roles
+        func isXMP(_ index: Int) -> Bool { roles[index] == .xmp }
+        func isEXIF(_ index: Int) -> Bool { roles[index] == .exif }
+        func isICC(_ index: Int) -> Bool { roles[index] == .icc }
+        func isC2PA(_ index: Int) -> Bool { roles[index] == .c2pa }
 
         let newStore: [UInt8]? = if case .replace(let store) = edit.c2paStore { try JPEGSegmentWriter.c2paStore(store) } else { nil }
         let newEXIF: [UInt8]? = if case .replace(let tiff) = edit.exif { try JPEGSegmentWriter.exif(tiff) } else { nil }
@@ -192,29 +215,25 @@ public struct JPEGHandler: AssetHandler {
         var pendingComments: [UInt8]? = try edit.comments.map { comments in
             try comments.reduce(into: [UInt8]()) { out, comment in out += try JPEGSegmentWriter.segment(marker: JPEGSegment.com, payload: Array(comment.utf8)) }
         }
-        func isICC(_ segment: JPEGSegment) -> Bool {
-            segment.marker == JPEGSegment.app2 && bytes[segment.payload].starts(with: JPEGIdentifier.icc)
-        }
 
         // The C2PA store goes right after SOI and any APP0 (JFIF/JFXX), where c2pa-rs looks for it; EXIF
         // follows (readers expect it near the start); XMP comes after EXIF.
         var headerEnd = 1
         while headerEnd < segments.count, segments[headerEnd].marker == JPEGSegment.app0 { headerEnd += 1 }
-        let firstEXIF = edit.exif == .keep ? nil : segments.firstIndex(where: isEXIF)
-        let hasEXIFAfterEdit = segments.contains(where: isEXIF) && edit.exif == .keep || newEXIF != nil
-        let firstXMP = edit.xmp == .keep ? nil : segments.firstIndex(where: isXMP)
-        let lastKeptEXIF = edit.exif == .keep ? segments.lastIndex(where: isEXIF) : nil
+        let firstEXIF = edit.exif == .keep ? nil : segments.indices.first(where: isEXIF)
+        let hasEXIFAfterEdit = segments.indices.contains(where: isEXIF) && edit.exif == .keep || newEXIF != nil
+        let firstXMP = edit.xmp == .keep ? nil : segments.indices.first(where: isXMP)
+        let lastKeptEXIF = edit.exif == .keep ? segments.indices.last(where: isEXIF) : nil
 
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + (newStore?.count ?? 0) + (newXMP?.count ?? 0) + (newEXIF?.count ?? 0))
-        var storeRange: Range<Int>?
+        var plan = SplicePlan()
+        var keptStoreRange: Range<Int>?
         var pendingXMP = newXMP
         /// Where the entropy-coded data last written ends.
         var scanDataEnd = -1
 
         func emitXMPIfPending() {
             if let xmp = pendingXMP {
-                out += xmp
+                plan.insert(xmp)
                 pendingXMP = nil
             }
         }
@@ -222,68 +241,66 @@ public struct JPEGHandler: AssetHandler {
             // New blocks that go right after SOI and APP0 come first, before any branch below can skip
             // the segment found there (a replaced COM or ICC segment; found by fuzzing, Fixtures/fuzz/jpeg).
             if index == headerEnd {
-                if let newStore {
-                    storeRange = out.count..<out.count + newStore.count
-                    out += newStore
-                }
+                if let newStore { plan.insertC2PAStore(newStore) }
                 if let newEXIF, firstEXIF == nil {
-                    out += newEXIF
+                    plan.insert(newEXIF)
                     if firstXMP == nil { emitXMPIfPending() }
                 }
                 if !hasEXIFAfterEdit, firstXMP == nil { emitXMPIfPending() }
             }
             // A new ICC profile goes just before the first segment that is not APPn or COM (DQT, SOF…).
             if let icc = pendingICC, index >= headerEnd, !(0xE0...0xEF).contains(segment.marker), segment.marker != JPEGSegment.com {
-                out += icc
+                plan.insert(icc)
                 pendingICC = nil
             }
-            if isICC(segment), edit.icc != .keep { continue }
+            if isICC(index), edit.icc != .keep { continue }
             // New comments go where the first comment was, else before the first segment that is not APPn (DQT, SOF…).
             if segment.marker == JPEGSegment.com, edit.comments != nil {
                 if let comments = pendingComments {
-                    out += comments
+                    plan.insert(comments)
                     pendingComments = nil
                 }
                 continue
             }
             if let comments = pendingComments, index >= headerEnd, !(0xE0...0xEF).contains(segment.marker) {
-                out += comments
+                plan.insert(comments)
                 pendingComments = nil
             }
-            if isC2PA(segment) {
+            if isC2PA(index) {
                 guard edit.c2paStore == .keep else { continue }
-                let start = out.count
-                out.append(contentsOf: bytes[segment.range])
-                if let existing = storeRange, existing.upperBound == start {
-                    storeRange = existing.lowerBound..<out.count
-                } else if storeRange == nil {
-                    storeRange = start..<out.count
+                let start = plan.count
+                plan.copy(segment.range)
+                if let existing = keptStoreRange, existing.upperBound == start {
+                    keptStoreRange = existing.lowerBound..<plan.count
+                } else if keptStoreRange == nil {
+                    keptStoreRange = start..<plan.count
                 }
                 continue
             }
-            if isEXIF(segment), edit.exif != .keep {
+            if isEXIF(index), edit.exif != .keep {
                 if index == firstEXIF, let newEXIF {
-                    out += newEXIF
+                    plan.insert(newEXIF)
                     if firstXMP == nil { emitXMPIfPending() }
                 }
                 continue
             }
-            if isXMP(segment), edit.xmp != .keep {
+            if isXMP(index), edit.xmp != .keep {
                 if index == firstXMP { emitXMPIfPending() }
                 continue
             }
             // A restart marker outside a scan is no part of the image, but written right after a scan's
             // data (once the segment between them is gone) it would join that scan and change the image
             // data: it is dropped there (found by fuzzing, Fixtures/fuzz/jpeg).
-            if (0xD0...0xD7).contains(segment.marker), out.count == scanDataEnd { continue }
-            out.append(contentsOf: bytes[segment.range])
-            if segment.marker == 0 { scanDataEnd = out.count }
+            if (0xD0...0xD7).contains(segment.marker), plan.count == scanDataEnd { continue }
+            plan.copy(segment.range)
+            if segment.marker == 0 { scanDataEnd = plan.count }
             if index == lastKeptEXIF, firstXMP == nil { emitXMPIfPending() }
         }
-        if let trailingStart = segments.last?.range.upperBound, trailingStart < bytes.count {
-            out.append(contentsOf: bytes[trailingStart...])
+        if let trailingStart = segments.last?.range.upperBound, trailingStart < source.count {
+            plan.copy(trailingStart..<source.count)
         }
-        return RewrittenAsset(bytes: out, c2paStoreRange: storeRange)
+        if let keptStoreRange, newStore == nil { plan.noteCopiedC2PAStore(keptStoreRange) }
+        return plan
     }
 
     private func decodeText(_ bytes: ArraySlice<UInt8>) -> String {
@@ -339,4 +356,19 @@ public struct JPEGHandler: AssetHandler {
         }
         return merged
     }
+}
+
+/// What `parse` learnt of a JPEG's layout, for `planRewrite`: every segment in order and what each is.
+struct JPEGStructure: Sendable {
+    enum Role: Sendable, Hashable {
+        case other, xmp, exif, icc
+        /// An APP11 segment of a group labelled `c2pa`.
+        case c2pa
+    }
+
+    /// The size of the source parsed (a plan over another source walks it again).
+    let sourceCount: Int
+    let segments: [JPEGSegment]
+    let roles: [Role]
+    let trailing: Range<Int>?
 }

@@ -57,37 +57,38 @@ struct JPEGSegment: Sendable, Hashable {
     }
 }
 
-/// Splits a JPEG into its segments. Never trusts a length it has not checked against the bytes left.
+/// Splits a JPEG into its segments by positioned reads of its markers and lengths. Never trusts a
+/// length it has not checked against the bytes left.
 enum JPEGSegmentParser {
     /// More segments than any real encoder writes; a file with more is refused rather than walked.
     static let maximumSegments = 100_000
 
-    static func parse(_ bytes: [UInt8]) throws -> (segments: [JPEGSegment], trailing: Range<Int>?) {
-        guard !bytes.isEmpty else { throw MediaError.make(.empty, "the file is empty") }
-        guard bytes.count >= 2, bytes[0] == 0xFF, bytes[1] == JPEGSegment.soi else {
+    static func parse(_ source: any ByteSource) throws -> (segments: [JPEGSegment], trailing: Range<Int>?) {
+        let count = source.count
+        guard count > 0 else { throw MediaError.make(.empty, "the file is empty") }
+        var window = ByteWindow(source)
+        guard count >= 2, try window.byte(at: 0) == 0xFF, try window.byte(at: 1) == JPEGSegment.soi else {
             throw MediaError.make(.malformed, "not a JPEG: it does not start with the SOI marker FF D8")
         }
         var segments: [JPEGSegment] = [JPEGSegment(marker: JPEGSegment.soi, range: 0..<2, payload: 2..<2)]
         var position = 2
-        let count = bytes.count
         while true {
             guard segments.count < maximumSegments else {
                 throw MediaError.make(.limitExceeded, "more than \(maximumSegments) JPEG segments")
             }
-            guard position < count else {
+            guard let first = try window.byte(at: position) else {
                 throw MediaError.make(.truncated, "the JPEG ends at byte \(count) before its EOI marker")
             }
-            guard bytes[position] == 0xFF else {
+            guard first == 0xFF else {
                 throw MediaError.make(
-                    .malformed, "expected a JPEG marker at byte \(position), found 0x\(String(bytes[position], radix: 16))")
+                    .malformed, "expected a JPEG marker at byte \(position), found 0x\(String(first, radix: 16))")
             }
             let start = position
             // Any number of 0xFF fill bytes may precede a marker.
-            while position < count && bytes[position] == 0xFF { position += 1 }
-            guard position < count else {
+            while try window.byte(at: position) == 0xFF { position += 1 }
+            guard let marker = try window.byte(at: position) else {
                 throw MediaError.make(.truncated, "the JPEG ends inside a marker at byte \(start)")
             }
-            let marker = bytes[position]
             position += 1
             if marker == JPEGSegment.eoi {
                 segments.append(JPEGSegment(marker: marker, range: start..<position, payload: position..<position))
@@ -100,10 +101,10 @@ enum JPEGSegmentParser {
                 segments.append(JPEGSegment(marker: marker, range: start..<position, payload: position..<position))
                 continue
             }
-            guard position + 2 <= count else {
+            guard let length16 = try window.uint16BE(at: position) else {
                 throw MediaError.make(.truncated, "the JPEG ends inside the length of \(JPEGSegment.name(of: marker)) at byte \(start)")
             }
-            let length = Int(bytes[position]) << 8 | Int(bytes[position + 1])
+            let length = Int(length16)
             guard length >= 2 else {
                 throw MediaError.make(.malformed, "\(JPEGSegment.name(of: marker)) at byte \(start) declares an impossible length \(length)")
             }
@@ -116,7 +117,7 @@ enum JPEGSegmentParser {
             segments.append(JPEGSegment(marker: marker, range: start..<end, payload: position + 2..<end))
             position = end
             if marker == JPEGSegment.sos {
-                let dataEnd = try endOfEntropyCodedData(in: bytes, from: position)
+                let dataEnd = try endOfEntropyCodedData(in: source, from: position)
                 segments.append(JPEGSegment(marker: 0, range: position..<dataEnd, payload: position..<dataEnd))
                 position = dataEnd
             }
@@ -124,43 +125,79 @@ enum JPEGSegmentParser {
     }
 
     /// Finds where a scan's entropy-coded data ends: at the first 0xFF (fill bytes included) of a
-    /// marker other than a restart marker; a stuffed 0xFF 0x00 is data.
-    static func endOfEntropyCodedData(in bytes: [UInt8], from start: Int) throws -> Int {
-        let found: Int? = bytes.withUnsafeBufferPointer { buffer -> Int? in
-            guard let base = buffer.baseAddress else { return nil }
-            var index = start
-            let count = buffer.count
-            while index < count {
+    /// marker other than a restart marker; a stuffed 0xFF 0x00 is data. The data is streamed chunk by
+    /// chunk (memchr finds each 0xFF), never held: a scan of gigabytes costs one chunk of memory.
+    static func endOfEntropyCodedData(in source: any ByteSource, from start: Int) throws -> Int {
+        var scan = EntropyCodedDataScan()
+        guard start < source.count else {
+            throw MediaError.make(.truncated, "the JPEG's image data starting at byte \(start) is cut off before the next marker")
+        }
+        do {
+            try source.forEachChunk(in: start..<source.count) { chunk in
+                if let end = scan.feed(chunk) { throw EntropyCodedDataScan.Found(end: end) }
+            }
+        } catch let found as EntropyCodedDataScan.Found {
+            return start + found.end
+        }
+        throw MediaError.make(.truncated, "the JPEG's image data starting at byte \(start) is cut off before the next marker")
+    }
+}
+
+/// The end of a scan's entropy-coded data, found across chunk boundaries: a state machine fed chunk
+/// after chunk, whose offsets count from where the scan's data starts.
+struct EntropyCodedDataScan {
+    struct Found: Error { let end: Int }
+
+    enum State {
+        case data
+        /// A 0xFF at this offset; the next byte decides.
+        case sawFF(Int)
+        /// A run of 0xFF from this offset: before a restart marker or a stuffed zero it is scan data;
+        /// before any other marker it belongs to that marker, so the scan ends at the run's first byte.
+        /// (Counting the run as scan data made the scan's extent depend on whether the segment after it
+        /// was kept: found by fuzzing, Fixtures/fuzz/jpeg.)
+        case fillRun(Int)
+    }
+
+    var state = State.data
+    /// Offset of the chunk's first byte.
+    var consumed = 0
+
+    /// Feeds the next chunk; returns the offset where the data ends once it is known.
+    mutating func feed(_ chunk: UnsafeRawBufferPointer) -> Int? {
+        guard let base = chunk.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
+        let count = chunk.count
+        var index = 0
+        defer { consumed += count }
+        while index < count {
+            switch state {
+            case .data:
                 // memchr finds the next 0xFF far faster than a byte loop over megabytes of scan data.
                 guard let hit = memchr(base + index, 0xFF, count - index) else { return nil }
                 let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                guard at + 1 < count else { return nil }
-                let next = buffer[at + 1]
+                state = .sawFF(consumed + at)
+                index = at + 1
+            case .sawFF(let at):
+                let next = base[index]
+                index += 1
                 if next == 0x00 || (0xD0...0xD7).contains(next) {
-                    index = at + 2
+                    state = .data
                 } else if next == 0xFF {
-                    // A run of fill bytes. Before a restart marker it belongs to the scan; before any
-                    // other marker it belongs to that marker, so the scan ends at the run's first byte.
-                    // (Counting the run as scan data made the scan's extent depend on whether the
-                    // segment after it was kept: found by fuzzing, Fixtures/fuzz/jpeg.)
-                    var runEnd = at + 1
-                    while runEnd < count && buffer[runEnd] == 0xFF { runEnd += 1 }
-                    guard runEnd < count else { return nil }
-                    let code = buffer[runEnd]
-                    if code == 0x00 || (0xD0...0xD7).contains(code) {
-                        index = runEnd + 1
-                    } else {
-                        return at
-                    }
+                    state = .fillRun(at)
+                } else {
+                    return at
+                }
+            case .fillRun(let at):
+                let next = base[index]
+                index += 1
+                if next == 0xFF { continue }
+                if next == 0x00 || (0xD0...0xD7).contains(next) {
+                    state = .data
                 } else {
                     return at
                 }
             }
-            return nil
         }
-        guard let found else {
-            throw MediaError.make(.truncated, "the JPEG's image data starting at byte \(start) is cut off before the next marker")
-        }
-        return found
+        return nil
     }
 }

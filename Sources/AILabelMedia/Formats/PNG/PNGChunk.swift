@@ -16,27 +16,31 @@ enum PNGChunkParser {
     /// More chunks than any real encoder writes.
     static let maximumChunks = 100_000
 
+    /// Walks the chunks by positioned reads of their headers. The data of the chunk types in `keeping`
+    /// is read (and returned by chunk index); other chunks' data is read only to check its CRC, streamed.
     /// - Parameter verifyChecksums: false skips the CRCs, for bytes a checking parse already accepted
     ///   (a rewrite of a parsed file, or ailabel's own output).
     static func parse(
-        _ bytes: [UInt8], verifyChecksums: Bool = true, verifyImageDataChecksums: Bool = true
-    ) throws -> (chunks: [PNGChunk], trailing: Range<Int>?) {
-        guard !bytes.isEmpty else { throw MediaError.make(.empty, "the file is empty") }
-        guard bytes.starts(with: PNGSignature.bytes) else {
+        _ source: any ByteSource, verifyChecksums: Bool = true, verifyImageDataChecksums: Bool = true, keeping kept: Set<String> = []
+    ) throws -> (chunks: [PNGChunk], data: [Int: [UInt8]], trailing: Range<Int>?) {
+        let count = source.count
+        guard count > 0 else { throw MediaError.make(.empty, "the file is empty") }
+        var window = ByteWindow(source)
+        guard try window.bytes(0..<8) == PNGSignature.bytes else {
             throw MediaError.make(.malformed, "not a PNG: the 8-byte PNG signature is missing")
         }
-        var cursor = ByteCursor(bytes)
-        _ = cursor.skip(8)
+        var position = 8
         var chunks: [PNGChunk] = []
+        var data: [Int: [UInt8]] = [:]
         while true {
             guard chunks.count < maximumChunks else {
                 throw MediaError.make(.limitExceeded, "more than \(maximumChunks) PNG chunks")
             }
-            let start = cursor.position
-            guard !cursor.isAtEnd else {
+            let start = position
+            guard position < count else {
                 throw MediaError.make(.truncated, "the PNG ends at byte \(start) without an IEND chunk")
             }
-            guard let length = cursor.readUInt32BE(), let typeBytes = cursor.readBytes(4) else {
+            guard let length = try window.uint32BE(at: position), let typeBytes = try window.bytes(position + 4..<position + 8) else {
                 throw MediaError.make(.truncated, "the PNG ends inside a chunk header at byte \(start)")
             }
             guard typeBytes.allSatisfy({ (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }) else {
@@ -46,29 +50,37 @@ enum PNGChunkParser {
             guard Int(length) <= maximumChunkLength else {
                 throw MediaError.make(.malformed, "chunk \(type) at byte \(start) declares a length over 2^31-1")
             }
-            guard cursor.remaining >= Int(length) + 4 else {
+            let remaining = count - (position + 8)
+            guard remaining >= Int(length) + 4 else {
                 throw MediaError.make(
-                    .truncated, "chunk \(type) at byte \(start) declares \(length) bytes but only \(max(cursor.remaining - 4, 0)) remain")
+                    .truncated, "chunk \(type) at byte \(start) declares \(length) bytes but only \(max(remaining - 4, 0)) remain")
             }
-            let dataStart = cursor.position
-            _ = cursor.skip(Int(length))
-            let dataRange = dataStart..<cursor.position
-            let stored = cursor.readUInt32BE()!
+            let dataRange = position + 8..<position + 8 + Int(length)
+            let stored = try window.uint32BE(at: dataRange.upperBound)!
+            let contents: [UInt8]? = kept.contains(type) ? try source.read(dataRange) : nil
             // IDAT CRCs may be skipped by readers that only want metadata (verify): the pixels' integrity is
             // libpng's business when they are decoded, and a C2PA hard binding covers them anyway.
-            let check = verifyChecksums && (verifyImageDataChecksums || !typeBytes.elementsEqual("IDAT".utf8))
-            let computed = check ? Zlib.crc32(typeBytes, bytes[dataRange]) : stored
-            guard stored == computed else {
-                throw MediaError.make(
-                    .badChecksum,
-                    "chunk \(type) at byte \(start) has CRC \(hex(stored)) but its contents give \(hex(computed))")
+            if verifyChecksums && (verifyImageDataChecksums || type != "IDAT") {
+                var computed = typeBytes.withUnsafeBytes { Zlib.crc32(continuing: 0, $0) }
+                if let contents {
+                    computed = contents.withUnsafeBytes { Zlib.crc32(continuing: computed, $0) }
+                } else {
+                    try source.forEachChunk(in: dataRange) { computed = Zlib.crc32(continuing: computed, $0) }
+                }
+                guard stored == computed else {
+                    throw MediaError.make(
+                        .badChecksum,
+                        "chunk \(type) at byte \(start) has CRC \(hex(stored)) but its contents give \(hex(computed))")
+                }
             }
-            chunks.append(PNGChunk(type: type, range: start..<cursor.position, data: dataRange))
+            if let contents { data[chunks.count] = contents }
+            position = dataRange.upperBound + 4
+            chunks.append(PNGChunk(type: type, range: start..<position, data: dataRange))
             if chunks.count == 1, type != "IHDR" {
                 throw MediaError.make(.malformed, "the first chunk is \(type), not IHDR")
             }
             if type == "IEND" {
-                return (chunks, cursor.isAtEnd ? nil : cursor.position..<bytes.count)
+                return (chunks, data, position < count ? position..<count : nil)
             }
         }
     }

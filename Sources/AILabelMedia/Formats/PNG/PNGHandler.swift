@@ -21,16 +21,22 @@ public struct PNGHandler: AssetHandler {
     /// Largest inflated ICC profile.
     public static let maximumICCBytes = 16 * 1024 * 1024
 
-    public func parse(_ bytes: [UInt8]) throws -> MediaContents {
-        let (chunks, trailing) = try PNGChunkParser.parse(bytes, verifyImageDataChecksums: verifiesImageDataChecksums)
-        let header = try Self.header(of: chunks, in: bytes)
+    /// The chunks whose data `parse` reads; IDAT and every other chunk are walked by their headers.
+    static let metadataChunks: Set<String> = ["IHDR", "eXIf", "iCCP", "caBX", "tEXt", "zTXt", "iTXt"]
+    static let textChunks: Set<String> = ["tEXt", "zTXt", "iTXt"]
+
+    public func parse(_ source: any ByteSource) throws -> MediaContents {
+        let (chunks, chunkData, trailing) = try PNGChunkParser.parse(
+            source, verifyImageDataChecksums: verifiesImageDataChecksums, keeping: Self.metadataChunks)
+        let header = try Self.header(of: chunks, data: chunkData[0])
         var contents = MediaContents(format: .png, width: header.width, height: header.height)
         contents.pngHeader = header.fields
         var storeCount = 0
         var sawIDAT = false
-        for chunk in chunks {
+        var keywords: [Int: String] = [:]
+        for (index, chunk) in chunks.enumerated() {
             var block = MetadataBlock(kind: .other, name: chunk.type, offset: chunk.range.lowerBound, size: chunk.range.count)
-            let data = bytes[chunk.data]
+            let data = (chunkData[index] ?? [])[...]
             switch chunk.type {
             case "IHDR":
                 block.kind = .header
@@ -59,6 +65,7 @@ public struct PNGHandler: AssetHandler {
             case "tEXt", "zTXt", "iTXt":
                 let entry = try Self.decodeText(chunk: chunk.type, data: data, at: chunk.range.lowerBound)
                 block.detail = entry.keyword
+                keywords[index] = entry.keyword
                 if chunk.type == "iTXt" && entry.keyword == Self.xmpKeyword {
                     block.kind = .xmp
                     if contents.xmp == nil { contents.xmp = Array(entry.text.utf8) }
@@ -79,25 +86,40 @@ public struct PNGHandler: AssetHandler {
             contents.blocks.append(MetadataBlock(kind: .trailing, name: "trailing", offset: trailing.lowerBound, size: trailing.count))
             contents.warnings.append("\(trailing.count) bytes follow the IEND chunk")
         }
+        contents.structure = PNGStructure(sourceCount: source.count, chunks: chunks, keywords: keywords)
         return contents
     }
 
-    /// Rewrites metadata chunks. Chunks are copied as found: their CRCs were checked when the file was
-    /// parsed, so they are not computed again here.
-    public func rewrite(_ bytes: [UInt8], applying edit: MetadataEdit) throws -> RewrittenAsset {
-        let (chunks, _) = try PNGChunkParser.parse(bytes, verifyChecksums: false)
-        _ = try Self.header(of: chunks, in: bytes)
+    /// The chunks and text keywords a rewrite needs, walked without checking CRCs (for a source no parse
+    /// has recorded: a rewrite of bytes in memory).
+    static func structure(of source: any ByteSource) throws -> PNGStructure {
+        let (chunks, data, _) = try PNGChunkParser.parse(source, verifyChecksums: false, keeping: textChunks.union(["IHDR"]))
+        _ = try header(of: chunks, data: data[0])
+        var keywords: [Int: String] = [:]
+        for (index, chunk) in chunks.enumerated() where textChunks.contains(chunk.type) {
+            keywords[index] = splitKeyword((data[index] ?? [])[...]).map { latin1($0.keyword) } ?? ""
+        }
+        return PNGStructure(sourceCount: source.count, chunks: chunks, keywords: keywords)
+    }
+
+    /// Plans the rewrite of metadata chunks. Chunks are copied as source ranges: their CRCs were checked
+    /// when the file was parsed, so they are not computed again here.
+    public func planRewrite(of source: any ByteSource, contents: MediaContents, applying edit: MetadataEdit) throws -> SplicePlan {
+        let structure: PNGStructure
+        if let recorded = contents.structure as? PNGStructure, recorded.sourceCount == source.count {
+            structure = recorded
+        } else {
+            structure = try Self.structure(of: source)
+        }
+        let chunks = structure.chunks
         let replacedKeywords = Set(edit.setTextEntries.map(\.keyword)).union(edit.removeTextKeywords)
 
-        var out: [UInt8] = PNGSignature.bytes
-        out.reserveCapacity(bytes.count + 4096)
-        var storeRange: Range<Int>?
+        var plan = SplicePlan(copying: 0..<8)
+        var keptStoreRange: Range<Int>?
         var textsPlaced = false
 
-        func keyword(of chunk: PNGChunk) -> String {
-            Self.splitKeyword(bytes[chunk.data]).map { Self.latin1($0.keyword) } ?? ""
-        }
-        func isXMP(_ chunk: PNGChunk) -> Bool { chunk.type == "iTXt" && keyword(of: chunk) == Self.xmpKeyword }
+        func keyword(of index: Int) -> String { structure.keywords[index] ?? "" }
+        func isXMP(_ index: Int) -> Bool { chunks[index].type == "iTXt" && keyword(of: index) == Self.xmpKeyword }
         // A replaced block takes the place of the one it replaces, so re-stamping reproduces the same
         // bytes; a new one goes right after IHDR (and caBX), before PLTE and IDAT.
         var newEXIF: [UInt8]? = nil
@@ -114,69 +136,76 @@ public struct PNGHandler: AssetHandler {
             newICC = try PNGChunkParser.chunk(type: "iCCP", data: Array("ICC Profile".utf8) + [0, 0] + (try Zlib.deflate(profile)))
         }
         let exifInPlace = chunks.contains { $0.type == "eXIf" }
-        let xmpInPlace = chunks.contains(where: isXMP)
+        let xmpInPlace = chunks.indices.contains(where: isXMP)
 
-        for chunk in chunks {
+        for (index, chunk) in chunks.enumerated() {
             switch chunk.type {
             case "caBX" where edit.c2paStore != .keep:
                 continue
             case "eXIf" where edit.exif != .keep:
                 if let exif = newEXIF, exifInPlace {
-                    out += exif
+                    plan.insert(exif)
                     newEXIF = nil
                 }
                 continue
             case "iCCP" where edit.icc != .keep, "sRGB" where edit.icc != .keep:
                 continue
             case "tEXt", "zTXt", "iTXt":
-                if isXMP(chunk) {
+                if isXMP(index) {
                     if edit.xmp != .keep {
                         if let xmp = newXMP, xmpInPlace {
-                            out += xmp
+                            plan.insert(xmp)
                             newXMP = nil
                         }
                         continue
                     }
-                } else if replacedKeywords.contains(keyword(of: chunk)) {
+                } else if replacedKeywords.contains(keyword(of: index)) {
                     continue
                 }
             case "IDAT" where !textsPlaced, "IEND" where !textsPlaced:
-                for entry in edit.setTextEntries { out += try Self.encodeText(entry) }
+                for entry in edit.setTextEntries { plan.insert(try Self.encodeText(entry)) }
                 textsPlaced = true
             default:
                 break
             }
             if chunk.type == "caBX" {
                 // An untouched store: report where it now sits.
-                storeRange = out.count..<out.count + chunk.range.count
+                keptStoreRange = plan.count..<plan.count + chunk.range.count
             }
-            out.append(contentsOf: bytes[chunk.range])
+            plan.copy(chunk.range)
             if chunk.type == "IHDR" {
                 // caBX immediately after IHDR (C2PA A.3.5), then a new ICC profile, EXIF and XMP.
                 if case .replace(let store) = edit.c2paStore {
-                    let encoded = try PNGChunkParser.chunk(type: "caBX", data: store)
-                    storeRange = out.count..<out.count + encoded.count
-                    out += encoded
+                    plan.insertC2PAStore(try PNGChunkParser.chunk(type: "caBX", data: store))
                 }
-                if let icc = newICC { out += icc }
+                if let icc = newICC { plan.insert(icc) }
                 if let exif = newEXIF, !exifInPlace {
-                    out += exif
+                    plan.insert(exif)
                     newEXIF = nil
                 }
                 if let xmp = newXMP, !xmpInPlace {
-                    out += xmp
+                    plan.insert(xmp)
                     newXMP = nil
                 }
             }
         }
-        if let trailingStart = chunks.last?.range.upperBound, trailingStart < bytes.count {
-            out.append(contentsOf: bytes[trailingStart...])
+        if let trailingStart = chunks.last?.range.upperBound, trailingStart < source.count {
+            plan.copy(trailingStart..<source.count)
         }
-        return RewrittenAsset(bytes: out, c2paStoreRange: storeRange)
+        if let keptStoreRange, edit.c2paStore == .keep { plan.noteCopiedC2PAStore(keptStoreRange) }
+        return plan
     }
 
-    public func imageDataRanges(in bytes: [UInt8]) throws -> [Range<Int>] {
-        try PNGChunkParser.parse(bytes, verifyChecksums: false).chunks.filter { $0.type == "IDAT" }.map(\.range)
+    /// Rewrites bytes in memory without a parse: its chunks walked without checking CRCs, as the plan does for a source no parse recorded.
+    public func rewrite(_ bytes: [UInt8], applying edit: MetadataEdit) throws -> RewrittenAsset {
+        let plan = try planRewrite(of: bytes, contents: MediaContents(format: .png, width: 0, height: 0), applying: edit)
+        return RewrittenAsset(bytes: try plan.materialize(from: bytes), c2paStoreRange: plan.c2paStoreRange)
+    }
+
+    public func imageDataRanges(in bytes: [UInt8]) throws -> [Range<Int>] { try imageDataRanges(in: bytes as any ByteSource) }
+
+    public func imageDataRanges(in source: any ByteSource) throws -> [Range<Int>] {
+        try PNGChunkParser.parse(source, verifyChecksums: false).chunks.filter { $0.type == "IDAT" }.map(\.range)
     }
 
     // MARK: Text chunks
@@ -281,11 +310,11 @@ public struct PNGHandler: AssetHandler {
 
     // MARK: Header
 
-    static func header(of chunks: [PNGChunk], in bytes: [UInt8]) throws -> (width: Int, height: Int, fields: PNGHeader) {
-        guard let first = chunks.first, first.type == "IHDR", first.data.count == 13 else {
+    static func header(of chunks: [PNGChunk], data: [UInt8]?) throws -> (width: Int, height: Int, fields: PNGHeader) {
+        guard let first = chunks.first, first.type == "IHDR", first.data.count == 13, let data, data.count == 13 else {
             throw MediaError.make(.malformed, "the PNG's IHDR chunk is missing or not 13 bytes long")
         }
-        var cursor = ByteCursor(bytes[first.data])
+        var cursor = ByteCursor(data)
         let width = Int(cursor.readUInt32BE()!)
         let height = Int(cursor.readUInt32BE()!)
         let depth = Int(cursor.readUInt8()!)
@@ -302,4 +331,12 @@ public struct PNGHandler: AssetHandler {
         }
         return (width, height, PNGHeader(bitDepth: depth, colorType: colorType, interlaced: interlace == 1))
     }
+}
+
+/// What `parse` learnt of a PNG's layout, for `planRewrite`: the chunks in order and the keywords of
+/// the text chunks among them (by index).
+struct PNGStructure: Sendable {
+    let sourceCount: Int
+    let chunks: [PNGChunk]
+    let keywords: [Int: String]
 }

@@ -14,6 +14,12 @@ enum Zlib {
         return UInt32(truncatingIfNeeded: crc)
     }
 
+    /// A CRC-32 computed piece by piece (a chunk's type, then its data streamed from a source).
+    static func crc32(continuing crc: UInt32, _ buffer: UnsafeRawBufferPointer) -> UInt32 {
+        guard let base = buffer.baseAddress, !buffer.isEmpty else { return crc }
+        return UInt32(truncatingIfNeeded: CAILabelZlib.crc32(uLong(crc), base.assumingMemoryBound(to: UInt8.self), uInt(buffer.count)))
+    }
+
     /// Inflates a zlib stream. Throws `limitExceeded` as soon as the output would pass `limit` bytes.
     static func inflate(_ input: ArraySlice<UInt8>, limit: Int) throws -> [UInt8] {
         var stream = z_stream()

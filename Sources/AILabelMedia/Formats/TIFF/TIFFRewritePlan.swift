@@ -134,7 +134,7 @@ enum TIFFRewritePlan {
                 }
             }
         }
-        if let storePiece, let index = entries.firstIndex(where: { $0.tag == TIFFTag.c2pa }) {
+        if storePiece != nil, let index = entries.firstIndex(where: { $0.tag == TIFFTag.c2pa }) {
             // A store short enough for the value field still goes out of line: the data hash excludes a range.
             entries[index].value = .offset(cursor)
         }

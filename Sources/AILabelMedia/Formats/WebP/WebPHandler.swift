@@ -20,8 +20,19 @@ public struct WebPHandler: AssetHandler {
         static let animation: UInt8 = 0x02
     }
 
-    public func parse(_ bytes: [UInt8]) throws -> MediaContents {
-        let (chunks, riffEnd) = try RIFFChunkParser.parse(bytes)
+    /// How much of a chunk's data `parse` reads: all of a metadata chunk, the few header bytes of a
+    /// VP8X or image chunk it takes sizes and kinds from, nothing of any other.
+    static func parsedLength(of chunk: RIFFChunk) -> Int {
+        switch chunk.fourCC {
+        case "ICCP", "EXIF", "XMP ", "C2PA": return chunk.data.count
+        case "VP8X", "VP8 ", "VP8L": return min(10, chunk.data.count)
+        case "ANMF": return min(20, chunk.data.count)
+        default: return 0
+        }
+    }
+
+    public func parse(_ source: any ByteSource) throws -> MediaContents {
+        let (chunks, riffEnd) = try RIFFChunkParser.parse(source)
         var contents = MediaContents(format: .webp, width: 0, height: 0)
         var storeCount = 0
         var lossy = false
@@ -32,11 +43,11 @@ public struct WebPHandler: AssetHandler {
         for (index, chunk) in chunks.enumerated() {
             let name = RIFFChunkParser.printable(chunk.fourCC).dropFirst().dropLast()
             var block = MetadataBlock(kind: .other, name: String(name), offset: chunk.range.lowerBound, size: chunk.paddedRange.count)
-            let data = bytes[chunk.data]
+            let data = try source.read(chunk.data.lowerBound..<chunk.data.lowerBound + Self.parsedLength(of: chunk))[...]
             switch chunk.fourCC {
             case "VP8X":
                 block.kind = .header
-                guard index == 0, data.count >= 10 else {
+                guard index == 0, chunk.data.count >= 10 else {
                     throw MediaError.make(.malformed, "the VP8X chunk at byte \(chunk.range.lowerBound) is misplaced or shorter than 10 bytes")
                 }
                 extended = true
@@ -97,17 +108,26 @@ public struct WebPHandler: AssetHandler {
         contents.c2paStoreCount = storeCount
         contents.coding = WebPCoding(
             compression: lossy && lossless ? "mixed" : (lossless ? "lossless" : "lossy"), alpha: alpha, animated: animated, extended: extended,
-            quality: lossy ? WebPQuality.estimate(chunks: chunks, read: { Array(bytes[$0]) }) : nil,
-            animation: animated ? WebPAnimationTiming(chunks: chunks, read: { Array(bytes[$0]) }) : nil)
-        if riffEnd < bytes.count {
-            contents.blocks.append(MetadataBlock(kind: .trailing, name: "trailing", offset: riffEnd, size: bytes.count - riffEnd))
-            contents.warnings.append("\(bytes.count - riffEnd) bytes follow the RIFF container")
+            quality: lossy ? WebPQuality.estimate(chunks: chunks, read: { try source.read($0) }) : nil,
+            animation: animated ? WebPAnimationTiming(chunks: chunks, read: { try source.read($0) }) : nil)
+        if riffEnd < source.count {
+            contents.blocks.append(MetadataBlock(kind: .trailing, name: "trailing", offset: riffEnd, size: source.count - riffEnd))
+            contents.warnings.append("\(source.count - riffEnd) bytes follow the RIFF container")
         }
+        contents.structure = WebPStructure(sourceCount: source.count, chunks: chunks, riffEnd: riffEnd)
         return contents
     }
 
-    public func imageDataRanges(in bytes: [UInt8]) throws -> [Range<Int>] {
-        try RIFFChunkParser.parse(bytes).chunks.filter { Self.imageChunks.contains($0.fourCC) }.map(\.range)
+    /// Rewrites bytes in memory without a parse: its RIFF chunks walked, as the plan does for a source no parse recorded.
+    public func rewrite(_ bytes: [UInt8], applying edit: MetadataEdit) throws -> RewrittenAsset {
+        let plan = try planRewrite(of: bytes, contents: MediaContents(format: .webp, width: 0, height: 0), applying: edit)
+        return RewrittenAsset(bytes: try plan.materialize(from: bytes), c2paStoreRange: plan.c2paStoreRange)
+    }
+
+    public func imageDataRanges(in bytes: [UInt8]) throws -> [Range<Int>] { try imageDataRanges(in: bytes as any ByteSource) }
+
+    public func imageDataRanges(in source: any ByteSource) throws -> [Range<Int>] {
+        try RIFFChunkParser.parse(source).chunks.filter { Self.imageChunks.contains($0.fourCC) }.map(\.range)
     }
 
     /// The size a simple file's bitstream declares: VP8 key frame header, or the VP8L header (which
@@ -131,8 +151,15 @@ public struct WebPHandler: AssetHandler {
         }
     }
 
-    public func rewrite(_ bytes: [UInt8], applying edit: MetadataEdit) throws -> RewrittenAsset {
-        let (chunks, riffEnd) = try RIFFChunkParser.parse(bytes)
+    /// Plans the rewrite: kept chunks are copied as source ranges, the RIFF header and VP8X are new bytes.
+    public func planRewrite(of source: any ByteSource, contents: MediaContents, applying edit: MetadataEdit) throws -> SplicePlan {
+        let chunks: [RIFFChunk]
+        let riffEnd: Int
+        if let recorded = contents.structure as? WebPStructure, recorded.sourceCount == source.count {
+            (chunks, riffEnd) = (recorded.chunks, recorded.riffEnd)
+        } else {
+            (chunks, riffEnd) = try RIFFChunkParser.parse(source)
+        }
         func changes(_ fourCC: String) -> Bool {
             switch fourCC {
             case "XMP ": return edit.xmp != .keep
@@ -151,45 +178,74 @@ public struct WebPHandler: AssetHandler {
         let hasEXIF = newEXIF != nil || kept.contains { $0.fourCC == "EXIF" }
         let hasICC = newICC != nil || kept.contains { $0.fourCC == "ICCP" }
 
-        var out: [UInt8] = Array(bytes[0..<RIFFChunkParser.headerSize])
-        out.reserveCapacity(bytes.count + (newXMP?.count ?? 0) + (newStore?.count ?? 0) + (newEXIF?.count ?? 0) + 32)
-        var header: [UInt8]? = chunks.first { $0.fourCC == "VP8X" }.map { Array(bytes[$0.data]) }
+        var header: [UInt8]? = nil
+        if let vp8x = chunks.first(where: { $0.fourCC == "VP8X" }) {
+            // VP8X holds 10 bytes; a longer one is kept whole, as found, up to a bound.
+            guard vp8x.data.count <= Self.maximumHeaderChunk else {
+                throw MediaError.make(.limitExceeded, "the VP8X chunk at byte \(vp8x.range.lowerBound) declares \(vp8x.data.count) bytes")
+            }
+            header = try source.read(vp8x.data)
+        }
         if header == nil, hasXMP || hasEXIF || hasICC {
             // A simple file gains the extended layout: VP8X with the canvas size of its bitstream.
-            guard let first = chunks.first, let size = try Self.bitstreamSize(first.fourCC, bytes[first.data]) else {
+            guard let first = chunks.first,
+                let size = try Self.bitstreamSize(first.fourCC, source.read(first.data.lowerBound..<first.data.lowerBound + min(10, first.data.count))[...])
+            else {
                 throw MediaError.make(.malformed, "the WebP's first chunk is neither VP8X, VP8 nor VP8L")
             }
             var data: [UInt8] = [size.alpha ? Flag.alpha : 0, 0, 0, 0]
             for value in [size.width - 1, size.height - 1] { data += [UInt8(value & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value >> 16 & 0xFF)] }
             header = data
         }
+        var front: [UInt8] = []
         if var flags = header {
             flags[0] = (flags[0] & ~(Flag.icc | Flag.exif | Flag.xmp))
                 | (hasICC ? Flag.icc : 0) | (hasEXIF ? Flag.exif : 0) | (hasXMP ? Flag.xmp : 0)
-            out += try RIFFChunkParser.chunk("VP8X", data: flags)
+            front += try RIFFChunkParser.chunk("VP8X", data: flags)
         }
         // ICCP must come right after VP8X, before ANIM and the image.
-        if let newICC { out += newICC }
-        var storeRange: Range<Int>?
-        for chunk in kept {
-            let start = out.count
-            out.append(contentsOf: bytes[chunk.paddedRange])
-            // A last chunk written without its pad byte gets one, since chunks follow it now.
-            if chunk.data.count & 1 == 1, chunk.paddedRange == chunk.range { out.append(0) }
-            if chunk.fourCC == "C2PA", storeRange == nil { storeRange = start..<start + chunk.range.count }
-        }
-        if let newEXIF { out += newEXIF }
-        if let newXMP { out += newXMP }
-        if let newStore, case .replace(let store) = edit.c2paStore {
-            storeRange = out.count..<out.count + 8 + store.count
-            out += newStore
-        }
-        guard out.count - 8 <= Int(UInt32.max) else {
+        if let newICC { front += newICC }
+        // The RIFF size counts everything after its own field: known before anything is written.
+        var riffSize = RIFFChunkParser.headerSize - 8 + front.count
+        for chunk in kept { riffSize += chunk.paddedRange.count + (chunk.data.count & 1 == 1 && chunk.paddedRange == chunk.range ? 1 : 0) }
+        riffSize += (newEXIF?.count ?? 0) + (newXMP?.count ?? 0) + (newStore?.count ?? 0)
+        guard riffSize <= Int(UInt32.max) else {
             throw MediaError.make(.limitExceeded, "the rewritten WebP would exceed the 4 GB a RIFF size can declare")
         }
-        let size = UInt32(out.count - 8)
-        out.replaceSubrange(4..<8, with: [UInt8(size & 0xFF), UInt8(size >> 8 & 0xFF), UInt8(size >> 16 & 0xFF), UInt8(size >> 24)])
-        if riffEnd < bytes.count { out.append(contentsOf: bytes[riffEnd...]) }
-        return RewrittenAsset(bytes: out, c2paStoreRange: storeRange)
+        var riffHeader = try source.read(0..<RIFFChunkParser.headerSize)
+        let size = UInt32(riffSize)
+        riffHeader.replaceSubrange(4..<8, with: [UInt8(size & 0xFF), UInt8(size >> 8 & 0xFF), UInt8(size >> 16 & 0xFF), UInt8(size >> 24)])
+
+        var plan = SplicePlan()
+        plan.insert(riffHeader + front)
+        var keptStoreRange: Range<Int>?
+        for chunk in kept {
+            let start = plan.count
+            plan.copy(chunk.paddedRange)
+            // A last chunk written without its pad byte gets one, since chunks follow it now.
+            if chunk.data.count & 1 == 1, chunk.paddedRange == chunk.range { plan.insert([0]) }
+            if chunk.fourCC == "C2PA", keptStoreRange == nil { keptStoreRange = start..<start + chunk.range.count }
+        }
+        if let newEXIF { plan.insert(newEXIF) }
+        if let newXMP { plan.insert(newXMP) }
+        if let newStore, case .replace(let store) = edit.c2paStore {
+            // The data hash excludes the chunk's header and data, not its pad byte.
+            plan.insertC2PAStore(Array(newStore.prefix(8 + store.count)))
+            if newStore.count > 8 + store.count { plan.insert([0]) }
+        } else if let keptStoreRange {
+            plan.noteCopiedC2PAStore(keptStoreRange)
+        }
+        if riffEnd < source.count { plan.copy(riffEnd..<source.count) }
+        return plan
     }
+
+    /// Largest VP8X chunk a rewrite copies (the specification's is 10 bytes).
+    static let maximumHeaderChunk = 64 * 1024
+}
+
+/// What `parse` learnt of a WebP's layout, for `planRewrite`: the top-level chunks and where the RIFF ends.
+struct WebPStructure: Sendable {
+    let sourceCount: Int
+    let chunks: [RIFFChunk]
+    let riffEnd: Int
 }
