@@ -18,6 +18,7 @@ let package = Package(
     products: [
         .executable(name: "ailabel", targets: ["AILabelCLI"]),
         .library(name: "AILabelMedia", targets: ["AILabelMedia"]),
+        .library(name: "AILabelNetwork", targets: ["AILabelNetwork"]),
         .library(name: "AILabelManifest", targets: ["AILabelManifest"]),
         .library(name: "AILabelWatermark", targets: ["AILabelWatermark"]),
         .library(name: "AILabelVisible", targets: ["AILabelVisible"]),
@@ -59,6 +60,10 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
+        // Bounded HTTP fetches with SSRF rules (trust lists, remote manifests, OCSP). Its own module because it
+        // imports Foundation: a module that imports both Foundation and libxml2's headers (AILabelMedia) sees
+        // two different definitions of ICU's UErrorCode, and a clean build fails.
+        .target(name: "AILabelNetwork", swiftSettings: settings),
         // C2PA: JUMBF, CBOR, COSE, claims, signing and validation.
         .target(name: "AILabelManifest", dependencies: ["AILabelMedia", crypto, cryptoExtras, x509, asn1], swiftSettings: settings),
         // The invisible watermark and the Stable Diffusion watermark detector (pure Swift signal processing).
@@ -72,16 +77,16 @@ let package = Package(
         // The stamping pipeline: layers, marks, signing, inspection, configuration, batches.
         .target(
             name: "AILabelKit",
-            dependencies: ["AILabelVocabulary", "AILabelMedia", "AILabelManifest", "AILabelWatermark", "AILabelVisible", crypto, toml],
+            dependencies: ["AILabelVocabulary", "AILabelMedia", "AILabelNetwork", "AILabelManifest", "AILabelWatermark", "AILabelVisible", crypto, toml],
             swiftSettings: settings
         ),
         // Evidence collectors, legal profiles, verdicts and reports. Beside AILabelKit, not above it.
         .target(
-            name: "AILabelVerify", dependencies: ["AILabelVocabulary", "AILabelManifest", "AILabelMedia", "AILabelWatermark", "AILabelVisible"],
+            name: "AILabelVerify", dependencies: ["AILabelVocabulary", "AILabelManifest", "AILabelMedia", "AILabelNetwork", "AILabelWatermark", "AILabelVisible"],
             resources: [.copy("Resources")], swiftSettings: settings),
         .executableTarget(
             name: "AILabelCLI",
-            dependencies: ["AILabelVerify", "AILabelKit", "AILabelVocabulary", "AILabelManifest", "AILabelMedia", "AILabelVisible", argumentParser],
+            dependencies: ["AILabelVerify", "AILabelKit", "AILabelVocabulary", "AILabelManifest", "AILabelMedia", "AILabelNetwork", "AILabelVisible", argumentParser],
             swiftSettings: settings
         ),
         .target(name: "AILabelTestSupport", dependencies: ["AILabelMedia"], swiftSettings: settings),
@@ -89,7 +94,7 @@ let package = Package(
         .target(name: "AILabelFuzzing", dependencies: ["AILabelVerify", "AILabelKit", "AILabelVocabulary", "AILabelManifest", "AILabelMedia"], swiftSettings: settings),
 
         // The contract suite stamps through the pipeline (one parse per stamp, re-stamp with marks), so it needs the kit.
-        .testTarget(name: "AILabelMediaTests", dependencies: ["AILabelMedia", "AILabelKit", "AILabelManifest", "AILabelTestSupport"], swiftSettings: settings),
+        .testTarget(name: "AILabelMediaTests", dependencies: ["AILabelMedia", "AILabelNetwork", "AILabelKit", "AILabelManifest", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(
             name: "AILabelManifestTests",
             dependencies: ["AILabelManifest", "AILabelMedia", "AILabelTestSupport", crypto, x509],

@@ -1,6 +1,7 @@
 import AILabelKit
 import AILabelManifest
 import AILabelMedia
+import AILabelNetwork
 import ArgumentParser
 import Foundation
 import X509

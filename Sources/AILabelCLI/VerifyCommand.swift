@@ -1,6 +1,7 @@
 import AILabelKit
 import AILabelManifest
 import AILabelMedia
+import AILabelNetwork
 import AILabelVerify
 import AILabelVocabulary
 import ArgumentParser

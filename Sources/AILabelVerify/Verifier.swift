@@ -1,5 +1,6 @@
 import AILabelManifest
 import AILabelMedia
+import AILabelNetwork
 import AILabelVocabulary
 import Foundation
 

@@ -1,4 +1,5 @@
 import AILabelMedia
+import AILabelNetwork
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
 import AILabelManifest
 import AILabelMedia
+import AILabelNetwork
 import Foundation
 
 /// Asks the OCSP responder a certificate names (Authority Information Access, id-ad-ocsp) about it,

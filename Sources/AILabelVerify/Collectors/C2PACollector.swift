@@ -2,6 +2,7 @@ import AILabelVocabulary
 import Foundation
 import AILabelManifest
 import AILabelMedia
+import AILabelNetwork
 
 /// Validates the C2PA manifest store: its state and codes, the digital source types its actions
 /// declare (in ingredients too), the signer, and ailabel's own disclosure assertion.
