@@ -47,6 +47,13 @@ let package = Package(
         .systemLibrary(name: "CAILabelWebP", pkgConfig: "libwebpdemux", providers: [.apt(["libwebp-dev"])]),
         .systemLibrary(name: "CAILabelGIF", pkgConfig: "libgif7", providers: [.apt(["libgif-dev"])]),
         .systemLibrary(name: "CAILabelTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
+        // FFmpeg's libraries for video and audio decoding and encoding (issue 18); one pkg-config name per module,
+        // the other libraries are linked by the module map.
+        .systemLibrary(
+            name: "CAILabelAV", pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"])]
+        ),
+        .systemLibrary(name: "CAILabelEspeak", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
 
         // The only C code of ailabel: every setjmp/longjmp of libpng and libjpeg lives here.
         .target(name: "CAILabelShims", dependencies: ["CAILabelPNG", "CAILabelJPEG", "CAILabelEXIF", "CAILabelGIF", "CAILabelTIFF"]),
