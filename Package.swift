@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "AILabelManifest", targets: ["AILabelManifest"]),
         .library(name: "AILabelWatermark", targets: ["AILabelWatermark"]),
         .library(name: "AILabelVisible", targets: ["AILabelVisible"]),
+        .library(name: "AILabelAudible", targets: ["AILabelAudible"]),
         .library(name: "AILabelVocabulary", targets: ["AILabelVocabulary"]),
         .library(name: "AILabelKit", targets: ["AILabelKit"]),
         .library(name: "AILabelVerify", targets: ["AILabelVerify"]),
@@ -56,7 +57,13 @@ let package = Package(
         .systemLibrary(name: "CAILabelEspeak", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
 
         // The only C code of ailabel: every setjmp/longjmp of libpng and libjpeg lives here.
-        .target(name: "CAILabelShims", dependencies: ["CAILabelPNG", "CAILabelJPEG", "CAILabelEXIF", "CAILabelGIF", "CAILabelTIFF"]),
+        // A C target's system libraries are linked only when Swift imports their module (autolinking); FFmpeg
+        // and espeak-ng are called from the shims alone (audio_codec.c, speech_synth.c), so they are named here.
+        .target(
+            name: "CAILabelShims", dependencies: ["CAILabelPNG", "CAILabelJPEG", "CAILabelEXIF", "CAILabelGIF", "CAILabelTIFF", "CAILabelAV", "CAILabelEspeak"],
+            linkerSettings: [
+                .linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("avutil"), .linkedLibrary("swresample"), .linkedLibrary("espeak-ng"),
+            ]),
 
         // The C-interop media layer: containers, metadata blocks, pixels, fonts, XML.
         .target(
@@ -77,6 +84,9 @@ let package = Package(
         .target(name: "AILabelWatermark", dependencies: ["AILabelMedia"], swiftSettings: settings),
         // The visible disclosure badge.
         .target(name: "AILabelVisible", dependencies: ["AILabelMedia"], resources: [.copy("Resources")], swiftSettings: settings),
+        // The audible disclosure: the spoken or rhythm cue, loudness matching (BS.1770), insertion, and the
+        // check that a declared cue is still there (pure Swift over AILabelMedia's audio codec and speech).
+        .target(name: "AILabelAudible", dependencies: ["AILabelMedia"], swiftSettings: settings),
         // What a label is and how every carrier holds it, read and written by one type each: the disclosure
         // label, the IPTC, TC260 and ailabel XMP schema, AIGC outside XMP, catalogue records, the default
         // texts and phrases, evidence sources and disclosure kinds. Stamp and verify both stand on it.
@@ -84,16 +94,16 @@ let package = Package(
         // The stamping pipeline: layers, marks, signing, inspection, configuration, batches.
         .target(
             name: "AILabelKit",
-            dependencies: ["AILabelVocabulary", "AILabelMedia", "AILabelNetwork", "AILabelManifest", "AILabelWatermark", "AILabelVisible", crypto, toml],
+            dependencies: ["AILabelVocabulary", "AILabelMedia", "AILabelNetwork", "AILabelManifest", "AILabelWatermark", "AILabelVisible", "AILabelAudible", crypto, toml],
             swiftSettings: settings
         ),
         // Evidence collectors, legal profiles, verdicts and reports. Beside AILabelKit, not above it.
         .target(
-            name: "AILabelVerify", dependencies: ["AILabelVocabulary", "AILabelManifest", "AILabelMedia", "AILabelNetwork", "AILabelWatermark", "AILabelVisible"],
+            name: "AILabelVerify", dependencies: ["AILabelVocabulary", "AILabelManifest", "AILabelMedia", "AILabelNetwork", "AILabelWatermark", "AILabelVisible", "AILabelAudible"],
             resources: [.copy("Resources")], swiftSettings: settings),
         .executableTarget(
             name: "AILabelCLI",
-            dependencies: ["AILabelVerify", "AILabelKit", "AILabelVocabulary", "AILabelManifest", "AILabelMedia", "AILabelNetwork", "AILabelVisible", argumentParser],
+            dependencies: ["AILabelVerify", "AILabelKit", "AILabelVocabulary", "AILabelManifest", "AILabelMedia", "AILabelNetwork", "AILabelVisible", "AILabelAudible", argumentParser],
             swiftSettings: settings
         ),
         .target(name: "AILabelTestSupport", dependencies: ["AILabelMedia"], swiftSettings: settings),
@@ -109,6 +119,7 @@ let package = Package(
         ),
         .testTarget(name: "AILabelWatermarkTests", dependencies: ["AILabelWatermark", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelVisibleTests", dependencies: ["AILabelVisible", "AILabelTestSupport"], swiftSettings: settings),
+        .testTarget(name: "AILabelAudibleTests", dependencies: ["AILabelAudible", "AILabelMedia", "AILabelWatermark", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelVocabularyTests", dependencies: ["AILabelVocabulary", "AILabelMedia", "AILabelManifest", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelKitTests", dependencies: ["AILabelKit", "AILabelVocabulary", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelVerifyTests", dependencies: ["AILabelVerify", "AILabelKit", "AILabelVocabulary", "AILabelTestSupport"], swiftSettings: settings),

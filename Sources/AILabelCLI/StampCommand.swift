@@ -1,3 +1,4 @@
+import AILabelAudible
 import AILabelKit
 import AILabelMedia
 import AILabelVerify
@@ -112,6 +113,15 @@ struct StampCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Draw the visible disclosure badge (default: on for deepfakes under kz and eu, always under cn and all).")
     var visible: Bool?
 
+    @Flag(name: .long, help: "Insert a disclosure people hear into audio files (WAV, FLAC, MP3): a spoken sentence in the label's languages (espeak-ng), or the rhythm cue.")
+    var audible = false
+
+    @Option(name: .customLong("audible-cue"), help: "The audible disclosure: speech (default, the label's texts spoken) or rhythm (GB 45438's short-long-short-short, Morse for AI).")
+    var audibleCue: String?
+
+    @Option(name: .customLong("audible-at"), help: "Where the audible disclosure goes: start (default), end or both.")
+    var audibleAt: String?
+
     @Option(name: .customLong("badge-corner"), help: "Badge corner: top-right (default), top-left, bottom-right, bottom-left.")
     var badgeCorner: String?
 
@@ -173,6 +183,9 @@ struct StampCommand: AsyncParsableCommand {
             throw ValidationError("give exactly one of --out DIR or --in-place (ailabel never modifies files by surprise)")
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let audibleCue, AudibleCue.Kind(rawValue: audibleCue) == nil { throw ValidationError("--audible-cue must be speech or rhythm") }
+        if let audibleAt, AudibleCue.Placement(rawValue: audibleAt) == nil { throw ValidationError("--audible-at must be start, end or both") }
+        if (audibleCue != nil || audibleAt != nil) && !audible { throw ValidationError("--audible-cue and --audible-at apply with --audible") }
         if force && !inPlace { throw ValidationError("--force applies to --in-place only (a copy under --out is always written)") }
         if let badgeMargin, BadgeCornerName.margin(badgeMargin) == nil {
             throw ValidationError("--badge-margin takes pixels (12) or a percentage of the shorter side (2%)")
@@ -214,7 +227,10 @@ struct StampCommand: AsyncParsableCommand {
         if watermark ?? configuration.watermark?.enabled ?? [.eu, .all].contains(profileName) {
             markers.append(WatermarkMarker(key: configuration.watermark?.key.map { Array($0.utf8) }))
         }
-        let stamper = Stamper(request: request, markers: markers, signer: signer, dryRun: dryRun)
+        let audibleRequest = audible
+            ? AudibleRequest(kind: AudibleCue.Kind(rawValue: audibleCue ?? "speech") ?? .speech, placement: AudibleCue.Placement(rawValue: audibleAt ?? "start") ?? .start)
+            : nil
+        let stamper = Stamper(request: request, markers: markers, signer: signer, dryRun: dryRun, audible: audibleRequest)
 
         let sidecarStamper = SidecarStamper(request: request, signer: signer as? C2PASigner, dryRun: dryRun)
         let arguments = PathInput.expand(paths, nulSeparated: nulSeparated)

@@ -1,5 +1,6 @@
 import AILabelMedia
 import AILabelVocabulary
+import AILabelWatermark
 import Foundation
 
 /// What a user asks to be stamped: the label's fields before a file's own content ID is known.
@@ -103,11 +104,14 @@ public struct Stamper: Sendable {
     public var signer: (any ProvenanceSigner)?
     public var dryRun: Bool
     public var registry: AssetRegistry
+    /// The audible disclosure to insert into audio files (`--audible`); nil for none.
+    public var audible: AudibleRequest?
 
     public init(
         request: LabelRequest, markers: [any PixelMarker] = [], signer: (any ProvenanceSigner)? = nil, dryRun: Bool = false,
-        registry: AssetRegistry = .standard
+        registry: AssetRegistry = .standard, audible: AudibleRequest? = nil
     ) {
+        self.audible = audible
         self.request = request
         self.markers = markers
         self.signer = signer
@@ -206,6 +210,24 @@ public struct Stamper: Sendable {
         var contents = file.contents
         var reencoded = false
         let handler = file.handler
+        var markers = self.markers
+        if contents.audioCoding != nil {
+            // Audio is marked by ear and by its own watermark; pixel marks have nothing to draw on.
+            let watermark = markers.contains { $0.name == "watermark" }
+            markers.removeAll()
+            if audible != nil || watermark {
+                let marked = try AudioMarker.mark(file, audible: audible, watermark: watermark, label: &label)
+                if let bytes = marked.bytes {
+                    source = bytes
+                    contents = try handler.parse(bytes)
+                    reencoded = true
+                }
+                layers += marked.applied
+                warnings += marked.notApplied
+            }
+        } else if audible != nil {
+            warnings.append("audible mark not applied: \(handler.declaration.displayName) is not audio")
+        }
         if !markers.isEmpty && !handler.declaration.carries.contains(.pixels) {
             // A mark ailabel cannot draw in this format is said for this file, never claimed as a layer.
             warnings += markers.map { "\($0.name) mark not applied: ailabel has no pixel codec for \(handler.declaration.displayName) yet" }
@@ -288,6 +310,11 @@ public struct Stamper: Sendable {
             case "watermark": guard existing.record.watermark == label.labelID || tooSmallForWatermark else { return nil }
             default: return nil
             }
+        }
+        if audible != nil && file.contents.audioCoding != nil && existing.record.audibleLabel == nil { return nil }
+        if let coding = file.contents.audioCoding, markers.contains(where: { $0.name == "watermark" }),
+            existing.record.watermark != label.labelID, (coding.durationSeconds ?? .infinity) >= AudioWatermarker.minimumDuration {
+            return nil
         }
         if signer != nil && file.contents.c2paStore == nil { return nil }
         return label

@@ -33,6 +33,8 @@ public struct DisclosureLabel: Sendable, Hashable, Codable {
     public var visibleLabel: VisibleLabelRecord?
     /// Whether an ailabel invisible watermark carries ``labelID``.
     public var watermarked: Bool
+    /// The audible disclosure, once one is inserted into audio.
+    public var audibleLabel: AudibleLabelRecord?
 
     public init(
         digitalSourceType: DigitalSourceType = .trainedAlgorithmicMedia, aiSystem: String? = nil, aiSystemVersion: String? = nil,

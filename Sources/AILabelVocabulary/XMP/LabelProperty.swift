@@ -44,5 +44,7 @@ public struct LabelProperty: Sendable, Hashable, CustomStringConvertible {
     public static let visibleLabelLanguages = ailabel("VisibleLabelLanguages")
     public static let visibleLabelVariant = ailabel("VisibleLabelVariant")
     public static let visibleLabelRecord = ailabel("VisibleLabelRecord")
+    /// The audible disclosure's record (``AudibleLabelRecord``) as JSON.
+    public static let audibleLabel = ailabel("AudibleLabel")
     public static let watermark = ailabel("Watermark")
 }

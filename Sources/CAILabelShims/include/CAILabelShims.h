@@ -142,4 +142,6 @@ int CAILabel_fsetxattr(int fd, const char *name, const void *value, unsigned lon
 }
 #endif
 
+#include "CAILabelShims_audio.h"
+
 #endif
