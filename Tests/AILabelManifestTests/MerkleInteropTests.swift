@@ -1,0 +1,111 @@
+import AILabelMedia
+import AILabelTestSupport
+import Foundation
+import Testing
+
+@testable import AILabelManifest
+
+/// Merkle maps in `c2pa.hash.bmff.v3` (C2PA 2.x 15.10.3.3), judged by ailabel and by the reference
+/// SDK on files the SDK signs with Merkle maps (`core.merkle_tree_chunk_size_in_kb`), intact and
+/// tampered, and on files ailabel signs with them.
+@Suite("Merkle maps in the BMFF hash against the reference SDK", .serialized)
+struct MerkleInteropTests {
+    /// The SDK's Merkle settings each case signs with: block size in KiB (0: one leaf per mdat) and
+    /// the longest proof (0: every leaf in the assertion, no proof box).
+    struct Setting: Sendable, CustomStringConvertible {
+        var fixture: String
+        var kilobytes: Int
+        var proofs: Int
+        var description: String { "\(fixture), \(kilobytes) KiB blocks, proofs of \(proofs)" }
+    }
+
+    static let settings = [
+        Setting(fixture: "fragments/plain.mp4", kilobytes: 1, proofs: 5),
+        Setting(fixture: "fragments/plain.mp4", kilobytes: 1, proofs: 2),
+        Setting(fixture: "fragments/plain.mp4", kilobytes: 1, proofs: 0),
+        Setting(fixture: "fragments/plain.mp4", kilobytes: 0, proofs: 5),
+        Setting(fixture: "fragments/fragmented.mp4", kilobytes: 1, proofs: 5),
+    ]
+
+    static func sdkSign(_ setting: Setting) throws -> [UInt8] {
+        let path = try TestPaths.temporaryDirectory() + "/sdk-merkle.mp4"
+        let signing = try ProcessRunner.run(
+            TestPaths.python,
+            [TestPaths.fixtures + "/sdk_sign.py", Repository.fixture(setting.fixture).path, path, "video/mp4",
+             "--key", TestSigning.directory + "/" + TestPKI.signerKeyFile, "--chain", TestSigning.directory + "/" + TestPKI.signerChainFile,
+             "--merkle-kb", String(setting.kilobytes), "--max-proofs", String(setting.proofs)])
+        try #require(signing.status == 0, "sdk_sign.py failed: \(signing.stderr)")
+        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    /// The manifest store of a BMFF file and where its box lies, found without a format handler.
+    static func store(of bytes: [UInt8]) throws -> (store: [UInt8], box: Range<Int>)? {
+        let tree = try BMFFTree(bytes)
+        for index in tree.topLevel where BMFFC2PABox.isC2PA(tree.boxes[index]) {
+            let box = tree.boxes[index]
+            if let found = try BMFFC2PABox.store(in: box, payload: Array(bytes[box.payloadStart..<box.range.upperBound])) {
+                return (Array(bytes[found.store]), box.range)
+            }
+        }
+        return nil
+    }
+
+    static func validate(_ bytes: [UInt8], trust: TrustConfiguration = TestSigning.trust) throws -> ValidationReport {
+        let found = try #require(try store(of: bytes))
+        return ManifestValidator(trust: trust).validate(storeBytes: found.store, source: bytes as any ByteSource, storeRange: found.box)
+    }
+
+    /// Tampers that each land on bytes a Merkle map or the flat hash covers: an `mdat` byte in its
+    /// first, middle and last block, a byte of a proof hash inside a `merkle` box, and a `moov` byte.
+    static func tampers(_ signed: [UInt8]) throws -> [(String, [UInt8])] {
+        let tree = try BMFFTree(signed)
+        let top = tree.topLevel.map { tree.boxes[$0] }
+        let mdat = try #require(top.first { $0.type == .mdat })
+        let moov = try #require(top.first { $0.type == .moov })
+        var out: [(String, [UInt8])] = []
+        for (name, at) in [("mdat first block", mdat.range.lowerBound + 40), ("mdat middle", (mdat.range.lowerBound + mdat.range.upperBound) / 2),
+                           ("mdat last byte", mdat.range.upperBound - 1), ("moov", moov.range.lowerBound + 30)] {
+            var copy = signed
+            copy[at] ^= 0x10
+            out.append((name, copy))
+        }
+        if let proofBox = top.first(where: { BMFFC2PABox.isC2PA($0) && $0.range.lowerBound > mdat.range.lowerBound }) {
+            var copy = signed
+            copy[proofBox.range.upperBound - 40] ^= 0x01
+            out.append(("proof box", copy))
+        }
+        return out
+    }
+
+    @Test("Files the SDK signs with Merkle maps, intact and tampered, get the SDK's state and failure codes in ailabel", arguments: settings)
+    func sdkSignedMerkleMaps(_ setting: Setting) throws {
+        let signed = try Self.sdkSign(setting)
+        let bmff = try #require(try Self.bmffHash(of: signed))
+        #expect(bmff.merkle?.isEmpty == false, "the SDK wrote Merkle maps")
+        for (kind, bytes) in [("intact", signed)] + (try Self.tampers(signed)) {
+            let path = try TestSigning.write(bytes, name: "\(kind.replacingOccurrences(of: " ", with: "-"))-\(setting.kilobytes)-\(setting.proofs).mp4")
+            let verdict = try Referee.read(path, trust: [TestSigning.trustAnchorsPath], mime: "video/mp4")
+            let ours = try Self.validate(bytes)
+            #expect(ours.state.rawValue == verdict.state, "\(setting) \(kind): ailabel \(ours.state) \(ours.statuses), SDK \(verdict)")
+            #expect(ours.failureCodes == verdict.failure.sorted(), "\(setting) \(kind): ailabel \(ours.failureCodes), SDK \(verdict.failure)")
+            #expect(ours.successCodes.contains("assertion.bmffHash.match") == verdict.success.contains("assertion.bmffHash.match"), "\(setting) \(kind)")
+        }
+    }
+
+    @Test("The SDK's one-file fragmented MP4 with per-mdat Merkle maps is a BMFF hash mismatch in both (the SDK checks a fragmented file per moof run)")
+    func sdkFragmentedSingleFileIsMismatch() throws {
+        let signed = try Self.sdkSign(Setting(fixture: "fragments/fragmented.mp4", kilobytes: 1, proofs: 5))
+        let ours = try Self.validate(signed)
+        #expect(ours.failureCodes == ["assertion.bmffHash.mismatch"], "\(ours.statuses)")
+        #expect(ours.statuses.contains { $0.explanation.contains("moof runs") }, "the reason names the fragment count")
+    }
+
+    static func bmffHash(of bytes: [UInt8]) throws -> BMFFHash? {
+        guard let found = try store(of: bytes) else { return nil }
+        let store = try ManifestStore(parsing: found.store)
+        guard let assertion = store.activeManifest?.assertions.first(where: { $0.baseLabel.hasPrefix("c2pa.hash.bmff") }),
+            let cbor = assertion.cbor
+        else { return nil }
+        return try BMFFHash(cbor: cbor, label: assertion.baseLabel)
+    }
+}
