@@ -13,6 +13,9 @@ import Testing
 @Suite("Fragmented MP4: signed fragments against the reference SDK, and hostile fragment sets", .serialized)
 struct FragmentStampTests {
     static let segments = ["seg-1.m4s", "seg-2.m4s", "seg-3.m4s", "seg-4.m4s"]
+    /// Signing an init segment needs the MP4 handler (issue 17's MP4/MOV part, landed separately):
+    /// until it is registered the signing tests say they were skipped.
+    static let mp4Registered = AssetRegistry.standard.format(claimedByPath: "init.mp4") != nil
 
     /// A folder with the DASH fixtures, and the keys of a fresh test PKI (`ailabel keys init` layout).
     static func workspace() throws -> (folder: URL, input: URL, keys: String) {
@@ -57,7 +60,7 @@ struct FragmentStampTests {
         return validator.validate(asset: try FileByteSource(path: initSegment))
     }
 
-    @Test("ailabel signs a DASH init segment and its fragments; the SDK reads every fragment Trusted with no failure code, and so does ailabel")
+    @Test("ailabel signs a DASH init segment and its fragments; the SDK reads every fragment Trusted with no failure code, and so does ailabel", .enabled(if: mp4Registered, "the MP4 handler is not registered yet"))
     func signedFragmentsAreTrusted() throws {
         let (folder, input, keys) = try Self.workspace()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -100,7 +103,7 @@ struct FragmentStampTests {
         #expect(try frames(output) == (try frames(input.path)))
     }
 
-    @Test("A changed byte in one fragment fails that fragment alone, named, in ailabel and in the SDK; the others stay Trusted in both")
+    @Test("A changed byte in one fragment fails that fragment alone, named, in ailabel and in the SDK; the others stay Trusted in both", .enabled(if: mp4Registered, "the MP4 handler is not registered yet"))
     func changedFragmentFailsAlone() throws {
         let (folder, input, keys) = try Self.workspace()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -125,7 +128,7 @@ struct FragmentStampTests {
         #expect(!all.statuses.contains { ["seg-1.m4s", "seg-2.m4s", "seg-4.m4s"].contains(where: $0.explanation.contains) })
     }
 
-    @Test("Attack: a fragment missing, or one fragment given twice, fails the set and says which leaf")
+    @Test("Attack: a fragment missing, or one fragment given twice, fails the set and says which leaf", .enabled(if: mp4Registered, "the MP4 handler is not registered yet"))
     func fragmentMissingOrDuplicated() throws {
         let (folder, input, keys) = try Self.workspace()
         defer { try? FileManager.default.removeItem(at: folder) }

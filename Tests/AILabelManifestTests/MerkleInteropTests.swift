@@ -108,4 +108,95 @@ struct MerkleInteropTests {
         else { return nil }
         return try BMFFHash(cbor: cbor, label: assertion.baseLabel)
     }
+
+    @Test("ailabel signs large mdat payloads with Merkle maps (fixed blocks, every leaf stored): the SDK reads them Trusted with a BMFF hash match, and a changed media byte is a mismatch in both, naming its block",
+          arguments: ["media/plain.heic", "media/plain.avif"])
+    func ailabelSignedMerkleMaps(_ fixture: String) throws {
+        var signer = TestSigning.signer
+        signer.merkleThreshold = 1
+        signer.merkleBlockSize = 256
+        let signed = try signer.sign(try Repository.fixtureBytes(fixture), definition: TestSigning.definition(title: fixture))
+        let bmff = try #require(try Self.bmffHash(of: signed))
+        let map = try #require(bmff.merkle?.first)
+        #expect(map.fixedBlockSize == 256 && map.count > 1 && map.hashes.count == map.count, "every leaf stored: \(map.count) leaves")
+        #expect(bmff.exclusions.contains(BMFFHash.mdatPayloadExclusion) && bmff.hash != nil)
+        let mime = fixture.hasSuffix(".avif") ? "image/avif" : "image/heif"
+        let verdict = try Referee.read(try TestSigning.write(signed, name: "merkle-" + (fixture as NSString).lastPathComponent), trust: [TestSigning.trustAnchorsPath], mime: mime)
+        #expect(verdict.state == "Trusted" && verdict.failure.isEmpty && verdict.success.contains("assertion.bmffHash.match"), "\(verdict)")
+        let ours = ManifestValidator(trust: TestSigning.trust).validate(asset: signed)
+        #expect(ours.state == .trusted && ours.successCodes.contains("assertion.bmffHash.match"), "\(ours.statuses)")
+        // One byte of the media data: the flat hash no longer covers it, the Merkle leaf does.
+        let tree = try BMFFTree(signed)
+        let mdat = try #require(tree.topLevel.map { tree.boxes[$0] }.first { $0.type == .mdat })
+        var changed = signed
+        changed[mdat.range.upperBound - 3] ^= 0x20
+        let changedVerdict = try Referee.read(try TestSigning.write(changed, name: "merkle-changed-" + (fixture as NSString).lastPathComponent), trust: [TestSigning.trustAnchorsPath], mime: mime)
+        let changedOurs = ManifestValidator(trust: TestSigning.trust).validate(asset: changed)
+        #expect(changedVerdict.failure == ["assertion.bmffHash.mismatch"] && changedOurs.failureCodes == ["assertion.bmffHash.mismatch"], "SDK \(changedVerdict), ailabel \(changedOurs.statuses)")
+        #expect(changedOurs.failures.contains { $0.explanation.contains("block \(map.count - 1) of Merkle map 0") }, "\(changedOurs.statuses)")
+    }
+
+    @Test("c2pa-rs's DASH init segment (wild dashinit.mp4) read without its fragments: the SDK's state and failure codes in ailabel")
+    func wildDashInit() throws {
+        let path = TestPaths.repositoryRoot + "/../shared/wild/other/c2pa-rs__sdk_tests_fixtures_dashinit.mp4"
+        guard FileManager.default.fileExists(atPath: path) else {
+            print("MerkleInteropTests: skipped dashinit.mp4: ../shared/wild is absent")
+            return
+        }
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let bmff = try #require(try Self.bmffHash(of: bytes))
+        #expect(bmff.merkle?.first?.initHash != nil && bmff.hash == nil)
+        let verdict = try Referee.read(path, trust: [], mime: "video/mp4")
+        let ours = try Self.validate(bytes, trust: .none)
+        #expect(ours.state.rawValue == verdict.state && ours.failureCodes == verdict.failure.sorted(), "ailabel \(ours.statuses), SDK \(verdict)")
+        #expect(ours.failures.contains { $0.explanation.contains("only fragmented media may have") }, "\(ours.statuses)")
+    }
+
+    /// Signs the DASH fixtures' init segment for its fragments with the store laid out right after
+    /// `ftyp` (an init segment's `moov` holds no chunk offset, so nothing moves), as c2pa-rs lays it
+    /// out; returns the signed init segment and the signed fragments.
+    static func signDASH() throws -> (initSegment: [UInt8], fragments: [[UInt8]]) {
+        let names = ["seg-1.m4s", "seg-2.m4s", "seg-3.m4s", "seg-4.m4s"]
+        let sources = try names.map { try Repository.fixtureBytes("fragments/dash/" + $0) }
+        let rendition = try BMFFFragmentRendition(count: sources.count) { sources[$0] as any ByteSource }
+        let initSegment = try Repository.fixtureBytes("fragments/dash/init.mp4")
+        let tree = try BMFFTree(initSegment)
+        let ftyp = try #require(tree.first(.ftyp))
+        let plan = try TestSigning.signer.signEmbedded(
+            initSegment as any ByteSource, format: "video/mp4", existingStore: nil, definition: TestSigning.definition(title: "init.mp4"),
+            binding: .bmffHash, bmffMode: .fragmentedRendition(rendition),
+            unsigned: { initSegment as any ByteSource },
+            layout: { store in
+                var plan = SplicePlan()
+                plan.copy(0..<tree.boxes[ftyp].range.upperBound)
+                plan.insertC2PAStore(try BMFFC2PABox.framed(store))
+                plan.copy(tree.boxes[ftyp].range.upperBound..<initSegment.count)
+                return plan
+            },
+            frame: { try BMFFC2PABox.framed($0) })
+        let fragments = try sources.indices.map { try rendition.plan(fragment: $0, source: sources[$0]).materialize(from: sources[$0]) }
+        return (try plan.materialize(from: initSegment), fragments)
+    }
+
+    @Test("Fragments ailabel signs (one Merkle map with initHash, a proof box in each fragment) are Trusted in the SDK fragment by fragment and in ailabel; a changed fragment fails alone in both")
+    func ailabelSignedFragments() throws {
+        let (initSegment, fragments) = try Self.signDASH()
+        let bmff = try #require(try Self.bmffHash(of: initSegment))
+        #expect(bmff.hash == nil && bmff.merkle?.count == 1 && bmff.merkle?.first?.count == 4 && bmff.merkle?.first?.initHash != nil)
+        let initPath = try TestSigning.write(initSegment, name: "init.mp4")
+        var changed = fragments
+        changed[2][changed[2].count - 30] ^= 0x04
+        for (index, fragment) in changed.enumerated() {
+            let path = try TestSigning.write(fragment, name: "seg-\(index + 1).m4s")
+            let verdict = try Referee.read(initPath, trust: [TestSigning.trustAnchorsPath], fragment: path)
+            var validator = ManifestValidator(trust: TestSigning.trust)
+            validator.bmffFragments = [BMFFFragmentSource(name: "seg-\(index + 1).m4s") { fragment as any ByteSource }]
+            validator.requireAllFragments = false
+            let found = try #require(try Self.store(of: initSegment))
+            let ours = validator.validate(storeBytes: found.store, source: initSegment as any ByteSource, storeRange: found.box)
+            #expect(ours.state.rawValue == verdict.state && ours.failureCodes == verdict.failure.sorted(), "fragment \(index + 1): ailabel \(ours.statuses), SDK \(verdict)")
+            #expect((index == 2) == (verdict.failure == ["assertion.bmffHash.mismatch"]), "fragment \(index + 1): SDK \(verdict)")
+            if index != 2 { #expect(verdict.state == "Trusted" && verdict.success.contains("assertion.bmffHash.match"), "\(verdict)") }
+        }
+    }
 }
