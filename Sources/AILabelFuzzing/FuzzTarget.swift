@@ -20,7 +20,7 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
     enum Body: Hashable, Sendable {
         /// A registered format's parser, metadata extraction, and the one-pass metadata rewrite.
         case container(MediaFormat)
-        case xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp, ocsp
+        case xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp, ocsp, video
     }
 
     public var description: String { rawValue }
@@ -70,10 +70,14 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
     /// fixed signer.
     public static let ocsp = FuzzTarget("ocsp", .ocsp)
 
+    /// Video through libav (`VideoCodec.decode`): demuxers of MP4/MOV, Matroska/WebM, AVI, MPEG-TS, FLV, IVF and
+    /// their decoders, bounded to 1 MP frames and 20 frames; every frame handed out must have the size declared.
+    public static let video = FuzzTarget("video", .video)
+
     /// One container target per registered format, then the others.
     public static var allCases: [FuzzTarget] {
         AssetRegistry.standard.handlers.map { container($0.format) }
-            + [xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp, ocsp]
+            + [xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp, ocsp, video]
     }
 
     /// Runs one input. Never throws: a rejected input is the expected outcome for most fuzz inputs.
@@ -95,6 +99,7 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
         case .remote: return Self.remote(bytes)
         case .timestamp: return Self.timestamp(bytes)
         case .ocsp: return Self.ocsp(bytes)
+        case .video: return Self.video(bytes)
         }
     }
 
@@ -330,6 +335,26 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
         guard let root = try? HTMLDocumentParser.parse(bytes) else { return .rejected }
         _ = pageVerifier.verify(root, path: "/nonexistent/ailabel-fuzz-page.html")
         return .accepted
+    }
+
+    /// libav reads files by name: each input is written to one file per process, then decoded.
+    static let videoPath = NSTemporaryDirectory() + "/ailabel-fuzz-video-\(getpid()).bin"
+
+    static func video(_ bytes: [UInt8]) -> FuzzOutcome {
+        guard FileManager.default.createFile(atPath: videoPath, contents: Data(bytes)) else { return .rejected }
+        var violation: String?
+        do {
+            let info = try VideoCodec.decode(
+                path: videoPath, selection: .init(maximumFrames: 20), limits: VideoLimits(maximumPixels: 1 << 20, maximumStreams: 64)
+            ) { frame in
+                if frame.width * frame.height > 1 << 20 { violation = "a \(frame.width)×\(frame.height) frame passed the 1 MP limit" }
+                return true
+            }
+            if let violation { return .violated(violation) }
+            return info.frames > 20 ? .violated("\(info.frames) frames handed out past the limit of 20") : .accepted
+        } catch {
+            return .rejected
+        }
     }
 
     static func pixels(_ bytes: [UInt8]) -> FuzzOutcome {
