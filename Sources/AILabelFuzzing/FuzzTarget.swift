@@ -20,7 +20,7 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
     enum Body: Hashable, Sendable {
         /// A registered format's parser, metadata extraction, and the one-pass metadata rewrite.
         case container(MediaFormat)
-        case xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp, ocsp, video
+        case xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp, ocsp, merkle, video
     }
 
     public var description: String { rawValue }
@@ -69,6 +69,10 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
     /// or `c2pa.certificate-status` or a responder carries them: parsed, then read and judged about a
     /// fixed signer.
     public static let ocsp = FuzzTarget("ocsp", .ocsp)
+    /// Merkle maps of a BMFF hash and the `merkle` proof boxes of BMFF files and fragments: the input is
+    /// a 2-byte big-endian length, that many bytes of the BMFF hash assertion's CBOR, then a BMFF file
+    /// checked against it as one file and as a fragment beside itself as init segment.
+    public static let merkle = FuzzTarget("merkle", .merkle)
 
     /// Video through libav (`VideoCodec.decode`): demuxers of MP4/MOV, Matroska/WebM, AVI, MPEG-TS, FLV, IVF and
     /// their decoders, bounded to 1 MP frames and 20 frames; every frame handed out must have the size declared.
@@ -77,7 +81,7 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
     /// One container target per registered format, then the others.
     public static var allCases: [FuzzTarget] {
         AssetRegistry.standard.handlers.map { container($0.format) }
-            + [xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp, ocsp, video]
+            + [xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp, ocsp, merkle, video]
     }
 
     /// Runs one input. Never throws: a rejected input is the expected outcome for most fuzz inputs.
@@ -99,6 +103,7 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
         case .remote: return Self.remote(bytes)
         case .timestamp: return Self.timestamp(bytes)
         case .ocsp: return Self.ocsp(bytes)
+        case .merkle: return Self.merkle(bytes)
         case .video: return Self.video(bytes)
         }
     }
@@ -204,6 +209,23 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
         // An answer that is read must be judged: a state other than Absent comes with its codes.
         if report.state == .invalid && report.failures.isEmpty { return .violated("an Invalid remote manifest without a failure code") }
         return .accepted
+    }
+
+    static func merkle(_ bytes: [UInt8]) -> FuzzOutcome {
+        guard bytes.count >= 2 else { return .rejected }
+        let length = Int(bytes[0]) << 8 | Int(bytes[1])
+        guard bytes.count >= 2 + length, let cbor = try? CBOR(decoding: bytes[2..<2 + length]) else { return .rejected }
+        let file = Array(bytes[(2 + length)...])
+        guard let binding = try? BMFFHash(cbor: cbor, label: BMFFHash.label) else { return .rejected }
+        // The CBOR of what was read reads back the same.
+        guard (try? BMFFHash(cbor: binding.cbor, label: BMFFHash.label)) == binding else { return .violated("a BMFF hash does not survive its own CBOR") }
+        let asFile = (try? binding.verify(file as any ByteSource, claimAlgorithm: "sha256")) != nil
+        let check = BMFFFragmentCheck(binding: binding, initSegment: file as any ByteSource, claimAlgorithm: "sha256")
+        let asFragment = (try? check.verify(fragment: file as any ByteSource)) != nil
+        _ = check.verify([BMFFFragmentSource(name: "fuzz") { file as any ByteSource }], requireAll: true)
+        // A map of no leaf binds nothing: it never passes.
+        if asFile, binding.merkle?.contains(where: { $0.count == 0 }) == true { return .violated("a Merkle map of no leaf was accepted") }
+        return asFile || asFragment ? .accepted : .rejected
     }
 
     static func cbor(_ bytes: [UInt8]) -> FuzzOutcome {

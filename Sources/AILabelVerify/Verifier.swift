@@ -30,11 +30,15 @@ public struct VerifyOptions: Sendable {
     /// Asks each signer's OCSP responder when its file staples no response (`--ocsp-fetch`); nil:
     /// revocation is judged only from what files carry.
     public var ocspFetcher: (any OCSPFetching)? = nil
+    /// The fragments of the fragmented asset whose init segment is verified (`verify INIT --fragments`):
+    /// its BMFF hash is checked over every fragment, each failure naming its fragment.
+    public var bmffFragments: [BMFFFragmentSource]? = nil
 
     /// The C2PA validator these options make.
     public var validator: ManifestValidator {
         var validator = ManifestValidator(trust: trust)
         validator.ocspFetcher = ocspFetcher
+        validator.bmffFragments = bmffFragments
         return validator
     }
 

@@ -88,6 +88,8 @@ public struct StampResult: Sendable, Codable, Hashable {
     public var imageDataUnchanged: Bool?
     public var warnings: [String] = []
     public var error: String?
+    /// For a fragmented MP4 stamped with `--fragments`: how many fragments were written with a Merkle proof.
+    public var fragments: Int?
 
     public init(path: String, status: Status) {
         self.path = path
