@@ -359,10 +359,10 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
         return .accepted
     }
 
-    /// libav reads files by name: each input is written to one file per process, then decoded.
-    static let videoPath = NSTemporaryDirectory() + "/ailabel-fuzz-video-\(getpid()).bin"
-
+    /// libav reads files by name: each input is written to a file of its own (runs may be concurrent), then decoded.
     static func video(_ bytes: [UInt8]) -> FuzzOutcome {
+        let videoPath = NSTemporaryDirectory() + "/ailabel-fuzz-video-\(UUID().uuidString).bin"
+        defer { unlink(videoPath) }
         guard FileManager.default.createFile(atPath: videoPath, contents: Data(bytes)) else { return .rejected }
         var violation: String?
         do {
