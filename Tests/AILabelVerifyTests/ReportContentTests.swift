@@ -81,7 +81,7 @@ struct ReportContentTests {
             skipped: skipped, failOn: [])
         #expect(run.summary.skipped == 1)
         let jsonl = try ReportRenderer.render(run, as: .jsonl, failOn: [])
-        #expect(jsonl.split(separator: "\n").last == #"{"path":"notes.txt","reason":"not a JPEG, PNG or web page, and no sidecar beside it","skipped":true}"#)
+        #expect(jsonl.split(separator: "\n").last == #"{"path":"notes.txt","reason":"not a media format ailabel reads nor a web page, and no sidecar beside it","skipped":true}"#)
         let junit = try ReportRenderer.render(run, as: .junit, failOn: [])
         #expect(junit.contains(#"<testcase classname="ailabel.kz" name="notes.txt">"#) && junit.contains(#"<skipped message="not a JPEG"#))
         #expect(junit.contains(#"tests="2" failures="0" skipped="1""#))
