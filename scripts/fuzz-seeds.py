@@ -172,7 +172,7 @@ def merkle_seeds(fixtures):
 def main():
     out = pathlib.Path(sys.argv[1])
     seeds = {name: {} for name in ["jpeg", "png", "xmp", "exif", "jumbf", "cbor", "cose", "inspect", "verify", "pixels",
-                                   "catalog", "page", "remote", "timestamp", "ocsp", "merkle"]}
+                                   "catalog", "page", "remote", "timestamp", "ocsp", "merkle", "video"]}
     # A format's container target is named after the format, which is its usual extension (jpg aside).
     container_target = {".jpg": "jpeg", ".jpeg": "jpeg", ".tif": "tiff", ".heic": "heif"}
     media_suffixes = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".dng", ".jxl", ".wav", ".mp3", ".flac", ".heic", ".heif", ".avif", ".gif"}
@@ -214,6 +214,9 @@ def main():
         add("page", path.read_bytes())
     for seed in merkle_seeds(FIXTURES):
         add("merkle", seed)
+    for path in sorted((FIXTURES / "video").glob("*")):
+        if path.suffix.lower() in {".mp4", ".mkv", ".webm", ".mov"} and path.stat().st_size <= MAX_WHOLE_FILE:
+            add("video", path.read_bytes())
     for packet in HOSTILE_XMP:
         add("xmp", packet)
     for item in HOSTILE_CBOR:

@@ -118,6 +118,15 @@ struct StampCommand: AsyncParsableCommand {
     @Option(name: .customLong("badge-margin"), help: "Space between badge and image edge: pixels (12) or percent of the shorter side (2%). Default 2%.")
     var badgeMargin: String?
 
+    @Option(name: .customLong("visible-span"), help: "Video: draw the badge on every frame (full, default) or on the first --visible-seconds (start).")
+    var visibleSpan: VisibleSpanName?
+
+    @Option(name: .customLong("visible-seconds"), help: "Video, with --visible-span start: seconds from the start the badge is shown (at least 2; default 5).")
+    var visibleSeconds: Double?
+
+    @Option(name: .customLong("video-crf"), help: "Video: the encoder's constant rate factor (default: ailabel's matched quality, libx264 18).")
+    var videoCRF: Int?
+
     @Flag(name: .customLong("eu-icon"), help: "Draw the EU-style icon (AI GENERATED / AI MODIFIED) before the texts.")
     var euIcon = false
 
@@ -194,6 +203,13 @@ struct StampCommand: AsyncParsableCommand {
             throw ValidationError("--time must be ISO 8601, e.g. 2026-01-18T09:00:00Z")
         }
         for text in texts where !text.contains("=") { throw ValidationError("--text takes LANG=TEXT, got '\(text)'") }
+        if let visibleSeconds {
+            guard visibleSpan == .start else { throw ValidationError("--visible-seconds applies to --visible-span start") }
+            guard visibleSeconds.isFinite, visibleSeconds >= VisibleSpan.minimumSeconds else {
+                throw ValidationError("--visible-seconds must be at least \(Int(VisibleSpan.minimumSeconds)) (GB 45438-2025 asks for 2 s at the start)")
+            }
+        }
+        if let videoCRF, !(0...63).contains(videoCRF) { throw ValidationError("--video-crf must be 0...63") }
     }
 
     func run() async throws {
@@ -221,7 +237,9 @@ struct StampCommand: AsyncParsableCommand {
         if watermark ?? configuration.watermark?.enabled ?? [.eu, .all].contains(profileName) {
             markers.append(WatermarkMarker(key: configuration.watermark?.key.map { Array($0.utf8) }))
         }
-        let stamper = Stamper(request: request, markers: markers, signer: signer, dryRun: dryRun)
+        var stamper = Stamper(request: request, markers: markers, signer: signer, dryRun: dryRun)
+        stamper.videoSpan = visibleSpan == .start ? .start(seconds: visibleSeconds ?? 5) : .full
+        stamper.videoSettings = VideoCodec.EncodeSettings(crf: videoCRF)
 
         if let fragments { return try stampFragments(paths[0], pattern: fragments, stamper: stamper) }
         let sidecarStamper = SidecarStamper(request: request, signer: signer as? C2PASigner, dryRun: dryRun)
@@ -441,4 +459,9 @@ enum StampText {
         if !signed { text += "\nno signer configured: no signed C2PA manifest was added (see --sign-key, --sign-chain, `ailabel keys init`)" }
         return text
     }
+}
+
+/// `--visible-span` values.
+enum VisibleSpanName: String, ExpressibleByArgument, CaseIterable {
+    case full, start
 }

@@ -20,7 +20,7 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
     enum Body: Hashable, Sendable {
         /// A registered format's parser, metadata extraction, and the one-pass metadata rewrite.
         case container(MediaFormat)
-        case xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp, ocsp, merkle
+        case xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp, ocsp, merkle, video
     }
 
     public var description: String { rawValue }
@@ -74,10 +74,14 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
     /// checked against it as one file and as a fragment beside itself as init segment.
     public static let merkle = FuzzTarget("merkle", .merkle)
 
+    /// Video through libav (`VideoCodec.decode`): demuxers of MP4/MOV, Matroska/WebM, AVI, MPEG-TS, FLV, IVF and
+    /// their decoders, bounded to 1 MP frames and 20 frames; every frame handed out must have the size declared.
+    public static let video = FuzzTarget("video", .video)
+
     /// One container target per registered format, then the others.
     public static var allCases: [FuzzTarget] {
         AssetRegistry.standard.handlers.map { container($0.format) }
-            + [xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp, ocsp, merkle]
+            + [xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp, ocsp, merkle, video]
     }
 
     /// Runs one input. Never throws: a rejected input is the expected outcome for most fuzz inputs.
@@ -100,6 +104,7 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
         case .timestamp: return Self.timestamp(bytes)
         case .ocsp: return Self.ocsp(bytes)
         case .merkle: return Self.merkle(bytes)
+        case .video: return Self.video(bytes)
         }
     }
 
@@ -352,6 +357,26 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
         guard let root = try? HTMLDocumentParser.parse(bytes) else { return .rejected }
         _ = pageVerifier.verify(root, path: "/nonexistent/ailabel-fuzz-page.html")
         return .accepted
+    }
+
+    /// libav reads files by name: each input is written to a file of its own (runs may be concurrent), then decoded.
+    static func video(_ bytes: [UInt8]) -> FuzzOutcome {
+        let videoPath = NSTemporaryDirectory() + "/ailabel-fuzz-video-\(UUID().uuidString).bin"
+        defer { unlink(videoPath) }
+        guard FileManager.default.createFile(atPath: videoPath, contents: Data(bytes)) else { return .rejected }
+        var violation: String?
+        do {
+            let info = try VideoCodec.decode(
+                path: videoPath, selection: .init(maximumFrames: 20), limits: VideoLimits(maximumPixels: 1 << 20, maximumStreams: 64)
+            ) { frame in
+                if frame.width * frame.height > 1 << 20 { violation = "a \(frame.width)×\(frame.height) frame passed the 1 MP limit" }
+                return true
+            }
+            if let violation { return .violated(violation) }
+            return info.frames > 20 ? .violated("\(info.frames) frames handed out past the limit of 20") : .accepted
+        } catch {
+            return .rejected
+        }
     }
 
     static func pixels(_ bytes: [UInt8]) -> FuzzOutcome {

@@ -96,7 +96,17 @@ public struct Verifier: Sendable {
         }
         let pixelCollectors = collectors.filter(\.needsPixels)
         var thumbnail: Thumbnail?
-        if !pixelCollectors.isEmpty && shouldScanPixels(observations) {
+        if !pixelCollectors.isEmpty && shouldScanPixels(observations) && file.handler.declaration.carries.contains(.videoFrames) {
+            // Video: frames are decoded one at a time; the watermark is pooled over them, the badge checked in its span.
+            let scan = VideoScan(
+                watermarker: pixelCollectors.lazy.compactMap { $0 as? WatermarkCollector }.first?.ailabel,
+                checksBadge: pixelCollectors.contains { $0 is VisibleLabelCollector })
+            do {
+                try scan.scan(subject, into: &observations)
+            } catch {
+                observations.addFinding(.pixelsUndecodable, .warning, "Pixel detectors could not run: \(error.reason)")
+            }
+        } else if !pixelCollectors.isEmpty && shouldScanPixels(observations) {
             do {
                 // The header's dimensions reserve the image's share of the process's pixel budget before
                 // anything is decoded; the detectors run inside the reservation, since they hold planes too.
