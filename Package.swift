@@ -57,13 +57,15 @@ let package = Package(
         .systemLibrary(name: "CAILabelEspeak", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
 
         // The only C code of ailabel: every setjmp/longjmp of libpng and libjpeg lives here.
-        // A C target's system libraries are linked only when Swift imports their module (autolinking); FFmpeg
-        // and espeak-ng are called from the shims alone (audio_codec.c, speech_synth.c), so they are named here.
+        // libav and espeak-ng are linked here: no Swift module imports CAILabelAV or CAILabelEspeak (their C
+        // stays in video_codec.c, audio_codec.c and speech_synth.c), so the module maps' link lines would never be used.
         .target(
             name: "CAILabelShims", dependencies: ["CAILabelPNG", "CAILabelJPEG", "CAILabelEXIF", "CAILabelGIF", "CAILabelTIFF", "CAILabelAV", "CAILabelEspeak"],
             linkerSettings: [
-                .linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("avutil"), .linkedLibrary("swresample"), .linkedLibrary("espeak-ng"),
-            ]),
+                .linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("swscale"), .linkedLibrary("avutil"), .linkedLibrary("swresample"),
+                .linkedLibrary("espeak-ng"),
+            ]
+        ),
 
         // The C-interop media layer: containers, metadata blocks, pixels, fonts, XML.
         .target(

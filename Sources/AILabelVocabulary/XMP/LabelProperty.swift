@@ -46,5 +46,7 @@ public struct LabelProperty: Sendable, Hashable, CustomStringConvertible {
     public static let visibleLabelRecord = ailabel("VisibleLabelRecord")
     /// The audible disclosure's record (``AudibleLabelRecord``) as JSON.
     public static let audibleLabel = ailabel("AudibleLabel")
+    /// A video's badge: the seconds it is shown, `start-end`.
+    public static let visibleLabelTimeSpan = ailabel("VisibleLabelTimeSpan")
     public static let watermark = ailabel("Watermark")
 }
