@@ -220,6 +220,9 @@ public struct Stamper: Sendable {
             }
             layers += marked.applied
             warnings += marked.notApplied
+            // Recorded, so that a retried or repeated stamp with the same marks sees the same outcome and
+            // leaves the file as it is, rather than trying again (and drawing a badge twice).
+            label.marksNotApplied = markers.map(\.name).filter { !marked.applied.contains($0) }
         }
 
         XMPLabel(label).write(into: &packet)
@@ -283,6 +286,8 @@ public struct Stamper: Sendable {
         // is a watermark in an image too small to hold one (it would be refused again on every retry).
         let tooSmallForWatermark = min(file.contents.width, file.contents.height) < WatermarkMarker.minimumSide
         for marker in markers where file.handler.declaration.carries.contains(.pixels) {
+            // A mark asked for before and recorded as not applied: asking again gives the same answer.
+            if existing.record.marksNotApplied.contains(marker.name) { continue }
             switch marker.name {
             case "visible": guard existing.record.visibleLabel != nil else { return nil }
             case "watermark": guard existing.record.watermark == label.labelID || tooSmallForWatermark else { return nil }

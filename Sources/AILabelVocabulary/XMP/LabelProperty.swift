@@ -45,4 +45,6 @@ public struct LabelProperty: Sendable, Hashable, CustomStringConvertible {
     public static let visibleLabelVariant = ailabel("VisibleLabelVariant")
     public static let visibleLabelRecord = ailabel("VisibleLabelRecord")
     public static let watermark = ailabel("Watermark")
+    /// A bag of mark names (`visible`, `watermark`) asked for but not applied.
+    public static let marksNotApplied = ailabel("MarksNotApplied")
 }
