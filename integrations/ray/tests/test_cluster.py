@@ -67,9 +67,9 @@ def corpus(tmp_path_factory):
 @pytest.fixture(scope="module")
 def cluster():
     # The head takes no tasks, so killing a worker node leaves one node to finish the run.
-    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 0, "object_store_memory": 80 * 1024 * 1024,
-                                                            "node_ip_address": "127.0.0.1"})
-    workers = [cluster.add_node(num_cpus=1, object_store_memory=80 * 1024 * 1024, node_ip_address="127.0.0.1") for _ in range(2)]
+    # All three nodes run on this machine (Ray binds them to its own address; nothing leaves the host).
+    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 0, "object_store_memory": 80 * 1024 * 1024})
+    workers = [cluster.add_node(num_cpus=1, object_store_memory=80 * 1024 * 1024) for _ in range(2)]
     cluster.wait_for_nodes()
     ray.init(address=cluster.address, log_to_driver=False)
     yield cluster, workers
