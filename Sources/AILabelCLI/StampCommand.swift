@@ -118,6 +118,15 @@ struct StampCommand: AsyncParsableCommand {
     @Option(name: .customLong("badge-margin"), help: "Space between badge and image edge: pixels (12) or percent of the shorter side (2%). Default 2%.")
     var badgeMargin: String?
 
+    @Option(name: .customLong("visible-span"), help: "Video: draw the badge on every frame (full, default) or on the first --visible-seconds (start).")
+    var visibleSpan: VisibleSpanName?
+
+    @Option(name: .customLong("visible-seconds"), help: "Video, with --visible-span start: seconds from the start the badge is shown (at least 2; default 5).")
+    var visibleSeconds: Double?
+
+    @Option(name: .customLong("video-crf"), help: "Video: the encoder's constant rate factor (default: ailabel's matched quality, libx264 18).")
+    var videoCRF: Int?
+
     @Flag(name: .customLong("eu-icon"), help: "Draw the EU-style icon (AI GENERATED / AI MODIFIED) before the texts.")
     var euIcon = false
 
@@ -160,6 +169,9 @@ struct StampCommand: AsyncParsableCommand {
     @Flag(name: .customShort("0"), help: "With -: paths on standard input are separated by NUL bytes (find -print0).")
     var nulSeparated = false
 
+    @Option(name: .long, help: "The one path is the init segment of a fragmented MP4 (CMAF, DASH): also sign the fragments this glob matches in its folder ('seg-*.m4s'), each with a Merkle proof, into --out DIR.")
+    var fragments: String?
+
     func validate() throws {
         if catalog != nil {
             guard let out, !inPlace, paths.isEmpty else { throw ValidationError("--catalog FEED takes --out FILE (the stamped copy) and no other paths") }
@@ -169,6 +181,10 @@ struct StampCommand: AsyncParsableCommand {
             return
         }
         guard !paths.isEmpty else { throw ValidationError("name at least one file or folder, or - for standard input") }
+        if fragments != nil {
+            guard paths.count == 1, paths[0] != "-" else { throw ValidationError("--fragments takes exactly one path: the init segment") }
+            guard out != nil, !inPlace, !sidecar else { throw ValidationError("--fragments writes the signed init segment and fragments to --out DIR (not --in-place or --sidecar)") }
+        }
         guard (out != nil) != inPlace else {
             throw ValidationError("give exactly one of --out DIR or --in-place (ailabel never modifies files by surprise)")
         }
@@ -187,6 +203,13 @@ struct StampCommand: AsyncParsableCommand {
             throw ValidationError("--time must be ISO 8601, e.g. 2026-01-18T09:00:00Z")
         }
         for text in texts where !text.contains("=") { throw ValidationError("--text takes LANG=TEXT, got '\(text)'") }
+        if let visibleSeconds {
+            guard visibleSpan == .start else { throw ValidationError("--visible-seconds applies to --visible-span start") }
+            guard visibleSeconds.isFinite, visibleSeconds >= VisibleSpan.minimumSeconds else {
+                throw ValidationError("--visible-seconds must be at least \(Int(VisibleSpan.minimumSeconds)) (GB 45438-2025 asks for 2 s at the start)")
+            }
+        }
+        if let videoCRF, !(0...63).contains(videoCRF) { throw ValidationError("--video-crf must be 0...63") }
     }
 
     func run() async throws {
@@ -214,8 +237,11 @@ struct StampCommand: AsyncParsableCommand {
         if watermark ?? configuration.watermark?.enabled ?? [.eu, .all].contains(profileName) {
             markers.append(WatermarkMarker(key: configuration.watermark?.key.map { Array($0.utf8) }))
         }
-        let stamper = Stamper(request: request, markers: markers, signer: signer, dryRun: dryRun)
+        var stamper = Stamper(request: request, markers: markers, signer: signer, dryRun: dryRun)
+        stamper.videoSpan = visibleSpan == .start ? .start(seconds: visibleSeconds ?? 5) : .full
+        stamper.videoSettings = VideoCodec.EncodeSettings(crf: videoCRF)
 
+        if let fragments { return try stampFragments(paths[0], pattern: fragments, stamper: stamper) }
         let sidecarStamper = SidecarStamper(request: request, signer: signer as? C2PASigner, dryRun: dryRun)
         let arguments = PathInput.expand(paths, nulSeparated: nulSeparated)
         let excluded = try OutputPlacement.check(out: out, inputs: arguments)
@@ -255,6 +281,26 @@ struct StampCommand: AsyncParsableCommand {
             print(StampText.summary(results, signed: signer != nil, warnings: walk.skipped.count))
         }
         if results.contains(where: { $0.status == .failed }) { throw ExitCode(1) }
+    }
+
+    /// `--fragments`: the init segment and the fragments the glob matches, as one record.
+    private func stampFragments(_ initSegment: String, pattern: String, stamper: Stamper) throws {
+        let set: FragmentSet
+        do {
+            set = try FragmentSet.resolve(initSegment: initSegment, pattern: pattern)
+        } catch let problem as FragmentSet.Problem {
+            throw ValidationError(problem.reason)
+        }
+        let folder = (initSegment as NSString).deletingLastPathComponent
+        _ = try OutputPlacement.check(out: out, inputs: [folder.isEmpty ? "." : folder])
+        let result = FragmentedStamper(stamper: stamper).stamp(set, outDirectory: out!)
+        if json {
+            print(try JSONOutput.encode(result, pretty: false))
+        } else {
+            print(StampText.line(result))
+            print(StampText.summary([result], signed: true))
+        }
+        if result.status == .failed { throw ExitCode(1) }
     }
 
     /// `--catalog`: the feed's AI records get the marker and the texts the profile's catalogue rule demands.
@@ -391,6 +437,7 @@ enum StampText {
             let verb = result.status == .stamped ? "stamped" : "would stamp"
             let target = result.output.map { $0 == result.path ? "" : " → \(TerminalText.field($0))" } ?? ""
             var line = "\(verb): \(TerminalText.field(result.path))\(target) [\(result.layers.joined(separator: ", "))] content \(TerminalText.field(result.contentID ?? "?"))"
+            if let fragments = result.fragments { line += " and \(fragments) fragment\(fragments == 1 ? "" : "s") with Merkle proofs" }
             for warning in result.warnings where !warning.hasPrefix("no signer") { line += "\n  warning: \(TerminalText.field(warning))" }
             return line
         case .unchanged:
@@ -412,4 +459,9 @@ enum StampText {
         if !signed { text += "\nno signer configured: no signed C2PA manifest was added (see --sign-key, --sign-chain, `ailabel keys init`)" }
         return text
     }
+}
+
+/// `--visible-span` values.
+enum VisibleSpanName: String, ExpressibleByArgument, CaseIterable {
+    case full, start
 }

@@ -103,7 +103,13 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(name: .long, help: "A JSON mapping of the feed's fields (id, title, description, images, ai_flag, digital_source_type, phrases); its phrases also count on pages.")
     var mapping: String?
 
+    @Option(name: .long, help: "The one path is the init segment of a fragmented MP4 (CMAF, DASH): check its manifest over the fragments this glob matches in its folder ('seg-*.m4s'); each failing fragment is named.")
+    var fragments: String?
+
     func validate() throws {
+        if fragments != nil, paths.count != 1 || paths.first == "-" || !catalog.isEmpty {
+            throw ValidationError("--fragments takes exactly one path: the init segment")
+        }
         if !allowedHost.isEmpty && !fetchRemote && !ocspFetch { throw ValidationError("--allowed-host goes with --fetch-remote or --ocsp-fetch") }
         guard !paths.isEmpty || !catalog.isEmpty else { throw ValidationError("name at least one file or folder, or - for standard input") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
@@ -144,6 +150,14 @@ struct VerifyCommand: AsyncParsableCommand {
             options.remoteManifests = FetchPolicy(maxBytes: RemoteManifestLimits.maxBytes, timeout: RemoteManifestLimits.timeout, allowedHosts: Set(allowedHost))
         }
         if ocspFetch { options.ocspFetcher = OCSPClient(allowedHosts: Set(allowedHost)) }
+        if let fragments {
+            do {
+                let set = try FragmentSet.resolve(initSegment: paths[0], pattern: fragments)
+                options.bmffFragments = set.fragments.map { path in BMFFFragmentSource(name: path) { try FileByteSource(path: path) } }
+            } catch let problem as FragmentSet.Problem {
+                throw ValidationError(problem.reason)
+            }
+        }
         let verifier = Verifier(
             options: options,
             extraCollectors: PixelCollectors.all(watermarkKey: configuration.watermark?.key.map { Array($0.utf8) }))

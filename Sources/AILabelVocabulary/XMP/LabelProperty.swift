@@ -44,6 +44,8 @@ public struct LabelProperty: Sendable, Hashable, CustomStringConvertible {
     public static let visibleLabelLanguages = ailabel("VisibleLabelLanguages")
     public static let visibleLabelVariant = ailabel("VisibleLabelVariant")
     public static let visibleLabelRecord = ailabel("VisibleLabelRecord")
+    /// A video's badge: the seconds it is shown, `start-end`.
+    public static let visibleLabelTimeSpan = ailabel("VisibleLabelTimeSpan")
     public static let watermark = ailabel("Watermark")
     /// A bag of mark names (`visible`, `watermark`) asked for but not applied.
     public static let marksNotApplied = ailabel("MarksNotApplied")
