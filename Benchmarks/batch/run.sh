@@ -2,7 +2,8 @@
 # Archive-scale verify: time and peak memory over COUNT small generated files (default 1,000,000), for a
 # folder walk and for a path list on standard input (-0), per report format, beside `find | xargs cat`
 # (the floor) and, with BEFORE=path/to/old/ailabel, the same runs of an older build side by side.
-#   bash Benchmarks/batch/run.sh [COUNT]         (BINARY=… picks the build measured; default the release build)
+#   bash Benchmarks/batch/run.sh [COUNT]         (BINARY=… picks the build measured; default the release build;
+#                                                 FORMATS="jsonl sarif" picks the report formats, default jsonl text sarif)
 # The tree goes to BENCH_DIR (default /dev/shm, so the figures show ailabel's work, not the disk's).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -38,7 +39,7 @@ measure "find | xargs cat (floor)" sh -c "find '$work/tree' -type f -print0 | xa
 for build in ${before:+before:$before} after:$binary; do
     name="${build%%:*}"; bin="${build#*:}"
     echo "$name ($bin):"
-    for format in jsonl text sarif; do
+    for format in ${FORMATS:-jsonl text sarif}; do
         measure "verify DIR --format $format" "$bin" verify "$work/tree" --format "$format" --scan metadata --fail-on ''
     done
     measure "verify -0 - --format jsonl (paths on stdin)" sh -c "'$bin' verify -0 - --format jsonl --scan metadata --fail-on '' < '$work/list0'"

@@ -79,10 +79,12 @@ def records(dataset) -> List[Dict[str, Any]]:
     result = []
     for row in dataset.take_all():
         record = {}
+        skipped = bool(row.get("skipped"))
         for key, value in row.items():
-            if value is None or (key == "skipped" and value is False):
+            # verify writes `c2pa` on every judged file (null without a manifest); other absent fields are left out.
+            if (value is None and not (key == "c2pa" and not skipped)) or (key == "skipped" and value is False):
                 continue
-            record[key] = json.loads(value) if key in _NESTED else value
+            record[key] = json.loads(value) if key in _NESTED and value is not None else value
         result.append(record)
     return result
 
