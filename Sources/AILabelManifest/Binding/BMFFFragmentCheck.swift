@@ -55,6 +55,14 @@ public struct BMFFFragmentCheck: Sendable {
         return out
     }
 
+    /// The leaves a fragment's proof boxes name, unverified (for a fragment that failed its check).
+    func claimedLeaves(of fragment: BMFFFragmentSource) -> [Leaf] {
+        guard let source = try? fragment.open(), let tree = try? BMFFHash.walk(source),
+            let proofs = try? BMFFHash.merkleProofs(in: tree, source: source)
+        else { return [] }
+        return proofs.map { Leaf(uniqueID: $0.proof.uniqueID, localID: $0.proof.localID, location: $0.proof.location) }
+    }
+
     /// Checks one fragment; throws ``BMFFHashError`` with the reason it fails.
     public func verify(fragment: any ByteSource) throws -> Outcome {
         guard binding.hash == nil else {
@@ -112,6 +120,8 @@ public struct BMFFFragmentCheck: Sendable {
                 }
             } catch BMFFHashError.mismatch(let reason), BMFFHashError.unreadable(let reason), BMFFHashError.malformed(let reason) {
                 problems.append("Fragment \(fragment.name) was changed after signing or is not this asset's: \(reason)")
+                // The leaves its proofs claim are present, if wrong: the failure is said once, not again as missing.
+                for leaf in claimedLeaves(of: fragment) where seen[leaf] == nil { seen[leaf] = fragment.name }
             } catch let error as MediaError {
                 problems.append("Fragment \(fragment.name) cannot be read: \(error.reason)")
             } catch {

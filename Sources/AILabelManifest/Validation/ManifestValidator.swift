@@ -215,6 +215,11 @@ public struct ManifestValidator: Sendable {
         {
             report.state = .invalid
         }
+        // An ingredient whose signer is newly found untrusted (a tolerated failure) leaves the asset
+        // Valid, not Trusted: c2pa-rs counts the ingredient's deltas among the active manifest's statuses.
+        if report.state == .trusted, ingredients.contains(where: { $0.newFailures.contains { $0.code == .signingCredentialUntrusted } }) {
+            report.state = .valid
+        }
         return report
     }
 
