@@ -102,12 +102,12 @@ struct VideoCLITests {
         let intact = try Self.verify(stamped)
         #expect(intact["verdict"] as? String == "compliant", "\(intact)")
 
-        // Each attack re-encodes, then exiftool copies the stamped file's XMP (the badge's record) back in.
+        // Each attack re-encodes, then exiftool copies the stamped file's XMP packet (the badge's record) back in whole.
         for (name, attack) in [("cut", ["-ss", "2"]), ("blurred", ["-vf", "boxblur=8:2"])] {
             let attacked = folder.appendingPathComponent("\(name).mp4").path
             let arguments = name == "cut" ? attack + ["-i", stamped] : ["-i", stamped] + attack
             try Self.ffmpeg(arguments + ["-c:v", "libx264", "-crf", "18", "-an", attacked])
-            let copy = try ProcessRunner.run("exiftool", ["-q", "-overwrite_original", "-tagsFromFile", stamped, "-XMP:all", attacked])
+            let copy = try ProcessRunner.run("exiftool", ["-q", "-overwrite_original", "-tagsFromFile", stamped, "-xmp", attacked])
             #expect(copy.status == 0, "\(copy.stderr)")
             let file = try Self.verify(attacked)
             #expect(file["verdict"] as? String == "invalid-disclosure", "\(name): \(file)")
