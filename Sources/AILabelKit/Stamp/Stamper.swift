@@ -229,11 +229,16 @@ public struct Stamper: Sendable {
                 }
                 layers += marked.applied
                 warnings += marked.notApplied
+                // Recorded, so a re-stamp asked for the same leaves the file alone (audio too short for the watermark).
+                if watermark && !marked.applied.contains("watermark") { label.marksNotApplied = ["watermark"] }
             }
         } else if audible != nil {
             warnings.append("audible mark not applied: ailabel inserts it into WAV, FLAC and MP3 audio only")
         }
-        if !markers.isEmpty && handler.declaration.carries.contains(.videoFrames) {
+        if !markers.isEmpty && handler.declaration.carries.contains(.videoFrames) && file.contents.width == 0 {
+            // An MP4 of sound alone: there is no picture to mark.
+            warnings += markers.map { "\($0.name) mark not applied: the file has no video track" }
+        } else if !markers.isEmpty && handler.declaration.carries.contains(.videoFrames) {
             // Video: frames are marked one at a time into a new file, which becomes the source.
             let marked = try applyVideoMarkers(to: file, label: &label)
             if let bytes = marked.source {
@@ -243,6 +248,7 @@ public struct Stamper: Sendable {
             }
             layers += marked.applied
             warnings += marked.notApplied
+            label.marksNotApplied = markers.map(\.name).filter { !marked.applied.contains($0) }
         } else if !markers.isEmpty && !handler.declaration.carries.contains(.pixels) {
             // A mark ailabel cannot draw in this format is said for this file, never claimed as a layer.
             warnings += markers.map { "\($0.name) mark not applied: ailabel has no pixel codec for \(handler.declaration.displayName) yet" }
@@ -257,6 +263,9 @@ public struct Stamper: Sendable {
             }
             layers += marked.applied
             warnings += marked.notApplied
+            // Recorded, so that a retried or repeated stamp with the same marks sees the same outcome and
+            // leaves the file as it is, rather than trying again (and drawing a badge twice).
+            label.marksNotApplied = markers.map(\.name).filter { !marked.applied.contains($0) }
         }
 
         XMPLabel(label).write(into: &packet)
@@ -321,16 +330,20 @@ public struct Stamper: Sendable {
         let tooSmallForWatermark = min(file.contents.width, file.contents.height) < WatermarkMarker.minimumSide
         let carries = file.handler.declaration.carries
         for marker in markers where carries.contains(.pixels) || carries.contains(.videoFrames) {
+            // A mark asked for before and recorded as not applied: asking again gives the same answer.
+            if existing.record.marksNotApplied.contains(marker.name) { continue }
             switch marker.name {
             case "visible": guard existing.record.visibleLabel != nil else { return nil }
             case "watermark": guard existing.record.watermark == label.labelID || tooSmallForWatermark else { return nil }
             default: return nil
             }
         }
-        if audible != nil && file.contents.audioCoding != nil && existing.record.audibleLabel == nil { return nil }
-        if let coding = file.contents.audioCoding, markers.contains(where: { $0.name == "watermark" }),
-            existing.record.watermark != label.labelID, (coding.durationSeconds ?? .infinity) >= AudioWatermarker.minimumDuration {
-            return nil
+        if let coding = file.contents.audioCoding, !carries.contains(.videoFrames) {
+            if audible != nil && existing.record.audibleLabel == nil { return nil }
+            if markers.contains(where: { $0.name == "watermark" }), existing.record.watermark != label.labelID,
+                !existing.record.marksNotApplied.contains("watermark"), (coding.durationSeconds ?? .infinity) >= AudioWatermarker.minimumDuration {
+                return nil
+            }
         }
         if signer != nil && file.contents.c2paStore == nil { return nil }
         return label

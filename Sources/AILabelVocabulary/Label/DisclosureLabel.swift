@@ -35,6 +35,10 @@ public struct DisclosureLabel: Sendable, Hashable, Codable {
     public var watermarked: Bool
     /// The audible disclosure, once one is inserted into audio.
     public var audibleLabel: AudibleLabelRecord?
+    /// Marks the stamp was asked for but could not put in (`visible`, `watermark`: an image too small for
+    /// the watermark, a mark lost in the re-encode), recorded so a re-stamp asked for the same sees the
+    /// same outcome and leaves the file alone instead of trying (and rewriting it) again.
+    public var marksNotApplied: [String] = []
 
     public init(
         digitalSourceType: DigitalSourceType = .trainedAlgorithmicMedia, aiSystem: String? = nil, aiSystemVersion: String? = nil,

@@ -23,6 +23,8 @@ public struct AILabelRecord: Sendable, Hashable {
     public var watermark: String?
     /// `ailabel:AudibleLabel`: the audible disclosure's record.
     public var audibleLabel: AudibleLabelRecord?
+    /// `ailabel:MarksNotApplied`: marks asked for that the file could not take (see ``DisclosureLabel/marksNotApplied``).
+    public var marksNotApplied: [String] = []
 
     public init(
         labelID: String? = nil, contentID: String? = nil, isDeepfake: Bool? = nil, profile: String? = nil, created: String? = nil,
@@ -48,6 +50,7 @@ public struct AILabelRecord: Sendable, Hashable {
             producerName: label.producerName, producerID: label.producerID, disclosure: label.texts,
             visibleLabel: label.visibleLabel.map(VisibleLabelField.record), watermark: label.watermarked ? label.labelID : nil)
         audibleLabel = label.audibleLabel
+        marksNotApplied = label.marksNotApplied
     }
 
     public init(reading packet: XMPPacket) {
@@ -68,6 +71,7 @@ public struct AILabelRecord: Sendable, Hashable {
             profile: text(.profile), created: text(.created), producerName: text(.producer), producerID: text(.producerID),
             disclosure: disclosure, visibleLabel: visible, watermark: text(.watermark))
         audibleLabel = text(.audibleLabel).flatMap(AudibleLabelRecord.init(json:))
+        if case .bag(let names)? = value(.marksNotApplied) { marksNotApplied = names }
     }
 
     func write(into packet: inout XMPPacket) {
@@ -98,6 +102,11 @@ public struct AILabelRecord: Sendable, Hashable {
         }
         if let watermark { packet.set(.text(watermark), property: .watermark) }
         if let audibleLabel { packet.set(.text(audibleLabel.json), property: .audibleLabel) }
+        if marksNotApplied.isEmpty {
+            packet.remove(namespace: LabelProperty.marksNotApplied.namespace, name: LabelProperty.marksNotApplied.name)
+        } else {
+            packet.set(.bag(marksNotApplied), property: .marksNotApplied)
+        }
     }
 }
 

@@ -91,6 +91,7 @@ public struct XMPLabel: Sendable, Hashable {
         copy.record.visibleLabel = nil
         copy.record.watermark = nil
         copy.record.audibleLabel = nil
+        copy.record.marksNotApplied = []
         return copy
     }
 
@@ -109,6 +110,7 @@ public struct XMPLabel: Sendable, Hashable {
         if case .record(let visible)? = record.visibleLabel { label.visibleLabel = visible }
         label.watermarked = record.watermark != nil && record.watermark == label.labelID
         label.audibleLabel = record.audibleLabel
+        label.marksNotApplied = record.marksNotApplied
         return label
     }
 }
