@@ -173,8 +173,18 @@ struct VerifyCommand: AsyncParsableCommand {
                 findings: [Finding(code: .fileUnreadable, severity: .error, message: problem.reason)])
         }
         let plan = VerifyPlan(walked, isMedia: VerifyInputs.isMedia)
+        // Containers that cannot embed a label (WebM, Ogg, raw AAC, MPEG-TS) get a record saying so.
+        var sidecarOnly: [FileReport] = []
+        var unread: [WalkedFile] = []
+        for file in plan.other {
+            if let container = SidecarOnlyContainer.identify(FileReader.head(file.path, count: SidecarOnlyContainer.sniffLength)) {
+                sidecarOnly.append(Verifier.sidecarOnlyContainer(path: file.path, container))
+            } else {
+                unread.append(file)
+            }
+        }
         // Links not followed, FIFOs, devices and dangling links are listed with the other skipped files.
-        let skipped = (plan.other.map { SkippedFile(path: $0.path, reason: SkippedFile.notMediaReason) }
+        let skipped = (unread.map { SkippedFile(path: $0.path, reason: SkippedFile.notMediaReason) }
             + walk.skipped.map { SkippedFile(path: $0.path, reason: $0.reason) }).sorted { $0.path < $1.path }
         let media = plan.media + plan.sidecarLabelled
         let sidecarLabelled = Set(plan.sidecarLabelled.map(\.path))
@@ -184,7 +194,7 @@ struct VerifyCommand: AsyncParsableCommand {
             sidecarLabelled.contains(file.path) ? verifier.verifyThroughSidecars(path: file.path) : (PageVerifier.handles(path: file.path) ? pageVerifier.verify(path: file.path) : verifier.verify(path: file.path))
         }
         let orphans = plan.orphans.map { Verifier.orphanedSidecar(path: $0.path) }
-        let others = catalogReports + orphans + unwalkable
+        let others = catalogReports + orphans + unwalkable + sidecarOnly
         let summary: VerificationRun.Summary
         if ReportStream.supports(format) {
             summary = try await streamReport(media: media.sorted { $0.path < $1.path }, others: others, skipped: skipped, profile: loadedProfile, failing: failing, bar: bar, verifyOne)
