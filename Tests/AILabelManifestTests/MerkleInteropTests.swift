@@ -199,4 +199,27 @@ struct MerkleInteropTests {
             if index != 2 { #expect(verdict.state == "Trusted" && verdict.success.contains("assertion.bmffHash.match"), "\(verdict)") }
         }
     }
+
+    /// Signing MP4 needs the MP4 handler (issue 17's MP4/MOV part, landed separately).
+    static let mp4Registered = AssetRegistry.standard.format(claimedByPath: "a.mp4") != nil
+
+    @Test("ailabel signs an MP4 with Merkle maps over its mdat, and over an SDK-signed MP4 with proof boxes keeps the flat hash only: the SDK reads both Trusted",
+          .enabled(if: mp4Registered, "the MP4 handler is not registered yet"))
+    func ailabelSignedMP4() throws {
+        var signer = TestSigning.signer
+        signer.merkleThreshold = 1
+        signer.merkleBlockSize = 1024
+        let plain = try signer.sign(try Repository.fixtureBytes("fragments/plain.mp4"), definition: TestSigning.definition(title: "plain.mp4"))
+        let maps = try #require(try Self.bmffHash(of: plain)?.merkle)
+        #expect(maps.count == 1 && maps[0].count == 10 && maps[0].fixedBlockSize == 1024)
+        let sdkSigned = try Self.sdkSign(Setting(fixture: "fragments/plain.mp4", kilobytes: 1, proofs: 5))
+        let over = try signer.sign(sdkSigned, definition: TestSigning.definition(title: "plain.mp4"))
+        #expect(try Self.bmffHash(of: over)?.merkle == nil, "the SDK's proof boxes stay, so ailabel adds no maps they would be read against")
+        for (name, bytes) in [("merkle-plain.mp4", plain), ("merkle-over-sdk.mp4", over)] {
+            let verdict = try Referee.read(try TestSigning.write(bytes, name: name), trust: [TestSigning.trustAnchorsPath], mime: "video/mp4")
+            #expect(verdict.state == "Trusted" && verdict.failure.isEmpty && verdict.success.contains("assertion.bmffHash.match"), "\(name): \(verdict)")
+            let ours = ManifestValidator(trust: TestSigning.trust).validate(asset: bytes)
+            #expect(ours.state == .trusted, "\(name): \(ours.statuses)")
+        }
+    }
 }

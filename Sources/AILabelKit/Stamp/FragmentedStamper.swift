@@ -55,13 +55,18 @@ public struct FragmentedStamper: Sendable {
         }
         result.fragments = set.fragments.count
         if result.status == .wouldStamp { return result }
+        // Each fragment's data is flushed before its rename; the folders' entries are flushed once at
+        // the end rather than after every one of thousands of fragments.
+        var folders = Set<String>()
+        defer { for folder in folders { AtomicFile.syncDirectory(folder) } }
         for (index, path) in set.fragments.enumerated() {
             do {
                 let source = try FileByteSource(path: path)
                 let plan = try rendition.plan(fragment: index, source: source)
                 let target = output(for: path)
                 try OutputLocation.createParent(of: target)
-                try AtomicFile.write(plan, from: source, to: target)
+                try AtomicFile.write(plan, from: source, to: target, syncDirectory: false)
+                folders.insert(AtomicFile.directory(of: target))
             } catch let error as MediaError {
                 result.status = .failed
                 result.error = "\(path): \(error.reason)"

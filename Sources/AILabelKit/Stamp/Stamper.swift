@@ -211,7 +211,10 @@ public struct Stamper: Sendable {
         var contents = file.contents
         var reencoded = false
         let handler = file.handler
-        if !markers.isEmpty && handler.declaration.carries.contains(.videoFrames) {
+        if !markers.isEmpty && handler.declaration.carries.contains(.videoFrames) && file.contents.width == 0 {
+            // An MP4 of sound alone: there is no picture to mark.
+            warnings += markers.map { "\($0.name) mark not applied: the file has no video track" }
+        } else if !markers.isEmpty && handler.declaration.carries.contains(.videoFrames) {
             // Video: frames are marked one at a time into a new file, which becomes the source.
             let marked = try applyVideoMarkers(to: file, label: &label)
             if let bytes = marked.source {

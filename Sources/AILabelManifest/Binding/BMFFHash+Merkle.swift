@@ -63,7 +63,7 @@ extension BMFFHash {
         for (index, map) in maps.enumerated() {
             guard let initHash = map.initHash else { continue }
             guard let moof = firstMoof else {
-                throw BMFFHashError.mismatch("Merkle map \(index) has an initHash, which only fragmented media may have")
+                throw BMFFHashError.mismatch("Merkle map \(index) has an initHash, which only fragmented media may have: this looks like the init segment of a fragmented MP4, to be checked with its fragments (verify --fragments 'GLOB')")
             }
             let digest = try Self.digest(try pieces(of: tree, alsoExcluding: [moof.range.lowerBound..<source.count], read: read),
                                          algorithm: try mapAlgorithm(map, claimAlgorithm), source: source)

@@ -31,6 +31,7 @@ extension BMFFHash {
     /// maps per `moof` run, not per `mdat`, so per-`mdat` maps would fail there). Each map stores
     /// every leaf (c2pa-rs with `merkle_tree_max_proofs` 0), so no proof box is needed: a reader
     /// checks block n by hashing it and comparing with `hashes[n]`. The mdat payloads are read once.
+    /// Nil too for a file that holds `merkle` proof boxes already (a previous signer's).
     static func largeMdatMaps(over source: any ByteSource, threshold: Int?, blockSize: Int?) throws -> [MerkleMap]? {
         guard let threshold else { return nil }
         let tree: BMFFTree
@@ -41,6 +42,9 @@ extension BMFFHash {
         }
         let topLevel = tree.topLevel.map { tree.boxes[$0] }
         guard !topLevel.contains(where: { $0.type == "moof" }) else { return nil }
+        // Proof boxes another signer left (c2pa-rs writes them after the last mdat) would be read by
+        // c2pa-rs as the proofs of these maps and fail them: such a file keeps the flat hash only.
+        guard (try? merkleProofs(in: tree, source: source))?.isEmpty == true else { return nil }
         let mdats = topLevel.filter { $0.type == .mdat }
         guard mdats.contains(where: { $0.range.count - mdatExclusionSize >= threshold }) else { return nil }
         return try mdats.enumerated().map { index, mdat in
