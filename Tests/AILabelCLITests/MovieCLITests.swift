@@ -38,7 +38,8 @@ struct MovieCLITests {
         }
         let output = folder.appendingPathComponent("out")
         let signing = ["--sign-key", keys.appendingPathComponent("signer.key").path, "--sign-chain", keys.appendingPathComponent("signer-chain.pem").path]
-        let stamp = try ProcessRunner.ailabel(["stamp", input.path, "--out", output.path, "--json", "--profile", "cn"] + signing)
+        // No visible badge or watermark: those re-encode the video (VideoCLITests); this is the container's path.
+        let stamp = try ProcessRunner.ailabel(["stamp", input.path, "--out", output.path, "--json", "--profile", "cn", "--no-visible", "--no-watermark"] + signing)
         #expect(stamp.status == 0, "\(stamp.stderr)")
         let results = stamp.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         #expect(results.count == Self.fixtures.count, "\(stamp.stdout)")
