@@ -40,6 +40,9 @@ def main():
            "-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709",
            "-c:a", "aac", "-b:a", "64k", "-c:s", "mov_text", *BITEXACT, path("h264-aac-subtitle.mp4"))
     os.remove(srt)
+    # Three seconds of H.264 + AAC in MP4, for a badge shown at the start only and then cut away.
+    ffmpeg(*video(seconds=3), "-f", "lavfi", "-i", TONE, "-t", "3", "-c:v", "libx264", "-preset", "fast", "-crf", "20",
+           "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", *BITEXACT, path("h264-3s.mp4"))
     # Rotated 90° (display matrix), no audio.
     # (FFmpeg 5.1 writes the matrix from the `rotate` tag only on a stream copy.)
     upright = path("upright.mp4")

@@ -112,6 +112,25 @@ struct VideoCodecTests {
         }
     }
 
+    @Test("A variable frame rate stays variable: every frame keeps its own time")
+    func variableFrameRate() throws {
+        let folder = try Repository.temporaryDirectory("video-codec")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = Self.fixture("vfr.mp4")
+        let output = folder.appendingPathComponent("vfr.mp4").path
+        var times: [Double] = []
+        try VideoCodec.transcode(input: input, output: output) { frame in times.append(frame.seconds) }
+        let gaps = Set(zip(times.dropFirst(), times).map { (($0 - $1) * 1000).rounded() })
+        #expect(gaps.count > 1, "the fixture's frames are evenly spaced: \(gaps)")
+        var written: [Double] = []
+        try VideoCodec.decode(path: output) { frame in
+            written.append(frame.seconds)
+            return true
+        }
+        #expect(written.count == times.count)
+        for (a, b) in zip(written, times) { #expect(abs(a - b) < 0.001) }
+    }
+
     // MARK: Bad input: a clear error naming the file, never a crash.
 
     static func expectFailure(_ name: String, code: MediaError.Code, mentioning words: String) {

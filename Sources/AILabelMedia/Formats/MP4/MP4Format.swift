@@ -17,7 +17,7 @@ extension MP4Handler {
         signatures: [MagicSignature(ascii: "????ftypqt  ")],
         extensions: ["mov", "qt"],
         mimeTypes: ["video/quicktime"],
-        carries: [.xmp, .c2paStore, .textFields, .aigcTextField],
+        carries: [.xmp, .c2paStore, .textFields, .aigcTextField, .videoFrames],
         c2paBindings: [.bmffHash])
 
     static let audioBrands = ["M4A ", "M4B ", "M4P ", "F4A ", "F4B "]
@@ -36,7 +36,7 @@ extension MP4Handler {
         signatures: [MagicSignature(ascii: "????ftyp")],
         extensions: ["mp4", "m4v", "3gp", "3g2", "3gpp", "3gp2", "f4v"],
         mimeTypes: ["video/mp4", "video/x-m4v", "video/3gpp", "video/3gpp2", "application/mp4"],
-        carries: [.xmp, .c2paStore, .textFields, .aigcTextField],
+        carries: [.xmp, .c2paStore, .textFields, .aigcTextField, .videoFrames],
         c2paBindings: [.bmffHash])
 }
 
