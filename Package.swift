@@ -81,7 +81,12 @@ let package = Package(
         .systemLibrary(name: "CAILabelEspeak", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
 
         // The only C code of ailabel: every setjmp/longjmp of libpng and libjpeg lives here.
-        .target(name: "CAILabelShims", dependencies: ["CAILabelPNG", "CAILabelJPEG", "CAILabelEXIF", "CAILabelGIF", "CAILabelTIFF"]),
+        // libav is linked here: no Swift module imports CAILabelAV (its C stays in video_codec.c), so the module
+        // map's link lines would never be used.
+        .target(
+            name: "CAILabelShims", dependencies: ["CAILabelPNG", "CAILabelJPEG", "CAILabelEXIF", "CAILabelGIF", "CAILabelTIFF", "CAILabelAV"],
+            linkerSettings: [.linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("swscale"), .linkedLibrary("avutil")]
+        ),
 
         // The C-interop media layer: containers, metadata blocks, pixels, fonts, XML.
         .target(

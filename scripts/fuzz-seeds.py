@@ -116,10 +116,63 @@ HOSTILE_CBOR = [
 ]
 
 
+def cbor(value):
+    """A minimal CBOR encoder (maps keep their order) for the merkle target's seeds."""
+    def head(major, n):
+        if n < 24:
+            return bytes([major << 5 | n])
+        for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+            if n < 1 << (8 * size):
+                return bytes([major << 5 | info]) + n.to_bytes(size, "big")
+    if isinstance(value, bool):
+        return b"\xf5" if value else b"\xf4"
+    if isinstance(value, int):
+        return head(0, value)
+    if isinstance(value, bytes):
+        return head(2, len(value)) + value
+    if isinstance(value, str):
+        return head(3, len(value.encode())) + value.encode()
+    if isinstance(value, list):
+        return head(4, len(value)) + b"".join(cbor(v) for v in value)
+    return head(5, len(value)) + b"".join(cbor(k) + cbor(v) for k, v in value.items())
+
+
+def merkle_seeds(fixtures):
+    """The merkle target's input: 2-byte length, a BMFF hash assertion's CBOR, then a BMFF file. The
+    maps are real (leaves over the mdat's 1 KiB blocks after its first 16 bytes), so the seeds reach
+    the leaf checks."""
+    out = []
+    for name in ("plain.mp4", "fragmented.mp4", "dash/init.mp4", "dash/seg-1.m4s"):
+        path = fixtures / "fragments" / name
+        if not path.exists():
+            continue
+        data = path.read_bytes()
+        maps, offset = [], 0
+        while offset + 8 <= len(data):
+            size = int.from_bytes(data[offset:offset + 4], "big")
+            if size < 8:
+                break
+            if data[offset + 4:offset + 8] == b"mdat":
+                payload = data[offset + 16:offset + size]
+                leaves = [hashlib.sha256(payload[i:i + 1024]).digest() for i in range(0, len(payload), 1024)]
+                maps.append({"uniqueId": 0, "localId": len(maps), "count": len(leaves), "alg": "sha256", "hashes": leaves,
+                             "fixedBlockSize": 1024})
+            offset += size
+        exclusions = [{"xpath": "/uuid", "data": [{"offset": 8, "value": bytes.fromhex("d8fec3d61b0e483c92975828877ec481")}]},
+                      {"xpath": "/ftyp"}, {"xpath": "/mdat", "subset": [{"offset": 16, "length": 0}]}]
+        for assertion in ({"exclusions": exclusions, "alg": "sha256", "merkle": maps},
+                          {"exclusions": exclusions, "merkle": [{"uniqueId": 1, "localId": 1, "count": 4, "initHash": bytes(32),
+                                                                 "hashes": [bytes(32)]}]}):
+            encoded = cbor(assertion)
+            if len(encoded) < 65536:
+                out.append(len(encoded).to_bytes(2, "big") + encoded + data)
+    return out
+
+
 def main():
     out = pathlib.Path(sys.argv[1])
     seeds = {name: {} for name in ["jpeg", "png", "xmp", "exif", "jumbf", "cbor", "cose", "inspect", "verify", "pixels",
-                                   "catalog", "page", "remote", "timestamp", "ocsp"]}
+                                   "catalog", "page", "remote", "timestamp", "ocsp", "merkle", "video"]}
     # A format's container target is named after the format, which is its usual extension (jpg aside).
     container_target = {".jpg": "jpeg", ".jpeg": "jpeg", ".tif": "tiff", ".heic": "heif"}
     media_suffixes = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".dng", ".jxl", ".wav", ".mp3", ".flac", ".heic", ".heif", ".avif", ".gif"}
@@ -159,6 +212,11 @@ def main():
         add("remote", path.read_bytes())
     for path in sorted((FIXTURES / "web").glob("*.htm*")):
         add("page", path.read_bytes())
+    for seed in merkle_seeds(FIXTURES):
+        add("merkle", seed)
+    for path in sorted((FIXTURES / "video").glob("*")):
+        if path.suffix.lower() in {".mp4", ".mkv", ".webm", ".mov"} and path.stat().st_size <= MAX_WHOLE_FILE:
+            add("video", path.read_bytes())
     for packet in HOSTILE_XMP:
         add("xmp", packet)
     for item in HOSTILE_CBOR:

@@ -8,18 +8,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 requests="${1:-10000}"
-count=1000
-source Benchmarks/stamp-verify/setup.sh
+base="${BENCH_DIR:-Benchmarks}"
+ailabel="${AILABEL:-.build/release/ailabel}"
+[ -x "$ailabel" ] || swift build -c release --product ailabel >/dev/null
 command -v wrk >/dev/null || { echo "serve benchmark: wrk is missing (scripts/setup installs it)" >&2; exit 1; }
 work="$base/.work/serve"
 rm -rf "$work"; mkdir -p "$work/files" "$work/cli"
 cores=$(nproc)
 
-# 100 of the corpus's JPEGs, stamped and signed.
+# 100 JPEGs of 1152x864 (1 MP): ffmpeg's moving test pattern with film grain, so each differs and
+# compresses like a photo (about 300 KB), stamped and signed.
 "$ailabel" keys init "$work/keys" >/dev/null
-find "$corpus" -name '*.jpg' | sort | head -100 > "$work/sources.txt"
 mkdir -p "$work/sources"
-while read -r f; do cp "$f" "$work/sources/"; done < "$work/sources.txt"
+ffmpeg -loglevel error -f lavfi -i "testsrc2=size=1152x864:rate=25" -vf "noise=alls=12:allf=t" -frames:v 100 -q:v 3 "$work/sources/frame-%03d.jpg"
+find "$work/sources" -name '*.jpg' | sort > "$work/sources.txt"
 "$ailabel" stamp "$work/sources" --out "$work/files" --sign-key "$work/keys/signer.key" \
     --sign-chain "$work/keys/signer-chain.pem" --time 2026-01-18T09:00:00Z >/dev/null
 find "$work/files" -name '*.jpg' | sort > "$work/files.txt"

@@ -2,6 +2,10 @@
 """The reference SDK (c2pa-rs, through c2pa-python) as a referee for ailabel's C2PA tests.
 
     referee.py read ASSET [--trust PEM]... [--trust-config CFG] [--allowed-list PEM] [--sidecar FILE.c2pa] [--mime TYPE] [--ocsp-fetch]
+               [--fragment FRAGMENT]
+
+With --fragment, ASSET is the init segment of a fragmented BMFF asset and the SDK validates it with
+that one fragment (c2pa-python `Reader.with_fragment`, c2pa-rs `Reader::with_fragment`).
 
 prints one JSON object: {"state": "Trusted"|"Valid"|"Invalid"|"absent"|"error",
 "failure": [codes], "success": [codes], "informational": [codes],
@@ -50,6 +54,8 @@ def mime_for(path):
         return "image/dng"
     if lower.endswith(".gif"):
         return "image/gif"
+    if lower.endswith((".mp4", ".m4s", ".m4v")):
+        return "video/mp4"
     for suffix, mime in ((".wav", "audio/wav"), (".mp3", "audio/mpeg"), (".flac", "audio/flac"), (".webp", "image/webp")):
         if lower.endswith(suffix):
             return mime
@@ -64,13 +70,16 @@ def codes(entries):
     return sorted({e.get("code") for e in entries or [] if e.get("code")})
 
 
-def read(asset_path, trust_pems=(), sidecar=None, mime=None, trust_config=None, allowed_list=None, ocsp_fetch=False):
+def read(asset_path, trust_pems=(), sidecar=None, mime=None, trust_config=None, allowed_list=None, ocsp_fetch=False,
+         fragment=None):
     mime = mime or mime_for(asset_path)
     data = open(asset_path, "rb").read()
     manifest = open(sidecar, "rb").read() if sidecar else None
     try:
         ctx = context_for(list(trust_pems), trust_config, allowed_list, ocsp_fetch)
         reader = c2pa.Reader(mime, io.BytesIO(data), manifest, context=ctx)
+        if fragment:
+            reader.with_fragment(mime, io.BytesIO(data), io.BytesIO(open(fragment, "rb").read()))
         store = json.loads(reader.json())
     except Exception as error:  # noqa: BLE001 - the referee reports whatever the SDK says
         text = str(error)
@@ -118,7 +127,7 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 64
     asset = argv[1]
-    trust, sidecar, mime, trust_config, allowed_list, ocsp_fetch = [], None, None, None, None, False
+    trust, sidecar, mime, trust_config, allowed_list, ocsp_fetch, fragment = [], None, None, None, None, False, None
     rest = argv[2:]
     while rest:
         flag = rest.pop(0)
@@ -134,10 +143,12 @@ def main(argv):
             mime = rest.pop(0)
         elif flag == "--ocsp-fetch":
             ocsp_fetch = True
+        elif flag == "--fragment":
+            fragment = rest.pop(0)
         else:
             print(f"unknown flag {flag}", file=sys.stderr)
             return 64
-    print(json.dumps(read(asset, trust, sidecar, mime, trust_config, allowed_list, ocsp_fetch), sort_keys=True))
+    print(json.dumps(read(asset, trust, sidecar, mime, trust_config, allowed_list, ocsp_fetch, fragment), sort_keys=True))
     return 0
 
 

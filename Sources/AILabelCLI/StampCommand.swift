@@ -115,6 +115,15 @@ struct StampCommand: AsyncParsableCommand {
     @Option(name: .customLong("badge-margin"), help: "Space between badge and image edge: pixels (12) or percent of the shorter side (2%). Default 2%.")
     var badgeMargin: String?
 
+    @Option(name: .customLong("visible-span"), help: "Video: draw the badge on every frame (full, default) or on the first --visible-seconds (start).")
+    var visibleSpan: VisibleSpanName?
+
+    @Option(name: .customLong("visible-seconds"), help: "Video, with --visible-span start: seconds from the start the badge is shown (at least 2; default 5).")
+    var visibleSeconds: Double?
+
+    @Option(name: .customLong("video-crf"), help: "Video: the encoder's constant rate factor (default: ailabel's matched quality, libx264 18).")
+    var videoCRF: Int?
+
     @Flag(name: .customLong("eu-icon"), help: "Draw the EU-style icon (AI GENERATED / AI MODIFIED) before the texts.")
     var euIcon = false
 
@@ -157,6 +166,9 @@ struct StampCommand: AsyncParsableCommand {
     @Flag(name: .customShort("0"), help: "With -: paths on standard input are separated by NUL bytes (find -print0).")
     var nulSeparated = false
 
+    @Option(name: .long, help: "The one path is the init segment of a fragmented MP4 (CMAF, DASH): also sign the fragments this glob matches in its folder ('seg-*.m4s'), each with a Merkle proof, into --out DIR.")
+    var fragments: String?
+
     /// The options as the library's settings (its resolution applies the precedence and the defaults).
     var settings: StampSettings {
         var settings = StampSettings()
@@ -184,6 +196,8 @@ struct StampCommand: AsyncParsableCommand {
             key: signKey, chain: signChain, tsaURL: tsaURL, ocspStaple: ocspStaple, command: signerCommand, algorithm: signAlgorithm)
         settings.sidecarOnly = sidecar
         settings.dryRun = dryRun
+        settings.videoSpan = visibleSpan == .start ? .start(seconds: visibleSeconds ?? 5) : .full
+        settings.videoCRF = videoCRF
         return settings
     }
 
@@ -196,12 +210,23 @@ struct StampCommand: AsyncParsableCommand {
             return
         }
         guard !paths.isEmpty else { throw ValidationError("name at least one file or folder, or - for standard input") }
+        if fragments != nil {
+            guard paths.count == 1, paths[0] != "-" else { throw ValidationError("--fragments takes exactly one path: the init segment") }
+            guard out != nil, !inPlace, !sidecar else { throw ValidationError("--fragments writes the signed init segment and fragments to --out DIR (not --in-place or --sidecar)") }
+        }
         guard (out != nil) != inPlace else {
             throw ValidationError("give exactly one of --out DIR or --in-place (ailabel never modifies files by surprise)")
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if force && !inPlace { throw ValidationError("--force applies to --in-place only (a copy under --out is always written)") }
         _ = try EngineBridge.resolve { () throws(AILabelError) in try settings.validate() }
+        if let visibleSeconds {
+            guard visibleSpan == .start else { throw ValidationError("--visible-seconds applies to --visible-span start") }
+            guard visibleSeconds.isFinite, visibleSeconds >= VisibleSpan.minimumSeconds else {
+                throw ValidationError("--visible-seconds must be at least \(Int(VisibleSpan.minimumSeconds)) (GB 45438-2025 asks for 2 s at the start)")
+            }
+        }
+        if let videoCRF, !(0...63).contains(videoCRF) { throw ValidationError("--video-crf must be 0...63") }
     }
 
     func run() async throws {
@@ -212,6 +237,7 @@ struct StampCommand: AsyncParsableCommand {
         EngineBridge.say(resolved.notices)
         let signer = resolved.signer
         let stamper = resolved.stamper
+        if let fragments { return try stampFragments(paths[0], pattern: fragments, stamper: stamper) }
         let sidecarStamper = resolved.sidecarStamper
         let arguments = PathInput.expand(paths, nulSeparated: nulSeparated)
         let excluded = try OutputPlacement.check(out: out, inputs: arguments)
@@ -251,6 +277,26 @@ struct StampCommand: AsyncParsableCommand {
             print(StampText.summary(results, signed: signer != nil, warnings: walk.skipped.count))
         }
         if results.contains(where: { $0.status == .failed }) { throw ExitCode(1) }
+    }
+
+    /// `--fragments`: the init segment and the fragments the glob matches, as one record.
+    private func stampFragments(_ initSegment: String, pattern: String, stamper: Stamper) throws {
+        let set: FragmentSet
+        do {
+            set = try FragmentSet.resolve(initSegment: initSegment, pattern: pattern)
+        } catch let problem as FragmentSet.Problem {
+            throw ValidationError(problem.reason)
+        }
+        let folder = (initSegment as NSString).deletingLastPathComponent
+        _ = try OutputPlacement.check(out: out, inputs: [folder.isEmpty ? "." : folder])
+        let result = FragmentedStamper(stamper: stamper).stamp(set, outDirectory: out!)
+        if json {
+            print(try JSONOutput.encode(result, pretty: false))
+        } else {
+            print(StampText.line(result))
+            print(StampText.summary([result], signed: true))
+        }
+        if result.status == .failed { throw ExitCode(1) }
     }
 
     /// `--catalog`: the feed's AI records get the marker and the texts the profile's catalogue rule demands.
@@ -311,6 +357,7 @@ enum StampText {
             let verb = result.status == .stamped ? "stamped" : "would stamp"
             let target = result.output.map { $0 == result.path ? "" : " → \(TerminalText.field($0))" } ?? ""
             var line = "\(verb): \(TerminalText.field(result.path))\(target) [\(result.layers.joined(separator: ", "))] content \(TerminalText.field(result.contentID ?? "?"))"
+            if let fragments = result.fragments { line += " and \(fragments) fragment\(fragments == 1 ? "" : "s") with Merkle proofs" }
             for warning in result.warnings where !warning.hasPrefix("no signer") { line += "\n  warning: \(TerminalText.field(warning))" }
             return line
         case .unchanged:
@@ -332,4 +379,9 @@ enum StampText {
         if !signed { text += "\nno signer configured: no signed C2PA manifest was added (see --sign-key, --sign-chain, `ailabel keys init`)" }
         return text
     }
+}
+
+/// `--visible-span` values.
+enum VisibleSpanName: String, ExpressibleByArgument, CaseIterable {
+    case full, start
 }

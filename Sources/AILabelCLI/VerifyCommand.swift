@@ -98,7 +98,13 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(name: .long, help: "A JSON mapping of the feed's fields (id, title, description, images, ai_flag, digital_source_type, phrases); its phrases also count on pages.")
     var mapping: String?
 
+    @Option(name: .long, help: "The one path is the init segment of a fragmented MP4 (CMAF, DASH): check its manifest over the fragments this glob matches in its folder ('seg-*.m4s'); each failing fragment is named.")
+    var fragments: String?
+
     func validate() throws {
+        if fragments != nil, paths.count != 1 || paths.first == "-" || !catalog.isEmpty {
+            throw ValidationError("--fragments takes exactly one path: the init segment")
+        }
         if !allowedHost.isEmpty && !fetchRemote && !ocspFetch { throw ValidationError("--allowed-host goes with --fetch-remote or --ocsp-fetch") }
         guard !paths.isEmpty || !catalog.isEmpty else { throw ValidationError("name at least one file or folder, or - for standard input") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
@@ -133,10 +139,19 @@ struct VerifyCommand: AsyncParsableCommand {
     func run() async throws {
         let failing = try failingVerdicts()
         let configuration = try ConfigurationLoader.load(config)
-        let resolved = try EngineBridge.resolve { () throws(AILabelError) in try VerifyConfiguration.resolve(settings, configuration: configuration) }
+        var resolved = try EngineBridge.resolve { () throws(AILabelError) in try VerifyConfiguration.resolve(settings, configuration: configuration) }
         EngineBridge.say(resolved.notices)
-        let loadedProfile = resolved.profile
-        let verifier = resolved.verifier
+        if let fragments {
+            do {
+                let set = try FragmentSet.resolve(initSegment: paths[0], pattern: fragments)
+                resolved = resolved.with(bmffFragments: set.fragments.map { path in BMFFFragmentSource(name: path) { try FileByteSource(path: path) } })
+            } catch let problem as FragmentSet.Problem {
+                throw ValidationError(problem.reason)
+            }
+        }
+        let configured = resolved
+        let loadedProfile = configured.profile
+        let verifier = configured.verifier
 
         // Catalogue feeds (--catalog) and web pages have verifiers of their own (AILabelVerify/Catalog, /Web).
         let catalogMapping: CatalogMapping
@@ -167,7 +182,7 @@ struct VerifyCommand: AsyncParsableCommand {
         let bar = ProgressBar(label: "verifying")
         let verifyOne: @Sendable (WalkedFile) -> FileReport = { file in
             // The library's per-file dispatch: pages, kinds labelled by sidecars, media.
-            resolved.verify(.path(file.path), pages: pageVerifier)
+            configured.verify(.path(file.path), pages: pageVerifier)
         }
         let orphans = plan.orphans.map { Verifier.orphanedSidecar(path: $0.path) }
         let others = catalogReports + orphans + unwalkable

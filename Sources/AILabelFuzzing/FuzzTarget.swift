@@ -20,7 +20,7 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
     enum Body: Hashable, Sendable {
         /// A registered format's parser, metadata extraction, and the one-pass metadata rewrite.
         case container(MediaFormat)
-        case xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp, ocsp
+        case xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp, ocsp, merkle, video
     }
 
     public var description: String { rawValue }
@@ -69,11 +69,19 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
     /// or `c2pa.certificate-status` or a responder carries them: parsed, then read and judged about a
     /// fixed signer.
     public static let ocsp = FuzzTarget("ocsp", .ocsp)
+    /// Merkle maps of a BMFF hash and the `merkle` proof boxes of BMFF files and fragments: the input is
+    /// a 2-byte big-endian length, that many bytes of the BMFF hash assertion's CBOR, then a BMFF file
+    /// checked against it as one file and as a fragment beside itself as init segment.
+    public static let merkle = FuzzTarget("merkle", .merkle)
+
+    /// Video through libav (`VideoCodec.decode`): demuxers of MP4/MOV, Matroska/WebM, AVI, MPEG-TS, FLV, IVF and
+    /// their decoders, bounded to 1 MP frames and 20 frames; every frame handed out must have the size declared.
+    public static let video = FuzzTarget("video", .video)
 
     /// One container target per registered format, then the others.
     public static var allCases: [FuzzTarget] {
         AssetRegistry.standard.handlers.map { container($0.format) }
-            + [xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp, ocsp]
+            + [xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp, ocsp, merkle, video]
     }
 
     /// Runs one input. Never throws: a rejected input is the expected outcome for most fuzz inputs.
@@ -95,6 +103,8 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
         case .remote: return Self.remote(bytes)
         case .timestamp: return Self.timestamp(bytes)
         case .ocsp: return Self.ocsp(bytes)
+        case .merkle: return Self.merkle(bytes)
+        case .video: return Self.video(bytes)
         }
     }
 
@@ -199,6 +209,23 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
         // An answer that is read must be judged: a state other than Absent comes with its codes.
         if report.state == .invalid && report.failures.isEmpty { return .violated("an Invalid remote manifest without a failure code") }
         return .accepted
+    }
+
+    static func merkle(_ bytes: [UInt8]) -> FuzzOutcome {
+        guard bytes.count >= 2 else { return .rejected }
+        let length = Int(bytes[0]) << 8 | Int(bytes[1])
+        guard bytes.count >= 2 + length, let cbor = try? CBOR(decoding: bytes[2..<2 + length]) else { return .rejected }
+        let file = Array(bytes[(2 + length)...])
+        guard let binding = try? BMFFHash(cbor: cbor, label: BMFFHash.label) else { return .rejected }
+        // The CBOR of what was read reads back the same.
+        guard (try? BMFFHash(cbor: binding.cbor, label: BMFFHash.label)) == binding else { return .violated("a BMFF hash does not survive its own CBOR") }
+        let asFile = (try? binding.verify(file as any ByteSource, claimAlgorithm: "sha256")) != nil
+        let check = BMFFFragmentCheck(binding: binding, initSegment: file as any ByteSource, claimAlgorithm: "sha256")
+        let asFragment = (try? check.verify(fragment: file as any ByteSource)) != nil
+        _ = check.verify([BMFFFragmentSource(name: "fuzz") { file as any ByteSource }], requireAll: true)
+        // A map of no leaf binds nothing: it never passes.
+        if asFile, binding.merkle?.contains(where: { $0.count == 0 }) == true { return .violated("a Merkle map of no leaf was accepted") }
+        return asFile || asFragment ? .accepted : .rejected
     }
 
     static func cbor(_ bytes: [UInt8]) -> FuzzOutcome {
@@ -330,6 +357,26 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
         guard let root = try? HTMLDocumentParser.parse(bytes) else { return .rejected }
         _ = pageVerifier.verify(root, path: "/nonexistent/ailabel-fuzz-page.html")
         return .accepted
+    }
+
+    /// libav reads files by name: each input is written to a file of its own (runs may be concurrent), then decoded.
+    static func video(_ bytes: [UInt8]) -> FuzzOutcome {
+        let videoPath = NSTemporaryDirectory() + "/ailabel-fuzz-video-\(UUID().uuidString).bin"
+        defer { unlink(videoPath) }
+        guard FileManager.default.createFile(atPath: videoPath, contents: Data(bytes)) else { return .rejected }
+        var violation: String?
+        do {
+            let info = try VideoCodec.decode(
+                path: videoPath, selection: .init(maximumFrames: 20), limits: VideoLimits(maximumPixels: 1 << 20, maximumStreams: 64)
+            ) { frame in
+                if frame.width * frame.height > 1 << 20 { violation = "a \(frame.width)×\(frame.height) frame passed the 1 MP limit" }
+                return true
+            }
+            if let violation { return .violated(violation) }
+            return info.frames > 20 ? .violated("\(info.frames) frames handed out past the limit of 20") : .accepted
+        } catch {
+            return .rejected
+        }
     }
 
     static func pixels(_ bytes: [UInt8]) -> FuzzOutcome {

@@ -235,7 +235,7 @@ struct FirstRunTests {
         let html = try ProcessRunner.ailabel(["verify", "one", "--format", "html", "--output", "r.html"], directory: folder)
         #expect(html.status == 0)
         let page = try String(contentsOf: folder.appendingPathComponent("r.html"), encoding: .utf8)
-        #expect(page.contains("<li>one/notes.txt: not a JPEG, PNG or web page, and no sidecar beside it</li>"))
+        #expect(page.contains("<li>one/notes.txt: not a media format ailabel reads nor a web page, and no sidecar beside it</li>"))
 
         let inspect = try ProcessRunner.ailabel(["inspect", "one/a.jpg", "bad.jpg"], directory: folder)
         #expect(inspect.status == 1)

@@ -74,7 +74,7 @@ struct HTMLReportTests {
         {
             #expect(entry.image.contains("<img "), "\(entry.path) decodes, so it has a thumbnail")
         }
-        #expect(html.contains("<li>media/notes.txt: not a JPEG, PNG or web page, and no sidecar beside it</li>"), "skipped files named")
+        #expect(html.contains("<li>media/notes.txt: not a media format ailabel reads nor a web page, and no sidecar beside it</li>"), "skipped files named")
     }
 
     /// A screenshot of `page` in headless Chromium, `width` px wide.

@@ -51,7 +51,7 @@ enum Referee {
     /// Reads `asset` (with `sidecar`, if given) in the reference SDK with `trust` PEM files as anchors.
     /// Fails the test (rather than skipping) when the venv is missing: CI runs scripts/setup first.
     static func read(_ asset: String, trust: [String], sidecar: String? = nil, mime: String? = nil,
-                     trustConfig: String? = nil) throws -> Verdict {
+                     trustConfig: String? = nil, fragment: String? = nil) throws -> Verdict {
         guard FileManager.default.isExecutableFile(atPath: TestPaths.python) else {
             Issue.record("The reference SDK is missing: \(TestPaths.python) does not exist. Run scripts/setup.")
             throw CancellationError()
@@ -61,6 +61,7 @@ enum Referee {
         if let sidecar { arguments += ["--sidecar", sidecar] }
         if let mime { arguments += ["--mime", mime] }
         if let trustConfig { arguments += ["--trust-config", trustConfig] }
+        if let fragment { arguments += ["--fragment", fragment] }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TestPaths.python)
         process.arguments = arguments

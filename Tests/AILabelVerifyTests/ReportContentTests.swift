@@ -81,13 +81,13 @@ struct ReportContentTests {
             skipped: skipped, failOn: [])
         #expect(run.summary.skipped == 1)
         let jsonl = try ReportRenderer.render(run, as: .jsonl, failOn: [])
-        #expect(jsonl.split(separator: "\n").last == #"{"path":"notes.txt","reason":"not a JPEG, PNG or web page, and no sidecar beside it","skipped":true}"#)
+        #expect(jsonl.split(separator: "\n").last == #"{"path":"notes.txt","reason":"not a media format ailabel reads nor a web page, and no sidecar beside it","skipped":true}"#)
         let junit = try ReportRenderer.render(run, as: .junit, failOn: [])
-        #expect(junit.contains(#"<testcase classname="ailabel.kz" name="notes.txt">"#) && junit.contains(#"<skipped message="not a JPEG"#))
+        #expect(junit.contains(#"<testcase classname="ailabel.kz" name="notes.txt">"#) && junit.contains(#"<skipped message="not a media format"#))
         #expect(junit.contains(#"tests="2" failures="0" skipped="1""#))
         let sarif = try ReportRenderer.render(run, as: .sarif, failOn: [])
-        #expect(sarif.contains("toolExecutionNotifications") && sarif.contains("skipped: not a JPEG"))
+        #expect(sarif.contains("toolExecutionNotifications") && sarif.contains("skipped: not a media format"))
         let text = try ReportRenderer.render(run, as: .text, failOn: [])
-        #expect(text.contains("skipped             notes.txt: not a JPEG") && text.contains("1 file: "))
+        #expect(text.contains("skipped             notes.txt: not a media format") && text.contains("1 file: "))
     }
 }

@@ -15,6 +15,9 @@ public struct StampConfiguration: Sendable {
     /// Write sidecars for JPEG, PNG and the other embeddable kinds too, leaving files unchanged.
     public var sidecarOnly: Bool
     public var dryRun: Bool
+    /// Video: how long the badge is shown, and the re-encode's settings.
+    public var videoSpan: VisibleSpan = .full
+    public var videoSettings = VideoCodec.EncodeSettings()
     /// What resolving wants a person to know (a key readable by others).
     public var notices: [Notice]
 
@@ -29,7 +32,12 @@ public struct StampConfiguration: Sendable {
     }
 
     /// The embedding stamper these parts make.
-    public var stamper: Stamper { Stamper(request: label, markers: markers, signer: signer, dryRun: dryRun) }
+    public var stamper: Stamper {
+        var stamper = Stamper(request: label, markers: markers, signer: signer, dryRun: dryRun)
+        stamper.videoSpan = videoSpan
+        stamper.videoSettings = videoSettings
+        return stamper
+    }
 
     /// The sidecar stamper these parts make.
     public var sidecarStamper: SidecarStamper { SidecarStamper(request: label, signer: signer as? C2PASigner, dryRun: dryRun) }
@@ -69,8 +77,11 @@ public struct StampConfiguration: Sendable {
         if settings.watermark ?? configuration.watermark?.enabled ?? profile.watermarkByDefault {
             markers.append(WatermarkMarker(key: configuration.watermark?.key.map { Array($0.utf8) }))
         }
-        return StampConfiguration(
+        var resolved = StampConfiguration(
             label: request, markers: markers, signer: signer, sidecarOnly: settings.sidecarOnly, dryRun: settings.dryRun, notices: notices)
+        resolved.videoSpan = settings.videoSpan
+        resolved.videoSettings = VideoCodec.EncodeSettings(crf: settings.videoCRF)
+        return resolved
     }
 
     /// The label request: each value from the settings, else the configuration's `[label]`, else the

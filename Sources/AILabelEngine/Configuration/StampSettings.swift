@@ -49,6 +49,10 @@ public struct StampSettings: Sendable, Hashable {
     public var euIcon = false
     public var fonts: [String] = []
     public var signer = SignerSettings()
+    /// Video: the badge on every frame, or on the first seconds.
+    public var videoSpan: VisibleSpan = .full
+    /// Video: the encoder's constant rate factor (nil: ailabel's matched quality).
+    public var videoCRF: Int?
     /// Sidecars for kinds ailabel embeds into too, leaving the file unchanged.
     public var sidecarOnly = false
     public var dryRun = false

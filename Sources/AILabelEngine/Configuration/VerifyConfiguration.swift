@@ -71,6 +71,14 @@ public struct VerifyConfiguration: Sendable {
         return VerifyConfiguration(verifier: verifier, notices: notices)
     }
 
+    /// The same verification with the fragments of a fragmented MP4 (its init segment is the file verified).
+    public func with(bmffFragments: [BMFFFragmentSource]) -> VerifyConfiguration {
+        var options = verifier.options
+        options.bmffFragments = bmffFragments
+        // The collectors beyond the verifier's own are the pixel detectors.
+        return VerifyConfiguration(verifier: Verifier(options: options, extraCollectors: verifier.collectors.filter(\.needsPixels)), notices: notices)
+    }
+
     static func loadProfile(_ name: String, allowFiles: Bool) throws(AILabelError) -> Profile {
         if !allowFiles && !Profile.shipped.contains(name.lowercased()) {
             throw AILabelError(.badOption, "unknown profile '\(name)'; use \(Profile.shipped.joined(separator: ", "))")

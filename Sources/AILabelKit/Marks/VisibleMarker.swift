@@ -22,15 +22,21 @@ public struct VisibleMarker: PixelMarker {
         self.euIcon = euIcon
     }
 
-    public func mark(_ image: RGBImage, label: inout DisclosureLabel) throws -> RGBImage {
+    /// The texts and style of the badge for `label`: the short forms of its texts (a language with no short form
+    /// keeps the label's own text), and the EU icon when asked.
+    public func badge(for label: DisclosureLabel) -> (texts: [BadgeText], style: BadgeStyle) {
         var style = self.style
         if euIcon {
             style.variant = .euIcon(label.digitalSourceType == .trainedAlgorithmicMedia ? .aiGenerated : .aiModified)
         }
-        // The badge carries the short forms; a language with no short form falls back to the label's own text.
         let short = DisclosureTexts.texts(kind: DisclosureTexts.kind(for: label).badge, languages: label.languages).texts
         let texts = label.texts.map { full in short.first { $0.language == full.language } ?? full }
-        let (marked, record) = try labeler.apply(to: image, texts: texts.map { BadgeText(language: $0.language, text: $0.text) }, style: style)
+        return (texts.map { BadgeText(language: $0.language, text: $0.text) }, style)
+    }
+
+    public func mark(_ image: RGBImage, label: inout DisclosureLabel) throws -> RGBImage {
+        let (texts, style) = badge(for: label)
+        let (marked, record) = try labeler.apply(to: image, texts: texts, style: style)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         label.visibleLabel = VisibleLabelRecord(

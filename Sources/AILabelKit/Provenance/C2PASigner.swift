@@ -10,6 +10,9 @@ public struct C2PASigner: ProvenanceSigner {
     public let signer: ManifestSigner
     /// Adds a small claim thumbnail (off by default: thumbnails bloat files).
     public var includeThumbnail: Bool
+    /// How the BMFF hash binds an ISO BMFF file: flat (with Merkle maps over large `mdat`s), or as
+    /// the init segment of a fragmented rendition (``FragmentedStamper``).
+    public var bmffMode: BMFFSigningMode = .automatic
 
     /// Loads and checks the key and chain before any file is written: a key that does not match its
     /// certificate, an expired or CA certificate, or a chain the C2PA profile rejects is refused here.
@@ -75,7 +78,7 @@ public struct C2PASigner: ProvenanceSigner {
     public func sign(
         _ source: any ByteSource, contents: MediaContents, handler: any AssetHandler, edit: MetadataEdit, label: DisclosureLabel
     ) throws -> SplicePlan {
-        try signer.sign(source, contents: contents, handler: handler, edit: edit, definition: Self.definition(for: label))
+        try signer.sign(source, contents: contents, handler: handler, edit: edit, definition: Self.definition(for: label), bmffMode: bmffMode)
     }
 
     /// The manifest a label asks for.

@@ -88,6 +88,8 @@ public struct StampResult: Sendable, Codable, Hashable {
     public var imageDataUnchanged: Bool?
     public var warnings: [String] = []
     public var error: String?
+    /// For a fragmented MP4 stamped with `--fragments`: how many fragments were written with a Merkle proof.
+    public var fragments: Int?
 
     public init(path: String, status: Status) {
         self.path = path
@@ -103,6 +105,9 @@ public struct Stamper: Sendable {
     public var signer: (any ProvenanceSigner)?
     public var dryRun: Bool
     public var registry: AssetRegistry
+    /// Video: how long the badge is shown, and how frames are re-encoded.
+    public var videoSpan: VisibleSpan = .full
+    public var videoSettings = VideoCodec.EncodeSettings()
 
     public init(
         request: LabelRequest, markers: [any PixelMarker] = [], signer: (any ProvenanceSigner)? = nil, dryRun: Bool = false,
@@ -206,7 +211,20 @@ public struct Stamper: Sendable {
         var contents = file.contents
         var reencoded = false
         let handler = file.handler
-        if !markers.isEmpty && !handler.declaration.carries.contains(.pixels) {
+        if !markers.isEmpty && handler.declaration.carries.contains(.videoFrames) && file.contents.width == 0 {
+            // An MP4 of sound alone: there is no picture to mark.
+            warnings += markers.map { "\($0.name) mark not applied: the file has no video track" }
+        } else if !markers.isEmpty && handler.declaration.carries.contains(.videoFrames) {
+            // Video: frames are marked one at a time into a new file, which becomes the source.
+            let marked = try applyVideoMarkers(to: file, label: &label)
+            if let bytes = marked.source {
+                source = bytes
+                contents = try handler.parse(bytes)
+                reencoded = true
+            }
+            layers += marked.applied
+            warnings += marked.notApplied
+        } else if !markers.isEmpty && !handler.declaration.carries.contains(.pixels) {
             // A mark ailabel cannot draw in this format is said for this file, never claimed as a layer.
             warnings += markers.map { "\($0.name) mark not applied: ailabel has no pixel codec for \(handler.declaration.displayName) yet" }
         } else if !markers.isEmpty {
@@ -282,7 +300,8 @@ public struct Stamper: Sendable {
         // Marks a format cannot carry (no pixel codec) are never recorded, so they are not waited for; nor
         // is a watermark in an image too small to hold one (it would be refused again on every retry).
         let tooSmallForWatermark = min(file.contents.width, file.contents.height) < WatermarkMarker.minimumSide
-        for marker in markers where file.handler.declaration.carries.contains(.pixels) {
+        let carries = file.handler.declaration.carries
+        for marker in markers where carries.contains(.pixels) || carries.contains(.videoFrames) {
             switch marker.name {
             case "visible": guard existing.record.visibleLabel != nil else { return nil }
             case "watermark": guard existing.record.watermark == label.labelID || tooSmallForWatermark else { return nil }
@@ -362,6 +381,23 @@ public struct Stamper: Sendable {
                     "no \(marker.name) mark: it could not be read back after re-encoding as \(file.handler.declaration.displayName)")
             }
         }
+    }
+
+    /// Marks a video's frames into a temporary file (unlinked once open: the plan reads it through its
+    /// descriptor, and nothing is left behind); nil source when no mark went in.
+    private func applyVideoMarkers(to file: MediaFile, label: inout DisclosureLabel) throws -> (source: FileByteSource?, applied: [String], notApplied: [String]) {
+        let extensionPart = (file.path as NSString).pathExtension
+        let temporary = NSTemporaryDirectory() + "/ailabel-video-\(UUID().uuidString)" + (extensionPart.isEmpty ? ".mp4" : "." + extensionPart)
+        defer { unlink(temporary) }
+        let marking = VideoMarking(markers: markers, span: videoSpan, settings: videoSettings)
+        let outcome: VideoMarking.Outcome
+        do {
+            outcome = try marking.mark(input: file.path, output: temporary, label: &label)
+        } catch let error as MediaError {
+            throw error.naming(file.path)
+        }
+        guard !outcome.applied.isEmpty else { return (nil, [], outcome.notApplied) }
+        return (try FileByteSource(path: temporary), outcome.applied, outcome.notApplied)
     }
 
     /// Checks the guarantee that metadata edits never touch compressed image data, on the planned output:

@@ -11,7 +11,7 @@ import Crypto
 /// Everything here follows c2pa-rs (`assertions/bmff_hash.rs`, `asset_handlers/bmff_io.rs`
 /// `bmff_to_jumbf_exclusions`, `utils/hash_utils.rs`) to the byte, quirks included, so that a hash
 /// either side computes the other side accepts. Signing and validation both use ``pieces(of:tree:read:)``.
-/// Merkle trees (fragmented MP4, issue 17) are not computed here yet.
+/// Merkle maps (large `mdat`s, fragmented MP4) are checked and made in `BMFFHash+Merkle.swift`.
 public struct BMFFHash: Sendable, Equatable {
     public struct DataMatch: Sendable, Equatable {
         public var offset: Int
@@ -44,8 +44,10 @@ public struct BMFFHash: Sendable, Equatable {
     public var algorithm: String?
     public var hash: [UInt8]?
     public var name: String?
-    /// Whether the assertion carries Merkle maps (checked by c2pa-rs for fragmented and large media).
-    public var hasMerkleMaps = false
+    /// The Merkle maps (`merkle`): trees over `mdat` blocks or over fragments; nil when absent.
+    public var merkle: [MerkleMap]?
+    /// Whether the assertion carries Merkle maps.
+    public var hasMerkleMaps: Bool { merkle != nil }
     /// 1 for `c2pa.hash.bmff`, 2 or 3 for `.v2`/`.v3`: from v2 on, box offsets are hashed.
     public var version: Int
 
@@ -58,7 +60,7 @@ public struct BMFFHash: Sendable, Equatable {
         Exclusion(xpath: "/ftyp"), Exclusion(xpath: "/mfra"), Exclusion(xpath: "/free"), Exclusion(xpath: "/skip"),
     ]
 
-    public init(exclusions: [Exclusion] = Self.standardExclusions, algorithm: String = "sha256", hash: [UInt8], version: Int = 3) {
+    public init(exclusions: [Exclusion] = Self.standardExclusions, algorithm: String = "sha256", hash: [UInt8]?, version: Int = 3) {
         self.exclusions = exclusions
         self.algorithm = algorithm
         self.hash = hash
@@ -116,7 +118,10 @@ public struct BMFFHash: Sendable, Equatable {
         algorithm = cbor["alg"]?.textValue
         hash = cbor["hash"]?.bytesValue
         name = cbor["name"]?.textValue
-        hasMerkleMaps = field(cbor, "merkle") != nil
+        if let maps = field(cbor, "merkle") {
+            guard let list = maps.arrayValue else { throw BMFFHashError.malformed("the BMFF hash's merkle field is not a list") }
+            merkle = try list.map { try MerkleMap(cbor: $0) }
+        }
         guard !exclusions.isEmpty else { throw BMFFHashError.malformed("the BMFF hash has no exclusions") }
         // c2pa-rs `verify_self`: subsets in order of offset, none overlapping the next.
         for exclusion in exclusions {
@@ -151,6 +156,7 @@ public struct BMFFHash: Sendable, Equatable {
         }))]
         if let algorithm { entries.append(("alg", .text(algorithm))) }
         if let hash { entries.append(("hash", .bytes(hash))) }
+        if let merkle { entries.append(("merkle", .array(merkle.map(\.cbor)))) }
         if let name { entries.append(("name", .text(name))) }
         return .textMap(entries)
     }
@@ -166,9 +172,11 @@ public struct BMFFHash: Sendable, Equatable {
     /// What the hash covers, in order, exactly as c2pa-rs lays it out: the file less the boxes the
     /// exclusions name, with each remaining top-level box's offset before it (v2 and later).
     /// `read` serves the bytes a `data` condition compares.
-    public func pieces(of tree: BMFFTree, read: (Range<Int>) throws -> [UInt8]) throws -> [Piece] {
+    /// `alsoExcluded`: byte ranges left out besides the boxes (c2pa-rs adds them to the flat list to
+    /// hash one fragment of a file, or a file up to its first `moof`).
+    public func pieces(of tree: BMFFTree, alsoExcluding alsoExcluded: [Range<Int>] = [], read: (Range<Int>) throws -> [UInt8]) throws -> [Piece] {
         let fileSize = tree.fileSize
-        var excluded: [Range<Int>] = []
+        var excluded: [Range<Int>] = alsoExcluded
         var offsets = tree.topLevel.map { tree.boxes[$0].range.lowerBound }.sorted()
         for exclusion in exclusions {
             guard let matches = tree.boxes(atXPath: exclusion.xpath) else { continue }
@@ -303,10 +311,12 @@ public struct BMFFHash: Sendable, Equatable {
 }
 
 /// Why a BMFF hash cannot be checked: `malformed` is c2pa-rs's `assertion.bmffHash.malformed`,
-/// `unreadable` (the file's boxes or an exclusion cannot be read) its `assertion.bmffHash.mismatch`.
+/// `unreadable` (the file's boxes or an exclusion cannot be read) its `assertion.bmffHash.mismatch`,
+/// and so is `mismatch` (the bytes are not those signed: a hash, a Merkle leaf or a proof fails).
 public enum BMFFHashError: Error, Sendable, Equatable {
     case malformed(String)
     case unreadable(String)
+    case mismatch(String)
 }
 
 /// SHA-2 hashing of a stream, by C2PA algorithm name.

@@ -32,7 +32,7 @@ extension ManifestSigner {
     /// streams and the signed store swapped in for its placeholder; the caller executes the plan.
     public func sign(
         _ source: any ByteSource, contents: MediaContents, handler: any AssetHandler, edit: MetadataEdit = MetadataEdit(),
-        definition: ManifestDefinition
+        definition: ManifestDefinition, bmffMode: BMFFSigningMode = .automatic
     ) throws -> SplicePlan {
         let binding = try Self.binding(of: handler)
         // The edit keeps any store (it is the signer's to replace), so the store the parse found is the one to carry forward.
@@ -48,6 +48,7 @@ extension ManifestSigner {
         metadataEdit.c2paStore = .keep
         return try signEmbedded(
             source, format: handler.declaration.mimeType, existingStore: existingStore, definition: definition, binding: binding,
+            bmffMode: bmffMode,
             unsigned: {
                 if edit.isEmpty { return source }
                 return try Self.mediaStep("The asset cannot be rewritten") {

@@ -28,6 +28,12 @@ public struct ManifestSigner: Sendable {
     public var timeStamper: (@Sendable ([UInt8]) throws -> [UInt8])?
     /// The room kept in the signature box for the time-stamp token (c2pa-rs reserves 10,000 bytes).
     public var timeStampReserve = 10_000
+    /// An ISO BMFF file with an `mdat` payload at least this large gets Merkle maps over its `mdat`
+    /// boxes in its BMFF hash (fixed blocks, every leaf stored), so a player or verifier can check a
+    /// range of the media without hashing the file. Nil: never.
+    public var merkleThreshold: Int? = 64 << 20
+    /// The Merkle block size; nil picks it from the `mdat`'s length (``BMFFHash/merkleBlockSize(forPayload:)``).
+    public var merkleBlockSize: Int?
     /// Gives the signing certificate's OCSP response (DER), embedded in a `c2pa.certificate-status`
     /// assertion so that validators see the certificate was not revoked when it signed
     /// (`stamp --ocsp-staple`). Asked before anything is laid out; a throw fails the signing, so
@@ -142,6 +148,7 @@ public struct ManifestSigner: Sendable {
     /// and either way the hash is computed over the planned output as it streams.
     func signEmbedded(
         _ source: any ByteSource, format: String, existingStore: [UInt8]?, definition: ManifestDefinition, binding: C2PABinding = .dataHash,
+        bmffMode: BMFFSigningMode = .automatic,
         unsigned: () throws -> any ByteSource, layout: ([UInt8]) throws -> SplicePlan, frame: ([UInt8]) throws -> [UInt8]
     ) throws -> SplicePlan {
         var previous = try previousManifests(existingStore, replacingUnreadable: definition.replaceUnreadableStore)
@@ -154,8 +161,23 @@ public struct ManifestSigner: Sendable {
 
         // Pass 1: a store of the final size with placeholder hash and signature.
         let isBMFF = binding == .bmffHash
+        var bmffTemplate = BMFFHash(hash: [UInt8](repeating: 0, count: 32))
+        if isBMFF {
+            switch bmffMode {
+            case .fragmentedRendition(let rendition):
+                bmffTemplate.hash = nil
+                bmffTemplate.merkle = [rendition.map()]
+            case .automatic:
+                // Large mdat payloads get Merkle maps, computed from the source: the mdat bytes are
+                // copied unchanged, so their blocks hash the same in the output.
+                if let maps = try Self.mediaStep("The asset's media data cannot be hashed", { try BMFFHash.largeMdatMaps(over: source, threshold: merkleThreshold, blockSize: merkleBlockSize) }) {
+                    bmffTemplate.exclusions.append(BMFFHash.mdatPayloadExclusion)
+                    bmffTemplate.merkle = maps
+                }
+            }
+        }
         let placeholderHash = isBMFF
-            ? BMFFHash(hash: [UInt8](repeating: 0, count: 32)).cbor
+            ? bmffTemplate.cbor
             : try ManifestBuilder.dataHash(exclusion: ManifestBuilder.placeholderExclusion, hash: [UInt8](repeating: 0, count: 32))
         let reservedHashLength = placeholderHash.encoded().count
         let hashLabel = isBMFF ? BMFFHash.label : "c2pa.hash.data"
@@ -175,10 +197,16 @@ public struct ManifestSigner: Sendable {
         let output = plan.output(over: source)
         let realHash: CBOR
         if isBMFF {
-            var binding = BMFFHash(hash: [])
+            var binding = bmffTemplate
             do {
-                binding.hash = try binding.computeHash(over: output, claimAlgorithm: "sha256")
-            } catch BMFFHashError.unreadable(let reason), BMFFHashError.malformed(let reason) {
+                if case .fragmentedRendition = bmffMode, var map = binding.merkle?.first {
+                    // The init segment's hash (less the exclusions, the store among them) goes in the map.
+                    map.initHash = try binding.computeHash(over: output, claimAlgorithm: "sha256")
+                    binding.merkle = [map]
+                } else {
+                    binding.hash = try binding.computeHash(over: output, claimAlgorithm: "sha256")
+                }
+            } catch BMFFHashError.unreadable(let reason), BMFFHashError.malformed(let reason), BMFFHashError.mismatch(let reason) {
                 throw ManifestError.make(.unsupportedAsset, "The asset's BMFF hash cannot be computed: \(reason)")
             }
             realHash = binding.cbor

@@ -15,6 +15,13 @@ public struct ManifestValidator: Sendable {
     /// Asks the signer's OCSP responder when the signature carries no stapled response
     /// (`verify --ocsp-fetch`); nil: revocation is judged only from what the file carries.
     public var ocspFetcher: (any OCSPFetching)?
+    /// The fragments of a fragmented BMFF asset whose init segment is the asset validated: the BMFF
+    /// hash is checked fragment by fragment as c2pa-rs checks one beside its init segment
+    /// (``BMFFFragmentCheck``), each failure naming its fragment.
+    public var bmffFragments: [BMFFFragmentSource]?
+    /// With ``bmffFragments``: every leaf of every map must have its fragment, once (a missing,
+    /// duplicated or extra fragment fails). Off to judge single fragments as the SDK's `with_fragment` does.
+    public var requireAllFragments = true
 
     public init(trust: TrustConfiguration = .none, validationTime: Date? = nil) {
         self.trust = trust
@@ -207,6 +214,11 @@ public struct ManifestValidator: Sendable {
             })
         {
             report.state = .invalid
+        }
+        // An ingredient whose signer is newly found untrusted (a tolerated failure) leaves the asset
+        // Valid, not Trusted: c2pa-rs counts the ingredient's deltas among the active manifest's statuses.
+        if report.state == .trusted, ingredients.contains(where: { $0.newFailures.contains { $0.code == .signingCredentialUntrusted } }) {
+            report.state = .valid
         }
         return report
     }
@@ -514,23 +526,30 @@ public struct ManifestValidator: Sendable {
             add(.assertionBMFFHashMismatch, "The BMFF hash points to a remote hash, which C2PA no longer allows")
             return
         }
-        guard let expected = binding.hash else {
-            if binding.hasMerkleMaps {
-                add(.assertionBMFFHashMismatch, "The BMFF hash binds the asset only through Merkle maps, which ailabel does not check yet")
-            } else {
-                // c2pa-rs accepts a BMFF hash with neither a hash nor Merkle maps; ailabel does not.
-                add(.assertionBMFFHashMalformed, "The BMFF hash has neither a hash nor Merkle maps, so it binds nothing")
-            }
+        guard binding.hash != nil || binding.hasMerkleMaps else {
+            // c2pa-rs accepts a BMFF hash with neither a hash nor Merkle maps; ailabel does not.
+            add(.assertionBMFFHashMalformed, "The BMFF hash has neither a hash nor Merkle maps, so it binds nothing")
             return
         }
         do {
-            if try binding.computeHash(over: source, claimAlgorithm: claimAlgorithm) == expected {
-                add(.assertionBMFFHashMatch, "The asset's boxes are exactly as signed")
+            if let fragments = bmffFragments {
+                let problems = BMFFFragmentCheck(binding: binding, initSegment: source, claimAlgorithm: claimAlgorithm)
+                    .verify(fragments, requireAll: requireAllFragments)
+                for problem in problems { add(.assertionBMFFHashMismatch, problem) }
+                if problems.isEmpty {
+                    add(.assertionBMFFHashMatch, "The init segment and its \(fragments.count) fragment\(fragments.count == 1 ? "" : "s") are exactly as signed")
+                }
             } else {
-                add(.assertionBMFFHashMismatch, "The asset's bytes were changed after signing: the BMFF hash does not match")
+                try binding.verify(source, claimAlgorithm: claimAlgorithm)
+                add(.assertionBMFFHashMatch, binding.hasMerkleMaps
+                    ? "The asset's boxes are exactly as signed, and every Merkle leaf matches" : "The asset's boxes are exactly as signed")
             }
+        } catch BMFFHashError.mismatch(let reason) {
+            add(.assertionBMFFHashMismatch, "The asset's bytes were changed after signing: \(reason)")
         } catch BMFFHashError.unreadable(let reason) {
             add(.assertionBMFFHashMismatch, "The BMFF hash cannot be computed: \(reason)")
+        } catch BMFFHashError.malformed(let reason) {
+            add(.assertionBMFFHashMalformed, "The BMFF hash assertion is malformed: \(reason)")
         } catch let error as MediaError {
             add(.assertionBMFFHashMismatch, "The asset could not be read to check its BMFF hash: \(error.reason)")
         } catch {

@@ -5,6 +5,18 @@
 /// `write_c2pa_box`) writes it right after `ftyp`, or where the file's existing one is.
 public enum BMFFC2PABox {
     public static let manifestPurpose = "manifest"
+    /// The purpose of a box that carries one Merkle proof (a CBOR map right after the purpose, with
+    /// no auxiliary box offset), as c2pa-rs writes it after an `mdat` or before a fragment's `moof`.
+    public static let merklePurpose = "merkle"
+
+    /// A `merkle` box around the CBOR of one proof (`write_c2pa_box` with purpose `merkle`).
+    public static func merkleBox(_ cbor: [UInt8]) -> [UInt8] {
+        let purpose = Array(merklePurpose.utf8) + [0]
+        var out: [UInt8] = []
+        BigEndian.append(UInt32(8 + 16 + 4 + purpose.count + cbor.count), to: &out)
+        out += FourCC.uuid.bytes + BMFFUUID.c2pa + [0, 0, 0, 0] + purpose + cbor
+        return out
+    }
 
     /// The box around `store`, as c2pa-rs writes it for a manifest store.
     public static func framed(_ store: [UInt8]) throws -> [UInt8] {

@@ -10,8 +10,10 @@ public struct BMFFRelocation: Sendable {
 
     public mutating func copied(_ old: Range<Int>, to newStart: Int) {
         guard !old.isEmpty else { return }
+        // Runs come in old-file order from every rewrite; sorted only when one does not.
+        let inOrder = runs.last.map { $0.old.lowerBound <= old.lowerBound } ?? true
         runs.append((old, newStart))
-        runs.sort { $0.old.lowerBound < $1.old.lowerBound }
+        if !inOrder { runs.sort { $0.old.lowerBound < $1.old.lowerBound } }
     }
 
     /// The new offset of the byte at `old`, when it is copied.

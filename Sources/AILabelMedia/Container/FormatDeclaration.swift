@@ -66,6 +66,9 @@ public struct FormatDeclaration: Sendable {
         /// `TXXX:AIGC` frame, a FLAC Vorbis comment `AIGC`): stamp writes the label there as well as in
         /// XMP, the same label in both (formats without it keep the label in XMP alone).
         public static let aigcTextField = Carriage(rawValue: 1 << 8)
+        /// Video frames that ailabel decodes, marks and re-encodes through libav (`VideoCodec`): the badge and
+        /// watermark go into every frame of the video stream.
+        public static let videoFrames = Carriage(rawValue: 1 << 14)
     }
 }
 

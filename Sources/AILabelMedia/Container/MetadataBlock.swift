@@ -42,6 +42,8 @@ public struct TextEntry: Sendable, Hashable, Codable {
         case id3TXXX = "ID3 TXXX"
         /// A FLAC `VORBIS_COMMENT` field.
         case vorbisComment = "Vorbis comment"
+        /// A QuickTime keyed metadata entry (`keys`/`ilst` in a `meta` box with an `mdta` handler: MP4, MOV).
+        case quickTimeKeys = "QuickTime keys"
     }
     public var keyword: String
     public var text: String

@@ -16,5 +16,10 @@ extension AssetRegistry {
         WAVHandler(),
         FLACHandler(),
         MP3Handler(),
+        // After HEIF and AVIF, whose brands are ftyp brands too; QuickTime and M4A by their major brand
+        // before MP4, which takes any other ftyp.
+        MP4Handler.mov,
+        MP4Handler.m4a,
+        MP4Handler.mp4,
     ]
 }

@@ -12,5 +12,5 @@ public struct SkippedFile: Sendable, Codable, Hashable {
     }
 
     /// Why a file of a kind verify does not read is skipped.
-    public static let notMediaReason = "not a JPEG, PNG or web page, and no sidecar beside it"
+    public static let notMediaReason = "not a media format ailabel reads nor a web page, and no sidecar beside it"
 }

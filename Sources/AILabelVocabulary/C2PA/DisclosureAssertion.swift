@@ -70,6 +70,9 @@ public struct DisclosureAssertion: Sendable, Hashable {
             visible = VisibleLabelRecord(
                 x: region[0], y: region[1], width: region[2], height: region[3], text: badge["text"]?.textValue ?? "",
                 languages: badge["languages"]?.arrayValue?.compactMap(\.textValue) ?? [], variant: badge["variant"]?.textValue ?? "text")
+            if let span = badge["timeSpan"]?.arrayValue?.compactMap(Self.seconds), span.count == 2, span[0] >= 0, span[0] <= span[1] {
+                visible?.timeSpan = VisibleTimeSpan(start: span[0], end: span[1])
+            }
         }
         self.init(
             labelID: cbor["labelID"]?.textValue, contentID: cbor["contentID"]?.textValue, digitalSourceType: cbor["digitalSourceType"]?.textValue,
@@ -102,10 +105,16 @@ public struct DisclosureAssertion: Sendable, Hashable {
                     ("region", .array([.int(visible.x), .int(visible.y), .int(visible.width), .int(visible.height)])),
                     ("text", .text(visible.text)), ("languages", .array(visible.languages.map { .text($0) })),
                     ("variant", .text(visible.variant)),
-                ])
+                ] + (visible.timeSpan.map { [("timeSpan", CBOR.array([.float($0.start), .float($0.end)]))] } ?? []))
             ))
         }
         add("watermark", watermark)
         return fields
+    }
+
+    /// A number of seconds as CBOR may hold it (a float, or an integer).
+    static func seconds(_ value: CBOR) -> Double? {
+        if case .float(let number) = value, number.isFinite { return number }
+        return value.intValue.map(Double.init)
     }
 }

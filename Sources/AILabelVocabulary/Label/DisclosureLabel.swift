@@ -87,9 +87,15 @@ public struct VisibleLabelRecord: Sendable, Hashable, Codable {
     /// The full badge record (layout, fonts, colours) as JSON, so verify can re-render the badge and check
     /// it is still there.
     public var recordJSON: String?
+    /// For a video: the seconds, from the start of the video stream, the badge is shown (nil for an image).
+    public var timeSpan: VisibleTimeSpan?
 
-    public init(x: Int, y: Int, width: Int, height: Int, text: String, languages: [String], variant: String, recordJSON: String? = nil) {
+    public init(
+        x: Int, y: Int, width: Int, height: Int, text: String, languages: [String], variant: String, recordJSON: String? = nil,
+        timeSpan: VisibleTimeSpan? = nil
+    ) {
         self.recordJSON = recordJSON
+        self.timeSpan = timeSpan
         self.x = x
         self.y = y
         self.width = width
@@ -97,5 +103,33 @@ public struct VisibleLabelRecord: Sendable, Hashable, Codable {
         self.text = text
         self.languages = languages
         self.variant = variant
+    }
+}
+
+/// When a video shows its badge: from `start` to `end` seconds of the video stream's presentation time.
+public struct VisibleTimeSpan: Sendable, Hashable, Codable {
+    public var start: Double
+    public var end: Double
+
+    public init(start: Double, end: Double) {
+        self.start = start
+        self.end = end
+    }
+
+    /// `start-end` in seconds with up to three decimals, as XMP holds it ("0-3", "0-12.5").
+    public var text: String { "\(Self.format(start))-\(Self.format(end))" }
+
+    /// Reads ``text``; nil unless two finite numbers with `start` ≤ `end`.
+    public init?(text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, let start = Double(parts[0]), let end = Double(parts[1]), start.isFinite, end.isFinite,
+            start >= 0, start <= end
+        else { return nil }
+        self.init(start: start, end: end)
+    }
+
+    static func format(_ value: Double) -> String {
+        let rounded = (value * 1000).rounded() / 1000
+        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
     }
 }

@@ -58,7 +58,7 @@ public struct AILabelRecord: Sendable, Hashable {
             if case .bag(let items)? = value(.visibleLabelLanguages) { languages = items }
             visible = VisibleLabelField(
                 region: region, text: text(.visibleLabelText) ?? "", languages: languages, variant: text(.visibleLabelVariant) ?? "text",
-                recordJSON: text(.visibleLabelRecord))
+                recordJSON: text(.visibleLabelRecord), timeSpan: text(.visibleLabelTimeSpan).flatMap(VisibleTimeSpan.init(text:)))
         }
         self.init(
             labelID: text(.labelID), contentID: text(.contentID), isDeepfake: text(.deepfake).map { $0.lowercased() == "true" },
@@ -86,6 +86,7 @@ public struct AILabelRecord: Sendable, Hashable {
             packet.set(.bag(visible.languages), property: .visibleLabelLanguages)
             packet.set(.text(visible.variant), property: .visibleLabelVariant)
             if let record = visible.recordJSON { packet.set(.text(record), property: .visibleLabelRecord) }
+            if let span = visible.timeSpan { packet.set(.text(span.text), property: .visibleLabelTimeSpan) }
         case .malformedRegion(let region)?:
             packet.set(.text(region), property: .visibleLabelRegion)
         case nil:
@@ -101,7 +102,7 @@ public enum VisibleLabelField: Sendable, Hashable {
     /// The region as written.
     case malformedRegion(String)
 
-    init(region: String, text: String, languages: [String], variant: String, recordJSON: String?) {
+    init(region: String, text: String, languages: [String], variant: String, recordJSON: String?, timeSpan: VisibleTimeSpan? = nil) {
         let numbers = region.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard numbers.count == 4 else {
             self = .malformedRegion(region)
@@ -109,6 +110,6 @@ public enum VisibleLabelField: Sendable, Hashable {
         }
         self = .record(VisibleLabelRecord(
             x: numbers[0], y: numbers[1], width: numbers[2], height: numbers[3], text: text, languages: languages, variant: variant,
-            recordJSON: recordJSON))
+            recordJSON: recordJSON, timeSpan: timeSpan))
     }
 }

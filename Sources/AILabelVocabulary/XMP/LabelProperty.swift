@@ -44,5 +44,7 @@ public struct LabelProperty: Sendable, Hashable, CustomStringConvertible {
     public static let visibleLabelLanguages = ailabel("VisibleLabelLanguages")
     public static let visibleLabelVariant = ailabel("VisibleLabelVariant")
     public static let visibleLabelRecord = ailabel("VisibleLabelRecord")
+    /// A video's badge: the seconds it is shown, `start-end`.
+    public static let visibleLabelTimeSpan = ailabel("VisibleLabelTimeSpan")
     public static let watermark = ailabel("Watermark")
 }

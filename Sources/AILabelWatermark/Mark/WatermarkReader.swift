@@ -27,7 +27,12 @@ struct WatermarkReader {
 
     func analyze(_ image: RGBImage) -> WatermarkAnalysis {
         let (plane, originX, originY) = Self.centralLuma(image)
-        let normalized = Self.prefilter(plane)
+        return analyze(prefiltered: Self.prefilter(plane), originX: originX, originY: originY)
+    }
+
+    /// The search on a prefiltered plane whose pixel (0, 0) lies at (`originX`, `originY`) of the marked
+    /// grid: one image's, or the sum of many video frames' (``VideoWatermarkPool``).
+    func analyze(prefiltered normalized: Plane, originX: Int, originY: Int) -> WatermarkAnalysis {
         var best: Candidate?
         var tried = 0
 

@@ -142,4 +142,7 @@ int CAILabel_fsetxattr(int fd, const char *name, const void *value, unsigned lon
 }
 #endif
 
+// Video through FFmpeg's libraries.
+#include "CAILabelVideo.h"
+
 #endif

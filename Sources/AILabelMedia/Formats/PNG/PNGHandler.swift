@@ -293,7 +293,7 @@ public struct PNGHandler: AssetHandler {
             }
             data += [0] + (try Zlib.deflate(latin))
             return try PNGChunkParser.chunk(type: "zTXt", data: data)
-        case .iTXt, .riff, .riffInfo, .id3TXXX, .vorbisComment:
+        case .iTXt, .riff, .riffInfo, .id3TXXX, .vorbisComment, .quickTimeKeys:
             data += [0, 0]
             data += Array(entry.language.utf8) + [0]
             data += Array(entry.translatedKeyword.utf8) + [0]

@@ -1,0 +1,753 @@
+// Video through FFmpeg's libraries: demux → decode → the caller's callback → encode → mux, one frame at a
+// time (memory is bounded by the codecs' own delay, never by the length of the video). libav's log is
+// silenced: messages at error level are copied into the caller's buffer through a thread-local capture.
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/avutil.h>
+#include <libavutil/display.h>
+#include <libavutil/imgutils.h>
+#include <libavutil/opt.h>
+#include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
+
+#include "CAILabelShims.h"
+
+// MARK: Log capture
+
+static __thread char *capture_buffer = NULL;
+static __thread size_t capture_length = 0;
+
+static void log_capture(void *avcl, int level, const char *format, va_list args) {
+    (void)avcl;
+    if (level > AV_LOG_ERROR || capture_buffer == NULL || capture_length == 0) return;
+    if (capture_buffer[0] != '\0') return;  // keep the first message: it names the cause
+    vsnprintf(capture_buffer, capture_length, format, args);
+    size_t end = strlen(capture_buffer);
+    while (end > 0 && (capture_buffer[end - 1] == '\n' || capture_buffer[end - 1] == ' ')) capture_buffer[--end] = '\0';
+}
+
+static void install_logging(void) {
+    // Idempotent; every thread sees the same callback, which prints nothing.
+    av_log_set_level(AV_LOG_ERROR);
+    av_log_set_callback(log_capture);
+}
+
+typedef struct {
+    char *errbuf;
+    size_t errbuf_len;
+    char logged[512];
+    int limit;  // the failure is one of the caller's limits
+} Errors;
+
+static void fail(Errors *errors, const char *format, ...) {
+    if (errors->errbuf == NULL || errors->errbuf_len == 0 || errors->errbuf[0] != '\0') return;
+    va_list args;
+    va_start(args, format);
+    vsnprintf(errors->errbuf, errors->errbuf_len, format, args);
+    va_end(args);
+}
+
+/// `what: libav's error text (the first logged message)`.
+static void fail_av(Errors *errors, const char *what, int code) {
+    char text[AV_ERROR_MAX_STRING_SIZE] = {0};
+    av_strerror(code, text, sizeof text);
+    if (errors->logged[0] != '\0') {
+        fail(errors, "%s: %s (%s)", what, text, errors->logged);
+    } else {
+        fail(errors, "%s: %s", what, text);
+    }
+}
+
+// MARK: Shared state
+
+typedef struct {
+    Errors errors;
+    const CAILabel_VideoOptions *options;
+    AVFormatContext *input;
+    AVFormatContext *output;
+    AVCodecContext *decoder;
+    AVCodecContext *encoder;
+    AVStream *video_in;
+    AVStream *video_out;
+    int video_index;
+    int *stream_map;  // input stream index → output stream index, or -1
+    AVFrame *frame;
+    AVFrame *converted;
+    struct SwsContext *scaler;
+    enum AVPixelFormat work_format;
+    int full_range;
+    AVPacket *packet;
+    AVPacket *encoded;
+    int64_t start_pts;
+    int64_t last_pts;
+    int64_t delivered;
+    int64_t decoded;
+    CAILabel_VideoFrameFunction function;
+    void *context;
+    CAILabel_VideoInfo *info;
+    int stopped;
+} Pipeline;
+
+static void pipeline_free(Pipeline *p) {
+    if (p->output) {
+        if (p->output->pb) avio_closep(&p->output->pb);
+        avformat_free_context(p->output);
+    }
+    if (p->input) avformat_close_input(&p->input);
+    avcodec_free_context(&p->decoder);
+    avcodec_free_context(&p->encoder);
+    av_frame_free(&p->frame);
+    av_frame_free(&p->converted);
+    av_packet_free(&p->packet);
+    av_packet_free(&p->encoded);
+    sws_freeContext(p->scaler);
+    av_free(p->stream_map);
+}
+
+/// The formats the callback sees as they are; anything else is converted to 4:2:0.
+static int is_plain_yuv(enum AVPixelFormat format, int *full_range, enum AVPixelFormat *as_video_range) {
+    switch (format) {
+    case AV_PIX_FMT_YUV420P: *full_range = 0; *as_video_range = format; return 1;
+    case AV_PIX_FMT_YUV422P: *full_range = 0; *as_video_range = format; return 1;
+    case AV_PIX_FMT_YUV444P: *full_range = 0; *as_video_range = format; return 1;
+    case AV_PIX_FMT_YUVJ420P: *full_range = 1; *as_video_range = AV_PIX_FMT_YUV420P; return 1;
+    case AV_PIX_FMT_YUVJ422P: *full_range = 1; *as_video_range = AV_PIX_FMT_YUV422P; return 1;
+    case AV_PIX_FMT_YUVJ444P: *full_range = 1; *as_video_range = AV_PIX_FMT_YUV444P; return 1;
+    default: return 0;
+    }
+}
+
+static int open_input(Pipeline *p, const char *path) {
+    AVDictionary *settings = NULL;
+    // Local files only, and only the demuxers of ordinary video files: a playlist or concat script could
+    // otherwise make libav open other files or URLs named inside the input.
+    av_dict_set(&settings, "protocol_whitelist", "file", 0);
+    av_dict_set(&settings, "format_whitelist", "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts,flv,ivf", 0);
+    int code = avformat_open_input(&p->input, path, NULL, &settings);
+    av_dict_free(&settings);
+    if (code < 0) {
+        fail_av(&p->errors, "libav cannot open the file as video", code);
+        return 0;
+    }
+    if (p->options->max_streams > 0 && (int64_t)p->input->nb_streams > p->options->max_streams) {
+        p->errors.limit = 1;
+        fail(&p->errors, "the file has %u streams, more than the limit of %d", p->input->nb_streams,
+             p->options->max_streams);
+        return 0;
+    }
+    code = avformat_find_stream_info(p->input, NULL);
+    if (code < 0) {
+        fail_av(&p->errors, "libav cannot read the streams", code);
+        return 0;
+    }
+    if (p->options->max_streams > 0 && (int64_t)p->input->nb_streams > p->options->max_streams) {
+        p->errors.limit = 1;
+        fail(&p->errors, "the file has %u streams, more than the limit of %d", p->input->nb_streams,
+             p->options->max_streams);
+        return 0;
+    }
+    snprintf(p->info->container, sizeof p->info->container, "%s", p->input->iformat->name);
+    p->info->stream_count = (int32_t)p->input->nb_streams;
+
+    p->video_index = -1;
+    for (unsigned i = 0; i < p->input->nb_streams; i++) {
+        AVStream *stream = p->input->streams[i];
+        if (stream->codecpar->codec_type != AVMEDIA_TYPE_VIDEO) continue;
+        if (stream->disposition & AV_DISPOSITION_ATTACHED_PIC) continue;
+        if (p->video_index < 0) p->video_index = (int)i;
+    }
+    if (p->video_index < 0) {
+        fail(&p->errors, "the file has no video stream");
+        return 0;
+    }
+    p->video_in = p->input->streams[p->video_index];
+    p->info->video_stream = p->video_index;
+    AVCodecParameters *parameters = p->video_in->codecpar;
+    p->info->width = parameters->width;
+    p->info->height = parameters->height;
+    if (parameters->width <= 0 || parameters->height <= 0) {
+        fail(&p->errors, "the video stream declares no frame size");
+        return 0;
+    }
+    if (p->options->max_pixels > 0 && (uint64_t)parameters->width * (uint64_t)parameters->height > p->options->max_pixels) {
+        p->errors.limit = 1;
+        fail(&p->errors, "frames of %d×%d exceed the limit of %llu pixels", parameters->width, parameters->height,
+             (unsigned long long)p->options->max_pixels);
+        return 0;
+    }
+    AVRational rate = av_guess_frame_rate(p->input, p->video_in, NULL);
+    p->info->frame_rate_num = rate.num;
+    p->info->frame_rate_den = rate.den > 0 ? rate.den : 1;
+    if (p->video_in->duration != AV_NOPTS_VALUE && p->video_in->duration > 0) {
+        p->info->duration = (double)p->video_in->duration * av_q2d(p->video_in->time_base);
+    } else if (p->input->duration > 0) {
+        p->info->duration = (double)p->input->duration / AV_TIME_BASE;
+    }
+    size_t matrix_size = 0;
+    const uint8_t *matrix = av_stream_get_side_data(p->video_in, AV_PKT_DATA_DISPLAYMATRIX, &matrix_size);
+    if (matrix && matrix_size >= 9 * sizeof(int32_t)) {
+        double rotation = av_display_rotation_get((const int32_t *)matrix);
+        if (!isnan(rotation)) {
+            p->info->rotation = rotation;
+            p->info->has_rotation = 1;
+        }
+    }
+    p->info->color_primaries = parameters->color_primaries;
+    p->info->color_transfer = parameters->color_trc;
+    p->info->color_space = parameters->color_space;
+    p->info->color_range = parameters->color_range;
+
+    const AVCodec *decoder = avcodec_find_decoder(parameters->codec_id);
+    if (decoder == NULL) {
+        fail(&p->errors, "no decoder for the video codec %s", avcodec_get_name(parameters->codec_id));
+        return 0;
+    }
+    snprintf(p->info->codec, sizeof p->info->codec, "%s", decoder->name);
+    p->decoder = avcodec_alloc_context3(decoder);
+    if (p->decoder == NULL) {
+        fail(&p->errors, "out of memory");
+        return 0;
+    }
+    code = avcodec_parameters_to_context(p->decoder, parameters);
+    if (code < 0) {
+        fail_av(&p->errors, "the video stream's parameters are unusable", code);
+        return 0;
+    }
+    p->decoder->pkt_timebase = p->video_in->time_base;
+    p->decoder->thread_count = 0;
+    if (p->options->key_frames_only) p->decoder->skip_frame = AVDISCARD_NONKEY;
+    code = avcodec_open2(p->decoder, decoder, NULL);
+    if (code < 0) {
+        fail_av(&p->errors, "the video decoder cannot start", code);
+        return 0;
+    }
+    const char *format_name = av_get_pix_fmt_name(p->decoder->pix_fmt);
+    snprintf(p->info->pixel_format, sizeof p->info->pixel_format, "%s", format_name ? format_name : "unknown");
+    p->frame = av_frame_alloc();
+    p->packet = av_packet_alloc();
+    if (p->frame == NULL || p->packet == NULL) {
+        fail(&p->errors, "out of memory");
+        return 0;
+    }
+    p->start_pts = p->video_in->start_time;
+    p->last_pts = AV_NOPTS_VALUE;
+    return 1;
+}
+
+/// Chooses the format frames are worked on in, from the decoder's.
+static int choose_work_format(Pipeline *p, enum AVPixelFormat decoded) {
+    enum AVPixelFormat plain;
+    int full_range = 0;
+    if (is_plain_yuv(decoded, &full_range, &plain)) {
+        p->work_format = plain;
+        p->full_range = full_range || p->decoder->color_range == AVCOL_RANGE_JPEG;
+        p->info->converted = 0;
+    } else {
+        p->work_format = AV_PIX_FMT_YUV420P;
+        p->full_range = p->decoder->color_range == AVCOL_RANGE_JPEG;
+        p->info->converted = 1;
+    }
+    return 1;
+}
+
+/// The frame the callback sees: the decoded one when its format is plain 8-bit YUV, else a converted copy.
+static AVFrame *work_frame(Pipeline *p, AVFrame *decoded) {
+    if (decoded->width != p->info->width || decoded->height != p->info->height) {
+        fail(&p->errors, "the frame size changed from %d×%d to %d×%d mid-stream", p->info->width, p->info->height,
+             decoded->width, decoded->height);
+        return NULL;
+    }
+    enum AVPixelFormat plain;
+    int full_range;
+    if (is_plain_yuv(decoded->format, &full_range, &plain) && plain == p->work_format) {
+        int code = av_frame_make_writable(decoded);
+        if (code < 0) {
+            fail_av(&p->errors, "a frame cannot be made writable", code);
+            return NULL;
+        }
+        decoded->format = plain;
+        if (full_range) decoded->color_range = AVCOL_RANGE_JPEG;
+        return decoded;
+    }
+    if (p->converted == NULL) {
+        p->converted = av_frame_alloc();
+        if (p->converted == NULL) {
+            fail(&p->errors, "out of memory");
+            return NULL;
+        }
+        p->converted->format = p->work_format;
+        p->converted->width = decoded->width;
+        p->converted->height = decoded->height;
+        int code = av_frame_get_buffer(p->converted, 0);
+        if (code < 0) {
+            fail_av(&p->errors, "no memory for a converted frame", code);
+            return NULL;
+        }
+    }
+    p->scaler = sws_getCachedContext(p->scaler, decoded->width, decoded->height, decoded->format, decoded->width,
+                                     decoded->height, p->work_format, SWS_BICUBIC, NULL, NULL, NULL);
+    if (p->scaler == NULL) {
+        fail(&p->errors, "cannot convert frames from %s", av_get_pix_fmt_name(decoded->format));
+        return NULL;
+    }
+    int code = av_frame_make_writable(p->converted);
+    if (code < 0) {
+        fail_av(&p->errors, "a frame cannot be made writable", code);
+        return NULL;
+    }
+    sws_scale(p->scaler, (const uint8_t *const *)decoded->data, decoded->linesize, 0, decoded->height,
+              p->converted->data, p->converted->linesize);
+    av_frame_copy_props(p->converted, decoded);
+    return p->converted;
+}
+
+static int call_back(Pipeline *p, AVFrame *frame) {
+    CAILabel_VideoFrame view;
+    memset(&view, 0, sizeof view);
+    view.width = frame->width;
+    view.height = frame->height;
+    const AVPixFmtDescriptor *descriptor = av_pix_fmt_desc_get(frame->format);
+    view.chroma_shift_x = descriptor->log2_chroma_w;
+    view.chroma_shift_y = descriptor->log2_chroma_h;
+    for (int plane = 0; plane < 3; plane++) {
+        view.planes[plane] = frame->data[plane];
+        view.strides[plane] = frame->linesize[plane];
+    }
+    view.full_range = p->full_range;
+    view.index = p->delivered;
+    int64_t pts = frame->best_effort_timestamp;
+    if (pts == AV_NOPTS_VALUE) pts = frame->pts;
+    int64_t origin = p->start_pts != AV_NOPTS_VALUE ? p->start_pts : 0;
+    view.seconds = pts == AV_NOPTS_VALUE ? 0 : (double)(pts - origin) * av_q2d(p->video_in->time_base);
+    view.key_frame = frame->key_frame;
+    p->delivered++;
+    p->info->frames = p->delivered;
+    return p->function(p->context, &view);
+}
+
+// MARK: Decode
+
+static int decode_frames(Pipeline *p, int (*each)(Pipeline *, AVFrame *)) {
+    for (;;) {
+        int code = avcodec_receive_frame(p->decoder, p->frame);
+        if (code == AVERROR(EAGAIN) || code == AVERROR_EOF) return 1;
+        if (code < 0) {
+            fail_av(&p->errors, "the video cannot be decoded", code);
+            return 0;
+        }
+        p->decoded++;
+        int ok = each(p, p->frame);
+        av_frame_unref(p->frame);
+        if (!ok || p->stopped) return ok;
+    }
+}
+
+static int deliver_decoded(Pipeline *p, AVFrame *decoded) {
+    if (p->options->max_seconds > 0 && decoded->best_effort_timestamp != AV_NOPTS_VALUE) {
+        int64_t origin = p->start_pts != AV_NOPTS_VALUE ? p->start_pts : 0;
+        double seconds = (double)(decoded->best_effort_timestamp - origin) * av_q2d(p->video_in->time_base);
+        if (seconds > p->options->max_seconds) {
+            p->stopped = 1;
+            return 1;
+        }
+    }
+    AVFrame *frame = work_frame(p, decoded);
+    if (frame == NULL) return 0;
+    if (call_back(p, frame) != 0) p->stopped = 1;
+    if (p->options->max_frames > 0 && p->delivered >= p->options->max_frames) p->stopped = 1;
+    return 1;
+}
+
+static void begin(Pipeline *p, char *errbuf, size_t errbuf_len, const CAILabel_VideoOptions *options,
+                  CAILabel_VideoFrameFunction function, void *context, CAILabel_VideoInfo *info) {
+    memset(p, 0, sizeof *p);
+    memset(info, 0, sizeof *info);
+    p->errors.errbuf = errbuf;
+    p->errors.errbuf_len = errbuf_len;
+    if (errbuf && errbuf_len) errbuf[0] = '\0';
+    p->options = options;
+    p->function = function;
+    p->context = context;
+    p->info = info;
+    p->video_index = -1;
+    install_logging();
+    capture_buffer = p->errors.logged;
+    capture_length = sizeof p->errors.logged;
+}
+
+static CAILabel_Status finish(Pipeline *p, int ok) {
+    capture_buffer = NULL;
+    capture_length = 0;
+    pipeline_free(p);
+    if (ok) return CAILabel_OK;
+    if (p->errors.limit) return CAILabel_LIMIT_EXCEEDED;
+    if (p->errors.errbuf && p->errors.errbuf_len && p->errors.errbuf[0] == '\0') {
+        snprintf(p->errors.errbuf, p->errors.errbuf_len, "%s",
+                 p->errors.logged[0] ? p->errors.logged : "libav failed without a message");
+    }
+    return CAILabel_LIBRARY_ERROR;
+}
+
+CAILabel_Status CAILabel_video_decode(const char *input_path, const CAILabel_VideoOptions *options,
+                                      CAILabel_VideoFrameFunction function, void *context,
+                                      CAILabel_VideoInfo *out_info, char *errbuf, size_t errbuf_len) {
+    Pipeline pipeline;
+    Pipeline *p = &pipeline;
+    begin(p, errbuf, errbuf_len, options, function, context, out_info);
+    if (input_path == NULL || options == NULL || function == NULL) {
+        fail(&p->errors, "missing argument");
+        return finish(p, 0);
+    }
+    int ok = open_input(p, input_path) && choose_work_format(p, p->decoder->pix_fmt);
+    while (ok && !p->stopped) {
+        int code = av_read_frame(p->input, p->packet);
+        if (code == AVERROR_EOF) break;
+        if (code < 0) {
+            fail_av(&p->errors, "the file cannot be read", code);
+            ok = 0;
+            break;
+        }
+        if (p->packet->stream_index == p->video_index) {
+            code = avcodec_send_packet(p->decoder, p->packet);
+            if (code < 0 && code != AVERROR(EAGAIN)) {
+                fail_av(&p->errors, "the video cannot be decoded", code);
+                ok = 0;
+            }
+            if (ok) ok = decode_frames(p, deliver_decoded);
+        }
+        av_packet_unref(p->packet);
+    }
+    if (ok && !p->stopped) {
+        avcodec_send_packet(p->decoder, NULL);
+        ok = decode_frames(p, deliver_decoded);
+    }
+    return finish(p, ok);
+}
+
+// MARK: Transcode
+
+typedef struct {
+    enum AVCodecID codec;
+    const char *encoder;
+    int crf;
+    const char *preset_key;
+    const char *preset;
+} EncoderChoice;
+
+// Matched quality: CRFs that keep the unbadged area at about 40 dB PSNR or more against the decoded source
+// on camera-like content (measured by Benchmarks/run video-quality).
+static const EncoderChoice encoder_choices[] = {
+    {AV_CODEC_ID_H264, "libx264", 18, "preset", "medium"},
+    {AV_CODEC_ID_HEVC, "libx265", 20, "preset", "medium"},
+    {AV_CODEC_ID_VP9, "libvpx-vp9", 24, "cpu-used", "4"},
+    {AV_CODEC_ID_VP8, "libvpx", 8, "cpu-used", "4"},
+    {AV_CODEC_ID_AV1, "libaom-av1", 24, "cpu-used", "6"},
+};
+
+static const EncoderChoice *choose_encoder(enum AVCodecID codec, const AVOutputFormat *container) {
+    size_t count = sizeof encoder_choices / sizeof encoder_choices[0];
+    for (size_t i = 0; i < count; i++) {
+        if (encoder_choices[i].codec == codec && avcodec_find_encoder_by_name(encoder_choices[i].encoder)) {
+            return &encoder_choices[i];
+        }
+    }
+    // No encoder for the input's codec: H.264, or VP9 where the container is WebM.
+    enum AVCodecID fallback = strcmp(container->name, "webm") == 0 ? AV_CODEC_ID_VP9 : AV_CODEC_ID_H264;
+    for (size_t i = 0; i < count; i++) {
+        if (encoder_choices[i].codec == fallback) return &encoder_choices[i];
+    }
+    return NULL;
+}
+
+static int supports_format(const AVCodec *encoder, enum AVPixelFormat format) {
+    if (encoder->pix_fmts == NULL) return 1;
+    for (const enum AVPixelFormat *f = encoder->pix_fmts; *f != AV_PIX_FMT_NONE; f++) {
+        if (*f == format) return 1;
+    }
+    return 0;
+}
+
+static int copy_side_data(Pipeline *p, const AVStream *from, AVStream *to) {
+    for (int i = 0; i < from->nb_side_data; i++) {
+        const AVPacketSideData *side = &from->side_data[i];
+        uint8_t *copy = av_stream_new_side_data(to, side->type, side->size);
+        if (copy == NULL) {
+            fail(&p->errors, "out of memory");
+            return 0;
+        }
+        memcpy(copy, side->data, side->size);
+    }
+    return 1;
+}
+
+/// The muxer for the output: the one for the input's file name, else the input's family.
+static const AVOutputFormat *output_format(Pipeline *p, const char *input_path) {
+    const AVOutputFormat *format = av_guess_format(NULL, input_path, NULL);
+    const char *demuxer = p->input->iformat->name;
+    if (format == NULL || strcmp(format->name, "image2") == 0) {
+        if (strstr(demuxer, "mov") != NULL) format = av_guess_format("mov", NULL, NULL);
+        else if (strstr(demuxer, "matroska") != NULL) format = av_guess_format("matroska", NULL, NULL);
+        else format = av_guess_format(demuxer, NULL, NULL);
+    }
+    return format;
+}
+
+static int open_output(Pipeline *p, const char *input_path, const char *output_path) {
+    const AVOutputFormat *container = output_format(p, input_path);
+    if (container == NULL) {
+        fail(&p->errors, "no muxer writes the %s container", p->input->iformat->name);
+        return 0;
+    }
+    int code = avformat_alloc_output_context2(&p->output, container, NULL, output_path);
+    if (code < 0 || p->output == NULL) {
+        fail_av(&p->errors, "the output cannot be set up", code < 0 ? code : AVERROR(ENOMEM));
+        return 0;
+    }
+    const EncoderChoice *choice = choose_encoder(p->video_in->codecpar->codec_id, container);
+    const AVCodec *encoder = choice ? avcodec_find_encoder_by_name(choice->encoder) : NULL;
+    if (encoder == NULL) {
+        fail(&p->errors, "no video encoder is available");
+        return 0;
+    }
+    snprintf(p->info->encoder, sizeof p->info->encoder, "%s", encoder->name);
+    if (!supports_format(encoder, p->work_format)) {
+        p->work_format = AV_PIX_FMT_YUV420P;
+        p->info->converted = 1;
+    }
+
+    p->stream_map = av_malloc_array(p->input->nb_streams, sizeof(int));
+    if (p->stream_map == NULL) {
+        fail(&p->errors, "out of memory");
+        return 0;
+    }
+    for (unsigned i = 0; i < p->input->nb_streams; i++) p->stream_map[i] = -1;
+
+    for (unsigned i = 0; i < p->input->nb_streams; i++) {
+        AVStream *in = p->input->streams[i];
+        AVStream *out = avformat_new_stream(p->output, NULL);
+        if (out == NULL) {
+            fail(&p->errors, "out of memory");
+            return 0;
+        }
+        p->stream_map[i] = out->index;
+        out->time_base = in->time_base;
+        out->disposition = in->disposition;
+        out->avg_frame_rate = in->avg_frame_rate;
+        out->r_frame_rate = in->r_frame_rate;
+        out->sample_aspect_ratio = in->sample_aspect_ratio;
+        av_dict_copy(&out->metadata, in->metadata, 0);
+        if (!copy_side_data(p, in, out)) return 0;
+        if ((int)i == p->video_index) {
+            p->video_out = out;
+            continue;
+        }
+        code = avcodec_parameters_copy(out->codecpar, in->codecpar);
+        if (code < 0) {
+            fail_av(&p->errors, "a stream's parameters cannot be copied", code);
+            return 0;
+        }
+        // The input's tag may mean nothing in the output container; the muxer picks its own.
+        out->codecpar->codec_tag = 0;
+        p->info->copied_streams++;
+    }
+    av_dict_copy(&p->output->metadata, p->input->metadata, 0);
+
+    // The encoder: the input's size, time base, frame rate, aspect ratio and colour description.
+    p->encoder = avcodec_alloc_context3(encoder);
+    if (p->encoder == NULL) {
+        fail(&p->errors, "out of memory");
+        return 0;
+    }
+    AVCodecParameters *source = p->video_in->codecpar;
+    p->encoder->width = source->width;
+    p->encoder->height = source->height;
+    p->encoder->pix_fmt = p->work_format;
+    p->encoder->time_base = p->video_in->time_base;
+    p->encoder->framerate = av_guess_frame_rate(p->input, p->video_in, NULL);
+    p->encoder->sample_aspect_ratio = source->sample_aspect_ratio;
+    p->encoder->color_primaries = source->color_primaries;
+    p->encoder->color_trc = source->color_trc;
+    p->encoder->colorspace = source->color_space;
+    p->encoder->color_range = p->full_range ? AVCOL_RANGE_JPEG : source->color_range;
+    p->encoder->chroma_sample_location = source->chroma_location;
+    p->encoder->field_order = source->field_order;
+    p->encoder->thread_count = 0;
+    if (p->output->oformat->flags & AVFMT_GLOBALHEADER) p->encoder->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+    AVDictionary *settings = NULL;
+    char crf[16];
+    snprintf(crf, sizeof crf, "%d", p->options->crf >= 0 ? p->options->crf : choice->crf);
+    av_dict_set(&settings, "crf", crf, 0);
+    av_dict_set(&settings, choice->preset_key, p->options->preset ? p->options->preset : choice->preset, 0);
+    if (strcmp(choice->encoder, "libx265") == 0) av_dict_set(&settings, "x265-params", "log-level=none", 0);
+    if (strcmp(choice->encoder, "libvpx-vp9") == 0 || strcmp(choice->encoder, "libvpx") == 0) {
+        av_dict_set(&settings, "b", "0", 0);
+        av_dict_set(&settings, "deadline", "good", 0);
+        av_dict_set(&settings, "row-mt", "1", 0);
+    }
+    if (strcmp(choice->encoder, "libvpx") == 0) av_dict_set(&settings, "b", "20M", 0);
+    if (strcmp(choice->encoder, "libaom-av1") == 0) {
+        av_dict_set(&settings, "b", "0", 0);
+        av_dict_set(&settings, "row-mt", "1", 0);
+    }
+    code = avcodec_open2(p->encoder, encoder, &settings);
+    av_dict_free(&settings);
+    if (code < 0) {
+        fail_av(&p->errors, "the video encoder cannot start", code);
+        return 0;
+    }
+    code = avcodec_parameters_from_context(p->video_out->codecpar, p->encoder);
+    if (code < 0) {
+        fail_av(&p->errors, "the encoder's parameters cannot be stored", code);
+        return 0;
+    }
+    p->video_out->codecpar->color_range = p->encoder->color_range;
+
+    if (!(p->output->oformat->flags & AVFMT_NOFILE)) {
+        code = avio_open(&p->output->pb, output_path, AVIO_FLAG_WRITE);
+        if (code < 0) {
+            fail_av(&p->errors, "the output cannot be created", code);
+            return 0;
+        }
+    }
+    code = avformat_write_header(p->output, NULL);
+    if (code < 0) {
+        fail_av(&p->errors, "the output's header cannot be written", code);
+        return 0;
+    }
+    p->encoded = av_packet_alloc();
+    if (p->encoded == NULL) {
+        fail(&p->errors, "out of memory");
+        return 0;
+    }
+    return 1;
+}
+
+static int drain_encoder(Pipeline *p) {
+    for (;;) {
+        int code = avcodec_receive_packet(p->encoder, p->encoded);
+        if (code == AVERROR(EAGAIN) || code == AVERROR_EOF) return 1;
+        if (code < 0) {
+            fail_av(&p->errors, "the video cannot be encoded", code);
+            return 0;
+        }
+        av_packet_rescale_ts(p->encoded, p->encoder->time_base, p->video_out->time_base);
+        p->encoded->stream_index = p->video_out->index;
+        code = av_interleaved_write_frame(p->output, p->encoded);
+        if (code < 0) {
+            fail_av(&p->errors, "the output cannot be written", code);
+            return 0;
+        }
+    }
+}
+
+static int encode_decoded(Pipeline *p, AVFrame *decoded) {
+    AVFrame *frame = work_frame(p, decoded);
+    if (frame == NULL) return 0;
+    if (call_back(p, frame) != 0) {
+        fail(&p->errors, "stopped by the frame callback");
+        return 0;
+    }
+    // Keep the source's timestamps; a missing or repeated one follows the last by one tick.
+    int64_t pts = decoded->best_effort_timestamp;
+    if (pts == AV_NOPTS_VALUE) pts = decoded->pts;
+    if (pts == AV_NOPTS_VALUE || (p->last_pts != AV_NOPTS_VALUE && pts <= p->last_pts)) {
+        pts = p->last_pts == AV_NOPTS_VALUE ? 0 : p->last_pts + 1;
+    }
+    p->last_pts = pts;
+    frame->pts = pts;
+    frame->pict_type = AV_PICTURE_TYPE_NONE;
+    frame->format = p->work_format;
+    frame->color_range = p->encoder->color_range;
+    int code = avcodec_send_frame(p->encoder, frame);
+    if (code < 0) {
+        fail_av(&p->errors, "the video cannot be encoded", code);
+        return 0;
+    }
+    return drain_encoder(p);
+}
+
+CAILabel_Status CAILabel_video_transcode(const char *input_path, const char *output_path,
+                                         const CAILabel_VideoOptions *options,
+                                         CAILabel_VideoFrameFunction function, void *context,
+                                         CAILabel_VideoInfo *out_info, char *errbuf, size_t errbuf_len) {
+    Pipeline pipeline;
+    Pipeline *p = &pipeline;
+    begin(p, errbuf, errbuf_len, options, function, context, out_info);
+    if (input_path == NULL || output_path == NULL || options == NULL || function == NULL) {
+        fail(&p->errors, "missing argument");
+        return finish(p, 0);
+    }
+    int ok = open_input(p, input_path) && choose_work_format(p, p->decoder->pix_fmt);
+    if (ok) {
+        for (unsigned i = 0; i < p->input->nb_streams; i++) {
+            AVStream *stream = p->input->streams[i];
+            if ((int)i != p->video_index && stream->codecpar->codec_type == AVMEDIA_TYPE_VIDEO &&
+                !(stream->disposition & AV_DISPOSITION_ATTACHED_PIC)) {
+                fail(&p->errors, "the file has more than one video stream (streams %d and %u); only one can be marked",
+                     p->video_index, i);
+                ok = 0;
+                break;
+            }
+        }
+    }
+    if (ok) ok = open_output(p, input_path, output_path);
+    while (ok) {
+        int code = av_read_frame(p->input, p->packet);
+        if (code == AVERROR_EOF) break;
+        if (code < 0) {
+            fail_av(&p->errors, "the file cannot be read", code);
+            ok = 0;
+            break;
+        }
+        int index = p->packet->stream_index;
+        if (index == p->video_index) {
+            code = avcodec_send_packet(p->decoder, p->packet);
+            if (code < 0 && code != AVERROR(EAGAIN)) {
+                fail_av(&p->errors, "the video cannot be decoded", code);
+                ok = 0;
+            }
+            if (ok) ok = decode_frames(p, encode_decoded);
+        } else if (index >= 0 && (unsigned)index < p->input->nb_streams && p->stream_map[index] >= 0) {
+            AVStream *in = p->input->streams[index];
+            AVStream *out = p->output->streams[p->stream_map[index]];
+            av_packet_rescale_ts(p->packet, in->time_base, out->time_base);
+            p->packet->stream_index = out->index;
+            p->packet->pos = -1;
+            code = av_interleaved_write_frame(p->output, p->packet);
+            if (code < 0) {
+                fail_av(&p->errors, "a copied stream cannot be written", code);
+                ok = 0;
+            }
+        }
+        av_packet_unref(p->packet);
+    }
+    if (ok) {
+        avcodec_send_packet(p->decoder, NULL);
+        ok = decode_frames(p, encode_decoded);
+    }
+    if (ok && p->delivered == 0) {
+        fail(&p->errors, "the video stream has no frame that decodes");
+        ok = 0;
+    }
+    if (ok) {
+        int code = avcodec_send_frame(p->encoder, NULL);
+        if (code < 0) {
+            fail_av(&p->errors, "the encoder cannot be flushed", code);
+            ok = 0;
+        }
+        if (ok) ok = drain_encoder(p);
+    }
+    if (ok) {
+        int code = av_write_trailer(p->output);
+        if (code < 0) {
+            fail_av(&p->errors, "the output cannot be finished", code);
+            ok = 0;
+        }
+    }
+    return finish(p, ok);
+}
