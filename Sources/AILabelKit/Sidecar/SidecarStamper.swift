@@ -38,9 +38,14 @@ public struct SidecarStamper: Sendable {
         result.format = SidecarFormat.kind(of: input)
         do {
             let bytes = try FileReader.read(file.source)
+            let container = SidecarOnlyContainer.identify(Array(bytes.prefix(SidecarOnlyContainer.sniffLength)))
+            if let container {
+                result.format = container.name
+                result.warnings.append(container.finding)
+            }
             let sidecarSource = file.source.parent.appending(file.source.name + ".xmp")
             let existing = try Self.readExistingSidecar(sidecarSource, display: SidecarFormat.xmpPath(for: input))
-            let sidecars = try self.sidecars(for: bytes, name: input, existingXMP: existing)
+            let sidecars = try self.sidecars(for: bytes, name: input, existingXMP: existing, mediaType: container?.mimeType)
             let packet = sidecars.xmp
             let c2pa = sidecars.c2pa
             result.contentID = sidecars.label.contentID
@@ -78,7 +83,7 @@ public struct SidecarStamper: Sendable {
     /// The sidecars of a file held in memory, named `name` (whose extension gives the C2PA format):
     /// the XMP sidecar (merged into `existingXMP` when given) and, with a signer, the signed C2PA
     /// sidecar whose hard binding is the hash of `bytes`. Nothing is read or written on disk.
-    public func sidecars(for bytes: [UInt8], name: String, existingXMP: [UInt8]? = nil) throws -> (xmp: [UInt8], c2pa: [UInt8]?, label: DisclosureLabel, layers: [String]) {
+    public func sidecars(for bytes: [UInt8], name: String, existingXMP: [UInt8]? = nil, mediaType: String? = nil) throws -> (xmp: [UInt8], c2pa: [UInt8]?, label: DisclosureLabel, layers: [String]) {
         var packet = XMPPacket()
         if let existingXMP {
             do {
@@ -93,7 +98,7 @@ public struct SidecarStamper: Sendable {
         var c2pa: [UInt8]?
         if let signer {
             c2pa = try signer.signer.signSidecar(
-                forAsset: bytes, format: SidecarFormat.mimeType(of: name), definition: C2PASigner.definition(for: label, title: (name as NSString).lastPathComponent))
+                forAsset: bytes, format: mediaType ?? SidecarFormat.mimeType(of: name), definition: C2PASigner.definition(for: label, title: (name as NSString).lastPathComponent))
             layers.append("c2pa")
         }
         return (packet.serialized(), c2pa, label, layers)
