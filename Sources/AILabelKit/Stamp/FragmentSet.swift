@@ -50,26 +50,26 @@ public struct FragmentSet: Sendable, Equatable {
                 let names = hasWildcard(component) ? try entries(of: directory, matching: component, limit: limit) : [component]
                 for name in names {
                     let path = directory == "." && folder == "." ? name : directory + "/" + name
-                    var status = Glibc.stat()
-                    guard Glibc.lstat(path, &status) == 0 else { continue }
-                    var isLink = status.st_mode & Glibc.S_IFMT == Glibc.S_IFLNK
+                    var status = stat()
+                    guard lstat(path, &status) == 0 else { continue }
+                    var isLink = status.st_mode & S_IFMT == S_IFLNK
                     if isLink {
                         guard let real = FileWalker.realPath(path), real == realFolder || real.hasPrefix(realFolder + "/") else {
                             throw Problem(reason: "\(path) is a symbolic link out of the init segment's folder; fragments must lie inside it")
                         }
-                        guard Glibc.stat(path, &status) == 0 else { continue }
+                        guard stat(path, &status) == 0 else { continue }
                         isLink = false
                     }
-                    let kind = status.st_mode & Glibc.S_IFMT
+                    let kind = status.st_mode & S_IFMT
                     if isLast {
-                        guard kind != Glibc.S_IFDIR else { continue }
-                        guard kind == Glibc.S_IFREG else { throw Problem(reason: "\(path) matches --fragments but is not a regular file") }
+                        guard kind != S_IFDIR else { continue }
+                        guard kind == S_IFREG else { throw Problem(reason: "\(path) matches --fragments but is not a regular file") }
                         if FileWalker.realPath(path) == realInit { continue }
                         next.append(path)
                         guard next.count <= limit else {
                             throw Problem(reason: "--fragments '\(pattern)' matches more than \(limit) files, more than one rendition may have")
                         }
-                    } else if kind == Glibc.S_IFDIR {
+                    } else if kind == S_IFDIR {
                         next.append(path)
                     }
                 }
