@@ -94,7 +94,7 @@ let package = Package(
         ),
         // Evidence collectors, legal profiles, verdicts and reports. Beside AILabelKit, not above it.
         .target(
-            name: "AILabelVerify", dependencies: ["AILabelVocabulary", "AILabelManifest", "AILabelMedia", "AILabelNetwork", "AILabelWatermark", "AILabelVisible"],
+            name: "AILabelVerify", dependencies: ["AILabelVocabulary", "AILabelManifest", "AILabelMedia", "AILabelNetwork", "AILabelWatermark", "AILabelVisible", crypto],
             resources: [.copy("Resources")], swiftSettings: settings),
         .executableTarget(
             name: "AILabelCLI",
@@ -106,7 +106,7 @@ let package = Package(
         .target(name: "AILabelFuzzing", dependencies: ["AILabelVerify", "AILabelKit", "AILabelVocabulary", "AILabelManifest", "AILabelMedia"], swiftSettings: settings),
 
         // The contract suite stamps through the pipeline (one parse per stamp, re-stamp with marks), so it needs the kit.
-        .testTarget(name: "AILabelMediaTests", dependencies: ["AILabelMedia", "AILabelNetwork", "AILabelKit", "AILabelManifest", "AILabelTestSupport"], swiftSettings: settings),
+        .testTarget(name: "AILabelMediaTests", dependencies: ["AILabelMedia", "AILabelNetwork", "AILabelKit", "AILabelManifest", "AILabelVocabulary", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(
             name: "AILabelManifestTests",
             dependencies: ["AILabelManifest", "AILabelMedia", "AILabelTestSupport", crypto, x509],

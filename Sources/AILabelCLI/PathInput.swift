@@ -20,6 +20,14 @@ enum PathInput {
         return paths
     }
 
+    /// The same paths as a lazy sequence: standard input is read as the walk asks for more
+    /// (``PathListReader``), never held whole.
+    static func stream(_ arguments: [String], nulSeparated: Bool = false) -> AnySequence<String> {
+        AnySequence(arguments.lazy.flatMap { argument -> AnySequence<String> in
+            argument == "-" ? AnySequence(PathListReader(descriptor: 0, nulSeparated: nulSeparated)) : AnySequence(CollectionOfOne(argument))
+        })
+    }
+
     static func split(_ data: Data, nulSeparated: Bool) -> [String] {
         let separator: UInt8 = nulSeparated ? 0 : UInt8(ascii: "\n")
         return data.split(separator: separator, omittingEmptySubsequences: true).compactMap { entry in

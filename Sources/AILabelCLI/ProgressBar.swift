@@ -16,6 +16,23 @@ final class ProgressBar: @unchecked Sendable {
         self.enabled = isatty(STDERR_FILENO) == 1
     }
 
+    /// A count alone, for a streamed walk whose total is not known in advance.
+    func update(done: Int) {
+        guard enabled, done % 64 == 0 else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        drawn = true
+        FileHandle.standardError.write(Data("\r\(label) \(done) files".utf8))
+    }
+
+    /// Ends a count's line.
+    func finish() {
+        guard enabled, drawn else { return }
+        FileHandle.standardError.write(Data("\n".utf8))
+    }
+
+    private var drawn = false
+
     func update(done: Int, total: Int) {
         guard enabled, total > 0 else { return }
         lock.lock()

@@ -91,6 +91,12 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(name: .customShort("0"), help: "With -: paths on standard input are separated by NUL bytes (find -print0).")
     var nulSeparated = false
 
+    @Option(name: .long, help: "Verify only shard I of N (I from 0 to N-1): the files whose path relative to its folder argument hashes to I, so N machines split one tree.")
+    var shard: String?
+
+    @Option(name: .long, help: "A JSON Lines results file: skip files recorded there with the same content (SHA-256), append the new records to it.")
+    var resume: String?
+
     @Option(name: .long, parsing: .singleValue, help: "A product or service feed (JSON, JSON Lines, CSV) to audit record by record (repeatable).")
     var catalog: [String] = []
 
@@ -107,6 +113,10 @@ struct VerifyCommand: AsyncParsableCommand {
         if !allowedHost.isEmpty && !fetchRemote && !ocspFetch { throw ValidationError("--allowed-host goes with --fetch-remote or --ocsp-fetch") }
         guard !paths.isEmpty || !catalog.isEmpty else { throw ValidationError("name at least one file or folder, or - for standard input") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let shard, Shard(parsing: shard) == nil { throw ValidationError("--shard takes I/N with 0 ≤ I < N, e.g. 0/4 (got '\(shard)')") }
+        if let resume, let output, resume == output || OutputPlacement.sameFile(resume, output) {
+            throw ValidationError("--output \(output) is the --resume results file; the records are appended there, give the report another file")
+        }
         _ = try failingVerdicts()
     }
 
@@ -162,49 +172,25 @@ struct VerifyCommand: AsyncParsableCommand {
         let pageVerifier = PageVerifier(verifier: verifier, extraPhrases: catalogMapping.phrases, mediaRoot: mediaRoot)
         let catalogReports = catalog.flatMap { CatalogVerifier(verifier: verifier, mapping: catalogMapping, mediaRoot: mediaRoot).verify(feedPath: $0) }
 
-        let walk = FileWalker(includeHidden: includeHidden, followSymlinks: followSymlinks).walkAll(PathInput.expand(paths, nulSeparated: nulSeparated))
-        let (walked, problems) = (walk.files, walk.problems)
-        for link in walk.resolvedLinks { StandardError.write("ailabel: \(link.argument) is a symbolic link to \(link.target); verifying \(link.target)") }
-        for skip in walk.skipped { StandardError.write("ailabel: warning: \(skip.path): \(skip.reason)") }
-        // A path that cannot be walked (a missing argument) is an unreadable record in every format.
-        let unwalkable = problems.map { problem in
-            FileReport(
-                path: problem.path, format: AssetRegistry.standard.format(claimedByPath: problem.path)?.rawValue ?? "unknown", verdict: .unreadable,
-                findings: [Finding(code: .fileUnreadable, severity: .error, message: problem.reason)])
+        var resumeLog: ResumeLog?
+        if let resume {
+            do {
+                resumeLog = try ResumeLog(path: resume)
+            } catch let error as MediaError {
+                StandardError.write("ailabel: \(error.description)")
+                throw ExitCode(64)
+            }
+            if let ignored = resumeLog?.ignoredLines, ignored > 0 {
+                StandardError.write("ailabel: warning: \(resume): \(ignored) damaged line\(ignored == 1 ? "" : "s") ignored; their files are verified again")
+            }
         }
-        let plan = VerifyPlan(walked, isMedia: VerifyInputs.isMedia)
-        // Links not followed, FIFOs, devices and dangling links are listed with the other skipped files.
-        let skipped = (plan.other.map { SkippedFile(path: $0.path, reason: SkippedFile.notMediaReason) }
-            + walk.skipped.map { SkippedFile(path: $0.path, reason: $0.reason) }).sorted { $0.path < $1.path }
-        let media = plan.media + plan.sidecarLabelled
-        let sidecarLabelled = Set(plan.sidecarLabelled.map(\.path))
-
-        let bar = ProgressBar(label: "verifying")
-        let verifyOne: @Sendable (WalkedFile) -> FileReport = { file in
-            sidecarLabelled.contains(file.path) ? verifier.verifyThroughSidecars(path: file.path) : (PageVerifier.handles(path: file.path) ? pageVerifier.verify(path: file.path) : verifier.verify(path: file.path))
-        }
-        let orphans = plan.orphans.map { Verifier.orphanedSidecar(path: $0.path) }
-        let others = catalogReports + orphans + unwalkable
-        let summary: VerificationRun.Summary
-        if ReportStream.supports(format) {
-            summary = try await streamReport(media: media.sorted { $0.path < $1.path }, others: others, skipped: skipped, profile: loadedProfile, failing: failing, bar: bar, verifyOne)
-        } else {
-            let reports = await BatchRunner.run(media, jobs: jobs ?? BatchRunner.defaultJobs, progress: { done, total, _ in bar.update(done: done, total: total) }, verifyOne)
-            let run = VerificationRun(
-                version: AILabelVersion.current, profile: loadedProfile, scan: scan,
-                files: (others + reports).sorted { $0.path < $1.path }, skipped: skipped, failOn: failing)
-            try deliver(try ReportRenderer.render(run, as: format, failOn: failing), summary: run.summary)
-            summary = run.summary
-        }
-        if summary.failing > 0 || !problems.isEmpty { throw ExitCode(1) }
-    }
-
-    /// text, json and jsonl: each report is written when its turn comes (files in path order) and then
-    /// dropped, so memory does not grow with the number of files (Benchmarks/verify-memory).
-    private func streamReport(
-        media: [WalkedFile], others: [FileReport], skipped: [SkippedFile], profile: Profile, failing: Set<Verdict>, bar: ProgressBar,
-        _ verifyOne: @escaping @Sendable (WalkedFile) -> FileReport
-    ) async throws -> VerificationRun.Summary {
+        let batch = VerifyBatch(
+            verifier: verifier, pageVerifier: pageVerifier, jobs: jobs ?? BatchRunner.defaultJobs, shard: shard.flatMap(Shard.init(parsing:)),
+            resume: resumeLog)
+        // Walked as it goes: paths from standard input in their order, arguments in path order.
+        var walk = FileWalker(includeHidden: includeHidden, followSymlinks: followSymlinks).stream(
+            PathInput.stream(paths, nulSeparated: nulSeparated), sortArguments: !paths.contains("-"))
+        // With --resume the records go to the results file; the report on standard output (or --output) is the run's own.
         var file: AtomicFile.Stream?
         if let output {
             do {
@@ -217,31 +203,18 @@ struct VerifyCommand: AsyncParsableCommand {
         let sink: (String) -> Void = { [file] text in
             if let file { file.write(text) } else { FileHandle.standardOutput.write(Data(text.utf8)) }
         }
-        let stream = ReportStream(format: format, version: AILabelVersion.current, profile: profile, scan: scan, failOn: failing, sink: sink)
-        var rest = others.sorted { $0.path < $1.path }[...]
-        var finished: [Int: FileReport] = [:]
-        var next = 0
-        var done = 0
-        var streamError: (any Error)?
-        func add(_ report: FileReport) {
-            do { try stream.add(report) } catch { streamError = streamError ?? error }
-        }
-        await BatchRunner.forEach(media, jobs: jobs ?? BatchRunner.defaultJobs, handle: { index, report in
-            done += 1
-            bar.update(done: done, total: media.count)
-            finished[index] = report
-            while let ready = finished.removeValue(forKey: next) {
-                while let other = rest.first, other.path < ready.path {
-                    add(other)
-                    rest = rest.dropFirst()
+        let bar = ProgressBar(label: "verifying")
+        let (summary, outcome) = try await batch.report(
+            &walk, extra: catalogReports, format: format, version: AILabelVersion.current, profile: loadedProfile, failOn: failing,
+            sink: sink,
+            notice: { notice in
+                switch notice {
+                case .resolvedLink(let link): StandardError.write("ailabel: \(link.argument) is a symbolic link to \(link.target); verifying \(link.target)")
+                case .warning(let skip): StandardError.write("ailabel: warning: \(skip.path): \(skip.reason)")
                 }
-                add(ready)
-                next += 1
-            }
-        }, verifyOne)
-        for other in rest { add(other) }
-        let summary = try stream.finish(skipped: skipped)
-        if let streamError { throw streamError }
+            },
+            progress: { bar.update(done: $0) })
+        bar.finish()
         if let file, let output {
             do {
                 try file.commit()
@@ -251,31 +224,11 @@ struct VerifyCommand: AsyncParsableCommand {
             }
             print("\(ReportRenderer.summaryLine(summary)) → \(output)")
         }
-        return summary
-    }
-
-    /// Writes a whole rendered report to --output (atomically) or standard output.
-    private func deliver(_ rendered: String, summary: VerificationRun.Summary) throws {
-        guard let output else {
-            print(rendered, terminator: "")
-            return
+        if let resume, outcome.alreadyDone > 0 {
+            StandardError.write("ailabel: \(outcome.alreadyDone) file\(outcome.alreadyDone == 1 ? "" : "s") already recorded in \(resume) with the same content; not verified again")
         }
-        do {
-            try AtomicFile.write(Array(rendered.utf8), to: output)
-        } catch let error as MediaError {
-            // Not bad usage: the audit ran and its report is lost, a failure (exit 1).
-            StandardError.write("ailabel: cannot write the report: \(error.description)")
-            throw ExitCode(1)
-        }
-        // The report is in the file; the terminal gets the counts and where to find it.
-        print("\(ReportRenderer.summaryLine(summary)) → \(output)")
+        if summary.failing > 0 || outcome.problems > 0 { throw ExitCode(1) }
     }
-}
-
-/// Which walked files verify reads itself (JPEG, PNG, HTML pages); the rest are counted as skipped or
-/// read through their sidecars, never called unreadable.
-enum VerifyInputs {
-    static func isMedia(_ path: String) -> Bool { MediaFile.isMedia(path: path) || PageVerifier.handles(path: path) }
 }
 
 /// Trust anchors: --trust files, then AILABEL_TRUST (paths separated by ':'), then the config's [trust]

@@ -2,6 +2,7 @@ import AILabelKit
 import AILabelManifest
 import AILabelMedia
 import AILabelTestSupport
+import AILabelVocabulary
 import Foundation
 import Testing
 
@@ -342,5 +343,35 @@ struct HandlerContractTests {
             #expect(second.labelID == first.labelID && second.contentID == first.contentID, "\(path)")
         }
         #expect(marked > 0, "no \(item.handler.declaration.displayName) fixture took a mark")
+    }
+
+    /// A mark that never goes in (as a watermark in an image too small for it, or one the re-encode loses).
+    struct RefusingMarker: PixelMarker {
+        var name: String { "watermark" }
+        func mark(_ image: RGBImage, label: inout DisclosureLabel) throws -> RGBImage {
+            throw MarkNotApplied(reason: "no watermark: refused by the test")
+        }
+    }
+
+    @Test("A mark asked for but not applied is recorded, so a re-stamp with the same marks leaves the file byte for byte as it is",
+          arguments: cases.filter { $0.handler.declaration.carries.contains(.pixels) })
+    func restampAfterMarkNotApplied(_ item: HandlerCase) throws {
+        let markers: [any PixelMarker] = [try VisibleMarker(), RefusingMarker()]
+        let fixtures = try item.fixtures.map { ($0, try Repository.fixtureBytes($0)) }.sorted { $0.1.count > $1.1.count }.prefix(1)
+        for (path, bytes) in fixtures {
+            let name = "refused." + item.handler.declaration.extensions[0]
+            let (first, output) = try Self.stamp(bytes, name: name, with: Stamper(request: Self.request(), markers: markers))
+            #expect(first.status == .stamped, "\(path): \(first.error ?? "")")
+            #expect(!first.layers.contains("watermark"), "\(path)")
+            #expect(first.warnings.contains { $0.contains("watermark") }, "\(path): \(first.warnings)")
+            let stamped = try #require(output)
+            let packet = try #require(try MediaFile(path: name, bytes: stamped).contents.xmp)
+            let record = AILabelRecord(reading: try XMPPacket(parsing: packet))
+            #expect(record.marksNotApplied.contains("watermark"), "\(path): the refusal is recorded")
+            // Retried (at-least-once delivery): the same request finds the same outcome and writes nothing new.
+            let (second, copied) = try Self.stamp(stamped, name: name, with: Stamper(request: Self.request(), markers: markers))
+            #expect(second.status == .unchanged, "\(path): \(second.status) \(second.layers) – a retry must not draw the badge again")
+            #expect(copied == stamped, "\(path): the re-stamped file changed")
+        }
     }
 }

@@ -335,24 +335,28 @@ struct ForbiddenXMLCharacterTests {
 
 @Suite("Streamed reports")
 struct ReportStreamTests {
-    @Test("text, json and jsonl written file by file are byte for byte the whole run's rendering", arguments: [ReportFormat.text, .json, .jsonl])
+    @Test("Every format but HTML, written file by file, is byte for byte the whole run's rendering", arguments: [ReportFormat.text, .json, .jsonl, .sarif, .junit])
     func streamedEqualsWhole(format: ReportFormat) throws {
         let profile = try Profile.load("kz")
         let files = [
             FileReport(path: "a.jpg", format: "jpeg", verdict: .compliant, aiEvidence: [Evidence(source: "iptc", detail: "x")]),
             FileReport(path: "b\u{1B}.png", format: "png", verdict: .missingDisclosure, findings: [Finding(code: "c", severity: .error, message: "m\n")]),
             FileReport(path: "c.jpg", format: "jpeg", verdict: .unreadable),
+            FileReport(path: "d/e f.jpg", format: "jpeg", verdict: .invalidDisclosure, findings: [Finding(code: "x", severity: .warning, message: "w")]),
         ]
-        let skipped = [SkippedFile(path: "d.txt", reason: "not media")]
-        for subset in [files, []] {
-            let run = VerificationRun(version: "t", profile: profile, scan: .auto, files: subset, skipped: skipped, failOn: [.missingDisclosure])
+        let skipped = [SkippedFile(path: "d.txt", reason: "not media"), SkippedFile(path: "e/\u{7}.bin", reason: "not media either")]
+        // A spool limit of 1 puts all but the first piece in the temporary file.
+        for (subset, skippedSubset, spoolLimit) in [(files, skipped, 4096), ([], skipped, 4096), (files, [], 4096), ([], [], 4096), (files, skipped, 1)] {
+            let run = VerificationRun(version: "t", profile: profile, scan: .auto, files: subset, skipped: skippedSubset, failOn: [.missingDisclosure])
             let whole = try ReportRenderer.render(run, as: format, failOn: [.missingDisclosure])
             final class Box: @unchecked Sendable { var text = "" }
             let box = Box()
-            let stream = ReportStream(format: format, version: "t", profile: profile, scan: .auto, failOn: [.missingDisclosure]) { box.text += $0 }
+            let stream = ReportStream(
+                format: format, version: "t", profile: profile, scan: .auto, failOn: [.missingDisclosure], spoolMemoryLimit: spoolLimit) { box.text += $0 }
             for file in subset { try stream.add(file) }
-            let summary = try stream.finish(skipped: skipped)
-            #expect(box.text == whole, "\(format), \(subset.count) files:\n\(box.text)\n---\n\(whole)")
+            for file in skippedSubset { try stream.skip(file) }
+            let summary = try stream.finish()
+            #expect(box.text == whole, "\(format), \(subset.count) files, \(skippedSubset.count) skipped:\n\(box.text)\n---\n\(whole)")
             #expect(summary == run.summary)
         }
     }

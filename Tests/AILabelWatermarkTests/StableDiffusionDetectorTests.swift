@@ -72,4 +72,22 @@ struct StableDiffusionDetectorTests {
         }
         #expect(detector.detect(in: RGBImage(width: 300, height: 300, channels: 3, fill: [200, 30, 90])) == nil)
     }
+
+    @Test("the one-pass votes equal the chroma planes' votes, variant by variant, value for value")
+    func onePassVotesEqualPlanes() {
+        var images = (0..<6).map { PhotoLike.image(seed: UInt64(900 + $0), width: 256 + 12 * $0, height: 258 + 5 * $0) }
+        // Saturated and RGBA images exercise the clamping and the channel stride.
+        images.append(RGBImage(width: 260, height: 262, channels: 3, fill: [255, 0, 255]))
+        let base = PhotoLike.image(seed: 5, width: 264, height: 256)
+        var rgba = [UInt8]()
+        for index in 0..<(base.width * base.height) { rgba += [base.pixels[index * 3], base.pixels[index * 3 + 1], base.pixels[index * 3 + 2], 77] }
+        images.append(RGBImage(width: base.width, height: base.height, channels: 4, pixels: rgba))
+        for (number, image) in images.enumerated() {
+            let fast = StableDiffusionWatermarkDetector.allVotes(image)
+            for (index, variant) in StableDiffusionWatermarkDetector.variants.enumerated() {
+                let plane = StableDiffusionWatermarkDetector.chroma(image, swappedChannels: variant.swappedChannels)
+                #expect(fast[index] == StableDiffusionWatermarkDetector.blockVotes(plane, floatInput: variant.floatInput), "image \(number), \(variant)")
+            }
+        }
+    }
 }

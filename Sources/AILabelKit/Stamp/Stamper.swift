@@ -224,6 +224,7 @@ public struct Stamper: Sendable {
             }
             layers += marked.applied
             warnings += marked.notApplied
+            label.marksNotApplied = markers.map(\.name).filter { !marked.applied.contains($0) }
         } else if !markers.isEmpty && !handler.declaration.carries.contains(.pixels) {
             // A mark ailabel cannot draw in this format is said for this file, never claimed as a layer.
             warnings += markers.map { "\($0.name) mark not applied: ailabel has no pixel codec for \(handler.declaration.displayName) yet" }
@@ -238,6 +239,9 @@ public struct Stamper: Sendable {
             }
             layers += marked.applied
             warnings += marked.notApplied
+            // Recorded, so that a retried or repeated stamp with the same marks sees the same outcome and
+            // leaves the file as it is, rather than trying again (and drawing a badge twice).
+            label.marksNotApplied = markers.map(\.name).filter { !marked.applied.contains($0) }
         }
 
         XMPLabel(label).write(into: &packet)
@@ -302,6 +306,8 @@ public struct Stamper: Sendable {
         let tooSmallForWatermark = min(file.contents.width, file.contents.height) < WatermarkMarker.minimumSide
         let carries = file.handler.declaration.carries
         for marker in markers where carries.contains(.pixels) || carries.contains(.videoFrames) {
+            // A mark asked for before and recorded as not applied: asking again gives the same answer.
+            if existing.record.marksNotApplied.contains(marker.name) { continue }
             switch marker.name {
             case "visible": guard existing.record.visibleLabel != nil else { return nil }
             case "watermark": guard existing.record.watermark == label.labelID || tooSmallForWatermark else { return nil }

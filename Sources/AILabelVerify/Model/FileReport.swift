@@ -119,6 +119,9 @@ public struct FileReport: Sendable, Codable, Hashable {
     public var height: Int?
     /// The HTML report's picture of the file, when thumbnails were asked for (never in JSON).
     public var thumbnail: Thumbnail? = nil
+    /// The SHA-256 of the file's bytes (hex), in the records of a resumable run (`--resume`) only, so the
+    /// next run knows the file is done while its content is the same.
+    public var sha256: String? = nil
 
     public init(path: String, format: String, verdict: Verdict, aiEvidence: [Evidence] = [], disclosures: [Disclosure] = [],
                 c2pa: C2PASummary? = nil, findings: [Finding] = [], width: Int? = nil, height: Int? = nil) {
@@ -134,7 +137,7 @@ public struct FileReport: Sendable, Codable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case path, format, verdict, aiEvidence, disclosures, c2pa, findings, width, height
+        case path, format, verdict, aiEvidence, disclosures, c2pa, findings, width, height, sha256
     }
 
     // `c2pa` is always present in JSON: null when the file has no manifest.
@@ -149,5 +152,6 @@ public struct FileReport: Sendable, Codable, Hashable {
         try container.encode(findings, forKey: .findings)
         try container.encodeIfPresent(width, forKey: .width)
         try container.encodeIfPresent(height, forKey: .height)
+        try container.encodeIfPresent(sha256, forKey: .sha256)
     }
 }

@@ -124,18 +124,39 @@ public struct VerifyPlan: Sendable {
     public var other: [WalkedFile] = []
 
     public init(_ files: [WalkedFile], isMedia: (String) -> Bool) {
-        let all = Set(files.map(\.path))
         for file in files {
-            if SidecarFormat.isSidecar(file.path) {
-                let base = (file.path as NSString).deletingPathExtension
-                if !all.contains(base) && !FileManager.default.fileExists(atPath: base) { orphans.append(file) }
-            } else if isMedia(file.path) {
-                media.append(file)
-            } else if SidecarCollector.hasSidecar(file.path) {
-                sidecarLabelled.append(file)
-            } else {
-                other.append(file)
+            switch Self.classify(file, isMedia: isMedia) {
+            case .orphan: orphans.append(file)
+            case .media: media.append(file)
+            case .sidecarLabelled: sidecarLabelled.append(file)
+            case .other: other.append(file)
+            case .sidecar: break
             }
         }
+    }
+
+    /// What verify does with one walked file.
+    public enum Kind: Sendable, Hashable {
+        /// Read and judged.
+        case media
+        /// Judged through its sidecars.
+        case sidecarLabelled
+        /// A sidecar whose file is missing: a finding of its own.
+        case orphan
+        /// A sidecar read with its file: no entry of its own.
+        case sidecar
+        /// Counted as skipped.
+        case other
+    }
+
+    /// Decides from the file's name and what lies beside it on disk, so a streamed walk can decide file
+    /// by file.
+    public static func classify(_ file: WalkedFile, isMedia: (String) -> Bool) -> Kind {
+        if SidecarFormat.isSidecar(file.path) {
+            let base = (file.path as NSString).deletingPathExtension
+            return FileManager.default.fileExists(atPath: base) ? .sidecar : .orphan
+        }
+        if isMedia(file.path) { return .media }
+        return SidecarCollector.hasSidecar(file.path) ? .sidecarLabelled : .other
     }
 }

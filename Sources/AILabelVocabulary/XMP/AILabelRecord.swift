@@ -21,6 +21,8 @@ public struct AILabelRecord: Sendable, Hashable {
     public var visibleLabel: VisibleLabelField?
     /// `ailabel:Watermark`: the label ID the invisible watermark carries.
     public var watermark: String?
+    /// `ailabel:MarksNotApplied`: marks asked for that the file could not take (see ``DisclosureLabel/marksNotApplied``).
+    public var marksNotApplied: [String] = []
 
     public init(
         labelID: String? = nil, contentID: String? = nil, isDeepfake: Bool? = nil, profile: String? = nil, created: String? = nil,
@@ -45,6 +47,7 @@ public struct AILabelRecord: Sendable, Hashable {
             labelID: label.labelID, contentID: label.contentID, isDeepfake: label.isDeepfake, profile: label.profile, created: label.created,
             producerName: label.producerName, producerID: label.producerID, disclosure: label.texts,
             visibleLabel: label.visibleLabel.map(VisibleLabelField.record), watermark: label.watermarked ? label.labelID : nil)
+        marksNotApplied = label.marksNotApplied
     }
 
     public init(reading packet: XMPPacket) {
@@ -64,6 +67,7 @@ public struct AILabelRecord: Sendable, Hashable {
             labelID: text(.labelID), contentID: text(.contentID), isDeepfake: text(.deepfake).map { $0.lowercased() == "true" },
             profile: text(.profile), created: text(.created), producerName: text(.producer), producerID: text(.producerID),
             disclosure: disclosure, visibleLabel: visible, watermark: text(.watermark))
+        if case .bag(let names)? = value(.marksNotApplied) { marksNotApplied = names }
     }
 
     func write(into packet: inout XMPPacket) {
@@ -93,6 +97,11 @@ public struct AILabelRecord: Sendable, Hashable {
             break
         }
         if let watermark { packet.set(.text(watermark), property: .watermark) }
+        if marksNotApplied.isEmpty {
+            packet.remove(namespace: LabelProperty.marksNotApplied.namespace, name: LabelProperty.marksNotApplied.name)
+        } else {
+            packet.set(.bag(marksNotApplied), property: .marksNotApplied)
+        }
     }
 }
 

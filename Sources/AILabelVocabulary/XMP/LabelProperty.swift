@@ -47,4 +47,6 @@ public struct LabelProperty: Sendable, Hashable, CustomStringConvertible {
     /// A video's badge: the seconds it is shown, `start-end`.
     public static let visibleLabelTimeSpan = ailabel("VisibleLabelTimeSpan")
     public static let watermark = ailabel("Watermark")
+    /// A bag of mark names (`visible`, `watermark`) asked for but not applied.
+    public static let marksNotApplied = ailabel("MarksNotApplied")
 }

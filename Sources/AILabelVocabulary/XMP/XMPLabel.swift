@@ -90,6 +90,7 @@ public struct XMPLabel: Sendable, Hashable {
         copy.aiPromptWriterName = nil
         copy.record.visibleLabel = nil
         copy.record.watermark = nil
+        copy.record.marksNotApplied = []
         return copy
     }
 
@@ -107,6 +108,7 @@ public struct XMPLabel: Sendable, Hashable {
             propagateID: tc260?.propagateID.nonEmpty, profile: record.profile ?? "")
         if case .record(let visible)? = record.visibleLabel { label.visibleLabel = visible }
         label.watermarked = record.watermark != nil && record.watermark == label.labelID
+        label.marksNotApplied = record.marksNotApplied
         return label
     }
 }

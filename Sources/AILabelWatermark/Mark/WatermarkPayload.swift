@@ -72,6 +72,8 @@ public struct WatermarkAnalysis: Sendable {
     public let bestSyncScore: Double
     /// How many offset/period candidates were decoded.
     public let candidatesTried: Int
+    /// The best sync z-score of the rescaled search's small folds at the period estimates, when it ran.
+    public var coarseRescaledSync: Double? = nil
 }
 
 extension String {

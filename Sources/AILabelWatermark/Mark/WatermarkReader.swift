@@ -15,6 +15,11 @@ struct WatermarkReader {
     static let periodCandidates = 3
     /// Periods taken from the autocorrelation and ranked by the sync score.
     static let periodShortlist = 8
+    /// The sync z-score a period estimate's small fold must reach to be refined and decoded. Measured
+    /// (Benchmarks/watermark/calibrate_gate.py, 2026-12-05): marked images resized ×0.5…×2 (plain and
+    /// JPEG q75) that the search finds reach 7.1 at least (median 11.7); unmarked photo-like images reach
+    /// 5.0 at most (median 4.2), the maximum of a 128×128 correlation surface of noise.
+    static let minimumRescaledSync = 6.0
 
     private static let n = TileLayout.tileSize
     private static let fft = FFT2D(size: TileLayout.tileSize)
@@ -35,6 +40,7 @@ struct WatermarkReader {
     func analyze(prefiltered normalized: Plane, originX: Int, originY: Int) -> WatermarkAnalysis {
         var best: Candidate?
         var tried = 0
+        var coarseSync: Double?
 
         func consider(_ candidate: Candidate) {
             tried += 1
@@ -45,18 +51,24 @@ struct WatermarkReader {
         let folded = Self.fold(normalized, originX: originX, originY: originY)
         for candidate in decodeCandidates(folded: folded, period: 128) {
             consider(candidate)
-            if candidate.detection != nil { return finish(best, tried) }
+            if candidate.detection != nil { return finish(best, tried, coarseSync) }
         }
 
-        // Rescaled: estimate candidate periods from the autocorrelation, refine each by the sync score of
-        // a small fold, and decode the three that synchronise best.
+        // Rescaled: estimate candidate periods from the autocorrelation, score each by the sync score of
+        // a small fold at the estimate, refine those that synchronise at all (five small folds), and
+        // decode the three that synchronise best. An estimate whose small fold does not synchronise
+        // better than an unmarked image's folds do (``minimumRescaledSync``) is not refined: on an
+        // unmarked photograph that skips nearly all of the search (Benchmarks/watermark/RESULTS.md).
         if max(normalized.width, normalized.height) >= 256 && min(normalized.width, normalized.height) >= 64 {
             let estimates = Self.periodEstimates(normalized, count: Self.periodShortlist)
             var refined: [(period: Double, score: Double)] = []
             for period in estimates {
-                var bestScore = -Double.infinity
+                let coarse = syncSurface(whitenedSpectrum(Self.fold(normalized, period: period, maxSide: 512))).peaks(1).first?.z ?? 0
+                coarseSync = max(coarseSync ?? -.infinity, coarse)
+                guard coarse >= Self.minimumRescaledSync else { continue }
+                var bestScore = coarse
                 var bestPeriod = period
-                for delta in [-0.4, -0.2, 0, 0.2, 0.4] {
+                for delta in [-0.4, -0.2, 0.2, 0.4] {
                     let folded = Self.fold(normalized, period: period + delta, maxSide: 512)
                     let score = syncSurface(whitenedSpectrum(folded)).peaks(1).first?.z ?? 0
                     if score > bestScore {
@@ -70,17 +82,17 @@ struct WatermarkReader {
                 let folded = Self.fold(normalized, period: chosen.period, maxSide: 1536)
                 for candidate in decodeCandidates(folded: folded, period: chosen.period) {
                     consider(candidate)
-                    if candidate.detection != nil { return finish(best, tried) }
+                    if candidate.detection != nil { return finish(best, tried, coarseSync) }
                 }
             }
         }
-        return finish(best, tried)
+        return finish(best, tried, coarseSync)
     }
 
-    private func finish(_ best: Candidate?, _ tried: Int) -> WatermarkAnalysis {
+    private func finish(_ best: Candidate?, _ tried: Int, _ coarseSync: Double? = nil) -> WatermarkAnalysis {
         WatermarkAnalysis(
             detection: best?.detection, bestGuess: WatermarkPayload(best?.guess ?? 0),
-            bestSyncScore: best?.syncScore ?? 0, candidatesTried: tried)
+            bestSyncScore: best?.syncScore ?? 0, candidatesTried: tried, coarseRescaledSync: coarseSync)
     }
 
     // MARK: Region and prefilter

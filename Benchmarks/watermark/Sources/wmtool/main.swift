@@ -78,7 +78,7 @@ while let line = readLine() {
             print(
                 "{\"found\":\(a.detection != nil),\"payload\":\"\(a.detection?.payload.hex ?? "")\",\"guess\":\"\(a.bestGuess.hex)\","
                     + "\"z\":\(a.bestSyncScore),\"period\":\(a.detection?.period ?? 0),\"errors\":\(a.detection?.codedBitErrors ?? -1),"
-                    + "\"tried\":\(a.candidatesTried),\"ms\":\(ms),\"cpu\":\(lastCPU)}")
+                    + "\"tried\":\(a.candidatesTried),\"coarse\":\(a.coarseRescaledSync ?? -1),\"ms\":\(ms),\"cpu\":\(lastCPU)}")
         case "sd":
             let image = try readPPM(parts[1])
             var match: StableDiffusionWatermarkMatch?
