@@ -13,6 +13,8 @@ use_metadata_tags` puts it (the `AIGC` key of `moov/udta/meta`), and an MP4 and 
 written by exiftool (a `uuid` box in MP4, `moov/udta/XMP_` in MOV). Every file is 64×48 and under a
 second. Malformed files are cut or corrupted copies, one per attack on a BMFF parser. The reference
 SDK (c2pa-python) signs an MP4, a MOV and an M4A with the fixtures PKI (Fixtures/c2pa/keys).
+Fixtures/sidecar-only holds a WebM, a Matroska, an Ogg, a raw AAC (ADTS) and an MPEG-TS file, all
+named .bin: containers with no C2PA embedding, told by their magic bytes alone.
 """
 import io
 import os
@@ -110,6 +112,21 @@ def well_formed():
     return files
 
 
+def sidecar_only():
+    """Containers with no C2PA embedding, named .bin so that only their magic bytes tell them."""
+    folder = os.path.join(HERE, "sidecar-only")
+    os.makedirs(folder, exist_ok=True)
+    files = {
+        "webm.bin": ffmpeg("a.webm", *VIDEO, "-c:v", "libvpx-vp9", "-deadline", "realtime", "-b:v", "50k"),
+        "matroska.bin": ffmpeg("a.mkv", *VIDEO, "-c:v", "libx264", "-preset", "ultrafast"),
+        "ogg.bin": ffmpeg("a.ogg", *AUDIO, "-c:a", "libvorbis"),
+        "aac.bin": ffmpeg("a.aac", *AUDIO, "-c:a", "aac", "-b:a", "24k"),
+        "mpegts.bin": ffmpeg("a.ts", *VIDEO, "-c:v", "libx264", "-preset", "ultrafast"),
+    }
+    for name, data in files.items():
+        save(folder, name, data)
+
+
 def replaced(data, box, new_bytes):
     return data[:box[1]] + new_bytes + data[box[1] + box[2]:]
 
@@ -189,6 +206,7 @@ def main():
         os.makedirs(folder, exist_ok=True)
     files = well_formed()
     malformed(files)
+    sidecar_only()
     save(SDK, "signed.mp4", sdk_sign(files["h264.mp4"], "video/mp4", "signed.mp4"))
     save(SDK, "signed-faststart.mp4", sdk_sign(files["faststart.mp4"], "video/mp4", "signed-faststart.mp4"))
     save(SDK, "signed.mov", sdk_sign(files["movie.mov"], "video/quicktime", "signed.mov"))

@@ -174,8 +174,9 @@ def main():
     seeds = {name: {} for name in ["jpeg", "png", "xmp", "exif", "jumbf", "cbor", "cose", "inspect", "verify", "pixels",
                                    "catalog", "page", "remote", "timestamp", "ocsp", "merkle", "video"]}
     # A format's container target is named after the format, which is its usual extension (jpg aside).
-    container_target = {".jpg": "jpeg", ".jpeg": "jpeg", ".tif": "tiff", ".heic": "heif"}
-    media_suffixes = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".dng", ".jxl", ".wav", ".mp3", ".flac", ".heic", ".heif", ".avif", ".gif"}
+    container_target = {".jpg": "jpeg", ".jpeg": "jpeg", ".tif": "tiff", ".heic": "heif", ".3gp": "mp4", ".m4v": "mp4"}
+    media_suffixes = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".dng", ".jxl", ".wav", ".mp3", ".flac", ".heic", ".heif", ".avif", ".gif",
+                      ".mp4", ".m4v", ".3gp", ".mov", ".m4a"}
 
     def add(target, data):
         if data:

@@ -48,6 +48,19 @@ struct MerkleMapTests {
         #expect(!map.verifies(leaf: tree.layers[0][3], location: 3, proof: [], algorithm: .sha256))
         #expect(!map.verifies(leaf: tree.layers[0][3], location: 9, proof: proof, algorithm: .sha256))
         #expect(!map.verifies(leaf: tree.layers[0][3], location: Int.max, proof: proof, algorithm: .sha256))
+        // Counts and sizes at the top of the range are compared, never added to.
+        #expect(C2PAMerkleTree.layout(leafCount: Int.max).count == 64)
+        let huge = MerkleMap(uniqueID: 0, localID: 0, count: Int.max, algorithm: "sha256", hashes: [tree.root!])
+        #expect(!huge.verifies(leaf: tree.layers[0][3], location: Int.max - 1, proof: proof, algorithm: .sha256))
+    }
+
+    @Test("Attack: a fixed block size of Int.max or a count of Int.max does not overflow")
+    func extremeSizes() throws {
+        let file = Self.movie(mdatLength: 3000)
+        var binding = BMFFHash(hash: nil)
+        binding.merkle = [MerkleMap(uniqueID: 0, localID: 0, count: Int.max, algorithm: "sha256", hashes: [[UInt8](repeating: 0, count: 32)], fixedBlockSize: Int.max)]
+        let reason = try #require(Self.reason { try binding.verify(file as any ByteSource, claimAlgorithm: nil) })
+        #expect(reason.contains("counts \(Int.max) leaves, but its mdat box makes 1"), "\(reason)")
     }
 
     // MARK: Files built box by box

@@ -38,6 +38,11 @@ public struct SidecarStamper: Sendable {
         result.format = SidecarFormat.kind(of: input)
         do {
             let bytes = try FileReader.read(file.source)
+            let container = SidecarOnlyContainer.identify(Array(bytes.prefix(SidecarOnlyContainer.sniffLength)))
+            if let container {
+                result.format = container.name
+                result.warnings.append(container.finding)
+            }
             let sidecarSource = file.source.parent.appending(file.source.name + ".xmp")
             var packet = XMPPacket()
             let existing = try Self.readExistingSidecar(sidecarSource, display: SidecarFormat.xmpPath(for: input))
@@ -56,7 +61,7 @@ public struct SidecarStamper: Sendable {
             var c2pa: [UInt8]?
             if let signer {
                 c2pa = try signer.signer.signSidecar(
-                    forAsset: bytes, format: SidecarFormat.mimeType(of: input), definition: C2PASigner.definition(for: label, title: (input as NSString).lastPathComponent))
+                    forAsset: bytes, format: container?.mimeType ?? SidecarFormat.mimeType(of: input), definition: C2PASigner.definition(for: label, title: (input as NSString).lastPathComponent))
                 result.layers.append("c2pa")
                 result.signed = true
             } else {

@@ -122,6 +122,8 @@ public struct StampBatch: Sendable {
         if SensitiveFile.isKeyOrCertificate(name: file.relativePath, head: head) { return .excluded }
         if MediaFile.isSupported(path: file.path) || AssetRegistry.standard.handler(for: head) != nil { return sidecarOnly ? .sidecar : .embedded }
         if sidecarAll || SidecarFormat.isDocumentedKind(file.path) { return .sidecar }
+        // A container with no C2PA embedding, whatever its name (WebM, Ogg, raw AAC, MPEG-TS).
+        if SidecarOnlyContainer.identify(FileReader.head(file.source, count: SidecarOnlyContainer.sniffLength)) != nil { return .sidecar }
         return .excluded
     }
 

@@ -176,7 +176,8 @@ extension BMFFHash {
         }
         if let block = map.fixedBlockSize {
             guard block > 1 else { throw BMFFHashError.mismatch("Merkle map \(mapIndex) has a fixed block size of \(block)") }
-            let leaves = (length + block - 1) / block
+            // Rounded up without adding first: a block size read from a file may be Int.max.
+            let leaves = length == 0 ? 0 : (length - 1) / block + 1
             try checkBudget(leaves)
             return (0..<leaves).map { start + $0 * block..<start + min(length, ($0 + 1) * block) }
         }

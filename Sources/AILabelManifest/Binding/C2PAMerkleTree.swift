@@ -35,7 +35,8 @@ struct C2PAMerkleTree: Sendable {
     static func layout(leafCount: Int) -> [Int] {
         var layers = [max(leafCount, 0)]
         while let current = layers.last, current > 1 {
-            layers.append((current + 1) / 2)
+            // Halved rounding up without adding first: a count read from a file may be Int.max.
+            layers.append(current / 2 + current % 2)
         }
         return layers
     }

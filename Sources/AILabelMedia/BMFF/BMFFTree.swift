@@ -99,6 +99,11 @@ public struct BMFFTree: Sendable {
         var largeSize = false
         switch size32 {
         case 0:
+            // "To the end of the file" is for the last top-level box; inside a box it would make the
+            // child's size depend on what follows its parent, which a rewrite changes.
+            guard parent == nil else {
+                throw MediaError.make(.malformed, "box \(type.quoted) at byte \(position) has size 0 (to the end of the file) inside another box")
+            }
             size = fileSize - position
         case 1:
             guard head.count >= 16 else {

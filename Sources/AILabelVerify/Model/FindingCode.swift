@@ -23,6 +23,8 @@ public struct FindingCode: RawRepresentable, Sendable, Hashable, Codable, Custom
 
     // The file and its metadata blocks.
     public static let fileUnreadable = FindingCode(rawValue: "file.unreadable")
+    /// A container with no C2PA embedding (WebM, Matroska, Ogg, raw AAC, MPEG-TS): labels only in sidecars.
+    public static let containerSidecarOnly = FindingCode(rawValue: "container.sidecar-only")
     public static let xmpUnreadable = FindingCode(rawValue: "xmp.unreadable")
     public static let exifUnreadable = FindingCode(rawValue: "exif.unreadable")
     public static let pixelsUndecodable = FindingCode(rawValue: "pixels.undecodable")
@@ -89,7 +91,7 @@ public struct FindingCode: RawRepresentable, Sendable, Hashable, Codable, Custom
 
     /// Every code without a value in it, for the documentation check.
     public static let fixed: [FindingCode] = [
-        .fileUnreadable, .xmpUnreadable, .exifUnreadable, .pixelsUndecodable, .iptcUnknownSourceType, .tc260Malformed,
+        .fileUnreadable, .containerSidecarOnly, .xmpUnreadable, .exifUnreadable, .pixelsUndecodable, .iptcUnknownSourceType, .tc260Malformed,
         .visibleRegionMalformed, .visibleAltered, .visibleCropped, .visibleUnchecked, .watermarkLabelMismatch, .generatorHostingHint,
         .c2paUntrusted, .c2paInvalid, .c2paManifestInaccessible, .c2paSignalPossiblyAI, .c2paInvalidWithoutAI, .disclosureInvalid,
         .disclosureContradictory, .disclosureUnverifiable, .sidecarOrphaned, .sidecarUnreadable, .catalogUnreadable,

@@ -100,7 +100,19 @@ extension Verifier {
         let (verdict, findings) = ProfileEvaluator(options: options).judge(observations)
         report.verdict = verdict
         report.findings += findings
+        if let container = SidecarOnlyContainer.identify((try? source.read(0..<min(source.count, SidecarOnlyContainer.sniffLength))) ?? []) {
+            report.format = container.name
+            report.findings.append(Finding(code: .containerSidecarOnly, severity: .info, message: container.finding))
+        }
         return report
+    }
+
+    /// A file in a container with no C2PA embedding and no sidecar beside it: a record that says so,
+    /// rather than a silent skip.
+    public static func sidecarOnlyContainer(path: String, _ container: SidecarOnlyContainer) -> FileReport {
+        FileReport(
+            path: path, format: container.name, verdict: .noAIEvidence,
+            findings: [Finding(code: .containerSidecarOnly, severity: .warning, message: container.finding + " This file has neither.")])
     }
 
     /// A sidecar whose file is gone: a record of its own.

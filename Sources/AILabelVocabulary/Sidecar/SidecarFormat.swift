@@ -13,6 +13,8 @@ public enum SidecarFormat {
         "pdf": ("pdf", "application/pdf"), "mp3": ("mp3", "audio/mpeg"), "wav": ("wav", "audio/wav"), "flac": ("flac", "audio/flac"),
         "ogg": ("ogg", "audio/ogg"), "m4a": ("m4a", "audio/mp4"), "mp4": ("mp4", "video/mp4"), "mov": ("mov", "video/quicktime"),
         "webm": ("webm", "video/webm"), "mkv": ("mkv", "video/x-matroska"), "avi": ("avi", "video/x-msvideo"),
+        "mka": ("matroska", "audio/x-matroska"), "oga": ("ogg", "audio/ogg"), "ogv": ("ogg", "video/ogg"), "opus": ("ogg", "audio/ogg"),
+        "aac": ("aac", "audio/aac"), "m2ts": ("mpegts", "video/mp2t"), "mts": ("mpegts", "video/mp2t"),
         "gif": ("gif", "image/gif"), "tif": ("tiff", "image/tiff"), "tiff": ("tiff", "image/tiff"),
         "heic": ("heic", "image/heic"), "avif": ("avif", "image/avif"), "svg": ("svg", "image/svg+xml"),
         "txt": ("text", "text/plain"), "md": ("markdown", "text/markdown"), "html": ("html", "text/html"), "htm": ("html", "text/html"),
