@@ -7,6 +7,20 @@ let cryptoExtras: Target.Dependency = .product(name: "_CryptoExtras", package: "
 let x509: Target.Dependency = .product(name: "X509", package: "swift-certificates")
 let asn1: Target.Dependency = .product(name: "SwiftASN1", package: "swift-asn1")
 let toml: Target.Dependency = .product(name: "TOMLKit", package: "TOMLKit")
+// The HTTP service (`ailabel serve`) and only it: no other module depends on NIO.
+let serverDependencies: [Target.Dependency] = [
+    .product(name: "Hummingbird", package: "hummingbird"),
+    .product(name: "HummingbirdTLS", package: "hummingbird"),
+    .product(name: "HummingbirdCore", package: "hummingbird"),
+    .product(name: "Prometheus", package: "swift-prometheus"),
+    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+    .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+    .product(name: "Logging", package: "swift-log"),
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+    .product(name: "HTTPTypes", package: "swift-http-types"),
+    .product(name: "NIOSSL", package: "swift-nio-ssl"),
+]
 
 let settings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -25,6 +39,8 @@ let package = Package(
         .library(name: "AILabelVocabulary", targets: ["AILabelVocabulary"]),
         .library(name: "AILabelKit", targets: ["AILabelKit"]),
         .library(name: "AILabelVerify", targets: ["AILabelVerify"]),
+        .library(name: "AILabelEngine", targets: ["AILabelEngine"]),
+        .library(name: "AILabelServer", targets: ["AILabelServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -32,6 +48,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.10.0"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.3.0"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        // Hummingbird's default traits pull in swift-configuration: not used, not built.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // System libraries, found with pkg-config. `providers` only shapes the hint printed when they are missing;
@@ -96,9 +121,20 @@ let package = Package(
         .target(
             name: "AILabelVerify", dependencies: ["AILabelVocabulary", "AILabelManifest", "AILabelMedia", "AILabelNetwork", "AILabelWatermark", "AILabelVisible", crypto],
             resources: [.copy("Resources")], swiftSettings: settings),
+        // The library a program embeds: typed stamp, verify and inspect over files, bytes and streams,
+        // settings resolved once (profile defaults, precedence, collectors), work off the cooperative pool.
+        .target(
+            name: "AILabelEngine",
+            dependencies: ["AILabelKit", "AILabelVerify", "AILabelVocabulary", "AILabelManifest", "AILabelMedia", "AILabelNetwork", "AILabelVisible"],
+            swiftSettings: settings
+        ),
+        // `ailabel serve`: the HTTP API of Resources/openapi.json on Hummingbird, over the engine.
+        .target(
+            name: "AILabelServer", dependencies: ["AILabelEngine", "AILabelKit", "AILabelVerify", "AILabelMedia", crypto] + serverDependencies,
+            resources: [.copy("Resources")], swiftSettings: settings),
         .executableTarget(
             name: "AILabelCLI",
-            dependencies: ["AILabelVerify", "AILabelKit", "AILabelVocabulary", "AILabelManifest", "AILabelMedia", "AILabelNetwork", "AILabelVisible", argumentParser],
+            dependencies: ["AILabelServer", "AILabelEngine", "AILabelVerify", "AILabelKit", "AILabelVocabulary", "AILabelManifest", "AILabelMedia", "AILabelNetwork", "AILabelVisible", argumentParser],
             swiftSettings: settings
         ),
         .target(name: "AILabelTestSupport", dependencies: ["AILabelMedia"], swiftSettings: settings),
@@ -117,6 +153,14 @@ let package = Package(
         .testTarget(name: "AILabelVocabularyTests", dependencies: ["AILabelVocabulary", "AILabelMedia", "AILabelManifest", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelKitTests", dependencies: ["AILabelKit", "AILabelVocabulary", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelVerifyTests", dependencies: ["AILabelVerify", "AILabelKit", "AILabelVocabulary", "AILabelTestSupport"], swiftSettings: settings),
+        .testTarget(name: "AILabelEngineTests", dependencies: ["AILabelEngine", "AILabelKit", "AILabelVerify", "AILabelTestSupport"], swiftSettings: settings),
+        .testTarget(
+            name: "AILabelServerTests",
+            dependencies: [
+                "AILabelServer", "AILabelEngine", "AILabelVerify", "AILabelTestSupport", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["serve_client.py"], swiftSettings: settings),
         .testTarget(name: "AILabelFuzzingTests", dependencies: ["AILabelFuzzing", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelCLITests", dependencies: ["AILabelTestSupport"], exclude: ["Snapshots"], swiftSettings: settings),
     ]

@@ -13,7 +13,7 @@ struct AILabel: AsyncParsableCommand {
             shows what a file carries.
             """,
         version: AILabelVersion.current,
-        subcommands: [StampCommand.self, VerifyCommand.self, InspectCommand.self, KeysCommand.self, TrustCommand.self, ReportCommand.self]
+        subcommands: [StampCommand.self, VerifyCommand.self, InspectCommand.self, KeysCommand.self, TrustCommand.self, ReportCommand.self, ServeCommand.self]
     )
 
     /// ArgumentParser's own `main`, except that bad usage a subcommand finds while running (a key file that

@@ -1,3 +1,4 @@
+import AILabelEngine
 import AILabelKit
 import AILabelMedia
 import AILabelVerify
@@ -6,15 +7,11 @@ import AILabelVocabulary
 import ArgumentParser
 import Foundation
 
-/// The legal profiles, as command-line values.
-enum ProfileName: String, ExpressibleByArgument, CaseIterable {
-    case kz, eu, cn, all
+/// The legal profiles, as command-line values (the library's ``StampProfile``: names are case-insensitive).
+typealias ProfileName = StampProfile
 
-    /// Profile names are case-insensitive: `--profile KZ` is `kz`.
-    init?(argument: String) { self.init(rawValue: argument.lowercased()) }
-
-    /// Languages of the disclosure text when neither the command line nor the config names them.
-    var defaultLanguages: [String] { DisclosureTexts.profileLanguages[rawValue] ?? [] }
+extension StampProfile: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
 }
 
 struct StampCommand: AsyncParsableCommand {
@@ -172,6 +169,38 @@ struct StampCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The one path is the init segment of a fragmented MP4 (CMAF, DASH): also sign the fragments this glob matches in its folder ('seg-*.m4s'), each with a Merkle proof, into --out DIR.")
     var fragments: String?
 
+    /// The options as the library's settings (its resolution applies the precedence and the defaults).
+    var settings: StampSettings {
+        var settings = StampSettings()
+        settings.profile = profile
+        settings.sourceType = sourceType
+        settings.aiSystem = aiSystem
+        settings.aiSystemVersion = aiSystemVersion
+        settings.producer = producer
+        settings.producerID = producerID
+        settings.contentID = contentID
+        settings.propagator = propagator
+        settings.propagateID = propagateID
+        settings.deepfake = deepfake
+        settings.languages = languages
+        settings.texts = texts
+        settings.prompt = prompt
+        settings.time = time
+        settings.watermark = watermark
+        settings.visible = visible
+        settings.badgeCorner = badgeCorner
+        settings.badgeMargin = badgeMargin
+        settings.euIcon = euIcon
+        settings.fonts = fonts
+        settings.signer = SignerSettings(
+            key: signKey, chain: signChain, tsaURL: tsaURL, ocspStaple: ocspStaple, command: signerCommand, algorithm: signAlgorithm)
+        settings.sidecarOnly = sidecar
+        settings.dryRun = dryRun
+        settings.videoSpan = visibleSpan == .start ? .start(seconds: visibleSeconds ?? 5) : .full
+        settings.videoCRF = videoCRF
+        return settings
+    }
+
     func validate() throws {
         if catalog != nil {
             guard let out, !inPlace, paths.isEmpty else { throw ValidationError("--catalog FEED takes --out FILE (the stamped copy) and no other paths") }
@@ -190,19 +219,7 @@ struct StampCommand: AsyncParsableCommand {
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if force && !inPlace { throw ValidationError("--force applies to --in-place only (a copy under --out is always written)") }
-        if let badgeMargin, BadgeCornerName.margin(badgeMargin) == nil {
-            throw ValidationError("--badge-margin takes pixels (12) or a percentage of the shorter side (2%)")
-        }
-        if let badgeCorner, BadgeCornerName.corner(badgeCorner) == nil {
-            throw ValidationError("--badge-corner must be top-right, top-left, bottom-right or bottom-left")
-        }
-        if let sourceType, DigitalSourceType(parsing: sourceType) == nil {
-            throw ValidationError("unknown digital source type '\(sourceType)'; use an IPTC term such as trainedAlgorithmicMedia")
-        }
-        if let time, ISO8601Time.normalize(time) == nil {
-            throw ValidationError("--time must be ISO 8601, e.g. 2026-01-18T09:00:00Z")
-        }
-        for text in texts where !text.contains("=") { throw ValidationError("--text takes LANG=TEXT, got '\(text)'") }
+        _ = try EngineBridge.resolve { () throws(AILabelError) in try settings.validate() }
         if let visibleSeconds {
             guard visibleSpan == .start else { throw ValidationError("--visible-seconds applies to --visible-span start") }
             guard visibleSeconds.isFinite, visibleSeconds >= VisibleSpan.minimumSeconds else {
@@ -215,34 +232,13 @@ struct StampCommand: AsyncParsableCommand {
     func run() async throws {
         if let catalog { return try stampCatalog(catalog) }
         let configuration = try ConfigurationLoader.load(config)
-        let request = try makeRequest(configuration)
-        let signer = try SignerLoader.load(
-            SignerOptions(key: signKey, chain: signChain, tsaURL: tsaURL, ocspStaple: ocspStaple, command: signerCommand, algorithm: signAlgorithm),
-            configuration: configuration)
-        var markers: [any PixelMarker] = []
-        let profileName = ProfileName(rawValue: request.profile) ?? .kz
-        let visibleDefault = profileName == .cn || profileName == .all || (request.isDeepfake && (profileName == .kz || profileName == .eu))
-        if visible ?? configuration.visible?.enabled ?? visibleDefault {
-            let fontPaths = fonts.isEmpty ? (configuration.visible?.fonts ?? []) : fonts
-            let corner = BadgeCornerName.corner(badgeCorner ?? configuration.visible?.corner ?? "top-right") ?? .topRight
-            do {
-                markers.append(try VisibleMarker(
-                    fontFiles: fontPaths.isEmpty ? nil : fontPaths.map { FontFile(path: $0) }, corner: corner,
-                    margin: badgeMargin.flatMap(BadgeCornerName.margin), euIcon: euIcon))
-            } catch {
-                throw ValidationError("the visible label cannot be drawn: \(error)")
-            }
-        }
-        // The watermark goes in after the badge, so the badge's pixels carry it too.
-        if watermark ?? configuration.watermark?.enabled ?? [.eu, .all].contains(profileName) {
-            markers.append(WatermarkMarker(key: configuration.watermark?.key.map { Array($0.utf8) }))
-        }
-        var stamper = Stamper(request: request, markers: markers, signer: signer, dryRun: dryRun)
-        stamper.videoSpan = visibleSpan == .start ? .start(seconds: visibleSeconds ?? 5) : .full
-        stamper.videoSettings = VideoCodec.EncodeSettings(crf: videoCRF)
-
+        // The library resolves the options (precedence, the profile's defaults, the signer, the marks).
+        let resolved = try EngineBridge.resolve { () throws(AILabelError) in try StampConfiguration.resolve(settings, configuration: configuration) }
+        EngineBridge.say(resolved.notices)
+        let signer = resolved.signer
+        let stamper = resolved.stamper
         if let fragments { return try stampFragments(paths[0], pattern: fragments, stamper: stamper) }
-        let sidecarStamper = SidecarStamper(request: request, signer: signer as? C2PASigner, dryRun: dryRun)
+        let sidecarStamper = resolved.sidecarStamper
         let arguments = PathInput.expand(paths, nulSeparated: nulSeparated)
         let excluded = try OutputPlacement.check(out: out, inputs: arguments)
         let walk = FileWalker(includeHidden: includeHidden, followSymlinks: followSymlinks, excluded: excluded).walkAll(arguments)
@@ -351,82 +347,6 @@ struct StampCommand: AsyncParsableCommand {
         if !result.missingTexts.isEmpty {
             StandardError.write("ailabel: no default disclosure text for \(result.missingTexts.joined(separator: ", ")); give one with --text LANG=TEXT")
         }
-    }
-
-    private func makeRequest(_ configuration: Configuration) throws -> LabelRequest {
-        let section = configuration.label
-        var request = LabelRequest()
-        var configuredProfile: ProfileName?
-        if let name = section?.profile {
-            guard let parsed = ProfileName(argument: name) else {
-                throw ValidationError("the configuration's [label] profile is '\(name)'; use \(ProfileName.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            configuredProfile = parsed
-        }
-        let profileName = profile ?? configuredProfile ?? .kz
-        request.profile = profileName.rawValue
-        if let term = sourceType ?? section?.sourceType {
-            guard let parsed = DigitalSourceType(parsing: term) else { throw ValidationError("unknown digital source type '\(term)'") }
-            request.sourceType = parsed
-        }
-        request.aiSystem = aiSystem ?? section?.aiSystem
-        request.aiSystemVersion = aiSystemVersion ?? section?.aiSystemVersion
-        request.producerName = producer ?? section?.producer
-        request.producerID = producerID ?? section?.producerID
-        request.contentID = contentID
-        request.propagatorID = propagator ?? section?.propagator
-        request.propagateID = propagateID
-        request.isDeepfake = deepfake || (section?.deepfake ?? false)
-        request.prompt = prompt
-        request.created = time.flatMap(ISO8601Time.normalize)
-        let requested = languages.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-        request.languages = requested.isEmpty ? (section?.languages ?? profileName.defaultLanguages) : requested
-        var overrides = configuration.texts ?? [:]
-        for text in texts {
-            let parts = text.split(separator: "=", maxSplits: 1)
-            overrides[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
-        }
-        request.textOverrides = overrides
-        // A language without a text would fail every file: bad usage, said before any file is touched.
-        let kind = DisclosureTexts.kind(sourceType: request.sourceType, isDeepfake: request.isDeepfake)
-        let missing = DisclosureTexts.texts(kind: kind, languages: request.languages, overrides: overrides).missing
-        if !missing.isEmpty {
-            let example = missing.map { "--text \($0)=…" }.joined(separator: " ")
-            throw ValidationError(
-                "no disclosure text for \(missing.joined(separator: ", ")): ailabel has texts for \(DisclosureTexts.languages(kind: kind).joined(separator: ", ")); "
-                    + "give one with \(example) (or a [texts] entry in the configuration)")
-        }
-        return request
-    }
-}
-
-/// Badge corners as command-line words.
-enum BadgeCornerName {
-    static func corner(_ name: String) -> BadgeStyle.Corner? { BadgeStyle.Corner(rawValue: name) }
-
-    static func margin(_ text: String) -> BadgeStyle.Margin? {
-        if text.hasSuffix("%") {
-            guard let percent = Double(text.dropLast()), (0...25).contains(percent) else { return nil }
-            return .fraction(percent / 100)
-        }
-        guard let pixels = Int(text), pixels >= 0 else { return nil }
-        return .pixels(pixels)
-    }
-}
-
-/// Parses and normalises ISO 8601 times to UTC `yyyy-MM-ddTHH:mm:ssZ`.
-enum ISO8601Time {
-    static func normalize(_ text: String) -> String? {
-        let formatter = ISO8601DateFormatter()
-        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds], [.withFullDate]] {
-            formatter.formatOptions = options
-            if let date = formatter.date(from: text) {
-                let output = ISO8601DateFormatter()
-                output.formatOptions = [.withInternetDateTime]
-                return output.string(from: date)
-            }
-        }
-        return nil
     }
 }
 

@@ -1,3 +1,4 @@
+import AILabelEngine
 import AILabelKit
 import AILabelManifest
 import AILabelMedia
@@ -120,6 +121,20 @@ struct VerifyCommand: AsyncParsableCommand {
         _ = try failingVerdicts()
     }
 
+    /// The options as the library's settings (its resolution applies the precedence and the defaults).
+    var settings: VerifySettings {
+        var settings = VerifySettings()
+        settings.profile = profile
+        settings.trust = TrustSettings(anchors: trust, extendedKeyUsages: trustConfig, allowedLists: allowedList, defaultLists: !noDefaultTrust)
+        settings.requireTrusted = requireTrusted
+        settings.scan = scan
+        settings.fetchRemote = fetchRemote
+        settings.ocspFetch = ocspFetch
+        settings.allowedHosts = allowedHost
+        settings.thumbnails = format == .html
+        return settings
+    }
+
     func failingVerdicts() throws -> Set<Verdict> {
         var verdicts = Set<Verdict>()
         for name in failOn.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
@@ -134,33 +149,19 @@ struct VerifyCommand: AsyncParsableCommand {
     func run() async throws {
         let failing = try failingVerdicts()
         let configuration = try ConfigurationLoader.load(config)
-        let loadedProfile: Profile
-        do {
-            loadedProfile = try Profile.load(profile ?? "kz")
-        } catch let error as ProfileError {
-            throw ValidationError(error.reason)
-        }
-        let trustConfiguration = try TrustLoader.load(
-            anchors: trust, extendedKeyUsages: trustConfig, allowedLists: allowedList, configuration: configuration,
-            defaultLists: !noDefaultTrust)
-        for warning in trustConfiguration.warnings { StandardError.write("ailabel: warning: \(warning)") }
-        var options = VerifyOptions(
-            profile: loadedProfile, trust: trustConfiguration, requireTrusted: requireTrusted, scan: scan, thumbnails: format == .html)
-        if fetchRemote {
-            options.remoteManifests = FetchPolicy(maxBytes: RemoteManifestLimits.maxBytes, timeout: RemoteManifestLimits.timeout, allowedHosts: Set(allowedHost))
-        }
-        if ocspFetch { options.ocspFetcher = OCSPClient(allowedHosts: Set(allowedHost)) }
+        var resolved = try EngineBridge.resolve { () throws(AILabelError) in try VerifyConfiguration.resolve(settings, configuration: configuration) }
+        EngineBridge.say(resolved.notices)
         if let fragments {
             do {
                 let set = try FragmentSet.resolve(initSegment: paths[0], pattern: fragments)
-                options.bmffFragments = set.fragments.map { path in BMFFFragmentSource(name: path) { try FileByteSource(path: path) } }
+                resolved = resolved.with(bmffFragments: set.fragments.map { path in BMFFFragmentSource(name: path) { try FileByteSource(path: path) } })
             } catch let problem as FragmentSet.Problem {
                 throw ValidationError(problem.reason)
             }
         }
-        let verifier = Verifier(
-            options: options,
-            extraCollectors: PixelCollectors.all(watermarkKey: configuration.watermark?.key.map { Array($0.utf8) }))
+        let configured = resolved
+        let loadedProfile = configured.profile
+        let verifier = configured.verifier
 
         // Catalogue feeds (--catalog) and web pages have verifiers of their own (AILabelVerify/Catalog, /Web).
         let catalogMapping: CatalogMapping
@@ -228,64 +229,5 @@ struct VerifyCommand: AsyncParsableCommand {
             StandardError.write("ailabel: \(outcome.alreadyDone) file\(outcome.alreadyDone == 1 ? "" : "s") already recorded in \(resume) with the same content; not verified again")
         }
         if summary.failing > 0 || outcome.problems > 0 { throw ExitCode(1) }
-    }
-}
-
-/// Trust anchors: --trust files, then AILABEL_TRUST (paths separated by ':'), then the config's [trust]
-/// anchors; EKUs from --trust-config, else the config's trust_config; allowed certificates from
-/// --allowed-list, else the config's allowed. A file that cannot be read, or a bundle with no readable
-/// certificate, is bad usage (exit 64); an unreadable certificate among readable ones is a warning.
-/// To these the installed C2PA trust lists are added (claim signers and time-stamp authorities) unless
-/// --no-default-trust; explicit anchors serve signers and time-stamp authorities alike, as in c2pa-rs.
-enum TrustLoader {
-    static func load(anchors options: [String], extendedKeyUsages: String? = nil, allowedLists: [String] = [],
-                     configuration: Configuration, defaultLists: Bool = true,
-                     store: TrustListStore? = TrustListStore.user()) throws -> TrustConfiguration {
-        var paths = options
-        if paths.isEmpty, let environment = ProcessInfo.processInfo.environment["AILABEL_TRUST"], !environment.isEmpty {
-            paths = environment.split(separator: ":").map(String.init)
-        }
-        if paths.isEmpty { paths = configuration.trust?.anchors ?? [] }
-        let allowedPaths = allowedLists.isEmpty ? (configuration.trust?.allowed ?? []) : allowedLists
-        let usagePath = extendedKeyUsages ?? configuration.trust?.trustConfig
-        var trust = TrustConfiguration.none
-        if !paths.isEmpty || !allowedPaths.isEmpty || usagePath != nil {
-            let bundles = try paths.map { (name: $0, pem: try readPEM($0, holding: "trust anchors")) }
-            let allowed = allowedPaths.isEmpty ? nil : try allowedPaths.map { try readPEM($0, holding: "allowed certificates") }.joined(separator: "\n")
-            let usages = try usagePath.map { try readPEM($0, holding: "trust configuration (EKU OIDs)") }
-            do {
-                trust = try TrustConfiguration(anchorBundles: bundles, allowedList: allowed, extendedKeyUsages: usages)
-            } catch let error as ManifestError {
-                throw refuse("the trust anchors were refused: \(error.reason)")
-            }
-            trust.timeStampAnchors += trust.anchors
-        }
-        guard defaultLists else { return trust }
-        do {
-            if let installed = try store?.trust() {
-                trust.anchors += installed.signers
-                trust.timeStampAnchors += installed.timeStampAuthorities
-            } else if trust.anchors.isEmpty && trust.allowedCertificateHashes.isEmpty {
-                StandardError.write("ailabel: no C2PA trust list is installed, so no signer can be Trusted; install it with `ailabel trust update` (or pass --trust PEM)")
-            }
-        } catch let error as TrustListError {
-            StandardError.write("ailabel: the installed C2PA trust lists are not used: \(error.reason)")
-        }
-        return trust
-    }
-
-    /// Says what is wrong with a trust file and exits 64, without the generic usage text (the
-    /// options were right; a file was not).
-    private static func refuse(_ message: String) -> ExitCode {
-        StandardError.write("ailabel: \(message)")
-        return ExitCode(64)
-    }
-
-    /// A PEM file named on the command line or in the config: unreadable is bad usage (exit 64).
-    private static func readPEM(_ path: String, holding what: String) throws -> String {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw refuse("cannot read the \(what) in \(path)")
-        }
-        return text
     }
 }

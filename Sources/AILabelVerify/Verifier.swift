@@ -85,11 +85,13 @@ public struct Verifier: Sendable {
             }
             return report
         }
-        return verify(file)
+        return verify(file, sidecars: .beside(path))
     }
 
-    public func verify(_ file: MediaFile) -> FileReport {
-        let subject = VerificationSubject(file: file)
+    /// Verifies a parsed file. Its sidecars are only those `sidecars` names: the default reads none, so
+    /// bytes parsed in memory under a client's file name never make the verifier look at this machine's disk.
+    public func verify(_ file: MediaFile, sidecars: SidecarSource = .none) -> FileReport {
+        let subject = VerificationSubject(file: file, sidecars: sidecars)
         var observations = Observations()
         for collector in collectors where !collector.needsPixels {
             collector.collect(from: subject, pixels: nil, into: &observations)

@@ -10,6 +10,8 @@ public struct Configuration: Sendable, Codable, Hashable {
     public var trust: TrustSection?
     public var visible: VisibleSection?
     public var watermark: WatermarkSection?
+    /// `ailabel serve`'s settings, under the names of its options.
+    public var serve: ServeSection?
 
     public struct LabelSection: Sendable, Codable, Hashable {
         public var profile: String?
@@ -70,6 +72,52 @@ public struct Configuration: Sendable, Codable, Hashable {
         public var key: String?
     }
 
+    public struct ServeSection: Sendable, Codable, Hashable {
+        /// HOST:PORT (port 0 picks a free port).
+        public var listen: String?
+        /// One bearer token per line; read at start and on SIGHUP.
+        public var tokenFile: String?
+        public var maxBodyMB: Int?
+        public var maxConcurrency: Int?
+        /// Seconds.
+        public var requestTimeout: Double?
+        /// Let callers without a token verify and inspect (stamping always needs one).
+        public var anonymousRead: Bool?
+        /// PEM certificate chain and key for TLS.
+        public var tlsCert: String?
+        public var tlsKey: String?
+
+        public init() {}
+
+        /// `request_timeout` may be written as an integer (`60`) or not (`2.5`).
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            listen = try container.decodeIfPresent(String.self, forKey: .listen)
+            tokenFile = try container.decodeIfPresent(String.self, forKey: .tokenFile)
+            maxBodyMB = try container.decodeIfPresent(Int.self, forKey: .maxBodyMB)
+            maxConcurrency = try container.decodeIfPresent(Int.self, forKey: .maxConcurrency)
+            if let seconds = try? container.decodeIfPresent(Int.self, forKey: .requestTimeout) {
+                requestTimeout = Double(seconds)
+            } else {
+                requestTimeout = try container.decodeIfPresent(Double.self, forKey: .requestTimeout)
+            }
+            anonymousRead = try container.decodeIfPresent(Bool.self, forKey: .anonymousRead)
+            tlsCert = try container.decodeIfPresent(String.self, forKey: .tlsCert)
+            tlsKey = try container.decodeIfPresent(String.self, forKey: .tlsKey)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case listen
+            case tokenFile = "token_file"
+            case maxBodyMB = "max_body_mb"
+            case maxConcurrency = "max_concurrency"
+            case requestTimeout = "request_timeout"
+            case anonymousRead = "anonymous_read"
+            case tlsCert = "tls_cert"
+            case tlsKey = "tls_key"
+        }
+    }
+
     public init() {}
 
     /// Loads a configuration file. Relative paths inside it are resolved against the file's folder.
@@ -111,6 +159,12 @@ public struct Configuration: Sendable, Codable, Hashable {
         if var visible = configuration.visible {
             visible.fonts = visible.fonts?.compactMap(resolve)
             configuration.visible = visible
+        }
+        if var serve = configuration.serve {
+            serve.tokenFile = resolve(serve.tokenFile)
+            serve.tlsCert = resolve(serve.tlsCert)
+            serve.tlsKey = resolve(serve.tlsKey)
+            configuration.serve = serve
         }
         return configuration
     }

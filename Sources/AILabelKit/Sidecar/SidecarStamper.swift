@@ -44,29 +44,15 @@ public struct SidecarStamper: Sendable {
                 result.warnings.append(container.finding)
             }
             let sidecarSource = file.source.parent.appending(file.source.name + ".xmp")
-            var packet = XMPPacket()
             let existing = try Self.readExistingSidecar(sidecarSource, display: SidecarFormat.xmpPath(for: input))
-            if let existing {
-                do {
-                    packet = try XMPPacket(parsing: existing)
-                } catch let error as MediaError {
-                    throw MediaError.make(error.code, "the existing sidecar \(SidecarFormat.xmpPath(for: input)) cannot be merged into: \(error.reason); it was left as it is")
-                }
-            }
-            let label = try Stamper(request: request).makeLabel(existing: packet, derivedContentID: ContentID.derived(from: [bytes[...]]))
-            XMPLabel(label).write(into: &packet)
-            result.contentID = label.contentID
-            result.labelID = label.labelID
-            result.layers = ["sidecar", "iptc", "tc260", "ailabel-xmp"]
-            var c2pa: [UInt8]?
-            if let signer {
-                c2pa = try signer.signer.signSidecar(
-                    forAsset: bytes, format: container?.mimeType ?? SidecarFormat.mimeType(of: input), definition: C2PASigner.definition(for: label, title: (input as NSString).lastPathComponent))
-                result.layers.append("c2pa")
-                result.signed = true
-            } else {
-                result.warnings.append("no signer configured: no signed C2PA sidecar was added")
-            }
+            let sidecars = try self.sidecars(for: bytes, name: input, existingXMP: existing, mediaType: container?.mimeType)
+            let packet = sidecars.xmp
+            let c2pa = sidecars.c2pa
+            result.contentID = sidecars.label.contentID
+            result.labelID = sidecars.label.labelID
+            result.layers = sidecars.layers
+            result.signed = c2pa != nil
+            if c2pa == nil { result.warnings.append("no signer configured: no signed C2PA sidecar was added") }
             result.imageDataUnchanged = true
             if dryRun {
                 result.status = .wouldStamp
@@ -79,7 +65,7 @@ public struct SidecarStamper: Sendable {
             let xmpTarget = output.parent.appending(output.name + ".xmp")
             // An existing sidecar rewritten in place keeps its own attributes; a new one takes the file's.
             let keepOwn = !copying && existing != nil
-            result.warnings += try AtomicFile.write(packet.serialized(), to: xmpTarget, attributes: keepOwn ? nil : attributes, createFolders: copying)
+            result.warnings += try AtomicFile.write(packet, to: xmpTarget, attributes: keepOwn ? nil : attributes, createFolders: copying)
             if let c2pa {
                 try AtomicFile.write(c2pa, to: output.parent.appending(output.name + ".c2pa"), attributes: attributes, createFolders: copying)
             }
@@ -92,6 +78,30 @@ public struct SidecarStamper: Sendable {
             result.error = "\(error)"
         }
         return result
+    }
+
+    /// The sidecars of a file held in memory, named `name` (whose extension gives the C2PA format):
+    /// the XMP sidecar (merged into `existingXMP` when given) and, with a signer, the signed C2PA
+    /// sidecar whose hard binding is the hash of `bytes`. Nothing is read or written on disk.
+    public func sidecars(for bytes: [UInt8], name: String, existingXMP: [UInt8]? = nil, mediaType: String? = nil) throws -> (xmp: [UInt8], c2pa: [UInt8]?, label: DisclosureLabel, layers: [String]) {
+        var packet = XMPPacket()
+        if let existingXMP {
+            do {
+                packet = try XMPPacket(parsing: existingXMP)
+            } catch let error as MediaError {
+                throw MediaError.make(error.code, "the existing sidecar \(SidecarFormat.xmpPath(for: name)) cannot be merged into: \(error.reason); it was left as it is")
+            }
+        }
+        let label = try Stamper(request: request).makeLabel(existing: packet, derivedContentID: ContentID.derived(from: [bytes[...]]))
+        XMPLabel(label).write(into: &packet)
+        var layers = ["sidecar", "iptc", "tc260", "ailabel-xmp"]
+        var c2pa: [UInt8]?
+        if let signer {
+            c2pa = try signer.signer.signSidecar(
+                forAsset: bytes, format: mediaType ?? SidecarFormat.mimeType(of: name), definition: C2PASigner.definition(for: label, title: (name as NSString).lastPathComponent))
+            layers.append("c2pa")
+        }
+        return (packet.serialized(), c2pa, label, layers)
     }
 
     /// An existing sidecar's bytes, nil when there is none. One that exists but cannot be read (too large,

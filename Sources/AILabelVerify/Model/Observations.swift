@@ -13,9 +13,13 @@ public struct VerificationSubject: Sendable {
     public let label: XMPLabel?
     public let exif: EXIFMetadata?
     public let exifProblem: String?
+    /// Where the file's sidecars come from: read beside a path on disk, given by the caller, or none.
+    /// Never guessed from `file.path`: for bytes in memory that name is the client's, not a file here.
+    public let sidecars: SidecarSource
 
-    public init(file: MediaFile) {
+    public init(file: MediaFile, sidecars: SidecarSource = .none) {
         self.file = file
+        self.sidecars = sidecars
         var xmp: XMPPacket?
         var xmpProblem: String?
         if let bytes = file.contents.xmp {

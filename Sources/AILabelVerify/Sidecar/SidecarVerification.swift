@@ -13,15 +13,21 @@ public struct SidecarCollector: EvidenceCollector {
     public init(validator: ManifestValidator) { self.validator = validator }
 
     public func collect(from subject: VerificationSubject, pixels: RGBImage?, into observations: inout Observations) {
-        collect(path: subject.file.path, source: subject.file.source, into: &observations)
+        collect(subject.sidecars, source: subject.file.source, into: &observations)
     }
 
-    /// Works for any file kind: the file is read by position (a C2PA sidecar's hash streams it).
+    /// Reads the sidecars beside `path` on disk. Works for any file kind: the file is read by position
+    /// (a C2PA sidecar's hash streams it).
     public func collect(path: String, source: any ByteSource, into observations: inout Observations) {
-        let xmpPath = SidecarFormat.xmpPath(for: path)
-        if FileManager.default.fileExists(atPath: xmpPath) {
+        collect(.beside(path), source: source, into: &observations)
+    }
+
+    /// Reads the sidecars `sidecars` names, read from disk only when it names a path.
+    public func collect(_ sidecars: SidecarSource, source: any ByteSource, into observations: inout Observations) {
+        if let xmp = sidecars.xmp {
+            let xmpName = xmp.name
             do {
-                let packet = try XMPPacket(parsing: try FileReader.read(xmpPath, maximumSize: XMPPacket.maximumPacketSize))
+                let packet = try XMPPacket(parsing: try xmp.read(maximumSize: XMPPacket.maximumPacketSize))
                 var sidecar = Observations()
                 XMPLabelReader.read(packet, location: "XMP sidecar", into: &sidecar)
                 observations.evidence += sidecar.evidence.map { Evidence(source: .sidecar, detail: "\($0.source): \($0.detail)") }
@@ -33,18 +39,18 @@ public struct SidecarCollector: EvidenceCollector {
                 observations.sidecarKinds.formUnion(kinds)
                 let broken = sidecar.disclosures.filter { !$0.intact }
                 observations.disclosures.append(Disclosure(
-                    kind: .sidecar, detail: "XMP sidecar \((xmpPath as NSString).lastPathComponent): \(kinds.map(\.rawValue).sorted().joined(separator: ", "))",
+                    kind: .sidecar, detail: "XMP sidecar \(xmpName): \(kinds.map(\.rawValue).sorted().joined(separator: ", "))",
                     intact: broken.isEmpty, languages: sidecar.disclosures.first { $0.kind == .ailabelXMP }?.languages))
             } catch {
-                observations.disclosures.append(Disclosure(kind: .sidecar, detail: "XMP sidecar \((xmpPath as NSString).lastPathComponent)", intact: false))
+                observations.disclosures.append(Disclosure(kind: .sidecar, detail: "XMP sidecar \(xmpName)", intact: false))
                 observations.addFinding(.sidecarUnreadable, .error, "The XMP sidecar cannot be read: \((error as? MediaError)?.reason ?? "\(error)")")
             }
         }
-        let c2paPath = SidecarFormat.c2paPath(for: path)
-        if FileManager.default.fileExists(atPath: c2paPath) {
+        if let c2pa = sidecars.c2pa {
+            let c2paName = c2pa.name
             let store: [UInt8]
             do {
-                store = try FileReader.read(c2paPath, maximumSize: 256 * 1024 * 1024)
+                store = try c2pa.read(maximumSize: 256 * 1024 * 1024)
             } catch {
                 observations.addFinding(.sidecarUnreadable, .error, "The C2PA sidecar cannot be read: \((error as? MediaError)?.reason ?? "\(error)")")
                 return
@@ -55,7 +61,7 @@ public struct SidecarCollector: EvidenceCollector {
             if declaresAI { observations.addEvidence(.sidecar, "C2PA sidecar declares digitalSourceType \(types.compactMap { DigitalSourceType(parsing: $0)?.term }.joined(separator: ", "))") }
             let intact = report.state != .invalid && report.state != .absent
             observations.disclosures.append(Disclosure(
-                kind: .sidecar, detail: "C2PA sidecar \((c2paPath as NSString).lastPathComponent), state \(report.state.rawValue)", intact: intact))
+                kind: .sidecar, detail: "C2PA sidecar \(c2paName), state \(report.state.rawValue)", intact: intact))
             if intact && declaresAI { observations.sidecarKinds.insert("c2pa") }
             if observations.c2pa == nil {
                 observations.c2pa = C2PASummary(
@@ -83,19 +89,23 @@ public struct SidecarCollector: EvidenceCollector {
 extension Verifier {
     /// Verifies a file of a kind ailabel does not embed into, through its sidecars.
     public func verifyThroughSidecars(path: String) -> FileReport {
-        let format = SidecarFormat.kind(of: path)
         let source: FileByteSource
         do {
             source = try FileByteSource(path: path)
         } catch let error as MediaError {
-            return FileReport(path: path, format: format, verdict: .unreadable, findings: [Finding(code: .fileUnreadable, severity: .error, message: error.reason)])
+            return FileReport(path: path, format: SidecarFormat.kind(of: path), verdict: .unreadable, findings: [Finding(code: .fileUnreadable, severity: .error, message: error.reason)])
         } catch {
-            return FileReport(path: path, format: format, verdict: .unreadable, findings: [Finding(code: .fileUnreadable, severity: .error, message: "\(error)")])
+            return FileReport(path: path, format: SidecarFormat.kind(of: path), verdict: .unreadable, findings: [Finding(code: .fileUnreadable, severity: .error, message: "\(error)")])
         }
+        return verifyThroughSidecars(source: source, name: path, sidecars: .beside(path))
+    }
+
+    /// Verifies bytes of a kind ailabel does not embed into, named `name`, through the sidecars given.
+    public func verifyThroughSidecars(source: any ByteSource, name: String, sidecars: SidecarSource) -> FileReport {
         var observations = Observations()
-        SidecarCollector(validator: options.validator).collect(path: path, source: source, into: &observations)
+        SidecarCollector(validator: options.validator).collect(sidecars, source: source, into: &observations)
         var report = FileReport(
-            path: path, format: format, verdict: .noAIEvidence, aiEvidence: observations.evidence, disclosures: observations.disclosures,
+            path: name, format: SidecarFormat.kind(of: name), verdict: .noAIEvidence, aiEvidence: observations.evidence, disclosures: observations.disclosures,
             c2pa: observations.c2pa, findings: observations.findings)
         let (verdict, findings) = ProfileEvaluator(options: options).judge(observations)
         report.verdict = verdict

@@ -39,6 +39,16 @@ public enum SidecarFormat {
     /// Whether a path's kind is one `stamp` labels by sidecar without `--sidecar-all` (Docs/cli.md lists them).
     public static func isDocumentedKind(_ path: String) -> Bool { type(of: path) != nil }
 
+    /// The file extension of a media type (`image/jpeg` → `jpg`): a registered format's first, then this
+    /// table's; nil for a type ailabel does not know. A service names an upload by it.
+    public static func fileExtension(forMediaType mediaType: String) -> String? {
+        let type = mediaType.lowercased()
+        if let declaration = AssetRegistry.standard.handlers.map(\.declaration).first(where: { $0.mimeTypes.contains(type) }) {
+            return declaration.extensions.first
+        }
+        return types.filter { $0.value.mime == type }.map(\.key).sorted().first
+    }
+
     /// Whether a path is itself a sidecar ailabel writes or reads.
     public static func isSidecar(_ path: String) -> Bool {
         let lower = path.lowercased()

@@ -1,0 +1,171 @@
+import AILabelEngine
+import AILabelKit
+import AILabelTestSupport
+import AILabelVerify
+import Foundation
+import Synchronization
+import Testing
+
+/// The library's typed entry points: files, bytes and streams in, typed results and errors out, the disk
+/// read only where the caller names it.
+@Suite("Label engine")
+struct LabelEngineTests {
+    static let engine = LabelEngine(threads: 2)
+    static let keys = Repository.fixture("c2pa/keys")
+
+    static func signedSettings() -> StampSettings {
+        var settings = StampSettings()
+        settings.time = "2026-01-18T09:00:00Z"
+        settings.signer = SignerSettings(key: keys.appendingPathComponent("fixtures-signer.key").path, chain: keys.appendingPathComponent("fixtures-chain.pem").path)
+        return settings
+    }
+
+    static func trustedVerify() throws -> VerifyConfiguration {
+        var settings = VerifySettings()
+        settings.scan = .metadata
+        settings.trust = TrustSettings(anchors: [keys.appendingPathComponent("fixtures-root.pem").path], defaultLists: false)
+        return try VerifyConfiguration.resolve(settings, environment: [:], trustStore: nil)
+    }
+
+    @Test("bytes in, stamped bytes out, verified from bytes as compliant and Trusted")
+    func stampAndVerifyBytes() async throws {
+        let original = try Repository.fixtureBytes("media/photo-640x480.jpg")
+        let stamp = try StampConfiguration.resolve(Self.signedSettings(), environment: [:])
+        let outcome = try await Self.engine.stamp(.bytes(original, name: "upload.jpg"), with: stamp)
+        #expect(outcome.result.status == .stamped)
+        #expect(outcome.result.layers.contains("c2pa"))
+        #expect(outcome.result.output == nil)
+        let stamped = try outcome.fileBytes()
+        #expect(stamped.count == outcome.fileSize)
+        let report = try await Self.engine.verify(.bytes(stamped, name: "upload.jpg"), with: try Self.trustedVerify())
+        #expect(report.path == "upload.jpg")
+        #expect(report.verdict == .compliant)
+        #expect(report.c2pa?.state == "Trusted")
+
+        // A stream of chunks is the same input.
+        let chunks = stride(from: 0, to: stamped.count, by: 4096).map { Array(stamped[$0..<min($0 + 4096, stamped.count)]) }
+        let streamed = try await MediaInput.stream(AsyncStreamOf(chunks), name: "upload.jpg", maxBytes: 1 << 24)
+        #expect(try await Self.engine.verify(streamed, with: try Self.trustedVerify()).verdict == .compliant)
+        // Stamping the stamped file again leaves it as it is.
+        let again = try await Self.engine.stamp(.bytes(stamped, name: "upload.jpg"), with: stamp)
+        #expect(again.result.status == .unchanged)
+        #expect(try again.fileBytes() == stamped)
+    }
+
+    @Test("bytes named like a file on disk are verified without that file's sidecars; given sidecars are read")
+    func bytesNeverProbeTheDisk() async throws {
+        let folder = try Repository.temporaryDirectory("engine-sidecars")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let original = try Repository.fixtureBytes("media/photo-640x480.jpg")
+        var settings = Self.signedSettings()
+        settings.sidecarOnly = true
+        let outcome = try await Self.engine.stamp(.bytes(original, name: "photo.jpg"), with: try StampConfiguration.resolve(settings, environment: [:]))
+        guard case .sidecars(let xmp, let c2pa) = outcome.output, let c2pa else {
+            Issue.record("sidecar stamping returned no sidecars")
+            return
+        }
+        #expect(outcome.result.layers.first == "sidecar")
+        let path = folder.appendingPathComponent("photo.jpg").path
+        try Data(original).write(to: URL(fileURLWithPath: path))
+        try Data(xmp).write(to: URL(fileURLWithPath: path + ".xmp"))
+        try Data(c2pa).write(to: URL(fileURLWithPath: path + ".c2pa"))
+        let verify = try Self.trustedVerify()
+
+        let onDisk = try await Self.engine.verify(.path(path), with: verify)
+        #expect(onDisk.disclosures.contains { $0.kind == .sidecar })
+        #expect(onDisk.verdict == .compliant)
+
+        // The same bytes under the same name, from memory: the disk beside that name is not looked at.
+        let inMemory = try await Self.engine.verify(.bytes(original, name: path), with: verify)
+        #expect(!inMemory.disclosures.contains { $0.kind == .sidecar })
+        #expect(inMemory.verdict == .noAIEvidence)
+        // A file reported under another name (a server's spooled upload) reads no sidecar either.
+        let spooled = try await Self.engine.verify(.file(at: path, name: "upload.jpg"), with: verify)
+        #expect(!spooled.disclosures.contains { $0.kind == .sidecar })
+        // Sidecars given with the bytes are read.
+        let given = try await Self.engine.verify(.bytes(original, name: "photo.jpg", xmpSidecar: xmp, c2paSidecar: c2pa), with: verify)
+        #expect(given.disclosures.contains { $0.kind == .sidecar && $0.intact })
+        #expect(given.verdict == .compliant)
+        #expect(given.c2pa?.state == "Trusted")
+    }
+
+    @Test("errors are typed with stable codes")
+    func typedErrors() async throws {
+        let stamp = try StampConfiguration.resolve(StampSettings(), environment: [:])
+        await #expect(throws: AILabelError(.unsupportedMedia, "")) {
+            try await Self.engine.stamp(.bytes(Array("not an image".utf8), name: "upload.bin"), with: stamp)
+        }
+        await #expect(throws: AILabelError(.unsupportedMedia, "")) {
+            try await Self.engine.inspect(.bytes(Array("not an image".utf8), name: "upload"))
+        }
+        await #expect(throws: AILabelError(.unreadableInput, "")) {
+            try await Self.engine.inspect(.bytes(try Repository.fixtureBytes("malformed/no-scan.jpg"), name: "x.jpg"))
+        }
+        var bad = StampSettings()
+        bad.time = "yesterday"
+        #expect(throws: AILabelError(.badOption, "")) { try StampConfiguration.resolve(bad, environment: [:]) }
+        bad = StampSettings()
+        bad.signer.key = "/nonexistent.key"
+        #expect(throws: AILabelError(.badOption, "")) { try StampConfiguration.resolve(bad, environment: [:]) }
+        var verify = VerifySettings()
+        verify.profile = "/etc/passwd"
+        verify.allowProfileFiles = false
+        #expect(throws: AILabelError(.badOption, "")) { try VerifyConfiguration.resolve(verify, environment: [:], trustStore: nil) }
+        var trust = VerifySettings()
+        trust.trust = TrustSettings(anchors: ["/nonexistent.pem"])
+        #expect(throws: AILabelError(.trustRefused, "")) { try VerifyConfiguration.resolve(trust, environment: [:], trustStore: nil) }
+        await #expect(throws: AILabelError(.tooLarge, "")) {
+            try await MediaInput.stream(AsyncStreamOf([[UInt8](repeating: 0, count: 10), [UInt8](repeating: 0, count: 10)]), name: "x.jpg", maxBytes: 15)
+        }
+        // An unreadable file to verify is a verdict, not an error.
+        let report = try await Self.engine.verify(.bytes([0xFF, 0xD8, 0xFF], name: "cut.jpg"), with: try Self.trustedVerify())
+        #expect(report.verdict == .unreadable)
+    }
+
+    @Test("precedence: settings over the environment over the configuration file")
+    func precedence() throws {
+        let configuration = try JSONDecoder().decode(Configuration.self, from: Data(#"{"label": {"producer": "From the file", "profile": "cn"}}"#.utf8))
+        var settings = StampSettings()
+        #expect(try StampConfiguration.resolve(settings, configuration: configuration, environment: [:]).label.producerName == "From the file")
+        #expect(try StampConfiguration.resolve(settings, configuration: configuration, environment: [:]).markers.map(\.name) == ["visible"], "cn draws the badge")
+        settings.producer = "From the options"
+        settings.profile = .kz
+        let resolved = try StampConfiguration.resolve(settings, configuration: configuration, environment: [:])
+        #expect(resolved.label.producerName == "From the options")
+        #expect(resolved.markers.isEmpty, "kz draws no mark for content that is no deepfake")
+        // The signer's key from the environment when the options name none.
+        let key = Self.keys.appendingPathComponent("fixtures-signer.key").path
+        let chain = Self.keys.appendingPathComponent("fixtures-chain.pem").path
+        #expect(try StampConfiguration.resolve(StampSettings(), environment: ["AILABEL_SIGN_KEY": key, "AILABEL_SIGN_CHAIN": chain]).signer != nil)
+        #expect(try StampConfiguration.resolve(StampSettings(), environment: [:]).signer == nil)
+    }
+
+    @Test("a task cancelled while its work waits for a thread is answered at once, and the work never runs")
+    func cancellation() async throws {
+        let pool = WorkerPool(threads: 1)
+        defer { pool.shutdown() }
+        let release = Mutex(false)
+        let ran = Mutex(false)
+        let blocker = Task { try await pool.run { while !release.withLock({ $0 }) { usleep(1000) } } }
+        while pool.waiting > 0 { await Task.yield() }
+        let waiting = Task { try await pool.run { ran.withLock { $0 = true } } }
+        try await Task.sleep(for: .milliseconds(50))
+        waiting.cancel()
+        await #expect(throws: AILabelError(.cancelled, "")) { try await waiting.value }
+        release.withLock { $0 = true }
+        try await blocker.value
+        try await pool.run {}
+        #expect(!ran.withLock { $0 })
+    }
+}
+
+/// An async sequence over chunks held in memory.
+struct AsyncStreamOf: AsyncSequence, Sendable {
+    let chunks: [[UInt8]]
+    init(_ chunks: [[UInt8]]) { self.chunks = chunks }
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var rest: ArraySlice<[UInt8]>
+        mutating func next() async throws -> [UInt8]? { rest.popFirst() }
+    }
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(rest: chunks[...]) }
+}

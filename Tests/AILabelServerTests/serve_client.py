@@ -1,0 +1,317 @@
+#!/usr/bin/env python3
+"""The client side of the `ailabel serve` tests (ServeTests.swift starts and stops the server).
+
+    serve_client.py CASE BASE_URL [ARGS...]
+
+Each case checks what it says and exits 0, or prints what went wrong and exits 1. Stdlib only, plus the
+reference SDK (c2pa-python, through Fixtures/c2pa/referee.py) for the round trip.
+"""
+import http.client
+import json
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+import urllib.parse
+
+FAILURES = []
+
+
+def check(condition, message):
+    if not condition:
+        FAILURES.append(message)
+        print("FAIL:", message, file=sys.stderr)
+
+
+def connect(base, timeout=30):
+    url = urllib.parse.urlparse(base)
+    return http.client.HTTPConnection(url.hostname, url.port, timeout=timeout)
+
+
+def request(base, method, path, body=None, headers=None, timeout=30):
+    conn = connect(base, timeout)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        data = response.read()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, data
+    finally:
+        conn.close()
+
+
+def raw_socket(base, timeout=30):
+    url = urllib.parse.urlparse(base)
+    return socket.create_connection((url.hostname, url.port), timeout=timeout)
+
+
+def read_status(sock):
+    """The status of the response on sock, or None when the server closed without one."""
+    data = b""
+    try:
+        while b"\r\n" not in data:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    except (ConnectionResetError, socket.timeout, BrokenPipeError):
+        pass
+    if not data.startswith(b"HTTP/1.1 "):
+        return None
+    return int(data[9:12])
+
+
+def multipart(fields, boundary="ailabel-test-boundary"):
+    parts = []
+    for name, (filename, content_type, content) in fields.items():
+        header = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'
+        parts.append(header.encode() + content + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def case_roundtrip(base, token, root, jpeg, pdf, out, pid):
+    auth = {"Authorization": f"Bearer {token}"}
+    original = open(jpeg, "rb").read()
+    status, headers, body = request(base, "POST", "/v1/stamp?profile=kz&time=2026-01-18T09:00:00Z&producer=Example%20LLP",
+                                    original, {**auth, "Content-Type": "image/jpeg"})
+    check(status == 200, f"stamp: status {status}: {body[:300]!r}")
+    check(headers.get("ailabel-status") == "stamped", f"stamp: AILabel-Status {headers.get('ailabel-status')}")
+    check("c2pa" in headers.get("ailabel-layers", ""), f"stamp: layers {headers.get('ailabel-layers')}")
+    check(headers.get("content-type") == "image/jpeg", f"stamp: content type {headers.get('content-type')}")
+    stamped = os.path.join(out, "stamped.jpg")
+    open(stamped, "wb").write(body)
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Fixtures", "c2pa"))
+    import referee
+    verdict = referee.read(stamped, [root])
+    check(verdict["state"] == "Trusted", f"the SDK reads the served stamp as {verdict}")
+
+    status, headers, body = request(base, "POST", "/v1/verify?filename=stamped.jpg", open(stamped, "rb").read(), {**auth, "Content-Type": "image/jpeg"})
+    check(status == 200 and headers.get("content-type") == "application/json", f"verify: {status} {headers}")
+    record = json.loads(body)
+    open(os.path.join(out, "verify.json"), "wb").write(body)
+    check(record.get("verdict") == "compliant", f"verify: {record.get('verdict')}")
+    check((record.get("c2pa") or {}).get("state") == "Trusted", f"verify: c2pa {record.get('c2pa')}")
+    check(record.get("path") == "stamped.jpg", f"verify: path {record.get('path')}")
+
+    form, content_type = multipart({"file": ("photo.jpg", "image/jpeg", open(stamped, "rb").read())})
+    status, _, body = request(base, "POST", "/v1/verify", form, {**auth, "Content-Type": content_type})
+    check(status == 200 and json.loads(body).get("verdict") == "compliant", f"multipart verify: {status} {body[:300]!r}")
+    check(status != 200 or json.loads(body).get("path") == "photo.jpg", f"multipart verify names the part's file: {body[:200]!r}")
+
+    status, _, body = request(base, "POST", "/v1/inspect", open(stamped, "rb").read(), {**auth, "Content-Type": "image/jpeg"})
+    check(status == 200 and json.loads(body).get("format") == "jpeg", f"inspect: {status} {body[:300]!r}")
+
+    # A kind without embedding: the XMP sidecar, or the signed C2PA sidecar; verified with the sidecars sent.
+    document = open(pdf, "rb").read()
+    status, headers, xmp = request(base, "POST", "/v1/stamp?filename=report.pdf", document, {**auth, "Content-Type": "application/pdf"})
+    check(status == 200 and headers.get("content-type") == "application/rdf+xml" and b"AIGC" in xmp, f"pdf stamp: {status} {headers}")
+    status, headers, c2pa = request(base, "POST", "/v1/stamp?filename=report.pdf&sidecar=c2pa", document, {**auth, "Content-Type": "application/pdf"})
+    check(status == 200 and headers.get("content-type") == "application/c2pa", f"pdf c2pa sidecar: {status} {headers}")
+    form, content_type = multipart({"file": ("report.pdf", "application/pdf", document), "xmp": ("report.pdf.xmp", "application/rdf+xml", xmp),
+                                    "c2pa": ("report.pdf.c2pa", "application/c2pa", c2pa)})
+    status, _, body = request(base, "POST", "/v1/verify", form, {**auth, "Content-Type": content_type})
+    check(status == 200 and json.loads(body).get("verdict") == "compliant", f"pdf verify with sidecars: {status} {body[:400]!r}")
+
+    status, _, body = request(base, "GET", "/healthz")
+    check(status == 200 and json.loads(body) == {"status": "ok"}, f"healthz: {status} {body!r}")
+    status, _, body = request(base, "GET", "/readyz")
+    check(status == 200, f"readyz: {status}")
+    status, _, body = request(base, "GET", "/openapi.json")
+    check(status == 200 and json.loads(body).get("openapi", "").startswith("3.1"), f"openapi.json: {status}")
+    status, headers, body = request(base, "GET", "/metrics")
+    text = body.decode()
+    check(status == 200 and 'ailabel_http_requests_total{route="stamp",status="200"}' in text, f"metrics: {text[:500]}")
+    check('ailabel_verdicts_total{verdict="compliant"}' in text and "ailabel_http_request_duration_seconds_bucket" in text, "metrics: verdicts and latency")
+
+    # Graceful shutdown: a request in flight when SIGTERM arrives is finished, then the server exits.
+    sock = raw_socket(base)
+    data = open(stamped, "rb").read()
+    head = (f"POST /v1/verify HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {token}\r\nContent-Type: image/jpeg\r\n"
+            f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n").encode()
+    sock.sendall(head + data[: len(data) // 2])
+    time.sleep(0.5)
+    os.kill(int(pid), signal.SIGTERM)
+    time.sleep(0.5)
+    sock.sendall(data[len(data) // 2:])
+    check(read_status(sock) == 200, "a request in flight at SIGTERM is answered 200")
+    sock.close()
+
+
+def case_auth(base, token, jpeg, phase):
+    data = open(jpeg, "rb").read()
+    if phase == "before":
+        status, headers, body = request(base, "POST", "/v1/stamp", data, {"Content-Type": "image/jpeg"})
+        check(status == 401 and headers.get("www-authenticate") == "Bearer", f"stamp without a token: {status}")
+        check(json.loads(body)["error"]["code"] == "auth.missing-token", f"401 code: {body!r}")
+        status, _, body = request(base, "POST", "/v1/stamp", data, {"Content-Type": "image/jpeg", "Authorization": "Bearer wrong"})
+        check(status == 401 and json.loads(body)["error"]["code"] == "auth.unknown-token", f"stamp with a wrong token: {status} {body!r}")
+        status, _, _ = request(base, "POST", "/v1/verify", data, {"Content-Type": "image/jpeg"})
+        check(status == 401, f"verify without a token when anonymous reads are off: {status}")
+        status, _, _ = request(base, "POST", "/v1/stamp", data, {"Content-Type": "image/jpeg", "Authorization": f"Bearer {token}"})
+        check(status == 200, f"stamp with the token: {status}")
+    elif phase == "after":
+        # The token file was rewritten and SIGHUP sent: the old token is gone, the new one works.
+        status, _, _ = request(base, "POST", "/v1/stamp", data, {"Content-Type": "image/jpeg", "Authorization": "Bearer first-token"})
+        check(status == 401, f"the old token after SIGHUP: {status}")
+        status, _, _ = request(base, "POST", "/v1/stamp", data, {"Content-Type": "image/jpeg", "Authorization": f"Bearer {token}"})
+        check(status == 200, f"the new token after SIGHUP: {status}")
+    elif phase == "anonymous":
+        status, _, _ = request(base, "POST", "/v1/verify", data, {"Content-Type": "image/jpeg"})
+        check(status == 200, f"anonymous verify when allowed: {status}")
+        status, _, _ = request(base, "POST", "/v1/inspect", data, {"Content-Type": "image/jpeg"})
+        check(status == 200, f"anonymous inspect when allowed: {status}")
+        status, _, _ = request(base, "POST", "/v1/stamp", data, {"Content-Type": "image/jpeg"})
+        check(status == 401, f"anonymous stamp is never allowed: {status}")
+
+
+def case_limits(base, token, jpeg):
+    """Server: --max-body-mb 1 --max-concurrency 2 --request-timeout 3. Verify reads metadata only
+    (?scan=metadata) where the answer must come in time: a debug build's pixel detectors can take longer."""
+    auth = {"Authorization": f"Bearer {token}"}
+    data = open(jpeg, "rb").read()
+    big = b"\xff" * (2 << 20)
+    started = time.monotonic()
+    try:
+        status, _, body = request(base, "POST", "/v1/verify", big, {**auth, "Content-Type": "image/jpeg"})
+        check(status == 413 and json.loads(body)["error"]["code"] == "input.too-large", f"2 MB body over a 1 MB limit: {status}")
+    except (ConnectionResetError, BrokenPipeError):
+        pass  # the server may close before the client has sent the whole body
+    check(time.monotonic() - started < 2.5, "413 comes before the body is read")
+    # Chunked, no length: refused once it passes the limit.
+    sock = raw_socket(base)
+    sock.sendall(f"POST /v1/verify HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {token}\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: chunked\r\n\r\n".encode())
+    try:
+        for _ in range(40):
+            sock.sendall(b"10000\r\n" + b"\0" * 0x10000 + b"\r\n")
+    except (ConnectionResetError, BrokenPipeError):
+        pass
+    status = read_status(sock)
+    check(status in (413, None), f"a chunked body over the limit: {status}")
+    sock.close()
+
+    status, _, body = request(base, "POST", "/v1/verify", data, {**auth, "Content-Type": "text/x-nonsense"})
+    check(status == 415 and json.loads(body)["error"]["code"] == "input.unsupported-media", f"unknown media type: {status}")
+    status, _, body = request(base, "POST", "/v1/stamp", b"plain text, no image", {**auth, "Content-Type": "image/jpeg"})
+    check(status == 422, f"stamping bytes that are no JPEG: {status} {body[:200]!r}")
+    status, _, body = request(base, "POST", "/v1/stamp", b"plain text, no image", {**auth, "Content-Type": "application/octet-stream"})
+    check(status == 415, f"stamping bytes of no kind: {status} {body[:200]!r}")
+    for query, what in (("profile=zz", "an unknown profile"), ("frobnicate=1", "an unknown option"), ("time=yesterday", "a bad time"),
+                        ("deepfake=maybe", "a bad boolean"), ("lang=xx", "a language without a text")):
+        status, _, body = request(base, "POST", f"/v1/stamp?{query}", data, {**auth, "Content-Type": "image/jpeg"})
+        check(status == 422 and json.loads(body)["error"]["code"] == "options.invalid", f"{what}: {status} {body[:200]!r}")
+
+    # Two slow uploads hold both slots: a third request is answered 503 with Retry-After at once.
+    holders = []
+    for _ in range(2):
+        sock = raw_socket(base)
+        sock.sendall(f"POST /v1/verify HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {token}\r\nContent-Type: image/jpeg\r\nContent-Length: 1000\r\n\r\nabc".encode())
+        holders.append(sock)
+    time.sleep(0.3)
+    status, headers, body = request(base, "POST", "/v1/verify?scan=metadata", data, {**auth, "Content-Type": "image/jpeg"})
+    check(status == 503 and headers.get("retry-after") == "1", f"a third request while two hold the slots: {status} {headers}")
+    # The held requests run out of time (3 s): answered 503 request.timeout or closed, and the slots are free again.
+    started = time.monotonic()
+    for sock in holders:
+        sock.settimeout(10)
+        status = read_status(sock)
+        check(status in (503, None), f"a stalled upload at the request timeout: {status}")
+        sock.close()
+    check(time.monotonic() - started < 8, "stalled uploads end on time")
+    status, _, _ = request(base, "POST", "/v1/verify?scan=metadata", data, {**auth, "Content-Type": "image/jpeg"})
+    check(status == 200, f"slots free after the timeout: {status}")
+
+
+def case_hostile(base, token, jpeg):
+    """Server: --request-timeout 3 (so headers get 3 s)."""
+    auth = {"Authorization": f"Bearer {token}"}
+    data = open(jpeg, "rb").read()
+
+    # Slow-loris: headers a byte at a time, never finished.
+    sock = raw_socket(base)
+    sock.sendall(b"POST /v1/verify HTTP/1.1\r\nHost: t\r\n")
+    started = time.monotonic()
+    closed = False
+    sock.settimeout(0.2)
+    while time.monotonic() - started < 8 and not closed:
+        try:
+            sock.sendall(b"X")
+            if sock.recv(4096) == b"":
+                closed = True
+        except socket.timeout:
+            pass
+        except (BrokenPipeError, ConnectionResetError):
+            closed = True
+    elapsed = time.monotonic() - started
+    check(closed and elapsed < 6, f"slow-loris headers closed on time ({elapsed:.1f} s)")
+    sock.close()
+
+    # Absurd headers: one 200 KB header, then 5,000 small ones.
+    for head in (b"GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: " + b"a" * 200_000 + b"\r\n\r\n",
+                 b"GET /healthz HTTP/1.1\r\nHost: t\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(5000)) + b"\r\n"):
+        sock = raw_socket(base, 10)
+        try:
+            sock.sendall(head)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        status = read_status(sock)
+        check(status is None or 400 <= status < 500, f"absurd headers: {status}")
+        sock.close()
+
+    # A chunked body that never ends, trickled: answered or closed by the request timeout.
+    sock = raw_socket(base)
+    sock.sendall(f"POST /v1/verify HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {token}\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: chunked\r\n\r\n".encode())
+    started = time.monotonic()
+    ended = False
+    sock.settimeout(0.2)
+    while time.monotonic() - started < 12 and not ended:
+        try:
+            sock.sendall(b"1\r\nA\r\n")
+            chunk = sock.recv(4096)
+            if not chunk or chunk.startswith(b"HTTP/1.1 503") or chunk.startswith(b"HTTP/1.1 4"):
+                ended = True
+        except socket.timeout:
+            pass
+        except (BrokenPipeError, ConnectionResetError):
+            ended = True
+    elapsed = time.monotonic() - started
+    check(ended and elapsed < 10, f"an endless chunked body ended on time ({elapsed:.1f} s)")
+    sock.close()
+
+    # Many tiny requests at once: each answered (2xx, 503) or closed, none left hanging.
+    outcomes = {}
+    lock = threading.Lock()
+
+    def tiny():
+        try:
+            status, _, _ = request(base, "POST", "/v1/verify", b"tiny", {**auth, "Content-Type": "image/jpeg"}, timeout=20)
+            key = status
+        except Exception as error:  # noqa: BLE001 - a closed connection is an accepted outcome
+            key = type(error).__name__
+        with lock:
+            outcomes[key] = outcomes.get(key, 0) + 1
+
+    threads = [threading.Thread(target=tiny) for _ in range(400)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    check(all(not thread.is_alive() for thread in threads), "every tiny request ended")
+    check(all(k in (200, 503, "ConnectionResetError", "RemoteDisconnected", "BrokenPipeError") for k in outcomes), f"tiny requests: {outcomes}")
+    check(outcomes.get(200, 0) > 0, f"some tiny requests were answered: {outcomes}")
+    print("tiny requests:", outcomes, f"{time.monotonic() - started:.1f} s", file=sys.stderr)
+
+    # Still serving (metadata only: a debug build's pixel detectors may take longer than the 3 s limit).
+    status, _, body = request(base, "POST", "/v1/verify?scan=metadata", data, {**auth, "Content-Type": "image/jpeg"})
+    check(status == 200 and json.loads(body).get("verdict"), f"still serving: {status}")
+    status, _, _ = request(base, "GET", "/healthz")
+    check(status == 200, f"healthz after the hostile clients: {status}")
+
+
+if __name__ == "__main__":
+    name, base, *args = sys.argv[1:]
+    {"roundtrip": case_roundtrip, "auth": case_auth, "limits": case_limits, "hostile": case_hostile}[name](base, *args)
+    if FAILURES:
+        sys.exit(1)
+    print("ok")
