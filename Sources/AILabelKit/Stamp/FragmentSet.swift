@@ -5,6 +5,11 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+// A release (whole-module) build resolves `stat` to CoreFoundation's import of it, which
+// MemberImportVisibility then wants imported by name.
+#if canImport(CoreFoundation)
+import CoreFoundation
+#endif
 
 /// The fragments of a fragmented MP4 (CMAF, DASH, HLS fMP4) named by a glob relative to the init
 /// segment's folder, as c2patool's `fragment` subcommand and c2pa-rs `save_to_bmff_fragmented`
