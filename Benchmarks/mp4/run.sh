@@ -27,19 +27,6 @@ ffmpeg -v error -y -f lavfi -i "nullsrc=s=640x360:r=25,geq=random(1)*255:128:128
     -c:v libx264 -preset ultrafast -qp 0 -pix_fmt yuv420p "$work/clip.mp4"
 clip_size=$(stat -c %s "$work/clip.mp4")
 
-sdk_sign=$(cat <<'PYTHON'
-import sys, c2pa
-key, chain, source, target = sys.argv[1:5]
-manifest = {"claim_generator_info": [{"name": "benchmark", "version": "1"}], "title": "large.mp4",
-            "assertions": [{"label": "c2pa.actions", "data": {"actions": [{"action": "c2pa.created",
-            "digitalSourceType": "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"}]}}]}
-settings = c2pa.Settings.from_dict({"builder": {"thumbnail": {"enabled": False}}, "verify": {"verify_after_sign": False}})
-builder = c2pa.Builder(manifest, context=c2pa.Context(settings=settings))
-signer = c2pa.Signer.from_info(c2pa.C2paSignerInfo(b"es256", open(chain, "rb").read(), open(key, "rb").read(), None))
-with open(source, "rb") as src, open(target, "w+b") as dst:
-    builder.sign(signer, "video/mp4", src, dst)
-PYTHON
-)
 sdk_read='import sys, c2pa; c2pa.Reader("video/mp4", open(sys.argv[1], "rb")).json()'
 
 for size in "${sizes[@]}"; do
@@ -57,7 +44,7 @@ for size in "${sizes[@]}"; do
         | "$python" -c 'import json, sys; f = json.load(sys.stdin)["files"][0]; print("  (ailabel verify: C2PA", f["c2pa"]["state"], f["c2pa"]["failures"], ")")'
     rm -rf "$work/out"
     if [ "${SDK:-1}" = 1 ]; then
-        echo "  reference SDK sign      $(measure "$python" -c "$sdk_sign" "$keys/signer.key" "$keys/signer-chain.pem" "$work/large.mp4" "$work/sdk.mp4")"
+        echo "  reference SDK sign      $(measure "$python" Benchmarks/sdk_sign.py "$keys/signer.key" "$keys/signer-chain.pem" video/mp4 "$work/large.mp4" "$work/sdk.mp4")"
         echo "  reference SDK read      $(measure "$python" -c "$sdk_read" "$work/sdk.mp4")"
         rm -f "$work/sdk.mp4"
     fi

@@ -62,7 +62,7 @@ def stamp(path, out_dir, *flags):
 
 def detected_label(path):
     """The label ID verify --scan full reads from the watermark, or None."""
-    result = subprocess.run([AILABEL, "verify", path, "--scan", "full", "--json"], capture_output=True, text=True)
+    result = subprocess.run([AILABEL, "verify", path, "--scan", "full", "--format", "json"], capture_output=True, text=True)
     found = re.search(r"ailabel watermark, label ID ([0-9a-f]{16})", result.stdout)
     return found.group(1) if found else None
 

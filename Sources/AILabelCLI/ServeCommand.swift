@@ -52,23 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "A TOML configuration file ([serve], [label], [texts], [signer], [trust], [watermark]).")
     var config: String?
 
-    @Option(name: .customLong("sign-key"), help: "PEM private key of the C2PA signer (or AILABEL_SIGN_KEY, or [signer] key).")
-    var signKey: String?
-
-    @Option(name: .customLong("sign-chain"), help: "PEM certificate chain of the signer, leaf first (or AILABEL_SIGN_CHAIN, or [signer] chain).")
-    var signChain: String?
-
-    @Option(name: .customLong("tsa-url"), help: "RFC 3161 time-stamp authority for every signature (or [signer] tsa_url).")
-    var tsaURL: String?
-
-    @Flag(name: .customLong("ocsp-staple"), help: "Embed the signing certificate's OCSP response (or [signer] ocsp_staple = true).")
-    var ocspStaple = false
-
-    @Option(name: .customLong("signer-cmd"), help: "Sign with an external program (HSM, KMS), with --sign-chain.")
-    var signerCommand: String?
-
-    @Option(name: .customLong("sign-alg"), help: "The algorithm --signer-cmd signs with.")
-    var signAlgorithm: String?
+    @OptionGroup var signerOptions: SignerOptions
 
     @Option(name: .long, parsing: .singleValue, help: "A PEM bundle of C2PA trust anchors for verify (repeatable; or AILABEL_TRUST, or [trust] anchors).")
     var trust: [String] = []
@@ -94,8 +78,7 @@ struct ServeCommand: AsyncParsableCommand {
                 anonymousRead: anonymousRead ? true : nil, tlsCertificate: tlsCert, tlsKey: tlsKey, configuration: configuration)
         }
         var notices: [Notice] = []
-        let signerSettings = SignerSettings(
-            key: signKey, chain: signChain, tsaURL: tsaURL, ocspStaple: ocspStaple, command: signerCommand, algorithm: signAlgorithm)
+        let signerSettings = signerOptions.settings
         let signer = try EngineBridge.resolve { () throws(AILabelError) in try signerSettings.resolve(configuration: configuration, notices: &notices) }
         let trustSettings = TrustSettings(anchors: trust, extendedKeyUsages: trustConfig, allowedLists: allowedList, defaultLists: !noDefaultTrust)
         let trustConfiguration = try EngineBridge.resolve { () throws(AILabelError) in try trustSettings.resolve(configuration: configuration, notices: &notices) }

@@ -86,23 +86,7 @@ struct StampCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Creation time, ISO 8601 (default: now). Fixing it makes stamping reproducible.")
     var time: String?
 
-    @Option(name: .customLong("sign-key"), help: "PEM private key of the C2PA signer (or AILABEL_SIGN_KEY, or [signer] key).")
-    var signKey: String?
-
-    @Option(name: .customLong("sign-chain"), help: "PEM certificate chain of the signer, leaf first (or AILABEL_SIGN_CHAIN, or [signer] chain).")
-    var signChain: String?
-
-    @Option(name: .customLong("tsa-url"), help: "RFC 3161 time-stamp authority (http or https) for every signature, so it outlives the certificate (or [signer] tsa_url).")
-    var tsaURL: String?
-
-    @Flag(name: .customLong("ocsp-staple"), help: "Embed the signing certificate's OCSP response (from the responder its certificate names) as c2pa.certificate-status (or [signer] ocsp_staple = true).")
-    var ocspStaple = false
-
-    @Option(name: .customLong("signer-cmd"), help: "Sign with an external program (HSM, KMS): it gets the bytes to sign on stdin and writes the signature on stdout (c2patool's --signer-path protocol). Use with --sign-chain.")
-    var signerCommand: String?
-
-    @Option(name: .customLong("sign-alg"), help: "The algorithm --signer-cmd signs with: es256, es384, es512, ps256, ps384, ps512, ed25519 (default: implied by the certificate's key).")
-    var signAlgorithm: String?
+    @OptionGroup var signer: SignerOptions
 
     @Flag(inversion: .prefixedNo, help: "Embed the invisible watermark carrying the label ID (default: on under the eu and all profiles).")
     var watermark: Bool?
@@ -202,12 +186,15 @@ struct StampCommand: AsyncParsableCommand {
         settings.badgeMargin = badgeMargin
         settings.euIcon = euIcon
         settings.fonts = fonts
-        settings.signer = SignerSettings(
-            key: signKey, chain: signChain, tsaURL: tsaURL, ocspStaple: ocspStaple, command: signerCommand, algorithm: signAlgorithm)
+        settings.signer = signer.settings
         settings.sidecarOnly = sidecar
         settings.dryRun = dryRun
         settings.videoSpan = visibleSpan == .start ? .start(seconds: visibleSeconds ?? 5) : .full
         settings.videoCRF = videoCRF
+        if audible {
+            settings.audible = AudibleRequest(
+                kind: AudibleCue.Kind(rawValue: audibleCue ?? "speech") ?? .speech, placement: AudibleCue.Placement(rawValue: audibleAt ?? "start") ?? .start)
+        }
         return settings
     }
 
@@ -249,11 +236,7 @@ struct StampCommand: AsyncParsableCommand {
         let resolved = try EngineBridge.resolve { () throws(AILabelError) in try StampConfiguration.resolve(settings, configuration: configuration) }
         EngineBridge.say(resolved.notices)
         let signer = resolved.signer
-        var stamper = resolved.stamper
-        if audible {
-            stamper.audible = AudibleRequest(
-                kind: AudibleCue.Kind(rawValue: audibleCue ?? "speech") ?? .speech, placement: AudibleCue.Placement(rawValue: audibleAt ?? "start") ?? .start)
-        }
+        let stamper = resolved.stamper
         if let fragments { return try stampFragments(paths[0], pattern: fragments, stamper: stamper) }
         let sidecarStamper = resolved.sidecarStamper
         let arguments = PathInput.expand(paths, nulSeparated: nulSeparated)

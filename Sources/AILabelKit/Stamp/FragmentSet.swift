@@ -2,9 +2,6 @@ import AILabelManifest
 import AILabelMedia
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The fragments of a fragmented MP4 (CMAF, DASH, HLS fMP4) named by a glob relative to the init
 /// segment's folder, as c2patool's `fragment` subcommand and c2pa-rs `save_to_bmff_fragmented`
@@ -50,26 +47,23 @@ public struct FragmentSet: Sendable, Equatable {
                 let names = hasWildcard(component) ? try entries(of: directory, matching: component, limit: limit) : [component]
                 for name in names {
                     let path = directory == "." && folder == "." ? name : directory + "/" + name
-                    var status = stat()
-                    guard lstat(path, &status) == 0 else { continue }
-                    var isLink = status.st_mode & S_IFMT == S_IFLNK
-                    if isLink {
+                    guard var kind = FileKind(at: path, followingLinks: false) else { continue }
+                    if kind == .symbolicLink {
                         guard let real = FileWalker.realPath(path), real == realFolder || real.hasPrefix(realFolder + "/") else {
                             throw Problem(reason: "\(path) is a symbolic link out of the init segment's folder; fragments must lie inside it")
                         }
-                        guard stat(path, &status) == 0 else { continue }
-                        isLink = false
+                        guard let target = FileKind(at: path, followingLinks: true) else { continue }
+                        kind = target
                     }
-                    let kind = status.st_mode & S_IFMT
                     if isLast {
-                        guard kind != S_IFDIR else { continue }
-                        guard kind == S_IFREG else { throw Problem(reason: "\(path) matches --fragments but is not a regular file") }
+                        guard kind != .directory else { continue }
+                        guard kind == .regular else { throw Problem(reason: "\(path) matches --fragments but is not a regular file") }
                         if FileWalker.realPath(path) == realInit { continue }
                         next.append(path)
                         guard next.count <= limit else {
                             throw Problem(reason: "--fragments '\(pattern)' matches more than \(limit) files, more than one rendition may have")
                         }
-                    } else if kind == S_IFDIR {
+                    } else if kind == .directory {
                         next.append(path)
                     }
                 }

@@ -152,6 +152,16 @@ public enum FileKind: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The kind of the object at `path` (the link itself unless `followingLinks`), or nil when there is
+    /// none. Here rather than at callers: a module that imports Foundation beside Glibc resolves `stat`
+    /// differently in debug and release builds.
+    public init?(at path: String, followingLinks: Bool) {
+        var status = stat()
+        let result = followingLinks ? stat(path, &status) : lstat(path, &status)
+        guard result == 0 else { return nil }
+        self.init(mode: status.st_mode)
+    }
+
     public var description: String {
         switch self {
         case .regular: "a regular file"
