@@ -88,6 +88,26 @@ def main():
     assert at > 0
     data[at:at + 15] = b"V_AILABEL/NONE!"
     open(unknown, "wb").write(data)
+    # Hostile sound tracks for the audible cue in movies (AudibleMovieCLITests): 150 AAC tracks beside one
+    # video in MP4 (over the 64 streams the audio decoder takes); 8-channel (7.1) AAC in M4A; an MP4 whose
+    # audio track holds no sample.
+    inputs = video(w=64, h=48, r=5, seconds=0.2) + ["-f", "lavfi", "-i", "anullsrc=r=8000:cl=mono"]
+    maps = ["-map", "0:v"] + ["-map", "1:a"] * 150
+    ffmpeg(*inputs, "-t", "0.2", *maps, "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-b:a", "8k",
+           *BITEXACT, path("many-audio-streams.mp4"))
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=300:sample_rate=48000", "-t", "1.5", "-af", "pan=7.1|c0=c0|c1=c0|c2=c0|c3=c0|c4=c0|c5=c0|c6=c0|c7=c0",
+           "-c:a", "aac", "-b:a", "256k", *BITEXACT, path("eight-channels.m4a"))
+    # (ffmpeg writes no track at all for zero audio frames: the last stsz and stts, the audio track's, are
+    # patched to hold no sample.)
+    empty = path("empty-audio.mp4")
+    ffmpeg(*video(w=64, h=48, r=5, seconds=0.4), "-f", "lavfi", "-i", "anullsrc=r=48000:cl=mono", "-t", "0.4",
+           "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", *BITEXACT, empty)
+    data = bytearray(open(empty, "rb").read())
+    at = data.rfind(b"stsz")
+    data[at + 12:at + 16] = bytes(4)
+    at = data.rfind(b"stts")
+    data[at + 8:at + 12] = bytes(4)
+    open(empty, "wb").write(data)
     # Truncated: the first 3 kB of the H.264 clip.
     whole = open(path("h264-aac-subtitle.mp4"), "rb").read()
     open(path("truncated.mp4"), "wb").write(whole[:3000])

@@ -172,7 +172,7 @@ def merkle_seeds(fixtures):
 def main():
     out = pathlib.Path(sys.argv[1])
     seeds = {name: {} for name in ["jpeg", "png", "xmp", "exif", "jumbf", "cbor", "cose", "inspect", "verify", "pixels",
-                                   "catalog", "page", "remote", "timestamp", "ocsp", "merkle", "video"]}
+                                   "catalog", "page", "remote", "timestamp", "ocsp", "merkle", "video", "audio"]}
     # A format's container target is named after the format, which is its usual extension (jpg aside).
     container_target = {".jpg": "jpeg", ".jpeg": "jpeg", ".tif": "tiff", ".heic": "heif", ".3gp": "mp4", ".m4v": "mp4"}
     media_suffixes = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".dng", ".jxl", ".wav", ".mp3", ".flac", ".heic", ".heif", ".avif", ".gif",
@@ -218,6 +218,10 @@ def main():
     for path in sorted((FIXTURES / "video").glob("*")):
         if path.suffix.lower() in {".mp4", ".mkv", ".webm", ".mov"} and path.stat().st_size <= MAX_WHOLE_FILE:
             add("video", path.read_bytes())
+    # The audio decode path: every small sound file (WAV, MP3, FLAC, M4A), well-formed or not.
+    for path in sorted(FIXTURES.rglob("*")):
+        if path.is_file() and path.suffix.lower() in {".wav", ".mp3", ".flac", ".m4a"} and path.stat().st_size <= MAX_WHOLE_FILE:
+            add("audio", path.read_bytes())
     for packet in HOSTILE_XMP:
         add("xmp", packet)
     for item in HOSTILE_CBOR:

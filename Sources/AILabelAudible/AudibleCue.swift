@@ -72,7 +72,16 @@ public struct AudibleCue: Sendable, Hashable {
     /// Returns the cue and the loudness it was matched to.
     public func rendered(for audio: AudioSamples) throws -> (cue: AudioSamples, loudness: Double) {
         let reference = try reference(sampleRate: audio.sampleRate)
-        var cue = try AudioCodec.resample(reference, to: audio.sampleRate, channels: audio.channels)
+        let mono = try AudioCodec.resample(reference, to: audio.sampleRate, channels: 1)
+        // The same cue in every channel (not libswresample's upmix, which puts mono in the front centre of
+        // 5.1 and 7.1 only): heard on whatever speakers play the file, and in any downmix. The LFE of 5.1
+        // and 7.1 (the fourth channel) is left silent.
+        let channels = audio.channels
+        var spread = [Float](repeating: 0, count: mono.samples.count * channels)
+        for (frame, value) in mono.samples.enumerated() {
+            for channel in 0..<channels where !(channels >= 6 && channel == 3) { spread[frame * channels + channel] = value }
+        }
+        var cue = AudioSamples(sampleRate: audio.sampleRate, channels: channels, samples: spread)
         let target = Loudness.integrated(audio) ?? -23
         guard let measured = Loudness.integrated(cue) else { throw MediaError.make(.libraryFailure, "the synthesised cue is silent") }
         var gain = pow(10, (target - measured) / 20)

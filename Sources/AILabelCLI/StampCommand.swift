@@ -94,7 +94,7 @@ struct StampCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Draw the visible disclosure badge (default: on for deepfakes under kz and eu, always under cn and all).")
     var visible: Bool?
 
-    @Flag(name: .long, help: "Insert a disclosure people hear into audio files (WAV, FLAC, MP3): a spoken sentence in the label's languages (espeak-ng), or the rhythm cue.")
+    @Flag(name: .long, help: "Insert a disclosure people hear into audio files (WAV, FLAC, MP3) and the sound of movies (MP4, MOV, M4A; a video without sound gets a track): a spoken sentence in the label's languages (espeak-ng), or the rhythm cue.")
     var audible = false
 
     @Option(name: .customLong("audible-cue"), help: "The audible disclosure: speech (default, the label's texts spoken) or rhythm (GB 45438's short-long-short-short, Morse for AI).")

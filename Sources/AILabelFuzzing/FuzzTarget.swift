@@ -20,7 +20,7 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
     enum Body: Hashable, Sendable {
         /// A registered format's parser, metadata extraction, and the one-pass metadata rewrite.
         case container(MediaFormat)
-        case xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp, ocsp, merkle, video
+        case xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp, ocsp, merkle, video, audio
     }
 
     public var description: String { rawValue }
@@ -78,10 +78,15 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
     /// their decoders, bounded to 1 MP frames and 20 frames; every frame handed out must have the size declared.
     public static let video = FuzzTarget("video", .video)
 
+    /// Audio through FFmpeg (`AudioCodec.decode`, the audible disclosure's and the audio watermark's decode
+    /// path): any container and codec FFmpeg knows, from memory, bounded to 2²² decoded values; what comes out
+    /// must be whole frames of 1 to 8 channels at a rate in ``AudioLimits/sampleRates``.
+    public static let audio = FuzzTarget("audio", .audio)
+
     /// One container target per registered format, then the others.
     public static var allCases: [FuzzTarget] {
         AssetRegistry.standard.handlers.map { container($0.format) }
-            + [xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp, ocsp, merkle, video]
+            + [xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp, ocsp, merkle, video, audio]
     }
 
     /// Runs one input. Never throws: a rejected input is the expected outcome for most fuzz inputs.
@@ -105,6 +110,7 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
         case .ocsp: return Self.ocsp(bytes)
         case .merkle: return Self.merkle(bytes)
         case .video: return Self.video(bytes)
+        case .audio: return Self.audio(bytes)
         }
     }
 
@@ -377,6 +383,21 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
         } catch {
             return .rejected
         }
+    }
+
+    /// The decoded values a fuzz input may make (16 MB of floats): the limit is the property checked.
+    static let audioValueLimit = 1 << 22
+
+    static func audio(_ bytes: [UInt8]) -> FuzzOutcome {
+        guard let (audio, info) = try? AudioCodec.decode(bytes, maximumValues: audioValueLimit) else { return .rejected }
+        guard (1...AudioLimits.maximumChannels).contains(audio.channels), audio.channels == info.channels else {
+            return .violated("\(audio.channels) channels decoded (the stream declares \(info.channels))")
+        }
+        guard AudioLimits.sampleRates.contains(audio.sampleRate) else { return .violated("a rate of \(audio.sampleRate) Hz passed the limits") }
+        guard audio.frameCount > 0, audio.samples.count <= audioValueLimit, audio.samples.count % audio.channels == 0 else {
+            return .violated("\(audio.samples.count) values decoded for \(audio.channels) channels (limit \(audioValueLimit))")
+        }
+        return .accepted
     }
 
     static func pixels(_ bytes: [UInt8]) -> FuzzOutcome {

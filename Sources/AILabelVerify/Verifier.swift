@@ -115,6 +115,25 @@ public struct Verifier: Sendable {
                 observations.addFinding(.audioUndecodable, .warning, "Audio detectors could not run: \(error)")
             }
         }
+        if !isAudio, let movie = file.contents.movieCoding, observations.declaredAudibleLabel != nil, options.scan != .metadata {
+            // A movie (MP4, MOV, M4A) whose label declares an audible disclosure: its sound track must still hold it.
+            if !movie.tracks.contains(where: { $0.handler == "soun" }) {
+                AudioMarkCollector().reportNoSound(into: &observations)
+            } else {
+                do {
+                    let track = movie.tracks.first { $0.handler == "soun" }
+                    let estimate = Int(min((track?.duration ?? movie.duration ?? 60) * Double(track?.sampleRate ?? 48_000) * Double(track?.channels ?? 2), Double(AudioLimits.maximumDecodedValues)))
+                    try PixelBudget.shared.withReservation(max(1, min(max(estimate, 1), PixelBudget.shared.pixels))) {
+                        let audio = try AudioCodec.decodeMovie(path: file.path).audio
+                        AudioMarkCollector().collect(from: subject, audio: audio, watermark: false, into: &observations)
+                    }
+                } catch let error as MediaError {
+                    observations.addFinding(.audioUndecodable, .warning, "The sound track could not be listened to: \(error.reason)")
+                } catch {
+                    observations.addFinding(.audioUndecodable, .warning, "The sound track could not be listened to: \(error)")
+                }
+            }
+        }
         var thumbnail: Thumbnail?
         if !pixelCollectors.isEmpty && shouldScanPixels(observations) && file.handler.declaration.carries.contains(.videoFrames) {
             // Video: frames are decoded one at a time; the watermark is pooled over them, the badge checked in its span.

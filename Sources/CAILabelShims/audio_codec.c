@@ -126,24 +126,11 @@ static CAILabel_Status audio_append(float **out, uint64_t *have, uint64_t *capac
     return CAILabel_OK;
 }
 
-CAILabel_Status CAILabel_audio_decode(const void *bytes, size_t count, uint64_t max_values, int32_t max_channels,
-                                      int32_t min_rate, int32_t max_rate, float **out_samples, uint64_t *out_frames,
-                                      CAILabel_AudioInfo *out_info, char *errbuf, size_t errbuf_len) {
-    if (bytes == NULL || out_samples == NULL || out_frames == NULL || out_info == NULL) return CAILabel_BAD_ARGUMENT;
-    *out_samples = NULL;
-    *out_frames = 0;
-    memset(out_info, 0, sizeof(*out_info));
-    if (errbuf && errbuf_len) errbuf[0] = '\0';
-    audio_quiet();
-    if (count == 0) {
-        audio_message(errbuf, errbuf_len, "the file is empty");
-        return CAILabel_LIBRARY_ERROR;
-    }
-
+/// Decodes the best audio stream of an opened container; frees what it allocates, never `format`.
+static CAILabel_Status audio_decode_opened(AVFormatContext *format, uint64_t max_values, int32_t max_channels,
+                                           int32_t min_rate, int32_t max_rate, float **out_samples, uint64_t *out_frames,
+                                           CAILabel_AudioInfo *out_info, char *errbuf, size_t errbuf_len) {
     CAILabel_Status status = CAILabel_LIBRARY_ERROR;
-    AudioMemoryReader reader = {bytes, count, 0};
-    AVFormatContext *format = NULL;
-    AVIOContext *io = NULL;
     AVCodecContext *codec = NULL;
     SwrContext *swr = NULL;
     AVPacket *packet = NULL;
@@ -154,28 +141,6 @@ CAILabel_Status CAILabel_audio_decode(const void *bytes, size_t count, uint64_t 
     uint64_t have = 0, capacity = 0;
     int error;
 
-    unsigned char *io_buffer = av_malloc(65536);
-    if (io_buffer == NULL) return CAILabel_ALLOC_FAILED;
-    io = avio_alloc_context(io_buffer, 65536, 0, &reader, audio_read, NULL, audio_seek);
-    if (io == NULL) {
-        av_free(io_buffer);
-        return CAILabel_ALLOC_FAILED;
-    }
-    format = avformat_alloc_context();
-    if (format == NULL) {
-        status = CAILabel_ALLOC_FAILED;
-        goto done;
-    }
-    format->pb = io;
-    format->flags |= AVFMT_FLAG_CUSTOM_IO;
-    // Bounded probing: a hostile file cannot make the demuxer read or buffer without end.
-    format->probesize = 5 << 20;
-    format->max_analyze_duration = 10 * AV_TIME_BASE;
-    if ((error = avformat_open_input(&format, NULL, NULL, NULL)) < 0) {
-        format = NULL;  // freed by avformat_open_input on failure
-        audio_av_error(errbuf, errbuf_len, "FFmpeg cannot read the container", error);
-        goto done;
-    }
     if (format->nb_streams > 64) {
         audio_message(errbuf, errbuf_len, "the file has %u streams, over the limit of 64", format->nb_streams);
         status = CAILabel_LIMIT_EXCEEDED;
@@ -183,6 +148,11 @@ CAILabel_Status CAILabel_audio_decode(const void *bytes, size_t count, uint64_t 
     }
     if ((error = avformat_find_stream_info(format, NULL)) < 0) {
         audio_av_error(errbuf, errbuf_len, "FFmpeg cannot read the streams", error);
+        goto done;
+    }
+    if (format->nb_streams > 64) {  // streams found only while probing count too
+        audio_message(errbuf, errbuf_len, "the file has %u streams, over the limit of 64", format->nb_streams);
+        status = CAILabel_LIMIT_EXCEEDED;
         goto done;
     }
     const AVCodec *decoder = NULL;
@@ -196,6 +166,8 @@ CAILabel_Status CAILabel_audio_decode(const void *bytes, size_t count, uint64_t 
     AVCodecParameters *parameters = stream->codecpar;
     int channels = parameters->ch_layout.nb_channels;
     int rate = parameters->sample_rate;
+    out_info->stream_index = stream_index;
+    out_info->stream_count = (int32_t)format->nb_streams;
     if (channels < 1 || channels > max_channels) {
         audio_message(errbuf, errbuf_len, "the audio has %d channels; ailabel handles 1 to %d", channels, max_channels);
         status = CAILabel_LIMIT_EXCEEDED;
@@ -314,11 +286,86 @@ done:
     av_frame_free(&frame);
     av_packet_free(&packet);
     avcodec_free_context(&codec);
+    return status;
+}
+
+static int audio_begin(float **out_samples, uint64_t *out_frames, CAILabel_AudioInfo *out_info, char *errbuf, size_t errbuf_len) {
+    if (out_samples == NULL || out_frames == NULL || out_info == NULL) return 0;
+    *out_samples = NULL;
+    *out_frames = 0;
+    memset(out_info, 0, sizeof(*out_info));
+    out_info->stream_index = -1;
+    if (errbuf && errbuf_len) errbuf[0] = '\0';
+    audio_quiet();
+    return 1;
+}
+
+CAILabel_Status CAILabel_audio_decode(const void *bytes, size_t count, uint64_t max_values, int32_t max_channels,
+                                      int32_t min_rate, int32_t max_rate, float **out_samples, uint64_t *out_frames,
+                                      CAILabel_AudioInfo *out_info, char *errbuf, size_t errbuf_len) {
+    if (bytes == NULL || !audio_begin(out_samples, out_frames, out_info, errbuf, errbuf_len)) return CAILabel_BAD_ARGUMENT;
+    if (count == 0) {
+        audio_message(errbuf, errbuf_len, "the file is empty");
+        return CAILabel_LIBRARY_ERROR;
+    }
+    CAILabel_Status status = CAILabel_LIBRARY_ERROR;
+    AudioMemoryReader reader = {bytes, count, 0};
+    AVFormatContext *format = NULL;
+    AVIOContext *io = NULL;
+    int error;
+
+    unsigned char *io_buffer = av_malloc(65536);
+    if (io_buffer == NULL) return CAILabel_ALLOC_FAILED;
+    io = avio_alloc_context(io_buffer, 65536, 0, &reader, audio_read, NULL, audio_seek);
+    if (io == NULL) {
+        av_free(io_buffer);
+        return CAILabel_ALLOC_FAILED;
+    }
+    format = avformat_alloc_context();
+    if (format == NULL) {
+        status = CAILabel_ALLOC_FAILED;
+        goto done;
+    }
+    format->pb = io;
+    format->flags |= AVFMT_FLAG_CUSTOM_IO;
+    // Bounded probing: a hostile file cannot make the demuxer read or buffer without end.
+    format->probesize = 5 << 20;
+    format->max_analyze_duration = 10 * AV_TIME_BASE;
+    if ((error = avformat_open_input(&format, NULL, NULL, NULL)) < 0) {
+        format = NULL;  // freed by avformat_open_input on failure
+        audio_av_error(errbuf, errbuf_len, "FFmpeg cannot read the container", error);
+        goto done;
+    }
+    status = audio_decode_opened(format, max_values, max_channels, min_rate, max_rate, out_samples, out_frames, out_info, errbuf, errbuf_len);
+done:
     if (format) avformat_close_input(&format);
     if (io) {
         av_freep(&io->buffer);
         avio_context_free(&io);
     }
+    return status;
+}
+
+CAILabel_Status CAILabel_audio_decode_movie(const char *path, uint64_t max_values, int32_t max_channels,
+                                            int32_t min_rate, int32_t max_rate, float **out_samples, uint64_t *out_frames,
+                                            CAILabel_AudioInfo *out_info, char *errbuf, size_t errbuf_len) {
+    if (path == NULL || !audio_begin(out_samples, out_frames, out_info, errbuf, errbuf_len)) return CAILabel_BAD_ARGUMENT;
+    AVFormatContext *format = avformat_alloc_context();
+    if (format == NULL) return CAILabel_ALLOC_FAILED;
+    format->probesize = 5 << 20;
+    format->max_analyze_duration = 10 * AV_TIME_BASE;
+    AVDictionary *settings = NULL;
+    // A local file, read by the ISO BMFF demuxer only: nothing named inside the file is opened.
+    av_dict_set(&settings, "protocol_whitelist", "file", 0);
+    av_dict_set(&settings, "format_whitelist", "mov,mp4,m4a,3gp,3g2,mj2", 0);
+    int error = avformat_open_input(&format, path, NULL, &settings);
+    av_dict_free(&settings);
+    if (error < 0) {
+        audio_av_error(errbuf, errbuf_len, "FFmpeg cannot read the movie", error);
+        return CAILabel_LIBRARY_ERROR;  // avformat_open_input freed the context
+    }
+    CAILabel_Status status = audio_decode_opened(format, max_values, max_channels, min_rate, max_rate, out_samples, out_frames, out_info, errbuf, errbuf_len);
+    avformat_close_input(&format);
     return status;
 }
 

@@ -91,6 +91,14 @@ typedef struct {
     void *context;
     CAILabel_VideoInfo *info;
     int stopped;
+    // The new sound track (options->audio_path): its input, its stream, the output stream it is written to,
+    // and the next packet, read ahead so the two inputs are interleaved by time.
+    AVFormatContext *audio_input;
+    AVStream *audio_source;
+    AVStream *audio_out;
+    AVPacket *audio_packet;
+    int audio_pending;
+    int audio_finished;
 } Pipeline;
 
 static void pipeline_free(Pipeline *p) {
@@ -99,6 +107,8 @@ static void pipeline_free(Pipeline *p) {
         avformat_free_context(p->output);
     }
     if (p->input) avformat_close_input(&p->input);
+    if (p->audio_input) avformat_close_input(&p->audio_input);
+    av_packet_free(&p->audio_packet);
     avcodec_free_context(&p->decoder);
     avcodec_free_context(&p->encoder);
     av_frame_free(&p->frame);
@@ -162,6 +172,7 @@ static int open_input(Pipeline *p, const char *path) {
         if (p->video_index < 0) p->video_index = (int)i;
     }
     if (p->video_index < 0) {
+        if (p->options->copy_video) return 1;  // an M4A: only its sound track changes
         fail(&p->errors, "the file has no video stream");
         return 0;
     }
@@ -201,6 +212,7 @@ static int open_input(Pipeline *p, const char *path) {
     p->info->color_transfer = parameters->color_trc;
     p->info->color_space = parameters->color_space;
     p->info->color_range = parameters->color_range;
+    if (p->options->copy_video) return 1;  // the video is copied: nothing to decode
 
     const AVCodec *decoder = avcodec_find_decoder(parameters->codec_id);
     if (decoder == NULL) {
@@ -497,6 +509,94 @@ static const AVOutputFormat *output_format(Pipeline *p, const char *input_path) 
     return format;
 }
 
+static int open_output_file(Pipeline *p, const char *output_path);
+
+/// Opens the new sound track (options->audio_path: the first audio stream of an MP4/M4A file).
+static int open_replacement(Pipeline *p) {
+    int replaces = p->options->audio_replaces;
+    if (replaces >= 0 && ((unsigned)replaces >= p->input->nb_streams ||
+                          p->input->streams[replaces]->codecpar->codec_type != AVMEDIA_TYPE_AUDIO)) {
+        fail(&p->errors, "stream %d of the file is not an audio stream", replaces);
+        return 0;
+    }
+    AVDictionary *settings = NULL;
+    av_dict_set(&settings, "protocol_whitelist", "file", 0);
+    av_dict_set(&settings, "format_whitelist", "mov,mp4,m4a,3gp,3g2,mj2", 0);
+    int code = avformat_open_input(&p->audio_input, p->options->audio_path, NULL, &settings);
+    av_dict_free(&settings);
+    if (code < 0) {
+        fail_av(&p->errors, "the new sound track cannot be opened", code);
+        return 0;
+    }
+    code = avformat_find_stream_info(p->audio_input, NULL);
+    if (code < 0) {
+        fail_av(&p->errors, "the new sound track cannot be read", code);
+        return 0;
+    }
+    for (unsigned i = 0; i < p->audio_input->nb_streams; i++) {
+        if (p->audio_input->streams[i]->codecpar->codec_type == AVMEDIA_TYPE_AUDIO) {
+            p->audio_source = p->audio_input->streams[i];
+            break;
+        }
+    }
+    p->audio_packet = av_packet_alloc();
+    if (p->audio_source == NULL || p->audio_packet == NULL) {
+        fail(&p->errors, p->audio_source == NULL ? "the new sound track holds no audio stream" : "out of memory");
+        return 0;
+    }
+    return 1;
+}
+
+/// Sets up `out` to carry the new sound track.
+static int replacement_stream(Pipeline *p, AVStream *out) {
+    int code = avcodec_parameters_copy(out->codecpar, p->audio_source->codecpar);
+    if (code < 0) {
+        fail_av(&p->errors, "the new sound track's parameters cannot be copied", code);
+        return 0;
+    }
+    out->codecpar->codec_tag = 0;
+    out->time_base = p->audio_source->time_base;
+    p->audio_out = out;
+    return 1;
+}
+
+/// A packet's time in seconds (decode time where there is one).
+static double packet_seconds(const AVPacket *packet, AVRational base) {
+    int64_t time = packet->dts != AV_NOPTS_VALUE ? packet->dts : packet->pts;
+    return time == AV_NOPTS_VALUE ? 0 : (double)time * av_q2d(base);
+}
+
+/// Writes the new sound track's packets up to `until` seconds, so that the output is interleaved as it
+/// goes (the muxer's buffer stays small) rather than holding one input's packets until the other ends.
+static int write_replacement(Pipeline *p, double until) {
+    if (p->audio_source == NULL) return 1;
+    for (;;) {
+        while (!p->audio_pending && !p->audio_finished) {
+            int code = av_read_frame(p->audio_input, p->audio_packet);
+            if (code == AVERROR_EOF) {
+                p->audio_finished = 1;
+            } else if (code < 0) {
+                fail_av(&p->errors, "the new sound track cannot be read", code);
+                return 0;
+            } else if (p->audio_packet->stream_index == p->audio_source->index) {
+                p->audio_pending = 1;
+            } else {
+                av_packet_unref(p->audio_packet);
+            }
+        }
+        if (!p->audio_pending || packet_seconds(p->audio_packet, p->audio_source->time_base) > until) return 1;
+        av_packet_rescale_ts(p->audio_packet, p->audio_source->time_base, p->audio_out->time_base);
+        p->audio_packet->stream_index = p->audio_out->index;
+        p->audio_packet->pos = -1;
+        p->audio_pending = 0;
+        int code = av_interleaved_write_frame(p->output, p->audio_packet);  // takes the packet
+        if (code < 0) {
+            fail_av(&p->errors, "the new sound track cannot be written", code);
+            return 0;
+        }
+    }
+}
+
 static int open_output(Pipeline *p, const char *input_path, const char *output_path) {
     const AVOutputFormat *container = output_format(p, input_path);
     if (container == NULL) {
@@ -508,16 +608,21 @@ static int open_output(Pipeline *p, const char *input_path, const char *output_p
         fail_av(&p->errors, "the output cannot be set up", code < 0 ? code : AVERROR(ENOMEM));
         return 0;
     }
-    const EncoderChoice *choice = choose_encoder(p->video_in->codecpar->codec_id, container);
-    const AVCodec *encoder = choice ? avcodec_find_encoder_by_name(choice->encoder) : NULL;
-    if (encoder == NULL) {
-        fail(&p->errors, "no video encoder is available");
-        return 0;
-    }
-    snprintf(p->info->encoder, sizeof p->info->encoder, "%s", encoder->name);
-    if (!supports_format(encoder, p->work_format)) {
-        p->work_format = AV_PIX_FMT_YUV420P;
-        p->info->converted = 1;
+    int copy = p->options->copy_video;
+    const EncoderChoice *choice = NULL;
+    const AVCodec *encoder = NULL;
+    if (!copy) {
+        choice = choose_encoder(p->video_in->codecpar->codec_id, container);
+        encoder = choice ? avcodec_find_encoder_by_name(choice->encoder) : NULL;
+        if (encoder == NULL) {
+            fail(&p->errors, "no video encoder is available");
+            return 0;
+        }
+        snprintf(p->info->encoder, sizeof p->info->encoder, "%s", encoder->name);
+        if (!supports_format(encoder, p->work_format)) {
+            p->work_format = AV_PIX_FMT_YUV420P;
+            p->info->converted = 1;
+        }
     }
 
     p->stream_map = av_malloc_array(p->input->nb_streams, sizeof(int));
@@ -541,8 +646,15 @@ static int open_output(Pipeline *p, const char *input_path, const char *output_p
         out->r_frame_rate = in->r_frame_rate;
         out->sample_aspect_ratio = in->sample_aspect_ratio;
         av_dict_copy(&out->metadata, in->metadata, 0);
+        if (p->audio_source != NULL && (int)i == p->options->audio_replaces) {
+            // The new sound track takes this stream's place (its language and disposition kept); the
+            // input's packets of it are dropped.
+            p->stream_map[i] = -1;
+            if (!replacement_stream(p, out)) return 0;
+            continue;
+        }
         if (!copy_side_data(p, in, out)) return 0;
-        if ((int)i == p->video_index) {
+        if ((int)i == p->video_index && !copy) {
             p->video_out = out;
             continue;
         }
@@ -551,11 +663,29 @@ static int open_output(Pipeline *p, const char *input_path, const char *output_p
             fail_av(&p->errors, "a stream's parameters cannot be copied", code);
             return 0;
         }
-        // The input's tag may mean nothing in the output container; the muxer picks its own.
-        out->codecpar->codec_tag = 0;
+        // The input's tag may mean nothing in the output container; the muxer picks its own. A copied
+        // video keeps its tag where the container knows it (hvc1 stays hvc1, as ffmpeg -c copy does).
+        unsigned int tag = 0;
+        const struct AVCodecTag *const *tags = p->output->oformat->codec_tag;
+        if (!(copy && (int)i == p->video_index) ||
+            (tags && av_codec_get_id(tags, in->codecpar->codec_tag) != in->codecpar->codec_id &&
+             av_codec_get_tag2(tags, in->codecpar->codec_id, &tag))) {
+            out->codecpar->codec_tag = 0;
+        }
         p->info->copied_streams++;
     }
+    if (p->audio_source != NULL && p->options->audio_replaces < 0) {
+        // A video without sound gets one: the new track is added after the others.
+        AVStream *out = avformat_new_stream(p->output, NULL);
+        if (out == NULL) {
+            fail(&p->errors, "out of memory");
+            return 0;
+        }
+        out->disposition = AV_DISPOSITION_DEFAULT;
+        if (!replacement_stream(p, out)) return 0;
+    }
     av_dict_copy(&p->output->metadata, p->input->metadata, 0);
+    if (copy) return open_output_file(p, output_path);
 
     // The encoder: the input's size, time base, frame rate, aspect ratio and colour description.
     p->encoder = avcodec_alloc_context3(encoder);
@@ -606,7 +736,12 @@ static int open_output(Pipeline *p, const char *input_path, const char *output_p
         return 0;
     }
     p->video_out->codecpar->color_range = p->encoder->color_range;
+    return open_output_file(p, output_path);
+}
 
+/// Creates the output file and writes its header.
+static int open_output_file(Pipeline *p, const char *output_path) {
+    int code;
     if (!(p->output->oformat->flags & AVFMT_NOFILE)) {
         code = avio_open(&p->output->pb, output_path, AVIO_FLAG_WRITE);
         if (code < 0) {
@@ -678,12 +813,22 @@ CAILabel_Status CAILabel_video_transcode(const char *input_path, const char *out
     Pipeline pipeline;
     Pipeline *p = &pipeline;
     begin(p, errbuf, errbuf_len, options, function, context, out_info);
-    if (input_path == NULL || output_path == NULL || options == NULL || function == NULL) {
+    if (input_path == NULL || output_path == NULL || options == NULL) {
         fail(&p->errors, "missing argument");
         return finish(p, 0);
     }
-    int ok = open_input(p, input_path) && choose_work_format(p, p->decoder->pix_fmt);
-    if (ok) {
+    int copy = options->copy_video;
+    if (function == NULL && !copy) {
+        fail(&p->errors, "missing argument");
+        return finish(p, 0);
+    }
+    int ok = open_input(p, input_path) && (copy || choose_work_format(p, p->decoder->pix_fmt));
+    if (ok && p->packet == NULL && (p->packet = av_packet_alloc()) == NULL) {  // copy mode: open_input made none
+        fail(&p->errors, "out of memory");
+        ok = 0;
+    }
+    if (ok && options->audio_path != NULL) ok = open_replacement(p);
+    if (ok && !copy) {
         for (unsigned i = 0; i < p->input->nb_streams; i++) {
             AVStream *stream = p->input->streams[i];
             if ((int)i != p->video_index && stream->codecpar->codec_type == AVMEDIA_TYPE_VIDEO &&
@@ -705,7 +850,13 @@ CAILabel_Status CAILabel_video_transcode(const char *input_path, const char *out
             break;
         }
         int index = p->packet->stream_index;
-        if (index == p->video_index) {
+        if (index >= 0 && (unsigned)index < p->input->nb_streams &&
+            !write_replacement(p, packet_seconds(p->packet, p->input->streams[index]->time_base))) {
+            av_packet_unref(p->packet);
+            ok = 0;
+            break;
+        }
+        if (index == p->video_index && !copy) {
             code = avcodec_send_packet(p->decoder, p->packet);
             if (code < 0 && code != AVERROR(EAGAIN)) {
                 fail_av(&p->errors, "the video cannot be decoded", code);
@@ -726,15 +877,15 @@ CAILabel_Status CAILabel_video_transcode(const char *input_path, const char *out
         }
         av_packet_unref(p->packet);
     }
-    if (ok) {
+    if (ok && !copy) {
         avcodec_send_packet(p->decoder, NULL);
         ok = decode_frames(p, encode_decoded);
     }
-    if (ok && p->delivered == 0) {
+    if (ok && !copy && p->delivered == 0) {
         fail(&p->errors, "the video stream has no frame that decodes");
         ok = 0;
     }
-    if (ok) {
+    if (ok && !copy) {
         int code = avcodec_send_frame(p->encoder, NULL);
         if (code < 0) {
             fail_av(&p->errors, "the encoder cannot be flushed", code);
@@ -742,6 +893,7 @@ CAILabel_Status CAILabel_video_transcode(const char *input_path, const char *out
         }
         if (ok) ok = drain_encoder(p);
     }
+    if (ok) ok = write_replacement(p, INFINITY);
     if (ok) {
         int code = av_write_trailer(p->output);
         if (code < 0) {

@@ -117,6 +117,26 @@ struct VideoCLITests {
         }
     }
 
+    @Test("A stamped video whose badge corner was cropped away reads visible.cropped (invalid-disclosure), as an image does")
+    func badgeCropped() throws {
+        let folder = try Repository.temporaryDirectory("video-cli")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let stamp = try ProcessRunner.ailabel([
+            "stamp", Repository.fixture("video/h264-aac-subtitle.mp4").path, "--out", folder.path, "--json", "--visible", "--no-watermark",
+        ])
+        #expect(stamp.status == 0, "\(stamp.stderr)")
+        let stamped = folder.appendingPathComponent("h264-aac-subtitle.mp4").path
+        // The badge sits top right: keep the bottom-left quarter, then exiftool copies the stamped XMP (the badge's record) back in.
+        let cropped = folder.appendingPathComponent("cropped.mp4").path
+        try Self.ffmpeg(["-i", stamped, "-vf", "crop=iw/2:ih/2:0:ih/2", "-c:v", "libx264", "-crf", "18", "-an", "-sn", cropped])
+        let copy = try ProcessRunner.run("exiftool", ["-q", "-overwrite_original", "-tagsFromFile", stamped, "-xmp", cropped])
+        #expect(copy.status == 0, "\(copy.stderr)")
+        let file = try Self.verify(cropped)
+        #expect(file["verdict"] as? String == "invalid-disclosure", "\(file)")
+        let findings = file["findings"] as? [[String: Any]] ?? []
+        #expect(findings.contains { $0["code"] as? String == "visible.cropped" }, "\(findings)")
+    }
+
     @Test("--visible-seconds below 2 is refused before any file is touched")
     func visibleSecondsFloor() throws {
         let result = try ProcessRunner.ailabel([

@@ -52,11 +52,7 @@ enum AudioMarker {
         if let audible {
             let cue = try audible.cue(for: label)
             let inserted = try cue.insert(into: audio)
-            let rate = Double(audio.sampleRate)
-            label.audibleLabel = AudibleLabelRecord(
-                cue: audible.kind.rawValue, placement: audible.placement.rawValue,
-                spans: inserted.spans.map { AudibleLabelRecord.Span(start: Double($0.lowerBound) / rate, duration: Double($0.count) / rate) },
-                texts: cue.texts.map { XMPLanguageString(language: $0.language, text: $0.text) }, loudness: (inserted.loudness * 100).rounded() / 100)
+            label.audibleLabel = audible.record(of: cue, inserted: inserted)
             current = inserted.audio
             lead = inserted.leadFrames
             tail = inserted.tailFrames

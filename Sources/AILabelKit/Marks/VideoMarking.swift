@@ -40,7 +40,8 @@ struct VideoMarking {
         var info: VideoStreamInfo
     }
 
-    func mark(input: String, output: String, label: inout DisclosureLabel) throws -> Outcome {
+    /// - Parameter soundTrack: a new sound track (the audible disclosure) written in place of the input's.
+    func mark(input: String, output: String, soundTrack: VideoCodec.SoundTrack? = nil, label: inout DisclosureLabel) throws -> Outcome {
         let probe = try VideoCodec.probe(path: input)
         var notApplied: [String] = []
         let rotation = VideoRotation(displayMatrixRotation: probe.rotation, storedWidth: probe.width, storedHeight: probe.height)
@@ -65,7 +66,7 @@ struct VideoMarking {
         var lastBadged = -1.0
         var badgedFrames = 0
         let lumaRange: ClosedRange<Int16> = fullRange ? 0...255 : 16...235
-        let info = try VideoCodec.transcode(input: input, output: output, settings: settings) { frame in
+        let info = try VideoCodec.transcode(input: input, output: output, settings: settings, soundTrack: soundTrack) { frame in
             if let overlay, span.contains(frame.seconds) {
                 overlay.draw(into: frame)
                 lastBadged = max(lastBadged, frame.seconds)

@@ -232,15 +232,15 @@ public struct Stamper: Sendable {
                 // Recorded, so a re-stamp asked for the same leaves the file alone (audio too short for the watermark).
                 if watermark && !marked.applied.contains("watermark") { label.marksNotApplied = ["watermark"] }
             }
-        } else if audible != nil {
-            warnings.append("audible mark not applied: ailabel inserts it into WAV, FLAC and MP3 audio only")
+        } else if audible != nil && contents.movieCoding == nil {
+            warnings.append("audible mark not applied: ailabel inserts it into WAV, FLAC, MP3, MP4, MOV and M4A only")
         }
-        if !markers.isEmpty && handler.declaration.carries.contains(.videoFrames) && file.contents.width == 0 {
-            // An MP4 of sound alone: there is no picture to mark.
-            warnings += markers.map { "\($0.name) mark not applied: the file has no video track" }
-        } else if !markers.isEmpty && handler.declaration.carries.contains(.videoFrames) {
-            // Video: frames are marked one at a time into a new file, which becomes the source.
-            let marked = try applyVideoMarkers(to: file, label: &label)
+        let marksFrames = !markers.isEmpty && handler.declaration.carries.contains(.videoFrames) && file.contents.width > 0
+        let marksMovieSound = audible != nil && contents.movieCoding != nil
+        if marksFrames || marksMovieSound {
+            // Video and movie sound: frames are marked one at a time, and the sound track with the audible
+            // cue put in, into a new file (one pass), which becomes the source.
+            let marked = try applyMovieMarks(to: file, markers: marksFrames ? markers : [], label: &label)
             if let bytes = marked.source {
                 source = bytes
                 contents = try handler.parse(bytes)
@@ -248,7 +248,13 @@ public struct Stamper: Sendable {
             }
             layers += marked.applied
             warnings += marked.notApplied
-            label.marksNotApplied = markers.map(\.name).filter { !marked.applied.contains($0) }
+            if marksFrames { label.marksNotApplied = markers.map(\.name).filter { !marked.applied.contains($0) } }
+        }
+        if !markers.isEmpty && handler.declaration.carries.contains(.videoFrames) && file.contents.width == 0 {
+            // An MP4 of sound alone: there is no picture to mark.
+            warnings += markers.map { "\($0.name) mark not applied: the file has no video track" }
+        } else if marksFrames {
+            // Marked above, with the sound track.
         } else if !markers.isEmpty && !handler.declaration.carries.contains(.pixels) {
             // A mark ailabel cannot draw in this format is said for this file, never claimed as a layer.
             warnings += markers.map { "\($0.name) mark not applied: ailabel has no pixel codec for \(handler.declaration.displayName) yet" }
@@ -345,6 +351,7 @@ public struct Stamper: Sendable {
                 return nil
             }
         }
+        if file.contents.movieCoding != nil && audible != nil && existing.record.audibleLabel == nil { return nil }
         if signer != nil && file.contents.c2paStore == nil { return nil }
         return label
     }
@@ -420,21 +427,42 @@ public struct Stamper: Sendable {
         }
     }
 
-    /// Marks a video's frames into a temporary file (unlinked once open: the plan reads it through its
-    /// descriptor, and nothing is left behind); nil source when no mark went in.
-    private func applyVideoMarkers(to file: MediaFile, label: inout DisclosureLabel) throws -> (source: FileByteSource?, applied: [String], notApplied: [String]) {
+    /// Marks a movie into a temporary file (unlinked once open: the plan reads it through its descriptor,
+    /// and nothing is left behind): its frames with `markers` (decoded, marked, re-encoded) and its sound
+    /// with the audible cue (a new AAC track in place of the old; with no frame marks the video packets are
+    /// copied untouched). Nil source when nothing went in.
+    private func applyMovieMarks(
+        to file: MediaFile, markers: [any PixelMarker], label: inout DisclosureLabel
+    ) throws -> (source: FileByteSource?, applied: [String], notApplied: [String]) {
         let extensionPart = (file.path as NSString).pathExtension
         let temporary = NSTemporaryDirectory() + "/ailabel-video-\(UUID().uuidString)" + (extensionPart.isEmpty ? ".mp4" : "." + extensionPart)
-        defer { unlink(temporary) }
-        let marking = VideoMarking(markers: markers, span: videoSpan, settings: videoSettings)
-        let outcome: VideoMarking.Outcome
-        do {
-            outcome = try marking.mark(input: file.path, output: temporary, label: &label)
-        } catch let error as MediaError {
-            throw error.naming(file.path)
+        let soundPath = NSTemporaryDirectory() + "/ailabel-sound-\(UUID().uuidString).m4a"
+        defer {
+            unlink(temporary)
+            unlink(soundPath)
         }
-        guard !outcome.applied.isEmpty else { return (nil, [], outcome.notApplied) }
-        return (try FileByteSource(path: temporary), outcome.applied, outcome.notApplied)
+        var applied: [String] = [], notApplied: [String] = []
+        do {
+            var soundTrack: VideoCodec.SoundTrack?
+            if let audible {
+                let made = try MovieSoundTrack(request: audible).write(for: file, to: soundPath, label: &label)
+                soundTrack = made.track
+                notApplied += made.notes
+            }
+            if !markers.isEmpty {
+                let marking = VideoMarking(markers: markers, span: videoSpan, settings: videoSettings)
+                let outcome = try marking.mark(input: file.path, output: temporary, soundTrack: soundTrack, label: &label)
+                applied = outcome.applied
+                notApplied += outcome.notApplied
+            } else if let soundTrack {
+                try VideoCodec.remux(input: file.path, output: temporary, soundTrack: soundTrack)
+            }
+            if soundTrack != nil { applied.append("audible") }
+        } catch let error as MediaError {
+            throw error.path == nil ? error.naming(file.path) : error
+        }
+        guard !applied.isEmpty else { return (nil, [], notApplied) }
+        return (try FileByteSource(path: temporary), applied, notApplied)
     }
 
     /// Checks the guarantee that metadata edits never touch compressed image data, on the planned output:

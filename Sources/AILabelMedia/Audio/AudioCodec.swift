@@ -4,22 +4,47 @@ internal import CAILabelShims
 /// `CAILabelShims/audio_codec.c`): any container and codec FFmpeg knows in, FLAC, MP3 (LAME) or AAC out,
 /// all in memory. Every limit in ``AudioLimits`` is checked before a buffer grows; FFmpeg never prints.
 public enum AudioCodec {
-    /// Decodes the first audio stream of `bytes` at its own rate and channel count.
-    public static func decode(_ bytes: [UInt8]) throws -> (audio: AudioSamples, info: AudioStreamInfo) {
+    /// Decodes the first audio stream of `bytes` at its own rate and channel count; more than
+    /// `maximumValues` decoded samples (all channels) is refused before the buffer grows past them.
+    public static func decode(_ bytes: [UInt8], maximumValues: Int = AudioLimits.maximumDecodedValues) throws -> (audio: AudioSamples, info: AudioStreamInfo) {
+        let limit = min(max(1, maximumValues), AudioLimits.maximumDecodedValues)
+        return try decoded { samples, frames, info, errbuf in
+            bytes.withUnsafeBytes { raw in
+                // An empty array's base address may be nil; the shim refuses a count of 0 by itself.
+                CAILabel_audio_decode(
+                    raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, raw.count,
+                    UInt64(limit), Int32(AudioLimits.maximumChannels),
+                    Int32(AudioLimits.sampleRates.lowerBound), Int32(AudioLimits.sampleRates.upperBound),
+                    samples, frames, info, errbuf.baseAddress, errbuf.count)
+            }
+        }
+    }
+
+    /// Decodes the sound track of the movie (MP4, MOV, M4A) at `path`, read from disk as it decodes (a
+    /// movie is mostly video, never held whole for its sound): FFmpeg's best audio stream, whose index
+    /// is `info.streamIndex`. A movie without sound throws ``MediaError`` `.unsupportedFormat`.
+    public static func decodeMovie(path: String) throws -> (audio: AudioSamples, info: AudioStreamInfo) {
+        let url = "file:" + path  // a name with a colon is not read as a protocol
+        do {
+            return try decoded { samples, frames, info, errbuf in
+                CAILabel_audio_decode_movie(
+                    url, UInt64(AudioLimits.maximumDecodedValues), Int32(AudioLimits.maximumChannels),
+                    Int32(AudioLimits.sampleRates.lowerBound), Int32(AudioLimits.sampleRates.upperBound),
+                    samples, frames, info, errbuf.baseAddress, errbuf.count)
+            }
+        } catch let error as MediaError {
+            throw error.naming(path)
+        }
+    }
+
+    private static func decoded(
+        _ call: (UnsafeMutablePointer<UnsafeMutablePointer<Float>?>, UnsafeMutablePointer<UInt64>, UnsafeMutablePointer<CAILabel_AudioInfo>, UnsafeMutableBufferPointer<CChar>) -> CAILabel_Status
+    ) throws -> (audio: AudioSamples, info: AudioStreamInfo) {
         var samples: UnsafeMutablePointer<Float>?
         var frames: UInt64 = 0
         var info = CAILabel_AudioInfo()
         var message = [CChar](repeating: 0, count: 256)
-        let status = bytes.withUnsafeBytes { raw in
-            message.withUnsafeMutableBufferPointer { errbuf in
-                // An empty array's base address may be nil; the shim refuses a count of 0 by itself.
-                CAILabel_audio_decode(
-                    raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, raw.count,
-                    UInt64(AudioLimits.maximumDecodedValues), Int32(AudioLimits.maximumChannels),
-                    Int32(AudioLimits.sampleRates.lowerBound), Int32(AudioLimits.sampleRates.upperBound),
-                    &samples, &frames, &info, errbuf.baseAddress, errbuf.count)
-            }
-        }
+        let status = message.withUnsafeMutableBufferPointer { errbuf in call(&samples, &frames, &info, errbuf) }
         defer { CAILabel_free(samples) }
         try check(status, message)
         let channels = Int(info.channels)
@@ -33,7 +58,8 @@ public enum AudioCodec {
         let codec = withUnsafeBytes(of: info.codec) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         return (audio, AudioStreamInfo(
             codec: codec, sampleRate: audio.sampleRate, channels: channels, bitRate: info.bit_rate > 0 ? Int(info.bit_rate) : nil,
-            bitsPerSample: info.bits_per_raw_sample > 0 ? Int(info.bits_per_raw_sample) : nil))
+            bitsPerSample: info.bits_per_raw_sample > 0 ? Int(info.bits_per_raw_sample) : nil,
+            streamIndex: info.stream_index >= 0 ? Int(info.stream_index) : nil, streamCount: Int(info.stream_count)))
     }
 
     /// An encoder and the container it is written in.

@@ -45,12 +45,18 @@ public struct AudioStreamInfo: Sendable, Hashable {
     public var bitRate: Int?
     /// The coded sample depth (PCM, FLAC); nil when the codec has none.
     public var bitsPerSample: Int?
+    /// The decoded stream's index in its container, and how many streams the container has (a movie's
+    /// sound track is replaced by index).
+    public var streamIndex: Int?
+    public var streamCount: Int?
 
-    public init(codec: String, sampleRate: Int, channels: Int, bitRate: Int? = nil, bitsPerSample: Int? = nil) {
+    public init(codec: String, sampleRate: Int, channels: Int, bitRate: Int? = nil, bitsPerSample: Int? = nil, streamIndex: Int? = nil, streamCount: Int? = nil) {
         self.codec = codec
         self.sampleRate = sampleRate
         self.channels = channels
         self.bitRate = bitRate
         self.bitsPerSample = bitsPerSample
+        self.streamIndex = streamIndex
+        self.streamCount = streamCount
     }
 }

@@ -34,6 +34,19 @@ public enum VideoCodec {
         }
     }
 
+    /// A new sound track for a transcode or a remux: the first audio stream of the MP4/M4A file at `path`
+    /// takes the place of the input's stream `replacing` (keeping its language and disposition), or is
+    /// added after the input's streams when `replacing` is nil (a video without sound).
+    public struct SoundTrack: Sendable, Hashable {
+        public var path: String
+        public var replacing: Int?
+
+        public init(path: String, replacing: Int?) {
+            self.path = path
+            self.replacing = replacing
+        }
+    }
+
     /// Which frames a decode hands out.
     public struct DecodeSelection: Sendable, Hashable {
         /// Only key frames are decoded (fast; also the frames a lossy re-encode keeps best).
@@ -76,10 +89,12 @@ public enum VideoCodec {
     @discardableResult
     public static func transcode(
         input: String, output: String, settings: EncodeSettings = .init(), limits: VideoLimits = .default,
-        _ body: @escaping (VideoFrame) throws(MediaError) -> Void
+        soundTrack: SoundTrack? = nil, _ body: @escaping (VideoFrame) throws(MediaError) -> Void
     ) throws(MediaError) -> VideoStreamInfo {
         var options = cOptions(limits: limits)
         options.crf = Int32(settings.crf ?? -1)
+        let audioURL = soundTrack.map { fileURL($0.path) }
+        options.audio_replaces = Int32(soundTrack?.replacing ?? -1)
         var thrown: MediaError?
         let callback = FrameCallback { frame in
             do throws(MediaError) {
@@ -92,15 +107,36 @@ public enum VideoCodec {
         }
         do throws(MediaError) {
             return try withOptionalCString(settings.preset) { preset throws(MediaError) in
-                options.preset = preset
-                let (from, to) = (fileURL(input), fileURL(output))
-                return try run(path: input, callback: callback) { context, info, errbuf, length in
-                    CAILabel_video_transcode(from, to, &options, frameTrampoline, context, info, errbuf, length)
+                try withOptionalCString(audioURL) { audio throws(MediaError) in
+                    options.preset = preset
+                    options.audio_path = audio
+                    let (from, to) = (fileURL(input), fileURL(output))
+                    return try run(path: input, callback: callback) { context, info, errbuf, length in
+                        CAILabel_video_transcode(from, to, &options, frameTrampoline, context, info, errbuf, length)
+                    }
                 }
             }
         } catch {
             if let thrown { throw thrown.naming(input) }
             throw error
+        }
+    }
+
+    /// Writes `output` (a new file, in the input's container) with every packet of `input` copied as it is,
+    /// nothing decoded, except the sound track `soundTrack` brings: for a movie whose pictures do not change
+    /// (or an M4A, which has none) when only its sound does.
+    @discardableResult
+    public static func remux(input: String, output: String, soundTrack: SoundTrack, limits: VideoLimits = .default) throws(MediaError) -> VideoStreamInfo {
+        var options = cOptions(limits: limits)
+        options.copy_video = 1
+        options.audio_replaces = Int32(soundTrack.replacing ?? -1)
+        let (from, to, audio) = (fileURL(input), fileURL(output), fileURL(soundTrack.path))
+        let callback = FrameCallback { _ in true }
+        return try withOptionalCString(audio) { audioPath throws(MediaError) in
+            options.audio_path = audioPath
+            return try run(path: input, callback: callback) { context, info, errbuf, length in
+                CAILabel_video_transcode(from, to, &options, nil, context, info, errbuf, length)
+            }
         }
     }
 

@@ -11,7 +11,22 @@ public struct AudioMarkCollector: Sendable {
 
     public init() {}
 
-    public func collect(from subject: VerificationSubject, audio: AudioSamples, into observations: inout Observations) {
+    /// - Parameter watermark: whether to look for the audio watermark (a movie's sound track is checked
+    ///   for its declared cue only: ailabel watermarks a movie's frames, not its sound).
+    public func collect(from subject: VerificationSubject, audio: AudioSamples, watermark: Bool = true, into observations: inout Observations) {
+        if watermark { collectWatermark(from: subject, audio: audio, into: &observations) }
+        checkAudible(in: audio, into: &observations)
+    }
+
+    /// A declared audible disclosure when the file has no sound left to hold it (a movie whose sound
+    /// track was removed): missing, said as such.
+    public func reportNoSound(into observations: inout Observations) {
+        guard let declared = observations.declaredAudibleLabel else { return }
+        observations.disclosures.append(Disclosure(kind: .audible, detail: "audible \(declared.summary)", intact: false, languages: declared.languages))
+        observations.addFinding(.audibleMissing, .error, "The declared audible disclosure cannot be heard: the file has no sound track any more.")
+    }
+
+    func collectWatermark(from subject: VerificationSubject, audio: AudioSamples, into observations: inout Observations) {
         do {
             if let detection = try watermarker.detect(in: audio) {
                 let labelID = detection.payload.hex
@@ -26,6 +41,9 @@ public struct AudioMarkCollector: Sendable {
         } catch {
             observations.addFinding(.audioUndecodable, .warning, "The audio watermark could not be looked for: \((error as? MediaError)?.reason ?? "\(error)")")
         }
+    }
+
+    func checkAudible(in audio: AudioSamples, into observations: inout Observations) {
         guard let declared = observations.declaredAudibleLabel else { return }
         let kind = AudibleCue.Kind(rawValue: declared.cue) ?? .speech
         let cue = AudibleCue(

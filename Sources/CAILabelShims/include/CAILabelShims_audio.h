@@ -18,6 +18,8 @@ typedef struct {
     int64_t bit_rate;             // bits per second the stream declares (0 when unknown)
     int32_t bits_per_raw_sample;  // the coded sample depth (FLAC, PCM); 0 when the codec has none
     char codec[32];               // FFmpeg's codec name ("mp3", "flac", "aac", ...)
+    int32_t stream_index;         // the decoded stream's index in the container (-1 before one is chosen)
+    int32_t stream_count;         // streams in the container
 } CAILabel_AudioInfo;
 
 /// Decodes the first audio stream of a file held in memory (any container and codec FFmpeg knows) to
@@ -26,6 +28,13 @@ typedef struct {
 /// and the rate range [min_rate, max_rate] are checked before decoding. Nothing is printed (FFmpeg's
 /// log is silenced); errbuf holds the reason of a failure. `*out_samples` is released with CAILabel_free.
 CAILabel_Status CAILabel_audio_decode(const void *bytes, size_t count, uint64_t max_values, int32_t max_channels,
+                          int32_t min_rate, int32_t max_rate, float **out_samples, uint64_t *out_frames,
+                          CAILabel_AudioInfo *out_info, char *errbuf, size_t errbuf_len);
+
+/// As CAILabel_audio_decode, for the sound track of a movie file on disk (MP4, MOV, M4A: the ISO BMFF
+/// demuxer only, the `file` protocol only), read as it decodes rather than held whole. The stream decoded
+/// is FFmpeg's best audio stream; its index is `out_info->stream_index`.
+CAILabel_Status CAILabel_audio_decode_movie(const char *path, uint64_t max_values, int32_t max_channels,
                           int32_t min_rate, int32_t max_rate, float **out_samples, uint64_t *out_frames,
                           CAILabel_AudioInfo *out_info, char *errbuf, size_t errbuf_len);
 

@@ -52,6 +52,14 @@ typedef struct {
     int64_t max_frames;
     /// Decode: frames whose time is past this are not decoded (0: no limit).
     double max_seconds;
+    /// Transcode: a file (MP4/M4A) whose first audio stream replaces the input's stream `audio_replaces`
+    /// (packets copied, interleaved by time), or is added as a new stream when `audio_replaces` is < 0.
+    /// NULL: the input's streams are all kept.
+    const char *audio_path;
+    int32_t audio_replaces;
+    /// Transcode: the video is copied packet for packet, not decoded (no callback; a file without
+    /// video, an M4A, is accepted). Used when only the sound track changes.
+    int32_t copy_video;
 } CAILabel_VideoOptions;
 
 /// What was found (and, for a transcode, written).
@@ -97,7 +105,9 @@ CAILabel_Status CAILabel_video_decode(const char *input_path, const CAILabel_Vid
 /// pixels), encodes it with the input's codec where an encoder exists (H.264 libx264, H.265 libx265,
 /// VP9 libvpx-vp9, VP8 libvpx, AV1 libaom-av1; other codecs become H.264, or VP9 in WebM) keeping
 /// timestamps, frame rate, colour description, aspect ratio and stream side data (the display matrix),
-/// and writes `output_path` in the input's container with every other stream copied.
+/// and writes `output_path` in the input's container with every other stream copied (the audio stream
+/// `audio_replaces` taken from `audio_path` instead). With `copy_video` nothing is decoded or encoded:
+/// every packet is copied and only the sound track is replaced; `function` may be NULL.
 CAILabel_Status CAILabel_video_transcode(const char *input_path, const char *output_path,
                                          const CAILabel_VideoOptions *options,
                                          CAILabel_VideoFrameFunction function, void *context,
