@@ -72,6 +72,7 @@ let package = Package(
         .systemLibrary(name: "CAILabelWebP", pkgConfig: "libwebpdemux", providers: [.apt(["libwebp-dev"])]),
         .systemLibrary(name: "CAILabelGIF", pkgConfig: "libgif7", providers: [.apt(["libgif-dev"])]),
         .systemLibrary(name: "CAILabelTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
+        .systemLibrary(name: "CAILabelHEIF", pkgConfig: "libheif", providers: [.apt(["libheif-dev"])]),
         // FFmpeg's libraries for video and audio decoding and encoding (issue 18); one pkg-config name per module,
         // the other libraries are linked by the module map.
         .systemLibrary(
@@ -81,11 +82,11 @@ let package = Package(
         .systemLibrary(name: "CAILabelEspeak", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
 
         // The only C code of ailabel: every setjmp/longjmp of libpng and libjpeg lives here.
-        // libav is linked here: no Swift module imports CAILabelAV (its C stays in video_codec.c), so the module
+        // libav and libheif are linked here: no Swift module imports CAILabelAV or CAILabelHEIF (their C stays in video_codec.c and heif_codec.c), so the module
         // map's link lines would never be used.
         .target(
-            name: "CAILabelShims", dependencies: ["CAILabelPNG", "CAILabelJPEG", "CAILabelEXIF", "CAILabelGIF", "CAILabelTIFF", "CAILabelAV"],
-            linkerSettings: [.linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("swscale"), .linkedLibrary("avutil")]
+            name: "CAILabelShims", dependencies: ["CAILabelPNG", "CAILabelJPEG", "CAILabelEXIF", "CAILabelGIF", "CAILabelTIFF", "CAILabelHEIF", "CAILabelAV"],
+            linkerSettings: [.linkedLibrary("heif"), .linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("swscale"), .linkedLibrary("avutil")]
         ),
 
         // The C-interop media layer: containers, metadata blocks, pixels, fonts, XML.
