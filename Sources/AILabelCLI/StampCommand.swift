@@ -1,4 +1,4 @@
-import AILabelEngine
+@_spi(Tools) import AILabelEngine
 import AILabelKit
 import AILabelMedia
 import AILabelVerify

@@ -1,4 +1,4 @@
-import AILabelEngine
+@_spi(Tools) import AILabelEngine
 import AILabelKit
 import AILabelManifest
 import AILabelMedia
@@ -71,7 +71,7 @@ public struct LabelServer: Sendable {
     }()
 
     /// The routes, as `METHOD /path` (the test checks them against the OpenAPI document).
-    public static let routes = ["POST /v1/stamp", "POST /v1/verify", "POST /v1/inspect", "GET /healthz", "GET /readyz", "GET /metrics", "GET /openapi.json"]
+    @_spi(Testing) public static let routes = ["POST /v1/stamp", "POST /v1/verify", "POST /v1/inspect", "GET /healthz", "GET /readyz", "GET /metrics", "GET /openapi.json"]
 
     /// Runs until SIGTERM or SIGINT, then stops accepting connections and finishes the requests in
     /// flight. `onListening` gets the bound host and port once the server accepts connections.

@@ -1,4 +1,4 @@
-import AILabelServer
+@_spi(Testing) import AILabelServer
 import AILabelTestSupport
 import Foundation
 import Testing
