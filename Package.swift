@@ -36,6 +36,7 @@ let package = Package(
         .library(name: "AILabelManifest", targets: ["AILabelManifest"]),
         .library(name: "AILabelWatermark", targets: ["AILabelWatermark"]),
         .library(name: "AILabelVisible", targets: ["AILabelVisible"]),
+        .library(name: "AILabelAudible", targets: ["AILabelAudible"]),
         .library(name: "AILabelVocabulary", targets: ["AILabelVocabulary"]),
         .library(name: "AILabelKit", targets: ["AILabelKit"]),
         .library(name: "AILabelVerify", targets: ["AILabelVerify"]),
@@ -81,11 +82,14 @@ let package = Package(
         .systemLibrary(name: "CAILabelEspeak", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
 
         // The only C code of ailabel: every setjmp/longjmp of libpng and libjpeg lives here.
-        // libav is linked here: no Swift module imports CAILabelAV (its C stays in video_codec.c), so the module
-        // map's link lines would never be used.
+        // libav and espeak-ng are linked here: no Swift module imports CAILabelAV or CAILabelEspeak (their C
+        // stays in video_codec.c, audio_codec.c and speech_synth.c), so the module maps' link lines would never be used.
         .target(
-            name: "CAILabelShims", dependencies: ["CAILabelPNG", "CAILabelJPEG", "CAILabelEXIF", "CAILabelGIF", "CAILabelTIFF", "CAILabelAV"],
-            linkerSettings: [.linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("swscale"), .linkedLibrary("avutil")]
+            name: "CAILabelShims", dependencies: ["CAILabelPNG", "CAILabelJPEG", "CAILabelEXIF", "CAILabelGIF", "CAILabelTIFF", "CAILabelAV", "CAILabelEspeak"],
+            linkerSettings: [
+                .linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("swscale"), .linkedLibrary("avutil"), .linkedLibrary("swresample"),
+                .linkedLibrary("espeak-ng"),
+            ]
         ),
 
         // The C-interop media layer: containers, metadata blocks, pixels, fonts, XML.
@@ -107,6 +111,9 @@ let package = Package(
         .target(name: "AILabelWatermark", dependencies: ["AILabelMedia"], swiftSettings: settings),
         // The visible disclosure badge.
         .target(name: "AILabelVisible", dependencies: ["AILabelMedia"], resources: [.copy("Resources")], swiftSettings: settings),
+        // The audible disclosure: the spoken or rhythm cue, loudness matching (BS.1770), insertion, and the
+        // check that a declared cue is still there (pure Swift over AILabelMedia's audio codec and speech).
+        .target(name: "AILabelAudible", dependencies: ["AILabelMedia"], swiftSettings: settings),
         // What a label is and how every carrier holds it, read and written by one type each: the disclosure
         // label, the IPTC, TC260 and ailabel XMP schema, AIGC outside XMP, catalogue records, the default
         // texts and phrases, evidence sources and disclosure kinds. Stamp and verify both stand on it.
@@ -114,12 +121,12 @@ let package = Package(
         // The stamping pipeline: layers, marks, signing, inspection, configuration, batches.
         .target(
             name: "AILabelKit",
-            dependencies: ["AILabelVocabulary", "AILabelMedia", "AILabelNetwork", "AILabelManifest", "AILabelWatermark", "AILabelVisible", crypto, toml],
+            dependencies: ["AILabelVocabulary", "AILabelMedia", "AILabelNetwork", "AILabelManifest", "AILabelWatermark", "AILabelVisible", "AILabelAudible", crypto, toml],
             swiftSettings: settings
         ),
         // Evidence collectors, legal profiles, verdicts and reports. Beside AILabelKit, not above it.
         .target(
-            name: "AILabelVerify", dependencies: ["AILabelVocabulary", "AILabelManifest", "AILabelMedia", "AILabelNetwork", "AILabelWatermark", "AILabelVisible", crypto],
+            name: "AILabelVerify", dependencies: ["AILabelVocabulary", "AILabelManifest", "AILabelMedia", "AILabelNetwork", "AILabelWatermark", "AILabelVisible", "AILabelAudible", crypto],
             resources: [.copy("Resources")], swiftSettings: settings),
         // The library a program embeds: typed stamp, verify and inspect over files, bytes and streams,
         // settings resolved once (profile defaults, precedence, collectors), work off the cooperative pool.
@@ -134,7 +141,7 @@ let package = Package(
             resources: [.copy("Resources")], swiftSettings: settings),
         .executableTarget(
             name: "AILabelCLI",
-            dependencies: ["AILabelServer", "AILabelEngine", "AILabelVerify", "AILabelKit", "AILabelVocabulary", "AILabelManifest", "AILabelMedia", "AILabelNetwork", "AILabelVisible", argumentParser],
+            dependencies: ["AILabelServer", "AILabelEngine", "AILabelVerify", "AILabelKit", "AILabelVocabulary", "AILabelManifest", "AILabelMedia", "AILabelNetwork", "AILabelVisible", "AILabelAudible", argumentParser],
             swiftSettings: settings
         ),
         .target(name: "AILabelTestSupport", dependencies: ["AILabelMedia"], swiftSettings: settings),
@@ -150,6 +157,7 @@ let package = Package(
         ),
         .testTarget(name: "AILabelWatermarkTests", dependencies: ["AILabelWatermark", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelVisibleTests", dependencies: ["AILabelVisible", "AILabelTestSupport"], swiftSettings: settings),
+        .testTarget(name: "AILabelAudibleTests", dependencies: ["AILabelAudible", "AILabelMedia", "AILabelWatermark", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelVocabularyTests", dependencies: ["AILabelVocabulary", "AILabelMedia", "AILabelManifest", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelKitTests", dependencies: ["AILabelKit", "AILabelVocabulary", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelVerifyTests", dependencies: ["AILabelVerify", "AILabelKit", "AILabelVocabulary", "AILabelTestSupport"], swiftSettings: settings),

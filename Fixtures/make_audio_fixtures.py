@@ -149,9 +149,43 @@ def sdk_fixtures(files):
             print(f"  SDK: {verdict['state']} {verdict['failure']}")
 
 
+MUSIC = ("aevalsrc=0.25*sin(2*PI*220*t)*(1+0.5*sin(2*PI*2*t))+0.15*sin(2*PI*660*t+2*sin(2*PI*3*t))"
+         "+0.1*sin(2*PI*1320*t)*(0.5+0.5*sin(2*PI*0.7*t))+0.03*(random(0)-0.5):s=44100:d=6")
+
+
+def audio_marks():
+    """Files for the audible disclosure and the audio watermark (issue 18): six seconds of a music-like
+    mix at 44.1 kHz (long enough for one watermark period), and the hostile inputs the decode path must
+    refuse by name: eight channels (accepted), zero-length audio, absurd sample rates, FLAC frames FFmpeg
+    cannot decode."""
+    files = {
+        "music-6s.wav": ffmpeg("a.wav", "-ac", "2", "-ar", "22050", "-c:a", "pcm_s16le", source=MUSIC),
+        "music-6s-24bit.flac": ffmpeg("a.flac", "-ac", "2", "-sample_fmt", "s32", "-bits_per_raw_sample", "24", source=MUSIC),
+        "music-6s.mp3": ffmpeg("a.mp3", "-ac", "2", "-c:a", "libmp3lame", "-b:a", "128k", "-metadata", "title=Fixture music", source=MUSIC),
+        "eight-channels.wav": ffmpeg("a.wav", "-ac", "8", "-c:a", "pcm_s16le"),
+    }
+    for name, data in files.items():
+        save(MEDIA, name, data)
+    wav = files["eight-channels.wav"]
+    data = wav.index(b"data")
+    save(MALFORMED, "wav-zero-length.wav", wav[:4] + struct.pack("<I", data) + wav[8:data] + b"data" + struct.pack("<I", 0))
+    fmt = wav.index(b"fmt ")
+    save(MALFORMED, "wav-absurd-rate.wav", wav[:fmt + 12] + struct.pack("<I", 4_000_000_000) + wav[fmt + 16:])
+    save(MALFORMED, "wav-rate-1hz.wav", wav[:fmt + 12] + struct.pack("<I", 1) + wav[fmt + 16:])
+    flac = files["music-6s-24bit.flac"]
+    position = 4
+    while True:
+        last, length = flac[position] & 0x80, int.from_bytes(flac[position + 1:position + 4], "big")
+        position += 4 + length
+        if last:
+            break
+    save(MALFORMED, "flac-undecodable-frames.flac", flac[:position] + bytes((i * 37 + 11) & 0xFF for i in range(4000)))
+
+
 def main():
     files = well_formed()
     malformed(files)
+    audio_marks()
     sdk_fixtures(files)
 
 

@@ -1,3 +1,4 @@
+import AILabelAudible
 @_spi(Tools) import AILabelEngine
 import AILabelKit
 import AILabelMedia
@@ -93,6 +94,15 @@ struct StampCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Draw the visible disclosure badge (default: on for deepfakes under kz and eu, always under cn and all).")
     var visible: Bool?
 
+    @Flag(name: .long, help: "Insert a disclosure people hear into audio files (WAV, FLAC, MP3): a spoken sentence in the label's languages (espeak-ng), or the rhythm cue.")
+    var audible = false
+
+    @Option(name: .customLong("audible-cue"), help: "The audible disclosure: speech (default, the label's texts spoken) or rhythm (GB 45438's short-long-short-short, Morse for AI).")
+    var audibleCue: String?
+
+    @Option(name: .customLong("audible-at"), help: "Where the audible disclosure goes: start (default), end or both.")
+    var audibleAt: String?
+
     @Option(name: .customLong("badge-corner"), help: "Badge corner: top-right (default), top-left, bottom-right, bottom-left.")
     var badgeCorner: String?
 
@@ -181,6 +191,10 @@ struct StampCommand: AsyncParsableCommand {
         settings.dryRun = dryRun
         settings.videoSpan = visibleSpan == .start ? .start(seconds: visibleSeconds ?? 5) : .full
         settings.videoCRF = videoCRF
+        if audible {
+            settings.audible = AudibleRequest(
+                kind: AudibleCue.Kind(rawValue: audibleCue ?? "speech") ?? .speech, placement: AudibleCue.Placement(rawValue: audibleAt ?? "start") ?? .start)
+        }
         return settings
     }
 
@@ -201,6 +215,9 @@ struct StampCommand: AsyncParsableCommand {
             throw ValidationError("give exactly one of --out DIR or --in-place (ailabel never modifies files by surprise)")
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let audibleCue, AudibleCue.Kind(rawValue: audibleCue) == nil { throw ValidationError("--audible-cue must be speech or rhythm") }
+        if let audibleAt, AudibleCue.Placement(rawValue: audibleAt) == nil { throw ValidationError("--audible-at must be start, end or both") }
+        if (audibleCue != nil || audibleAt != nil) && !audible { throw ValidationError("--audible-cue and --audible-at apply with --audible") }
         if force && !inPlace { throw ValidationError("--force applies to --in-place only (a copy under --out is always written)") }
         _ = try EngineBridge.resolve { () throws(AILabelError) in try settings.validate() }
         if let visibleSeconds {

@@ -96,7 +96,25 @@ public struct Verifier: Sendable {
         for collector in collectors where !collector.needsPixels {
             collector.collect(from: subject, pixels: nil, into: &observations)
         }
-        let pixelCollectors = collectors.filter(\.needsPixels)
+        // Audio has no pixels: it is listened to instead.
+        let isAudio = file.contents.audioCoding != nil
+        let pixelCollectors = isAudio ? [] : collectors.filter(\.needsPixels)
+        if isAudio && shouldScanAudio(observations) {
+            do {
+                // Samples reserve their share of the process's budget, as pixels do (4 bytes each).
+                let coding = file.contents.audioCoding!
+                let estimate = Int(min((coding.durationSeconds ?? 60) * Double(coding.sampleRate) * Double(coding.channels), Double(AudioLimits.maximumDecodedValues)))
+                try PixelBudget.shared.withReservation(max(1, min(estimate, PixelBudget.shared.pixels))) {
+                    let audio = try file.decodeAudio().audio
+                    observations.pixelsScanned = true
+                    AudioMarkCollector().collect(from: subject, audio: audio, into: &observations)
+                }
+            } catch let error as MediaError {
+                observations.addFinding(.audioUndecodable, .warning, "Audio detectors could not run: \(error.reason)")
+            } catch {
+                observations.addFinding(.audioUndecodable, .warning, "Audio detectors could not run: \(error)")
+            }
+        }
         var thumbnail: Thumbnail?
         if !pixelCollectors.isEmpty && shouldScanPixels(observations) && file.handler.declaration.carries.contains(.videoFrames) {
             // Video: frames are decoded one at a time; the watermark is pooled over them, the badge checked in its span.
@@ -139,6 +157,16 @@ public struct Verifier: Sendable {
             report.thumbnail = thumbnail ?? Thumbnail.make(of: file, decoded: nil)
         }
         return report
+    }
+
+    /// `auto` listens to audio when metadata gives no intact machine-readable disclosure, or declares
+    /// an audible one to check; `full` always.
+    func shouldScanAudio(_ observations: Observations) -> Bool {
+        switch options.scan {
+        case .full: return true
+        case .metadata: return false
+        case .auto: return !observations.hasIntactDisclosure(of: DisclosureKind.machineReadable) || observations.declaredAudibleLabel != nil
+        }
     }
 
     /// `auto` scans pixels when metadata gives no intact machine-readable disclosure, or declares a

@@ -10,6 +10,8 @@ import Testing
 @Suite("Audio fuzz targets")
 struct AudioFuzzTargetTests {
     static let formats: [(MediaFormat, String)] = [(.wav, "wav"), (.mp3, "mp3"), (.flac, "flac")]
+    /// Fixtures (`Fixtures/make_audio_fixtures.py`, `audio_marks`) malformed in their sound, not their container.
+    static let malformedSoundOnly: Set<String> = ["wav-zero-length.wav", "wav-absurd-rate.wav", "wav-rate-1hz.wav", "flac-undecodable-frames.flac"]
 
     @Test("Each audio target accepts its well-formed fixtures and rejects its malformed ones")
     func targetsReallyParse() throws {
@@ -19,7 +21,10 @@ struct AudioFuzzTargetTests {
             #expect(media.count >= 2)
             for path in media { #expect(target.run(try Repository.fixtureBytes(path)) == .accepted, "\(suffix): \(path)") }
             for path in Repository.fixtureFiles(in: "malformed", extensions: [suffix]) {
-                #expect(target.run(try Repository.fixtureBytes(path)) == .rejected, "\(suffix): \(path)")
+                // A well-formed container around sound the decoder refuses: the container target reads it
+                // (its rewrite keeps the bytes); `AudibleCLITests` checks the decode path's refusal.
+                let expected: FuzzOutcome = Self.malformedSoundOnly.contains((path as NSString).lastPathComponent) ? .accepted : .rejected
+                #expect(target.run(try Repository.fixtureBytes(path)) == expected, "\(suffix): \(path)")
             }
         }
     }

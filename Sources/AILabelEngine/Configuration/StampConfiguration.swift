@@ -18,6 +18,8 @@ public struct StampConfiguration: Sendable {
     /// Video: how long the badge is shown, and the re-encode's settings.
     public var videoSpan: VisibleSpan = .full
     public var videoSettings = VideoCodec.EncodeSettings()
+    /// Audio: the audible disclosure to insert; nil for none.
+    public var audible: AudibleRequest?
     /// What resolving wants a person to know (a key readable by others).
     public var notices: [Notice]
 
@@ -36,6 +38,7 @@ public struct StampConfiguration: Sendable {
         var stamper = Stamper(request: label, markers: markers, signer: signer, dryRun: dryRun)
         stamper.videoSpan = videoSpan
         stamper.videoSettings = videoSettings
+        stamper.audible = audible
         return stamper
     }
 
@@ -81,6 +84,7 @@ public struct StampConfiguration: Sendable {
             label: request, markers: markers, signer: signer, sidecarOnly: settings.sidecarOnly, dryRun: settings.dryRun, notices: notices)
         resolved.videoSpan = settings.videoSpan
         resolved.videoSettings = VideoCodec.EncodeSettings(crf: settings.videoCRF)
+        resolved.audible = settings.audible
         return resolved
     }
 

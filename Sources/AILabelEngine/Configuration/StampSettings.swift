@@ -53,6 +53,8 @@ public struct StampSettings: Sendable, Hashable {
     public var videoSpan: VisibleSpan = .full
     /// Video: the encoder's constant rate factor (nil: ailabel's matched quality).
     public var videoCRF: Int?
+    /// Audio (WAV, FLAC, MP3): the audible disclosure to insert, spoken or the rhythm cue; nil for none.
+    public var audible: AudibleRequest?
     /// Sidecars for kinds ailabel embeds into too, leaving the file unchanged.
     public var sidecarOnly = false
     public var dryRun = false

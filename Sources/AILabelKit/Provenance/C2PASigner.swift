@@ -88,6 +88,9 @@ public struct C2PASigner: ProvenanceSigner {
         if let visible = label.visibleLabel {
             watermarks.append(WatermarkAction(description: "Visible AI disclosure (\(visible.variant)) drawn at \(visible.x),\(visible.y) \(visible.width)×\(visible.height) in \(visible.languages.joined(separator: ", "))", kind: .visible))
         }
+        if let audible = label.audibleLabel {
+            watermarks.append(WatermarkAction(description: "Audible AI disclosure inserted: \(audible.summary)", kind: .audible))
+        }
         if label.watermarked {
             watermarks.append(WatermarkAction(description: "Invisible ailabel watermark carrying label ID \(label.labelID)"))
             softBindings.append(SoftBinding(algorithm: "io.ailabel.watermark.1", value: label.labelID))

@@ -1,5 +1,6 @@
 import AILabelMedia
 import AILabelVocabulary
+import AILabelWatermark
 import Foundation
 
 /// What a user asks to be stamped: the label's fields before a file's own content ID is known.
@@ -105,14 +106,17 @@ public struct Stamper: Sendable {
     public var signer: (any ProvenanceSigner)?
     public var dryRun: Bool
     public var registry: AssetRegistry
+    /// The audible disclosure to insert into audio files (`--audible`); nil for none.
+    public var audible: AudibleRequest?
     /// Video: how long the badge is shown, and how frames are re-encoded.
     public var videoSpan: VisibleSpan = .full
     public var videoSettings = VideoCodec.EncodeSettings()
 
     public init(
         request: LabelRequest, markers: [any PixelMarker] = [], signer: (any ProvenanceSigner)? = nil, dryRun: Bool = false,
-        registry: AssetRegistry = .standard
+        registry: AssetRegistry = .standard, audible: AudibleRequest? = nil
     ) {
+        self.audible = audible
         self.request = request
         self.markers = markers
         self.signer = signer
@@ -211,6 +215,26 @@ public struct Stamper: Sendable {
         var contents = file.contents
         var reencoded = false
         let handler = file.handler
+        var markers = self.markers
+        if contents.audioCoding != nil && !handler.declaration.carries.contains(.videoFrames) {
+            // Audio is marked by ear and by its own watermark; pixel marks have nothing to draw on.
+            let watermark = markers.contains { $0.name == "watermark" }
+            markers.removeAll()
+            if audible != nil || watermark {
+                let marked = try AudioMarker.mark(file, audible: audible, watermark: watermark, label: &label)
+                if let bytes = marked.bytes {
+                    source = bytes
+                    contents = try handler.parse(bytes)
+                    reencoded = true
+                }
+                layers += marked.applied
+                warnings += marked.notApplied
+                // Recorded, so a re-stamp asked for the same leaves the file alone (audio too short for the watermark).
+                if watermark && !marked.applied.contains("watermark") { label.marksNotApplied = ["watermark"] }
+            }
+        } else if audible != nil {
+            warnings.append("audible mark not applied: ailabel inserts it into WAV, FLAC and MP3 audio only")
+        }
         if !markers.isEmpty && handler.declaration.carries.contains(.videoFrames) && file.contents.width == 0 {
             // An MP4 of sound alone: there is no picture to mark.
             warnings += markers.map { "\($0.name) mark not applied: the file has no video track" }
@@ -312,6 +336,13 @@ public struct Stamper: Sendable {
             case "visible": guard existing.record.visibleLabel != nil else { return nil }
             case "watermark": guard existing.record.watermark == label.labelID || tooSmallForWatermark else { return nil }
             default: return nil
+            }
+        }
+        if let coding = file.contents.audioCoding, !carries.contains(.videoFrames) {
+            if audible != nil && existing.record.audibleLabel == nil { return nil }
+            if markers.contains(where: { $0.name == "watermark" }), existing.record.watermark != label.labelID,
+                !existing.record.marksNotApplied.contains("watermark"), (coding.durationSeconds ?? .infinity) >= AudioWatermarker.minimumDuration {
+                return nil
             }
         }
         if signer != nil && file.contents.c2paStore == nil { return nil }

@@ -169,7 +169,7 @@ extension ManifestBuilder {
         var actions: [CBOR] = [.textMap(first)]
         for mark in definition.watermarks {
             switch mark.kind {
-            case .visible:
+            case .visible, .audible:
                 actions.append(.textMap([
                     ("action", .text("c2pa.edited")),
                     ("softwareAgent", agent),

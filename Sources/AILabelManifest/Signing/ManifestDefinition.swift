@@ -57,7 +57,9 @@ public struct ManifestDefinition: Sendable {
 /// A mark applied to the pixels: a visible badge (a perceptible `c2pa.edited` action) or an invisible
 /// watermark (`c2pa.watermarked.bound`, or `.unbound` without a soft binding).
 public struct WatermarkAction: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable { case visible, invisible }
+    /// `visible` and `audible` are perceptible edits (`c2pa.edited` with a digital source type);
+    /// `invisible` is a watermark (`c2pa.watermarked`).
+    public enum Kind: String, Sendable, Hashable { case visible, audible, invisible }
     /// What was applied, e.g. "visible AI disclosure label" or "invisible watermark".
     public var description: String
     public var kind: Kind

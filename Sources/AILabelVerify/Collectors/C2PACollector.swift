@@ -141,8 +141,11 @@ public struct C2PACollector: EvidenceCollector {
         if let issuer = observations.c2pa?.signer, Self.aiIssuers.contains(where: { issuer.localizedCaseInsensitiveContains($0) }) {
             observations.addEvidence(.c2pa, "C2PA manifest signed by \(issuer), a generative-AI provider")
         }
-        if let disclosure = manifest?.disclosure, DisclosureAssertion(reading: disclosure).isDeepfake == true {
-            observations.deepfakeDeclared = true
+        if let disclosure = manifest?.disclosure {
+            let assertion = DisclosureAssertion(reading: disclosure)
+            if assertion.isDeepfake == true { observations.deepfakeDeclared = true }
+            // The signed record of an audible cue counts where the XMP lost it.
+            if observations.declaredAudibleLabel == nil, let audible = assertion.audibleLabel { observations.declaredAudibleLabel = audible }
         }
 
         let intact = report.state != .invalid

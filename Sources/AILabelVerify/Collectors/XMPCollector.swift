@@ -58,6 +58,7 @@ public enum XMPLabelReader {
             Disclosure(
                 kind: .ailabelXMP, detail: "ailabel label \(labelID)\(deepfake ? ", deepfake" : "")", intact: true,
                 languages: own.disclosure.map(\.language)))
+        if let audible = own.audibleLabel { observations.declaredAudibleLabel = audible }
         switch own.visibleLabel {
         case .record(let visible)?:
             observations.declaredVisibleLabel = visible

@@ -37,6 +37,12 @@ public struct FindingCode: RawRepresentable, Sendable, Hashable, Codable, Custom
     public static let visibleCropped = FindingCode(rawValue: "visible.cropped")
     public static let visibleUnchecked = FindingCode(rawValue: "visible.unchecked")
     public static let watermarkLabelMismatch = FindingCode(rawValue: "watermark.label-mismatch")
+    /// A declared audible disclosure is not heard in a span the label records (cut or replaced).
+    public static let audibleMissing = FindingCode(rawValue: "audible.missing")
+    /// A declared audible disclosure could not be checked (the cue could not be made again).
+    public static let audibleUnchecked = FindingCode(rawValue: "audible.unchecked")
+    /// The audio detectors could not decode the file's audio.
+    public static let audioUndecodable = FindingCode(rawValue: "audio.undecodable")
     public static let generatorHostingHint = FindingCode(rawValue: "generator.hosting-hint")
 
     // C2PA.
@@ -92,7 +98,7 @@ public struct FindingCode: RawRepresentable, Sendable, Hashable, Codable, Custom
     /// Every code without a value in it, for the documentation check.
     public static let fixed: [FindingCode] = [
         .fileUnreadable, .containerSidecarOnly, .xmpUnreadable, .exifUnreadable, .pixelsUndecodable, .iptcUnknownSourceType, .tc260Malformed,
-        .visibleRegionMalformed, .visibleAltered, .visibleCropped, .visibleUnchecked, .watermarkLabelMismatch, .generatorHostingHint,
+        .visibleRegionMalformed, .visibleAltered, .visibleCropped, .visibleUnchecked, .watermarkLabelMismatch, .audibleMissing, .audibleUnchecked, .audioUndecodable, .generatorHostingHint,
         .c2paUntrusted, .c2paInvalid, .c2paManifestInaccessible, .c2paSignalPossiblyAI, .c2paInvalidWithoutAI, .disclosureInvalid,
         .disclosureContradictory, .disclosureUnverifiable, .sidecarOrphaned, .sidecarUnreadable, .catalogUnreadable,
         .catalogMarkerMissing, .catalogTextMissing, .catalogIDMissing, .catalogDuplicateID, .htmlMarkerMissing, .htmlNoticeMissing,

@@ -68,6 +68,8 @@ public struct Observations: Sendable {
     public var deepfakeDeclared = false
     /// The visible badge a label declares, if any.
     public var declaredVisibleLabel: VisibleLabelRecord?
+    /// The audible disclosure the label declares (XMP, or the C2PA assertion), to be checked by ear.
+    public var declaredAudibleLabel: AudibleLabelRecord?
     /// Intact machine-readable kinds (`iptc`, `tc260`, `c2pa`) that a sidecar carries.
     public var sidecarKinds: Set<DisclosureKind> = []
     /// Whether a C2PA sidecar chains to a trust anchor, or validates without doing so.

@@ -25,6 +25,8 @@ public struct DisclosureAssertion: Sendable, Hashable {
     public var visibleLabel: VisibleLabelRecord?
     /// The label ID the invisible watermark carries.
     public var watermark: String?
+    /// The audible disclosure: cue, placement, spans (milliseconds), texts.
+    public var audibleLabel: AudibleLabelRecord?
 
     public init(
         labelID: String? = nil, contentID: String? = nil, digitalSourceType: String? = nil, isDeepfake: Bool? = nil, profile: String? = nil,
@@ -57,6 +59,7 @@ public struct DisclosureAssertion: Sendable, Hashable {
             profile: label.profile, created: label.created, disclosure: label.texts, aigc: AIGCLabel(label).json, aiSystem: label.aiSystem,
             aiSystemVersion: label.aiSystemVersion, producerName: label.producerName, producerID: label.producerID, visibleLabel: visible,
             watermark: label.watermarked ? label.labelID : nil)
+        audibleLabel = label.audibleLabel
     }
 
     /// The assertion's fields as a manifest carries them; a field of another type reads as absent.
@@ -80,6 +83,21 @@ public struct DisclosureAssertion: Sendable, Hashable {
             disclosure: disclosure, aigc: cbor["aigc"]?.textValue, aiSystem: cbor["aiSystem"]?.textValue,
             aiSystemVersion: cbor["aiSystemVersion"]?.textValue, producerName: cbor["producer"]?.textValue,
             producerID: cbor["producerID"]?.textValue, visibleLabel: visible, watermark: cbor["watermark"]?.textValue)
+        if let audible = cbor["audibleLabel"], let cue = audible["cue"]?.textValue {
+            var spans: [AudibleLabelRecord.Span] = []
+            for span in audible["spans"]?.arrayValue ?? [] {
+                if let pair = span.arrayValue?.compactMap(\.intValue), pair.count == 2 {
+                    spans.append(AudibleLabelRecord.Span(start: Double(pair[0]) / 1000, duration: Double(pair[1]) / 1000))
+                }
+            }
+            var texts: [XMPLanguageString] = []
+            for entry in audible["texts"]?.arrayValue ?? [] {
+                if let pair = entry.arrayValue?.compactMap(\.textValue), pair.count == 2 { texts.append(XMPLanguageString(language: pair[0], text: pair[1])) }
+            }
+            audibleLabel = AudibleLabelRecord(
+                cue: cue, placement: audible["placement"]?.textValue ?? "start", spans: spans, texts: texts,
+                loudness: audible["loudness"]?.intValue.map { Double($0) / 100 })
+        }
     }
 
     /// The CBOR map's entries, in the order ailabel has always written them.
@@ -109,6 +127,16 @@ public struct DisclosureAssertion: Sendable, Hashable {
             ))
         }
         add("watermark", watermark)
+        if let audible = audibleLabel {
+            // Spans in whole milliseconds and loudness in hundredths of a LU: integers, so the CBOR is deterministic.
+            var entries: [(String, CBOR)] = [
+                ("cue", .text(audible.cue)), ("placement", .text(audible.placement)),
+                ("spans", .array(audible.spans.map { .array([.int(Int(($0.start * 1000).rounded())), .int(Int(($0.duration * 1000).rounded()))]) })),
+                ("texts", .array(audible.texts.map { .array([.text($0.language), .text($0.text)]) })),
+            ]
+            if let loudness = audible.loudness { entries.append(("loudness", .int(Int((loudness * 100).rounded())))) }
+            fields.append(("audibleLabel", .textMap(entries)))
+        }
         return fields
     }
 

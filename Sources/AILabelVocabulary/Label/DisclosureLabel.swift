@@ -33,6 +33,8 @@ public struct DisclosureLabel: Sendable, Hashable, Codable {
     public var visibleLabel: VisibleLabelRecord?
     /// Whether an ailabel invisible watermark carries ``labelID``.
     public var watermarked: Bool
+    /// The audible disclosure, once one is inserted into audio.
+    public var audibleLabel: AudibleLabelRecord?
     /// Marks the stamp was asked for but could not put in (`visible`, `watermark`: an image too small for
     /// the watermark, a mark lost in the re-encode), recorded so a re-stamp asked for the same sees the
     /// same outcome and leaves the file alone instead of trying (and rewriting it) again.

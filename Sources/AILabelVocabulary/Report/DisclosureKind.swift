@@ -28,6 +28,8 @@ public struct DisclosureKind: RawRepresentable, Sendable, Hashable, Codable, Cus
     public static let ailabelXMP = DisclosureKind(rawValue: "ailabel-xmp")
     /// A visible badge, or a visible notice on a page or in a feed record.
     public static let visible = DisclosureKind(rawValue: "visible")
+    /// A disclosure people hear in audio: a spoken sentence or GB 45438's rhythm cue.
+    public static let audible = DisclosureKind(rawValue: "audible")
     /// ailabel's invisible watermark.
     public static let watermark = DisclosureKind(rawValue: "watermark")
     /// An XMP or C2PA sidecar.
@@ -41,5 +43,5 @@ public struct DisclosureKind: RawRepresentable, Sendable, Hashable, Codable, Cus
     public static let machineReadable: Set<DisclosureKind> = [.iptc, .tc260, .c2pa]
 
     /// Every named kind, for the documentation check.
-    public static let named: [DisclosureKind] = [.iptc, .tc260, .c2pa, .ailabelXMP, .visible, .watermark, .sidecar, .catalog, .html]
+    public static let named: [DisclosureKind] = [.iptc, .tc260, .c2pa, .ailabelXMP, .visible, .audible, .watermark, .sidecar, .catalog, .html]
 }

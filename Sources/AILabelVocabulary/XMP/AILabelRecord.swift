@@ -21,6 +21,8 @@ public struct AILabelRecord: Sendable, Hashable {
     public var visibleLabel: VisibleLabelField?
     /// `ailabel:Watermark`: the label ID the invisible watermark carries.
     public var watermark: String?
+    /// `ailabel:AudibleLabel`: the audible disclosure's record.
+    public var audibleLabel: AudibleLabelRecord?
     /// `ailabel:MarksNotApplied`: marks asked for that the file could not take (see ``DisclosureLabel/marksNotApplied``).
     public var marksNotApplied: [String] = []
 
@@ -47,6 +49,7 @@ public struct AILabelRecord: Sendable, Hashable {
             labelID: label.labelID, contentID: label.contentID, isDeepfake: label.isDeepfake, profile: label.profile, created: label.created,
             producerName: label.producerName, producerID: label.producerID, disclosure: label.texts,
             visibleLabel: label.visibleLabel.map(VisibleLabelField.record), watermark: label.watermarked ? label.labelID : nil)
+        audibleLabel = label.audibleLabel
         marksNotApplied = label.marksNotApplied
     }
 
@@ -67,6 +70,7 @@ public struct AILabelRecord: Sendable, Hashable {
             labelID: text(.labelID), contentID: text(.contentID), isDeepfake: text(.deepfake).map { $0.lowercased() == "true" },
             profile: text(.profile), created: text(.created), producerName: text(.producer), producerID: text(.producerID),
             disclosure: disclosure, visibleLabel: visible, watermark: text(.watermark))
+        audibleLabel = text(.audibleLabel).flatMap(AudibleLabelRecord.init(json:))
         if case .bag(let names)? = value(.marksNotApplied) { marksNotApplied = names }
     }
 
@@ -97,6 +101,7 @@ public struct AILabelRecord: Sendable, Hashable {
             break
         }
         if let watermark { packet.set(.text(watermark), property: .watermark) }
+        if let audibleLabel { packet.set(.text(audibleLabel.json), property: .audibleLabel) }
         if marksNotApplied.isEmpty {
             packet.remove(namespace: LabelProperty.marksNotApplied.namespace, name: LabelProperty.marksNotApplied.name)
         } else {

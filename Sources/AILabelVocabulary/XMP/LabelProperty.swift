@@ -44,6 +44,8 @@ public struct LabelProperty: Sendable, Hashable, CustomStringConvertible {
     public static let visibleLabelLanguages = ailabel("VisibleLabelLanguages")
     public static let visibleLabelVariant = ailabel("VisibleLabelVariant")
     public static let visibleLabelRecord = ailabel("VisibleLabelRecord")
+    /// The audible disclosure's record (``AudibleLabelRecord``) as JSON.
+    public static let audibleLabel = ailabel("AudibleLabel")
     /// A video's badge: the seconds it is shown, `start-end`.
     public static let visibleLabelTimeSpan = ailabel("VisibleLabelTimeSpan")
     public static let watermark = ailabel("Watermark")

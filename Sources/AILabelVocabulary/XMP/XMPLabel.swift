@@ -90,6 +90,7 @@ public struct XMPLabel: Sendable, Hashable {
         copy.aiPromptWriterName = nil
         copy.record.visibleLabel = nil
         copy.record.watermark = nil
+        copy.record.audibleLabel = nil
         copy.record.marksNotApplied = []
         return copy
     }
@@ -108,6 +109,7 @@ public struct XMPLabel: Sendable, Hashable {
             propagateID: tc260?.propagateID.nonEmpty, profile: record.profile ?? "")
         if case .record(let visible)? = record.visibleLabel { label.visibleLabel = visible }
         label.watermarked = record.watermark != nil && record.watermark == label.labelID
+        label.audibleLabel = record.audibleLabel
         label.marksNotApplied = record.marksNotApplied
         return label
     }

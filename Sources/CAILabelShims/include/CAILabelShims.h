@@ -142,6 +142,7 @@ int CAILabel_fsetxattr(int fd, const char *name, const void *value, unsigned lon
 }
 #endif
 
+#include "CAILabelShims_audio.h"
 // Video through FFmpeg's libraries.
 #include "CAILabelVideo.h"
 

@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# The audio watermark's robustness table: Benchmarks/run audio-watermark (see run.py).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+exec .venv/bin/python Benchmarks/audio-watermark/run.py "$@"
