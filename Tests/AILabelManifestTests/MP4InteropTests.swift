@@ -47,6 +47,15 @@ struct MP4InteropTests {
         #expect(ManifestValidator(trust: TestSigning.trust).validate(asset: again).state == .trusted)
     }
 
+    @Test("A MOV whose udta ends with QuickTime's 32-bit zero, signed by ailabel, is Trusted in the reference SDK and in ailabel")
+    func userDataTerminatorSigned() throws {
+        let asset = try QuickTimeUserData.movie(terminator: [0, 0, 0, 0])
+        let signed = try TestSigning.signer.sign(asset, definition: TestSigning.definition(title: "terminator.mov"))
+        let verdict = try Referee.read(try TestSigning.write(signed, name: "signed-terminator.mov"), trust: [TestSigning.trustAnchorsPath], mime: "video/quicktime")
+        #expect(verdict.state == "Trusted" && verdict.failure.isEmpty, "\(verdict)")
+        #expect(ManifestValidator(trust: TestSigning.trust).validate(asset: signed).state == .trusted)
+    }
+
     /// Three tampers: a byte of the media data, a byte of moov (a chunk offset), and a `free` box slipped
     /// in before the media data (excluded itself, but it moves the boxes after it, whose offsets v3 hashes).
     static func tampers(_ signed: [UInt8]) throws -> [(String, [UInt8])] {

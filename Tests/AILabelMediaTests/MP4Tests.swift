@@ -158,6 +158,50 @@ struct MP4Tests {
         #expect(try frames(changed) == expected)
     }
 
+    // MARK: QuickTime's udta terminator
+
+    @Test("QuickTime's 32-bit zero after udta's children is read, and kept last when XMP_ and keyed metadata go in; ffmpeg reads the result without a word")
+    func userDataTerminatorKept() throws {
+        let bytes = try QuickTimeUserData.movie(terminator: [0, 0, 0, 0])
+        let before = try MP4Handler.mov.parse(bytes)
+        #expect(before.xmp == nil)
+        var edit = MetadataEdit()
+        edit.xmp = .replace(Self.packet)
+        edit.setTextEntries = [TextEntry(keyword: "AIGC", text: Self.label)]
+        edit.c2paStore = .replace([UInt8](repeating: 7, count: 3000))
+        let rewritten = try MP4Handler.mov.rewrite(bytes, applying: edit).bytes
+        let after = try MP4Handler.mov.parse(rewritten)
+        #expect(after.xmp == Self.packet)
+        #expect(after.textEntries.first { $0.keyword == "AIGC" }?.text == Self.label)
+        let tree = try BMFFTree(rewritten)
+        let userData = try #require(tree.boxes.first { $0.type == "udta" })
+        #expect(userData.hasQuickTimeTerminator)
+        #expect(Array(rewritten[userData.range.upperBound - 4..<userData.range.upperBound]) == [0, 0, 0, 0])
+        #expect(userData.children.map { tree.boxes[$0].type.description } == ["name", "meta", "XMP_"])
+        // Removing the labels again leaves the name box and the terminator.
+        var removal = MetadataEdit()
+        removal.xmp = .remove
+        removal.c2paStore = .remove
+        removal.removeTextKeywords = ["AIGC"]
+        let removed = try BMFFTree(try MP4Handler.mov.rewrite(rewritten, applying: removal).bytes)
+        let kept = try #require(removed.boxes.first { $0.type == "udta" })
+        #expect(kept.hasQuickTimeTerminator && kept.children.map { removed.boxes[$0].type.description }.first == "name")
+        let folder = try Repository.temporaryDirectory("mov-terminator")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("stamped.mov")
+        try Data(rewritten).write(to: url)
+        let run = try ProcessRunner.run("ffmpeg", ["-v", "warning", "-i", url.path, "-f", "null", "-"])
+        #expect(run.status == 0 && run.stderr.isEmpty, "ffmpeg reports \(run.stderr)")
+    }
+
+    @Test("Four bytes after udta's children that are not zero, and three zero bytes, are still refused")
+    func userDataTerminatorOnlyZeroInUdta() throws {
+        let nonZero = try QuickTimeUserData.movie(terminator: [0, 0, 0, 1])
+        #expect(throws: MediaError.self) { try MP4Handler.mov.parse(nonZero) }
+        let three = try QuickTimeUserData.movie(terminator: [0, 0, 0])
+        #expect(throws: MediaError.self) { try MP4Handler.mov.parse(three) }
+    }
+
     // MARK: 32-bit chunk offsets past 4 GB
 
     /// A sparse file just under 4 GB: ftyp, moov (before the media, so it moves them when it grows) with

@@ -19,6 +19,9 @@ public struct BMFFBox: Sendable, Hashable {
     public var extendsToEnd: Bool
     /// Whether the box (an `mdat`) claimed more bytes than the file holds and was cut at its end.
     public var isCut = false
+    /// Whether the box (a QuickTime `udta`) ends with the 32-bit zero QuickTime allows after its
+    /// children: the four bytes after the last child.
+    public var hasQuickTimeTerminator = false
     /// The index of the enclosing box in ``BMFFTree/boxes``; nil at the top level.
     public var parent: Int?
     /// The indexes of the boxes inside, for the container types the tree descends into.

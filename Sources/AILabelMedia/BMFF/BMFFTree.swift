@@ -54,6 +54,10 @@ public struct BMFFTree: Sendable {
                 // Too few bytes for a header: c2pa-rs stops reading there, and so does the walk.
                 if frame.index == nil {
                     warnings.append("\(available) bytes after the last box at byte \(position) are not a box")
+                } else if available == 4, boxes[frame.index!].type == "udta", try read(position..<position + 4) == [0, 0, 0, 0] {
+                    // QuickTime's user data may end with a 32-bit zero (QuickTime File Format, "User Data
+                    // Atoms"), written by older Apple software and kept for its readers.
+                    boxes[frame.index!].hasQuickTimeTerminator = true
                 } else {
                     throw MediaError.make(.truncated, "\(available) bytes at byte \(position) inside \(boxes[frame.index!].type.quoted) are too few for a box header")
                 }

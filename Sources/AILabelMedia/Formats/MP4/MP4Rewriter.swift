@@ -167,9 +167,12 @@ struct MP4Rewriter {
             payload += try rebuild(child, relocation: relocation, promoted: promoted)
         }
         let childrenEnd = box.children.last.map { tree.boxes[$0].range.upperBound } ?? box.payloadStart
-        // Bytes after the last child (none that the walk accepts) are kept before any new box.
-        payload += movie.moovSlice(childrenEnd..<box.range.upperBound)
+        // Bytes after the last child are kept: QuickTime's zero terminator of `udta` stays last, after the
+        // new boxes; anything else (none that the walk accepts today) before them.
+        let trailing = movie.moovSlice(childrenEnd..<box.range.upperBound)
+        if !box.hasQuickTimeTerminator { payload += trailing }
         for box in added { payload += box }
+        if box.hasQuickTimeTerminator { payload += trailing }
         return BMFFBoxWriter.box(box.type, payload)
     }
 
