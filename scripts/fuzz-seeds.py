@@ -172,7 +172,7 @@ def merkle_seeds(fixtures):
 def main():
     out = pathlib.Path(sys.argv[1])
     seeds = {name: {} for name in ["jpeg", "png", "xmp", "exif", "jumbf", "cbor", "cose", "inspect", "verify", "pixels",
-                                   "catalog", "page", "remote", "timestamp", "ocsp", "merkle", "video"]}
+                                   "catalog", "page", "remote", "timestamp", "ocsp", "merkle", "video", "crjson"]}
     # A format's container target is named after the format, which is its usual extension (jpg aside).
     container_target = {".jpg": "jpeg", ".jpeg": "jpeg", ".tif": "tiff", ".heic": "heif", ".3gp": "mp4", ".m4v": "mp4"}
     media_suffixes = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".dng", ".jxl", ".wav", ".mp3", ".flac", ".heic", ".heif", ".avif", ".gif",
@@ -203,6 +203,7 @@ def main():
         for store in c2pa_stores(data):
             add("jumbf", store)
             add("remote", store)
+            add("crjson", store)
             for label, kind, payload in jumbf_boxes(store):
                 if kind == "cbor":
                     add("cose" if label.startswith("c2pa.signature") else "cbor", payload)
@@ -211,6 +212,7 @@ def main():
             add("catalog", path.read_bytes())
     for path in sorted(FIXTURES.rglob("*.c2pa")):
         add("remote", path.read_bytes())
+        add("crjson", path.read_bytes())
     for path in sorted((FIXTURES / "web").glob("*.htm*")):
         add("page", path.read_bytes())
     for seed in merkle_seeds(FIXTURES):

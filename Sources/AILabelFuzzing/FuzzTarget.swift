@@ -20,7 +20,7 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
     enum Body: Hashable, Sendable {
         /// A registered format's parser, metadata extraction, and the one-pass metadata rewrite.
         case container(MediaFormat)
-        case xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp, ocsp, merkle, video
+        case xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp, ocsp, merkle, video, crjson
     }
 
     public var description: String { rawValue }
@@ -78,10 +78,14 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
     /// their decoders, bounded to 1 MP frames and 20 frames; every frame handed out must have the size declared.
     public static let video = FuzzTarget("video", .video)
 
+    /// crJSON (`inspect --crjson`) of a manifest store from a stranger: the input read as a store,
+    /// validated against itself as the asset (as `jumbf` is), and written as the crJSON document.
+    public static let crjson = FuzzTarget("crjson", .crjson)
+
     /// One container target per registered format, then the others.
     public static var allCases: [FuzzTarget] {
         AssetRegistry.standard.handlers.map { container($0.format) }
-            + [xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp, ocsp, merkle, video]
+            + [xmp, exif, jumbf, cbor, cose, inspect, verify, pixels, catalog, page, remote, timestamp, ocsp, merkle, video, crjson]
     }
 
     /// Runs one input. Never throws: a rejected input is the expected outcome for most fuzz inputs.
@@ -105,6 +109,7 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
         case .ocsp: return Self.ocsp(bytes)
         case .merkle: return Self.merkle(bytes)
         case .video: return Self.video(bytes)
+        case .crjson: return Self.crjson(bytes)
         }
     }
 
@@ -198,6 +203,21 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
         let store = try? ManifestStore(parsing: bytes)
         _ = validator.validate(storeBytes: bytes, source: bytes)
         return store == nil ? .rejected : .accepted
+    }
+
+    /// Every store that is read gets a crJSON document that is JSON (no value JSON cannot hold) and
+    /// reads back as text with every manifest of the store.
+    static func crjson(_ bytes: [UInt8]) -> FuzzOutcome {
+        guard let store = try? ManifestStore(parsing: bytes) else { return .rejected }
+        let report = validator.validate(storeBytes: bytes, source: bytes)
+        guard JSONSerialization.isValidJSONObject(CRJSON.document(store: store, report: report)) else {
+            return .violated("a crJSON document holds a value JSON cannot")
+        }
+        let text = CRJSON.text(store: store, report: report)
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+            (object["manifests"] as? [Any])?.count == store.manifests.count
+        else { return .violated("crJSON text does not read back with every manifest of the store") }
+        return .accepted
     }
 
     /// The asset a fuzzed remote answer is checked against: the smallest JPEG, SOI then EOI.

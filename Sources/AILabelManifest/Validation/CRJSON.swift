@@ -163,7 +163,8 @@ public enum CRJSON {
                 switch entry.key {
                 case .text(let text): key = text
                 case .unsigned(let number): key = String(number)
-                case .negative(let number): key = "-" + String(number + 1)
+                // -1 - n: for n = 2^64 - 1 the key is -2^64, which no 64-bit integer holds.
+                case .negative(let number): key = number == .max ? "-18446744073709551616" : "-" + String(number + 1)
                 default: key = String(describing: json(entry.key, depth: depth + 1))
                 }
                 out[key] = json(entry.value, depth: depth + 1)
