@@ -73,6 +73,7 @@ let package = Package(
         .systemLibrary(name: "CAILabelWebP", pkgConfig: "libwebpdemux", providers: [.apt(["libwebp-dev"])]),
         .systemLibrary(name: "CAILabelGIF", pkgConfig: "libgif7", providers: [.apt(["libgif-dev"])]),
         .systemLibrary(name: "CAILabelTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
+        .systemLibrary(name: "CAILabelHEIF", pkgConfig: "libheif", providers: [.apt(["libheif-dev"])]),
         // FFmpeg's libraries for video and audio decoding and encoding (issue 18); one pkg-config name per module,
         // the other libraries are linked by the module map.
         .systemLibrary(
@@ -82,13 +83,14 @@ let package = Package(
         .systemLibrary(name: "CAILabelEspeak", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
 
         // The only C code of ailabel: every setjmp/longjmp of libpng and libjpeg lives here.
-        // libav and espeak-ng are linked here: no Swift module imports CAILabelAV or CAILabelEspeak (their C
-        // stays in video_codec.c, audio_codec.c and speech_synth.c), so the module maps' link lines would never be used.
+        // libav, espeak-ng and libheif are linked here: no Swift module imports CAILabelAV, CAILabelEspeak or
+        // CAILabelHEIF (their C stays in video_codec.c, audio_codec.c, speech_synth.c and heif_codec.c), so the
+        // module maps' link lines would never be used.
         .target(
-            name: "CAILabelShims", dependencies: ["CAILabelPNG", "CAILabelJPEG", "CAILabelEXIF", "CAILabelGIF", "CAILabelTIFF", "CAILabelAV", "CAILabelEspeak"],
+            name: "CAILabelShims", dependencies: ["CAILabelPNG", "CAILabelJPEG", "CAILabelEXIF", "CAILabelGIF", "CAILabelTIFF", "CAILabelHEIF", "CAILabelAV", "CAILabelEspeak"],
             linkerSettings: [
                 .linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("swscale"), .linkedLibrary("avutil"), .linkedLibrary("swresample"),
-                .linkedLibrary("espeak-ng"),
+                .linkedLibrary("espeak-ng"), .linkedLibrary("heif"),
             ]
         ),
 

@@ -28,6 +28,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 MEDIA = os.path.join(HERE, "media")
 MALFORMED = os.path.join(HERE, "malformed")
 SDK = os.path.join(HERE, "c2pa", "sdk")
+BOMBS = os.path.join(HERE, "bombs")
 KEYS = os.path.join(HERE, "c2pa", "keys")
 SOURCE_TYPE = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
 
@@ -41,6 +42,25 @@ def heif_enc(image, name, avif=False, quality=60):
         if avif:
             arguments.insert(1, "-A")
         subprocess.run(arguments, check=True, capture_output=True)
+
+
+def png16(image, path):
+    """An RGB PNG with 16 bits a sample (each 8-bit sample widened, v * 257), which Pillow does not write."""
+    import zlib
+    width, height = image.size
+    rows = bytearray()
+    pixels = image.convert("RGB").load()
+    for y in range(height):
+        rows.append(0)
+        for x in range(width):
+            for value in pixels[x, y]:
+                rows += struct.pack(">H", value * 257)
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    with open(path, "wb") as handle:
+        handle.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 16, 2, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(bytes(rows), 9)) + chunk(b"IEND", b""))
 
 
 def boxes(data, start=0, end=None):
@@ -88,6 +108,19 @@ def main():
     scene(80, 48, 25).save(out, "AVIF", quality=70)
     save(MEDIA, "pillow.avif", out.getvalue())
 
+    heif_enc(scene(256, 192, 26), "photo.heic")
+    heif_enc(scene(256, 192, 27), "photo.avif", avif=True)
+    heif_enc(scene(256, 192, 28, "RGBA"), "photo-alpha.heic")
+    with tempfile.TemporaryDirectory() as folder:
+        deep = os.path.join(folder, "deep.png")
+        png16(scene(256, 192, 29), deep)
+        subprocess.run(["heif-enc", "-b", "10", "-q", "60", "-o", os.path.join(MEDIA, "photo-10bit.heic"), deep],
+                       check=True, capture_output=True)
+        # 4:2:2: Debian's aom 3.6 under libheif 1.15 aborts on 10-bit 4:2:0 and 4:4:4 (an assertion in
+        # write_color_config), so the pixel codec codes those at 8 bits (Docs/formats.md).
+        subprocess.run(["heif-enc", "-A", "-b", "10", "-p", "chroma=422", "-q", "60", "-o", os.path.join(MEDIA, "photo-10bit.avif"), deep],
+                       check=True, capture_output=True)
+
     metadata = os.path.join(MEDIA, "metadata.heic")
     shutil.copyfile(os.path.join(MEDIA, "plain.heic"), metadata)
     subprocess.run(["exiftool", "-q", "-overwrite_original", "-XMP-dc:Creator=HEIF Fixture Author",
@@ -129,6 +162,21 @@ def main():
     save(MALFORMED, "heif-iloc-offset-out-of-range.heic", bytes(far))
     save(MALFORMED, "heif-truncated.heic", plain_heic[:mdat[1] + 8 - 20])
 
+    # The pixel codec's attacks, in Fixtures/bombs (they parse as containers; their pixels are refused).
+    # The primary image's ispe property claiming 100000 x 100000 pixels.
+    ispe = plain_heic.find(b"ispe")
+    assert ispe > 0, "heif-enc wrote no ispe"
+    huge = bytearray(plain_heic)
+    huge[ispe + 8:ispe + 16] = struct.pack(">II", 100000, 100000)
+    save(BOMBS, "heif-huge-dimensions.heic", bytes(huge))
+    # The HEVC slice NAL unit zeroed after its 4-byte length: a corrupt bitstream.
+    corrupt = bytearray(plain_heic)
+    corrupt[mdat[1] + 12:mdat[1] + 200] = bytes(188)
+    save(BOMBS, "heif-corrupt-bitstream.heic", bytes(corrupt))
+    # The slice NAL unit's length claiming 2 GB, far past the item's bytes: a truncated item.
+    cut = bytearray(plain_heic)
+    cut[mdat[1] + 8:mdat[1] + 12] = struct.pack(">I", 0x7FFFFFFF)
+    save(BOMBS, "heif-truncated-item.heic", bytes(cut))
 
 if __name__ == "__main__":
     main()

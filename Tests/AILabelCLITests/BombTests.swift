@@ -15,6 +15,7 @@ struct BombTests {
         "png-huge-dimensions.png", "png-max-dimensions.png", "ztxt-bomb.png", "itxt-bomb.png", "idat-bomb.png",
         "jpeg-sof-65535.jpg", "exif-ifd-loop.jpg", "jumbf-length-past-end.jpg", "cbor-length-past-end.jpg",
         "xmp-billion-laughs.jpg", "xmp-external-entity.jpg", "xmp-deep-nesting.jpg", "gif-lzw-bomb.gif",
+        "heif-huge-dimensions.heic", "heif-corrupt-bitstream.heic", "heif-truncated-item.heic",
     ]
 
     @Test("inspect reports or refuses each bomb, naming the file, in bounded memory", arguments: bombs)
@@ -38,6 +39,8 @@ struct BombTests {
         "jumbf-length-past-end.jpg": "c2pa.general.error", "cbor-length-past-end.jpg": "c2pa.claim.cbor.invalid",
         "xmp-billion-laughs.jpg": "xmp.unreadable", "xmp-external-entity.jpg": "xmp.unreadable",
         "xmp-deep-nesting.jpg": "xmp.unreadable", "gif-lzw-bomb.gif": "pixels.undecodable",
+        "heif-huge-dimensions.heic": "pixels.undecodable", "heif-corrupt-bitstream.heic": "pixels.undecodable",
+        "heif-truncated-item.heic": "pixels.undecodable",
     ]
 
     @Test("verify with every pixel detector judges each bomb without exhausting memory", arguments: bombs)

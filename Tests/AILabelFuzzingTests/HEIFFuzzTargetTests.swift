@@ -59,4 +59,27 @@ struct HEIFFuzzTargetTests {
             #expect(accepted > 100, "\(suffix): only \(accepted) mutated inputs were accepted")
         }
     }
+
+    @Test("The pixels target reaches libheif: it decodes the HEIC and AVIF fixtures, rejects the hostile ones, and 300 mutations (image data included) find no crash")
+    func pixelsTargetReachesLibheif() throws {
+        let target = FuzzTarget.pixels
+        let seeds = try Repository.fixtureFiles(in: "media", extensions: ["heic", "avif"]).map { try Repository.fixtureBytes($0) }
+        for bytes in seeds { #expect(target.run(bytes) == .accepted) }
+        for path in Repository.fixtureFiles(in: "malformed", extensions: ["heic"]) + Repository.fixtureFiles(in: "bombs", extensions: ["heic"]) {
+            #expect(target.run(try Repository.fixtureBytes(path)) == .rejected, "\(path)")
+        }
+        var generator = SplitMix(seed: 31)
+        var outcomes: [FuzzOutcome: Int] = [:]
+        for round in 0..<300 {
+            var bytes = seeds[round % seeds.count]
+            for _ in 0..<(1 + Int(generator.next() % 4)) {
+                bytes[Int(generator.next() % UInt64(bytes.count))] ^= UInt8(truncatingIfNeeded: generator.next() | 1)
+            }
+            if generator.next() % 5 == 0 { bytes = Array(bytes.prefix(Int(generator.next() % UInt64(bytes.count)))) }
+            let outcome = target.run(bytes)
+            #expect(!outcome.isViolation, "round \(round): \(outcome)")
+            outcomes[outcome, default: 0] += 1
+        }
+        #expect((outcomes[.accepted] ?? 0) > 0 && (outcomes[.rejected] ?? 0) > 0, "\(outcomes)")
+    }
 }

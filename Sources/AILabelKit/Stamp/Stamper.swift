@@ -472,7 +472,7 @@ public enum PixelReencoder {
 
     /// Encodes the frames of an animation (one for a still image) in the original's coding.
     public static func reencode(_ frames: [RGBImage], like file: MediaFile) throws -> [UInt8] {
-        var (encoded, edit) = try file.handler.encodeFrames(frames, like: file.contents)
+        var (encoded, edit) = try file.handler.encodeFrames(frames, like: file.contents, in: file.source)
         if let exif = file.contents.exif { edit.exif = .replace(exif) }
         if let xmp = file.contents.xmp { edit.xmp = .replace(xmp) }
         if let icc = file.contents.icc { edit.icc = .replace(icc) }

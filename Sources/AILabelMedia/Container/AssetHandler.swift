@@ -68,6 +68,10 @@ public protocol AssetHandler: Sendable {
     /// Encodes marked frames (as `decodeFrames` gave them) in the coding of the original, its frame
     /// timing included.
     func encodeFrames(_ frames: [RGBImage], like contents: MediaContents) throws -> (bytes: [UInt8], carried: MetadataEdit)
+    /// Encodes marked frames into the original file itself, for formats whose coded image is one item
+    /// among others that a new file would lose (HEIF: the primary image replaced, every other item kept).
+    /// The default encodes a new file with ``encodeFrames(_:like:)``.
+    func encodeFrames(_ frames: [RGBImage], like contents: MediaContents, in original: any ByteSource) throws -> (bytes: [UInt8], carried: MetadataEdit)
     /// The same handler configured for readers that want metadata only (verify): checks that only
     /// matter for the image data may be skipped.
     func forMetadataReading() -> any AssetHandler
@@ -150,6 +154,10 @@ extension AssetHandler {
 
     public func decodeFrames(_ bytes: [UInt8], maxPixels: Int) throws -> [RGBImage] {
         [try decodePixels(bytes, maxPixels: maxPixels, lenient: false)]
+    }
+
+    public func encodeFrames(_ frames: [RGBImage], like contents: MediaContents, in original: any ByteSource) throws -> (bytes: [UInt8], carried: MetadataEdit) {
+        try encodeFrames(frames, like: contents)
     }
 
     public func encodeFrames(_ frames: [RGBImage], like contents: MediaContents) throws -> (bytes: [UInt8], carried: MetadataEdit) {

@@ -124,6 +124,38 @@ CAILabel_Status CAILabel_tiff_encode(const void *pixels, uint32_t width, uint32_
                                      const CAILabel_TIFFCoding *coding, uint8_t **out_bytes, size_t *out_count,
                                      char *errbuf, size_t errbuf_len);
 
+/// How a HEIF image is encoded by libheif: what matches the original's coding.
+typedef struct {
+    int32_t av1;                // 1: AV1 (AVIF, aom), 0: HEVC (HEIC, x265)
+    int32_t quality;            // libheif's lossy quality, 0-100
+    int32_t lossless;           // lossless (then chroma 4:4:4 and identity matrix are the caller's to set)
+    int32_t bit_depth;          // 8, 10 or 12 bits per sample in the coded image (8-bit samples are widened)
+    int32_t chroma;             // 420, 422 or 444
+    int32_t has_nclx;           // the nclx fields below are the output's colour description
+    uint16_t colour_primaries;
+    uint16_t transfer_characteristics;
+    uint16_t matrix_coefficients;
+    uint8_t full_range;
+    const uint8_t *icc;         // an ICC profile to declare (colr prof), or NULL
+    size_t icc_size;
+} CAILabel_HEIFCoding;
+
+/// Decodes the primary image of a HEIF, HEIC or AVIF held in memory to 8-bit RGB or RGBA (straight
+/// alpha) with libheif: grids assembled, irot/imir/clap applied as a viewer shows the image, 10- and
+/// 12-bit images reduced to 8. `max_pixels` bounds width*height before anything is decoded; libheif's
+/// own limit bounds each side (and each tile) to 32768. With `lenient` zero, libheif decodes strictly
+/// (a decoder warning is an error). libheif reports errors by return values (no longjmp, no abort);
+/// its messages are copied into `errbuf`, nothing is printed.
+CAILabel_Status CAILabel_heif_decode(const void *bytes, size_t count, uint64_t max_pixels, int lenient,
+                                     uint8_t **out_pixels, CAILabel_ImageInfo *out_info,
+                                     char *errbuf, size_t errbuf_len);
+
+/// Encodes 8-bit RGB or RGBA pixels (`channels` 3 or 4) as a one-image HEIF file in memory (alpha as an
+/// auxiliary image), as `coding` says. No grid: an odd size in 4:2:0 is padded and cropped by a clap.
+CAILabel_Status CAILabel_heif_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int32_t channels,
+                                     const CAILabel_HEIFCoding *coding, uint8_t **out_bytes, size_t *out_count,
+                                     char *errbuf, size_t errbuf_len);
+
 /// The libpng version as a number (e.g. 10639), for diagnostics.
 uint32_t CAILabel_png_version(void);
 

@@ -17,7 +17,7 @@ extension HEIFHandler {
         },
         extensions: ["avif", "avifs"],
         mimeTypes: ["image/avif"],
-        carries: [.xmp, .c2paStore, .exif, .icc],
+        carries: [.xmp, .c2paStore, .exif, .icc, .pixels],
         c2paBindings: [.bmffHash])
 
     static let heifDeclaration = FormatDeclaration(
@@ -27,7 +27,7 @@ extension HEIFHandler {
         },
         extensions: ["heic", "heif", "hif", "heics", "heifs"],
         mimeTypes: ["image/heif", "image/heic", "image/heif-sequence", "image/heic-sequence"],
-        carries: [.xmp, .c2paStore, .exif, .icc],
+        carries: [.xmp, .c2paStore, .exif, .icc, .pixels],
         c2paBindings: [.bmffHash])
 }
 
