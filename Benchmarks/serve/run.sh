@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # ailabel serve under load on loopback, beside the CLI on the same files and cores:
-#   verify: 10,000 POST /v1/verify of ~1 MP JPEGs (stamped and signed, default --scan auto) at 64
-#           concurrent connections (wrk with verify.lua), zero errors wanted; p50/p99 latency;
-#           throughput beside `ailabel verify --jobs $(nproc)` over the same 10,000 files (hard links).
-#   memory: 64 concurrent uploads of a 50 MB JPEG to /v1/verify; the server's peak resident memory.
-# Usage: Benchmarks/serve/run.sh [REQUESTS]   (needs scripts/setup, wrk, and a release build)
+#   verify: 10,000 POST /v1/verify of ~1 MP JPEGs (stamped and signed, default --scan auto) over 64
+#           keep-alive connections (load.py, a standard-library asyncio generator), zero errors wanted;
+#           p50/p99 latency; throughput beside `ailabel verify --jobs $(nproc)` over the same 10,000
+#           files (hard links), same cores.
+#   memory: 64 concurrent uploads of a 50 MB JPEG to /v1/verify; the server's peak resident memory
+#           during them (/proc VmHWM, reset before, and VmRSS sampled every 20 ms).
+#   stamp:  one POST /v1/stamp with the server's signer, the answer read by the reference SDK
+#           (c2pa-python) with the run's trust anchor: Trusted wanted.
+# Usage: Benchmarks/serve/run.sh [REQUESTS]   (needs scripts/setup and a release build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 requests="${1:-10000}"
 base="${BENCH_DIR:-Benchmarks}"
 ailabel="${AILABEL:-.build/release/ailabel}"
 [ -x "$ailabel" ] || swift build -c release --product ailabel >/dev/null
-command -v wrk >/dev/null || { echo "serve benchmark: wrk is missing (scripts/setup installs it)" >&2; exit 1; }
+python="${PYTHON:-.venv/bin/python}"
+[ -x "$python" ] || python=python3
 work="$base/.work/serve"
 rm -rf "$work"; mkdir -p "$work/files" "$work/cli"
 cores=$(nproc)
@@ -32,19 +37,24 @@ rounds=$(( (requests + files - 1) / files ))
 for i in $(seq 1 "$rounds"); do cp -al "$work/files" "$work/cli/round$i"; done
 cat $(cat "$work/files.txt") > /dev/null
 
+# What else runs on the machine (it is shared): the load and the busiest processes, before and after.
+background() { echo "load average $(cut -d' ' -f1-3 /proc/loadavg); busiest:"; ps -eo pcpu,etime,comm --sort=-pcpu | sed -n '2,7p'; }
+background > "$work/background-before.txt"
+
 echo "serve-token" > "$work/tokens.txt"
 "$ailabel" serve --listen 127.0.0.1:0 --token-file "$work/tokens.txt" --trust "$work/keys/trust-anchors.pem" --no-default-trust \
+    --sign-key "$work/keys/signer.key" --sign-chain "$work/keys/signer-chain.pem" \
     --max-concurrency 256 --max-body-mb 128 --request-timeout 600 --jobs "$cores" > "$work/serve.out" 2> "$work/serve.log" &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do grep -q '^listening on' "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
 url=$(sed -n 's/^listening on //p' "$work/serve.out")
 
-# Warm-up (not counted), then the measured run.
-wrk -t2 -c64 -d600s -s Benchmarks/serve/verify.lua "$url" -- "$work/files.txt" serve-token 250 > /dev/null
-serve_line=$(wrk -t2 -c64 -d600s --latency -s Benchmarks/serve/verify.lua "$url" -- "$work/files.txt" serve-token $((requests / 2)) | grep '^RESULT')
+# Warm-up (not counted), then the measured run: exactly $requests requests over 64 connections.
+"$python" Benchmarks/serve/load.py "$url" serve-token "$work/files.txt" 256 64 > /dev/null
+serve_line=$("$python" Benchmarks/serve/load.py "$url" serve-token "$work/files.txt" "$requests" 64 | grep '^RESULT')
 echo "$serve_line"
-serve_requests=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<< "$serve_line")
+serve_ok=$(sed -n 's/.* ok=\([0-9]*\).*/\1/p' <<< "$serve_line")
 serve_seconds=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' <<< "$serve_line")
 
 start=$(date +%s.%N)
@@ -57,21 +67,46 @@ cli_compliant=$(grep -c '"verdict":"compliant"' "$work/cli.jsonl" || true)
 # 64 concurrent uploads of a 50 MB JPEG (stamped, so the default scan reads metadata; no pixels decoded).
 python3 Fixtures/make_large_media.py jpeg "$(head -1 "$work/sources.txt")" "$work/large-source.jpg" 50000000
 "$ailabel" stamp "$work/large-source.jpg" --out "$work/large" --time 2026-01-18T09:00:00Z >/dev/null
-memory_line=$(python3 Benchmarks/serve/upload_memory.py "$url" serve-token "$work/large/large-source.jpg" "$server" 64 | grep '^RESULT')
+memory_line=$("$python" Benchmarks/serve/upload_memory.py "$url" serve-token "$work/large/large-source.jpg" "$server" 64 | grep '^RESULT')
 echo "$memory_line"
+
+# A stamp round trip: the server signs, the reference SDK reads the answer with the run's trust anchor.
+stamp_status=$("$python" - "$url" "$(head -1 "$work/sources.txt")" "$work/served-stamp.jpg" <<'PY'
+import sys, urllib.request, urllib.error
+url, source, out = sys.argv[1:4]
+request = urllib.request.Request(url + "/v1/stamp?profile=kz&time=2026-01-18T09:00:00Z", data=open(source, "rb").read(),
+                                 headers={"Authorization": "Bearer serve-token", "Content-Type": "image/jpeg"})
+try:
+    with urllib.request.urlopen(request, timeout=120) as response:
+        open(out, "wb").write(response.read())
+        print(response.status)
+except urllib.error.HTTPError as error:
+    print(error.code)
+PY
+)
+sdk_state=$("$python" Fixtures/c2pa/referee.py read "$work/served-stamp.jpg" --trust "$work/keys/trust-anchors.pem" \
+    | "$python" -c 'import json,sys; print(json.load(sys.stdin).get("state"))' || echo error)
+stamp_line="status=$stamp_status sdk_state=$sdk_state"
+echo "stamp round trip: $stamp_line"
+background > "$work/background-after.txt"
 
 kill -TERM $server; wait $server || true
 trap - EXIT
 
-serve_rate=$(echo "scale=1; $serve_requests / $serve_seconds" | bc)
+serve_rate=$(echo "scale=1; $serve_ok / $serve_seconds" | bc)
 cli_rate=$(echo "scale=1; $cli_files / $cli_seconds" | bc)
 ratio=$(echo "scale=2; $serve_rate / $cli_rate" | bc)
 cat <<REPORT
 
 == ailabel serve, $cores cores, $(uname -m), $files stamped+signed ~1 MP JPEGs ($mb MB) ==
 serve /v1/verify  $serve_line
-                  throughput $serve_rate requests/s at 64 connections (wrk -t2 -c64)
+                  throughput $serve_rate requests/s at 64 connections (load.py)
 CLI verify --jobs $cores  $cli_files files ($cli_compliant compliant) in $cli_seconds s = $cli_rate files/s
 serve / CLI       $ratio
 uploads           $memory_line
+stamp round trip  $stamp_line
+before:
+$(cat "$work/background-before.txt")
+after:
+$(cat "$work/background-after.txt")
 REPORT

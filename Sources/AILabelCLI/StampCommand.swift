@@ -1,5 +1,5 @@
 import AILabelAudible
-import AILabelEngine
+@_spi(Tools) import AILabelEngine
 import AILabelKit
 import AILabelMedia
 import AILabelVerify

@@ -1,4 +1,4 @@
-import AILabelEngine
+@_spi(Tools) import AILabelEngine
 import AILabelKit
 import AILabelManifest
 import AILabelMedia

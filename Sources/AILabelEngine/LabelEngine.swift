@@ -57,7 +57,7 @@ public struct LabelEngine: Sendable {
 
     /// Stamps one input: into the file for the kinds ailabel embeds into, else (and under
     /// ``StampConfiguration/sidecarOnly``) into sidecars. Returns the record and the new bytes, which
-    /// the caller writes where it wants (``StampOutcome/writeFile(to:)-1yhzc``).
+    /// the caller writes where it wants (``StampOutcome/writeFile(to:)-(String)``).
     public func stamp(_ input: MediaInput, with configuration: StampConfiguration) async throws(AILabelError) -> StampOutcome {
         try await pool.run { try Self.stampNow(input, configuration) }
     }

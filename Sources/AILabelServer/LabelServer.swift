@@ -1,4 +1,4 @@
-import AILabelEngine
+@_spi(Tools) import AILabelEngine
 import AILabelKit
 import AILabelManifest
 import AILabelMedia
@@ -71,7 +71,7 @@ public struct LabelServer: Sendable {
     }()
 
     /// The routes, as `METHOD /path` (the test checks them against the OpenAPI document).
-    public static let routes = ["POST /v1/stamp", "POST /v1/verify", "POST /v1/inspect", "GET /healthz", "GET /readyz", "GET /metrics", "GET /openapi.json"]
+    @_spi(Testing) public static let routes = ["POST /v1/stamp", "POST /v1/verify", "POST /v1/inspect", "GET /healthz", "GET /readyz", "GET /metrics", "GET /openapi.json"]
 
     /// Runs until SIGTERM or SIGINT, then stops accepting connections and finishes the requests in
     /// flight. `onListening` gets the bound host and port once the server accepts connections.
@@ -100,13 +100,7 @@ public struct LabelServer: Sendable {
             additionalChannelHandlers: [ConnectionGuard(headerTimeout: guardTimes.header, requestTimeout: guardTimes.request)],
             idleTimeout: TimeAmount.seconds(75)))
         if let certificate = settings.tlsCertificate, let key = settings.tlsKey {
-            do {
-                let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
-                let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .file(key))
-                builder = try .tls(builder, tlsConfiguration: tls)
-            } catch {
-                throw AILabelError(.badOption, "TLS cannot be set up from \(certificate) and \(key): the files are not a PEM chain and key")
-            }
+            builder = try Self.tls(builder, certificate: certificate, key: key)
         }
         let host = settings.host
         let logger = self.logger
@@ -148,6 +142,34 @@ public struct LabelServer: Sendable {
             tasks.cancelAll()
         }
         engine.pool.shutdown()
+    }
+
+    /// HTTPS over `builder`, from a PEM chain and its private key; each way it can fail is said apart
+    /// (the files are named, never their content: an error from the TLS library could quote key bytes).
+    static func tls(_ builder: HTTPServerBuilder, certificate: String, key: String) throws(AILabelError) -> HTTPServerBuilder {
+        let chain: [NIOSSLCertificate]
+        do {
+            chain = try NIOSSLCertificate.fromPEMFile(certificate)
+        } catch {
+            throw AILabelError(.badOption, "--tls-cert \(certificate) cannot be read as a PEM certificate chain")
+        }
+        guard !chain.isEmpty else { throw AILabelError(.badOption, "--tls-cert \(certificate) holds no PEM certificate") }
+        let privateKey: NIOSSLPrivateKey
+        do {
+            privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
+        } catch {
+            throw AILabelError(.badOption, "--tls-key \(key) cannot be read as an unencrypted PEM private key")
+        }
+        let configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
+        do {
+            // Hummingbird makes its context only when the server starts; made here, a key that is not the
+            // certificate's is refused before anything listens, with a sentence of ours.
+            _ = try NIOSSLContext(configuration: configuration)
+            return try .tls(builder, tlsConfiguration: configuration)
+        } catch {
+            throw AILabelError(.badOption, "TLS cannot be set up: the key in --tls-key \(key) is not the private key of the first certificate in --tls-cert \(certificate)")
+        }
     }
 
     // MARK: Requests

@@ -1,4 +1,4 @@
-import AILabelEngine
+@_spi(Testing) import AILabelEngine
 import AILabelKit
 import AILabelTestSupport
 import AILabelVerify

@@ -1,5 +1,5 @@
 import AILabelKit
-import AILabelMedia
+@_spi(Testing) import AILabelMedia
 import AILabelTestSupport
 import Foundation
 import Testing

@@ -1,4 +1,4 @@
-import AILabelMedia
+@_spi(Testing) import AILabelMedia
 import AILabelTestSupport
 import Foundation
 import Testing

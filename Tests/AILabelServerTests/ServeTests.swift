@@ -1,4 +1,4 @@
-import AILabelServer
+@_spi(Testing) import AILabelServer
 import AILabelTestSupport
 import Foundation
 import Testing
@@ -104,6 +104,66 @@ struct ServeTests {
         #expect(server.stop() == 0)
     }
 
+    /// A CA, a server certificate for 127.0.0.1 signed by it, and a key that belongs to neither, made
+    /// with openssl for this test only (nothing private is committed).
+    static func makeTLSFiles(in folder: URL) throws -> (ca: String, certificate: String, key: String, otherKey: String) {
+        func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+        let steps: [[String]] = [
+            ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", path("ca.key"), "-out", path("ca.pem"),
+             "-days", "2", "-subj", "/CN=ailabel serve test CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign"],
+            ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", path("server.key"), "-out", path("server.csr"),
+             "-subj", "/CN=127.0.0.1"],
+            ["x509", "-req", "-in", path("server.csr"), "-CA", path("ca.pem"), "-CAkey", path("ca.key"), "-CAcreateserial", "-out", path("server.pem"),
+             "-days", "2", "-extfile", path("server.ext")],
+            ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", path("other.key")],
+        ]
+        try "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n".write(toFile: path("server.ext"), atomically: true, encoding: .utf8)
+        for step in steps {
+            let result = try ProcessRunner.run("openssl", step)
+            guard result.status == 0 else { throw OpenSSLFailure(step: step.first ?? "", message: result.stderr) }
+        }
+        return (path("ca.pem"), path("server.pem"), path("server.key"), path("other.key"))
+    }
+
+    /// `ailabel serve ARGUMENTS` expected to refuse to start: its exit status and standard error (killed
+    /// after 30 s if it starts after all, so the test fails rather than hangs).
+    static func refusedStart(_ arguments: [String]) throws -> ProcessResult {
+        try ProcessRunner.run("/usr/bin/timeout", ["30", ProcessRunner.ailabelBinary, "serve", "--listen", "127.0.0.1:0", "--no-default-trust"] + arguments)
+    }
+
+    @Test("TLS: --tls-cert/--tls-key serve https that a client trusting the test CA verifies a file over; a bad pair is a clear start-up error")
+    func tls() throws {
+        let folder = try Repository.temporaryDirectory("serve-tls")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let tokens = try Self.tokenFile(folder, "tls-token\n")
+        let files = try Self.makeTLSFiles(in: folder)
+        let server = try ServerProcess(arguments: ["--token-file", tokens, "--tls-cert", files.certificate, "--tls-key", files.key, "--no-default-trust"])
+        #expect(server.url.hasPrefix("https://127.0.0.1:"), "\(server.url)")
+        let result = try Self.runClient(["tls", server.url, "tls-token", files.ca, Self.jpeg])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(server.stop() == 0)
+
+        // A key that is not the certificate's, a key file that is not a key, a certificate file that is
+        // not one, one half of the pair: each refused at start with the file named, never "listening".
+        let pem = "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n"
+        try pem.write(toFile: folder.appendingPathComponent("garbage.pem").path, atomically: true, encoding: .utf8)
+        let garbage = folder.appendingPathComponent("garbage.pem").path
+        let cases: [(arguments: [String], says: String)] = [
+            (["--tls-cert", files.certificate, "--tls-key", files.otherKey], "is not the private key of the first certificate"),
+            (["--tls-cert", files.certificate, "--tls-key", files.certificate], "cannot be read as an unencrypted PEM private key"),
+            (["--tls-cert", garbage, "--tls-key", files.key], "cannot be read as a PEM certificate chain"),
+            (["--tls-cert", folder.appendingPathComponent("absent.pem").path, "--tls-key", files.key], "cannot be read as a PEM certificate chain"),
+            (["--tls-cert", files.certificate], "TLS needs both --tls-cert and --tls-key"),
+        ]
+        for (arguments, says) in cases {
+            let refused = try Self.refusedStart(arguments)
+            #expect(refused.status != 0 && refused.status != 124, "\(arguments): status \(refused.status)")
+            #expect(refused.stderr.contains(says), "\(arguments): \(refused.stderr)")
+            #expect(!refused.stdout.contains("listening on"), "\(arguments): \(refused.stdout)")
+            #expect(!refused.stderr.contains("BEGIN"), "no key or certificate text in the message: \(refused.stderr)")
+        }
+    }
+
     @Test("schemathesis: requests generated from the OpenAPI document, every response conforming to it, no server error")
     func schemathesis() throws {
         let schemathesis = Repository.root().appendingPathComponent(".venv/bin/schemathesis").path
@@ -132,4 +192,11 @@ struct ServeTests {
         let file = try Data(contentsOf: Repository.root().appendingPathComponent("Sources/AILabelServer/Resources/openapi.json"))
         #expect(Array(file) == LabelServer.openAPIDocument, "the served document is the repository's")
     }
+}
+
+/// openssl could not make the test's certificates.
+struct OpenSSLFailure: Error, CustomStringConvertible {
+    let step: String
+    let message: String
+    var description: String { "openssl \(step): \(message)" }
 }

@@ -309,9 +309,60 @@ def case_hostile(base, token, jpeg):
     check(status == 200, f"healthz after the hostile clients: {status}")
 
 
+def case_tls(base, token, ca, jpeg):
+    """HTTPS with the test's own CA: the handshake verifies the server's certificate for 127.0.0.1, a
+    file is verified over it; a client that does not trust the CA is refused by its own check; plain
+    HTTP on the TLS port gets no answer."""
+    import ssl
+    url = urllib.parse.urlparse(base)
+    check(url.scheme == "https", f"the server says it listens on https: {base}")
+    context = ssl.create_default_context(cafile=ca)
+    data = open(jpeg, "rb").read()
+    conn = http.client.HTTPSConnection(url.hostname, url.port, timeout=60, context=context)
+    try:
+        conn.request("POST", "/v1/verify?filename=photo.jpg&scan=metadata", body=data,
+                     headers={"Authorization": f"Bearer {token}", "Content-Type": "image/jpeg"})
+        response = conn.getresponse()
+        body = response.read()
+        check(response.status == 200, f"verify over https: {response.status} {body[:300]!r}")
+        record = json.loads(body) if response.status == 200 else {}
+        check(record.get("path") == "photo.jpg" and record.get("verdict") == "no-ai-evidence", f"verify over https: {record}")
+        peer = conn.sock.getpeercert()
+        check(("IP Address", "127.0.0.1") in peer.get("subjectAltName", ()), f"the served certificate: {peer}")
+        check(conn.sock.version() in ("TLSv1.2", "TLSv1.3"), f"TLS version {conn.sock.version()}")
+    finally:
+        conn.close()
+    # A client without the CA: certificate verification fails on the client's side.
+    untrusting = ssl.create_default_context()
+    conn = http.client.HTTPSConnection(url.hostname, url.port, timeout=20, context=untrusting)
+    try:
+        conn.request("GET", "/healthz")
+        conn.getresponse().read()
+        check(False, "a client that does not trust the test CA completed a handshake")
+    except ssl.SSLCertVerificationError:
+        pass
+    finally:
+        conn.close()
+    # Plain HTTP on the TLS port: no HTTP answer, the connection is closed (not left hanging).
+    sock = raw_socket(base, timeout=15)
+    try:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n")
+        check(read_status(sock) is None, "plain HTTP on the TLS port got an HTTP answer")
+    finally:
+        sock.close()
+    # Still serving over TLS afterwards.
+    conn = http.client.HTTPSConnection(url.hostname, url.port, timeout=20, context=context)
+    try:
+        conn.request("GET", "/healthz")
+        response = conn.getresponse()
+        check(response.status == 200 and json.loads(response.read()) == {"status": "ok"}, "healthz over https")
+    finally:
+        conn.close()
+
+
 if __name__ == "__main__":
     name, base, *args = sys.argv[1:]
-    {"roundtrip": case_roundtrip, "auth": case_auth, "limits": case_limits, "hostile": case_hostile}[name](base, *args)
+    {"roundtrip": case_roundtrip, "auth": case_auth, "limits": case_limits, "hostile": case_hostile, "tls": case_tls}[name](base, *args)
     if FAILURES:
         sys.exit(1)
     print("ok")

@@ -3,7 +3,7 @@ import AILabelManifest
 import Foundation
 
 /// The signer as a command line, a configuration file or a deployment names it: paths and switches,
-/// not yet loaded. ``resolve(configuration:environment:)`` applies the precedence (these settings, then
+/// not yet loaded. ``resolve(configuration:environment:notices:)`` applies the precedence (these settings, then
 /// `AILABEL_SIGN_KEY` / `AILABEL_SIGN_CHAIN`, then the configuration's `[signer]` table) and loads it.
 ///
 /// A service takes its signer from its own configuration only, never from a request.
@@ -28,7 +28,7 @@ public struct SignerSettings: Sendable, Hashable {
     }
 
     /// The key and chain paths after precedence, when both are named.
-    public func paths(configuration: Configuration, environment: [String: String]) -> (key: String, chain: String)? {
+    func paths(configuration: Configuration, environment: [String: String]) -> (key: String, chain: String)? {
         let key = key ?? environment["AILABEL_SIGN_KEY"] ?? configuration.signer?.key
         let chain = chain ?? environment["AILABEL_SIGN_CHAIN"] ?? configuration.signer?.chain
         guard let key, let chain, !key.isEmpty, !chain.isEmpty else { return nil }

@@ -34,7 +34,7 @@ public struct StampConfiguration: Sendable {
     }
 
     /// The embedding stamper these parts make.
-    public var stamper: Stamper {
+    @_spi(Tools) public var stamper: Stamper {
         var stamper = Stamper(request: label, markers: markers, signer: signer, dryRun: dryRun)
         stamper.videoSpan = videoSpan
         stamper.videoSettings = videoSettings
@@ -43,11 +43,11 @@ public struct StampConfiguration: Sendable {
     }
 
     /// The sidecar stamper these parts make.
-    public var sidecarStamper: SidecarStamper { SidecarStamper(request: label, signer: signer as? C2PASigner, dryRun: dryRun) }
+    @_spi(Tools) public var sidecarStamper: SidecarStamper { SidecarStamper(request: label, signer: signer as? C2PASigner, dryRun: dryRun) }
 
     /// The layers the configuration writes into a file that takes them all (reports may list fewer for
     /// a file whose format cannot carry one).
-    public var layerNames: [String] {
+    var layerNames: [String] {
         ["iptc", "tc260", "ailabel-xmp"] + markers.map(\.name) + ["exif"] + (signer == nil ? [] : ["c2pa"])
     }
 

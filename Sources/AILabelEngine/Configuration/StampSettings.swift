@@ -96,10 +96,10 @@ public struct StampSettings: Sendable, Hashable {
 }
 
 /// Badge corners and margins as words.
-public enum BadgeCornerName {
-    public static func corner(_ name: String) -> BadgeStyle.Corner? { BadgeStyle.Corner(rawValue: name) }
+enum BadgeCornerName {
+    static func corner(_ name: String) -> BadgeStyle.Corner? { BadgeStyle.Corner(rawValue: name) }
 
-    public static func margin(_ text: String) -> BadgeStyle.Margin? {
+    static func margin(_ text: String) -> BadgeStyle.Margin? {
         if text.hasSuffix("%") {
             guard let percent = Double(text.dropLast()), (0...25).contains(percent) else { return nil }
             return .fraction(percent / 100)
@@ -110,8 +110,8 @@ public enum BadgeCornerName {
 }
 
 /// Parses and normalises ISO 8601 times to UTC `yyyy-MM-ddTHH:mm:ssZ`.
-public enum ISO8601Time {
-    public static func normalize(_ text: String) -> String? {
+enum ISO8601Time {
+    static func normalize(_ text: String) -> String? {
         let formatter = ISO8601DateFormatter()
         for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds], [.withFullDate]] {
             formatter.formatOptions = options

@@ -5,7 +5,7 @@ import AILabelVerify
 import Foundation
 
 /// What a verification is asked for, as a command line, a query string or a deployment says it.
-/// ``VerifyConfiguration/resolve(_:configuration:environment:)`` loads the profile and trust and
+/// ``VerifyConfiguration/resolve(_:configuration:environment:trustStore:)`` loads the profile and trust and
 /// chooses the collectors.
 public struct VerifySettings: Sendable, Hashable {
     /// A shipped profile's name (kz, eu, cn) or, where ``allowProfileFiles``, a profile file's path.
@@ -45,7 +45,7 @@ public struct VerifyConfiguration: Sendable {
 
     /// The collectors that read pixels: the visible badge check and the watermark detectors (a keyed
     /// mark is read with the publisher's key besides the public one). They run under the scan mode.
-    public static func pixelCollectors(watermarkKey: [UInt8]?) -> [any EvidenceCollector] {
+    @_spi(Tools) public static func pixelCollectors(watermarkKey: [UInt8]?) -> [any EvidenceCollector] {
         var collectors: [any EvidenceCollector] = [VisibleLabelCollector(), WatermarkCollector()]
         if let watermarkKey { collectors.append(WatermarkCollector(key: watermarkKey)) }
         return collectors
@@ -72,7 +72,7 @@ public struct VerifyConfiguration: Sendable {
     }
 
     /// The same verification with the fragments of a fragmented MP4 (its init segment is the file verified).
-    public func with(bmffFragments: [BMFFFragmentSource]) -> VerifyConfiguration {
+    @_spi(Tools) public func with(bmffFragments: [BMFFFragmentSource]) -> VerifyConfiguration {
         var options = verifier.options
         options.bmffFragments = bmffFragments
         // The collectors beyond the verifier's own are the pixel detectors.

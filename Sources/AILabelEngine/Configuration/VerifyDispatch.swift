@@ -9,7 +9,7 @@ extension VerifyConfiguration {
     /// report whose verdict says so.
     ///
     /// - Parameter pages: the verifier for web pages (`.html`, `.htm`) on disk; nil reads them as any other file.
-    public func verify(_ input: MediaInput, pages: PageVerifier? = nil) -> FileReport {
+    func verify(_ input: MediaInput, pages: PageVerifier? = nil) -> FileReport {
         if case .path(let path) = input.storage, input.name == path, input.sidecars == .beside(path) {
             // A file on disk under its own name: as `ailabel verify` reads it, sidecars beside it included.
             if let pages, PageVerifier.handles(path: path) { return pages.verify(path: path) }

@@ -40,7 +40,7 @@ public final class WorkerPool: Sendable {
     }
 
     /// How many jobs wait for a thread (not counting those running).
-    public var waiting: Int { state.withLock { $0.waiting } }
+    @_spi(Testing) public var waiting: Int { state.withLock { $0.waiting } }
 
     /// Runs `work` on one of the pool's threads and returns its result. A cancellation of the calling
     /// task is answered at once when the work has not started (and the work is then skipped).

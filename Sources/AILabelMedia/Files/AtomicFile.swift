@@ -14,12 +14,12 @@ public enum AtomicFile {
     /// A hook for fault-injection tests: called with the target path and the number of bytes about to be
     /// written, it may throw to simulate a failure (a full disk) in the middle of a write. Tests match on
     /// their own paths, since other tests may write at the same time.
-    nonisolated(unsafe) public static var faultInjector: (@Sendable (String, Int) throws -> Void)?
+    @_spi(Testing) nonisolated(unsafe) public static var faultInjector: (@Sendable (String, Int) throws -> Void)?
 
     /// Per-path fault injection, for tests that run beside others: a fault set for one path cannot be
     /// cleared by another test's cleanup, as the single ``faultInjector`` can. Called with the number of
     /// bytes about to be written; nil removes the fault.
-    public static func injectFault(at path: String, _ fault: (@Sendable (Int) throws -> Void)?) {
+    @_spi(Testing) public static func injectFault(at path: String, _ fault: (@Sendable (Int) throws -> Void)?) {
         pathFaults.withLock { $0[path] = fault }
     }
 

@@ -69,7 +69,7 @@ public final class PixelBudget: @unchecked Sendable {
     }
 
     /// The most pixels reserved at one time so far.
-    public var peakReserved: Int {
+    @_spi(Testing) public var peakReserved: Int {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return highWater

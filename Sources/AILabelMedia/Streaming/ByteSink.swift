@@ -1,5 +1,5 @@
-/// Where a ``SplicePlan`` writes the file it describes: an array in memory, a hasher, or a file being
-/// written (``AtomicFile``'s temporary file).
+/// Where a `SplicePlan` writes the file it describes: an array in memory, a hasher, or a file being
+/// written (`AtomicFile`'s temporary file).
 public protocol ByteSink {
     mutating func write(_ chunk: UnsafeRawBufferPointer) throws
 }
