@@ -48,15 +48,21 @@ static int audio_read(void *opaque, uint8_t *buffer, int wanted) {
     return (int)n;
 }
 
+// One seek rule for the memory reader and writer: AVSEEK_SIZE answers the length; a target outside
+// 0...count is refused; otherwise the position moves there.
+static int64_t memory_seek(size_t *position, size_t count, int64_t offset, int whence) {
+    whence &= ~AVSEEK_FORCE;
+    if (whence == AVSEEK_SIZE) return (int64_t)count;
+    int64_t base = whence == SEEK_CUR ? (int64_t)*position : whence == SEEK_END ? (int64_t)count : 0;
+    int64_t target = base + offset;
+    if (target < 0 || target > (int64_t)count) return AVERROR(EINVAL);
+    *position = (size_t)target;
+    return target;
+}
+
 static int64_t audio_seek(void *opaque, int64_t offset, int whence) {
     AudioMemoryReader *reader = opaque;
-    whence &= ~AVSEEK_FORCE;
-    if (whence == AVSEEK_SIZE) return (int64_t)reader->count;
-    int64_t base = whence == SEEK_CUR ? (int64_t)reader->position : whence == SEEK_END ? (int64_t)reader->count : 0;
-    int64_t target = base + offset;
-    if (target < 0 || target > (int64_t)reader->count) return AVERROR(EINVAL);
-    reader->position = (size_t)target;
-    return target;
+    return memory_seek(&reader->position, reader->count, offset, whence);
 }
 
 // MARK: memory output (seekable, so muxers can go back and finish their headers: FLAC STREAMINFO, Xing)
@@ -92,13 +98,7 @@ static int audio_write(void *opaque, uint8_t *buffer, int length) {  // FFmpeg 5
 
 static int64_t audio_write_seek(void *opaque, int64_t offset, int whence) {
     AudioMemoryWriter *writer = opaque;
-    whence &= ~AVSEEK_FORCE;
-    if (whence == AVSEEK_SIZE) return (int64_t)writer->count;
-    int64_t base = whence == SEEK_CUR ? (int64_t)writer->position : whence == SEEK_END ? (int64_t)writer->count : 0;
-    int64_t target = base + offset;
-    if (target < 0 || target > (int64_t)writer->count) return AVERROR(EINVAL);
-    writer->position = (size_t)target;
-    return target;
+    return memory_seek(&writer->position, writer->count, offset, whence);
 }
 
 // MARK: decode
