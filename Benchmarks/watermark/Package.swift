@@ -8,7 +8,8 @@ let package = Package(
     name: "watermark-benchmark",
     targets: [
         .target(name: "AILabelMedia", path: "Sources/AILabelMedia"),
-        .target(name: "AILabelWatermark", dependencies: ["AILabelMedia"], path: "Sources/AILabelWatermark"),
+        // The audio mark needs libav (AILabelMedia's AudioCodec), which this package does not build.
+        .target(name: "AILabelWatermark", dependencies: ["AILabelMedia"], path: "Sources/AILabelWatermark", exclude: ["Audio"]),
         .executableTarget(name: "wmtool", dependencies: ["AILabelWatermark", "AILabelMedia"], path: "Sources/wmtool"),
     ]
 )
