@@ -124,24 +124,23 @@ struct WatermarkReader {
 
     /// Band-pass (difference of Gaussians, σ 0.7 and about 6) divided by the local RMS (window σ about 8).
     /// The wide blurs run on the plane averaged over 4×4 blocks and are upsampled bilinearly.
-    static func prefilter(_ luma: Plane) -> Plane {
+    static func prefilter(_ luma: consuming Plane) -> Plane {
         var coarse = Resampling.decimate(luma, squared: false)
         Filters.approximateGaussian(&coarse, radii: [1, 1, 1])
+        // The luma is not needed past this point: the band is filtered in its storage.
         var band = luma
         Filters.smallGaussian(&band)
-        let w = band.width
+        let w = band.width, h = band.height
         band.values.withUnsafeMutableBufferPointer { band in
-            Resampling.forEachUpsampledRow(coarse, width: w, height: luma.height) { y, row in
-                let base = y * w
-                for x in 0..<w { band[base + x] -= row[x] }
+            Resampling.forEachUpsampledRow(coarse, width: w, height: h) { y, row in
+                Lanes.update(band.baseAddress! + y * w, with: row.baseAddress!, count: w) { value, blurred in value - blurred }
             }
         }
         var energy = Resampling.decimate(band, squared: true)
         Filters.approximateGaussian(&energy, radii: [2, 2])
         band.values.withUnsafeMutableBufferPointer { band in
-            Resampling.forEachUpsampledRow(energy, width: w, height: luma.height) { y, row in
-                let base = y * w
-                for x in 0..<w { band[base + x] /= (row[x] + 1).squareRoot() }
+            Resampling.forEachUpsampledRow(energy, width: w, height: h) { y, row in
+                Lanes.update(band.baseAddress! + y * w, with: row.baseAddress!, count: w) { value, energy in value / (energy + 1).squareRoot() }
             }
         }
         return band
@@ -156,9 +155,16 @@ struct WatermarkReader {
         accumulator.withUnsafeMutableBufferPointer { acc in
             plane.values.withUnsafeBufferPointer { values in
                 for y in 0..<plane.height {
-                    let row = ((y + originY) & (n - 1)) * n
-                    let base = y * w
-                    for x in 0..<w { acc[row + ((x + originX) & (n - 1))] += values[base + x] }
+                    let row = acc.baseAddress! + ((y + originY) & (n - 1)) * n
+                    let base = values.baseAddress! + y * w
+                    // Runs of columns that land on consecutive tile columns, added eight at a time.
+                    var x = 0
+                    while x < w {
+                        let column = (x + originX) & (n - 1)
+                        let run = min(n - column, w - x)
+                        Lanes.update(row + column, with: base + x, count: run) { sum, value in sum + value }
+                        x += run
+                    }
                 }
             }
         }
@@ -190,21 +196,52 @@ struct WatermarkReader {
             xIndex[a] = Int32(floorX)
             xWeight[a] = position - Float(floorX)
         }
+        // Each source row is interpolated horizontally once, into `upper` or `lower`, and kept while
+        // the next output rows still fall between it and its neighbour (a period under 256 steps less
+        // than two rows at a time); the vertical blend and the fold then run eight columns at a time.
+        let upper = UnsafeMutablePointer<Float>.allocate(capacity: max(columns, 1))
+        let lower = UnsafeMutablePointer<Float>.allocate(capacity: max(columns, 1))
+        defer {
+            upper.deallocate()
+            lower.deallocate()
+        }
+        var rowsHeld = (upper: -1, lower: -1)
+        var pair = (upper: upper, lower: lower)
         accumulator.withUnsafeMutableBufferPointer { acc in
             plane.values.withUnsafeBufferPointer { values in
+                func interpolate(row y: Int, into target: UnsafeMutablePointer<Float>) {
+                    let base = y * w
+                    for a in 0..<columns {
+                        let x = base + Int(xIndex[a])
+                        target[a] = values[x] + xWeight[a] * (values[x + 1] - values[x])
+                    }
+                }
                 for b in 0..<rows {
                     let position = startY + Float(b) * step
                     let floorY = min(Int(position), plane.height - 2)
                     let fy = position - Float(floorY)
-                    let top = floorY * w
-                    let bottom = top + w
-                    let row = (b & (n - 1)) * n
-                    for a in 0..<columns {
-                        let x = Int(xIndex[a])
-                        let fx = xWeight[a]
-                        let upper = values[top + x] + fx * (values[top + x + 1] - values[top + x])
-                        let lower = values[bottom + x] + fx * (values[bottom + x + 1] - values[bottom + x])
-                        acc[row + (a & (n - 1))] += upper + fy * (lower - upper)
+                    if rowsHeld.upper != floorY {
+                        if rowsHeld.lower == floorY {
+                            pair = (pair.lower, pair.upper)
+                            rowsHeld = (floorY, rowsHeld.upper)
+                        } else {
+                            interpolate(row: floorY, into: pair.upper)
+                            rowsHeld.upper = floorY
+                        }
+                    }
+                    if rowsHeld.lower != floorY + 1 {
+                        interpolate(row: floorY + 1, into: pair.lower)
+                        rowsHeld.lower = floorY + 1
+                    }
+                    let row = acc.baseAddress! + (b & (n - 1)) * n
+                    let top = UnsafePointer(pair.upper), bottom = UnsafePointer(pair.lower)
+                    var a = 0
+                    while a < columns {
+                        let run = min(n, columns - a)
+                        Lanes.fill(row, count: run) { i, load in
+                            load(row + i) + (load(top + a + i) + fy * (load(bottom + a + i) - load(top + a + i)))
+                        }
+                        a += run
                     }
                 }
             }
@@ -386,24 +423,33 @@ struct WatermarkReader {
             let x0 = (plane.width - (vertical ? 0 : size)) / 2, y0 = (plane.height - (vertical ? size : 0)) / 2
             let available = vertical ? plane.width : plane.height
             let lines = min(available, 256)
+            // Line `line` is column `line` of a size × lines grid, and all lines are transformed at once.
+            var gridReal = [Float](repeating: 0, count: size * lines)
+            var gridImag = [Float](repeating: 0, count: size * lines)
             var power = [Float](repeating: 0, count: size)
-            var real = [Float](repeating: 0, count: size)
-            var imag = [Float](repeating: 0, count: size)
             plane.values.withUnsafeBufferPointer { values in
-                for line in 0..<lines {
-                    let fixed = line * available / lines
-                    for k in 0..<size {
-                        real[k] = vertical ? values[(y0 + k) * plane.width + fixed] : values[fixed * plane.width + x0 + k]
-                        imag[k] = 0
-                    }
-                    real.withUnsafeMutableBufferPointer { re in
-                        imag.withUnsafeMutableBufferPointer { im in
-                            fft.transform(re.baseAddress!, im.baseAddress!, inverse: false)
+                gridReal.withUnsafeMutableBufferPointer { grid in
+                    for line in 0..<lines {
+                        let fixed = line * available / lines
+                        for k in 0..<size {
+                            grid[k * lines + line] = vertical ? values[(y0 + k) * plane.width + fixed] : values[fixed * plane.width + x0 + k]
                         }
                     }
-                    for k in 0..<size { power[k] += real[k] * real[k] + imag[k] * imag[k] }
                 }
             }
+            gridReal.withUnsafeMutableBufferPointer { re in
+                gridImag.withUnsafeMutableBufferPointer { im in
+                    fft.transformColumns(re.baseAddress!, im.baseAddress!, width: lines, inverse: false)
+                    // Summed line after line, in the order a line-by-line loop would add them.
+                    for k in 0..<size {
+                        var sum: Float = 0
+                        for line in 0..<lines { sum += re[k * lines + line] * re[k * lines + line] + im[k * lines + line] * im[k * lines + line] }
+                        power[k] = sum
+                    }
+                }
+            }
+            var real = [Float](repeating: 0, count: size)
+            var imag = [Float](repeating: 0, count: size)
             for k in 0..<size {
                 real[k] = k == 0 ? 0 : power[k].squareRoot()
                 imag[k] = 0

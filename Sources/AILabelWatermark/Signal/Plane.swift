@@ -89,37 +89,50 @@ enum Filters {
     }
 
     /// A 5-tap separable Gaussian (σ = 0.7) that removes the highest frequencies.
+    ///
+    /// Horizontal pass, then vertical, in place: the horizontal results live in a ring of five rows,
+    /// each computed just before the vertical pass first needs it (row y + 2 for output row y), so
+    /// output row y overwrites a row whose source was already read, and no second plane is allocated.
     static func smallGaussian(_ plane: inout Plane) {
         let w = plane.width
         let h = plane.height
+        guard w > 0, h > 0 else { return }
         // exp(-x²/(2·0.49)) for x = 0, 1, 2, normalised.
         let k1: Float = 0.360_447
         let k2: Float = 0.016_879
         let norm = 1 / (1 + 2 * k1 + 2 * k2)
         let c0 = norm, c1 = k1 * norm, c2 = k2 * norm
-        var horizontal = [Float](repeating: 0, count: w * h)
-        plane.values.withUnsafeBufferPointer { src in
-            horizontal.withUnsafeMutableBufferPointer { dst in
-                for y in 0..<h {
-                    let base = y * w
-                    for x in 0..<w {
-                        let xm2 = base + max(x - 2, 0), xm1 = base + max(x - 1, 0)
-                        let xp1 = base + min(x + 1, w - 1), xp2 = base + min(x + 2, w - 1)
-                        dst[base + x] = c0 * src[base + x] + c1 * (src[xm1] + src[xp1]) + c2 * (src[xm2] + src[xp2])
+        // Columns 2 … w − 3 need no clamping and run eight at a time; the edges clamp.
+        let interior = w >= 5 ? 2..<(w - 2) : 0..<0
+        let edges = w >= 5 ? [0, 1, w - 2, w - 1] : Array(0..<w)
+        let ring = UnsafeMutablePointer<Float>.allocate(capacity: 5 * w)
+        defer { ring.deallocate() }
+        plane.values.withUnsafeMutableBufferPointer { values in
+            let values = values.baseAddress!
+            func horizontal(_ y: Int) {
+                let src = UnsafePointer(values + y * w), dst = ring + (y % 5) * w
+                for x in edges {
+                    dst[x] = c0 * src[x] + c1 * (src[max(x - 1, 0)] + src[min(x + 1, w - 1)])
+                        + c2 * (src[max(x - 2, 0)] + src[min(x + 2, w - 1)])
+                }
+                if !interior.isEmpty {
+                    let source = src + interior.lowerBound
+                    Lanes.fill(dst + interior.lowerBound, count: interior.count) { i, load in
+                        let p = source + i
+                        return c0 * load(p) + c1 * (load(p - 1) + load(p + 1)) + c2 * (load(p - 2) + load(p + 2))
                     }
                 }
             }
-        }
-        horizontal.withUnsafeBufferPointer { src in
-            plane.values.withUnsafeMutableBufferPointer { dst in
-                for y in 0..<h {
-                    let rm2 = max(y - 2, 0) * w, rm1 = max(y - 1, 0) * w
-                    let rp1 = min(y + 1, h - 1) * w, rp2 = min(y + 2, h - 1) * w
-                    let base = y * w
-                    for x in 0..<w {
-                        dst[base + x] = c0 * src[base + x] + c1 * (src[rm1 + x] + src[rp1 + x])
-                            + c2 * (src[rm2 + x] + src[rp2 + x])
-                    }
+            var computed = 0
+            for y in 0..<h {
+                while computed <= min(y + 2, h - 1) {
+                    horizontal(computed)
+                    computed += 1
+                }
+                func row(_ r: Int) -> UnsafePointer<Float> { UnsafePointer(ring + (min(max(r, 0), h - 1) % 5) * w) }
+                let center = row(y), up1 = row(y - 1), down1 = row(y + 1), up2 = row(y - 2), down2 = row(y + 2)
+                Lanes.fill(values + y * w, count: w) { x, load in
+                    c0 * load(center + x) + c1 * (load(up1 + x) + load(down1 + x)) + c2 * (load(up2 + x) + load(down2 + x))
                 }
             }
         }

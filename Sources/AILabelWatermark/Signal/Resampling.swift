@@ -12,13 +12,33 @@ enum Resampling {
         var sums = [Float](repeating: 0, count: sw * sh)
         plane.values.withUnsafeBufferPointer { values in
             sums.withUnsafeMutableBufferPointer { sums in
+                // Four values per sum, added one after another in column order as a loop over x would.
+                let whole = w / f
                 for y in 0..<h {
                     let row = (y / f) * sw
                     let base = y * w
                     if squared {
-                        for x in 0..<w { sums[row + x / f] += values[base + x] * values[base + x] }
+                        for sx in 0..<whole {
+                            let x = base + sx * f
+                            var sum = sums[row + sx]
+                            sum += values[x] * values[x]
+                            sum += values[x + 1] * values[x + 1]
+                            sum += values[x + 2] * values[x + 2]
+                            sum += values[x + 3] * values[x + 3]
+                            sums[row + sx] = sum
+                        }
+                        for x in (whole * f)..<w { sums[row + x / f] += values[base + x] * values[base + x] }
                     } else {
-                        for x in 0..<w { sums[row + x / f] += values[base + x] }
+                        for sx in 0..<whole {
+                            let x = base + sx * f
+                            var sum = sums[row + sx]
+                            sum += values[x]
+                            sum += values[x + 1]
+                            sum += values[x + 2]
+                            sum += values[x + 3]
+                            sums[row + sx] = sum
+                        }
+                        for x in (whole * f)..<w { sums[row + x / f] += values[base + x] }
                     }
                 }
                 for sy in 0..<sh {
@@ -47,25 +67,49 @@ enum Resampling {
             index[x] = Int32(left)
             weight[x] = sw > 1 ? position - Float(left) : 0
         }
+        // Columns 4i + 2 … 4i + 5 lie between small columns i and i + 1 (index i, weights ⅛, ⅜, ⅝, ⅞):
+        // they are walked interval by interval, with the same arithmetic as the columns at the edges but
+        // without a gather per column. The edges (clamped) go through the index table.
+        let intervals = sw > 1 ? max(0, min(sw - 1, (width - 2) / factor)) : 0
+        let interiorStart = min(2, width)
+        let interiorEnd = intervals > 0 ? 2 + intervals * factor : interiorStart
         var blended = [Float](repeating: 0, count: sw)
         var row = [Float](repeating: 0, count: width)
         small.values.withUnsafeBufferPointer { values in
-            for y in 0..<height {
-                let position = min(max((Float(y) + 0.5) / f - 0.5, 0), Float(sh - 1))
-                let top = min(Int(position), max(sh - 2, 0))
-                let fy = sh > 1 ? position - Float(top) : 0
-                let bottom = min(top + 1, sh - 1)
-                for x in 0..<sw {
-                    let a = values[top * sw + x]
-                    blended[x] = a + fy * (values[bottom * sw + x] - a)
+            blended.withUnsafeMutableBufferPointer { blended in
+                row.withUnsafeMutableBufferPointer { row in
+                    index.withUnsafeBufferPointer { index in
+                        weight.withUnsafeBufferPointer { weight in
+                            func edge(_ x: Int) {
+                                let i = Int(index[x])
+                                let a = blended[i]
+                                row[x] = a + weight[x] * (blended[min(i + 1, sw - 1)] - a)
+                            }
+                            for y in 0..<height {
+                                let position = min(max((Float(y) + 0.5) / f - 0.5, 0), Float(sh - 1))
+                                let top = min(Int(position), max(sh - 2, 0))
+                                let fy = sh > 1 ? position - Float(top) : 0
+                                let bottom = min(top + 1, sh - 1)
+                                for x in 0..<sw {
+                                    let a = values[top * sw + x]
+                                    blended[x] = a + fy * (values[bottom * sw + x] - a)
+                                }
+                                for x in 0..<interiorStart { edge(x) }
+                                for i in 0..<intervals {
+                                    let a = blended[i]
+                                    let difference = blended[i + 1] - a
+                                    let x = 2 + i * factor
+                                    row[x] = a + weight[x] * difference
+                                    row[x + 1] = a + weight[x + 1] * difference
+                                    row[x + 2] = a + weight[x + 2] * difference
+                                    row[x + 3] = a + weight[x + 3] * difference
+                                }
+                                for x in interiorEnd..<width { edge(x) }
+                                body(y, UnsafeBufferPointer(row))
+                            }
+                        }
+                    }
                 }
-                for x in 0..<width {
-                    let i = Int(index[x])
-                    let a = blended[i]
-                    let b = blended[min(i + 1, sw - 1)]
-                    row[x] = a + weight[x] * (b - a)
-                }
-                row.withUnsafeBufferPointer { body(y, $0) }
             }
         }
     }

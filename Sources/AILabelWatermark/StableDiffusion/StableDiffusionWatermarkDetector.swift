@@ -25,9 +25,17 @@ public struct StableDiffusionWatermarkDetector: Sendable {
         .init(swappedChannels: false, floatInput: true), .init(swappedChannels: true, floatInput: true),
     ]
 
+    /// ``threshold(bitCount:)`` of each payload's length, computed once: each is a sum of binomial
+    /// terms, and detection would otherwise recompute it for every variant, payload and polarity.
+    private let thresholds: [Int: Int]
+
     public init(payloads: [StableDiffusionWatermarkPayload] = StableDiffusionWatermarkPayload.all, falseAlarmRate: Double = 1e-4) {
         self.payloads = payloads
         self.falseAlarmRate = falseAlarmRate
+        let perTestRate = falseAlarmRate / Double(Self.variants.count * payloads.count * 2)
+        var thresholds: [Int: Int] = [:]
+        for payload in payloads { thresholds[payload.bitCount] = Self.threshold(bitCount: payload.bitCount, perTestRate: perTestRate) }
+        self.thresholds = thresholds
     }
 
     /// The error budget of one test.
@@ -36,6 +44,10 @@ public struct StableDiffusionWatermarkDetector: Sendable {
     /// The least number of matching bits out of `bitCount` that an unmarked image reaches with probability
     /// at most the per-test rate.
     public func threshold(bitCount: Int) -> Int {
+        thresholds[bitCount] ?? Self.threshold(bitCount: bitCount, perTestRate: perTestRate)
+    }
+
+    static func threshold(bitCount: Int, perTestRate: Double) -> Int {
         for k in 0...bitCount where Binomial.upperTail(k, of: bitCount) <= perTestRate { return k }
         return bitCount + 1
     }
@@ -141,55 +153,66 @@ public struct StableDiffusionWatermarkDetector: Sendable {
 
     /// The votes of every variant (in ``variants``' order) from one pass over the pixels, without the
     /// chroma planes: the same arithmetic as ``chroma(_:swappedChannels:)`` followed by
-    /// ``blockVotes(_:floatInput:)``, value for value (a test compares them), at a fraction of the memory
-    /// traffic. Only the 15 LL entries of each block that can be chosen are computed.
+    /// ``blockVotes(_:floatInput:)``, value for value (a test compares them), at a fraction of the cost.
+    ///
+    /// Two pixel rows at a time: each pixel's U (and the swapped order's) is computed, rounded as the
+    /// uint8 path does and offset as the float path does, eight pixels at a time (``Lanes``); each 2×2
+    /// group then gives one LL entry per variant; and each 4×4 block of LL entries one vote per variant.
     static func allVotes(_ image: RGBImage) -> [[UInt8]] {
         let rows = image.height / 4 * 4
         let columns = image.width / 4 * 4
         let blockRows = rows / 2 / 4, blockColumns = columns / 2 / 4
         guard blockRows > 0, blockColumns > 0 else { return Array(repeating: [], count: variants.count) }
+        precondition(variants.map { [$0.swappedChannels, $0.floatInput] } == [[false, false], [true, false], [false, true], [true, true]])
         let channels = image.channels
         let stride = image.width * channels
-        let count = blockRows * blockColumns
-        var votes0 = [UInt8](repeating: 0, count: count), votes1 = votes0, votes2 = votes0, votes3 = votes0
-        precondition(variants.map { [$0.swappedChannels, $0.floatInput] } == [[false, false], [true, false], [false, true], [true, true]])
+        let llWidth = blockColumns * 4, llHeight = blockRows * 4
+        let uWidth = llWidth * 2
+        // Per pixel of one row: R, G, B as floats, then the four variants' samples (rows top and bottom).
+        var rgb = [Float](repeating: 0, count: 3 * uWidth)
+        var samples = [Float](repeating: 0, count: 8 * uWidth)
+        // The LL band of each variant, llHeight × llWidth.
+        var ll = [Float](repeating: 0, count: 4 * llWidth * llHeight)
+        let plane = llWidth * llHeight
         image.pixels.withUnsafeBufferPointer { pixels in
-            votes0.withUnsafeMutableBufferPointer { v0 in
-                votes1.withUnsafeMutableBufferPointer { v1 in
-                    votes2.withUnsafeMutableBufferPointer { v2 in
-                        votes3.withUnsafeMutableBufferPointer { v3 in
-                            @inline(__always) func chroma(_ offset: Int) -> (Float, Float) {
-                                let r = Float(pixels[offset]), g = Float(pixels[offset + 1]), b = Float(pixels[offset + 2])
-                                return (0.492 * (b - (0.299 * r + 0.587 * g + 0.114 * b)), 0.492 * (r - (0.299 * b + 0.587 * g + 0.114 * r)))
-                            }
-                            @inline(__always) func rounded(_ u: Float) -> Float {
-                                let shifted = min(max(u + 128, 0), 255)
-                                return Float(Int(shifted + 0.5))
-                            }
-                            for blockRow in 0..<blockRows {
-                                for blockColumn in 0..<blockColumns {
-                                    var largest: (Float, Float, Float, Float) = (-1, -1, -1, -1)
-                                    var chosen: (Float, Float, Float, Float) = (0, 0, 0, 0)
-                                    for k in 1..<16 {
-                                        let y = (blockRow * 4 + k / 4) * 2, x = (blockColumn * 4 + k % 4) * 2
-                                        let top = y * stride + x * channels, bottom = top + stride
-                                        let (a0, a1) = chroma(top), (b0, b1) = chroma(top + channels)
-                                        let (c0, c1) = chroma(bottom), (d0, d1) = chroma(bottom + channels)
-                                        let values = (
-                                            (rounded(a0) + rounded(b0) + rounded(c0) + rounded(d0)) / 2,
-                                            (rounded(a1) + rounded(b1) + rounded(c1) + rounded(d1)) / 2,
-                                            ((a0 + 0.5) + (b0 + 0.5) + (c0 + 0.5) + (d0 + 0.5)) / 2,
-                                            ((a1 + 0.5) + (b1 + 0.5) + (c1 + 0.5) + (d1 + 0.5)) / 2)
-                                        if abs(values.0) > largest.0 { largest.0 = abs(values.0); chosen.0 = values.0 }
-                                        if abs(values.1) > largest.1 { largest.1 = abs(values.1); chosen.1 = values.1 }
-                                        if abs(values.2) > largest.2 { largest.2 = abs(values.2); chosen.2 = values.2 }
-                                        if abs(values.3) > largest.3 { largest.3 = abs(values.3); chosen.3 = values.3 }
+            rgb.withUnsafeMutableBufferPointer { rgb in
+                samples.withUnsafeMutableBufferPointer { samples in
+                    ll.withUnsafeMutableBufferPointer { ll in
+                        let red = rgb.baseAddress!, green = red + uWidth, blue = green + uWidth
+                        for llRow in 0..<llHeight {
+                            for half in 0..<2 {
+                                var source = (llRow * 2 + half) * stride
+                                for x in 0..<uWidth {
+                                    red[x] = Float(pixels[source])
+                                    green[x] = Float(pixels[source + 1])
+                                    blue[x] = Float(pixels[source + 2])
+                                    source += channels
+                                }
+                                // Variant v's samples of this row at samples + (2v + half) * uWidth.
+                                let target = samples.baseAddress! + half * uWidth
+                                for variant in 0..<4 {
+                                    let swapped = variant % 2 == 1, float = variant >= 2
+                                    let (r, b) = swapped ? (UnsafePointer(blue), UnsafePointer(red)) : (UnsafePointer(red), UnsafePointer(blue))
+                                    let g = UnsafePointer(green)
+                                    Lanes.fill(target + 2 * variant * uWidth, count: uWidth) { x, load in
+                                        let rv = load(r + x), gv = load(g + x), bv = load(b + x)
+                                        let u = 0.492 * (bv - (0.299 * rv + 0.587 * gv + 0.114 * bv))
+                                        if float { return u + 0.5 }
+                                        // OpenCV's clamp to 0…255 never bites: |B − Y| ≤ 0.886 · 255, so U + 128
+                                        // stays within 16.8…239.2. The rounding (truncation of a positive value)
+                                        // is a floor: the nearest integer, less one where that lies above.
+                                        let shifted = u + 128 + 0.5
+                                        let nearest = (shifted + 8_388_608) - 8_388_608
+                                        return nearest - Lanes.Vector(repeating: 0).replacing(with: 1, where: nearest .> shifted)
                                     }
-                                    let index = blockRow * blockColumns + blockColumn
-                                    v0[index] = abs(chosen.0).truncatingRemainder(dividingBy: scale) > scale / 2 ? 1 : 0
-                                    v1[index] = abs(chosen.1).truncatingRemainder(dividingBy: scale) > scale / 2 ? 1 : 0
-                                    v2[index] = abs(chosen.2).truncatingRemainder(dividingBy: scale) > scale / 2 ? 1 : 0
-                                    v3[index] = abs(chosen.3).truncatingRemainder(dividingBy: scale) > scale / 2 ? 1 : 0
+                                }
+                            }
+                            for variant in 0..<4 {
+                                let top = samples.baseAddress! + 2 * variant * uWidth, bottom = top + uWidth
+                                let out = ll.baseAddress! + variant * plane + llRow * llWidth
+                                for column in 0..<llWidth {
+                                    let x = column * 2
+                                    out[column] = (top[x] + top[x + 1] + bottom[x] + bottom[x + 1]) / 2
                                 }
                             }
                         }
@@ -197,7 +220,30 @@ public struct StableDiffusionWatermarkDetector: Sendable {
                 }
             }
         }
-        return [votes0, votes1, votes2, votes3]
+        var votes = [[UInt8]](repeating: [UInt8](repeating: 0, count: blockRows * blockColumns), count: 4)
+        ll.withUnsafeBufferPointer { ll in
+            for variant in 0..<4 {
+                let band = ll.baseAddress! + variant * plane
+                votes[variant].withUnsafeMutableBufferPointer { votes in
+                    for blockRow in 0..<blockRows {
+                        for blockColumn in 0..<blockColumns {
+                            var largest: Float = -1
+                            var chosen: Float = 0
+                            for k in 1..<16 {
+                                let value = band[(blockRow * 4 + k / 4) * llWidth + blockColumn * 4 + k % 4]
+                                if abs(value) > largest {
+                                    largest = abs(value)
+                                    chosen = value
+                                }
+                            }
+                            let residue = abs(chosen).truncatingRemainder(dividingBy: scale)
+                            votes[blockRow * blockColumns + blockColumn] = residue > scale / 2 ? 1 : 0
+                        }
+                    }
+                }
+            }
+        }
+        return votes
     }
 
     /// invisible-watermark's decision: bit i is 1 when the mean vote of blocks i, i + L, … exceeds 127/255.
