@@ -230,6 +230,7 @@ struct StampCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        FreedMemory.keepForReuse()
         if let catalog { return try stampCatalog(catalog) }
         let configuration = try ConfigurationLoader.load(config)
         // The library resolves the options (precedence, the profile's defaults, the signer, the marks).

@@ -147,6 +147,7 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        FreedMemory.keepForReuse()
         let failing = try failingVerdicts()
         let configuration = try ConfigurationLoader.load(config)
         var resolved = try EngineBridge.resolve { () throws(AILabelError) in try VerifyConfiguration.resolve(settings, configuration: configuration) }

@@ -1,4 +1,4 @@
-// Linux file-flushing and extended-attribute calls that glibc hides behind _GNU_SOURCE (see CAILabelShims.h).
+// Linux calls that glibc hides behind _GNU_SOURCE or in headers Swift's Glibc module does not export (see CAILabelShims.h).
 #define _GNU_SOURCE
 #include "CAILabelShims.h"
 
@@ -12,4 +12,10 @@ long CAILabel_flistxattr(int fd, char *list, unsigned long size) { return flistx
 long CAILabel_fgetxattr(int fd, const char *name, void *value, unsigned long size) { return fgetxattr(fd, name, value, size); }
 int CAILabel_fsetxattr(int fd, const char *name, const void *value, unsigned long size, int flags) {
     return fsetxattr(fd, name, value, size, flags);
+}
+
+#include <malloc.h>
+
+int CAILabel_keep_freed_memory(int mmap_threshold, int trim_threshold) {
+    return mallopt(M_MMAP_THRESHOLD, mmap_threshold) == 1 && mallopt(M_TRIM_THRESHOLD, trim_threshold) == 1;
 }

@@ -159,6 +159,11 @@ CAILabel_Status CAILabel_heif_encode(const uint8_t *pixels, uint32_t width, uint
 /// The libpng version as a number (e.g. 10639), for diagnostics.
 uint32_t CAILabel_png_version(void);
 
+/// mallopt(3) for a batch process: blocks under `mmap_threshold` bytes come from the heap instead of
+/// their own mapping, and up to `trim_threshold` bytes of freed space per arena are kept instead of given
+/// back to the kernel (malloc.h, which Swift's Glibc module does not export). Returns 1 when both were set.
+int CAILabel_keep_freed_memory(int mmap_threshold, int trim_threshold);
+
 /// syncfs(2): writes back every dirty page and inode of the filesystem holding `fd` and waits, with one
 /// flush of the disk's cache. Glibc declares it only under _GNU_SOURCE, which Swift's Glibc module does
 /// not define, hence this wrapper. Returns 0, or -1 with errno set.
