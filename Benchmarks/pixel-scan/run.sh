@@ -28,7 +28,12 @@ for batch in "$corpus"/batch*; do
     fi
 done
 cat $(find "$work/verify" -type f) > /dev/null
-seconds() { local start end; start=$(date +%s.%N); "$@" > /dev/null 2>&1 || true; end=$(date +%s.%N); echo "$end - $start" | bc; }
+# Wall-clock seconds and CPU seconds (user + system, all threads) of one run: on a machine that other
+# work shares, the CPU time is the steadier figure; on a quiet one the wall clock is what a user waits.
+seconds() {
+    /usr/bin/time -o "$work/time" -f "%e %U %S" "$@" > /dev/null 2>&1 || true
+    awk '{ printf "%s:%.2f", $1, $2 + $3 }' "$work/time"
+}
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 builds="after:$binary${before:+ before:$before}"
 declare -A times
@@ -42,13 +47,21 @@ for round in $(seq "$rounds"); do
 done
 printf '\nverify over %s photo-like ~1 MP files (half stamped and signed), %s cores, %s rounds interleaved, median seconds\n' \
     "$count" "$(nproc)" "$rounds"
-printf '%-10s %16s %16s %10s\n' build "--scan metadata" "--scan auto" "auto/meta"
+printf 'load average at the end: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-10s %14s %14s %14s %14s %10s %10s\n' build "meta wall" "meta CPU" "auto wall" "auto CPU" "auto/meta" "(CPU)"
+wall() { echo "$1" | tr ' ' '\n' | grep : | cut -d: -f1 | median; }
+cpu() { echo "$1" | tr ' ' '\n' | grep : | cut -d: -f2 | median; }
 for build in $builds; do
     name="${build%%:*}"
-    meta=$(echo ${times[$name-metadata]} | tr ' ' '\n' | median)
-    auto=$(echo ${times[$name-auto]} | tr ' ' '\n' | median)
-    printf '%-10s %16.2f %16.2f %10.1f\n' "$name" "$meta" "$auto" "$(echo "$auto / $meta" | bc -l)"
+    mw=$(wall "${times[$name-metadata]}"); mc=$(cpu "${times[$name-metadata]}")
+    aw=$(wall "${times[$name-auto]}"); ac=$(cpu "${times[$name-auto]}")
+    printf '%-10s %14.2f %14.2f %14.2f %14.2f %10.1f %10.1f\n' "$name" "$mw" "$mc" "$aw" "$ac" "$(echo "$aw / $mw" | bc -l)" "$(echo "$ac / $mc" | bc -l)"
 done
+if [ -n "$before" ]; then
+    printf '%-10s %14s %14s %14.2f %14.2f\n' "before/after" "" "" \
+        "$(echo "$(wall "${times[before-auto]}") / $(wall "${times[after-auto]}")" | bc -l)" \
+        "$(echo "$(cpu "${times[before-auto]}") / $(cpu "${times[after-auto]}")" | bc -l)"
+fi
 # The verdicts and evidence must not change with the speed: the after build's records against the before build's.
 if [ -n "$before" ]; then
     "$binary" verify "$work/verify" --format jsonl --trust "$work/keys/trust-anchors.pem" --no-default-trust | sort > "$work/after.jsonl" || true
