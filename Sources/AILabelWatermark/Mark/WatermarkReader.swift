@@ -429,10 +429,16 @@ struct WatermarkReader {
             var power = [Float](repeating: 0, count: size)
             plane.values.withUnsafeBufferPointer { values in
                 gridReal.withUnsafeMutableBufferPointer { grid in
-                    for line in 0..<lines {
-                        let fixed = line * available / lines
+                    // Written a grid row at a time (16 lines at a time for rows of the plane), so that
+                    // neither side of the copy jumps a cache line per value.
+                    let block = vertical ? lines : 16
+                    for first in stride(from: 0, to: lines, by: block) {
+                        let last = min(first + block, lines)
                         for k in 0..<size {
-                            grid[k * lines + line] = vertical ? values[(y0 + k) * plane.width + fixed] : values[fixed * plane.width + x0 + k]
+                            for line in first..<last {
+                                let fixed = line * available / lines
+                                grid[k * lines + line] = vertical ? values[(y0 + k) * plane.width + fixed] : values[fixed * plane.width + x0 + k]
+                            }
                         }
                     }
                 }

@@ -178,8 +178,13 @@ struct FFT2D: Sendable {
 
     private static func transpose(_ values: inout [Float], _ n: Int) {
         values.withUnsafeMutableBufferPointer { v in
+            let p = v.baseAddress!
             for row in 0..<n {
-                for column in (row + 1)..<n { v.swapAt(row * n + column, column * n + row) }
+                for column in (row + 1)..<n {
+                    let value = p[row * n + column]
+                    p[row * n + column] = p[column * n + row]
+                    p[column * n + row] = value
+                }
             }
         }
     }

@@ -171,9 +171,11 @@ public struct StableDiffusionWatermarkDetector: Sendable {
         // Per pixel of one row: R, G, B as floats, then the four variants' samples (rows top and bottom).
         var rgb = [Float](repeating: 0, count: 3 * uWidth)
         var samples = [Float](repeating: 0, count: 8 * uWidth)
-        // The LL band of each variant, llHeight × llWidth.
-        var ll = [Float](repeating: 0, count: 4 * llWidth * llHeight)
-        let plane = llWidth * llHeight
+        // The LL band of each variant, block-major: entry k (0…15) of every 4×4 block is contiguous, in
+        // block order, so that the votes compare entry k of eight blocks at a time.
+        let blocks = blockRows * blockColumns
+        let plane = 16 * blocks
+        var ll = [Float](repeating: 0, count: 4 * plane)
         image.pixels.withUnsafeBufferPointer { pixels in
             rgb.withUnsafeMutableBufferPointer { rgb in
                 samples.withUnsafeMutableBufferPointer { samples in
@@ -207,12 +209,13 @@ public struct StableDiffusionWatermarkDetector: Sendable {
                                     }
                                 }
                             }
+                            let rowEntries = ll.baseAddress! + (llRow % 4) * 4 * blocks + (llRow / 4) * blockColumns
                             for variant in 0..<4 {
                                 let top = samples.baseAddress! + 2 * variant * uWidth, bottom = top + uWidth
-                                let out = ll.baseAddress! + variant * plane + llRow * llWidth
+                                let out = rowEntries + variant * plane
                                 for column in 0..<llWidth {
                                     let x = column * 2
-                                    out[column] = (top[x] + top[x + 1] + bottom[x] + bottom[x + 1]) / 2
+                                    out[(column % 4) * blocks + column / 4] = (top[x] + top[x + 1] + bottom[x] + bottom[x + 1]) / 2
                                 }
                             }
                         }
@@ -220,24 +223,30 @@ public struct StableDiffusionWatermarkDetector: Sendable {
                 }
             }
         }
-        var votes = [[UInt8]](repeating: [UInt8](repeating: 0, count: blockRows * blockColumns), count: 4)
+        var votes = [[UInt8]](repeating: [UInt8](repeating: 0, count: blocks), count: 4)
+        // Per block, the entry of largest magnitude among 1…15 (the first of equals, as a strict `>`
+        // scan keeps), eight blocks at a time; then its residue modulo 36.
+        var chosen = [Float](repeating: 0, count: blocks)
         ll.withUnsafeBufferPointer { ll in
-            for variant in 0..<4 {
-                let band = ll.baseAddress! + variant * plane
-                votes[variant].withUnsafeMutableBufferPointer { votes in
-                    for blockRow in 0..<blockRows {
-                        for blockColumn in 0..<blockColumns {
-                            var largest: Float = -1
-                            var chosen: Float = 0
-                            for k in 1..<16 {
-                                let value = band[(blockRow * 4 + k / 4) * llWidth + blockColumn * 4 + k % 4]
-                                if abs(value) > largest {
-                                    largest = abs(value)
-                                    chosen = value
-                                }
-                            }
-                            let residue = abs(chosen).truncatingRemainder(dividingBy: scale)
-                            votes[blockRow * blockColumns + blockColumn] = residue > scale / 2 ? 1 : 0
+            chosen.withUnsafeMutableBufferPointer { chosen in
+                for variant in 0..<4 {
+                    let band = ll.baseAddress! + variant * plane
+                    Lanes.fill(chosen.baseAddress!, count: blocks) { block, load in
+                        var largest = Lanes.Vector(repeating: -1)
+                        var pick = Lanes.Vector(repeating: 0)
+                        for k in 1..<16 {
+                            let value = load(band + k * blocks + block)
+                            let magnitude = value.replacing(with: -value, where: value .< 0)
+                            let larger = magnitude .> largest
+                            largest.replace(with: magnitude, where: larger)
+                            pick.replace(with: value, where: larger)
+                        }
+                        return pick
+                    }
+                    votes[variant].withUnsafeMutableBufferPointer { votes in
+                        for block in 0..<blocks {
+                            let residue = abs(chosen[block]).truncatingRemainder(dividingBy: scale)
+                            votes[block] = residue > scale / 2 ? 1 : 0
                         }
                     }
                 }
