@@ -1,5 +1,7 @@
 import Testing
 
+import AILabelMedia
+
 @testable import AILabelWatermark
 
 /// The detector's loops run eight lanes at a time (``Lanes``) and its transforms across many lines at
@@ -195,5 +197,81 @@ struct VectorizedKernelTests {
             }
             #expect(Self.bits(WatermarkReader.fold(plane, period: period, maxSide: maxSide)) == Self.bits(expected), "period \(period)")
         }
+    }
+
+    /// The period search transforms two lines at once (real and imaginary parts of one transform), which
+    /// rounds differently from one transform per line; the periods it ranks must be the same.
+    @Test("period estimates equal those of one transform per line, on unmarked, marked and resized images")
+    func periodEstimates() {
+        let watermarker = AILabelWatermarker()
+        let payload = WatermarkPayload(labelID: "urn:ailabel:label:2026-12-05:periods")
+        var images: [RGBImage] = []
+        for (seed, width, height) in [(UInt64(11), 700, 500), (12, 1024, 768), (13, 301, 977)] {
+            let clean = PhotoLike.image(seed: seed, width: width, height: height)
+            images.append(clean)
+            images.append(Edits.resize(watermarker.embed(payload, into: clean), factor: 0.75))
+        }
+        for image in images {
+            let (luma, _, _) = WatermarkReader.centralLuma(image)
+            let plane = WatermarkReader.prefilter(luma)
+            #expect(WatermarkReader.periodEstimates(plane, count: 8) == Self.lineByLinePeriodEstimates(plane, count: 8))
+        }
+    }
+
+    /// The search as it was written first: one transform per line.
+    static func lineByLinePeriodEstimates(_ plane: Plane, count: Int) -> [Double] {
+        func powerOfTwo(atMost limit: Int) -> Int {
+            var size = 1024
+            while size > limit { size /= 2 }
+            return size
+        }
+        let sizeH = powerOfTwo(atMost: plane.width), sizeV = powerOfTwo(atMost: plane.height)
+        func axis(vertical: Bool) -> [Float] {
+            let size = vertical ? sizeV : sizeH
+            let fft = FFT(size: size)
+            let x0 = (plane.width - (vertical ? 0 : size)) / 2, y0 = (plane.height - (vertical ? size : 0)) / 2
+            let available = vertical ? plane.width : plane.height
+            let lines = min(available, 256)
+            var power = [Float](repeating: 0, count: size)
+            for line in 0..<lines {
+                let fixed = line * available / lines
+                var real = (0..<size).map { k in vertical ? plane.values[(y0 + k) * plane.width + fixed] : plane.values[fixed * plane.width + x0 + k] }
+                var imag = [Float](repeating: 0, count: size)
+                fft.transform(&real, &imag, inverse: false)
+                for k in 0..<size { power[k] += real[k] * real[k] + imag[k] * imag[k] }
+            }
+            var real = (0..<size).map { $0 == 0 ? 0 : power[$0].squareRoot() }
+            var imag = [Float](repeating: 0, count: size)
+            fft.transform(&real, &imag, inverse: true)
+            return real
+        }
+        let horizontal = axis(vertical: false), vertical = axis(vertical: true)
+        func lag(_ value: Double, _ r: [Float]) -> Double {
+            let base = Int(value)
+            let fraction = Float(value - Double(base))
+            return Double(r[base % r.count] + fraction * (r[(base + 1) % r.count] - r[base % r.count]))
+        }
+        func prominence(_ value: Double, _ r: [Float]) -> Double { lag(value, r) - 0.5 * (lag(value - 3, r) + lag(value + 3, r)) }
+        let upper = min(256.0, Double(max(sizeH, sizeV)) / 2 - 4)
+        var periods: [Double] = [], scores: [Double] = []
+        var period = 60.0
+        while period <= upper {
+            var score = 0.0
+            for harmonic in 1...3 {
+                let value = period * Double(harmonic)
+                if value < Double(sizeH) / 2 - 4 { score += prominence(value, horizontal) }
+                if value < Double(sizeV) / 2 - 4 { score += prominence(value, vertical) }
+            }
+            periods.append(period)
+            scores.append(score)
+            period += 0.25
+        }
+        var maxima: [(Double, Double)] = []
+        for index in scores.indices {
+            let left = index > 0 ? scores[index - 1] : -.infinity
+            let right = index + 1 < scores.count ? scores[index + 1] : -.infinity
+            if scores[index] >= left && scores[index] > right && abs(periods[index] - 128) > 0.3 { maxima.append((periods[index], scores[index])) }
+        }
+        return maxima.sorted { $0.1 > $1.1 }.prefix(count).map(\.0)
     }
 }

@@ -106,15 +106,19 @@ struct WatermarkReader {
         var values = [Float](repeating: 0, count: w * h)
         let channels = image.channels
         let stride = image.width * channels
+        // A row's red, green and blue as floats (``Lanes/deinterleave``), then the luma eight at a time.
+        let rgb = UnsafeMutablePointer<Float>.allocate(capacity: 3 * max(w, 1))
+        defer { rgb.deallocate() }
+        let red = UnsafePointer(rgb), green = red + w, blue = green + w
         image.pixels.withUnsafeBufferPointer { pixels in
             values.withUnsafeMutableBufferPointer { luma in
                 for y in 0..<h {
-                    var source = (y0 + y) * stride + x0 * channels
-                    let target = y * w
-                    for x in 0..<w {
-                        luma[target + x] = 0.299 * Float(pixels[source]) + 0.587 * Float(pixels[source + 1])
-                            + 0.114 * Float(pixels[source + 2])
-                        source += channels
+                    let source = (y0 + y) * stride + x0 * channels
+                    Lanes.deinterleave(
+                        pixels.baseAddress! + source, channels: channels, count: w, available: pixels.count - source,
+                        red: rgb, green: rgb + w, blue: rgb + 2 * w)
+                    Lanes.fill(luma.baseAddress! + y * w, count: w) { x, load in
+                        0.299 * load(red + x) + 0.587 * load(green + x) + 0.114 * load(blue + x)
                     }
                 }
             }
@@ -131,12 +135,16 @@ struct WatermarkReader {
         var band = luma
         Filters.smallGaussian(&band)
         let w = band.width, h = band.height
+        var squares = Resampling.Decimator(width: w, height: h, squared: true)
         band.values.withUnsafeMutableBufferPointer { band in
             Resampling.forEachUpsampledRow(coarse, width: w, height: h) { y, row in
-                Lanes.update(band.baseAddress! + y * w, with: row.baseAddress!, count: w) { value, blurred in value - blurred }
+                let line = band.baseAddress! + y * w
+                Lanes.update(line, with: row.baseAddress!, count: w) { value, blurred in value - blurred }
+                // The energy's block sums take the row while it is in cache (the order a second pass would add in).
+                squares.add(row: y, line)
             }
         }
-        var energy = Resampling.decimate(band, squared: true)
+        var energy = squares.finish()
         Filters.approximateGaussian(&energy, radii: [2, 2])
         band.values.withUnsafeMutableBufferPointer { band in
             Resampling.forEachUpsampledRow(energy, width: w, height: h) { y, row in
@@ -423,21 +431,28 @@ struct WatermarkReader {
             let x0 = (plane.width - (vertical ? 0 : size)) / 2, y0 = (plane.height - (vertical ? size : 0)) / 2
             let available = vertical ? plane.width : plane.height
             let lines = min(available, 256)
-            // Line `line` is column `line` of a size × lines grid, and all lines are transformed at once.
-            var gridReal = [Float](repeating: 0, count: size * lines)
-            var gridImag = [Float](repeating: 0, count: size * lines)
+            // The lines are real, so two share one complex transform: lines 2j and 2j + 1 are the real
+            // and imaginary parts of column j of a size × columns grid (a last odd line has no partner),
+            // and all columns are transformed at once. With Z the column's transform, the two lines'
+            // power at k sums to (|Z(k)|² + |Z(N − k)|²) / 2.
+            let columns = (lines + 1) / 2
+            var gridReal = [Float](repeating: 0, count: size * columns)
+            var gridImag = [Float](repeating: 0, count: size * columns)
             var power = [Float](repeating: 0, count: size)
             plane.values.withUnsafeBufferPointer { values in
-                gridReal.withUnsafeMutableBufferPointer { grid in
-                    // Written a grid row at a time (16 lines at a time for rows of the plane), so that
-                    // neither side of the copy jumps a cache line per value.
-                    let block = vertical ? lines : 16
-                    for first in stride(from: 0, to: lines, by: block) {
-                        let last = min(first + block, lines)
-                        for k in 0..<size {
-                            for line in first..<last {
-                                let fixed = line * available / lines
-                                grid[k * lines + line] = vertical ? values[(y0 + k) * plane.width + fixed] : values[fixed * plane.width + x0 + k]
+                gridReal.withUnsafeMutableBufferPointer { gridReal in
+                    gridImag.withUnsafeMutableBufferPointer { gridImag in
+                        // Written a grid row at a time (16 lines at a time for rows of the plane), so that
+                        // neither side of the copy jumps a cache line per value.
+                        let block = vertical ? lines : 16
+                        for first in stride(from: 0, to: lines, by: block) {
+                            let last = min(first + block, lines)
+                            for k in 0..<size {
+                                for line in first..<last {
+                                    let fixed = line * available / lines
+                                    let value = vertical ? values[(y0 + k) * plane.width + fixed] : values[fixed * plane.width + x0 + k]
+                                    if line % 2 == 0 { gridReal[k * columns + line / 2] = value } else { gridImag[k * columns + line / 2] = value }
+                                }
                             }
                         }
                     }
@@ -445,11 +460,14 @@ struct WatermarkReader {
             }
             gridReal.withUnsafeMutableBufferPointer { re in
                 gridImag.withUnsafeMutableBufferPointer { im in
-                    fft.transformColumns(re.baseAddress!, im.baseAddress!, width: lines, inverse: false)
-                    // Summed line after line, in the order a line-by-line loop would add them.
+                    fft.transformColumns(re.baseAddress!, im.baseAddress!, width: columns, inverse: false)
                     for k in 0..<size {
+                        let mirror = (size - k) % size
                         var sum: Float = 0
-                        for line in 0..<lines { sum += re[k * lines + line] * re[k * lines + line] + im[k * lines + line] * im[k * lines + line] }
+                        for column in 0..<columns {
+                            let a = k * columns + column, b = mirror * columns + column
+                            sum += (re[a] * re[a] + im[a] * im[a] + re[b] * re[b] + im[b] * im[b]) / 2
+                        }
                         power[k] = sum
                     }
                 }

@@ -74,4 +74,56 @@ enum Lanes {
             lanes == Lanes.width ? Lanes.load(pointer) : Lanes.loadPartial(pointer, lanes)
         }
     }
+
+    /// The red, green and blue of `count` interleaved pixels (`channels` bytes each, 3 or 4) as floats,
+    /// into three arrays: eight pixels at a time, each group's bytes read in one load. Bytes past the
+    /// pixels are never read: a group whose load would reach past `available` bytes is done one by one.
+    static func deinterleave(
+        _ pixels: UnsafePointer<UInt8>, channels: Int, count: Int, available: Int,
+        red: UnsafeMutablePointer<Float>, green: UnsafeMutablePointer<Float>, blue: UnsafeMutablePointer<Float>
+    ) {
+        var index = 0
+        if channels == 3 {
+            while index + width <= count && index * 3 + 32 <= available {
+                let bytes = UnsafeRawPointer(pixels + index * 3).loadUnaligned(as: SIMD32<UInt8>.self)
+                let r = SIMD8<Int32>(
+                    Int32(bytes[0]), Int32(bytes[3]), Int32(bytes[6]), Int32(bytes[9]),
+                    Int32(bytes[12]), Int32(bytes[15]), Int32(bytes[18]), Int32(bytes[21]))
+                let g = SIMD8<Int32>(
+                    Int32(bytes[1]), Int32(bytes[4]), Int32(bytes[7]), Int32(bytes[10]),
+                    Int32(bytes[13]), Int32(bytes[16]), Int32(bytes[19]), Int32(bytes[22]))
+                let b = SIMD8<Int32>(
+                    Int32(bytes[2]), Int32(bytes[5]), Int32(bytes[8]), Int32(bytes[11]),
+                    Int32(bytes[14]), Int32(bytes[17]), Int32(bytes[20]), Int32(bytes[23]))
+                store(Vector(r), red + index)
+                store(Vector(g), green + index)
+                store(Vector(b), blue + index)
+                index += width
+            }
+        } else if channels == 4 {
+            while index + width <= count && index * 4 + 32 <= available {
+                let bytes = UnsafeRawPointer(pixels + index * 4).loadUnaligned(as: SIMD32<UInt8>.self)
+                let r = SIMD8<Int32>(
+                    Int32(bytes[0]), Int32(bytes[4]), Int32(bytes[8]), Int32(bytes[12]),
+                    Int32(bytes[16]), Int32(bytes[20]), Int32(bytes[24]), Int32(bytes[28]))
+                let g = SIMD8<Int32>(
+                    Int32(bytes[1]), Int32(bytes[5]), Int32(bytes[9]), Int32(bytes[13]),
+                    Int32(bytes[17]), Int32(bytes[21]), Int32(bytes[25]), Int32(bytes[29]))
+                let b = SIMD8<Int32>(
+                    Int32(bytes[2]), Int32(bytes[6]), Int32(bytes[10]), Int32(bytes[14]),
+                    Int32(bytes[18]), Int32(bytes[22]), Int32(bytes[26]), Int32(bytes[30]))
+                store(Vector(r), red + index)
+                store(Vector(g), green + index)
+                store(Vector(b), blue + index)
+                index += width
+            }
+        }
+        while index < count {
+            let p = pixels + index * channels
+            red[index] = Float(p[0])
+            green[index] = Float(p[1])
+            blue[index] = Float(p[2])
+            index += 1
+        }
+    }
 }

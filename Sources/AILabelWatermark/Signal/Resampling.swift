@@ -6,41 +6,65 @@ enum Resampling {
     /// The mean of each 4×4 block (partial blocks at the right and bottom edges average what they have),
     /// of the values or of their squares.
     static func decimate(_ plane: Plane, squared: Bool) -> Plane {
-        let f = factor
-        let w = plane.width, h = plane.height
-        let sw = (w + f - 1) / f, sh = (h + f - 1) / f
-        var sums = [Float](repeating: 0, count: sw * sh)
+        var decimator = Decimator(width: plane.width, height: plane.height, squared: squared)
         plane.values.withUnsafeBufferPointer { values in
+            for y in 0..<plane.height { decimator.add(row: y, values.baseAddress! + y * plane.width) }
+        }
+        return decimator.finish()
+    }
+
+    /// ``decimate(_:squared:)`` fed one row at a time, so that a pass that produces the rows (the
+    /// prefilter's subtraction) can sum them while they are in cache; rows must come in order 0, 1, ….
+    struct Decimator {
+        let width: Int
+        let height: Int
+        let squared: Bool
+        private var sums: [Float]
+
+        init(width: Int, height: Int, squared: Bool) {
+            self.width = width
+            self.height = height
+            self.squared = squared
+            sums = [Float](repeating: 0, count: ((width + factor - 1) / factor) * ((height + factor - 1) / factor))
+        }
+
+        /// Adds row `y`: four values per sum, one after another in column order, as a loop over x would.
+        mutating func add(row y: Int, _ values: UnsafePointer<Float>) {
+            let f = factor, w = width, squared = squared
+            let whole = w / f
+            let row = (y / f) * ((w + f - 1) / f)
             sums.withUnsafeMutableBufferPointer { sums in
-                // Four values per sum, added one after another in column order as a loop over x would.
-                let whole = w / f
-                for y in 0..<h {
-                    let row = (y / f) * sw
-                    let base = y * w
-                    if squared {
-                        for sx in 0..<whole {
-                            let x = base + sx * f
-                            var sum = sums[row + sx]
-                            sum += values[x] * values[x]
-                            sum += values[x + 1] * values[x + 1]
-                            sum += values[x + 2] * values[x + 2]
-                            sum += values[x + 3] * values[x + 3]
-                            sums[row + sx] = sum
-                        }
-                        for x in (whole * f)..<w { sums[row + x / f] += values[base + x] * values[base + x] }
-                    } else {
-                        for sx in 0..<whole {
-                            let x = base + sx * f
-                            var sum = sums[row + sx]
-                            sum += values[x]
-                            sum += values[x + 1]
-                            sum += values[x + 2]
-                            sum += values[x + 3]
-                            sums[row + sx] = sum
-                        }
-                        for x in (whole * f)..<w { sums[row + x / f] += values[base + x] }
+                if squared {
+                    for sx in 0..<whole {
+                        let x = sx * f
+                        var sum = sums[row + sx]
+                        sum += values[x] * values[x]
+                        sum += values[x + 1] * values[x + 1]
+                        sum += values[x + 2] * values[x + 2]
+                        sum += values[x + 3] * values[x + 3]
+                        sums[row + sx] = sum
                     }
+                    for x in (whole * f)..<w { sums[row + x / f] += values[x] * values[x] }
+                } else {
+                    for sx in 0..<whole {
+                        let x = sx * f
+                        var sum = sums[row + sx]
+                        sum += values[x]
+                        sum += values[x + 1]
+                        sum += values[x + 2]
+                        sum += values[x + 3]
+                        sums[row + sx] = sum
+                    }
+                    for x in (whole * f)..<w { sums[row + x / f] += values[x] }
                 }
+            }
+        }
+
+        /// The block means.
+        consuming func finish() -> Plane {
+            let f = factor, w = width, h = height
+            let sw = (w + f - 1) / f, sh = (h + f - 1) / f
+            sums.withUnsafeMutableBufferPointer { sums in
                 for sy in 0..<sh {
                     let rows = Float(min(f, h - sy * f))
                     for sx in 0..<sw {
@@ -48,8 +72,8 @@ enum Resampling {
                     }
                 }
             }
+            return Plane(width: sw, height: sh, values: sums)
         }
-        return Plane(width: sw, height: sh, values: sums)
     }
 
     /// Calls `body(y, row)` for every full-resolution row with the bilinear upsampling of `small` to

@@ -183,13 +183,10 @@ public struct StableDiffusionWatermarkDetector: Sendable {
                         let red = rgb.baseAddress!, green = red + uWidth, blue = green + uWidth
                         for llRow in 0..<llHeight {
                             for half in 0..<2 {
-                                var source = (llRow * 2 + half) * stride
-                                for x in 0..<uWidth {
-                                    red[x] = Float(pixels[source])
-                                    green[x] = Float(pixels[source + 1])
-                                    blue[x] = Float(pixels[source + 2])
-                                    source += channels
-                                }
+                                let source = (llRow * 2 + half) * stride
+                                Lanes.deinterleave(
+                                    pixels.baseAddress! + source, channels: channels, count: uWidth, available: pixels.count - source,
+                                    red: red, green: green, blue: blue)
                                 // Variant v's samples of this row at samples + (2v + half) * uWidth.
                                 let target = samples.baseAddress! + half * uWidth
                                 for variant in 0..<4 {
