@@ -1,6 +1,5 @@
-import Testing
-
 import AILabelMedia
+import Testing
 
 @testable import AILabelWatermark
 
