@@ -1,6 +1,5 @@
-import Testing
-
 import AILabelMedia
+import Testing
 
 @testable import AILabelWatermark
 
@@ -273,5 +272,18 @@ struct VectorizedKernelTests {
             if scores[index] >= left && scores[index] > right && abs(periods[index] - 128) > 0.3 { maxima.append((periods[index], scores[index])) }
         }
         return maxima.sorted { $0.1 > $1.1 }.prefix(count).map(\.0)
+    }
+
+    @Test("the Stable Diffusion residue modulo 36 equals fmodf's, near and at every multiple too")
+    func residue() {
+        var values: [Float] = [0, 18, 36, 72, 1e-7, 35.999996, 36.000004, 1020, 1079.9999]
+        for multiple in 0...60 {
+            let exact = Float(multiple * 36)
+            values += [exact, exact.nextUp, exact.nextDown, exact + 18, (exact + 18).nextUp, (exact + 18).nextDown]
+        }
+        values += Self.values(5_000, seed: 21).map { abs($0) }
+        for value in values where value >= 0 {
+            #expect(StableDiffusionWatermarkDetector.residue(value).bitPattern == value.truncatingRemainder(dividingBy: 36).bitPattern, "\(value)")
+        }
     }
 }

@@ -30,6 +30,10 @@ struct TileLayout: Sendable {
     /// Integer radius (in cycles per tile) of each spectrum index inside the band, or -1 outside it.
     let ringOfIndex: [Int16]
     let ringCount: Int
+    /// The spectrum indices inside the band, in increasing order, and 1 at those indices (0 elsewhere):
+    /// the whitening visits only the band and clears the rest with one multiplication.
+    let bandIndices: [Int32]
+    let bandMask: [Float]
 
     init(seed: UInt64, codedBits: Int, messageBits: Int) {
         let n = Self.tileSize
@@ -68,6 +72,8 @@ struct TileLayout: Sendable {
         whitening = (0..<messageBits).map { _ in UInt8(generator.next() >> 63) }
         self.ringOfIndex = ringOfIndex
         self.ringCount = ringCount
+        bandIndices = ringOfIndex.indices.filter { ringOfIndex[$0] >= 0 }.map { Int32($0) }
+        bandMask = ringOfIndex.map { $0 >= 0 ? 1 : 0 }
     }
 
     static func index(u: Int, v: Int) -> Int {

@@ -272,9 +272,11 @@ struct WatermarkReader {
         Self.fft.transform(real: &real, imag: &imag, inverse: false)
         var power = [Double](repeating: 0, count: layout.ringCount)
         var count = [Int](repeating: 0, count: layout.ringCount)
-        for index in 0..<real.count {
+        // Only the band's indices, in increasing order: the sums of a loop over every index that skips
+        // the others.
+        for index32 in layout.bandIndices {
+            let index = Int(index32)
             let ring = Int(layout.ringOfIndex[index])
-            guard ring >= 0 else { continue }
             power[ring] += Double(real[index] * real[index] + imag[index] * imag[index])
             count[ring] += 1
         }
@@ -282,16 +284,25 @@ struct WatermarkReader {
         for ring in 0..<layout.ringCount where count[ring] > 0 && power[ring] > 0 {
             gain[ring] = Float(1 / (power[ring] / Double(count[ring])).squareRoot())
         }
-        for index in 0..<real.count {
-            let ring = Int(layout.ringOfIndex[index])
-            var g: Float = ring >= 0 ? gain[ring] : 0
-            if g > 0 {
-                // Phase only: strong periodic content (text, grids, fabric) cannot outvote the mark.
-                let magnitude = (real[index] * real[index] + imag[index] * imag[index]).squareRoot() * g
-                g /= max(magnitude, 1e-6)
+        // Outside the band every coefficient is multiplied by 0 (the mask), inside by 1 and then by its gain.
+        real.withUnsafeMutableBufferPointer { re in
+            imag.withUnsafeMutableBufferPointer { im in
+                layout.bandMask.withUnsafeBufferPointer { mask in
+                    Lanes.update(re.baseAddress!, with: mask.baseAddress!, count: mask.count) { value, keep in value * keep }
+                    Lanes.update(im.baseAddress!, with: mask.baseAddress!, count: mask.count) { value, keep in value * keep }
+                }
+                for index32 in layout.bandIndices {
+                    let index = Int(index32)
+                    var g = gain[Int(layout.ringOfIndex[index])]
+                    if g > 0 {
+                        // Phase only: strong periodic content (text, grids, fabric) cannot outvote the mark.
+                        let magnitude = (re[index] * re[index] + im[index] * im[index]).squareRoot() * g
+                        g /= max(magnitude, 1e-6)
+                    }
+                    re[index] *= g
+                    im[index] *= g
+                }
             }
-            real[index] *= g
-            imag[index] *= g
         }
         return Spectrum(real: real, imag: imag)
     }

@@ -241,10 +241,7 @@ public struct StableDiffusionWatermarkDetector: Sendable {
                         return pick
                     }
                     votes[variant].withUnsafeMutableBufferPointer { votes in
-                        for block in 0..<blocks {
-                            let residue = abs(chosen[block]).truncatingRemainder(dividingBy: scale)
-                            votes[block] = residue > scale / 2 ? 1 : 0
-                        }
+                        for block in 0..<blocks { votes[block] = residue(abs(chosen[block])) > scale / 2 ? 1 : 0 }
                     }
                 }
             }
@@ -252,13 +249,27 @@ public struct StableDiffusionWatermarkDetector: Sendable {
         return votes
     }
 
+    /// `value` modulo 36 for a value of at least 0, exactly as `truncatingRemainder(dividingBy: 36)`
+    /// (fmodf) gives it, without the library call: the quotient's floor may be one off after the
+    /// division's rounding, which the two corrections undo; value − 36q is exact (both are multiples of
+    /// value's ulp and the difference is small).
+    @inline(__always)
+    static func residue(_ value: Float) -> Float {
+        var remainder = value - scale * (value / scale).rounded(.down)
+        if remainder < 0 { remainder += scale } else if remainder >= scale { remainder -= scale }
+        return remainder
+    }
+
     /// invisible-watermark's decision: bit i is 1 when the mean vote of blocks i, i + L, … exceeds 127/255.
     static func majority(_ votes: [UInt8], length: Int) -> [UInt8] {
         var ones = [Int](repeating: 0, count: length)
         var counts = [Int](repeating: 0, count: length)
-        for (index, vote) in votes.enumerated() {
-            ones[index % length] += Int(vote)
-            counts[index % length] += 1
+        var bit = 0
+        for vote in votes {
+            ones[bit] += Int(vote)
+            counts[bit] += 1
+            bit += 1
+            if bit == length { bit = 0 }
         }
         return (0..<length).map { counts[$0] > 0 && 255 * ones[$0] > 127 * counts[$0] ? 1 : 0 }
     }
