@@ -166,82 +166,87 @@ public struct StableDiffusionWatermarkDetector: Sendable {
         precondition(variants.map { [$0.swappedChannels, $0.floatInput] } == [[false, false], [true, false], [false, true], [true, true]])
         let channels = image.channels
         let stride = image.width * channels
-        let llWidth = blockColumns * 4, llHeight = blockRows * 4
+        let llWidth = blockColumns * 4
         let uWidth = llWidth * 2
         // Per pixel of one row: R, G, B as floats, then the four variants' samples (rows top and bottom).
         var rgb = [Float](repeating: 0, count: 3 * uWidth)
         var samples = [Float](repeating: 0, count: 8 * uWidth)
-        // The LL band of each variant, block-major: entry k (0…15) of every 4×4 block is contiguous, in
-        // block order, so that the votes compare entry k of eight blocks at a time.
+        // One block row of each variant's LL band (4 LL rows, 8 pixel rows) at a time, block-major: entry k
+        // (0…15) of every block of the row is contiguous, so that the votes compare entry k of eight
+        // blocks at a time; the row is voted on before the next is computed, so memory stays small.
         let blocks = blockRows * blockColumns
-        let plane = 16 * blocks
+        let plane = 16 * blockColumns
         var ll = [Float](repeating: 0, count: 4 * plane)
+        var chosen = [Float](repeating: 0, count: blockColumns)
+        var votes = [[UInt8]](repeating: [UInt8](repeating: 0, count: blocks), count: 4)
         image.pixels.withUnsafeBufferPointer { pixels in
             rgb.withUnsafeMutableBufferPointer { rgb in
                 samples.withUnsafeMutableBufferPointer { samples in
                     ll.withUnsafeMutableBufferPointer { ll in
-                        let red = rgb.baseAddress!, green = red + uWidth, blue = green + uWidth
-                        for llRow in 0..<llHeight {
-                            for half in 0..<2 {
-                                let source = (llRow * 2 + half) * stride
-                                Lanes.deinterleave(
-                                    pixels.baseAddress! + source, channels: channels, count: uWidth, available: pixels.count - source,
-                                    red: red, green: green, blue: blue)
-                                // Variant v's samples of this row at samples + (2v + half) * uWidth.
-                                let target = samples.baseAddress! + half * uWidth
+                        chosen.withUnsafeMutableBufferPointer { chosen in
+                            let red = rgb.baseAddress!, green = red + uWidth, blue = green + uWidth
+                            for blockRow in 0..<blockRows {
+                                for rowInBlock in 0..<4 {
+                                    let llRow = blockRow * 4 + rowInBlock
+                                    for half in 0..<2 {
+                                        let source = (llRow * 2 + half) * stride
+                                        Lanes.deinterleave(
+                                            pixels.baseAddress! + source, channels: channels, count: uWidth, available: pixels.count - source,
+                                            red: red, green: green, blue: blue)
+                                        // Variant v's samples of this row at samples + (2v + half) * uWidth.
+                                        let target = samples.baseAddress! + half * uWidth
+                                        for variant in 0..<4 {
+                                            let swapped = variant % 2 == 1, float = variant >= 2
+                                            let (r, b) = swapped ? (UnsafePointer(blue), UnsafePointer(red)) : (UnsafePointer(red), UnsafePointer(blue))
+                                            let g = UnsafePointer(green)
+                                            Lanes.fill(target + 2 * variant * uWidth, count: uWidth) { x, load in
+                                                let rv = load(r + x), gv = load(g + x), bv = load(b + x)
+                                                let u = 0.492 * (bv - (0.299 * rv + 0.587 * gv + 0.114 * bv))
+                                                if float { return u + 0.5 }
+                                                // OpenCV's clamp to 0…255 never bites: |B − Y| ≤ 0.886 · 255, so U + 128
+                                                // stays within 16.8…239.2. The rounding (truncation of a positive value)
+                                                // is a floor: the nearest integer, less one where that lies above.
+                                                let shifted = u + 128 + 0.5
+                                                let nearest = (shifted + 8_388_608) - 8_388_608
+                                                return nearest - Lanes.Vector(repeating: 0).replacing(with: 1, where: nearest .> shifted)
+                                            }
+                                        }
+                                    }
+                                    let rowEntries = ll.baseAddress! + rowInBlock * 4 * blockColumns
+                                    for variant in 0..<4 {
+                                        let top = samples.baseAddress! + 2 * variant * uWidth, bottom = top + uWidth
+                                        let out = rowEntries + variant * plane
+                                        for column in 0..<llWidth {
+                                            let x = column * 2
+                                            out[(column % 4) * blockColumns + column / 4] = (top[x] + top[x + 1] + bottom[x] + bottom[x + 1]) / 2
+                                        }
+                                    }
+                                }
+                                // Per block, the entry of largest magnitude among 1…15 (the first of equals, as a
+                                // strict `>` scan keeps), eight blocks at a time; then its residue modulo 36.
                                 for variant in 0..<4 {
-                                    let swapped = variant % 2 == 1, float = variant >= 2
-                                    let (r, b) = swapped ? (UnsafePointer(blue), UnsafePointer(red)) : (UnsafePointer(red), UnsafePointer(blue))
-                                    let g = UnsafePointer(green)
-                                    Lanes.fill(target + 2 * variant * uWidth, count: uWidth) { x, load in
-                                        let rv = load(r + x), gv = load(g + x), bv = load(b + x)
-                                        let u = 0.492 * (bv - (0.299 * rv + 0.587 * gv + 0.114 * bv))
-                                        if float { return u + 0.5 }
-                                        // OpenCV's clamp to 0…255 never bites: |B − Y| ≤ 0.886 · 255, so U + 128
-                                        // stays within 16.8…239.2. The rounding (truncation of a positive value)
-                                        // is a floor: the nearest integer, less one where that lies above.
-                                        let shifted = u + 128 + 0.5
-                                        let nearest = (shifted + 8_388_608) - 8_388_608
-                                        return nearest - Lanes.Vector(repeating: 0).replacing(with: 1, where: nearest .> shifted)
+                                    let band = UnsafePointer(ll.baseAddress! + variant * plane)
+                                    Lanes.fill(chosen.baseAddress!, count: blockColumns) { block, load in
+                                        var largest = Lanes.Vector(repeating: -1)
+                                        var pick = Lanes.Vector(repeating: 0)
+                                        for k in 1..<16 {
+                                            let value = load(band + k * blockColumns + block)
+                                            let magnitude = value.replacing(with: -value, where: value .< 0)
+                                            let larger = magnitude .> largest
+                                            largest.replace(with: magnitude, where: larger)
+                                            pick.replace(with: value, where: larger)
+                                        }
+                                        return pick
+                                    }
+                                    votes[variant].withUnsafeMutableBufferPointer { votes in
+                                        let first = blockRow * blockColumns
+                                        for block in 0..<blockColumns {
+                                            votes[first + block] = residue(abs(chosen[block])) > scale / 2 ? 1 : 0
+                                        }
                                     }
                                 }
                             }
-                            let rowEntries = ll.baseAddress! + (llRow % 4) * 4 * blocks + (llRow / 4) * blockColumns
-                            for variant in 0..<4 {
-                                let top = samples.baseAddress! + 2 * variant * uWidth, bottom = top + uWidth
-                                let out = rowEntries + variant * plane
-                                for column in 0..<llWidth {
-                                    let x = column * 2
-                                    out[(column % 4) * blocks + column / 4] = (top[x] + top[x + 1] + bottom[x] + bottom[x + 1]) / 2
-                                }
-                            }
                         }
-                    }
-                }
-            }
-        }
-        var votes = [[UInt8]](repeating: [UInt8](repeating: 0, count: blocks), count: 4)
-        // Per block, the entry of largest magnitude among 1…15 (the first of equals, as a strict `>`
-        // scan keeps), eight blocks at a time; then its residue modulo 36.
-        var chosen = [Float](repeating: 0, count: blocks)
-        ll.withUnsafeBufferPointer { ll in
-            chosen.withUnsafeMutableBufferPointer { chosen in
-                for variant in 0..<4 {
-                    let band = ll.baseAddress! + variant * plane
-                    Lanes.fill(chosen.baseAddress!, count: blocks) { block, load in
-                        var largest = Lanes.Vector(repeating: -1)
-                        var pick = Lanes.Vector(repeating: 0)
-                        for k in 1..<16 {
-                            let value = load(band + k * blocks + block)
-                            let magnitude = value.replacing(with: -value, where: value .< 0)
-                            let larger = magnitude .> largest
-                            largest.replace(with: magnitude, where: larger)
-                            pick.replace(with: value, where: larger)
-                        }
-                        return pick
-                    }
-                    votes[variant].withUnsafeMutableBufferPointer { votes in
-                        for block in 0..<blocks { votes[block] = residue(abs(chosen[block])) > scale / 2 ? 1 : 0 }
                     }
                 }
             }
