@@ -22,15 +22,19 @@ public struct AILabelWatermarker: Sendable {
     /// - Parameter key: `nil` for the public, keyless mark; any bytes for a keyed mark only holders of the
     ///   same bytes can find.
     public init(key: [UInt8]? = nil) {
-        let seed: UInt64
-        if let key {
-            seed = SplitMix64.seed(from: key, domain: 0x6B65_7965_642D_7631)  // "keyed-v1"
-        } else {
-            seed = SplitMix64.seed(from: Array("ailabel-watermark-v1".utf8), domain: 0)
-        }
         isKeyed = key != nil
-        layout = TileLayout(seed: seed, codedBits: Self.codedBits, messageBits: Self.messageBits)
+        if let key {
+            let seed = SplitMix64.seed(from: key, domain: 0x6B65_7965_642D_7631)  // "keyed-v1"
+            layout = TileLayout(seed: seed, codedBits: Self.codedBits, messageBits: Self.messageBits)
+        } else {
+            layout = Self.keylessLayout
+        }
     }
+
+    /// The public layout, made once per process: building a layout shuffles thousands of coefficients
+    /// and draws their phases, and a service builds a watermarker for every request.
+    static let keylessLayout = TileLayout(
+        seed: SplitMix64.seed(from: Array("ailabel-watermark-v1".utf8), domain: 0), codedBits: codedBits, messageBits: messageBits)
 
     /// The coded bits (0/1) for a payload.
     func codeword(for payload: UInt64) -> [UInt8] {

@@ -25,17 +25,29 @@ public struct StableDiffusionWatermarkDetector: Sendable {
         .init(swappedChannels: false, floatInput: true), .init(swappedChannels: true, floatInput: true),
     ]
 
-    /// ``threshold(bitCount:)`` of each payload's length, computed once: each is a sum of binomial
-    /// terms, and detection would otherwise recompute it for every variant, payload and polarity.
+    /// ``threshold(bitCount:)`` of each payload's length: each is a sum of binomial terms (`lgamma`,
+    /// `exp`), which detection would otherwise recompute for every variant, payload and polarity. For the
+    /// default payloads and rate they are computed once per process (a service makes a detector for every
+    /// request), otherwise when the detector is made.
     private let thresholds: [Int: Int]
+
+    private static let defaultThresholds = thresholds(
+        for: StableDiffusionWatermarkPayload.all, perTestRate: 1e-4 / Double(variants.count * StableDiffusionWatermarkPayload.all.count * 2))
+
+    private static func thresholds(for payloads: [StableDiffusionWatermarkPayload], perTestRate: Double) -> [Int: Int] {
+        var thresholds: [Int: Int] = [:]
+        for payload in payloads where thresholds[payload.bitCount] == nil {
+            thresholds[payload.bitCount] = threshold(bitCount: payload.bitCount, perTestRate: perTestRate)
+        }
+        return thresholds
+    }
 
     public init(payloads: [StableDiffusionWatermarkPayload] = StableDiffusionWatermarkPayload.all, falseAlarmRate: Double = 1e-4) {
         self.payloads = payloads
         self.falseAlarmRate = falseAlarmRate
         let perTestRate = falseAlarmRate / Double(Self.variants.count * payloads.count * 2)
-        var thresholds: [Int: Int] = [:]
-        for payload in payloads { thresholds[payload.bitCount] = Self.threshold(bitCount: payload.bitCount, perTestRate: perTestRate) }
-        self.thresholds = thresholds
+        let isDefault = falseAlarmRate == 1e-4 && payloads.map(\.bitCount) == StableDiffusionWatermarkPayload.all.map(\.bitCount)
+        thresholds = isDefault ? Self.defaultThresholds : Self.thresholds(for: payloads, perTestRate: perTestRate)
     }
 
     /// The error budget of one test.
