@@ -37,49 +37,13 @@ struct FFT: Sendable {
         self.bitReversal = bitReversal
     }
 
-    /// Transforms `size` complex values starting at `offset`, `stride` apart.
+    /// Transforms `size` complex values in place: one column of width 1.
     func transform(
         _ real: UnsafeMutablePointer<Float>, _ imag: UnsafeMutablePointer<Float>, inverse: Bool
     ) {
-        let n = size
-        bitReversal.withUnsafeBufferPointer { reversal in
-            for index in 0..<n {
-                let target = Int(reversal[index])
-                if target > index {
-                    swap(&real[index], &real[target])
-                    swap(&imag[index], &imag[target])
-                }
-            }
-        }
-        let sign: Float = inverse ? -1 : 1
-        cosTable.withUnsafeBufferPointer { cosines in
-            sinTable.withUnsafeBufferPointer { sines in
-                var half = 1
-                while half < n {
-                    let step = n / (half * 2)
-                    var start = 0
-                    while start < n {
-                        var twiddle = 0
-                        for k in 0..<half {
-                            let wr = cosines[twiddle]
-                            let wi = sign * sines[twiddle]
-                            let a = start + k
-                            let b = a + half
-                            let br = real[b] * wr - imag[b] * wi
-                            let bi = real[b] * wi + imag[b] * wr
-                            real[b] = real[a] - br
-                            imag[b] = imag[a] - bi
-                            real[a] += br
-                            imag[a] += bi
-                            twiddle += step
-                        }
-                        start += half * 2
-                    }
-                    half *= 2
-                }
-            }
-        }
+        transformColumns(real, imag, width: 1, inverse: inverse)
     }
+
     /// Transforms every column of a `size` × `width` row-major grid. Each column goes through exactly the
     /// butterflies of ``transform(_:_:inverse:)``, operation for operation, so its values are the same;
     /// but every butterfly runs across all the columns at once, a loop the compiler vectorises, with no
