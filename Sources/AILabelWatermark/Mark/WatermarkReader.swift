@@ -205,8 +205,8 @@ struct WatermarkReader {
             xWeight[a] = position - Float(floorX)
         }
         // Each source row is interpolated horizontally once, into `upper` or `lower`, and kept while
-        // the next output rows still fall between it and its neighbour (a period under 256 steps less
-        // than two rows at a time); the vertical blend and the fold then run eight columns at a time.
+        // the next output rows still fall between it and its neighbour (any period under 256 steps less
+        // than two source rows per output row); the vertical blend and the fold run eight columns at a time.
         let upper = UnsafeMutablePointer<Float>.allocate(capacity: max(columns, 1))
         let lower = UnsafeMutablePointer<Float>.allocate(capacity: max(columns, 1))
         defer {
