@@ -11,20 +11,11 @@ struct HEIFPixelCLITests {
 
     @Test("Badge and watermark on HEIC and AVIF: claimed, found by verify, Trusted in the SDK, read by heif-info and exiftool; a heif-enc re-encode keeps the watermark")
     func marksOnHEIF() throws {
-        let folder = try Repository.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let keys = folder.appendingPathComponent("keys")
-        #expect(try ProcessRunner.ailabel(["keys", "init", keys.path]).status == 0)
-        let input = folder.appendingPathComponent("in")
-        try FileManager.default.createDirectory(at: input, withIntermediateDirectories: true)
-        for name in Self.fixtures + ["metadata.heic"] {
-            try FileManager.default.copyItem(at: Repository.fixture("media/" + name), to: input.appendingPathComponent(name))
-        }
-        let output = folder.appendingPathComponent("out")
-        let stamp = try ProcessRunner.ailabel([
-            "stamp", input.path, "--out", output.path, "--json", "--visible", "--watermark",
-            "--sign-key", keys.appendingPathComponent("signer.key").path, "--sign-chain", keys.appendingPathComponent("signer-chain.pem").path,
-        ])
+        let workspace = try StampWorkspace(fixtures: (Self.fixtures + ["metadata.heic"]).map { "media/" + $0 })
+        defer { workspace.remove() }
+        let (folder, output) = (workspace.folder, workspace.output)
+        let stamp = try ProcessRunner.ailabel(
+            ["stamp", workspace.input.path, "--out", output.path, "--json", "--visible", "--watermark"] + workspace.signingArguments)
         #expect(stamp.status == 0, "\(stamp.stderr)")
         for line in stamp.stdout.split(separator: "\n") {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
@@ -39,7 +30,7 @@ struct HEIFPixelCLITests {
             }
         }
 
-        let trust = keys.appendingPathComponent("trust-anchors.pem").path
+        let trust = workspace.trustAnchors
         let verify = try ProcessRunner.ailabel(["verify", output.path, "--profile", "eu", "--trust", trust, "--format", "json", "--scan", "full"])
         let files = try #require((try JSONSerialization.jsonObject(with: verify.stdoutData) as? [String: Any])?["files"] as? [[String: Any]])
         #expect(files.count == Self.fixtures.count + 1)
