@@ -48,6 +48,16 @@ struct BMFFTreeTests {
         #expect(!tree.warnings.isEmpty)
     }
 
+    @Test("An mdat inside a box that claims more than its parent holds is refused, not cut where the parent ends")
+    func nestedMdatPastParentIsRefused() throws {
+        let moov = Self.box("moov", Self.box("mvhd", [UInt8](repeating: 0, count: 100)) + [0, 0, 0x1F, 0xF2] + Array("mdat".utf8) + [1, 2, 3, 4])
+        let error = try #require(throws: MediaError.self) { try BMFFTree(Self.ftyp + moov) }
+        #expect(error.code == .truncated, "\(error)")
+        // The fuzzer's QuickTime file: cut where moov ended, that mdat swallowed the udta a rewrite appended.
+        let finding = try Repository.fixtureBytes("fuzz/mov/quicktime-mdat-inside-moov-past-its-end.bin")
+        #expect(throws: MediaError.self) { try MP4Handler.mov.parse(finding) }
+    }
+
     @Test("box64BitSizePastEndIsRefused: a box other than mdat whose 64-bit size runs past the end is refused")
     func box64BitSizePastEndIsRefused() throws {
         let file = Self.ftyp + Self.largeBox("meta", [0, 0, 0, 0], claiming: UInt64(Int64.max))

@@ -126,9 +126,11 @@ public struct BMFFTree: Sendable {
         guard size >= headerSize else {
             throw MediaError.make(.malformed, "box \(type.quoted) at byte \(position) declares \(size) bytes, less than its own header")
         }
-        // An mdat past the end is cut by the caller, as c2pa-rs does; any other box past its parent is refused.
+        // A top-level mdat past the end of the file (a cut download) is cut by the caller, as c2pa-rs does.
+        // Any other box past its parent is refused, an mdat inside a box too: cut there, it would end where
+        // its parent ends, so boxes a rewrite appends to the parent would be read as its media on the next walk.
         let available = parentEnd - position
-        if size > available, type != .mdat {
+        if size > available, type != .mdat || parent != nil {
             throw MediaError.make(.truncated, "box \(type.quoted) at byte \(position) declares \(size) bytes but only \(available) remain\(parent == nil ? " in the file" : " in its parent box")")
         }
         let kept = min(size, available)
