@@ -157,6 +157,27 @@ struct LabelEngineTests {
         try await pool.run {}
         #expect(!ran.withLock { $0 })
     }
+
+    final class Tally: Sendable { let freed = Mutex(0) }
+    final class Payload: Sendable {
+        let tally: Tally
+        init(_ tally: Tally) { self.tally = tally }
+        deinit { tally.freed.withLock { $0 += 1 } }
+    }
+
+    @Test("what a job's work captured is freed once the work has run, not kept in the pool's queue")
+    func finishedWorkIsReleased() async throws {
+        let pool = WorkerPool(threads: 2)
+        defer { pool.shutdown() }
+        let tally = Tally()
+        for _ in 0..<100 {
+            let payload = Payload(tally)
+            try await pool.run { _ = payload }
+        }
+        // A worker drops its job just after answering the caller: allow it a moment.
+        for _ in 0..<200 where tally.freed.withLock({ $0 }) < 100 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(tally.freed.withLock { $0 } == 100)
+    }
 }
 
 /// An async sequence over chunks held in memory.

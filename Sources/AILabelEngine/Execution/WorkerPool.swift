@@ -18,7 +18,9 @@ public final class WorkerPool: Sendable {
     }
 
     private struct State {
-        var queue: [Job] = []
+        /// Jobs in arrival order from `head`; a taken job's slot is emptied at once, so that nothing its
+        /// work captured (an upload's bytes, say) outlives the work.
+        var queue: [Job?] = []
         var head = 0
         var stopped = false
         var waiting: Int { queue.count - head }
@@ -100,10 +102,13 @@ public final class WorkerPool: Sendable {
     private func take() -> Job? {
         state.withLock { state -> Job? in
             guard state.head < state.queue.count else { return nil }
-            let job = state.queue[state.head]
+            let job = state.queue[state.head].take()
             state.head += 1
             // Drop the consumed prefix now and then, so the array does not grow forever.
-            if state.head > 1024 && state.head * 2 > state.queue.count {
+            if state.head == state.queue.count {
+                state.queue.removeAll(keepingCapacity: true)
+                state.head = 0
+            } else if state.head > 1024 && state.head * 2 > state.queue.count {
                 state.queue.removeFirst(state.head)
                 state.head = 0
             }
