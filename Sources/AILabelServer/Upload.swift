@@ -5,12 +5,20 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
+import NIOCore
 
-/// A request's file, received into a spool file: the raw body with its media type, or the `file` part
-/// of a multipart form (with optional `xmp` and `c2pa` sidecar parts). Refused with 415 for a media type
-/// ailabel does not know and 413 as soon as the body passes the limit, before reading the rest.
+/// A request's file: the raw body with its media type, or the `file` part of a multipart form (with
+/// optional `xmp` and `c2pa` sidecar parts). Refused with 415 for a media type ailabel does not know and
+/// 413 as soon as the body passes the limit, before reading the rest.
+///
+/// A raw body that declares a length of at most ``UploadBuffers/perRequest`` is gathered in a buffer
+/// lent by ``UploadBuffers`` while the pool has room; any other body (multipart, chunked, larger, or
+/// arriving while the pool is full) is written to a private spool file as it arrives.
 struct Upload: Sendable {
-    let spool: SpoolFile
+    /// The spool file, when the body went to disk.
+    let spool: SpoolFile?
+    /// The pool's buffer, when the body stayed in memory (back to the pool when the upload ends).
+    let buffer: UploadBuffers.Lease?
     let input: MediaInput
     /// The file's media type, as the client declared it.
     let mediaType: String?
@@ -23,18 +31,20 @@ struct Upload: Sendable {
         if !multipart && mediaType != "application/octet-stream" && SidecarFormat.fileExtension(forMediaType: mediaType) == nil {
             throw APIFailure(.unsupportedMediaType, AILabelError.Code.unsupportedMedia.rawValue, "ailabel does not read '\(mediaType.prefix(100))'", closeConnection: true)
         }
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBytes {
+        let declaredLength = request.headers[.contentLength].flatMap { Int($0) }
+        if let declaredLength, declaredLength > maxBytes {
             throw tooLarge(maxBytes)
         }
-        let spool: SpoolFile
-        do {
-            spool = try SpoolFile(in: folder)
-        } catch {
-            throw APIFailure(error)
+        var buffer: UploadBuffers.Lease?
+        if !multipart, let declaredLength, declaredLength > 0, declaredLength <= UploadBuffers.perRequest {
+            buffer = UploadBuffers.shared.lease(declaredLength)
         }
+        var spool: SpoolFile?
         var splitter: MultipartSplitter?
         if multipart {
-            splitter = MultipartSplitter(contentType: declared, file: spool)
+            let file = try makeSpool(in: folder)
+            spool = file
+            splitter = MultipartSplitter(contentType: declared, file: file)
             guard splitter != nil else {
                 throw APIFailure(.unprocessableContent, "request.bad-body", "the multipart body has no usable boundary", closeConnection: true)
             }
@@ -46,8 +56,18 @@ struct Upload: Sendable {
                 guard received <= maxBytes else { throw tooLarge(maxBytes) }
                 if splitter != nil {
                     try splitter!.feed(chunk)
+                } else if let lease = buffer, let declaredLength, received <= declaredLength {
+                    chunk.withUnsafeReadableBytes { lease.bytes.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) }
                 } else {
-                    try spool.write(chunk)
+                    // No buffer, or more bytes than the length declared: to disk, with what came before.
+                    if spool == nil {
+                        let file = try makeSpool(in: folder)
+                        spool = file
+                        // (Rare: a body longer than it declared. The copy keeps typed throws out of a closure.)
+                        if let lease = buffer { try file.write(ByteBuffer(bytes: lease.bytes)) }
+                        buffer = nil
+                    }
+                    try spool!.write(chunk)
                 }
             }
         } catch let error as APIFailure {
@@ -83,7 +103,20 @@ struct Upload: Sendable {
         let finalName = name ?? "upload" + (type.flatMap { SidecarFormat.fileExtension(forMediaType: $0) }.map { "." + $0 } ?? "")
         if case .given(_, let xmp, let c2pa) = sidecars { sidecars = .given(name: finalName, xmp: xmp, c2pa: c2pa) }
         if type == "application/octet-stream" { type = nil }
-        return Upload(spool: spool, input: .file(at: spool.path, name: finalName, sidecars: sidecars), mediaType: type, folder: folder)
+        if let buffer, spool == nil {
+            return Upload(spool: nil, buffer: buffer, input: .bytes(buffer.bytes, name: finalName), mediaType: type, folder: folder)
+        }
+        let file: SpoolFile
+        if let spool { file = spool } else { file = try makeSpool(in: folder) }
+        return Upload(spool: file, buffer: nil, input: .file(at: file.path, name: finalName, sidecars: sidecars), mediaType: type, folder: folder)
+    }
+
+    static func makeSpool(in folder: String) throws(APIFailure) -> SpoolFile {
+        do {
+            return try SpoolFile(in: folder)
+        } catch {
+            throw APIFailure(error)
+        }
     }
 
     static func tooLarge(_ maxBytes: Int) -> APIFailure {
