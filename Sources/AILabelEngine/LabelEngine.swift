@@ -66,10 +66,7 @@ public struct LabelEngine: Sendable {
     static func stampNow(_ input: MediaInput, _ configuration: StampConfiguration) throws(AILabelError) -> StampOutcome {
         let source: any ByteSource
         do {
-            switch input.storage {
-            case .path(let path): source = try FileByteSource(path: path)
-            case .bytes(let bytes): source = bytes
-            }
+            source = try input.byteSource()
         } catch let error as MediaError {
             throw AILabelError.input(error.naming(input.name))
         } catch {

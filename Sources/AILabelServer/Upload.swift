@@ -11,14 +11,15 @@ import NIOCore
 /// optional `xmp` and `c2pa` sidecar parts). Refused with 415 for a media type ailabel does not know and
 /// 413 as soon as the body passes the limit, before reading the rest.
 ///
-/// A raw body that declares a length of at most ``UploadBuffers/perRequest`` is gathered in a buffer
-/// lent by ``UploadBuffers`` while the pool has room; any other body (multipart, chunked, larger, or
-/// arriving while the pool is full) is written to a private spool file as it arrives.
+/// A raw body that declares a length of at most ``UploadMemory/perRequest`` stays in memory, in the
+/// buffers it arrived in (``ReceivedBody``), while the process-wide ``UploadMemory`` budget has room;
+/// any other body (multipart, chunked, larger, or arriving while the budget is spent) is written to a
+/// private spool file as it arrives.
 struct Upload: Sendable {
     /// The spool file, when the body went to disk.
     let spool: SpoolFile?
-    /// The pool's buffer, when the body stayed in memory (back to the pool when the upload ends).
-    let buffer: UploadBuffers.Lease?
+    /// The body's share of the memory budget, when it stayed in memory (given back when the upload ends).
+    let memory: UploadMemory.Reservation?
     let input: MediaInput
     /// The file's media type, as the client declared it.
     let mediaType: String?
@@ -35,10 +36,11 @@ struct Upload: Sendable {
         if let declaredLength, declaredLength > maxBytes {
             throw tooLarge(maxBytes)
         }
-        var buffer: UploadBuffers.Lease?
-        if !multipart, let declaredLength, declaredLength > 0, declaredLength <= UploadBuffers.perRequest {
-            buffer = UploadBuffers.shared.lease(declaredLength)
+        var memory: UploadMemory.Reservation?
+        if !multipart, let declaredLength {
+            memory = UploadMemory.shared.reserve(declaredLength)
         }
+        var buffers: [ByteBuffer] = []
         var spool: SpoolFile?
         var splitter: MultipartSplitter?
         if multipart {
@@ -56,16 +58,16 @@ struct Upload: Sendable {
                 guard received <= maxBytes else { throw tooLarge(maxBytes) }
                 if splitter != nil {
                     try splitter!.feed(chunk)
-                } else if let lease = buffer, let declaredLength, received <= declaredLength {
-                    chunk.withUnsafeReadableBytes { lease.bytes.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) }
+                } else if let memory, received <= memory.bytes {
+                    buffers.append(chunk)
                 } else {
-                    // No buffer, or more bytes than the length declared: to disk, with what came before.
+                    // Not in memory, or more bytes than the length declared: to disk, with what came before.
                     if spool == nil {
                         let file = try makeSpool(in: folder)
                         spool = file
-                        // (Rare: a body longer than it declared. The copy keeps typed throws out of a closure.)
-                        if let lease = buffer { try file.write(ByteBuffer(bytes: lease.bytes)) }
-                        buffer = nil
+                        for buffer in buffers { try file.write(buffer) }
+                        buffers = []
+                        memory = nil
                     }
                     try spool!.write(chunk)
                 }
@@ -103,12 +105,12 @@ struct Upload: Sendable {
         let finalName = name ?? "upload" + (type.flatMap { SidecarFormat.fileExtension(forMediaType: $0) }.map { "." + $0 } ?? "")
         if case .given(_, let xmp, let c2pa) = sidecars { sidecars = .given(name: finalName, xmp: xmp, c2pa: c2pa) }
         if type == "application/octet-stream" { type = nil }
-        if let buffer, spool == nil {
-            return Upload(spool: nil, buffer: buffer, input: .bytes(buffer.bytes, name: finalName), mediaType: type, folder: folder)
+        if let memory, spool == nil {
+            return Upload(spool: nil, memory: memory, input: .source(ReceivedBody(buffers), name: finalName), mediaType: type, folder: folder)
         }
         let file: SpoolFile
         if let spool { file = spool } else { file = try makeSpool(in: folder) }
-        return Upload(spool: file, buffer: nil, input: .file(at: file.path, name: finalName, sidecars: sidecars), mediaType: type, folder: folder)
+        return Upload(spool: file, memory: nil, input: .file(at: file.path, name: finalName, sidecars: sidecars), mediaType: type, folder: folder)
     }
 
     static func makeSpool(in folder: String) throws(APIFailure) -> SpoolFile {

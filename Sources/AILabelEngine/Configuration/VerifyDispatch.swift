@@ -18,10 +18,7 @@ extension VerifyConfiguration {
         }
         let source: any ByteSource
         do {
-            switch input.storage {
-            case .path(let path): source = try FileByteSource(path: path)
-            case .bytes(let bytes): source = bytes
-            }
+            source = try input.byteSource()
         } catch {
             return Self.unreadable(input.name, error)
         }

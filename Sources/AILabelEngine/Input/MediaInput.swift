@@ -1,8 +1,9 @@
 import AILabelMedia
 import AILabelVerify
 
-/// What to stamp, verify or inspect: a file on disk, bytes in memory, or a stream of bytes, with the
-/// name reports give it and the sidecars that go with it.
+/// What to stamp, verify or inspect: a file on disk, bytes in memory (an array, or any ``ByteSource``
+/// such as a server's received buffers), or a stream of bytes, with the name reports give it and the
+/// sidecars that go with it.
 ///
 /// Only ``path(_:sidecars:)`` and ``file(at:name:sidecars:)`` read the disk, and only the file they
 /// name and the sidecars the caller asks for: bytes and streams are never matched with files that this
@@ -11,6 +12,7 @@ public struct MediaInput: Sendable {
     enum Storage: Sendable {
         case path(String)
         case bytes([UInt8])
+        case source(any ByteSource)
     }
 
     let storage: Storage
@@ -35,6 +37,14 @@ public struct MediaInput: Sendable {
     public static func bytes(_ bytes: [UInt8], name: String, xmpSidecar: [UInt8]? = nil, c2paSidecar: [UInt8]? = nil) -> MediaInput {
         let sidecars: SidecarSource = xmpSidecar == nil && c2paSidecar == nil ? .none : .given(name: name, xmp: xmpSidecar, c2pa: c2paSidecar)
         return MediaInput(storage: .bytes(bytes), name: name, sidecars: sidecars)
+    }
+
+    /// Bytes the caller holds in a form of its own, read through `source` as a file would be: ranges
+    /// for the structure, chunks for hashing, the whole only for a step that needs it (a pixel decode).
+    /// A server hands over the buffers a request body arrived in this way, without gathering them.
+    public static func source(_ source: any ByteSource, name: String, xmpSidecar: [UInt8]? = nil, c2paSidecar: [UInt8]? = nil) -> MediaInput {
+        let sidecars: SidecarSource = xmpSidecar == nil && c2paSidecar == nil ? .none : .given(name: name, xmp: xmpSidecar, c2pa: c2paSidecar)
+        return MediaInput(storage: .source(source), name: name, sidecars: sidecars)
     }
 
     /// A stream of byte chunks gathered in memory, refused with ``AILabelError/Code/tooLarge`` once it
@@ -62,14 +72,20 @@ public struct MediaInput: Sendable {
         case none
     }
 
+    /// The input's bytes as a source (a file is opened, not read).
+    func byteSource() throws -> any ByteSource {
+        switch storage {
+        case .path(let path): return try FileByteSource(path: path)
+        case .bytes(let bytes): return bytes
+        case .source(let source): return source
+        }
+    }
+
     /// Opens and parses the input (on the calling thread).
     func open(registry: AssetRegistry = .standard) throws -> MediaFile {
         switch storage {
-        case .path(let path):
-            let source = try FileByteSource(path: path)
-            return try MediaFile(path: name, source: source, registry: registry)
-        case .bytes(let bytes):
-            return try MediaFile(path: name, bytes: bytes, registry: registry)
+        case .path, .source: return try MediaFile(path: name, source: try byteSource(), registry: registry)
+        case .bytes(let bytes): return try MediaFile(path: name, bytes: bytes, registry: registry)
         }
     }
 
@@ -80,6 +96,9 @@ public struct MediaInput: Sendable {
         case .bytes(let bytes):
             guard bytes.count <= limit else { throw MediaError.make(.limitExceeded, "the input is \(bytes.count) bytes, over the \(limit)-byte limit") }
             return bytes
+        case .source(let source):
+            guard source.count <= limit else { throw MediaError.make(.limitExceeded, "the input is \(source.count) bytes, over the \(limit)-byte limit") }
+            return try source.read(0..<source.count)
         }
     }
 }
