@@ -218,11 +218,14 @@ public struct LabelServer: Sendable {
 
     func authorize(_ request: Request, needsToken: Bool) throws(APIFailure) {
         guard needsToken else { return }
-        guard let header = request.headers[.authorization], header.count <= 4096, header.lowercased().hasPrefix("bearer ") else {
+        // The scheme is matched without case (RFC 9110 §11.1); spaces and tabs around the token are dropped.
+        guard let header = request.headers[.authorization], header.utf8.count <= 4096,
+            header.utf8.count > 7, header.utf8.prefix(7).map({ $0 | 0x20 }).elementsEqual("bearer ".utf8)
+        else {
             throw APIFailure(.unauthorized, "auth.missing-token", "this route needs a bearer token (Authorization: Bearer TOKEN)", closeConnection: true)
         }
-        let token = header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
-        guard tokens.accepts(Substring(token)) else {
+        let token = header.utf8.dropFirst(7).drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }.reversed()
+        guard tokens.accepts(Substring(decoding: Array(token), as: UTF8.self)) else {
             throw APIFailure(.unauthorized, "auth.unknown-token", "the bearer token is not one the server accepts", closeConnection: true)
         }
     }

@@ -159,6 +159,11 @@ def case_auth(base, token, jpeg, phase):
         check(status == 401, f"verify without a token when anonymous reads are off: {status}")
         status, _, _ = request(base, "POST", "/v1/stamp", data, {"Content-Type": "image/jpeg", "Authorization": f"Bearer {token}"})
         check(status == 200, f"stamp with the token: {status}")
+        # The scheme in any case, spaces and tabs around the token; the scheme glued to the token is refused.
+        status, _, _ = request(base, "POST", "/v1/verify", data, {"Content-Type": "image/jpeg", "Authorization": f"bEaReR \t {token}\t "})
+        check(status == 200, f"verify with 'bEaReR', spaces and tabs around the token: {status}")
+        status, _, body = request(base, "POST", "/v1/verify", data, {"Content-Type": "image/jpeg", "Authorization": f"Bearer{token}"})
+        check(status == 401 and json.loads(body)["error"]["code"] == "auth.missing-token", f"'Bearer' glued to the token: {status} {body!r}")
     elif phase == "after":
         # The token file was rewritten and SIGHUP sent: the old token is gone, the new one works.
         status, _, _ = request(base, "POST", "/v1/stamp", data, {"Content-Type": "image/jpeg", "Authorization": "Bearer first-token"})
