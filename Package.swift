@@ -163,7 +163,7 @@ let package = Package(
         .testTarget(name: "AILabelVocabularyTests", dependencies: ["AILabelVocabulary", "AILabelMedia", "AILabelManifest", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelKitTests", dependencies: ["AILabelKit", "AILabelVocabulary", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelVerifyTests", dependencies: ["AILabelVerify", "AILabelKit", "AILabelVocabulary", "AILabelTestSupport"], swiftSettings: settings),
-        .testTarget(name: "AILabelEngineTests", dependencies: ["AILabelEngine", "AILabelKit", "AILabelVerify", "AILabelTestSupport"], swiftSettings: settings),
+        .testTarget(name: "AILabelEngineTests", dependencies: ["AILabelEngine", "AILabelKit", "AILabelVerify", "AILabelAudible", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(
             name: "AILabelServerTests",
             dependencies: [

@@ -385,24 +385,30 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
         return .accepted
     }
 
-    /// libav reads files by name: each input is written to a file of its own (runs may be concurrent), then decoded.
+    /// libav reads the input through ailabel (``MovieInput/source(_:name:)``), as `verify` reads an upload:
+    /// the first 20 frames of its video, then the sound of a movie.
     static func video(_ bytes: [UInt8]) -> FuzzOutcome {
-        let videoPath = NSTemporaryDirectory() + "/ailabel-fuzz-video-\(UUID().uuidString).bin"
-        defer { unlink(videoPath) }
-        guard FileManager.default.createFile(atPath: videoPath, contents: Data(bytes)) else { return .rejected }
+        let input = MovieInput.source(bytes, name: "fuzz-input")
         var violation: String?
+        var accepted = false
         do {
             let info = try VideoCodec.decode(
-                path: videoPath, selection: .init(maximumFrames: 20), limits: VideoLimits(maximumPixels: 1 << 20, maximumStreams: 64)
+                input, selection: .init(maximumFrames: 20), limits: VideoLimits(maximumPixels: 1 << 20, maximumStreams: 64)
             ) { frame in
                 if frame.width * frame.height > 1 << 20 { violation = "a \(frame.width)×\(frame.height) frame passed the 1 MP limit" }
                 return true
             }
             if let violation { return .violated(violation) }
-            return info.frames > 20 ? .violated("\(info.frames) frames handed out past the limit of 20") : .accepted
-        } catch {
-            return .rejected
+            if info.frames > 20 { return .violated("\(info.frames) frames handed out past the limit of 20") }
+            accepted = true
+        } catch {}
+        if let (audio, info) = try? AudioCodec.decodeMovie(input) {
+            guard audio.channels == info.channels, audio.samples.count <= AudioLimits.maximumDecodedValues else {
+                return .violated("a movie's sound decoded to \(audio.samples.count) values in \(audio.channels) channels (the stream declares \(info.channels))")
+            }
+            accepted = true
         }
+        return accepted ? .accepted : .rejected
     }
 
     /// The decoded values a fuzz input may make (16 MB of floats): the limit is the property checked.

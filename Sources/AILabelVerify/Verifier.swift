@@ -124,7 +124,7 @@ public struct Verifier: Sendable {
                     let track = movie.tracks.first { $0.handler == "soun" }
                     let estimate = Int(min((track?.duration ?? movie.duration ?? 60) * Double(track?.sampleRate ?? 48_000) * Double(track?.channels ?? 2), Double(AudioLimits.maximumDecodedValues)))
                     try PixelBudget.shared.withReservation(max(1, min(max(estimate, 1), PixelBudget.shared.pixels))) {
-                        let audio = try AudioCodec.decodeMovie(path: file.path).audio
+                        let audio = try AudioCodec.decodeMovie(file.movieInput).audio
                         AudioMarkCollector().collect(from: subject, audio: audio, watermark: false, into: &observations)
                     }
                 } catch let error as MediaError {

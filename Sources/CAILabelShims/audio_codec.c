@@ -3,6 +3,7 @@
 // hold: the AVIO callbacks over memory, the limits checked before anything grows (channels, rate,
 // decoded length), FFmpeg's log silenced (it would print to stderr), and every error copied into errbuf.
 #include "CAILabelShims.h"
+#include "reader_io.h"
 
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -346,27 +347,57 @@ done:
     return status;
 }
 
-CAILabel_Status CAILabel_audio_decode_movie(const char *path, uint64_t max_values, int32_t max_channels,
-                                            int32_t min_rate, int32_t max_rate, float **out_samples, uint64_t *out_frames,
-                                            CAILabel_AudioInfo *out_info, char *errbuf, size_t errbuf_len) {
-    if (path == NULL || !audio_begin(out_samples, out_frames, out_info, errbuf, errbuf_len)) return CAILabel_BAD_ARGUMENT;
+/// The movie's sound, opened by `path` or read through `reader`: the ISO BMFF demuxer only, and (for a
+/// path) the `file` protocol only, so nothing named inside the file is opened.
+static CAILabel_Status audio_decode_movie(const char *path, const CAILabel_Reader *reader, uint64_t max_values, int32_t max_channels,
+                                          int32_t min_rate, int32_t max_rate, float **out_samples, uint64_t *out_frames,
+                                          CAILabel_AudioInfo *out_info, char *errbuf, size_t errbuf_len) {
+    if ((path == NULL && reader == NULL) || !audio_begin(out_samples, out_frames, out_info, errbuf, errbuf_len)) return CAILabel_BAD_ARGUMENT;
+    CAILabel_ReaderState state = {0};
+    AVIOContext *io = NULL;
     AVFormatContext *format = avformat_alloc_context();
     if (format == NULL) return CAILabel_ALLOC_FAILED;
+    if (reader != NULL) {
+        state.reader = *reader;
+        io = CAILabel_reader_io(&state);
+        if (io == NULL) {
+            avformat_free_context(format);
+            return CAILabel_ALLOC_FAILED;
+        }
+        format->pb = io;
+        format->flags |= AVFMT_FLAG_CUSTOM_IO;
+        path = NULL;
+    }
     format->probesize = 5 << 20;
     format->max_analyze_duration = 10 * AV_TIME_BASE;
     AVDictionary *settings = NULL;
-    // A local file, read by the ISO BMFF demuxer only: nothing named inside the file is opened.
     av_dict_set(&settings, "protocol_whitelist", "file", 0);
     av_dict_set(&settings, "format_whitelist", "mov,mp4,m4a,3gp,3g2,mj2", 0);
     int error = avformat_open_input(&format, path, NULL, &settings);
     av_dict_free(&settings);
     if (error < 0) {
         audio_av_error(errbuf, errbuf_len, "FFmpeg cannot read the movie", error);
+        CAILabel_reader_io_free(&io);
         return CAILabel_LIBRARY_ERROR;  // avformat_open_input freed the context
     }
     CAILabel_Status status = audio_decode_opened(format, max_values, max_channels, min_rate, max_rate, out_samples, out_frames, out_info, errbuf, errbuf_len);
     avformat_close_input(&format);
+    CAILabel_reader_io_free(&io);
     return status;
+}
+
+CAILabel_Status CAILabel_audio_decode_movie(const char *path, uint64_t max_values, int32_t max_channels,
+                                            int32_t min_rate, int32_t max_rate, float **out_samples, uint64_t *out_frames,
+                                            CAILabel_AudioInfo *out_info, char *errbuf, size_t errbuf_len) {
+    if (path == NULL) return CAILabel_BAD_ARGUMENT;
+    return audio_decode_movie(path, NULL, max_values, max_channels, min_rate, max_rate, out_samples, out_frames, out_info, errbuf, errbuf_len);
+}
+
+CAILabel_Status CAILabel_audio_decode_movie_reader(const CAILabel_Reader *reader, uint64_t max_values, int32_t max_channels,
+                                                   int32_t min_rate, int32_t max_rate, float **out_samples, uint64_t *out_frames,
+                                                   CAILabel_AudioInfo *out_info, char *errbuf, size_t errbuf_len) {
+    if (reader == NULL) return CAILabel_BAD_ARGUMENT;
+    return audio_decode_movie(NULL, reader, max_values, max_channels, min_rate, max_rate, out_samples, out_frames, out_info, errbuf, errbuf_len);
 }
 
 // MARK: encode

@@ -16,6 +16,7 @@
 #include <libswscale/swscale.h>
 
 #include "CAILabelShims.h"
+#include "reader_io.h"
 
 // MARK: Log capture
 
@@ -99,6 +100,9 @@ typedef struct {
     AVPacket *audio_packet;
     int audio_pending;
     int audio_finished;
+    // The input read through options->reader, when one is given.
+    CAILabel_ReaderState reader_state;
+    AVIOContext *reader_io;
 } Pipeline;
 
 static void pipeline_free(Pipeline *p) {
@@ -107,6 +111,7 @@ static void pipeline_free(Pipeline *p) {
         avformat_free_context(p->output);
     }
     if (p->input) avformat_close_input(&p->input);
+    CAILabel_reader_io_free(&p->reader_io);  // after the input that read through it
     if (p->audio_input) avformat_close_input(&p->audio_input);
     av_packet_free(&p->audio_packet);
     avcodec_free_context(&p->decoder);
@@ -138,6 +143,21 @@ static int open_input(Pipeline *p, const char *path) {
     // otherwise make libav open other files or URLs named inside the input.
     av_dict_set(&settings, "protocol_whitelist", "file", 0);
     av_dict_set(&settings, "format_whitelist", "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts,flv,ivf", 0);
+    if (p->options->reader != NULL) {
+        // Read through the caller: `path` is only the file's name, never opened.
+        p->reader_state.reader = *p->options->reader;
+        p->reader_state.position = 0;
+        p->reader_io = CAILabel_reader_io(&p->reader_state);
+        p->input = avformat_alloc_context();
+        if (p->reader_io == NULL || p->input == NULL) {
+            av_dict_free(&settings);
+            fail(&p->errors, "out of memory");
+            return 0;
+        }
+        p->input->pb = p->reader_io;
+        p->input->flags |= AVFMT_FLAG_CUSTOM_IO;
+        path = NULL;
+    }
     int code = avformat_open_input(&p->input, path, NULL, &settings);
     av_dict_free(&settings);
     if (code < 0) {
@@ -411,7 +431,7 @@ CAILabel_Status CAILabel_video_decode(const char *input_path, const CAILabel_Vid
     Pipeline pipeline;
     Pipeline *p = &pipeline;
     begin(p, errbuf, errbuf_len, options, function, context, out_info);
-    if (input_path == NULL || options == NULL || function == NULL) {
+    if ((input_path == NULL && (options == NULL || options->reader == NULL)) || options == NULL || function == NULL) {
         fail(&p->errors, "missing argument");
         return finish(p, 0);
     }

@@ -1,3 +1,4 @@
+import AILabelAudible
 @_spi(Testing) import AILabelEngine
 import AILabelKit
 import AILabelTestSupport
@@ -87,6 +88,37 @@ struct LabelEngineTests {
         #expect(given.disclosures.contains { $0.kind == .sidecar && $0.intact })
         #expect(given.verdict == .compliant)
         #expect(given.c2pa?.state == "Trusted")
+    }
+
+    @Test("a movie given as bytes is decoded from those bytes, never from a file that bears its name")
+    func movieBytesAreNotLookedUpByName() async throws {
+        // Stamped in memory with the audible cue (the pictures copied untouched), then verified from memory
+        // under the path of the unstamped original: the sound heard must be the bytes', with the cue.
+        let originalPath = Repository.fixture("video/h264-3s.mp4").path
+        let original = try Repository.fixtureBytes("video/h264-3s.mp4")
+        var settings = StampSettings()
+        settings.time = "2026-01-18T09:00:00Z"
+        settings.watermark = false
+        settings.visible = false
+        settings.languages = ["en"]
+        // The rhythm cue: no speech synthesis in this process, whose espeak-ng state other suites' checks rely on.
+        settings.audible = AudibleRequest(kind: .rhythm)
+        let outcome = try await Self.engine.stamp(.bytes(original, name: originalPath), with: try StampConfiguration.resolve(settings, environment: [:]))
+        #expect(outcome.result.layers.contains("audible"), "\(outcome.result)")
+        let stamped = try outcome.fileBytes()
+        // Stamping reads the sound from the bytes too: a name that is no file on this machine changes nothing.
+        let unnamed = try await Self.engine.stamp(.bytes(original, name: "no-such-folder/clip.mp4"), with: try StampConfiguration.resolve(settings, environment: [:]))
+        #expect(unnamed.result.layers.contains("audible"), "\(unnamed.result)")
+
+        var verifySettings = VerifySettings()
+        verifySettings.trust = TrustSettings(anchors: [], defaultLists: false)
+        let verify = try VerifyConfiguration.resolve(verifySettings, environment: [:], trustStore: nil)
+        for input in [MediaInput.bytes(stamped, name: originalPath), .bytes(stamped, name: "no-such-folder/upload.mp4")] {
+            let report = try await Self.engine.verify(input, with: verify)
+            let audible = report.disclosures.first { $0.kind == .audible }
+            #expect(audible?.intact == true, "\(input.name): \(report.disclosures) \(report.findings)")
+            #expect(!report.findings.contains { $0.code.rawValue.contains("undecodable") }, "\(input.name): \(report.findings)")
+        }
     }
 
     @Test("errors are typed with stable codes")

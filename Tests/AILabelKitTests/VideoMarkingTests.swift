@@ -28,7 +28,7 @@ struct VideoMarkingTests {
         if watermark { markers.append(WatermarkMarker()) }
         var label = label()
         let outcome = try VideoMarking(markers: markers, span: span, settings: .init()).mark(
-            input: fixture(name), output: output, label: &label)
+            input: .path(fixture(name)), output: output, label: &label)
         return (output, label, outcome, folder)
     }
 

@@ -26,7 +26,7 @@ struct MovieSoundTrack {
         let replacing: Int?
         var bitRate = Self.defaultBitRate
         if tracks.contains(where: { $0.handler == "soun" }) {
-            let decoded = try AudioCodec.decodeMovie(path: file.path)
+            let decoded = try AudioCodec.decodeMovie(file.movieInput)
             audio = decoded.audio
             replacing = decoded.info.streamIndex
             if let rate = decoded.info.bitRate { bitRate = min(max(rate, 32_000), 512_000) }

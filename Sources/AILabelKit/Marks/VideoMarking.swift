@@ -41,8 +41,8 @@ struct VideoMarking {
     }
 
     /// - Parameter soundTrack: a new sound track (the audible disclosure) written in place of the input's.
-    func mark(input: String, output: String, soundTrack: VideoCodec.SoundTrack? = nil, label: inout DisclosureLabel) throws -> Outcome {
-        let probe = try VideoCodec.probe(path: input)
+    func mark(input: MovieInput, output: String, soundTrack: VideoCodec.SoundTrack? = nil, label: inout DisclosureLabel) throws -> Outcome {
+        let probe = try VideoCodec.probe(input)
         var notApplied: [String] = []
         let rotation = VideoRotation(displayMatrixRotation: probe.rotation, storedWidth: probe.width, storedHeight: probe.height)
         let fullRange = probe.colorRange == 2 || probe.pixelFormat.hasPrefix("yuvj")

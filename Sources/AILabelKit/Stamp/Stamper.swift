@@ -451,11 +451,11 @@ public struct Stamper: Sendable {
             }
             if !markers.isEmpty {
                 let marking = VideoMarking(markers: markers, span: videoSpan, settings: videoSettings)
-                let outcome = try marking.mark(input: file.path, output: temporary, soundTrack: soundTrack, label: &label)
+                let outcome = try marking.mark(input: file.movieInput, output: temporary, soundTrack: soundTrack, label: &label)
                 applied = outcome.applied
                 notApplied += outcome.notApplied
             } else if let soundTrack {
-                try VideoCodec.remux(input: file.path, output: temporary, soundTrack: soundTrack)
+                try VideoCodec.remux(input: file.movieInput, output: temporary, soundTrack: soundTrack)
             }
             if soundTrack != nil { applied.append("audible") }
         } catch let error as MediaError {

@@ -20,21 +20,41 @@ public enum AudioCodec {
         }
     }
 
-    /// Decodes the sound track of the movie (MP4, MOV, M4A) at `path`, read from disk as it decodes (a
-    /// movie is mostly video, never held whole for its sound): FFmpeg's best audio stream, whose index
-    /// is `info.streamIndex`. A movie without sound throws ``MediaError`` `.unsupportedFormat`.
-    public static func decodeMovie(path: String) throws -> (audio: AudioSamples, info: AudioStreamInfo) {
-        let url = "file:" + path  // a name with a colon is not read as a protocol
+    /// Decodes the sound track of a movie (MP4, MOV, M4A), read as it decodes (a movie is mostly video,
+    /// never held whole for its sound): FFmpeg's best audio stream, whose index is `info.streamIndex`. A
+    /// file being verified or stamped comes as its ``MediaFile/movieInput``. A movie without sound throws
+    /// ``MediaError`` `.unsupportedFormat`.
+    public static func decodeMovie(_ input: MovieInput) throws -> (audio: AudioSamples, info: AudioStreamInfo) {
         do {
-            return try decoded { samples, frames, info, errbuf in
-                CAILabel_audio_decode_movie(
-                    url, UInt64(AudioLimits.maximumDecodedValues), Int32(AudioLimits.maximumChannels),
-                    Int32(AudioLimits.sampleRates.lowerBound), Int32(AudioLimits.sampleRates.upperBound),
-                    samples, frames, info, errbuf.baseAddress, errbuf.count)
+            return try input.withReader { reader throws(MediaError) in
+                do {
+                    return try decoded { samples, frames, info, errbuf in
+                    if let reader {
+                        return CAILabel_audio_decode_movie_reader(
+                            reader, UInt64(AudioLimits.maximumDecodedValues), Int32(AudioLimits.maximumChannels),
+                            Int32(AudioLimits.sampleRates.lowerBound), Int32(AudioLimits.sampleRates.upperBound),
+                            samples, frames, info, errbuf.baseAddress, errbuf.count)
+                    }
+                    let url = "file:" + input.name  // a name with a colon is not read as a protocol
+                    return CAILabel_audio_decode_movie(
+                        url, UInt64(AudioLimits.maximumDecodedValues), Int32(AudioLimits.maximumChannels),
+                        Int32(AudioLimits.sampleRates.lowerBound), Int32(AudioLimits.sampleRates.upperBound),
+                        samples, frames, info, errbuf.baseAddress, errbuf.count)
+                    }
+                } catch let error as MediaError {
+                    throw error
+                } catch {
+                    throw MediaError.make(.libraryFailure, "\(error)")
+                }
             }
-        } catch let error as MediaError {
-            throw error.naming(path)
+        } catch {
+            throw error.naming(input.name)
         }
+    }
+
+    /// Decodes the sound track of the movie file at `path` (a file ailabel wrote).
+    public static func decodeMovie(path: String) throws -> (audio: AudioSamples, info: AudioStreamInfo) {
+        try decodeMovie(.path(path))
     }
 
     private static func decoded(

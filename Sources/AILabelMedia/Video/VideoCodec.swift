@@ -65,21 +65,34 @@ public enum VideoCodec {
         public static let all = DecodeSelection()
     }
 
-    /// Decodes the first video stream of `path`, calling `body` for each frame; `body` returns false to stop.
+    /// Decodes the first video stream of `input`, calling `body` for each frame; `body` returns false to stop.
     @discardableResult
     public static func decode(
-        path: String, selection: DecodeSelection = .all, limits: VideoLimits = .default,
+        _ input: MovieInput, selection: DecodeSelection = .all, limits: VideoLimits = .default,
         _ body: @escaping (VideoFrame) -> Bool
     ) throws(MediaError) -> VideoStreamInfo {
         var options = cOptions(limits: limits)
         options.key_frames_only = selection.keyFramesOnly ? 1 : 0
         options.max_frames = Int64(selection.maximumFrames ?? 0)
         options.max_seconds = selection.maximumSeconds ?? 0
-        let url = fileURL(path)
+        let url = fileURL(input.name)
         let callback = FrameCallback(body)
-        return try run(path: path, callback: callback) { context, info, errbuf, length in
-            CAILabel_video_decode(url, &options, frameTrampoline, context, info, errbuf, length)
+        return try input.withReader { reader throws(MediaError) in
+            options.reader = reader
+            return try run(path: input.name, callback: callback) { context, info, errbuf, length in
+                CAILabel_video_decode(url, &options, frameTrampoline, context, info, errbuf, length)
+            }
         }
+    }
+
+    /// Decodes the first video stream of the file at `path` (a file ailabel wrote; a file being verified or
+    /// stamped is read through its ``MediaFile/movieInput``).
+    @discardableResult
+    public static func decode(
+        path: String, selection: DecodeSelection = .all, limits: VideoLimits = .default,
+        _ body: @escaping (VideoFrame) -> Bool
+    ) throws(MediaError) -> VideoStreamInfo {
+        try decode(.path(path), selection: selection, limits: limits, body)
     }
 
     /// Decodes the first video stream of `input`, lets `body` change each frame's pixels, and writes `output`
@@ -88,7 +101,7 @@ public enum VideoCodec {
     /// copied packet for packet. `body` throwing stops the transcode with that error.
     @discardableResult
     public static func transcode(
-        input: String, output: String, settings: EncodeSettings = .init(), limits: VideoLimits = .default,
+        input: MovieInput, output: String, settings: EncodeSettings = .init(), limits: VideoLimits = .default,
         soundTrack: SoundTrack? = nil, _ body: @escaping (VideoFrame) throws(MediaError) -> Void
     ) throws(MediaError) -> VideoStreamInfo {
         var options = cOptions(limits: limits)
@@ -108,41 +121,61 @@ public enum VideoCodec {
         do throws(MediaError) {
             return try withOptionalCString(settings.preset) { preset throws(MediaError) in
                 try withOptionalCString(audioURL) { audio throws(MediaError) in
-                    options.preset = preset
-                    options.audio_path = audio
-                    let (from, to) = (fileURL(input), fileURL(output))
-                    return try run(path: input, callback: callback) { context, info, errbuf, length in
-                        CAILabel_video_transcode(from, to, &options, frameTrampoline, context, info, errbuf, length)
+                    try input.withReader { reader throws(MediaError) in
+                        options.preset = preset
+                        options.audio_path = audio
+                        options.reader = reader
+                        let (from, to) = (fileURL(input.name), fileURL(output))
+                        return try run(path: input.name, callback: callback) { context, info, errbuf, length in
+                            CAILabel_video_transcode(from, to, &options, frameTrampoline, context, info, errbuf, length)
+                        }
                     }
                 }
             }
         } catch {
-            if let thrown { throw thrown.naming(input) }
+            if let thrown { throw thrown.naming(input.name) }
             throw error
         }
+    }
+
+    /// Transcodes the file at `path` (a file ailabel wrote) into `output`, as ``transcode(input:output:settings:limits:soundTrack:_:)-(MovieInput,_,_,_,_,_)``.
+    @discardableResult
+    public static func transcode(
+        input path: String, output: String, settings: EncodeSettings = .init(), limits: VideoLimits = .default,
+        soundTrack: SoundTrack? = nil, _ body: @escaping (VideoFrame) throws(MediaError) -> Void
+    ) throws(MediaError) -> VideoStreamInfo {
+        try transcode(input: .path(path), output: output, settings: settings, limits: limits, soundTrack: soundTrack, body)
     }
 
     /// Writes `output` (a new file, in the input's container) with every packet of `input` copied as it is,
     /// nothing decoded, except the sound track `soundTrack` brings: for a movie whose pictures do not change
     /// (or an M4A, which has none) when only its sound does.
     @discardableResult
-    public static func remux(input: String, output: String, soundTrack: SoundTrack, limits: VideoLimits = .default) throws(MediaError) -> VideoStreamInfo {
+    public static func remux(input: MovieInput, output: String, soundTrack: SoundTrack, limits: VideoLimits = .default) throws(MediaError) -> VideoStreamInfo {
         var options = cOptions(limits: limits)
         options.copy_video = 1
         options.audio_replaces = Int32(soundTrack.replacing ?? -1)
-        let (from, to, audio) = (fileURL(input), fileURL(output), fileURL(soundTrack.path))
+        let (from, to, audio) = (fileURL(input.name), fileURL(output), fileURL(soundTrack.path))
         let callback = FrameCallback { _ in true }
         return try withOptionalCString(audio) { audioPath throws(MediaError) in
-            options.audio_path = audioPath
-            return try run(path: input, callback: callback) { context, info, errbuf, length in
-                CAILabel_video_transcode(from, to, &options, nil, context, info, errbuf, length)
+            try input.withReader { reader throws(MediaError) in
+                options.audio_path = audioPath
+                options.reader = reader
+                return try run(path: input.name, callback: callback) { context, info, errbuf, length in
+                    CAILabel_video_transcode(from, to, &options, nil, context, info, errbuf, length)
+                }
             }
         }
     }
 
     /// The size, codec, rotation and colour of the first video stream (one frame is decoded).
+    public static func probe(_ input: MovieInput, limits: VideoLimits = .default) throws(MediaError) -> VideoStreamInfo {
+        try decode(input, selection: DecodeSelection(maximumFrames: 1), limits: limits) { _ in false }
+    }
+
+    /// The size, codec, rotation and colour of the first video stream of the file at `path`.
     public static func probe(path: String, limits: VideoLimits = .default) throws(MediaError) -> VideoStreamInfo {
-        try decode(path: path, selection: DecodeSelection(maximumFrames: 1), limits: limits) { _ in false }
+        try probe(.path(path), limits: limits)
     }
 
     /// libav reads a name with a colon as a protocol URL ("concat:", "http:"): every path goes through the

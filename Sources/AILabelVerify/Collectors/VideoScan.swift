@@ -20,8 +20,9 @@ struct VideoScan {
     static let maximumStride = 10
 
     func scan(_ subject: VerificationSubject, into observations: inout Observations) throws(MediaError) {
-        let path = subject.file.path
-        let probe = try VideoCodec.probe(path: path)
+        // The file's own bytes, through its source: never a file looked up by its (maybe a client's) name.
+        let input = subject.file.movieInput
+        let probe = try VideoCodec.probe(input)
         let rotation = VideoRotation(displayMatrixRotation: probe.rotation, storedWidth: probe.width, storedHeight: probe.height)
         let color = VideoColor(
             colorSpace: probe.colorSpace, height: probe.height, isFullRange: probe.colorRange == 2 || probe.pixelFormat.hasPrefix("yuvj"))
@@ -53,7 +54,7 @@ struct VideoScan {
         var pendingTimes = badge?.times ?? []
         var checks: [(time: Double, check: BadgeCheck)] = []
         var lastSeconds = 0.0
-        try VideoCodec.decode(path: path) { frame in
+        try VideoCodec.decode(input) { frame in
             lastSeconds = frame.seconds
             if pool != nil, pool!.frames < Self.poolFrames, frame.index % stride == 0 {
                 let (luma, lumaStride) = frame.plane(0)

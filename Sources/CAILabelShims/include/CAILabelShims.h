@@ -175,6 +175,18 @@ long CAILabel_flistxattr(int fd, char *list, unsigned long size);
 long CAILabel_fgetxattr(int fd, const char *name, void *value, unsigned long size);
 int CAILabel_fsetxattr(int fd, const char *name, const void *value, unsigned long size, int flags);
 
+/// An input libav reads through the caller instead of opening it by name (a file's bytes as ailabel
+/// parsed them: an upload held in memory, an open descriptor): `read` copies up to `size` bytes from
+/// `offset` into `buffer` and returns how many it copied, 0 at the end, or < 0 on an error.
+typedef int64_t (*CAILabel_ReadFunction)(void *context, uint8_t *buffer, int64_t offset, int32_t size);
+
+typedef struct {
+    CAILabel_ReadFunction read;
+    void *context;
+    /// The input's length in bytes.
+    int64_t length;
+} CAILabel_Reader;
+
 #ifdef __cplusplus
 }
 #endif

@@ -38,6 +38,11 @@ CAILabel_Status CAILabel_audio_decode_movie(const char *path, uint64_t max_value
                           int32_t min_rate, int32_t max_rate, float **out_samples, uint64_t *out_frames,
                           CAILabel_AudioInfo *out_info, char *errbuf, size_t errbuf_len);
 
+/// As CAILabel_audio_decode_movie, for a movie read through `reader` (never opened by name).
+CAILabel_Status CAILabel_audio_decode_movie_reader(const CAILabel_Reader *reader, uint64_t max_values, int32_t max_channels,
+                          int32_t min_rate, int32_t max_rate, float **out_samples, uint64_t *out_frames,
+                          CAILabel_AudioInfo *out_info, char *errbuf, size_t errbuf_len);
+
 /// Encodes interleaved float samples with FFmpeg's encoder `encoder` ("flac", "libmp3lame", "aac",
 /// "pcm_s16le") into the container `muxer` ("flac", "mp3", "ipod", "wav") in memory. `bit_rate` 0 keeps
 /// the encoder's default; `bits_per_sample` (16 or 24) chooses the sample format of lossless encoders.

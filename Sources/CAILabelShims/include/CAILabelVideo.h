@@ -60,6 +60,9 @@ typedef struct {
     /// Transcode: the video is copied packet for packet, not decoded (no callback; a file without
     /// video, an M4A, is accepted). Used when only the sound track changes.
     int32_t copy_video;
+    /// Decode and transcode: when set, the input is read through this reader and `input_path` only names
+    /// it (in messages, and for the output's container); NULL: `input_path` is opened.
+    const CAILabel_Reader *reader;
 } CAILabel_VideoOptions;
 
 /// What was found (and, for a transcode, written).
