@@ -1,4 +1,4 @@
-import AILabelMedia
+@testable import AILabelMedia
 import AILabelTestSupport
 import Foundation
 import Testing
@@ -311,5 +311,18 @@ struct MP4Tests {
     @Test("A movie cut inside moov is refused")
     func truncatedMovie() throws {
         try Self.refused("malformed/mp4-truncated.mp4", .truncated)
+    }
+
+    @Test("An esds box shorter than its own full-box header is read as no channel count, not trapped on")
+    func shortESDS() throws {
+        // The fuzzer's QuickTime file: an mp4a sound entry whose esds box declares 8 bytes.
+        let finding = try Repository.fixtureBytes("fuzz/mov/quicktime-esds-shorter-than-its-header.bin")
+        _ = try? MP4Handler.mov.parse(finding)
+        for size in 8...11 {
+            // A version-0 sound entry of 36 bytes, then an esds box of `size` bytes.
+            var entry = [UInt8](repeating: 0, count: 36) + [0, 0, 0, UInt8(size)] + Array("esds".utf8) + [UInt8](repeating: 0, count: size - 8)
+            entry[3] = UInt8(entry.count)
+            #expect(MP4Movie.aacChannels(entry: entry) == nil)
+        }
     }
 }

@@ -195,7 +195,8 @@ struct MP4Movie: @unchecked Sendable {
         while entryEnd - position >= 8 {
             let size = Int(BigEndian.uint32(entry, position))
             guard size >= 8, size <= entryEnd - position else { return nil }
-            if FourCC(entry[position + 4..<position + 8]) == "esds" { esds = entry[position + 12..<position + size] }
+            // `esds` is a full box: its descriptors follow version and flags (a shorter one holds none).
+            if FourCC(entry[position + 4..<position + 8]) == "esds", size >= 12 { esds = entry[position + 12..<position + size] }
             position += size
         }
         guard let descriptors = esds.map(Array.init) else { return nil }
