@@ -8,9 +8,9 @@ import Synchronization
 /// builds the name and looks the labels up under its lock) cost about 1% of the server's CPU.
 public final class ServerMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
-    private let counters = Mutex<[String: Counter]>([:])
-    private let durations = Mutex<[String: DurationHistogram]>([:])
-    private let sizes = Mutex<[String: ValueHistogram]>([:])
+    private let counters = KeptMetrics<Counter>()
+    private let durations = KeptMetrics<DurationHistogram>()
+    private let sizes = KeptMetrics<ValueHistogram>()
     private let inFlightGauge: Gauge
     static let latencyBuckets: [Duration] = [
         .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
@@ -23,39 +23,23 @@ public final class ServerMetrics: Sendable {
             descriptor: .init(namespace: "ailabel", metricName: "requests_in_flight", unitName: "", helpText: "Requests being handled"))
     }
 
-    /// The counter kept under `key`, made by `make` the first time.
-    private func counter(_ key: String, _ make: () -> Counter) -> Counter {
-        counters.withLock { kept in
-            if let counter = kept[key] { return counter }
-            let counter = make()
-            kept[key] = counter
-            return counter
-        }
-    }
-
     func request(route: String, status: Int, duration: Duration, bytesIn: Int, bytesOut: Int) {
-        counter("requests \(route) \(status)") {
+        counters.metric("requests \(route) \(status)") {
             registry.makeCounter(
                 descriptor: .init(namespace: "ailabel", metricName: "http_requests", unitName: "total", helpText: "HTTP requests by route and status"),
                 labels: [("route", route), ("status", String(status))])
         }.increment()
-        durations.withLock { kept in
-            if let histogram = kept[route] { return histogram }
-            let histogram = registry.makeDurationHistogram(
+        durations.metric(route) {
+            registry.makeDurationHistogram(
                 descriptor: .init(namespace: "ailabel", metricName: "http_request_duration", unitName: "seconds", helpText: "Time from request to response"),
                 labels: [("route", route)], buckets: Self.latencyBuckets)
-            kept[route] = histogram
-            return histogram
         }.record(duration)
-        sizes.withLock { kept in
-            if let histogram = kept[route] { return histogram }
-            let histogram = registry.makeValueHistogram(
+        sizes.metric(route) {
+            registry.makeValueHistogram(
                 descriptor: .init(namespace: "ailabel", metricName: "http_request_body", unitName: "bytes", helpText: "Request body sizes"),
                 labels: [("route", route)], buckets: Self.byteBuckets)
-            kept[route] = histogram
-            return histogram
         }.record(Double(bytesIn))
-        counter("response bytes \(route)") {
+        counters.metric("response bytes \(route)") {
             registry.makeCounter(
                 descriptor: .init(namespace: "ailabel", metricName: "http_response_body", unitName: "bytes_total", helpText: "Response body bytes sent"),
                 labels: [("route", route)])
@@ -63,7 +47,7 @@ public final class ServerMetrics: Sendable {
     }
 
     func verdict(_ verdict: String) {
-        counter("verdict \(verdict)") {
+        counters.metric("verdict \(verdict)") {
             registry.makeCounter(
                 descriptor: .init(namespace: "ailabel", metricName: "verdicts", unitName: "total", helpText: "Verification verdicts"),
                 labels: [("verdict", verdict)])
@@ -71,7 +55,7 @@ public final class ServerMetrics: Sendable {
     }
 
     func error(code: String) {
-        counter("error \(code)") {
+        counters.metric("error \(code)") {
             registry.makeCounter(
                 descriptor: .init(namespace: "ailabel", metricName: "errors", unitName: "total", helpText: "Refused or failed requests by stable error code"),
                 labels: [("code", code)])
@@ -84,4 +68,19 @@ public final class ServerMetrics: Sendable {
 
     /// The text exposition.
     func render() -> [UInt8] { registry.emitToBuffer() }
+}
+
+/// Metrics of one kind, each made once for its key (its label values) and kept.
+private final class KeptMetrics<Metric: Sendable>: Sendable {
+    private let kept = Mutex<[String: Metric]>([:])
+
+    /// The metric kept under `key`, made by `make` the first time.
+    func metric(_ key: String, _ make: () -> Metric) -> Metric {
+        kept.withLock { kept in
+            if let metric = kept[key] { return metric }
+            let metric = make()
+            kept[key] = metric
+            return metric
+        }
+    }
 }
