@@ -517,11 +517,27 @@ static int copy_side_data(Pipeline *p, const AVStream *from, AVStream *to) {
     return 1;
 }
 
-/// The muxer for the output: the one for the input's file name, else the input's family.
+/// Whether `muxer` writes the container family `demuxer` read: the file's name (a client's, for an upload)
+/// only chooses within the family (mp4, mov, m4a or 3gp for an ISO BMFF input); a name ending in .m3u8,
+/// .mpd or .jpg must not pick a muxer that writes playlists, segments or images beside the output, nor
+/// one of another container than the input's.
+static int muxer_fits(const char *muxer, const char *demuxer) {
+    static const char *const bmff[] = {"mp4", "mov", "ipod", "3gp", "3g2"};
+    if (strstr(demuxer, "mov") != NULL) {
+        for (size_t i = 0; i < sizeof bmff / sizeof bmff[0]; i++)
+            if (strcmp(muxer, bmff[i]) == 0) return 1;
+        return 0;
+    }
+    if (strstr(demuxer, "matroska") != NULL) return strcmp(muxer, "matroska") == 0 || strcmp(muxer, "webm") == 0;
+    return strcmp(muxer, demuxer) == 0;
+}
+
+/// The muxer for the output: the one the input's file name suggests when it fits the input's container,
+/// else the container's own.
 static const AVOutputFormat *output_format(Pipeline *p, const char *input_path) {
     const AVOutputFormat *format = av_guess_format(NULL, input_path, NULL);
     const char *demuxer = p->input->iformat->name;
-    if (format == NULL || strcmp(format->name, "image2") == 0) {
+    if (format == NULL || !muxer_fits(format->name, demuxer)) {
         if (strstr(demuxer, "mov") != NULL) format = av_guess_format("mov", NULL, NULL);
         else if (strstr(demuxer, "matroska") != NULL) format = av_guess_format("matroska", NULL, NULL);
         else format = av_guess_format(demuxer, NULL, NULL);

@@ -121,6 +121,25 @@ struct LabelEngineTests {
         }
     }
 
+    @Test("a movie's name picks its muxer only within its container: clip.m3u8 holding an MP4 is written as an MP4, no playlist or segments")
+    func movieNameCannotPickAPlaylistMuxer() async throws {
+        let original = try Repository.fixtureBytes("video/h264-3s.mp4")
+        var settings = StampSettings()
+        settings.time = "2026-01-18T09:00:00Z"
+        settings.watermark = true
+        settings.visible = false
+        let temporary = NSTemporaryDirectory()
+        func segments() -> Set<String> {
+            Set(((try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []).filter { $0.hasPrefix("ailabel-video-") && ($0.hasSuffix(".ts") || $0.hasSuffix(".m3u8")) })
+        }
+        let before = segments()
+        let outcome = try await Self.engine.stamp(.bytes(original, name: "clip.m3u8"), with: try StampConfiguration.resolve(settings, environment: [:]))
+        #expect(outcome.result.layers.contains("watermark"), "\(outcome.result)")
+        let stamped = try outcome.fileBytes()
+        #expect(Array(stamped[4..<8]) == Array("ftyp".utf8))
+        #expect(segments().subtracting(before).isEmpty, "\(segments())")
+    }
+
     @Test("errors are typed with stable codes")
     func typedErrors() async throws {
         let stamp = try StampConfiguration.resolve(StampSettings(), environment: [:])
