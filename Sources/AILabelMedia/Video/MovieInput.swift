@@ -1,5 +1,4 @@
 internal import CAILabelShims
-import Foundation
 
 /// Where libav reads a movie from: a file it opens by path (a temporary file ailabel wrote), or the bytes
 /// of a file ailabel parsed, read through its ``ByteSource``. A file being verified or stamped is always
