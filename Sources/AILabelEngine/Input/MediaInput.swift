@@ -1,7 +1,7 @@
 import AILabelMedia
 import AILabelVerify
 
-/// What to stamp, verify or inspect: a file on disk, bytes in memory (an array, or any ``ByteSource``
+/// What to stamp, verify or inspect: a file on disk, bytes in memory (an array, or any `ByteSource`
 /// such as a server's received buffers), or a stream of bytes, with the name reports give it and the
 /// sidecars that go with it.
 ///
