@@ -28,8 +28,15 @@ row() {
     rm -f "$work/copy.wav"
     echo "  sha256sum               $(measure sha256sum "$file")"
     echo "  ailabel stamp --sign    $(measure "$ailabel" stamp "$file" --out "$work/out" --sign-key "$keys/signer.key" --sign-chain "$keys/signer-chain.pem")"
+    # A stamp that failed leaves no output: say so, rather than timing verify and inspect on a missing file.
+    if [ ! -f "$work/out/$(basename "$file")" ]; then
+        echo "  (stamp failed: $("$ailabel" stamp "$file" --out "$work/out" --sign-key "$keys/signer.key" --sign-chain "$keys/signer-chain.pem" --json 2>/dev/null | sed -n 's/.*"error":"\([^"]*\)".*/\1/p'))"
+        rm -rf "$work/out"
+        return
+    fi
     echo "  ailabel verify          $(measure "$ailabel" verify "$work/out/$(basename "$file")" --trust "$keys/trust-anchors.pem" --fail-on "")"
     echo "  ailabel inspect         $(measure "$ailabel" inspect "$work/out/$(basename "$file")")"
+    echo "  (ailabel verify: $("$ailabel" verify "$work/out/$(basename "$file")" --trust "$keys/trust-anchors.pem" --format json --fail-on "" | "$python" -c 'import json, sys; f = json.load(sys.stdin)["files"][0]; print(f["verdict"], (f.get("c2pa") or {}).get("state"))'))"
     rm -rf "$work/out"
 }
 
