@@ -27,19 +27,14 @@ public enum AudioCodec {
     public static func decodeMovie(_ input: MovieInput) throws -> (audio: AudioSamples, info: AudioStreamInfo) {
         do {
             return try input.withReader { reader throws(MediaError) in
+                let url = "file:" + input.name  // a name with a colon is not read as a protocol
+                let (values, channels) = (UInt64(AudioLimits.maximumDecodedValues), Int32(AudioLimits.maximumChannels))
+                let (lowest, highest) = (Int32(AudioLimits.sampleRates.lowerBound), Int32(AudioLimits.sampleRates.upperBound))
                 do {
                     return try decoded { samples, frames, info, errbuf in
-                    if let reader {
-                        return CAILabel_audio_decode_movie_reader(
-                            reader, UInt64(AudioLimits.maximumDecodedValues), Int32(AudioLimits.maximumChannels),
-                            Int32(AudioLimits.sampleRates.lowerBound), Int32(AudioLimits.sampleRates.upperBound),
-                            samples, frames, info, errbuf.baseAddress, errbuf.count)
-                    }
-                    let url = "file:" + input.name  // a name with a colon is not read as a protocol
-                    return CAILabel_audio_decode_movie(
-                        url, UInt64(AudioLimits.maximumDecodedValues), Int32(AudioLimits.maximumChannels),
-                        Int32(AudioLimits.sampleRates.lowerBound), Int32(AudioLimits.sampleRates.upperBound),
-                        samples, frames, info, errbuf.baseAddress, errbuf.count)
+                        reader.map {
+                            CAILabel_audio_decode_movie_reader($0, values, channels, lowest, highest, samples, frames, info, errbuf.baseAddress, errbuf.count)
+                        } ?? CAILabel_audio_decode_movie(url, values, channels, lowest, highest, samples, frames, info, errbuf.baseAddress, errbuf.count)
                     }
                 } catch let error as MediaError {
                     throw error
