@@ -25,7 +25,7 @@ struct ReceivedBody: ByteSource {
     }
 
     func read(_ range: Range<Int>) throws -> [UInt8] {
-        try within(range)
+        try checkBounds(range)
         return [UInt8](unsafeUninitializedCapacity: range.count) { out, initialized in
             var written = 0
             forEachPiece(in: range) { piece in
@@ -37,14 +37,8 @@ struct ReceivedBody: ByteSource {
     }
 
     func forEachChunk(in range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        try within(range)
+        try checkBounds(range)
         try forEachPiece(in: range, body)
-    }
-
-    private func within(_ range: Range<Int>) throws {
-        guard range.lowerBound >= 0, range.upperBound <= count else {
-            throw MediaError.make(.truncated, "the file ends before byte \(range.upperBound) (it has \(count))")
-        }
     }
 
     /// The parts of the buffers that `range` covers, in order.

@@ -36,8 +36,8 @@ extension ByteSource {
         return try read(0..<count)
     }
 
-    /// Checks that `range` lies within the source.
-    func checkBounds(_ range: Range<Int>) throws {
+    /// Checks that `range` lies within the source (for sources written outside this module too).
+    public func checkBounds(_ range: Range<Int>) throws {
         guard range.lowerBound >= 0, range.upperBound <= count else {
             throw MediaError.make(.truncated, "the file ends before byte \(range.upperBound) (it has \(count))")
         }
