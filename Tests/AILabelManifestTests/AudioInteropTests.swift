@@ -1,6 +1,9 @@
 import AILabelMedia
 import AILabelTestSupport
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 @testable import AILabelManifest
@@ -51,6 +54,47 @@ struct AudioInteropTests {
         #expect(ManifestValidator(trust: TestSigning.trust).validate(asset: tampered).failureCodes == ["assertion.dataHash.mismatch"])
     }
 
+    @Test("An RF64 WAV past 4 GB (sparse) is signed: its C2PA chunk, after the samples, is excluded by 64-bit offsets; Trusted, and a changed sample past 4 GB is a mismatch")
+    func signedRF64PastFourGigabytes() throws {
+        let folder = try Repository.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("large.wav").path
+        let dataSize: UInt64 = (4 << 30) + 4096
+        var header = Array("RF64".utf8) + [0xFF, 0xFF, 0xFF, 0xFF] + Array("WAVE".utf8)
+        header += Array("ds64".utf8) + [28, 0, 0, 0]
+        let riffSize = UInt64(4 + 36 + 24 + 8) + dataSize
+        for value in [riffSize, dataSize, dataSize / 2] { header += (0..<8).map { UInt8(value >> (8 * UInt64($0)) & 0xFF) } }
+        header += [0, 0, 0, 0]
+        header += Array("fmt ".utf8) + [16, 0, 0, 0, 1, 0, 1, 0, 0x80, 0xBB, 0, 0, 0, 0x77, 1, 0, 2, 0, 16, 0]
+        header += Array("data".utf8) + [0xFF, 0xFF, 0xFF, 0xFF]
+        try Data(header).write(to: URL(fileURLWithPath: path))
+        let descriptor = open(path, O_WRONLY)
+        #expect(ftruncate(descriptor, off_t(header.count) + off_t(dataSize)) == 0)
+        close(descriptor)
+
+        let source = try FileByteSource(path: path)
+        let handler = WAVHandler()
+        let plan = try TestSigning.signer.sign(source, contents: try handler.parse(source), handler: handler,
+                                               definition: TestSigning.definition(title: "large.wav"))
+        let signed = plan.output(over: source)
+        let store = try handler.locateC2PAStore(in: signed)
+        let storeStart = try #require(store.ranges.first?.lowerBound)
+        #expect(storeStart > Int(UInt32.max), "the store lies past 4 GB, after the samples")
+        let storeBytes = try #require(store.store)
+        let manifest = try #require(try ManifestStore(parsing: storeBytes).activeManifest)
+        let binding = try #require(manifest.assertions.first { $0.baseLabel == "c2pa.hash.data" }?.cbor)
+        let exclusion = try #require(binding["exclusions"]?.arrayValue?.first)
+        let excluded = try #require(exclusion["start"]?.intValue)
+        #expect(excluded > Int(UInt32.max) && excluded >= storeStart && excluded < signed.count, "the exclusion lies past 4 GB, where the store is")
+
+        let validator = ManifestValidator(trust: TestSigning.trust)
+        let report = validator.validate(asset: signed, handler: handler)
+        #expect(report.state == .trusted, "\(report.statuses)")
+        #expect(report.statuses.contains { $0.code == .assertionDataHashMatch })
+        let changed = OneByteChanged(base: signed, offset: Int(UInt32.max) + 100)
+        #expect(validator.validate(asset: changed, handler: handler).failureCodes == ["assertion.dataHash.mismatch"])
+    }
+
     @Test("A changed byte of a signed file's audio is a data hash mismatch in ailabel and in the reference SDK", arguments: fixtures)
     func tamperedAudio(_ fixture: String) throws {
         let signed = try TestSigning.signer.sign(try Repository.fixtureBytes(fixture), definition: TestSigning.definition())
@@ -84,6 +128,29 @@ struct AudioInteropTests {
             let resigned = try TestSigning.signer.sign(asset, definition: TestSigning.definition(title: name))
             let verdict = try Referee.read(try TestSigning.write(resigned, name: "re-" + name), trust: [TestSigning.trustAnchorsPath], mime: Self.mime(name))
             #expect(verdict.failure.isEmpty, "\(name): \(verdict)")
+        }
+    }
+}
+
+/// A source with one byte flipped: a tampered copy of a file too large to copy in a test.
+struct OneByteChanged: ByteSource {
+    let base: any ByteSource
+    let offset: Int
+    var count: Int { base.count }
+    func read(_ range: Range<Int>) throws -> [UInt8] {
+        var bytes = try base.read(range)
+        if range.contains(offset) { bytes[offset - range.lowerBound] ^= 0x21 }
+        return bytes
+    }
+    func forEachChunk(in range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        // Chunks arrive in order; only the one holding `offset` is copied to be changed.
+        var position = range.lowerBound
+        try base.forEachChunk(in: range) { chunk in
+            defer { position += chunk.count }
+            guard (position..<position + chunk.count).contains(offset) else { return try body(chunk) }
+            var copy = Array(chunk)
+            copy[offset - position] ^= 0x21
+            try copy.withUnsafeBytes { try body($0) }
         }
     }
 }

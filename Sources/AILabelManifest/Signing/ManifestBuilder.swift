@@ -133,8 +133,11 @@ struct ManifestBuilder {
     }
 
     /// The placeholder exclusion used in the first pass: start and length both take the five-byte
-    /// CBOR form, the widest any real exclusion below 4 GB needs.
-    static let placeholderExclusion = 0x1000_0000..<0x2000_0000
+    /// CBOR form, the widest any real exclusion below 4 GB needs, or with `wide` the nine-byte form,
+    /// which holds any offset.
+    static func placeholderExclusion(wide: Bool) -> Range<Int> {
+        wide ? 0x1_0000_0000..<0x2_0000_0000 : 0x1000_0000..<0x2000_0000
+    }
 }
 
 extension ManifestBuilder {

@@ -176,21 +176,32 @@ public struct ManifestSigner: Sendable {
                 }
             }
         }
-        let placeholderHash = isBMFF
-            ? bmffTemplate.cbor
-            : try ManifestBuilder.dataHash(exclusion: ManifestBuilder.placeholderExclusion, hash: [UInt8](repeating: 0, count: 32))
-        let reservedHashLength = placeholderHash.encoded().count
         let hashLabel = isBMFF ? BMFFHash.label : "c2pa.hash.data"
         let beforeHash = builder
-        builder.add(ManifestBuilder.cborAssertion(label: hashLabel, content: placeholderHash))
-        let placeholderStore = try storeBytes(builder: builder, definition: definition, previous: previous.kept, placeholder: true)
-        let plan = try layout(placeholderStore)
-        guard let storeRange = plan.c2paStoreRange, storeRange.upperBound <= plan.count else {
-            throw ManifestError.make(.unsupportedAsset, "The store could not be placed in the asset")
+        // The data hash's placeholder exclusion reserves 32-bit integers; a store placed past 4 GB (an
+        // RF64 WAV carries it after its samples) is laid out again with 64-bit ones. The real exclusion
+        // is padded to the reserved length either way.
+        var wideExclusion = false
+        var placeholderHash: CBOR
+        var placeholderStore: [UInt8]
+        var plan: SplicePlan
+        var storeRange: Range<Int>
+        while true {
+            placeholderHash = isBMFF
+                ? bmffTemplate.cbor
+                : try ManifestBuilder.dataHash(exclusion: ManifestBuilder.placeholderExclusion(wide: wideExclusion), hash: [UInt8](repeating: 0, count: 32))
+            builder = beforeHash
+            builder.add(ManifestBuilder.cborAssertion(label: hashLabel, content: placeholderHash))
+            placeholderStore = try storeBytes(builder: builder, definition: definition, previous: previous.kept, placeholder: true)
+            plan = try layout(placeholderStore)
+            guard let placed = plan.c2paStoreRange, placed.upperBound <= plan.count else {
+                throw ManifestError.make(.unsupportedAsset, "The store could not be placed in the asset")
+            }
+            storeRange = placed
+            guard !isBMFF, !wideExclusion, storeRange.upperBound > Int(UInt32.max) else { break }
+            wideExclusion = true
         }
-        guard isBMFF || storeRange.upperBound <= Int(UInt32.max) else {
-            throw ManifestError.make(.unsupportedAsset, "The asset is too large for ailabel's embedded data hash (over 4 GB)")
-        }
+        let reservedHashLength = placeholderHash.encoded().count
 
         // Pass 2: hash everything but the store as the planned output streams, then sign the real store
         // of the same length.
