@@ -6,6 +6,13 @@
 
 int CAILabel_syncfs(int fd) { return syncfs(fd); }
 
+long CAILabel_copy_file_range(int in_fd, int64_t *in_offset, int out_fd, unsigned long length) {
+    off_t offset = (off_t)*in_offset;
+    ssize_t copied = copy_file_range(in_fd, &offset, out_fd, NULL, length, 0);
+    *in_offset = (int64_t)offset;
+    return (long)copied;
+}
+
 #include <sys/xattr.h>
 
 long CAILabel_flistxattr(int fd, char *list, unsigned long size) { return flistxattr(fd, list, size); }

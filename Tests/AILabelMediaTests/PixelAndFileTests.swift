@@ -91,6 +91,43 @@ struct AtomicFileTests {
         }
     }
 
+    @Test("A plan's ranges of a file are copied by the kernel into the written file: the same bytes as copied through memory, across several calls and short pieces")
+    func kernelCopy() throws {
+        let folder = try Repository.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let original = (0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }
+        let sourcePath = folder.appendingPathComponent("source.bin").path
+        try Data(original).write(to: URL(fileURLWithPath: sourcePath))
+        var plan = SplicePlan()
+        plan.copy(0..<7)
+        plan.insert([0xAA, 0xBB])
+        plan.copy(1_000_001..<3_000_000)
+        plan.copy(7..<1_000_001)
+        plan.insert([0xCC])
+        let source = try FileByteSource(path: sourcePath)
+        let written = folder.appendingPathComponent("written.bin").path
+        try AtomicFile.write(plan, from: source, to: written)
+        #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: written))) == (try plan.materialize(from: original)))
+    }
+
+    @Test("A file that shrinks while it is copied fails as truncated, naming it, and leaves nothing behind")
+    func kernelCopyOfShrunkFile() throws {
+        let folder = try Repository.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sourcePath = folder.appendingPathComponent("shrinks.bin").path
+        try Data(repeating: 7, count: 200_000).write(to: URL(fileURLWithPath: sourcePath))
+        let source = try FileByteSource(path: sourcePath)
+        #expect(truncate(sourcePath, 50_000) == 0)
+        let written = folder.appendingPathComponent("out.bin").path
+        do {
+            try AtomicFile.write(SplicePlan(copying: 0..<source.count), from: source, to: written)
+            Issue.record("the copy of a shrunk file succeeded")
+        } catch let error as MediaError {
+            #expect(error.code == .truncated && error.path == sourcePath, "\(error)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["shrinks.bin"])
+    }
+
     @Test("Stale temporary files from a killed run are removed")
     func staleCleanup() throws {
         let folder = try Repository.temporaryDirectory()

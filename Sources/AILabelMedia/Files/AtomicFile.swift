@@ -1,5 +1,6 @@
 
 #if canImport(Glibc)
+internal import CAILabelShims
 import Glibc
 #endif
 
@@ -166,6 +167,34 @@ public enum AtomicFile {
                 offset += count
             }
             written += chunk.count
+        }
+
+        /// A range of a file is copied by the kernel (`copy_file_range`: no trip through ailabel's
+        /// memory, and shared blocks where the filesystem can); anything else, or a filesystem pair the
+        /// call refuses, goes chunk by chunk.
+        mutating func copy(_ range: Range<Int>, of source: any ByteSource) throws {
+            guard let file = source as? FileByteSource else {
+                return try source.forEachChunk(in: range) { try write($0) }
+            }
+            try file.checkBounds(range)
+            var offset = Int64(range.lowerBound)
+            let end = Int64(range.upperBound)
+            while offset < end {
+                let before = offset
+                let copied = CAILabel_copy_file_range(file.descriptor, &offset, descriptor, UInt(min(end - offset, 1 << 30)))
+                if copied < 0 {
+                    if errno == EINTR { offset = before; continue }
+                    if [EXDEV, EINVAL, ENOSYS, EOPNOTSUPP, EBADF, ETXTBSY].contains(errno) {
+                        // Nothing was copied by the failed call: the rest goes through memory.
+                        return try file.forEachChunk(in: Int(before)..<range.upperBound) { try write($0) }
+                    }
+                    throw AtomicFile.failure("cannot copy \(file.path) into the temporary file \(temporary)", path: path)
+                }
+                guard copied > 0 else {
+                    throw MediaError.make(.truncated, "the file became shorter while it was copied (byte \(offset) of \(file.count))").naming(file.path)
+                }
+                written += copied
+            }
         }
     }
 

@@ -2,6 +2,16 @@
 /// written (`AtomicFile`'s temporary file).
 public protocol ByteSink {
     mutating func write(_ chunk: UnsafeRawBufferPointer) throws
+    /// Writes `range` of `source`. The default reads it chunk by chunk into ``write(_:)``; a file sink
+    /// copies a range of a file inside the kernel instead (the media of a movie, gigabytes that ailabel
+    /// never needs to see).
+    mutating func copy(_ range: Range<Int>, of source: any ByteSource) throws
+}
+
+extension ByteSink {
+    public mutating func copy(_ range: Range<Int>, of source: any ByteSource) throws {
+        try source.forEachChunk(in: range) { try write($0) }
+    }
 }
 
 /// Collects the written bytes in memory (for small files, tests and callers that want an array).

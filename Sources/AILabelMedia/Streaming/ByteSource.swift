@@ -67,7 +67,8 @@ public final class FileByteSource: ByteSource, @unchecked Sendable {
     public let count: Int
     /// The size of the reads ``forEachChunk(in:_:)`` makes.
     public let chunkSize: Int
-    private let descriptor: Int32
+    /// Read only with `pread` here, and by `copy_file_range` in a file sink (both leave the offset alone).
+    let descriptor: Int32
 
     /// Opens `path` (following a link the caller named) without blocking on a FIFO; refuses anything
     /// that is not a regular file.

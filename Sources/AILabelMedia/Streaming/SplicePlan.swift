@@ -100,7 +100,7 @@ public struct SplicePlan: Sendable, Hashable {
     public func write(from source: any ByteSource, to sink: inout some ByteSink) throws {
         for piece in pieces {
             switch piece {
-            case .source(let range): try source.forEachChunk(in: range) { try sink.write($0) }
+            case .source(let range): try sink.copy(range, of: source)
             case .bytes(let bytes): try bytes.withUnsafeBytes { try sink.write($0) }
             }
         }

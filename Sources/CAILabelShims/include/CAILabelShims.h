@@ -169,6 +169,12 @@ int CAILabel_keep_freed_memory(int mmap_threshold, int trim_threshold);
 /// not define, hence this wrapper. Returns 0, or -1 with errno set.
 int CAILabel_syncfs(int fd);
 
+/// copy_file_range(2) with an explicit input offset and the output's own position: copies up to
+/// `length` bytes from `in_fd` at `*in_offset` (advanced by what was copied) to `out_fd` inside the kernel,
+/// sharing blocks where the filesystem can. Glibc declares it only under _GNU_SOURCE. Returns the bytes
+/// copied, 0 at the input's end, or -1 with errno set.
+long CAILabel_copy_file_range(int in_fd, int64_t *in_offset, int out_fd, unsigned long length);
+
 /// Extended attributes of an open file (sys/xattr.h, which Swift's Glibc module does not export):
 /// flistxattr(2), fgetxattr(2), fsetxattr(2), same arguments and results.
 long CAILabel_flistxattr(int fd, char *list, unsigned long size);
