@@ -5,7 +5,7 @@ Run with the project's virtual environment (scripts/setup makes it):
     .venv/bin/python Fixtures/make_tiff_fixtures.py
 
 Pillow (with libtiff) writes the ordinary files: RGB in several strips, a 256×192 LZW photo (big enough for the watermark), RGBA with LZW (libtiff puts
-the directory after the image data), three pages with Deflate, 16-bit grey, a BigTIFF, and a file
+the directory after the image data), three pages with Deflate, two 256×192 and 224×160 LZW pages, 16-bit grey, a BigTIFF, and a file
 with XMP (tag 700), ImageDescription and an ICC profile. The layouts Pillow cannot write are laid
 out here, tag by tag, with the TIFF 6.0 / BigTIFF / DNG 1.7 structures: a big-endian (MM) grey
 file, a tiled BigTIFF, and a small DNG (IFD0 an 8-bit RGB preview with DNGVersion, its SubIFD a
@@ -174,6 +174,14 @@ def save(name, data):
         f.write(data)
 
 
+def pages_photo():
+    """Two pages big enough for the watermark, of different sizes and resolutions (LZW)."""
+    first, second = scene(256, 192, 21), scene(224, 160, 22)
+    out = io.BytesIO()
+    first.save(out, "TIFF", save_all=True, append_images=[second], compression="tiff_lzw", dpi=(300, 300))
+    return out.getvalue()
+
+
 def main():
     os.makedirs(MEDIA, exist_ok=True)
     save("rgb-strips.tif", pillow(scene(96, 64, 1), tiffinfo={278: 16}))
@@ -184,6 +192,7 @@ def main():
     out = io.BytesIO()
     pages[0].save(out, "TIFF", save_all=True, append_images=pages[1:], compression="tiff_adobe_deflate")
     save("multipage.tif", out.getvalue())
+    save("pages-photo.tif", pages_photo())
     grey16 = Image.new("I;16", (40, 30))
     grey16.putdata([(x * 1500 + y * 700) & 0xFFFF for y in range(30) for x in range(40)])
     save("gray16.tif", pillow(grey16))

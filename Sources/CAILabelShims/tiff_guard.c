@@ -108,7 +108,7 @@ static TIFF *open_stream(MemoryStream *stream, const char *mode, Messages *messa
     return tif;
 }
 
-CAILabel_Status CAILabel_tiff_decode(const void *bytes, size_t count, uint64_t max_pixels, uint8_t **out_pixels,
+CAILabel_Status CAILabel_tiff_decode(const void *bytes, size_t count, uint32_t page, uint64_t max_pixels, uint8_t **out_pixels,
                                      CAILabel_ImageInfo *out_info, char *errbuf, size_t errbuf_len) {
     if (!bytes || !out_pixels || !out_info) return CAILabel_BAD_ARGUMENT;
     *out_pixels = NULL;
@@ -118,6 +118,11 @@ CAILabel_Status CAILabel_tiff_decode(const void *bytes, size_t count, uint64_t m
     Messages messages = { .errbuf = errbuf, .errbuf_len = errbuf_len };
     TIFF *tif = open_stream(&stream, "r", &messages);
     if (!tif) return CAILabel_LIBRARY_ERROR;
+    if (page > 0 && !TIFFSetDirectory(tif, (tdir_t)page)) {
+        TIFFClose(tif);
+        if (errbuf && errbuf_len && !errbuf[0]) snprintf(errbuf, errbuf_len, "libtiff could not find page %u", page + 1);
+        return CAILabel_LIBRARY_ERROR;
+    }
     uint32_t width = 0, height = 0;
     uint16_t bits = 0, samples = 1, photometric = 0, extra_count = 0;
     uint16_t *extra = NULL;
@@ -168,32 +173,33 @@ CAILabel_Status CAILabel_tiff_decode(const void *bytes, size_t count, uint64_t m
     return CAILabel_OK;
 }
 
-CAILabel_Status CAILabel_tiff_encode(const void *pixels, uint32_t width, uint32_t height, int32_t channels,
-                                     const CAILabel_TIFFCoding *coding, uint8_t **out_bytes, size_t *out_count,
-                                     char *errbuf, size_t errbuf_len) {
-    if (!pixels || !coding || !out_bytes || !out_count || width == 0 || height == 0) return CAILabel_BAD_ARGUMENT;
+/// Writes one page's tags and scanlines into `tif`; the directory is written by the caller.
+static CAILabel_Status write_page(TIFF *tif, const CAILabel_TIFFPage *page, uint32_t index, uint32_t page_count, Messages *messages) {
+    const CAILabel_TIFFCoding *coding = &page->coding;
+    uint32_t width = page->width, height = page->height;
+    int32_t channels = page->channels;
+    if (!page->pixels || width == 0 || height == 0) return CAILabel_BAD_ARGUMENT;
     if (channels != 3 && channels != 4) return CAILabel_BAD_ARGUMENT;
     if (coding->bit_depth != 8 && coding->bit_depth != 16) return CAILabel_BAD_ARGUMENT;
-    *out_bytes = NULL;
-    *out_count = 0;
-    if (errbuf && errbuf_len) errbuf[0] = 0;
-    MemoryStream stream = {0};
-    Messages messages = { .errbuf = errbuf, .errbuf_len = errbuf_len };
-    char mode[8] = "w";
-    strcat(mode, coding->big_endian ? "b" : "l");
-    if (coding->big_tiff) strcat(mode, "8");
-    TIFF *tif = open_stream(&stream, mode, &messages);
-    if (!tif) { free(stream.buffer); return CAILabel_LIBRARY_ERROR; }
     int alpha = channels == 4;
     int out_channels = coding->gray ? (alpha ? 2 : 1) : channels;
     uint16_t compression = (uint16_t)coding->compression;
     if (!TIFFIsCODECConfigured(compression)) compression = COMPRESSION_NONE;
+    if (page_count > 1) {
+        TIFFSetField(tif, TIFFTAG_SUBFILETYPE, FILETYPE_PAGE);
+        TIFFSetField(tif, TIFFTAG_PAGENUMBER, (uint16_t)index, (uint16_t)page_count);
+    }
     TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, width);
     TIFFSetField(tif, TIFFTAG_IMAGELENGTH, height);
     TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, (uint16_t)coding->bit_depth);
     TIFFSetField(tif, TIFFTAG_SAMPLESPERPIXEL, (uint16_t)out_channels);
     TIFFSetField(tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
     TIFFSetField(tif, TIFFTAG_COMPRESSION, compression);
+    if (page->resolution_unit > 0 && page->x_resolution > 0 && page->y_resolution > 0) {
+        TIFFSetField(tif, TIFFTAG_XRESOLUTION, (float)page->x_resolution);
+        TIFFSetField(tif, TIFFTAG_YRESOLUTION, (float)page->y_resolution);
+        TIFFSetField(tif, TIFFTAG_RESOLUTIONUNIT, (uint16_t)page->resolution_unit);
+    }
     if (compression == COMPRESSION_JPEG) {
         TIFFSetField(tif, TIFFTAG_JPEGQUALITY, coding->jpeg_quality > 0 ? coding->jpeg_quality : 90);
     }
@@ -216,8 +222,8 @@ CAILabel_Status CAILabel_tiff_encode(const void *pixels, uint32_t width, uint32_
     int sample_bytes = coding->bit_depth / 8;
     size_t row_bytes = (size_t)width * out_channels * sample_bytes;
     uint8_t *row = malloc(row_bytes);
-    if (!row) { TIFFClose(tif); free(stream.buffer); return CAILabel_ALLOC_FAILED; }
-    const uint8_t *source = (const uint8_t *)pixels;
+    if (!row) return CAILabel_ALLOC_FAILED;
+    const uint8_t *source = (const uint8_t *)page->pixels;
     CAILabel_Status status = CAILabel_OK;
     for (uint32_t y = 0; y < height && status == CAILabel_OK; y++) {
         for (uint32_t x = 0; x < width; x++) {
@@ -244,9 +250,31 @@ CAILabel_Status CAILabel_tiff_encode(const void *pixels, uint32_t width, uint32_
                 }
             }
         }
-        if (TIFFWriteScanline(tif, row, y, 0) < 0 || messages.errors) status = CAILabel_LIBRARY_ERROR;
+        if (TIFFWriteScanline(tif, row, y, 0) < 0 || messages->errors) status = CAILabel_LIBRARY_ERROR;
     }
     free(row);
+    return status;
+}
+
+CAILabel_Status CAILabel_tiff_encode(const CAILabel_TIFFPage *pages, uint32_t page_count,
+                                     uint8_t **out_bytes, size_t *out_count, char *errbuf, size_t errbuf_len) {
+    if (!pages || page_count == 0 || page_count > 65535 || !out_bytes || !out_count) return CAILabel_BAD_ARGUMENT;
+    *out_bytes = NULL;
+    *out_count = 0;
+    if (errbuf && errbuf_len) errbuf[0] = 0;
+    MemoryStream stream = {0};
+    Messages messages = { .errbuf = errbuf, .errbuf_len = errbuf_len };
+    char mode[8] = "w";
+    strcat(mode, pages[0].coding.big_endian ? "b" : "l");
+    if (pages[0].coding.big_tiff) strcat(mode, "8");
+    TIFF *tif = open_stream(&stream, mode, &messages);
+    if (!tif) { free(stream.buffer); return CAILabel_LIBRARY_ERROR; }
+    CAILabel_Status status = CAILabel_OK;
+    for (uint32_t index = 0; index < page_count && status == CAILabel_OK; index++) {
+        status = write_page(tif, &pages[index], index, page_count, &messages);
+        // Each page but the last is closed here; TIFFClose writes the last.
+        if (status == CAILabel_OK && index + 1 < page_count && (!TIFFWriteDirectory(tif) || messages.errors)) status = CAILabel_LIBRARY_ERROR;
+    }
     TIFFClose(tif);
     if (status == CAILabel_OK && (messages.errors || stream.failed)) status = stream.failed ? CAILabel_ALLOC_FAILED : CAILabel_LIBRARY_ERROR;
     if (status != CAILabel_OK) {

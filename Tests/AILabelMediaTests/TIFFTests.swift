@@ -1,4 +1,4 @@
-import AILabelMedia
+@testable import AILabelMedia
 import AILabelTestSupport
 import Foundation
 import Testing
@@ -171,12 +171,42 @@ struct TIFFTests {
 
         let pages = try handler.parse(try Repository.fixtureBytes("media/multipage.tif"))
         #expect(pages.tiffCoding?.pages == 3)
-        #expect(handler.refined(by: pages).declaration.carries.contains(.pixels) == false, "a multi-page TIFF is not re-encoded")
+        #expect(handler.refined(by: pages).declaration.carries.contains(.pixels), "a multi-page TIFF is re-encoded page by page")
 
         let dng = try handler.parse(try Repository.fixtureBytes("media/raw.dng"))
         #expect(dng.format == .dng && dng.width == 64 && dng.height == 48, "the DNG's size is its raw image's, not the preview's")
         #expect(dng.tiffCoding?.dngVersion == "1.4.0.0" && dng.tiffCoding?.photometric == 32803)
         #expect(handler.refined(by: dng).format == .dng)
+    }
+
+    @Test("A multi-page TIFF decodes to one frame per page and re-encodes every page with its own size, compression and resolution, losslessly")
+    func pagesRoundTrip() throws {
+        let original = try Repository.fixtureBytes("media/pages-photo.tif")
+        let handler = TIFFHandler()
+        let contents = try handler.parse(original)
+        #expect(contents.tiffCoding?.pages == 2)
+        let frames = try handler.decodeFrames(original, maxPixels: 10_000_000)
+        #expect(frames.map { [$0.width, $0.height] } == [[256, 192], [224, 160]])
+        #expect(throws: MediaError.self) { try handler.decodeFrames(original, maxPixels: 256 * 192 + 1000) }
+
+        var marked = frames
+        marked[1].pixels[0] ^= 0xFF
+        let encoded = try handler.encodeFrames(marked, like: contents, in: original).bytes
+        #expect(try handler.decodeFrames(encoded, maxPixels: 10_000_000) == marked, "LZW keeps every page's pixels")
+        let structure = try TIFFStructure(reading: encoded)
+        #expect(structure.pages.count == 2)
+        for page in structure.pages {
+            let coding = try TIFFHandler.pageCoding(of: page, in: structure, reader: encoded)
+            #expect(coding.compression == 5, "LZW, as the original")
+            #expect(coding.resolution?.x == 300 && coding.resolution?.y == 300 && coding.resolution?.unit == 2, "300 dpi, as the original")
+        }
+        // The three small Deflate pages of multipage.tif too.
+        let small = try Repository.fixtureBytes("media/multipage.tif")
+        let smallFrames = try handler.decodeFrames(small, maxPixels: 10_000_000)
+        #expect(smallFrames.count == 3)
+        let smallEncoded = try handler.encodeFrames(smallFrames, like: try handler.parse(small), in: small).bytes
+        #expect(try handler.parse(smallEncoded).tiffCoding?.pages == 3 && (try handler.decodeFrames(smallEncoded, maxPixels: 10_000_000)) == smallFrames)
+        #expect(throws: MediaError.self) { try handler.encodeFrames(Array(smallFrames.prefix(2)), like: try handler.parse(small), in: small) }
     }
 
     @Test("A rewrite keeps every original byte where it was and appends IFD0, the changed values and the store last")

@@ -401,7 +401,12 @@ public struct Stamper: Sendable {
             for marker in markers where !lost.contains(marker.name) {
                 do {
                     var marked = frames
-                    for index in marked.indices { marked[index] = try marker.mark(marked[index], label: &attempt) }
+                    // The label records the mark as drawn on the first frame, the one verify reads (the
+                    // pages of a TIFF may differ in size, and so the badge's place on each).
+                    for index in marked.indices {
+                        var scratch = attempt
+                        marked[index] = index == 0 ? try marker.mark(marked[index], label: &attempt) : try marker.mark(marked[index], label: &scratch)
+                    }
                     frames = marked
                     applied.append(marker.name)
                 } catch let error as MarkNotApplied {

@@ -112,17 +112,32 @@ typedef struct {
     int32_t big_tiff;          // BigTIFF
 } CAILabel_TIFFCoding;
 
-/// Decodes the first directory of a TIFF held in memory to 8-bit RGB or RGBA (straight alpha) with
-/// libtiff's RGBA interface (every photometric and compression libtiff reads). `max_pixels` bounds
-/// width*height before the raster is allocated; libtiff's own allocations are bounded to 512 MiB each.
-CAILabel_Status CAILabel_tiff_decode(const void *bytes, size_t count, uint64_t max_pixels,
+/// Decodes directory `page` of the main chain (0: the first) of a TIFF held in memory to 8-bit RGB or
+/// RGBA (straight alpha) with libtiff's RGBA interface (every photometric and compression libtiff
+/// reads). `max_pixels` bounds width*height before the raster is allocated; libtiff's own allocations
+/// are bounded to 512 MiB each.
+CAILabel_Status CAILabel_tiff_decode(const void *bytes, size_t count, uint32_t page, uint64_t max_pixels,
                                      uint8_t **out_pixels, CAILabel_ImageInfo *out_info,
                                      char *errbuf, size_t errbuf_len);
 
-/// Encodes 8-bit RGB or RGBA pixels (`channels` 3 or 4) to a one-directory TIFF in memory as `coding` says.
-CAILabel_Status CAILabel_tiff_encode(const void *pixels, uint32_t width, uint32_t height, int32_t channels,
-                                     const CAILabel_TIFFCoding *coding, uint8_t **out_bytes, size_t *out_count,
-                                     char *errbuf, size_t errbuf_len);
+/// One page to encode: 8-bit RGB or RGBA pixels (`channels` 3 or 4), coded as `coding` says (its byte
+/// order and BigTIFF-ness are taken from the first page), with the page's resolution when `resolution_unit`
+/// is not 0.
+typedef struct {
+    const void *pixels;
+    uint32_t width;
+    uint32_t height;
+    int32_t channels;
+    CAILabel_TIFFCoding coding;
+    double x_resolution;
+    double y_resolution;
+    int32_t resolution_unit;   // 0: none written; else TIFF ResolutionUnit (1 none, 2 inch, 3 cm)
+} CAILabel_TIFFPage;
+
+/// Encodes `page_count` pages to a TIFF in memory, one directory each in order; several pages are
+/// marked as pages of one document (NewSubfileType page, PageNumber n of N).
+CAILabel_Status CAILabel_tiff_encode(const CAILabel_TIFFPage *pages, uint32_t page_count,
+                                     uint8_t **out_bytes, size_t *out_count, char *errbuf, size_t errbuf_len);
 
 /// How a HEIF image is encoded by libheif: what matches the original's coding.
 typedef struct {

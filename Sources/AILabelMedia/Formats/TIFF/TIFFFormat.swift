@@ -29,15 +29,6 @@ extension TIFFHandler {
         mimeTypes: ["image/dng", "image/x-adobe-dng"],
         carries: [.xmp, .c2paStore, .exif, .icc],
         c2paBindings: [.dataHash])
-
-    /// A multi-page TIFF: ailabel marks no pixels in it (re-encoding one page would lose the others).
-    static let multiPageDeclaration = FormatDeclaration(
-        format: .tiff, displayName: "multi-page TIFF",
-        signatures: signatures,
-        extensions: ["tif", "tiff"],
-        mimeTypes: ["image/tiff"],
-        carries: [.xmp, .c2paStore, .exif, .icc],
-        c2paBindings: [.dataHash])
 }
 
 /// How a TIFF's (or DNG's) main image is stored, from its directories.

@@ -8,7 +8,7 @@
 /// 0.91 does; a tail that an earlier stamp appended (IFD0 and its own values, nothing else pointing
 /// there) is replaced rather than kept, so re-stamping does not grow the file.
 public struct TIFFHandler: AssetHandler {
-    public enum Variant: Sendable { case tiff, dng, multiPageTIFF }
+    public enum Variant: Sendable { case tiff, dng }
     public let variant: Variant
 
     public init(_ variant: Variant = .tiff) { self.variant = variant }
@@ -17,15 +17,12 @@ public struct TIFFHandler: AssetHandler {
         switch variant {
         case .tiff: Self.tiffDeclaration
         case .dng: Self.dngDeclaration
-        case .multiPageTIFF: Self.multiPageDeclaration
         }
     }
 
-    /// A TIFF whose IFD0 carries DNGVersion is a DNG whichever name it was sniffed or claimed by; a
-    /// TIFF of several pages declares no pixel codec.
+    /// A TIFF whose IFD0 carries DNGVersion is a DNG whichever name it was sniffed or claimed by.
     public func refined(by contents: MediaContents) -> any AssetHandler {
-        if contents.format == .dng { return TIFFHandler(.dng) }
-        return TIFFHandler((contents.tiffCoding?.pages ?? 1) > 1 ? .multiPageTIFF : .tiff)
+        TIFFHandler(contents.format == .dng ? .dng : .tiff)
     }
 
     /// Walks the directories by positioned reads: headers, directory tables and the metadata values

@@ -13,7 +13,10 @@ enum TIFFTag {
     static let stripOffsets: UInt16 = 273
     static let samplesPerPixel: UInt16 = 277
     static let stripByteCounts: UInt16 = 279
+    static let xResolution: UInt16 = 282
+    static let yResolution: UInt16 = 283
     static let planarConfiguration: UInt16 = 284
+    static let resolutionUnit: UInt16 = 296
     static let software: UInt16 = 305
     static let dateTime: UInt16 = 306
     static let artist: UInt16 = 315
