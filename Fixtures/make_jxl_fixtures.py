@@ -79,6 +79,15 @@ def save(name, data):
         f.write(data)
 
 
+def animated_photo():
+    """Three truecolour frames big enough for the watermark, each shown for its own time (APNG in)."""
+    frames = [scene(256, 192, 40 + index) for index in range(3)]
+    with tempfile.TemporaryDirectory() as folder:
+        apng = os.path.join(folder, "in.png")
+        frames[0].save(apng, save_all=True, append_images=frames[1:], duration=[100, 200, 300], loop=0)
+        return cjxl(apng, "-d", "1.0", "--container=1")
+
+
 def main():
     os.makedirs(MEDIA, exist_ok=True)
     os.makedirs(MALFORMED, exist_ok=True)
@@ -94,6 +103,7 @@ def main():
         gif = os.path.join(folder, "in.gif")
         frames[0].save(gif, save_all=True, append_images=frames[1:], duration=120, loop=0)
         save("animated.jxl", cjxl(gif, "-d", "1.0", "--container=1"))
+    save("animated-photo.jxl", animated_photo())
     save("metadata.jxl", container(codestream, box(b"xml ", XMP.encode("utf-8")), box(b"Exif", exif_payload())))
     save("compressed-metadata.jxl", container(
         codestream, box(b"brob", b"xml " + brotli(XMP.encode("utf-8"))), box(b"brob", b"Exif" + brotli(exif_payload()))))

@@ -1,4 +1,4 @@
-import AILabelMedia
+@testable import AILabelMedia
 import AILabelTestSupport
 import Foundation
 import Testing
@@ -25,9 +25,33 @@ struct JXLPixelTests {
         if lossless { #expect(decoded == image, "lossless stays exact") }
     }
 
-    @Test("An animated JPEG XL is not marked: decoding its pixels says so instead of flattening it")
-    func animatedIsNotMarked() throws {
-        #expect(throws: MediaError.unsupportedFormat) { try PixelCodec.decode(try Repository.fixtureBytes("media/animated.jxl")) }
+    @Test("An animated JPEG XL decodes to its displayed frames and re-encodes with each frame's duration, its ticks and loops")
+    func animatedFrames() throws {
+        let handler = JXLHandler()
+        for (name, size, durations) in [("animated-photo.jxl", [256, 192], [100, 200, 300]), ("animated.jxl", [96, 64], [120, 120, 120])] {
+            let original = try Repository.fixtureBytes("media/" + name)
+            let contents = try handler.parse(original)
+            let frames = try handler.decodeFrames(original, maxPixels: 10_000_000)
+            #expect(frames.count == 3 && frames.allSatisfy { [$0.width, $0.height] == size }, "\(name): every frame the whole canvas")
+            #expect(try handler.decodePixels(original, maxPixels: 10_000_000, lenient: false) == frames[0], "\(name): a still decode is the first frame")
+            // The frames as a viewer shows them together are bounded, not each alone.
+            #expect(throws: MediaError.limitExceeded) { try handler.decodeFrames(original, maxPixels: size[0] * size[1] * 2) }
+
+            let timing = try #require(try JXLHandler.animationTiming(original))
+            let encoded = try handler.encodeFrames(frames, like: contents, in: original).bytes
+            let again = try #require(try JXLHandler.animationTiming(encoded))
+            #expect(again.durations == timing.durations && again.loops == timing.loops, "\(name)")
+            #expect(again.ticksPerSecond.numerator == timing.ticksPerSecond.numerator && again.ticksPerSecond.denominator == timing.ticksPerSecond.denominator)
+            let milliseconds = timing.durations.map { Int((Double($0) * 1000 * Double(timing.ticksPerSecond.denominator) / Double(timing.ticksPerSecond.numerator)).rounded()) }
+            #expect(milliseconds == durations, "\(name): \(milliseconds)")
+            #expect(try handler.parse(encoded).jxlCoding?.animated == true)
+            let reread = try handler.decodeFrames(encoded, maxPixels: 10_000_000)
+            #expect(reread.count == frames.count)
+            for (before, after) in zip(frames, reread) {
+                #expect(WebPPixelTests.meanDifference(before, after) <= 2.0, "\(name): distance 1.0 is visually lossless")
+            }
+            #expect(throws: MediaError.self) { try handler.encodeFrames(Array(frames.prefix(2)), like: contents, in: original) }
+        }
     }
 
     @Test("Pixel bomb: a JPEG XL larger than the pixel limit is refused before its pixels are allocated")
