@@ -49,6 +49,29 @@ import Testing
         #expect(throws: MediaError.self) { try SplicePlan(copying: 0..<5).replacingC2PAStore(with: [1]) }
     }
 
+    @Test("A read into a caller's buffer gives what read(_:) gives, from a file, an array and a planned output; past the end it is truncated")
+    func readIntoABuffer() throws {
+        let bytes = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31 >> 3) }
+        let folder = try Repository.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("source.bin").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        var plan = SplicePlan()
+        plan.copy(100_000..<200_000)
+        plan.insert([1, 2, 3])
+        plan.copy(0..<100_000)
+        let sources: [any ByteSource] = [bytes, try FileByteSource(path: path, chunkSize: 4096), plan.output(over: bytes)]
+        for source in sources {
+            for (offset, count) in [(0, 10), (99_990, 20), (12_345, 70_000), (source.count - 5, 5)] {
+                var buffer = [UInt8](repeating: 0xEE, count: count)
+                try buffer.withUnsafeMutableBytes { try source.read(into: $0, at: offset) }
+                #expect(buffer == (try source.read(offset..<offset + count)), "\(type(of: source)) at \(offset)")
+            }
+            var past = [UInt8](repeating: 0, count: 10)
+            #expect(throws: MediaError.truncated) { try past.withUnsafeMutableBytes { try source.read(into: $0, at: source.count - 5) } }
+        }
+    }
+
     @Test func rangeBeyondTheSourceIsTruncatedNotATrap() throws {
         var plan = SplicePlan()
         plan.copy(9000..<10_001)

@@ -16,6 +16,9 @@ public protocol ByteSource: Sendable {
     /// Calls `body` with consecutive chunks that together cover `range`, holding at most one chunk
     /// in memory at a time.
     func forEachChunk(in range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> Void) throws
+    /// Fills `buffer` with the bytes from `offset` (which with the buffer's length must lie within the
+    /// source): a decoder's own buffer filled without a copy in between where the source can.
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws
 }
 
 extension ByteSource {
@@ -34,6 +37,14 @@ extension ByteSource {
             throw MediaError.make(.limitExceeded, "the file is \(count) bytes, over the \(limit)-byte limit for this step")
         }
         return try read(0..<count)
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws {
+        var copied = 0
+        try forEachChunk(in: offset..<offset + buffer.count) { chunk in
+            UnsafeMutableRawBufferPointer(rebasing: buffer[copied..<copied + chunk.count]).copyMemory(from: chunk)
+            copied += chunk.count
+        }
     }
 
     /// Checks that `range` lies within the source (for sources written outside this module too).
@@ -125,6 +136,11 @@ public final class FileByteSource: ByteSource, @unchecked Sendable {
             try body(UnsafeRawBufferPointer(part))
             offset += part.count
         }
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws {
+        try checkBounds(offset..<offset + buffer.count)
+        try fill(buffer, from: offset)
     }
 
     /// Fills `buffer` from `offset`, retrying short reads and interrupts.

@@ -38,22 +38,17 @@ private final class SourceBox {
     init(_ source: any ByteSource) { self.source = source }
 }
 
-/// Copies up to `size` bytes at `offset` from the box's source into `buffer`: the count, 0 at the end, -1
-/// when the source fails (a file that shrank under the reader).
+/// Copies up to `size` bytes at `offset` from the box's source into `buffer` (libav's own, filled in
+/// place): the count, 0 at the end, -1 when the source fails (a file that shrank under the reader).
 private let readTrampoline: CAILabel_ReadFunction = { context, buffer, offset, size in
     guard let context, let buffer, offset >= 0, size > 0 else { return size == 0 ? 0 : -1 }
     let source = Unmanaged<SourceBox>.fromOpaque(context).takeUnretainedValue().source
     guard offset < Int64(source.count) else { return 0 }
-    let end = min(source.count, Int(offset) + Int(size))
-    var copied = 0
+    let count = min(source.count - Int(offset), Int(size))
     do {
-        try source.forEachChunk(in: Int(offset)..<end) { chunk in
-            guard let base = chunk.baseAddress, chunk.count > 0 else { return }
-            (buffer + copied).update(from: base.assumingMemoryBound(to: UInt8.self), count: chunk.count)
-            copied += chunk.count
-        }
+        try source.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: count), at: Int(offset))
     } catch {
         return -1
     }
-    return Int64(copied)
+    return Int64(count)
 }
