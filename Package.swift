@@ -17,6 +17,7 @@ let serverDependencies: [Target.Dependency] = [
     .product(name: "UnixSignals", package: "swift-service-lifecycle"),
     .product(name: "Logging", package: "swift-log"),
     .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
     .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
     .product(name: "HTTPTypes", package: "swift-http-types"),
     .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -11,6 +11,7 @@ import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOPosix
 import NIOSSL
 import ServiceLifecycle
 import Synchronization
@@ -35,6 +36,7 @@ public struct LabelServer: Sendable {
     let logger: Logger
     let limiter: ConcurrencyLimiter
     let draining = DrainState()
+    let deadlines = RequestDeadlines()
 
     /// A server for `settings`, with the signer and trust already loaded (``StampConfiguration`` and
     /// ``VerifyConfiguration`` resolve them from the options, the environment and the configuration).
@@ -104,6 +106,10 @@ public struct LabelServer: Sendable {
         }
         let host = settings.host
         let logger = self.logger
+        // One event loop: it only moves bytes and parses HTTP, while the engine's workers (--jobs) do the
+        // work. A loop per core, NIO's default, puts more threads than cores on the CPU and costs
+        // wake-ups and preemptions for nothing (Benchmarks/serve/RESULTS.md).
+        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let app = Application(
             router: router, server: builder,
             configuration: .init(address: .hostname(host, port: settings.port), serverName: "ailabel"),
@@ -112,6 +118,7 @@ public struct LabelServer: Sendable {
                 logger.info("listening", metadata: ["host": .string(host), "port": .stringConvertible(port)])
                 onListening(host, port)
             },
+            eventLoopGroupProvider: .shared(eventLoops),
             logger: logger)
         // Signals are watched here rather than by the service group, so that /readyz turns 503 the moment
         // SIGTERM arrives (a group shuts its services down in reverse order, the server first, and would
@@ -119,8 +126,10 @@ public struct LabelServer: Sendable {
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         let tokens = self.tokens
         let draining = self.draining
+        let deadlines = self.deadlines
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
+            tasks.addTask { await deadlines.watch() }
             tasks.addTask {
                 for await signal in await UnixSignalsSequence(trapping: .sigterm, .sigint, .sighup) {
                     if signal == .sighup {
@@ -142,6 +151,7 @@ public struct LabelServer: Sendable {
             tasks.cancelAll()
         }
         engine.pool.shutdown()
+        try? await eventLoops.shutdownGracefully()
     }
 
     /// HTTPS over `builder`, from a PEM chain and its private key; each way it can fail is said apart
@@ -194,7 +204,7 @@ public struct LabelServer: Sendable {
             let timeout = settings.requestTimeout
             let spoolFolder = settings.spoolDirectory ?? NSTemporaryDirectory()
             let maxBody = settings.maxBodyBytes
-            response = try await Self.withTimeout(timeout) { () async throws(APIFailure) -> Response in
+            response = try await deadlines.run(limit: timeout) { () async throws(APIFailure) -> Response in
                 let upload = try await Upload.receive(request, maxBytes: maxBody, folder: spoolFolder, filename: options.string("filename"))
                 return try await work(upload, options)
             }
@@ -228,29 +238,6 @@ public struct LabelServer: Sendable {
         guard tokens.accepts(Substring(decoding: Array(token), as: UTF8.self)) else {
             throw APIFailure(.unauthorized, "auth.unknown-token", "the bearer token is not one the server accepts", closeConnection: true)
         }
-    }
-
-    /// Runs `body`, answering 503 with `request.timeout` when it takes longer than `limit` (its task is
-    /// cancelled: an upload stops being read, work waiting for a worker never starts).
-    static func withTimeout<Value: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws(APIFailure) -> Value) async throws(APIFailure) -> Value {
-        let outcome: Result<Value, APIFailure> = await withTaskGroup(of: Result<Value, APIFailure>?.self) { group in
-            group.addTask {
-                do throws(APIFailure) {
-                    return .success(try await body())
-                } catch {
-                    return .failure(error)
-                }
-            }
-            group.addTask {
-                try? await Task.sleep(for: limit)
-                return Task.isCancelled ? nil : .failure(.timeout)
-            }
-            var first: Result<Value, APIFailure>?
-            while first == nil, let next = await group.next() { first = next }
-            group.cancelAll()
-            return first ?? .failure(.timeout)
-        }
-        return try outcome.get()
     }
 
     func stamp(_ upload: Upload, _ options: RequestOptions) async throws(APIFailure) -> Response {
