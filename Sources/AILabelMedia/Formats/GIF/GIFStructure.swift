@@ -193,15 +193,17 @@ struct GIFStructure: Sendable {
     }
 
     /// Follows a chain of data sub-blocks (a length byte, then that many bytes) to past its zero-length
-    /// terminator, reading only the length bytes.
+    /// terminator. The length bytes are read through a window: an image's LZW data is a chain of
+    /// 255-byte sub-blocks, and a read per length byte made a system call per 256 bytes of the file.
     static func skipSubBlocks(_ reader: some ByteSource, from start: Int, in place: @autoclosure () -> String) throws -> Int {
         let size = reader.count
+        var window = ByteWindow(reader, windowSize: 32 * 1024)
         var position = start
         while true {
-            guard position < size else {
+            guard position < size, let lengthByte = try window.byte(at: position) else {
                 throw MediaError.make(.truncated, "the sub-blocks of \(place()) run past the end of the file")
             }
-            let length = Int(try reader.read(position..<position + 1)[0])
+            let length = Int(lengthByte)
             position += 1
             if length == 0 { return position }
             guard length <= size - position else {
