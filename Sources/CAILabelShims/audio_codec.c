@@ -347,11 +347,11 @@ done:
     return status;
 }
 
-/// The movie's sound, opened by `path` or read through `reader`: the ISO BMFF demuxer only, and (for a
+/// The movie's sound, read through `reader` or opened by `path`: the ISO BMFF demuxer only, and (for a
 /// path) the `file` protocol only, so nothing named inside the file is opened.
-static CAILabel_Status audio_decode_movie(const char *path, const CAILabel_Reader *reader, uint64_t max_values, int32_t max_channels,
-                                          int32_t min_rate, int32_t max_rate, float **out_samples, uint64_t *out_frames,
-                                          CAILabel_AudioInfo *out_info, char *errbuf, size_t errbuf_len) {
+CAILabel_Status CAILabel_audio_decode_movie(const char *path, const CAILabel_Reader *reader, uint64_t max_values, int32_t max_channels,
+                                            int32_t min_rate, int32_t max_rate, float **out_samples, uint64_t *out_frames,
+                                            CAILabel_AudioInfo *out_info, char *errbuf, size_t errbuf_len) {
     if ((path == NULL && reader == NULL) || !audio_begin(out_samples, out_frames, out_info, errbuf, errbuf_len)) return CAILabel_BAD_ARGUMENT;
     CAILabel_ReaderState state = {0};
     AVIOContext *io = NULL;
@@ -384,20 +384,6 @@ static CAILabel_Status audio_decode_movie(const char *path, const CAILabel_Reade
     avformat_close_input(&format);
     CAILabel_reader_io_free(&io);
     return status;
-}
-
-CAILabel_Status CAILabel_audio_decode_movie(const char *path, uint64_t max_values, int32_t max_channels,
-                                            int32_t min_rate, int32_t max_rate, float **out_samples, uint64_t *out_frames,
-                                            CAILabel_AudioInfo *out_info, char *errbuf, size_t errbuf_len) {
-    if (path == NULL) return CAILabel_BAD_ARGUMENT;
-    return audio_decode_movie(path, NULL, max_values, max_channels, min_rate, max_rate, out_samples, out_frames, out_info, errbuf, errbuf_len);
-}
-
-CAILabel_Status CAILabel_audio_decode_movie_reader(const CAILabel_Reader *reader, uint64_t max_values, int32_t max_channels,
-                                                   int32_t min_rate, int32_t max_rate, float **out_samples, uint64_t *out_frames,
-                                                   CAILabel_AudioInfo *out_info, char *errbuf, size_t errbuf_len) {
-    if (reader == NULL) return CAILabel_BAD_ARGUMENT;
-    return audio_decode_movie(NULL, reader, max_values, max_channels, min_rate, max_rate, out_samples, out_frames, out_info, errbuf, errbuf_len);
 }
 
 // MARK: encode

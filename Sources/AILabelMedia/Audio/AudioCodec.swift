@@ -32,9 +32,7 @@ public enum AudioCodec {
                 let (lowest, highest) = (Int32(AudioLimits.sampleRates.lowerBound), Int32(AudioLimits.sampleRates.upperBound))
                 do {
                     return try decoded { samples, frames, info, errbuf in
-                        reader.map {
-                            CAILabel_audio_decode_movie_reader($0, values, channels, lowest, highest, samples, frames, info, errbuf.baseAddress, errbuf.count)
-                        } ?? CAILabel_audio_decode_movie(url, values, channels, lowest, highest, samples, frames, info, errbuf.baseAddress, errbuf.count)
+                        CAILabel_audio_decode_movie(url, reader, values, channels, lowest, highest, samples, frames, info, errbuf.baseAddress, errbuf.count)
                     }
                 } catch let error as MediaError {
                     throw error

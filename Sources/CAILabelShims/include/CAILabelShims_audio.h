@@ -31,15 +31,12 @@ CAILabel_Status CAILabel_audio_decode(const void *bytes, size_t count, uint64_t 
                           int32_t min_rate, int32_t max_rate, float **out_samples, uint64_t *out_frames,
                           CAILabel_AudioInfo *out_info, char *errbuf, size_t errbuf_len);
 
-/// As CAILabel_audio_decode, for the sound track of a movie file on disk (MP4, MOV, M4A: the ISO BMFF
-/// demuxer only, the `file` protocol only), read as it decodes rather than held whole. The stream decoded
-/// is FFmpeg's best audio stream; its index is `out_info->stream_index`.
-CAILabel_Status CAILabel_audio_decode_movie(const char *path, uint64_t max_values, int32_t max_channels,
-                          int32_t min_rate, int32_t max_rate, float **out_samples, uint64_t *out_frames,
-                          CAILabel_AudioInfo *out_info, char *errbuf, size_t errbuf_len);
-
-/// As CAILabel_audio_decode_movie, for a movie read through `reader` (never opened by name).
-CAILabel_Status CAILabel_audio_decode_movie_reader(const CAILabel_Reader *reader, uint64_t max_values, int32_t max_channels,
+/// As CAILabel_audio_decode, for the sound track of a movie (MP4, MOV, M4A: the ISO BMFF demuxer only),
+/// read as it decodes rather than held whole: through `reader` when it is set (then `path` only names the
+/// movie, and nothing is opened by name), else the file at `path` (the `file` protocol only), as
+/// CAILabel_VideoOptions takes its input. The stream decoded is FFmpeg's best audio stream; its index is
+/// `out_info->stream_index`.
+CAILabel_Status CAILabel_audio_decode_movie(const char *path, const CAILabel_Reader *reader, uint64_t max_values, int32_t max_channels,
                           int32_t min_rate, int32_t max_rate, float **out_samples, uint64_t *out_frames,
                           CAILabel_AudioInfo *out_info, char *errbuf, size_t errbuf_len);
 
