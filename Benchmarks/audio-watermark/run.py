@@ -119,6 +119,8 @@ def music_clip(rng, seconds, path):
     rate = rng.choice([44100, 48000])
     channels = rng.choice([1, 2])
     expression = f"({voices})*(0.7+0.3*sin(2*PI*{tempo / 8:.3f}*t))+{bass}+{drums}+{harmonics}"
+    # Commas inside the expression would end the filter in ffmpeg's filtergraph syntax: escaped.
+    expression = expression.replace(",", "\\,")
     subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", f"aevalsrc={expression}:s={rate}:d={seconds:.2f}",
                     "-ac", str(channels), "-c:a", "pcm_s16le", path], check=True)
     return "music"
