@@ -107,6 +107,18 @@ struct TIFFTests {
         #expect(Self.refusal(bytes)?.code == .limitExceeded)
     }
 
+    @Test("A strip over the TIFF header is refused: a rewrite must change the header, so it could not keep that image data")
+    func stripOverTheHeaderIsRefused() throws {
+        // StripOffsets 0: the 8 pixel bytes are the header itself.
+        let entries: [(UInt16, UInt16, UInt32, UInt32)] = [(256, 3, 1, 4), (257, 3, 1, 2), (258, 3, 1, 8), (259, 3, 1, 1), (262, 3, 1, 1), (273, 4, 1, 0), (278, 3, 1, 2), (279, 4, 1, 8)]
+        let error = try #require(Self.refusal(Self.tiff(entries: entries)))
+        #expect(error.code == .malformed && error.reason.contains("overlaps the 8-byte TIFF header"), "\(error)")
+        #expect(Self.refusal(Self.minimal()) == nil, "a strip after the header is fine")
+        // The fuzzer's file: its one strip ran from byte 0, and a stamp's new IFD0 offset changed it.
+        let finding = try Repository.fixtureBytes("fuzz/tiff/tiff-strip-over-the-header.bin")
+        #expect(Self.refusal(finding)?.code == .malformed)
+    }
+
     @Test("More SubIFDs than c2pa-rs accepts (the tiff_poc.tiff attack) are refused")
     func subIFDBombIsRefused() {
         let bytes = Self.minimal(extraEntries: [(330, 4, 1001, 200)]) + [UInt8](repeating: 0, count: 4100)

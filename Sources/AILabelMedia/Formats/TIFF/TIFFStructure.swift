@@ -185,6 +185,11 @@ struct TIFFStructure: Sendable {
                 guard start <= UInt64(size), length <= UInt64(size) - start else {
                     throw MediaError.make(.truncated, "a \(tiled ? "tile" : "strip") of \(Self.name(directory.role)) at byte \(start) (\(length) bytes) lies past the end of the \(size)-byte file")
                 }
+                // Image data inside the header would be changed by any rewrite (the header points at
+                // IFD0), so a metadata stamp could not keep the image data byte for byte.
+                guard start >= (walk.isBigTIFF ? 16 : 8) else {
+                    throw MediaError.make(.malformed, "a \(tiled ? "tile" : "strip") of \(Self.name(directory.role)) at byte \(start) overlaps the \(walk.isBigTIFF ? 16 : 8)-byte TIFF header")
+                }
                 // Strips that all name the same bytes would make a content ID hash the file over and
                 // over (c2pa-rs caps the copy the same way): together they may not exceed the file.
                 total += Int(length)
