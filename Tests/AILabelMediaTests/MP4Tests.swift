@@ -325,4 +325,32 @@ struct MP4Tests {
             #expect(MP4Movie.aacChannels(entry: entry) == nil)
         }
     }
+
+    @Test("Keyed metadata with a key repeated 10,000 times: every copy removed in one pass, the other keys and their items renumbered")
+    func keyRepeatedTenThousandTimes() throws {
+        func text(_ value: String) -> [UInt8] {
+            var data: [UInt8] = [0, 0, 0, 1, 0, 0, 0, 0]
+            data += Array(value.utf8)
+            return BMFFBoxWriter.box("data", data)
+        }
+        var metadata = QuickTimeKeyedMetadata()
+        metadata.keys = [.init(namespace: "mdta", name: Array("a".utf8)), .init(namespace: "mdta", name: Array("AIGC".utf8)),
+                         .init(namespace: "mdta", name: Array("b".utf8)), .init(namespace: "mdta", name: Array("AIGC".utf8))]
+        metadata.items = [.init(keyIndex: 1, payload: text("A")), .init(keyIndex: 2, payload: text("x")), .init(keyIndex: 3, payload: text("B")),
+                          .init(keyIndex: 4, payload: text("y")), .init(keyIndex: 0, payload: text("none")), .init(keyIndex: 9, payload: text("past"))]
+        metadata.remove("AIGC")
+        #expect(metadata.keys.map { String(decoding: $0.name, as: UTF8.self) } == ["a", "b"])
+        #expect(metadata.items.map(\.keyIndex) == [1, 2, 0, 7], "a's and b's items follow their keys; one naming no key stays, one past the keys moves down by two")
+        #expect(metadata.textEntries.map { "\($0.key)=\($0.text)" } == ["a=A", "b=B"])
+
+        // A hostile file's worth: 10,000 copies of the key, an item for each.
+        var hostile = QuickTimeKeyedMetadata()
+        hostile.keys = [.init(namespace: "mdta", name: Array("title".utf8))]
+            + Array(repeating: .init(namespace: "mdta", name: Array("AIGC".utf8)), count: QuickTimeKeyedMetadata.maximumEntries - 1)
+        hostile.items = (1...QuickTimeKeyedMetadata.maximumEntries).map { .init(keyIndex: UInt32($0), payload: text("v\($0)")) }
+        #expect(hostile.textEntries.count == QuickTimeKeyedMetadata.maximumEntries)
+        hostile.remove("AIGC")
+        #expect(hostile.keys.count == 1 && hostile.items.map(\.keyIndex) == [1])
+        #expect(hostile.textEntries.map { "\($0.key)=\($0.text)" } == ["title=v1"])
+    }
 }

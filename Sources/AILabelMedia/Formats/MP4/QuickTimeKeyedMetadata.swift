@@ -64,9 +64,13 @@ struct QuickTimeKeyedMetadata: Sendable, Hashable {
 
     /// The UTF-8 text values, by key name, in key order (other value types are left out).
     var textEntries: [(key: String, text: String)] {
+        // Items grouped by key first: 10,000 keys against 10,000 items, matched pairwise, would be 10⁸
+        // comparisons from a hostile file.
+        var itemsByKey: [UInt32: [Item]] = [:]
+        for item in items { itemsByKey[item.keyIndex, default: []].append(item) }
         var out: [(String, String)] = []
         for (offset, key) in keys.enumerated() where key.namespace == "mdta" {
-            for item in items where item.keyIndex == UInt32(offset + 1) {
+            for item in itemsByKey[UInt32(offset + 1)] ?? [] {
                 guard let text = Self.utf8Value(item.payload) else { continue }
                 out.append((String(decoding: key.name, as: UTF8.self), text))
             }
@@ -107,12 +111,30 @@ struct QuickTimeKeyedMetadata: Sendable, Hashable {
         }
     }
 
-    /// Removes a key and its items; the keys after it move down one, and their items with them.
+    /// Removes every key of that name and their items; the keys after each move down, and their items
+    /// with them. One pass: a hostile file may repeat a key 10,000 times.
     mutating func remove(_ name: String) {
-        while let index = index(of: name) {
-            keys.remove(at: Int(index) - 1)
-            items.removeAll { $0.keyIndex == index }
-            for at in items.indices where items[at].keyIndex > index { items[at].keyIndex -= 1 }
+        let target = Array(name.utf8)
+        var renumbered: [UInt32: UInt32] = [:]  // 1-based, old to new, for the keys kept
+        var kept: [Key] = []
+        for (offset, key) in keys.enumerated() where !(key.namespace == "mdta" && key.name == target) {
+            kept.append(key)
+            renumbered[UInt32(offset + 1)] = UInt32(kept.count)
+        }
+        let removed = UInt32(keys.count - kept.count)
+        guard removed > 0 else { return }
+        let oldCount = UInt32(keys.count)
+        keys = kept
+        items = items.compactMap { item in
+            var item = item
+            if item.keyIndex == 0 { return item }  // names no key: left as it was
+            if item.keyIndex > oldCount {
+                item.keyIndex -= removed  // past every key: every removed key was before it
+                return item
+            }
+            guard let index = renumbered[item.keyIndex] else { return nil }  // an item of a removed key
+            item.keyIndex = index
+            return item
         }
     }
 
