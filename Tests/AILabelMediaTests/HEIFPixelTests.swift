@@ -62,6 +62,20 @@ struct HEIFPixelTests {
         let recoded = try HEIFCodingParameters(format: handler.format, contents: again, original: HEIFFile(output))
         #expect(recoded.chroma == original.chroma && recoded.bitDepth == original.bitDepth && recoded.nclx == original.nclx, "\(path)")
 
+        // iprp: the original's properties stay in order (the coded image's follow), and every item kept
+        // beside the primary keeps its associations, essential flags included.
+        let oldMeta = try HEIFFile(bytes).meta, newMeta = try HEIFFile(output).meta
+        #expect(newMeta.properties.count >= oldMeta.properties.count, "\(path)")
+        for (old, new) in zip(oldMeta.properties, newMeta.properties) {
+            #expect(old.type == new.type && old.payload.elementsEqual(new.payload), "\(path): property \(old.type) kept byte for byte")
+        }
+        let primary = try #require(oldMeta.primaryItem)
+        let newEntries = Dictionary(newMeta.associationEntries.map { ($0.id, $0.list) }, uniquingKeysWith: +)
+        for entry in oldMeta.associationEntries where entry.id != primary && newMeta.item(entry.id) != nil {
+            #expect(newEntries[entry.id] == entry.list, "\(path): item \(entry.id)'s associations")
+        }
+        #expect(newEntries[primary]?.contains { $0.essential } == true, "\(path): the new primary image's codec configuration is essential")
+
         let decoded = try handler.decodePixels(output, maxPixels: PixelCodec.defaultMaximumPixels, lenient: false)
         #expect(decoded.width == image.width && decoded.height == image.height && decoded.channels == image.channels)
         #expect(Self.psnr(image, decoded) > 30, "\(path): \(Self.psnr(image, decoded)) dB")

@@ -31,59 +31,18 @@ struct HEIFImageReplacement {
         return total > 0 ? total : nil
     }
 
-    /// One property box and whether an item's association marks it essential.
-    struct Association: Hashable {
-        var index: Int
-        var essential: Bool
-    }
+    typealias Association = HEIFPropertyAssociation
 
-    /// `iprp` read with what ``HEIFMeta`` drops: each property's whole box and the essential flags.
+    /// `iprp` as the parser read it (``HEIFMeta/properties`` and ``HEIFMeta/associationEntries``), each
+    /// property as its whole box again: the parser takes only 32-bit box sizes of at least 8, so the box
+    /// written back is byte for byte the original's.
     struct Properties {
-        var boxes: [[UInt8]] = []
-        var associations: [(id: UInt32, list: [Association])] = []
+        var boxes: [[UInt8]]
+        var associations: [(id: UInt32, list: [Association])]
 
-        init(_ file: HEIFFile) throws {
-            let tree = file.tree
-            guard let iprp = tree.boxes[file.metaIndex].children.first(where: { tree.boxes[$0].type == .iprp }) else { return }
-            let box = tree.boxes[iprp]
-            let payload = file.metaSlice(box.payloadStart..<box.range.upperBound)
-            var position = payload.startIndex
-            while payload.endIndex - position >= 8 {
-                let size = Int(BigEndian.uint32(Array(payload[position..<position + 4]), 0))
-                guard size >= 8, size <= payload.endIndex - position else { throw MediaError.make(.truncated, "a box in the iprp box ends past it") }
-                let type = FourCC(payload[position + 4..<position + 8])
-                let body = payload[position + 8..<position + size]
-                if type == .ipco {
-                    var inner = body.startIndex
-                    while body.endIndex - inner >= 8 {
-                        let propertySize = Int(BigEndian.uint32(Array(body[inner..<inner + 4]), 0))
-                        guard propertySize >= 8, propertySize <= body.endIndex - inner else { throw MediaError.make(.truncated, "a property ends past the ipco box") }
-                        boxes.append(Array(body[inner..<inner + propertySize]))
-                        inner += propertySize
-                    }
-                } else if type == .ipma {
-                    var reader = BoxPayloadReader(body, what: "the ipma box")
-                    let version = try reader.uint8()
-                    let flags = try reader.uint(3)
-                    let count = Int(try reader.uint32())
-                    guard count <= HEIFMeta.maximumItems else { throw MediaError.make(.limitExceeded, "the ipma box lists \(count) items") }
-                    for _ in 0..<count {
-                        let id = version < 1 ? UInt32(try reader.uint16()) : try reader.uint32()
-                        var list: [Association] = []
-                        for _ in 0..<Int(try reader.uint8()) {
-                            if flags & 1 == 1 {
-                                let value = try reader.uint16()
-                                list.append(Association(index: Int(value & 0x7FFF), essential: value & 0x8000 != 0))
-                            } else {
-                                let value = try reader.uint8()
-                                list.append(Association(index: Int(value & 0x7F), essential: value & 0x80 != 0))
-                            }
-                        }
-                        associations.append((id, list))
-                    }
-                }
-                position += size
-            }
+        init(_ file: HEIFFile) {
+            boxes = file.meta.properties.map { BMFFBoxWriter.box($0.type, Array($0.payload)) }
+            associations = file.meta.associationEntries
         }
 
         func list(of id: UInt32) -> [Association] { associations.filter { $0.id == id }.flatMap(\.list) }
@@ -164,8 +123,8 @@ struct HEIFImageReplacement {
         if (alphaID ?? 0) > UInt32(UInt16.max) { references.version = 1 }
 
         // Properties: the coded file's appended to ipco; the primary's and the alpha's associations point at them.
-        var properties = try Properties(original)
-        let codedProperties = try Properties(coded)
+        var properties = Properties(original)
+        let codedProperties = Properties(coded)
         func adopt(_ id: UInt32) -> [Association] {
             coded.meta.associations[id] == nil ? [] : codedProperties.list(of: id).compactMap { association in
                 guard association.index >= 1, association.index <= codedProperties.boxes.count else { return nil }

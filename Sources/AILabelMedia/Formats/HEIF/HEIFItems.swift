@@ -11,6 +11,9 @@ struct HEIFMeta: Sendable {
     var properties: [(type: FourCC, payload: ArraySlice<UInt8>)] = []
     /// Item ID to 1-based property indexes.
     var associations: [UInt32: [Int]] = [:]
+    /// `ipma`'s entries as the file lists them, with the essential flags: what a rewrite of `iprp`
+    /// writes back (``associations`` is the lookup made from them).
+    var associationEntries: [(id: UInt32, list: [HEIFPropertyAssociation])] = []
     /// The `iinf` box's version (0: 16-bit entry count).
     var itemInfoVersion: UInt8 = 0
     /// Offset of the meta's `idat` payload in the file, for items stored there (construction method 1).
@@ -27,6 +30,12 @@ struct HEIFMeta: Sendable {
         }
         return nil
     }
+}
+
+/// One `ipma` association: a 1-based index into `ipco`, and whether the property is essential.
+struct HEIFPropertyAssociation: Sendable, Hashable {
+    var index: Int
+    var essential: Bool
 }
 
 /// One `infe` entry.

@@ -101,11 +101,18 @@ extension HEIFMeta {
                 for _ in 0..<count {
                     let id = version < 1 ? UInt32(try reader.uint16()) : try reader.uint32()
                     let associationCount = Int(try reader.uint8())
-                    var indexes: [Int] = []
+                    var list: [HEIFPropertyAssociation] = []
                     for _ in 0..<associationCount {
-                        indexes.append(flags & 1 == 1 ? Int(try reader.uint16() & 0x7FFF) : Int(try reader.uint8() & 0x7F))
+                        if flags & 1 == 1 {
+                            let value = try reader.uint16()
+                            list.append(HEIFPropertyAssociation(index: Int(value & 0x7FFF), essential: value & 0x8000 != 0))
+                        } else {
+                            let value = try reader.uint8()
+                            list.append(HEIFPropertyAssociation(index: Int(value & 0x7F), essential: value & 0x80 != 0))
+                        }
                     }
-                    associations[id, default: []] += indexes
+                    associations[id, default: []] += list.map(\.index)
+                    associationEntries.append((id, list))
                 }
             }
             position += size
