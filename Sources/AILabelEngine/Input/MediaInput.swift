@@ -83,10 +83,7 @@ public struct MediaInput: Sendable {
 
     /// Opens and parses the input (on the calling thread).
     func open(registry: AssetRegistry = .standard) throws -> MediaFile {
-        switch storage {
-        case .path, .source: return try MediaFile(path: name, source: try byteSource(), registry: registry)
-        case .bytes(let bytes): return try MediaFile(path: name, bytes: bytes, registry: registry)
-        }
+        try MediaFile(path: name, source: try byteSource(), registry: registry)
     }
 
     /// The whole input (for sidecar stamping, which hashes the file whole), refused above `limit`.
