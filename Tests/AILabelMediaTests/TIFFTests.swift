@@ -119,6 +119,22 @@ struct TIFFTests {
         #expect(Self.refusal(finding)?.code == .malformed)
     }
 
+    @Test("A directory or a read value inside the TIFF header is refused: a rewrite changes the header under it")
+    func directoryInsideTheHeaderIsRefused() throws {
+        // IFD0's next directory at byte 4: the header's own IFD0 offset, read as an entry count.
+        let nextInHeader = try #require(Self.refusal(Self.minimal(next: 4)))
+        #expect(nextInHeader.code == .malformed && nextInHeader.reason.contains("inside the 8-byte TIFF header"), "\(nextInHeader)")
+        // XMP (tag 700, read) with its bytes at offset 2.
+        let xmpInHeader = try #require(Self.refusal(Self.minimal(extraEntries: [(700, 1, 6, 2)])))
+        #expect(xmpInHeader.code == .malformed, "\(xmpInHeader)")
+        // A tag the walker does not read, pointing into the header: a warning, as one pointing past the end.
+        let other = try TIFFHandler().parse(Self.minimal(extraEntries: [(33_000, 1, 6, 2)]))
+        #expect(other.warnings.contains { $0.contains("points inside the TIFF header") })
+        // The fuzzer's file: IFD1 at byte 4 held 8 entries; after a stamp wrote a new IFD0 offset there, 188.
+        let finding = try Repository.fixtureBytes("fuzz/tiff/tiff-next-directory-inside-the-header.bin")
+        #expect(Self.refusal(finding)?.code == .malformed)
+    }
+
     @Test("More SubIFDs than c2pa-rs accepts (the tiff_poc.tiff attack) are refused")
     func subIFDBombIsRefused() {
         let bytes = Self.minimal(extraEntries: [(330, 4, 1001, 200)]) + [UInt8](repeating: 0, count: 4100)

@@ -187,8 +187,8 @@ struct TIFFStructure: Sendable {
                 }
                 // Image data inside the header would be changed by any rewrite (the header points at
                 // IFD0), so a metadata stamp could not keep the image data byte for byte.
-                guard start >= (walk.isBigTIFF ? 16 : 8) else {
-                    throw MediaError.make(.malformed, "a \(tiled ? "tile" : "strip") of \(Self.name(directory.role)) at byte \(start) overlaps the \(walk.isBigTIFF ? 16 : 8)-byte TIFF header")
+                guard start >= walk.headerSize else {
+                    throw MediaError.make(.malformed, "a \(tiled ? "tile" : "strip") of \(Self.name(directory.role)) at byte \(start) overlaps the \(walk.headerSize)-byte TIFF header")
                 }
                 // Strips that all name the same bytes would make a content ID hash the file over and
                 // over (c2pa-rs caps the copy the same way): together they may not exceed the file.
@@ -261,6 +261,9 @@ private struct Walk {
         self.fileSize = fileSize
     }
 
+    /// The header's bytes: a rewrite changes them (they point at IFD0), so nothing else may lie there.
+    var headerSize: UInt64 { isBigTIFF ? 16 : 8 }
+
     /// Tags whose values the walker reads or a rewrite moves: one past the end refuses the file.
     static let readTags: Set<UInt16> = Set([
         TIFFTag.stripOffsets, TIFFTag.stripByteCounts, TIFFTag.tileOffsets, TIFFTag.tileByteCounts, TIFFTag.subIFDs,
@@ -281,6 +284,9 @@ private struct Walk {
         let nextWidth = isBigTIFF ? 8 : 4
         guard offset <= UInt64(fileSize), UInt64(countWidth) <= UInt64(fileSize) - offset else {
             throw MediaError.make(.truncated, "\(name) at byte \(offset) lies past the end of the \(fileSize)-byte file")
+        }
+        guard offset >= headerSize else {
+            throw MediaError.make(.malformed, "\(name) at byte \(offset) lies inside the \(headerSize)-byte TIFF header")
         }
         let start = Int(offset)
         let countBytes = try reader.tiffBytes(at: start, count: countWidth)
@@ -318,7 +324,14 @@ private struct Walk {
                 }
                 if let size = valueSize, size > fieldWidth {
                     let valueOffset = order.unsigned(table, at: fieldAt, width: fieldWidth)
-                    if valueOffset <= UInt64(fileSize), UInt64(size) <= UInt64(fileSize) - valueOffset {
+                    if valueOffset < headerSize {
+                        // Values in the header would change with any rewrite.
+                        guard !Self.readTags.contains(tag) else {
+                            throw MediaError.make(.malformed, "tag \(tag) of \(name) has its values at byte \(valueOffset), inside the \(headerSize)-byte TIFF header")
+                        }
+                        valueSize = nil
+                        warnings.append("tag \(tag) of \(name) points inside the TIFF header")
+                    } else if valueOffset <= UInt64(fileSize), UInt64(size) <= UInt64(fileSize) - valueOffset {
                         dataRange = Int(valueOffset)..<Int(valueOffset) + size
                     } else if Self.readTags.contains(tag) {
                         throw MediaError.make(.truncated, "tag \(tag) of \(name) declares \(valueCount) values at byte \(valueOffset), past the end of the \(fileSize)-byte file")
