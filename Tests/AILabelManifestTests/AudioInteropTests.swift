@@ -60,17 +60,7 @@ struct AudioInteropTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("large.wav").path
         let dataSize: UInt64 = (4 << 30) + 4096
-        var header = Array("RF64".utf8) + [0xFF, 0xFF, 0xFF, 0xFF] + Array("WAVE".utf8)
-        header += Array("ds64".utf8) + [28, 0, 0, 0]
-        let riffSize = UInt64(4 + 36 + 24 + 8) + dataSize
-        for value in [riffSize, dataSize, dataSize / 2] { header += (0..<8).map { UInt8(value >> (8 * UInt64($0)) & 0xFF) } }
-        header += [0, 0, 0, 0]
-        header += Array("fmt ".utf8) + [16, 0, 0, 0, 1, 0, 1, 0, 0x80, 0xBB, 0, 0, 0, 0x77, 1, 0, 2, 0, 16, 0]
-        header += Array("data".utf8) + [0xFF, 0xFF, 0xFF, 0xFF]
-        try Data(header).write(to: URL(fileURLWithPath: path))
-        let descriptor = open(path, O_WRONLY)
-        #expect(ftruncate(descriptor, off_t(header.count) + off_t(dataSize)) == 0)
-        close(descriptor)
+        try SparseRF64.write(to: path, dataSize: dataSize)
 
         let source = try FileByteSource(path: path)
         let handler = WAVHandler()

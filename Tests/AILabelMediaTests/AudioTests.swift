@@ -163,24 +163,14 @@ struct AudioTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("large.wav").path
         let dataSize: UInt64 = (4 << 30) + 1000
-        var header = Array("RF64".utf8) + [0xFF, 0xFF, 0xFF, 0xFF] + Array("WAVE".utf8)
-        header += Array("ds64".utf8) + [28, 0, 0, 0]
-        let riffSize = UInt64(4 + 36 + 24 + 8) + dataSize
-        for value in [riffSize, dataSize, dataSize / 2] { header += (0..<8).map { UInt8(value >> (8 * UInt64($0)) & 0xFF) } }
-        header += [0, 0, 0, 0]
-        header += Array("fmt ".utf8) + [16, 0, 0, 0, 1, 0, 1, 0, 0x80, 0xBB, 0, 0, 0, 0x77, 1, 0, 2, 0, 16, 0]
-        header += Array("data".utf8) + [0xFF, 0xFF, 0xFF, 0xFF]
-        try Data(header).write(to: URL(fileURLWithPath: path))
-        let descriptor = open(path, O_WRONLY)
-        #expect(ftruncate(descriptor, off_t(header.count) + off_t(dataSize)) == 0)
-        close(descriptor)
+        let headerCount = try SparseRF64.write(to: path, dataSize: dataSize)
         let source = CountingSource(try FileByteSource(path: path))
         let contents = try WAVHandler().parse(source)
-        #expect(contents.imageDataRanges == [header.count - 8..<source.count])
+        #expect(contents.imageDataRanges == [headerCount - 8..<source.count])
         #expect(abs((contents.audioCoding?.durationSeconds ?? 0) - Double(dataSize / 2) / 48000) < 0.01)
         let plan = try WAVHandler().planRewrite(of: source, contents: contents, applying: Self.stampEdit("large"))
         #expect(source.bytesRead < 4096, "read \(source.bytesRead) bytes")
-        #expect(plan.pieces.contains { if case .source(let range) = $0 { range.contains(header.count - 8) && range.upperBound == source.count } else { false } },
+        #expect(plan.pieces.contains { if case .source(let range) = $0 { range.contains(headerCount - 8) && range.upperBound == source.count } else { false } },
                 "the data chunk is copied as one source range")
         let output = plan.output(over: source)
         let reparsed = try WAVHandler().parse(output)

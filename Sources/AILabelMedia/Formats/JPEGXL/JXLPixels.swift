@@ -24,11 +24,6 @@ extension JXLHandler {
     }
 
     static func decode(_ bytes: [UInt8], maxPixels: Int, frameLimit: Int) throws -> [RGBImage] {
-        guard let decoder = JxlDecoderCreate(nil) else { throw MediaError.make(.libraryFailure, "libjxl could not create a decoder") }
-        defer { JxlDecoderDestroy(decoder) }
-        guard JxlDecoderSubscribeEvents(decoder, Int32(JXL_DEC_BASIC_INFO.rawValue | JXL_DEC_FULL_IMAGE.rawValue)) == JXL_DEC_SUCCESS else {
-            throw MediaError.make(.libraryFailure, "libjxl refused the decoding events")
-        }
         var info = JxlBasicInfo()
         var format = JxlPixelFormat(num_channels: 3, data_type: JXL_TYPE_UINT8, endianness: JXL_NATIVE_ENDIAN, align: 0)
         // The frame being decoded lives in memory of ours that libjxl writes into until FULL_IMAGE.
@@ -36,11 +31,7 @@ extension JXLHandler {
         defer { buffer?.deallocate() }
         var frames: [RGBImage] = []
         var pixelsSoFar = 0
-        return try bytes.withUnsafeBufferPointer { input in
-            guard JxlDecoderSetInput(decoder, input.baseAddress, input.count) == JXL_DEC_SUCCESS else {
-                throw MediaError.make(.libraryFailure, "libjxl refused its input")
-            }
-            JxlDecoderCloseInput(decoder)
+        return try withDecoder(bytes, events: [JXL_DEC_BASIC_INFO, JXL_DEC_FULL_IMAGE]) { decoder in
             while true {
                 switch JxlDecoderProcessInput(decoder) {
                 case JXL_DEC_BASIC_INFO:
@@ -84,6 +75,22 @@ extension JXLHandler {
         }
     }
 
+    /// Runs `body` with a decoder subscribed to `events` over all of `bytes` (input closed: the file is whole).
+    static func withDecoder<T>(_ bytes: [UInt8], events: [JxlDecoderStatus], _ body: (OpaquePointer) throws -> T) throws -> T {
+        guard let decoder = JxlDecoderCreate(nil) else { throw MediaError.make(.libraryFailure, "libjxl could not create a decoder") }
+        defer { JxlDecoderDestroy(decoder) }
+        guard JxlDecoderSubscribeEvents(decoder, Int32(events.reduce(0) { $0 | $1.rawValue })) == JXL_DEC_SUCCESS else {
+            throw MediaError.make(.libraryFailure, "libjxl refused the decoding events")
+        }
+        return try bytes.withUnsafeBufferPointer { input in
+            guard JxlDecoderSetInput(decoder, input.baseAddress, input.count) == JXL_DEC_SUCCESS else {
+                throw MediaError.make(.libraryFailure, "libjxl refused its input")
+            }
+            JxlDecoderCloseInput(decoder)
+            return try body(decoder)
+        }
+    }
+
     /// An animation's timing: ticks per second, loops, and each displayed frame's duration in ticks.
     struct AnimationTiming {
         var ticksPerSecond: (numerator: UInt32, denominator: UInt32)
@@ -93,17 +100,8 @@ extension JXLHandler {
 
     /// Reads the frame headers only (libjxl skips the pixels of frames nobody asked for).
     static func animationTiming(_ bytes: [UInt8]) throws -> AnimationTiming? {
-        guard let decoder = JxlDecoderCreate(nil) else { throw MediaError.make(.libraryFailure, "libjxl could not create a decoder") }
-        defer { JxlDecoderDestroy(decoder) }
-        guard JxlDecoderSubscribeEvents(decoder, Int32(JXL_DEC_BASIC_INFO.rawValue | JXL_DEC_FRAME.rawValue)) == JXL_DEC_SUCCESS else {
-            throw MediaError.make(.libraryFailure, "libjxl refused the decoding events")
-        }
         var timing = AnimationTiming(ticksPerSecond: (0, 0), loops: 0, durations: [])
-        return try bytes.withUnsafeBufferPointer { input in
-            guard JxlDecoderSetInput(decoder, input.baseAddress, input.count) == JXL_DEC_SUCCESS else {
-                throw MediaError.make(.libraryFailure, "libjxl refused its input")
-            }
-            JxlDecoderCloseInput(decoder)
+        return try withDecoder(bytes, events: [JXL_DEC_BASIC_INFO, JXL_DEC_FRAME]) { decoder in
             while true {
                 switch JxlDecoderProcessInput(decoder) {
                 case JXL_DEC_BASIC_INFO:
