@@ -326,6 +326,24 @@ struct MP4Tests {
         }
     }
 
+    @Test("A moov holding 20,000 keyed metadata boxes is rewritten in one pass over them (each box edited used to read them all again)")
+    func twentyThousandKeyedMetadataBoxes() throws {
+        let bytes = try Repository.fixtureBytes("media/h264.mp4")
+        let tree = try BMFFTree(count: bytes.count) { Array(bytes[$0]) }
+        let moovIndex = try #require(tree.topLevel.last)
+        let moov = tree.boxes[moovIndex]
+        #expect(moov.type == .moov && moov.range.upperBound == bytes.count, "moov comes last, so growing it moves no media")
+        var metadata = QuickTimeKeyedMetadata()
+        metadata.set("title", text: "t")
+        let boxes = (0..<20_000).flatMap { _ in metadata.metaBox }
+        let hostile = Array(bytes[..<moov.range.lowerBound]) + BMFFBoxWriter.box(.moov, Array(bytes[moov.payloadStart..<moov.range.upperBound]) + boxes)
+        var edit = MetadataEdit()
+        edit.setTextEntries = [TextEntry(keyword: "AIGC", text: Self.label)]
+        let after = try MP4Handler.mp4.parse(try MP4Handler.mp4.rewrite(hostile, applying: edit).bytes)
+        #expect(after.textEntries.filter { $0.keyword == "AIGC" }.map(\.text) == [Self.label], "the key goes into one box only")
+        #expect(after.textEntries.filter { $0.keyword == "title" }.count == 20_000)
+    }
+
     @Test("Keyed metadata with a key repeated 10,000 times: every copy removed in one pass, the other keys and their items renumbered")
     func keyRepeatedTenThousandTimes() throws {
         func text(_ value: String) -> [UInt8] {

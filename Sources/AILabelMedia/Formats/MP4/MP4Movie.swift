@@ -10,6 +10,12 @@ struct MP4Movie: @unchecked Sendable {
     let moovIndex: Int
     /// The `moov` box's bytes, header included.
     let moovBytes: [UInt8]
+    /// The `udta` box of `moov`.
+    private(set) var userData: Int?
+    /// The `meta` boxes with an `mdta` handler (QuickTime keyed metadata) in `moov` and `moov/udta`,
+    /// where Apple and FFmpeg write them. Found once: a rewrite asks for every box of `moov`, and a
+    /// search per box made a `moov` of many boxes quadratic.
+    private(set) var keyedMetadataBoxes: [Int] = []
 
     /// The largest `moov` read: a two-hour movie's sample tables take a few megabytes.
     static let maximumMovieHeader = 128 << 20
@@ -47,6 +53,9 @@ struct MP4Movie: @unchecked Sendable {
             throw MediaError.make(.truncated, "the file ends inside the mdat box at byte \(tree.boxes[cut].range.lowerBound): the movie is cut short")
         }
         try checkChunkOffsets()
+        userData = children("udta", of: moovIndex).first
+        let candidates = children(.meta, of: moovIndex) + (userData.map { children(.meta, of: $0) } ?? [])
+        keyedMetadataBoxes = candidates.filter { handlerType(ofMeta: $0) == "mdta" }
     }
 
     /// Every chunk offset must lie inside the file (a rewrite moves each with the bytes it points to).
@@ -102,9 +111,6 @@ struct MP4Movie: @unchecked Sendable {
         return current
     }
 
-    /// The `udta` box of `moov`.
-    var userData: Int? { children("udta", of: moovIndex).first }
-
     /// The top-level XMP `uuid` boxes.
     var xmpBoxes: [Int] {
         tree.topLevel.filter { tree.boxes[$0].type == .uuid && tree.boxes[$0].userType == BMFFUUID.xmp }
@@ -112,13 +118,6 @@ struct MP4Movie: @unchecked Sendable {
 
     /// QuickTime's `XMP_` boxes in `moov/udta`.
     var quickTimeXMPBoxes: [Int] { userData.map { children("XMP_", of: $0) } ?? [] }
-
-    /// The `meta` boxes with an `mdta` handler (QuickTime keyed metadata) in `moov` and `moov/udta`,
-    /// where Apple and FFmpeg write them.
-    var keyedMetadataBoxes: [Int] {
-        let candidates = children(.meta, of: moovIndex) + (userData.map { children(.meta, of: $0) } ?? [])
-        return candidates.filter { handlerType(ofMeta: $0) == "mdta" }
-    }
 
     /// The handler type of a `meta` box (`mdta`, `mdir`…).
     func handlerType(ofMeta meta: Int) -> String? {

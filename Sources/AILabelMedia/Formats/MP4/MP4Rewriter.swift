@@ -18,6 +18,18 @@ struct MP4Rewriter {
     let source: any ByteSource
     let edit: MetadataEdit
     let quickTimeXMP: Bool
+    /// Each keyed metadata box (QuickTime `mdta` meta) with the edit's keys applied, made once: every box
+    /// is read again for each one edited, so doing it per box would be quadratic in their number.
+    let keyedReplacements: [Int: [UInt8]]
+
+    init(movie: MP4Movie, source: any ByteSource, edit: MetadataEdit, quickTimeXMP: Bool) throws {
+        self.movie = movie
+        self.source = source
+        self.edit = edit
+        self.quickTimeXMP = quickTimeXMP
+        let editsKeys = !edit.setTextEntries.isEmpty || !edit.removeTextKeywords.isEmpty
+        self.keyedReplacements = editsKeys ? try Self.editedKeyedMetadata(movie: movie, edit: edit) : [:]
+    }
 
     /// One top-level piece of the new file.
     enum Piece {
@@ -135,9 +147,6 @@ struct MP4Rewriter {
 
     // MARK: moov
 
-    /// Whether the text edit changes keyed metadata.
-    var editsKeys: Bool { !edit.setTextEntries.isEmpty || !edit.removeTextKeywords.isEmpty }
-
     /// A box of `moov`, rebuilt: containers from their rebuilt children, offset tables moved (sizes
     /// only, with the old offsets, when `relocation` is nil), `udta` and keyed metadata edited.
     func rebuild(_ index: Int, relocation: BMFFRelocation?, promoted: Set<Int>) throws -> [UInt8] {
@@ -147,9 +156,7 @@ struct MP4Rewriter {
         case "saio": return try auxiliaryOffsets(index, relocation: relocation)
         default: break
         }
-        if editsKeys, movie.keyedMetadataBoxes.contains(index) {
-            return try editedKeyedMetadata(index)
-        }
+        if let replacement = keyedReplacements[index] { return replacement }
         var added: [[UInt8]] = []
         if index == movie.moovIndex, movie.userData == nil {
             let userData = newUserDataChildren(existingKeyed: !movie.keyedMetadataBoxes.isEmpty)
@@ -188,21 +195,32 @@ struct MP4Rewriter {
         return out
     }
 
-    /// An `mdta` meta box with the edit's keys set and removed. A key set that no meta box holds yet
-    /// goes into the first one (in `moov/udta` when there is one there, as FFmpeg writes it).
-    func editedKeyedMetadata(_ index: Int) throws -> [UInt8] {
+    /// Every `mdta` meta box with the edit's keys set and removed, by box. A key set that no meta box
+    /// holds yet goes into the first one (in `moov/udta` when there is one there, as FFmpeg writes it).
+    static func editedKeyedMetadata(movie: MP4Movie, edit: MetadataEdit) throws -> [Int: [UInt8]] {
+        let tree = movie.tree
         let keyed = movie.keyedMetadataBoxes
         let target = keyed.first { tree.boxes[$0].parent == movie.userData } ?? keyed.first
         var all: [Int: QuickTimeKeyedMetadata] = [:]
         for meta in keyed { all[meta] = try MP4Handler.mp4.keyedMetadata(meta, in: movie) }
-        var metadata = all[index] ?? QuickTimeKeyedMetadata()
-        for keyword in edit.removeTextKeywords { metadata.remove(keyword) }
-        for entry in edit.setTextEntries {
-            let heldSomewhere = all.values.contains { $0.index(of: entry.keyword) != nil }
-            if metadata.index(of: entry.keyword) != nil || (!heldSomewhere && index == target) {
-                metadata.set(entry.keyword, text: entry.text)
+        let heldSomewhere = Set(edit.setTextEntries.map(\.keyword).filter { keyword in all.values.contains { $0.index(of: keyword) != nil } })
+        var replacements: [Int: [UInt8]] = [:]
+        for index in keyed {
+            var metadata = all[index] ?? QuickTimeKeyedMetadata()
+            for keyword in edit.removeTextKeywords { metadata.remove(keyword) }
+            for entry in edit.setTextEntries {
+                if metadata.index(of: entry.keyword) != nil || (!heldSomewhere.contains(entry.keyword) && index == target) {
+                    metadata.set(entry.keyword, text: entry.text)
+                }
             }
+            replacements[index] = metaBox(index, holding: metadata, in: movie)
         }
+        return replacements
+    }
+
+    /// A keyed metadata box rebuilt around new `keys` and `ilst` boxes, its other children kept.
+    static func metaBox(_ index: Int, holding metadata: QuickTimeKeyedMetadata, in movie: MP4Movie) -> [UInt8] {
+        let tree = movie.tree
         let box = tree.boxes[index]
         var payload: [UInt8] = []
         if box.version != nil {
