@@ -43,6 +43,8 @@ public struct BMFFTree: Sendable {
         // One frame per open container: where its children end, its index, its depth.
         var frames: [(end: Int, index: Int?, depth: Int)] = [(count, nil, 1)]
         var position = 0
+        var window: [UInt8] = []
+        var windowStart = 0
         while let frame = frames.last {
             if position >= frame.end {
                 frames.removeLast()
@@ -67,8 +69,14 @@ public struct BMFFTree: Sendable {
             guard boxes.count < limits.maximumBoxes else {
                 throw MediaError.make(.limitExceeded, "more than \(limits.maximumBoxes) boxes")
             }
-            let head = try read(position..<position + min(available, 40))
-            var (box, claimed) = try Self.header(head, at: position, parentEnd: frame.end, fileSize: count, depth: frame.depth, parent: frame.index)
+            // Headers are read through a window: one read per few hundred small boxes rather than one each.
+            let wanted = min(available, 40)
+            if position < windowStart || position + wanted > windowStart + window.count {
+                window = try read(position..<min(count, position + max(wanted, Self.headerWindow)))
+                windowStart = position
+                guard window.count >= wanted else { throw MediaError.make(.truncated, "the bytes end inside the box header at byte \(position)") }
+            }
+            var (box, claimed) = try Self.header(HeaderBytes(window: window, base: position - windowStart, count: wanted), at: position, parentEnd: frame.end, fileSize: count, depth: frame.depth, parent: frame.index)
             if claimed > box.range.count {
                 box.isCut = true
                 warnings.append("the mdat box at byte \(position) claims \(claimed) bytes, more than the \(box.range.count) left; it is read to the end")
@@ -89,14 +97,28 @@ public struct BMFFTree: Sendable {
         end = topLevel.last.map { boxes[$0].range.upperBound } ?? 0
     }
 
+    /// How many bytes a header read asks for at once.
+    static let headerWindow = 16 << 10
+
+    /// A box header's first bytes (at most 40), inside the walk's read window.
+    struct HeaderBytes {
+        let window: [UInt8]
+        let base: Int
+        let count: Int
+        subscript(_ at: Int) -> UInt8 { window[base + at] }
+        subscript(_ range: Range<Int>) -> ArraySlice<UInt8> { window[base + range.lowerBound..<base + range.upperBound] }
+        func uint32(_ at: Int) -> UInt32 { BigEndian.uint32(window, base + at) }
+        func uint64(_ at: Int) -> UInt64 { BigEndian.uint64(window, base + at) }
+    }
+
     /// Walks bytes in memory.
     public init(_ bytes: [UInt8], limits: BMFFLimits = .standard) throws {
         try self.init(count: bytes.count, limits: limits) { Array(bytes[$0]) }
     }
 
     /// Reads one header from `head` (the first bytes at `position`, at most 40), with the size it claims.
-    static func header(_ head: [UInt8], at position: Int, parentEnd: Int, fileSize: Int, depth: Int, parent: Int?) throws -> (BMFFBox, claimed: Int) {
-        let size32 = BigEndian.uint32(head, 0)
+    static func header(_ head: HeaderBytes, at position: Int, parentEnd: Int, fileSize: Int, depth: Int, parent: Int?) throws -> (BMFFBox, claimed: Int) {
+        let size32 = head.uint32(0)
         let type = FourCC(head[4..<8])
         var headerSize = 8
         var size: Int
@@ -113,7 +135,7 @@ public struct BMFFTree: Sendable {
             guard head.count >= 16 else {
                 throw MediaError.make(.truncated, "box \(type.quoted) at byte \(position) has a 64-bit size but the bytes end inside it")
             }
-            let large = BigEndian.uint64(head, 8)
+            let large = head.uint64(8)
             guard large <= UInt64(Int.max) else {
                 throw MediaError.make(.truncated, "box \(type.quoted) at byte \(position) declares a 64-bit size of \(large) bytes, past the end of the file")
             }

@@ -134,7 +134,7 @@ public struct HEIFHandler: AssetHandler {
     static func locateC2PAStore(inPrefix bytes: [UInt8]) throws -> C2PAStoreLocation {
         var position = 0
         while bytes.count - position >= 8 {
-            let head = Array(bytes[position..<min(bytes.count, position + 40)])
+            let head = BMFFTree.HeaderBytes(window: bytes, base: position, count: min(bytes.count - position, 40))
             let (box, claimed) = try BMFFTree.header(head, at: position, parentEnd: Int.max, fileSize: Int.max, depth: 1, parent: nil)
             if box.extendsToEnd { break }
             if BMFFC2PABox.isC2PA(box) {

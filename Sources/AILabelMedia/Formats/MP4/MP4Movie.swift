@@ -96,6 +96,14 @@ struct MP4Movie: @unchecked Sendable {
         return Array(moovSlice(min(box.payloadStart, box.range.upperBound)..<box.range.upperBound))
     }
 
+    /// The first `limit` bytes at most of a box's payload: the fields read from a table's head, without
+    /// copying the table (an `stsz` of a long movie holds megabytes).
+    func payload(_ index: Int, upTo limit: Int) -> [UInt8] {
+        let box = tree.boxes[index]
+        let start = min(box.payloadStart, box.range.upperBound)
+        return Array(moovSlice(start..<min(box.range.upperBound, start + limit)))
+    }
+
     /// The boxes of a type directly inside `parent`.
     func children(_ type: FourCC, of parent: Int) -> [Int] {
         tree.boxes[parent].children.filter { tree.boxes[$0].type == type }
@@ -122,7 +130,7 @@ struct MP4Movie: @unchecked Sendable {
     /// The handler type of a `meta` box (`mdta`, `mdir`…).
     func handlerType(ofMeta meta: Int) -> String? {
         guard let hdlr = children(.hdlr, of: meta).first else { return nil }
-        let payload = payload(hdlr)
+        let payload = payload(hdlr, upTo: 8)
         guard payload.count >= 8 else { return nil }
         return FourCC(payload[4..<8]).description
     }
@@ -131,13 +139,13 @@ struct MP4Movie: @unchecked Sendable {
     func coding() -> MP4Coding {
         var duration: Double?
         if let mvhd = children("mvhd", of: moovIndex).first {
-            duration = Self.duration(header: payload(mvhd), version: tree.boxes[mvhd].version ?? 0)
+            duration = Self.duration(header: payload(mvhd, upTo: 32), version: tree.boxes[mvhd].version ?? 0)
         }
         var tracks: [MP4Coding.Track] = []
         for trak in children("trak", of: moovIndex) {
             var track = MP4Coding.Track(id: 0, handler: "", codec: "", codecName: "")
             if let tkhd = children("tkhd", of: trak).first {
-                let body = payload(tkhd)
+                let body = payload(tkhd, upTo: 92)
                 let version = tree.boxes[tkhd].version ?? 0
                 let idAt = version == 1 ? 16 : 8
                 if body.count >= idAt + 4 { track.id = Int(BigEndian.uint32(body, idAt)) }
@@ -148,15 +156,16 @@ struct MP4Movie: @unchecked Sendable {
                 }
             }
             if let mdhd = descendant(["mdia", "mdhd"], of: trak) {
-                track.duration = Self.duration(header: payload(mdhd), version: tree.boxes[mdhd].version ?? 0)
+                track.duration = Self.duration(header: payload(mdhd, upTo: 32), version: tree.boxes[mdhd].version ?? 0)
             }
             if let hdlr = descendant(["mdia", "hdlr"], of: trak) {
-                let body = payload(hdlr)
+                let body = payload(hdlr, upTo: 8)
                 if body.count >= 8 { track.handler = FourCC(body[4..<8]).description }
             }
             if let stsd = descendant(["mdia", "minf", "stbl", "stsd"], of: trak) {
-                let body = payload(stsd)
                 // entry_count, then the first sample entry: size, type, 6 reserved bytes, data reference index.
+                let head = payload(stsd, upTo: 8)
+                let body = head.count >= 8 ? payload(stsd, upTo: 4 + max(8, Int(BigEndian.uint32(head, 4)))) : head
                 if body.count >= 12 {
                     let entry = Array(body[4...])
                     track.codec = FourCC(entry[4..<8]).description
@@ -172,7 +181,7 @@ struct MP4Movie: @unchecked Sendable {
                 }
             }
             if let stsz = descendant(["mdia", "minf", "stbl", "stsz"], of: trak) {
-                let body = payload(stsz)
+                let body = payload(stsz, upTo: 8)
                 if body.count >= 8 { track.sampleCount = Int(BigEndian.uint32(body, 4)) }
             }
             track.codecName = MP4Coding.codecName(track.codec)

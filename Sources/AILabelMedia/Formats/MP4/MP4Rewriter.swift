@@ -150,13 +150,23 @@ struct MP4Rewriter {
     /// A box of `moov`, rebuilt: containers from their rebuilt children, offset tables moved (sizes
     /// only, with the old offsets, when `relocation` is nil), `udta` and keyed metadata edited.
     func rebuild(_ index: Int, relocation: BMFFRelocation?, promoted: Set<Int>) throws -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(tree.boxes[index].range.count + 4096)
+        try rebuild(index, into: &out, relocation: relocation, promoted: promoted)
+        return out
+    }
+
+    /// Appends the rebuilt box to `out`: one buffer for the whole of `moov`, each container's size
+    /// written once its children are in (building each level as its own array copied every byte once
+    /// per level of nesting).
+    func rebuild(_ index: Int, into out: inout [UInt8], relocation: BMFFRelocation?, promoted: Set<Int>) throws {
         let box = tree.boxes[index]
         switch box.type {
-        case .stco, .co64: return try chunkOffsets(index, relocation: relocation, promoted: promoted)
-        case "saio": return try auxiliaryOffsets(index, relocation: relocation)
+        case .stco, .co64: return out += try chunkOffsets(index, relocation: relocation, promoted: promoted)
+        case "saio": return out += try auxiliaryOffsets(index, relocation: relocation)
         default: break
         }
-        if let replacement = keyedReplacements[index] { return replacement }
+        if let replacement = keyedReplacements[index] { return out += replacement }
         var added: [[UInt8]] = []
         if index == movie.moovIndex, movie.userData == nil {
             let userData = newUserDataChildren(existingKeyed: !movie.keyedMetadataBoxes.isEmpty)
@@ -164,23 +174,30 @@ struct MP4Rewriter {
         }
         let isUserData = index == movie.userData
         if isUserData { added = newUserDataChildren(existingKeyed: !movie.keyedMetadataBoxes.isEmpty) }
-        guard !box.children.isEmpty || !added.isEmpty else { return Array(movie.moovSlice(box.range)) }
-        var payload: [UInt8] = []
+        guard !box.children.isEmpty || !added.isEmpty else { return out += movie.moovSlice(box.range) }
+        // moov is at most 128 MB (MP4Movie.maximumMovieHeader), so every box in it has a 32-bit size.
+        let start = out.count
+        out += [0, 0, 0, 0]
+        out += box.type.bytes
         if box.version != nil {
-            payload += movie.moovSlice(box.range.lowerBound + box.headerSize..<box.range.lowerBound + box.headerSize + 4)
+            out += movie.moovSlice(box.range.lowerBound + box.headerSize..<box.range.lowerBound + box.headerSize + 4)
         }
         for child in box.children {
             if isUserData, tree.boxes[child].type == "XMP_", edit.xmp != .keep { continue }
-            payload += try rebuild(child, relocation: relocation, promoted: promoted)
+            try rebuild(child, into: &out, relocation: relocation, promoted: promoted)
         }
         let childrenEnd = box.children.last.map { tree.boxes[$0].range.upperBound } ?? box.payloadStart
         // Bytes after the last child are kept: QuickTime's zero terminator of `udta` stays last, after the
         // new boxes; anything else (none that the walk accepts today) before them.
         let trailing = movie.moovSlice(childrenEnd..<box.range.upperBound)
-        if !box.hasQuickTimeTerminator { payload += trailing }
-        for box in added { payload += box }
-        if box.hasQuickTimeTerminator { payload += trailing }
-        return BMFFBoxWriter.box(box.type, payload)
+        if !box.hasQuickTimeTerminator { out += trailing }
+        for box in added { out += box }
+        if box.hasQuickTimeTerminator { out += trailing }
+        let size = out.count - start
+        guard size <= Int(UInt32.max) else { throw MediaError.make(.limitExceeded, "a rebuilt \(box.type.quoted) box passes 4 GB") }
+        for (offset, byte) in [UInt8(size >> 24 & 0xFF), UInt8(size >> 16 & 0xFF), UInt8(size >> 8 & 0xFF), UInt8(size & 0xFF)].enumerated() {
+            out[start + offset] = byte
+        }
     }
 
     /// What `udta` gains: keyed metadata when no `mdta` meta box exists for the keys set, and QuickTime XMP.
