@@ -107,8 +107,8 @@ public struct MP4Handler: AssetHandler {
     /// The keys and items of an `mdta` meta box.
     func keyedMetadata(_ meta: Int, in movie: MP4Movie) throws -> QuickTimeKeyedMetadata {
         // `keys` is a full box the walk reads as a plain one: its version and flags come first.
-        let keys = movie.children("keys", of: meta).first.map { Array(movie.payload($0).dropFirst(4)) }
-        let items = movie.children("ilst", of: meta).first.map { movie.payload($0) }
+        let keys = movie.firstChild("keys", of: meta).map { Array(movie.payload($0).dropFirst(4)) }
+        let items = movie.firstChild("ilst", of: meta).map { movie.payload($0) }
         return try QuickTimeKeyedMetadata(keys: keys, items: items)
     }
 

@@ -53,7 +53,7 @@ struct MP4Movie: @unchecked Sendable {
             throw MediaError.make(.truncated, "the file ends inside the mdat box at byte \(tree.boxes[cut].range.lowerBound): the movie is cut short")
         }
         try checkChunkOffsets()
-        userData = children("udta", of: moovIndex).first
+        userData = firstChild("udta", of: moovIndex)
         let candidates = children(.meta, of: moovIndex) + (userData.map { children(.meta, of: $0) } ?? [])
         keyedMetadataBoxes = candidates.filter { handlerType(ofMeta: $0) == "mdta" }
     }
@@ -109,11 +109,16 @@ struct MP4Movie: @unchecked Sendable {
         tree.boxes[parent].children.filter { tree.boxes[$0].type == type }
     }
 
+    /// The first box of a type directly inside `parent`.
+    func firstChild(_ type: FourCC, of parent: Int) -> Int? {
+        tree.boxes[parent].children.first { tree.boxes[$0].type == type }
+    }
+
     /// The box reached by a path of types below `parent` (the first match at each level).
     func descendant(_ path: [FourCC], of parent: Int) -> Int? {
         var current = parent
         for type in path {
-            guard let next = children(type, of: current).first else { return nil }
+            guard let next = firstChild(type, of: current) else { return nil }
             current = next
         }
         return current
@@ -129,7 +134,7 @@ struct MP4Movie: @unchecked Sendable {
 
     /// The handler type of a `meta` box (`mdta`, `mdir`…).
     func handlerType(ofMeta meta: Int) -> String? {
-        guard let hdlr = children(.hdlr, of: meta).first else { return nil }
+        guard let hdlr = firstChild(.hdlr, of: meta) else { return nil }
         let payload = payload(hdlr, upTo: 8)
         guard payload.count >= 8 else { return nil }
         return FourCC(payload[4..<8]).description
@@ -138,13 +143,13 @@ struct MP4Movie: @unchecked Sendable {
     /// The movie's tracks, duration and brands.
     func coding() -> MP4Coding {
         var duration: Double?
-        if let mvhd = children("mvhd", of: moovIndex).first {
+        if let mvhd = firstChild("mvhd", of: moovIndex) {
             duration = Self.duration(header: payload(mvhd, upTo: 32), version: tree.boxes[mvhd].version ?? 0)
         }
         var tracks: [MP4Coding.Track] = []
         for trak in children("trak", of: moovIndex) {
             var track = MP4Coding.Track(id: 0, handler: "", codec: "", codecName: "")
-            if let tkhd = children("tkhd", of: trak).first {
+            if let tkhd = firstChild("tkhd", of: trak) {
                 let body = payload(tkhd, upTo: 92)
                 let version = tree.boxes[tkhd].version ?? 0
                 let idAt = version == 1 ? 16 : 8
@@ -188,7 +193,7 @@ struct MP4Movie: @unchecked Sendable {
             if track.handler == "soun" { track.width = nil; track.height = nil }
             tracks.append(track)
         }
-        let fragmented = !children("mvex", of: moovIndex).isEmpty || tree.topLevel.contains { tree.boxes[$0].type == "moof" }
+        let fragmented = firstChild("mvex", of: moovIndex) != nil || tree.topLevel.contains { tree.boxes[$0].type == "moof" }
         return MP4Coding(majorBrand: majorBrand, compatibleBrands: compatibleBrands, duration: duration, tracks: tracks, fragmented: fragmented)
     }
 
