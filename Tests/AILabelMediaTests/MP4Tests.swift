@@ -344,6 +344,20 @@ struct MP4Tests {
         #expect(after.textEntries.filter { $0.keyword == "title" }.count == 20_000)
     }
 
+    @Test("A movie followed by 200,000 C2PA uuid boxes is rewritten in one pass over them (each top-level box was looked up in the list of stores)")
+    func twoHundredThousandC2PABoxes() throws {
+        let bytes = try Repository.fixtureBytes("media/h264.mp4")
+        // Merkle proof boxes (the C2PA uuid type), each holding a CBOR null.
+        let box = BMFFC2PABox.merkleBox([0xF6])
+        let hostile = bytes + (0..<200_000).flatMap { _ in box }
+        var edit = MetadataEdit()
+        edit.c2paStore = .remove
+        let rewritten = try MP4Handler.mp4.rewrite(hostile, applying: edit).bytes
+        #expect(rewritten.count < bytes.count + 4096, "every C2PA box is dropped with the stores")
+        let after = try MP4Handler.mp4.parse(rewritten)
+        #expect(after.c2paStoreCount == 0 && after.c2paStoreRanges.isEmpty)
+    }
+
     @Test("Keyed metadata with a key repeated 10,000 times: every copy removed in one pass, the other keys and their items renumbered")
     func keyRepeatedTenThousandTimes() throws {
         func text(_ value: String) -> [UInt8] {

@@ -43,9 +43,6 @@ struct MP4Rewriter {
         case bytes([UInt8])
     }
 
-    /// A 32-bit chunk offset table that must become 64-bit.
-    struct Overflow: Error { let box: Int }
-
     /// The largest `moof` or `mfra` whose offsets are patched in memory.
     static let maximumPatchedBox = 64 << 20
 
@@ -56,6 +53,7 @@ struct MP4Rewriter {
             throw MediaError.make(.unsupportedFormat, "the movie has a top-level meta box with item locations (iloc), which ailabel does not move")
         }
         let stores = tree.topLevel.filter { BMFFC2PABox.isC2PA(tree.boxes[$0]) }
+        let isStore = Set(stores)
         var newStore: [UInt8]?
         if case .replace(let store) = edit.c2paStore { newStore = try BMFFC2PABox.framed(store) }
         var newXMPBox: [UInt8]?
@@ -72,7 +70,7 @@ struct MP4Rewriter {
                 pieces.append(.bytes(xmpBox))
                 newXMPBox = nil
             }
-            if stores.contains(index) {
+            if isStore.contains(index) {
                 switch edit.c2paStore {
                 case .keep: pieces.append(keptStores.contains(box.range) ? .keptStore(box.range) : .copy(box.range))
                 // Merkle and update boxes belong to the manifest they came with: they go with it.
@@ -96,10 +94,12 @@ struct MP4Rewriter {
         }
         if tree.end < source.count { pieces.append(.copy(tree.end..<source.count)) }
 
-        // Lay out, rebuild moov with the moved offsets, and promote any stco that overflows.
+        // Lay out, rebuild moov with the moved offsets, and promote every stco that overflows (all of a
+        // pass's at once: one at a time would rebuild moov once per table).
         var promoted = Set<Int>()
         while true {
-            let moovSize = try rebuild(movie.moovIndex, relocation: nil, promoted: promoted).count
+            var unused = Set<Int>()
+            let moovSize = try rebuild(movie.moovIndex, relocation: nil, promoted: promoted, overflowed: &unused).count
             var relocation = BMFFRelocation()
             var position = 0
             for piece in pieces {
@@ -114,12 +114,11 @@ struct MP4Rewriter {
                 case .store(let bytes), .bytes(let bytes): position += bytes.count
                 }
             }
-            let moov: [UInt8]
-            do {
-                moov = try rebuild(movie.moovIndex, relocation: relocation, promoted: promoted)
-            } catch let overflow as Overflow {
-                guard !promoted.contains(overflow.box) else { throw MediaError.make(.malformed, "a chunk offset table overflowed twice") }
-                promoted.insert(overflow.box)
+            var overflowed = Set<Int>()
+            let moov = try rebuild(movie.moovIndex, relocation: relocation, promoted: promoted, overflowed: &overflowed)
+            if !overflowed.isEmpty {
+                guard overflowed.isDisjoint(with: promoted) else { throw MediaError.make(.malformed, "a chunk offset table overflowed twice") }
+                promoted.formUnion(overflowed)
                 continue
             }
             guard moov.count == moovSize else { throw MediaError.make(.malformed, "the rebuilt moov box changed size between layout passes") }
@@ -149,20 +148,22 @@ struct MP4Rewriter {
 
     /// A box of `moov`, rebuilt: containers from their rebuilt children, offset tables moved (sizes
     /// only, with the old offsets, when `relocation` is nil), `udta` and keyed metadata edited.
-    func rebuild(_ index: Int, relocation: BMFFRelocation?, promoted: Set<Int>) throws -> [UInt8] {
+    /// Every 32-bit table whose moved offsets pass 4 GB goes into `overflowed` (the bytes are then not
+    /// the file's: the caller promotes those tables and lays out again).
+    func rebuild(_ index: Int, relocation: BMFFRelocation?, promoted: Set<Int>, overflowed: inout Set<Int>) throws -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(tree.boxes[index].range.count + 4096)
-        try rebuild(index, into: &out, relocation: relocation, promoted: promoted)
+        try rebuild(index, into: &out, relocation: relocation, promoted: promoted, overflowed: &overflowed)
         return out
     }
 
     /// Appends the rebuilt box to `out`: one buffer for the whole of `moov`, each container's size
     /// written once its children are in (building each level as its own array copied every byte once
     /// per level of nesting).
-    func rebuild(_ index: Int, into out: inout [UInt8], relocation: BMFFRelocation?, promoted: Set<Int>) throws {
+    func rebuild(_ index: Int, into out: inout [UInt8], relocation: BMFFRelocation?, promoted: Set<Int>, overflowed: inout Set<Int>) throws {
         let box = tree.boxes[index]
         switch box.type {
-        case .stco, .co64: return out += try chunkOffsets(index, relocation: relocation, promoted: promoted)
+        case .stco, .co64: return out += try chunkOffsets(index, relocation: relocation, promoted: promoted, overflowed: &overflowed)
         case "saio": return out += try auxiliaryOffsets(index, relocation: relocation)
         default: break
         }
@@ -184,7 +185,7 @@ struct MP4Rewriter {
         }
         for child in box.children {
             if isUserData, tree.boxes[child].type == "XMP_", edit.xmp != .keep { continue }
-            try rebuild(child, into: &out, relocation: relocation, promoted: promoted)
+            try rebuild(child, into: &out, relocation: relocation, promoted: promoted, overflowed: &overflowed)
         }
         let childrenEnd = box.children.last.map { tree.boxes[$0].range.upperBound } ?? box.payloadStart
         // Bytes after the last child are kept: QuickTime's zero terminator of `udta` stays last, after the
@@ -260,8 +261,9 @@ struct MP4Rewriter {
         return BMFFBoxWriter.box(.meta, payload)
     }
 
-    /// An `stco` or `co64` with every offset moved; an `stco` in `promoted` is written as a `co64`.
-    func chunkOffsets(_ index: Int, relocation: BMFFRelocation?, promoted: Set<Int>) throws -> [UInt8] {
+    /// An `stco` or `co64` with every offset moved; an `stco` in `promoted` is written as a `co64`, and
+    /// one whose offsets pass 4 GB goes into `overflowed`.
+    func chunkOffsets(_ index: Int, relocation: BMFFRelocation?, promoted: Set<Int>, overflowed: inout Set<Int>) throws -> [UInt8] {
         let box = tree.boxes[index]
         let body = movie.payload(index)
         let width = box.type == .stco ? 4 : 8
@@ -285,8 +287,8 @@ struct MP4Rewriter {
                 new = moved
             }
             if outWidth == 4 {
-                guard new <= Int(UInt32.max) else { throw Overflow(box: index) }
-                BigEndian.append(UInt32(new), to: &payload)
+                if new > Int(UInt32.max) { overflowed.insert(index) }
+                BigEndian.append(UInt32(truncatingIfNeeded: new), to: &payload)
             } else {
                 BigEndian.append(UInt64(new), to: &payload)
             }
