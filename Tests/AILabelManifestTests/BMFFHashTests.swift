@@ -21,6 +21,84 @@ struct BMFFHashTests {
         #expect(throws: BMFFHashError.self) { try BMFFHash.layout(fileSize: 400, excluded: [350..<500], offsets: []) }
     }
 
+    /// The layout as it was written first, a scan of every marker per range: the reference the one-walk
+    /// layout must agree with.
+    static func quadraticLayout(fileSize: Int, excluded: [Range<Int>], offsets: [Int]) -> [BMFFHash.Piece] {
+        var included: [Range<Int>] = []
+        var position = 0
+        for range in excluded.filter({ !$0.isEmpty }).sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if range.lowerBound > position { included.append(position..<range.lowerBound) }
+            position = max(position, range.upperBound)
+        }
+        if position < fileSize { included.append(position..<fileSize) }
+        guard !offsets.isEmpty else { return included.map { .bytes($0) } }
+        var steps: [(start: Int, last: Int, data: Range<Int>?)] = []
+        let markers = offsets.sorted()
+        for range in included {
+            var current = range
+            for offset in markers where current.contains(offset) {
+                if current.lowerBound == offset {
+                    steps.append((offset, offset, nil))
+                } else {
+                    steps.append((current.lowerBound, offset - 1, current.lowerBound..<offset))
+                    steps.append((offset, offset, nil))
+                    current = offset..<current.upperBound
+                }
+            }
+            steps.append((current.lowerBound, current.upperBound - 1, current))
+        }
+        let first = steps.first?.start ?? 0
+        let last = steps.last?.last ?? fileSize - 1
+        for offset in markers where !steps.contains(where: { $0.start <= offset && offset <= $0.last }) && offset > first && offset < last {
+            steps.append((offset, offset, nil))
+        }
+        let ordered = steps.enumerated().sorted { ($0.element.start, $0.offset) < ($1.element.start, $1.offset) }.map(\.element)
+        return ordered.map { step in
+            if step.start == step.last, markers.contains(step.start) { return .offset(step.start) }
+            if let range = step.data { return .bytes(range) }
+            return .offset(step.start)
+        }
+    }
+
+    @Test("The one-walk layout gives the pieces of the per-range scan on 3,000 random exclusion lists (subsets, overlaps, offsets outside every range)")
+    func layoutAgreesWithTheScan() throws {
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            let fileSize = Int.random(in: 1...400, using: &random)
+            let boxes = Array(Set((0..<Int.random(in: 0...12, using: &random)).map { _ in Int.random(in: 0..<fileSize, using: &random) })).sorted()
+            let excluded: [Range<Int>] = (0..<Int.random(in: 0...6, using: &random)).map { _ in
+                let start = Int.random(in: 0..<fileSize, using: &random)
+                return start..<min(fileSize, start + Int.random(in: 0...60, using: &random))
+            }
+            let expected = Self.quadraticLayout(fileSize: fileSize, excluded: excluded, offsets: boxes)
+            #expect(try BMFFHash.layout(fileSize: fileSize, excluded: excluded, offsets: boxes) == expected, "file \(fileSize), boxes \(boxes), excluded \(excluded)")
+        }
+    }
+
+    @Test("A file of 1,000,000 tiny top-level boxes, half of them free (excluded), is laid out in one pass (a scan of every box per box was 10¹² steps)")
+    func millionTopLevelBoxes() throws {
+        var bytes: [UInt8] = BMFFBoxWriter.box(.ftyp, Array("isom".utf8) + [0, 0, 0, 0])
+        bytes.reserveCapacity(8_000_100)
+        for index in 0..<999_999 { bytes += BMFFBoxWriter.box(index % 2 == 0 ? .free : "junk", []) }
+        let tree = try BMFFTree(bytes)
+        #expect(tree.topLevel.count == 1_000_000)
+        let hash = BMFFHash(exclusions: BMFFHash.standardExclusions, hash: nil)
+        let pieces = try hash.pieces(of: tree) { Array(bytes[$0]) }
+        // Every junk box is its offset then its eight bytes; ftyp and the free boxes (the last one too) are excluded.
+        #expect(pieces.count == 2 * 499_999)
+        #expect(pieces.first == .offset(16 + 8) && pieces.last == .bytes(bytes.count - 16..<bytes.count - 8))
+    }
+
+    @Test("A BMFF hash listing more than 1,000 exclusions is refused before any box is matched")
+    func tooManyExclusions() throws {
+        let bytes = BMFFBoxWriter.box(.ftyp, Array("isom".utf8) + [0, 0, 0, 0]) + BMFFBoxWriter.box(.mdat, [1, 2, 3])
+        let tree = try BMFFTree(bytes)
+        let hash = BMFFHash(exclusions: (0...BMFFHash.maximumExclusions).map { BMFFHash.Exclusion(xpath: "/free[\($0 + 1)]") }, hash: nil)
+        #expect(throws: BMFFHashError.self) { try hash.pieces(of: tree) { Array(bytes[$0]) } }
+        let enough = BMFFHash(exclusions: (0..<BMFFHash.maximumExclusions).map { BMFFHash.Exclusion(xpath: "/free[\($0 + 1)]") }, hash: nil)
+        #expect(try enough.pieces(of: tree) { Array(bytes[$0]) }.count == 4)
+    }
+
     @Test("The label's version decides whether offsets are hashed")
     func versionFromLabel() {
         #expect(BMFFHash.version(ofLabel: "c2pa.hash.bmff.v3") == 3)

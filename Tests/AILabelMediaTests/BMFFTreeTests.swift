@@ -40,6 +40,16 @@ struct BMFFTreeTests {
         #expect(tree.boxes(atXPath: "/ab") == nil, "a part shorter than four characters is malformed, as in c2pa-rs")
     }
 
+    @Test("A type is named by an xpath part exactly when its description is that text (printable bytes as themselves, others as U+FFFD)")
+    func typeNamedAsDescribed() {
+        let types: [FourCC] = ["moov", "free", "XMP_", "uri ", FourCC(0x00_6D_6F_6F), FourCC(0xFF_FE_20_7E), FourCC(0x7F_7F_7F_7F)]
+        let names = ["moov", "free", "XMP_", "uri ", "uri", "moov ", "\u{FFFD}moo", "\u{FFFD}\u{FFFD} ~", "\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}", "", "mo\u{0301}v", "MOOV"]
+        for type in types {
+            for name in names { #expect(type.isNamed(name) == (type.description == name), "\(type.quoted) and \(name.debugDescription)") }
+            #expect(type.isNamed(type.description))
+        }
+    }
+
     @Test("An mdat that claims more than the file holds is read to the end of the file, as c2pa-rs does")
     func mdatPastEndIsCut() throws {
         let file = Self.ftyp + Self.largeBox("mdat", [1, 2, 3, 4], claiming: 1 << 40)

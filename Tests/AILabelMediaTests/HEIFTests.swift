@@ -1,4 +1,4 @@
-import AILabelMedia
+@testable import AILabelMedia
 import AILabelTestSupport
 import Foundation
 import Testing
@@ -116,4 +116,40 @@ struct HEIFTests {
         let error = try #require(throws: MediaError.self) { try HEIFHandler.heif.parse(bytes) }
         #expect(error.code == .limitExceeded, "\(error)")
     }
+    @Test("c2paBoxFloodIsLinear: a HEIC followed by 200,000 C2PA uuid boxes is rewritten with one look per box (each was searched for in the list of stores and of movies)")
+    func c2paBoxFloodIsLinear() throws {
+        let bytes = try Repository.fixtureBytes("media/plain.heic")
+        let hostile = bytes + (0..<200_000).flatMap { _ in BMFFC2PABox.merkleBox([0xF6]) }
+        var edit = MetadataEdit()
+        edit.c2paStore = .remove
+        edit.xmp = .replace(Array("<x:xmpmeta xmlns:x='adobe:ns:meta/'/>".utf8))
+        let rewritten = try HEIFHandler.heif.rewrite(hostile, applying: edit).bytes
+        let after = try HEIFHandler.heif.parse(rewritten)
+        #expect(after.c2paStoreCount == 0 && after.xmp != nil)
+        #expect(rewritten.count < bytes.count + 4096, "every C2PA box went with the stores")
+    }
+
+    @Test("Dropped items' extents are joined into spans once, and an mdat is covered by them exactly when the ordered walk over every extent said so")
+    func mdatCoverageAgreesWithTheWalk() {
+        func walk(_ target: Range<Int>, _ ranges: [Range<Int>]) -> Bool {
+            var position = target.lowerBound
+            for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) where range.upperBound > position {
+                guard range.lowerBound <= position else { return false }
+                position = range.upperBound
+                if position >= target.upperBound { return true }
+            }
+            return position >= target.upperBound
+        }
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            let ranges: [Range<Int>] = (0..<Int.random(in: 0...8, using: &random)).map { _ in
+                let start = Int.random(in: 0..<100, using: &random)
+                return start..<start + Int.random(in: 0...30, using: &random)
+            }
+            let start = Int.random(in: 0..<100, using: &random)
+            let target = start..<start + Int.random(in: 1...40, using: &random)
+            #expect(HEIFRewriter.covered(target, by: HEIFRewriter.merged(ranges)) == walk(target, ranges), "\(target) by \(ranges)")
+        }
+    }
 }
+

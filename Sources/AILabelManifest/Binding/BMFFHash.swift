@@ -13,6 +13,11 @@ import Crypto
 /// either side computes the other side accepts. Signing and validation both use ``pieces(of:tree:read:)``.
 /// Merkle maps (large `mdat`s, fragmented MP4) are checked and made in `BMFFHash+Merkle.swift`.
 public struct BMFFHash: Sendable, Equatable {
+    /// The most exclusions a hash may list: each names boxes by a walk of the tree, so a list of a
+    /// million (a manifest's CBOR allows that many items) against a million boxes would be 10¹²
+    /// steps. c2pa-rs writes about ten.
+    public static let maximumExclusions = 1_000
+
     public struct DataMatch: Sendable, Equatable {
         public var offset: Int
         public var value: [UInt8]
@@ -177,7 +182,12 @@ public struct BMFFHash: Sendable, Equatable {
     public func pieces(of tree: BMFFTree, alsoExcluding alsoExcluded: [Range<Int>] = [], read: (Range<Int>) throws -> [UInt8]) throws -> [Piece] {
         let fileSize = tree.fileSize
         var excluded: [Range<Int>] = alsoExcluded
-        var offsets = tree.topLevel.map { tree.boxes[$0].range.lowerBound }.sorted()
+        let offsets = tree.topLevel.map { tree.boxes[$0].range.lowerBound }.sorted()
+        // Top-level boxes start at distinct offsets, so a set says which ones lost theirs.
+        var whollyExcluded = Set<Int>()
+        guard exclusions.count <= Self.maximumExclusions else {
+            throw BMFFHashError.unreadable("the BMFF hash lists \(exclusions.count) exclusions, more than the \(Self.maximumExclusions) ailabel reads")
+        }
         for exclusion in exclusions {
             guard let matches = tree.boxes(atXPath: exclusion.xpath) else { continue }
             for index in matches {
@@ -218,11 +228,12 @@ public struct BMFFHash: Sendable, Equatable {
                 } else {
                     excluded.append(start..<start + length)
                     // A wholly excluded top-level box has no offset in the hash.
-                    if let position = offsets.firstIndex(of: start) { offsets.remove(at: position) }
+                    whollyExcluded.insert(start)
                 }
             }
         }
-        return try Self.layout(fileSize: fileSize, excluded: excluded, offsets: version > 1 ? offsets : [])
+        let kept = whollyExcluded.isEmpty ? offsets : offsets.filter { !whollyExcluded.contains($0) }
+        return try Self.layout(fileSize: fileSize, excluded: excluded, offsets: version > 1 ? kept : [])
     }
 
     /// c2pa-rs `hash_stream_by_alg` for a BMFF exclusion list: the included ranges, split at each
@@ -248,9 +259,19 @@ public struct BMFFHash: Sendable, Equatable {
         enum Step { case data(Range<Int>), marker(Int) }
         var steps: [(start: Int, last: Int, step: Step)] = []
         let markers = offsets.sorted()
+        // The included ranges are sorted and disjoint and so are the markers: one walk over both
+        // (a marker inside no range is remembered for the second loop, which looks for exactly those).
+        var outside: [Int] = []
+        var next = 0
         for range in included {
+            while next < markers.count, markers[next] < range.lowerBound {
+                outside.append(markers[next])
+                next += 1
+            }
             var current = range
-            for offset in markers where current.contains(offset) {
+            while next < markers.count, markers[next] < range.upperBound {
+                let offset = markers[next]
+                next += 1
                 if current.lowerBound == offset {
                     steps.append((offset, offset, .marker(offset)))
                 } else {
@@ -261,9 +282,10 @@ public struct BMFFHash: Sendable, Equatable {
             }
             steps.append((current.lowerBound, current.upperBound - 1, .data(current)))
         }
+        outside += markers[next...]
         let first = steps.first?.start ?? 0
         let last = steps.last?.last ?? fileSize - 1
-        for offset in markers where !steps.contains(where: { $0.start <= offset && offset <= $0.last }) && offset > first && offset < last {
+        for offset in outside where offset > first && offset < last {
             steps.append((offset, offset, .marker(offset)))
         }
         // A stable sort by start, as Rust's sort_by: a marker stays before the range it starts.

@@ -56,6 +56,18 @@ public struct FourCC: Sendable, Hashable, CustomStringConvertible, ExpressibleBy
         String(bytes.map { $0 >= 0x20 && $0 < 0x7F ? Character(UnicodeScalar($0)) : "\u{FFFD}" })
     }
 
+    /// Whether `name` is this type's ``description``, compared scalar by scalar without making the
+    /// description (an xpath is matched against every box of a level). The description holds only
+    /// printable ASCII and U+FFFD, none of which has a decomposition, so this is String equality.
+    public func isNamed(_ name: String) -> Bool {
+        var scalars = name.unicodeScalars.makeIterator()
+        for shift in stride(from: 24, through: 0, by: -8) {
+            let byte = UInt32(value >> UInt32(shift) & 0xFF)
+            guard let scalar = scalars.next(), scalar.value == (byte >= 0x20 && byte < 0x7F ? byte : 0xFFFD) else { return false }
+        }
+        return scalars.next() == nil
+    }
+
     /// The type quoted for messages, with unprintable bytes as `?`.
     public var quoted: String {
         "'" + String(bytes.map { $0 >= 0x20 && $0 < 0x7F ? Character(UnicodeScalar($0)) : "?" }) + "'"

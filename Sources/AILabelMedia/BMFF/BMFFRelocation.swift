@@ -31,10 +31,15 @@ public struct BMFFRelocation: Sendable {
     /// How far the run holding all of `old` moves, when one copied run holds it whole. An empty range
     /// moves with the byte it starts at.
     public func shift(of old: Range<Int>) -> Int? {
-        guard let run = runs.first(where: { $0.old.contains(old.lowerBound) }),
-            old.upperBound <= run.old.upperBound
-        else { return nil }
-        return run.newStart - run.old.lowerBound
+        // Runs are sorted and disjoint: a binary search, as in `moved` (a scan per extent was quadratic).
+        var low = 0
+        var high = runs.count
+        while low < high {
+            let middle = (low + high) / 2
+            if runs[middle].old.upperBound <= old.lowerBound { low = middle + 1 } else { high = middle }
+        }
+        guard low < runs.count, runs[low].old.contains(old.lowerBound), old.upperBound <= runs[low].old.upperBound else { return nil }
+        return runs[low].newStart - runs[low].old.lowerBound
     }
 
     /// Rewrites the chunk offsets of every `stco` and `co64` box in `box` (a `moov` or anything holding

@@ -223,12 +223,13 @@ public struct BMFFTree: Sendable {
                 let indexText = part[part.index(after: open)...]
                 let digits = indexText.hasSuffix("]") ? indexText.dropLast() : indexText
                 guard name.count >= 4, let index = Int(digits), index > 0 else { return nil }
-                let matching = reached.filter { boxes[$0].type.description == name }
+                let matching = reached.filter { boxes[$0].type.isNamed(name) }
                 guard index <= matching.count else { return nil }
                 current = [matching[index - 1]]
                 reached = boxes[matching[index - 1]].children
             } else {
-                current = reached.filter { boxes[$0].type.description == String(part) }
+                let name = String(part)
+                current = reached.filter { boxes[$0].type.isNamed(name) }
                 reached = current.flatMap { boxes[$0].children }
             }
         }

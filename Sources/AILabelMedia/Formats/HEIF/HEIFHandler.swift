@@ -80,7 +80,8 @@ public struct HEIFHandler: AssetHandler {
         contents.c2paStoreRanges = location.ranges
         contents.c2paStoreCount = location.storeCount
 
-        let auxiliaries = (meta.references?.references ?? []).filter { $0.type == "auxl" && $0.to.contains(primary) }.map(\.from)
+        // Each auxiliary once: a file may repeat a reference, and each look costs a pass over the item's properties.
+        let auxiliaries = Set((meta.references?.references ?? []).filter { $0.type == "auxl" && $0.to.contains(primary) }.map(\.from))
         let alpha = auxiliaries.contains { id in
             // AVIF names alpha planes urn:mpeg:mpegB:cicp:systems:auxiliary:alpha, HEVC urn:mpeg:hevc:2015:auxid:1.
             meta.property("auxC", of: id).map { property in

@@ -91,11 +91,13 @@ struct HEIFImageReplacement {
         let codedAlpha = codedReferences.first { $0.type == "auxl" && $0.to.contains(codedPrimary) }.map(\.from)
 
         // What only the old picture needed: its tiles, its alpha plane and that plane's tiles.
-        func tiles(of id: UInt32) -> [UInt32] {
-            references.references.filter { $0.type == "dimg" && $0.from == id }.flatMap(\.to)
-        }
+        // Tiles by the item they make up, gathered once (a lookup per item would scan every reference).
+        var tilesByItem: [UInt32: [UInt32]] = [:]
+        for reference in references.references where reference.type == "dimg" { tilesByItem[reference.from, default: []] += reference.to }
+        func tiles(of id: UInt32) -> [UInt32] { tilesByItem[id] ?? [] }
+        var alphaChecked = Set<UInt32>()
         let oldAlpha = references.references.filter { reference in
-            reference.type == "auxl" && reference.to.contains(primary) && {
+            reference.type == "auxl" && reference.to.contains(primary) && alphaChecked.insert(reference.from).inserted && {
                 let name = meta.property("auxC", of: reference.from).map { String(decoding: $0.dropFirst(4).prefix { $0 != 0 }, as: UTF8.self) } ?? ""
                 return name.hasSuffix(":alpha") || name == "urn:mpeg:hevc:2015:auxid:1"
             }()

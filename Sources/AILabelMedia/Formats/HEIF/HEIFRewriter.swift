@@ -52,9 +52,10 @@ struct HEIFRewriter {
         // An mdat that holds nothing but dropped items' bytes (ailabel's own, from an earlier stamp) goes too.
         var droppedRanges: [Range<Int>] = []
         for id in dropped { droppedRanges += (try meta.fileRanges(of: id, fileSize: fileSize)) ?? [] }
+        let droppedSpans = Self.merged(droppedRanges)
         let ownMdats = Set(tree.topLevel.filter { index in
             let box = tree.boxes[index]
-            return box.type == .mdat && !box.body.isEmpty && Self.covered(box.body, by: droppedRanges)
+            return box.type == .mdat && !box.body.isEmpty && Self.covered(box.body, by: droppedSpans)
         })
 
         meta.items.removeAll { dropped.contains($0.id) }
@@ -90,6 +91,10 @@ struct HEIFRewriter {
 
         // The new file's top level.
         let existingStores = tree.topLevel.filter { BMFFC2PABox.isC2PA(tree.boxes[$0]) }
+        let isExistingStore = Set(existingStores)
+        let storeRanges = Set(existingStores.map { tree.boxes[$0].range })
+        // Top-level boxes have distinct starts: a copied range is a movie when it is one of these.
+        let movies = Dictionary(tree.topLevel.filter { tree.boxes[$0].type == .moov }.map { (tree.boxes[$0].range, $0) }) { first, _ in first }
         var pieces: [Piece] = []
         let lastIndex = tree.topLevel.last
         // A last box that runs to the end of the file (size 0, or an mdat cut short) must stay last.
@@ -99,7 +104,7 @@ struct HEIFRewriter {
             if index == lastIndex, itemsBeforeLast, !newItems.isEmpty { pieces.append(.items) }
             if index == file.metaIndex {
                 pieces.append(.meta)
-            } else if existingStores.contains(index) {
+            } else if isExistingStore.contains(index) {
                 switch edit.c2paStore {
                 case .keep: pieces.append(.copy(box.range))
                 case .remove: break
@@ -163,12 +168,12 @@ struct HEIFRewriter {
         for piece in pieces {
             switch piece {
             case .copy(let range):
-                if let moov = tree.topLevel.first(where: { tree.boxes[$0].type == .moov && tree.boxes[$0].range == range }) {
+                if let moov = movies[range] {
                     guard range.count <= Self.maximumMovieHeader else {
                         throw MediaError.make(.limitExceeded, "the moov box is \(range.count) bytes, more than \(Self.maximumMovieHeader) whose offsets ailabel rewrites")
                     }
                     plan.insert(try relocation.relocatingChunkOffsets(in: moov, of: tree, bytes: source.read(range)))
-                } else if edit.c2paStore == .keep, plan.c2paStoreRange == nil, existingStores.contains(where: { tree.boxes[$0].range == range }) {
+                } else if edit.c2paStore == .keep, plan.c2paStoreRange == nil, storeRanges.contains(range) {
                     plan.insertC2PAStore(try source.read(range))
                 } else {
                     plan.copy(range)
@@ -278,13 +283,28 @@ struct HEIFRewriter {
     }
 
     /// Whether `ranges` cover every byte of `target`.
-    static func covered(_ target: Range<Int>, by ranges: [Range<Int>]) -> Bool {
-        var position = target.lowerBound
-        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) where range.upperBound > position {
-            guard range.lowerBound <= position else { return false }
-            position = range.upperBound
-            if position >= target.upperBound { return true }
+    /// Ranges joined where they overlap or touch, in order: the spans they cover without a gap.
+    static func merged(_ ranges: [Range<Int>]) -> [Range<Int>] {
+        var spans: [Range<Int>] = []
+        for range in ranges.filter({ !$0.isEmpty }).sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = spans.last, range.lowerBound <= last.upperBound {
+                spans[spans.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+            } else {
+                spans.append(range)
+            }
         }
-        return position >= target.upperBound
+        return spans
+    }
+
+    /// Whether `target` lies wholly in one of `spans` (``merged(_:)``'s output), found by binary search:
+    /// a file may hold a million `mdat`s to test against a hundred thousand dropped extents.
+    static func covered(_ target: Range<Int>, by spans: [Range<Int>]) -> Bool {
+        var low = 0
+        var high = spans.count
+        while low < high {
+            let middle = (low + high) / 2
+            if spans[middle].upperBound <= target.lowerBound { low = middle + 1 } else { high = middle }
+        }
+        return low < spans.count && spans[low].lowerBound <= target.lowerBound && target.upperBound <= spans[low].upperBound
     }
 }
