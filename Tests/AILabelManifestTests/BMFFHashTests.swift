@@ -89,6 +89,34 @@ struct BMFFHashTests {
         #expect(pieces.first == .offset(16 + 8) && pieces.last == .bytes(bytes.count - 16..<bytes.count - 8))
     }
 
+    @Test("A run of boxes laid out from exclusions matched once gives the pieces of the whole-file layout with the rest excluded, on 300 random files")
+    func runLayoutAgreesWithWholeFile() throws {
+        var random = SystemRandomNumberGenerator()
+        var withSubset = BMFFHash.Exclusion(xpath: "/mdat")
+        withSubset.subset = [BMFFHash.Subset(offset: 8, length: 4)]
+        for version in [1, 3] {
+            let hash = BMFFHash(exclusions: BMFFHash.standardExclusions + [withSubset], hash: nil, version: version)
+            for _ in 0..<150 {
+                var bytes = BMFFBoxWriter.box(.ftyp, Array("isom".utf8) + [0, 0, 0, 0])
+                for _ in 0..<Int.random(in: 1...30, using: &random) {
+                    let type: FourCC = ["moof", "mdat", "free", "skip", "junk"].randomElement(using: &random).map { FourCC(stringLiteral: $0) }!
+                    // A moof is a container: an empty one, so that its payload need not be boxes.
+                    bytes += BMFFBoxWriter.box(type, [UInt8](repeating: 7, count: type == "moof" ? 0 : Int.random(in: 0...24, using: &random)))
+                }
+                let tree = try BMFFTree(bytes)
+                let read = { (range: Range<Int>) in Array(bytes[range]) }
+                let once = try hash.excludedBoxes(of: tree, read: read)
+                let starts = tree.topLevel.map { tree.boxes[$0].range.lowerBound } + [bytes.count]
+                for _ in 0..<10 {
+                    let a = starts.randomElement(using: &random)!, b = starts.randomElement(using: &random)!
+                    guard a < b else { continue }
+                    let whole = try hash.pieces(of: tree, alsoExcluding: [0..<a, b..<bytes.count], read: read)
+                    #expect(try once.pieces(inside: a..<b, fileSize: bytes.count) == whole, "run \(a)..<\(b) of \(bytes.count) bytes")
+                }
+            }
+        }
+    }
+
     @Test("A BMFF hash listing more than 1,000 exclusions is refused before any box is matched")
     func tooManyExclusions() throws {
         let bytes = BMFFBoxWriter.box(.ftyp, Array("isom".utf8) + [0, 0, 0, 0]) + BMFFBoxWriter.box(.mdat, [1, 2, 3])

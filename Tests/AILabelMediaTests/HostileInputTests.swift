@@ -99,6 +99,19 @@ struct HostileInputTests {
             #expect(throws: MediaError.self) { _ = try XMPPacket(parsing: Array(attack.utf8)) }
         }
     }
+
+    @Test("A packet that binds Iptc4xmpExt and Iptc4xmpExt1…Iptc4xmpExt20000 to other namespaces gets the next free prefix in one pass over them (each try used to scan them all)")
+    func prefixesTakenTwentyThousandTimes() throws {
+        let declarations = (0...20_000).map { #" xmlns:Iptc4xmpExt\#($0 == 0 ? "" : String($0))="urn:other:\#($0)""# }.joined()
+        let text = #"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about=""\#(declarations)/></rdf:RDF></x:xmpmeta>"#
+        var packet = try XMPPacket(parsing: Array(text.utf8))
+        let namespace = "http://iptc.org/std/Iptc4xmpExt/2008-02-29/"
+        packet.set(.text("http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"), namespace: namespace, preferredPrefix: "Iptc4xmpExt", name: "DigitalSourceType")
+        let written = String(decoding: packet.serialized(), as: UTF8.self)
+        #expect(written.contains(#"xmlns:Iptc4xmpExt20001="\#(namespace)""#))
+        let reread = try XMPPacket(parsing: packet.serialized())
+        #expect(reread.value(namespace: namespace, name: "DigitalSourceType") != nil)
+    }
 }
 
 /// A deterministic random generator for repeatable fuzz-style tests.

@@ -75,8 +75,13 @@ public struct BMFFFragmentCheck: Sendable {
         let proofs = try BMFFHash.merkleProofs(in: tree, source: fragment)
         guard !proofs.isEmpty else { throw BMFFHashError.mismatch("the fragment has no Merkle proof box") }
         var leaves: [Leaf] = []
+        // The leaf depends on the fragment and the algorithm only, so it is hashed once per algorithm
+        // however many proofs the fragment carries; maps are found by their IDs (the first one wins).
+        var leafDigests: [String: [UInt8]] = [:]
+        var mapsByID: [String: MerkleMap] = [:]
+        for map in maps where mapsByID["\(map.uniqueID)/\(map.localID)"] == nil { mapsByID["\(map.uniqueID)/\(map.localID)"] = map }
         for (box, proof) in proofs {
-            guard let map = maps.first(where: { $0.uniqueID == proof.uniqueID && $0.localID == proof.localID }) else {
+            guard let map = mapsByID["\(proof.uniqueID)/\(proof.localID)"] else {
                 throw BMFFHashError.mismatch("the fragment's Merkle proof (at byte \(box.range.lowerBound)) names no Merkle map of the init segment (uniqueId \(proof.uniqueID), localId \(proof.localID))")
             }
             // c2pa-rs checks a proof only against a map with an initHash (the maps of a fragmented
@@ -91,7 +96,13 @@ public struct BMFFFragmentCheck: Sendable {
             case nil:
                 throw BMFFHashError.unreadable("the init segment was not hashed")
             }
-            let leaf = try BMFFHash.digest(try binding.pieces(of: tree) { try fragment.bytes(in: $0) }, algorithm: algorithm, source: fragment)
+            let leaf: [UInt8]
+            if let known = leafDigests[algorithm.rawValue] {
+                leaf = known
+            } else {
+                leaf = try BMFFHash.digest(try binding.pieces(of: tree) { try fragment.bytes(in: $0) }, algorithm: algorithm, source: fragment)
+                leafDigests[algorithm.rawValue] = leaf
+            }
             guard map.verifies(leaf: leaf, location: proof.location, proof: proof.hashes, algorithm: algorithm) else {
                 throw BMFFHashError.mismatch("the fragment does not match its Merkle proof (leaf \(proof.location) of \(map.count))")
             }

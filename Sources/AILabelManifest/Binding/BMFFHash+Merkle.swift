@@ -74,14 +74,15 @@ extension BMFFHash {
             // c2pa-rs: one run of boxes per moof, from the first moof on; the runs must be as many as
             // each map's leaves and as the file's proof boxes, and proof n goes with run n.
             let runs = Self.fragmentRuns(topLevel)
+            // The exclusions are matched once for the whole file, then each run is laid out alone.
+            let excluded = try excludedBoxes(of: tree, read: read)
             for (index, map) in maps.enumerated() {
                 guard runs.count == map.count, proofs.count == map.count else {
                     throw BMFFHashError.mismatch("Merkle map \(index) counts \(map.count) fragments, but the file has \(runs.count) moof runs and \(proofs.count) proof boxes")
                 }
                 let mapAlgorithm = try mapAlgorithm(map, claimAlgorithm)
                 for (runIndex, run) in runs.enumerated() {
-                    let leaf = try Self.digest(try pieces(of: tree, alsoExcluding: [0..<run.lowerBound, run.upperBound..<source.count], read: read),
-                                               algorithm: mapAlgorithm, source: source)
+                    let leaf = try Self.digest(try excluded.pieces(inside: run, fileSize: source.count), algorithm: mapAlgorithm, source: source)
                     let proof = proofs[runIndex].proof
                     guard map.verifies(leaf: leaf, location: proof.location, proof: proof.hashes, algorithm: mapAlgorithm) else {
                         throw BMFFHashError.mismatch("fragment \(runIndex) (the moof at byte \(run.lowerBound)) does not match Merkle map \(index)")

@@ -180,8 +180,16 @@ public struct BMFFHash: Sendable, Equatable {
     /// `alsoExcluded`: byte ranges left out besides the boxes (c2pa-rs adds them to the flat list to
     /// hash one fragment of a file, or a file up to its first `moof`).
     public func pieces(of tree: BMFFTree, alsoExcluding alsoExcluded: [Range<Int>] = [], read: (Range<Int>) throws -> [UInt8]) throws -> [Piece] {
+        let matched = try excludedBoxes(of: tree, read: read)
+        return try Self.layout(fileSize: tree.fileSize, excluded: alsoExcluded + matched.ranges, offsets: matched.offsets)
+    }
+
+    /// What the exclusions take out of a tree, found once: the byte ranges, and the offsets of the
+    /// top-level boxes left to hash (none for v1). ``pieces(of:alsoExcluding:read:)`` is the layout
+    /// of these; `ExcludedBoxes.pieces(inside:fileSize:)` lays out one run of boxes from them.
+    func excludedBoxes(of tree: BMFFTree, read: (Range<Int>) throws -> [UInt8]) throws -> ExcludedBoxes {
         let fileSize = tree.fileSize
-        var excluded: [Range<Int>] = alsoExcluded
+        var excluded: [Range<Int>] = []
         let offsets = tree.topLevel.map { tree.boxes[$0].range.lowerBound }.sorted()
         // Top-level boxes start at distinct offsets, so a set says which ones lost theirs.
         var whollyExcluded = Set<Int>()
@@ -233,7 +241,58 @@ public struct BMFFHash: Sendable, Equatable {
             }
         }
         let kept = whollyExcluded.isEmpty ? offsets : offsets.filter { !whollyExcluded.contains($0) }
-        return try Self.layout(fileSize: fileSize, excluded: excluded, offsets: version > 1 ? kept : [])
+        return ExcludedBoxes(ranges: excluded, offsets: version > 1 ? kept : [])
+    }
+
+    /// The ranges the exclusions take out and the box offsets left, as ``excludedBoxes(of:read:)`` finds them.
+    struct ExcludedBoxes {
+        let ranges: [Range<Int>]
+        /// Sorted.
+        let offsets: [Int]
+        /// `ranges` joined into sorted spans, for ``pieces(inside:fileSize:)``.
+        let spans: [Range<Int>]
+
+        init(ranges: [Range<Int>], offsets: [Int]) {
+            self.ranges = ranges
+            self.offsets = offsets
+            var spans: [Range<Int>] = []
+            for range in ranges.filter({ !$0.isEmpty }).sorted(by: { $0.lowerBound < $1.lowerBound }) {
+                if let last = spans.last, range.lowerBound <= last.upperBound {
+                    spans[spans.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+                } else {
+                    spans.append(range)
+                }
+            }
+            self.spans = spans
+        }
+
+        /// The pieces of `run` alone: the layout with everything before and after it excluded, given
+        /// only the spans and offsets that fall in it. The same pieces as the whole lists give (the
+        /// layout reads excluded ranges only as their union, and an offset counts only inside or
+        /// between the included bytes, which lie in the run), in time that follows the run, not the file.
+        /// A run with no included byte is the exception, handled as the layout handles it.
+        func pieces(inside run: Range<Int>, fileSize: Int) throws -> [Piece] {
+            func firstIndex<T>(_ items: [T], _ isBefore: (T) -> Bool) -> Int {
+                var low = 0
+                var high = items.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if isBefore(items[middle]) { low = middle + 1 } else { high = middle }
+                }
+                return low
+            }
+            let firstSpan = firstIndex(spans) { $0.upperBound <= run.lowerBound }
+            let endSpan = firstIndex(spans) { $0.lowerBound < run.upperBound }
+            let firstOffset = firstIndex(offsets) { $0 < run.lowerBound }
+            let endOffset = firstIndex(offsets) { $0 < run.upperBound }
+            if firstSpan < endSpan, spans[firstSpan].lowerBound <= run.lowerBound, run.upperBound <= spans[firstSpan].upperBound {
+                // Nothing of the run is hashed: then c2pa-rs puts in every box offset strictly between
+                // the file's first and last byte (the layout's bounds default to the file's), whatever the run.
+                return offsets.filter { $0 > 0 && $0 < fileSize - 1 }.map { .offset($0) }
+            }
+            let excluded = [0..<run.lowerBound, run.upperBound..<fileSize] + (firstSpan < endSpan ? Array(spans[firstSpan..<endSpan]) : [])
+            return try BMFFHash.layout(fileSize: fileSize, excluded: excluded, offsets: firstOffset < endOffset ? Array(offsets[firstOffset..<endOffset]) : [])
+        }
     }
 
     /// c2pa-rs `hash_stream_by_alg` for a BMFF exclusion list: the included ranges, split at each

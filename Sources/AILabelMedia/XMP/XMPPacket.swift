@@ -200,9 +200,11 @@ public struct XMPPacket: Sendable, Hashable {
     private func declarePrefix(for namespace: String, preferred: String, on description: inout XMLElement) -> String {
         let inScope = rdf.namespaceDeclarations + description.namespaceDeclarations
         if let existing = inScope.last(where: { $0.uri == namespace }), let prefix = existing.prefix { return prefix }
+        // The prefixes taken, gathered once: a packet may declare preferred1…preferredN to other namespaces.
+        let taken = Set(inScope.filter { $0.uri != namespace }.compactMap(\.prefix))
         var prefix = preferred
         var counter = 1
-        while inScope.contains(where: { $0.prefix == prefix && $0.uri != namespace }) || prefix == "rdf" || prefix == "xml" {
+        while taken.contains(prefix) || prefix == "rdf" || prefix == "xml" {
             prefix = "\(preferred)\(counter)"
             counter += 1
         }

@@ -167,13 +167,46 @@ enum TIFFRewritePlan {
             others += directory.entries.compactMap(\.dataRange)
             if directory.entries.contains(where: { $0.valueSize == nil && $0.count > 0 }) { return structure.fileSize }
         }
+        // Indexed once, then each step looks up rather than scans (65,536 entries against millions of
+        // strips was 10¹¹ comparisons): for each end, the earliest start of an owned range ending
+        // there, empty ranges apart; the other ranges joined into sorted spans.
+        var earliestStart: [Int: Int] = [:]
+        var earliestNonEmptyStart: [Int: Int] = [:]
+        for range in owned {
+            earliestStart[range.upperBound] = min(earliestStart[range.upperBound] ?? range.lowerBound, range.lowerBound)
+            if !range.isEmpty {
+                earliestNonEmptyStart[range.upperBound] = min(earliestNonEmptyStart[range.upperBound] ?? range.lowerBound, range.lowerBound)
+            }
+        }
+        var spans: [Range<Int>] = []
+        for range in others.filter({ !$0.isEmpty }).sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = spans.last, range.lowerBound <= last.upperBound {
+                spans[spans.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+            } else {
+                spans.append(range)
+            }
+        }
+        func overlapsOthers(_ region: Range<Int>) -> Bool {
+            var low = 0
+            var high = spans.count
+            while low < high {
+                let middle = (low + high) / 2
+                if spans[middle].upperBound <= region.lowerBound { low = middle + 1 } else { high = middle }
+            }
+            return low < spans.count && spans[low].lowerBound < region.upperBound
+        }
         var cursor = structure.fileSize
         while true {
-            let candidates = owned.filter { $0.lowerBound < cursor && $0.upperBound <= cursor && $0.upperBound + 3 >= cursor }
-            guard let next = candidates.min(by: { $0.lowerBound < $1.lowerBound }), next.lowerBound >= structure.headerSize else { break }
-            let region = next.lowerBound..<cursor
-            guard !others.contains(where: { $0.overlaps(region) }) else { break }
-            cursor = next.lowerBound
+            // The owned ranges ending at most 3 bytes before the cursor (padding) and starting before it.
+            var start: Int?
+            for end in max(0, cursor - 3)...cursor {
+                let earliest = end == cursor ? earliestNonEmptyStart[end] : earliestStart[end]
+                if let earliest { start = min(start ?? earliest, earliest) }
+            }
+            guard let next = start, next >= structure.headerSize else { break }
+            let region = next..<cursor
+            guard !overlapsOthers(region) else { break }
+            cursor = next
         }
         return cursor
     }
