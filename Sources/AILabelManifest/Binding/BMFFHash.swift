@@ -255,15 +255,7 @@ public struct BMFFHash: Sendable, Equatable {
         init(ranges: [Range<Int>], offsets: [Int]) {
             self.ranges = ranges
             self.offsets = offsets
-            var spans: [Range<Int>] = []
-            for range in ranges.filter({ !$0.isEmpty }).sorted(by: { $0.lowerBound < $1.lowerBound }) {
-                if let last = spans.last, range.lowerBound <= last.upperBound {
-                    spans[spans.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
-                } else {
-                    spans.append(range)
-                }
-            }
-            self.spans = spans
+            self.spans = RangeSpans.joined(ranges)
         }
 
         /// The pieces of `run` alone: the layout with everything before and after it excluded, given
@@ -272,19 +264,10 @@ public struct BMFFHash: Sendable, Equatable {
         /// between the included bytes, which lie in the run), in time that follows the run, not the file.
         /// A run with no included byte is the exception, handled as the layout handles it.
         func pieces(inside run: Range<Int>, fileSize: Int) throws -> [Piece] {
-            func firstIndex<T>(_ items: [T], _ isBefore: (T) -> Bool) -> Int {
-                var low = 0
-                var high = items.count
-                while low < high {
-                    let middle = (low + high) / 2
-                    if isBefore(items[middle]) { low = middle + 1 } else { high = middle }
-                }
-                return low
-            }
-            let firstSpan = firstIndex(spans) { $0.upperBound <= run.lowerBound }
-            let endSpan = firstIndex(spans) { $0.lowerBound < run.upperBound }
-            let firstOffset = firstIndex(offsets) { $0 < run.lowerBound }
-            let endOffset = firstIndex(offsets) { $0 < run.upperBound }
+            let firstSpan = RangeSpans.boundary(in: spans) { $0.upperBound <= run.lowerBound }
+            let endSpan = RangeSpans.boundary(in: spans) { $0.lowerBound < run.upperBound }
+            let firstOffset = RangeSpans.boundary(in: offsets) { $0 < run.lowerBound }
+            let endOffset = RangeSpans.boundary(in: offsets) { $0 < run.upperBound }
             if firstSpan < endSpan, spans[firstSpan].lowerBound <= run.lowerBound, run.upperBound <= spans[firstSpan].upperBound {
                 // Nothing of the run is hashed: then c2pa-rs puts in every box offset strictly between
                 // the file's first and last byte (the layout's bounds default to the file's), whatever the run.

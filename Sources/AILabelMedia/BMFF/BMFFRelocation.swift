@@ -32,12 +32,7 @@ public struct BMFFRelocation: Sendable {
     /// moves with the byte it starts at.
     public func shift(of old: Range<Int>) -> Int? {
         // Runs are sorted and disjoint: a binary search, as in `moved` (a scan per extent was quadratic).
-        var low = 0
-        var high = runs.count
-        while low < high {
-            let middle = (low + high) / 2
-            if runs[middle].old.upperBound <= old.lowerBound { low = middle + 1 } else { high = middle }
-        }
+        let low = RangeSpans.boundary(in: runs) { $0.old.upperBound <= old.lowerBound }
         guard low < runs.count, runs[low].old.contains(old.lowerBound), old.upperBound <= runs[low].old.upperBound else { return nil }
         return runs[low].newStart - runs[low].old.lowerBound
     }

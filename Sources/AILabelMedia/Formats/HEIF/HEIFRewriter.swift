@@ -52,7 +52,8 @@ struct HEIFRewriter {
         // An mdat that holds nothing but dropped items' bytes (ailabel's own, from an earlier stamp) goes too.
         var droppedRanges: [Range<Int>] = []
         for id in dropped { droppedRanges += (try meta.fileRanges(of: id, fileSize: fileSize)) ?? [] }
-        let droppedSpans = Self.merged(droppedRanges)
+        // Joined once and searched: a file may hold a million mdats against a hundred thousand extents.
+        let droppedSpans = RangeSpans.joined(droppedRanges)
         let ownMdats = Set(tree.topLevel.filter { index in
             let box = tree.boxes[index]
             return box.type == .mdat && !box.body.isEmpty && Self.covered(box.body, by: droppedSpans)
@@ -283,28 +284,8 @@ struct HEIFRewriter {
     }
 
     /// Whether `ranges` cover every byte of `target`.
-    /// Ranges joined where they overlap or touch, in order: the spans they cover without a gap.
-    static func merged(_ ranges: [Range<Int>]) -> [Range<Int>] {
-        var spans: [Range<Int>] = []
-        for range in ranges.filter({ !$0.isEmpty }).sorted(by: { $0.lowerBound < $1.lowerBound }) {
-            if let last = spans.last, range.lowerBound <= last.upperBound {
-                spans[spans.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
-            } else {
-                spans.append(range)
-            }
-        }
-        return spans
-    }
-
-    /// Whether `target` lies wholly in one of `spans` (``merged(_:)``'s output), found by binary search:
-    /// a file may hold a million `mdat`s to test against a hundred thousand dropped extents.
+    /// Whether `target` lies wholly in one of `spans` (``RangeSpans/joined(_:)``'s output).
     static func covered(_ target: Range<Int>, by spans: [Range<Int>]) -> Bool {
-        var low = 0
-        var high = spans.count
-        while low < high {
-            let middle = (low + high) / 2
-            if spans[middle].upperBound <= target.lowerBound { low = middle + 1 } else { high = middle }
-        }
-        return low < spans.count && spans[low].lowerBound <= target.lowerBound && target.upperBound <= spans[low].upperBound
+        RangeSpans.span(holding: target.lowerBound, in: spans).map { target.upperBound <= $0.upperBound } ?? false
     }
 }

@@ -166,7 +166,7 @@ public struct JPEGHandler: AssetHandler {
         let storeRanges = contents.c2paStoreRanges.sorted { $0.lowerBound < $1.lowerBound }
         for index in contents.blocks.indices where contents.blocks[index].kind == .jumbf {
             let offset = contents.blocks[index].offset
-            if Self.lies(offset, in: storeRanges) { contents.blocks[index].kind = .c2pa }
+            if RangeSpans.span(holding: offset, in: storeRanges) != nil { contents.blocks[index].kind = .c2pa }
         }
         if storeCount > 0 {
             // Every APP11 group labelled c2pa is the store's, not only the first: a rewrite leaves at most one
@@ -183,7 +183,7 @@ public struct JPEGHandler: AssetHandler {
             for part in boxParts {
                 var cursor = ByteCursor(part.payload.dropFirst(2))
                 let range = segments[part.segment].range
-                if Self.lies(range.lowerBound, in: storeRanges)
+                if RangeSpans.span(holding: range.lowerBound, in: storeRanges) != nil
                     || cursor.readUInt16BE().map(c2paInstances.contains) == true
                 {
                     roles[part.segment] = .c2pa
@@ -345,17 +345,6 @@ public struct JPEGHandler: AssetHandler {
     private func reassembleICC(_ parts: [(sequence: Int, data: ArraySlice<UInt8>)]) -> [UInt8]? {
         guard !parts.isEmpty, parts.count <= Self.maximumICCParts else { return nil }
         return parts.sorted { $0.sequence < $1.sequence }.reduce(into: [UInt8]()) { $0.append(contentsOf: $1.data) }
-    }
-
-    /// Whether `offset` lies in one of `ranges` (sorted, disjoint), by binary search.
-    static func lies(_ offset: Int, in ranges: [Range<Int>]) -> Bool {
-        var low = 0
-        var high = ranges.count
-        while low < high {
-            let middle = (low + high) / 2
-            if ranges[middle].upperBound <= offset { low = middle + 1 } else { high = middle }
-        }
-        return low < ranges.count && ranges[low].contains(offset)
     }
 
     static func mergedRanges(_ ranges: [Range<Int>]) -> [Range<Int>] {

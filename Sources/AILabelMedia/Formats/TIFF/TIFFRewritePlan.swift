@@ -178,22 +178,10 @@ enum TIFFRewritePlan {
                 earliestNonEmptyStart[range.upperBound] = min(earliestNonEmptyStart[range.upperBound] ?? range.lowerBound, range.lowerBound)
             }
         }
-        var spans: [Range<Int>] = []
-        for range in others.filter({ !$0.isEmpty }).sorted(by: { $0.lowerBound < $1.lowerBound }) {
-            if let last = spans.last, range.lowerBound <= last.upperBound {
-                spans[spans.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
-            } else {
-                spans.append(range)
-            }
-        }
+        let spans = RangeSpans.joined(others)
         func overlapsOthers(_ region: Range<Int>) -> Bool {
-            var low = 0
-            var high = spans.count
-            while low < high {
-                let middle = (low + high) / 2
-                if spans[middle].upperBound <= region.lowerBound { low = middle + 1 } else { high = middle }
-            }
-            return low < spans.count && spans[low].lowerBound < region.upperBound
+            let index = RangeSpans.boundary(in: spans) { $0.upperBound <= region.lowerBound }
+            return index < spans.count && spans[index].lowerBound < region.upperBound
         }
         var cursor = structure.fileSize
         while true {
