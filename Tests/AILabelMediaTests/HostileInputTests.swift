@@ -1,4 +1,4 @@
-import AILabelMedia
+@testable import AILabelMedia
 import AILabelTestSupport
 import Foundation
 import Testing
@@ -98,6 +98,19 @@ struct HostileInputTests {
         for attack in attacks {
             #expect(throws: MediaError.self) { _ = try XMPPacket(parsing: Array(attack.utf8)) }
         }
+    }
+
+    @Test("zTXt chunks each under the 8 MiB limit but inflating to more than 64 MiB together (a thousand times the file) are refused; under that total they are read")
+    func textChunksInflatingTogether() throws {
+        let png = try Repository.fixtureBytes("media/photo.png")
+        let end = try #require(PNGChunkParser.parse(png).chunks.last { $0.type == "IEND" }).range.lowerBound
+        // 4 MiB of text in about 4 KB of zlib stream.
+        let chunk = try PNGChunkParser.chunk(type: "zTXt", data: Array("Comment".utf8) + [0, 0] + Zlib.deflate([UInt8](repeating: 0x41, count: 4 << 20)))
+        func file(_ chunks: Int) -> [UInt8] { Array(png[..<end]) + (0..<chunks).flatMap { _ in chunk } + Array(png[end...]) }
+        #expect(chunk.count < 16 << 10)
+        let error = try #require(throws: MediaError.self) { try PNGHandler().parse(file(17)) }
+        #expect(error.code == .limitExceeded && error.reason.contains("together"), "\(error)")
+        #expect(try PNGHandler().parse(file(16)).textEntries.count == 16 + (try PNGHandler().parse(png)).textEntries.count)
     }
 
     @Test("A packet that binds Iptc4xmpExt and Iptc4xmpExt1…Iptc4xmpExt20000 to other namespaces gets the next free prefix in one pass over them (each try used to scan them all)")

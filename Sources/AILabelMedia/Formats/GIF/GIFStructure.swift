@@ -119,6 +119,13 @@ struct GIFStructure: Sendable {
 
     mutating func walkBlocks(_ reader: some ByteSource, stopAtFirstImage: Bool) throws {
         let size = reader.count
+        // One window for the whole walk: a window per block re-read 32 KB for each of up to 100,000
+        // tiny blocks (3 GB copied for a 300 KB file), and a read per header was a system call each.
+        var window = ByteWindow(reader, windowSize: 32 * 1024)
+        func read(_ range: Range<Int>) throws -> [UInt8] {
+            guard let bytes = try window.bytes(range) else { throw MediaError.make(.truncated, "the GIF ends before byte \(range.upperBound)") }
+            return bytes
+        }
         var position = preambleEnd
         var frames = 0
         while true {
@@ -129,7 +136,7 @@ struct GIFStructure: Sendable {
                 throw MediaError.make(.truncated, "the GIF ends at byte \(position) without its trailer (0x3B)")
             }
             let start = position
-            let introducer = try reader.read(position..<position + 1)[0]
+            let introducer = try read(position..<position + 1)[0]
             switch introducer {
             case 0x3B:
                 blocks.append(GIFBlock(kind: .trailer, range: start..<start + 1))
@@ -137,14 +144,14 @@ struct GIFStructure: Sendable {
                 return
             case 0x21:
                 guard size - position >= 2 else { throw MediaError.make(.truncated, "the GIF ends inside the extension at byte \(start)") }
-                let label = try reader.read(position + 1..<position + 2)[0]
+                let label = try read(position + 1..<position + 2)[0]
                 position += 2
                 var kind: GIFBlock.Kind
                 switch label {
                 case 0xFF:
                     // A fixed block of 11 bytes: identifier and authentication code.
                     guard size - position >= 12 else { throw MediaError.make(.truncated, "the GIF ends inside the application extension at byte \(start)") }
-                    let fixed = try reader.read(position..<position + 12)
+                    let fixed = try read(position..<position + 12)
                     guard fixed[0] == 11 else {
                         throw MediaError.make(.malformed, "the application extension at byte \(start) declares a \(fixed[0])-byte identifier block, not 11")
                     }
@@ -156,7 +163,7 @@ struct GIFStructure: Sendable {
                 default: kind = .otherExtension(label: label)
                 }
                 let subBlocksStart = position
-                position = try Self.skipSubBlocks(reader, from: position, in: "the extension at byte \(start)")
+                position = try Self.skipSubBlocks(&window, from: position, in: "the extension at byte \(start)")
                 blocks.append(GIFBlock(kind: kind, range: start..<position, subBlocksStart: subBlocksStart))
             case 0x2C:
                 if stopAtFirstImage {
@@ -166,7 +173,7 @@ struct GIFStructure: Sendable {
                 frames += 1
                 guard frames <= Self.maximumFrames else { throw MediaError.make(.limitExceeded, "more than \(Self.maximumFrames) frames") }
                 guard size - position >= 10 else { throw MediaError.make(.truncated, "the GIF ends inside the image descriptor at byte \(start)") }
-                let fields = try reader.read(position..<position + 10)
+                let fields = try read(position..<position + 10)
                 func le16(_ at: Int) -> Int { Int(fields[at]) | Int(fields[at + 1]) << 8 }
                 var descriptor = GIFImageDescriptor(
                     left: le16(1), top: le16(3), width: le16(5), height: le16(7), interlaced: fields[9] & 0x40 != 0, localColourTableSize: nil)
@@ -183,7 +190,7 @@ struct GIFStructure: Sendable {
                 // The LZW minimum code size, then the data sub-blocks (skipped by their lengths, never read).
                 let dataStart = position
                 guard position < size else { throw MediaError.make(.truncated, "the GIF ends before the image data at byte \(position)") }
-                position = try Self.skipSubBlocks(reader, from: position + 1, in: "the image data at byte \(dataStart)")
+                position = try Self.skipSubBlocks(&window, from: position + 1, in: "the image data at byte \(dataStart)")
                 blocks.append(GIFBlock(kind: .imageData, range: dataStart..<position, subBlocksStart: dataStart + 1))
             default:
                 throw MediaError.make(
@@ -193,11 +200,10 @@ struct GIFStructure: Sendable {
     }
 
     /// Follows a chain of data sub-blocks (a length byte, then that many bytes) to past its zero-length
-    /// terminator. The length bytes are read through a window: an image's LZW data is a chain of
-    /// 255-byte sub-blocks, and a read per length byte made a system call per 256 bytes of the file.
-    static func skipSubBlocks(_ reader: some ByteSource, from start: Int, in place: @autoclosure () -> String) throws -> Int {
-        let size = reader.count
-        var window = ByteWindow(reader, windowSize: 32 * 1024)
+    /// terminator. The length bytes are read through the walk's window: an image's LZW data is a chain
+    /// of 255-byte sub-blocks, and a read per length byte made a system call per 256 bytes of the file.
+    static func skipSubBlocks(_ window: inout ByteWindow, from start: Int, in place: @autoclosure () -> String) throws -> Int {
+        let size = window.count
         var position = start
         while true {
             guard position < size, let lengthByte = try window.byte(at: position) else {

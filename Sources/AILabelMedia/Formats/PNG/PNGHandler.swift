@@ -20,6 +20,10 @@ public struct PNGHandler: AssetHandler {
     public static let maximumTextBytes = 8 * 1024 * 1024
     /// Largest inflated ICC profile.
     public static let maximumICCBytes = 16 * 1024 * 1024
+    /// Most text all of a file's text chunks may hold together once inflated: each is bounded by
+    /// ``maximumTextBytes``, but 8 KB of zTXt inflates to 8 MiB, and a file of many such chunks would
+    /// be held a thousand times over in memory.
+    public static let maximumTotalTextBytes = 64 * 1024 * 1024
 
     /// The chunks whose data `parse` reads; IDAT and every other chunk are walked by their headers.
     static let metadataChunks: Set<String> = ["IHDR", "eXIf", "iCCP", "caBX", "tEXt", "zTXt", "iTXt"]
@@ -34,6 +38,7 @@ public struct PNGHandler: AssetHandler {
         var storeCount = 0
         var sawIDAT = false
         var keywords: [Int: String] = [:]
+        var textBytes = 0
         for (index, chunk) in chunks.enumerated() {
             var block = MetadataBlock(kind: .other, name: chunk.type, offset: chunk.range.lowerBound, size: chunk.range.count)
             let data = (chunkData[index] ?? [])[...]
@@ -52,7 +57,8 @@ public struct PNGHandler: AssetHandler {
                 if contents.exif == nil { contents.exif = Array(data) }
             case "iCCP":
                 block.kind = .icc
-                if let (_, rest) = Self.splitKeyword(data), rest.count > 1 {
+                // The first profile only: PNG allows one, and each would inflate to 16 MiB.
+                if contents.icc == nil, let (_, rest) = Self.splitKeyword(data), rest.count > 1 {
                     contents.icc = try? Zlib.inflate(rest.dropFirst(), limit: Self.maximumICCBytes)
                 }
             case "caBX":
@@ -64,6 +70,12 @@ public struct PNGHandler: AssetHandler {
                 }
             case "tEXt", "zTXt", "iTXt":
                 let entry = try Self.decodeText(chunk: chunk.type, data: data, at: chunk.range.lowerBound)
+                textBytes += entry.text.utf8.count
+                guard textBytes <= Self.maximumTotalTextBytes else {
+                    throw MediaError.make(
+                        .limitExceeded,
+                        "the text chunks up to the \(chunk.type) chunk at byte \(chunk.range.lowerBound) hold \(textBytes) bytes of text together, over the \(Self.maximumTotalTextBytes)-byte limit")
+                }
                 block.detail = entry.keyword
                 keywords[index] = entry.keyword
                 if chunk.type == "iTXt" && entry.keyword == Self.xmpKeyword {
