@@ -119,47 +119,52 @@ struct MultipartSplitter {
     }
 
     private mutating func advance() throws(AILabelError) {
+        // What is consumed is counted and dropped once, when the chunk is done: dropping it part by part
+        // moved the rest of the buffer for every part (a body of a million empty parts moved gigabytes).
+        var start = 0
+        defer { buffer.removeFirst(min(start, buffer.count)) }
         while true {
+            let available = buffer.count - start
             switch state {
             case .done:
-                buffer.removeAll()
+                start = buffer.count
                 return
             case .preamble:
-                guard let index = find(delimiter) else {
-                    buffer.removeFirst(max(0, buffer.count - delimiter.count))
+                guard let index = find(delimiter, from: start) else {
+                    start = max(start, buffer.count - delimiter.count)
                     return
                 }
-                buffer.removeFirst(index + delimiter.count)
+                start = index + delimiter.count
                 state = .afterDelimiter
             case .afterDelimiter:
-                guard buffer.count >= 2 else { return }
-                if buffer[0] == 0x2D && buffer[1] == 0x2D {
+                guard available >= 2 else { return }
+                if buffer[start] == 0x2D && buffer[start + 1] == 0x2D {
                     state = .done
-                } else if buffer[0] == 0x0D && buffer[1] == 0x0A {
-                    buffer.removeFirst(2)
+                } else if buffer[start] == 0x0D && buffer[start + 1] == 0x0A {
+                    start += 2
                     state = .headers
                 } else {
                     throw AILabelError(.unreadableInput, "the multipart body is malformed")
                 }
             case .headers:
-                guard let end = find([0x0D, 0x0A, 0x0D, 0x0A]) else {
-                    if buffer.count > Self.headerLimit { throw AILabelError(.unreadableInput, "a multipart part's headers are too long") }
+                guard let end = find([0x0D, 0x0A, 0x0D, 0x0A], from: start) else {
+                    if available > Self.headerLimit { throw AILabelError(.unreadableInput, "a multipart part's headers are too long") }
                     return
                 }
-                let text = String(decoding: buffer[..<end], as: UTF8.self)
-                buffer.removeFirst(end + 4)
+                let text = String(decoding: buffer[start..<end], as: UTF8.self)
+                start = end + 4
                 state = .body(try Self.part(text))
             case .body(let part):
-                if let index = find(delimiter) {
-                    try emit(part, buffer[..<index])
-                    buffer.removeFirst(index + delimiter.count)
+                if let index = find(delimiter, from: start) {
+                    try emit(part, buffer[start..<index])
+                    start = index + delimiter.count
                     if part.name == "file" { fileSeen = true }
                     state = .afterDelimiter
                 } else {
                     let keep = delimiter.count - 1
-                    guard buffer.count > keep else { return }
-                    try emit(part, buffer[..<(buffer.count - keep)])
-                    buffer.removeFirst(buffer.count - keep)
+                    guard available > keep else { return }
+                    try emit(part, buffer[start..<(buffer.count - keep)])
+                    start = buffer.count - keep
                     return
                 }
             }
@@ -213,11 +218,12 @@ struct MultipartSplitter {
         return Part(name: name, filename: filename, contentType: contentType)
     }
 
-    private func find(_ needle: [UInt8]) -> Int? {
-        guard buffer.count >= needle.count else { return nil }
+    /// The first place at or after `start` where `needle` is in the buffer.
+    private func find(_ needle: [UInt8], from start: Int) -> Int? {
+        guard buffer.count - start >= needle.count else { return nil }
         return buffer.withUnsafeBufferPointer { haystack -> Int? in
             let first = needle[0]
-            var index = 0
+            var index = start
             let last = haystack.count - needle.count
             while index <= last {
                 if haystack[index] == first {

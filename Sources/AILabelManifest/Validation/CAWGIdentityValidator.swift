@@ -70,8 +70,14 @@ struct CAWGIdentityValidator {
             add("cawg.identity.pad.invalid", .failure, "The identity assertion's padding is not all zeros")
         }
         // The signer payload's references: each in the claim with the same hash, the hard binding among them.
+        // The claim's references are indexed once by both names each answers to (the first reference
+        // wins, as a search in order would find it): a search per reference was quadratic.
+        var claimReferences: [String: HashedURI] = [:]
+        for claimReference in claim.assertionReferences {
+            for name in Self.names(of: claimReference.url) where claimReferences[name] == nil { claimReferences[name] = claimReference }
+        }
         for reference in referenced {
-            let inClaim = claim.assertionReferences.first { Self.sameAssertion($0.url, reference.url) }
+            let inClaim = claimReferences[reference.url]
             guard let inClaim else {
                 add("cawg.identity.assertion.mismatch", .failure, "The identity assertion references \(reference.url), which the claim does not")
                 continue
@@ -97,12 +103,12 @@ struct CAWGIdentityValidator {
         }
     }
 
-    /// A reference in the signer payload names a claim assertion by the same URL, or by the same URL
-    /// once the claim's absolute `/c2pa/<manifest>/` part is dropped.
-    static func sameAssertion(_ claimURL: String, _ referenceURL: String) -> Bool {
-        if claimURL == referenceURL { return true }
-        guard let range = claimURL.range(of: #"/c2pa/[^/]+/"#, options: .regularExpression) else { return false }
-        return claimURL.replacingCharacters(in: range, with: "") == referenceURL
+    /// The names a claim's assertion URL answers to: a reference in the signer payload names a claim
+    /// assertion by the same URL, or by the same URL once the claim's absolute `/c2pa/<manifest>/`
+    /// part (the first) is dropped.
+    static func names(of claimURL: String) -> [String] {
+        guard let range = claimURL.range(of: #"/c2pa/[^/]+/"#, options: .regularExpression) else { return [claimURL] }
+        return [claimURL, claimURL.replacingCharacters(in: range, with: "")]
     }
 
     /// The signer payload as c2pa-rs serializes it for signing: `referenced_assertions` (url, alg,

@@ -118,19 +118,27 @@ public struct ManifestValidator: Sendable {
         let algorithm = HashAlgorithm(c2paName: claim.algorithm)
         var referenced = Set<String>()
         var hardBindings: [AssertionBox] = []
+        // Assertions found by label, and each hashed once per algorithm: a claim may reference one large
+        // assertion 200,000 times, and a search and a hash per reference was terabytes of hashing.
+        var assertionsByLabel: [String: AssertionBox] = [:]
+        for assertion in manifest.assertions where assertionsByLabel[assertion.label] == nil { assertionsByLabel[assertion.label] = assertion }
+        var assertionHashes: [String: [UInt8]] = [:]
         for reference in claim.assertionReferences {
             guard let label = JUMBFURI.lastComponent(of: reference.url) else {
                 add(.assertionMissing, reference.url, "The claim references an assertion with an unreadable URI")
                 continue
             }
             let assertionURL = base + "/c2pa.assertions/\(label)"
-            guard let assertion = manifest.assertion(labelled: label) else {
+            guard let assertion = assertionsByLabel[label] else {
                 add(.assertionMissing, assertionURL, "The claim references the assertion \(label), which is not in the manifest")
                 continue
             }
             referenced.insert(label)
             let hashAlgorithm = reference.algorithm.flatMap { HashAlgorithm(c2paName: $0) } ?? algorithm ?? .sha256
-            if hashAlgorithm.hash(assertion.box.bytesForHashing) == reference.hash {
+            let hashKey = hashAlgorithm.rawValue + " " + label
+            let digest = assertionHashes[hashKey] ?? hashAlgorithm.hash(assertion.box.bytesForHashing)
+            assertionHashes[hashKey] = digest
+            if digest == reference.hash {
                 add(.assertionHashedURIMatch, assertionURL, "The assertion \(label) is exactly as signed")
             } else {
                 add(.assertionHashedURIMismatch, assertionURL,
@@ -171,9 +179,10 @@ public struct ManifestValidator: Sendable {
             add(.assertionActionMalformed, base,
                 "The claim has no actions assertion; a C2PA 2 claim must say whether the content was created or opened")
         }
+        let availableLabels = Set(manifest.assertions.map(\.label))
         for (index, assertion) in actionsAssertions.enumerated() {
             checkActions(assertion, isFirst: index == 0, mustOpenOrCreate: !manifest.isUpdate, claimVersion: claim.version,
-                         availableLabels: Set(manifest.assertions.map(\.label)),
+                         availableLabels: availableLabels,
                          url: base + "/c2pa.assertions/\(assertion.label)", statuses: &statuses)
         }
 
