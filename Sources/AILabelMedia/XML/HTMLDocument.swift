@@ -72,6 +72,8 @@ public enum HTMLDocumentParser {
     public static let maximumDepth = 256
     /// Most elements accepted in one page.
     public static let maximumElements = 200_000
+    /// Most attributes on one element (libxml2's tree costs their square).
+    public static let maximumAttributes = 4_096
 
     /// Parses a page, read as UTF-8, into its root element (`html`, implied when the page omits it).
     public static func parse(_ bytes: some Collection<UInt8>) throws -> HTMLElement {
@@ -81,6 +83,9 @@ public enum HTMLDocumentParser {
         }
         if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }
         guard !data.isEmpty else { throw MediaError.make(.empty, "the HTML page is empty") }
+        guard MarkupAttributeScan.largestTag(data, html: true, limit: maximumAttributes) <= maximumAttributes else {
+            throw MediaError.make(.limitExceeded, "an element of the HTML page has more than \(maximumAttributes) attributes")
+        }
         let options = Int32(
             HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
                 | HTML_PARSE_IGNORE_ENC.rawValue)

@@ -86,6 +86,8 @@ public enum XMLTreeParser {
     public static let maximumDepth = 64
     /// Most elements accepted in one document.
     public static let maximumElements = 200_000
+    /// Most attributes and namespace declarations on one element (libxml2's tree costs their square).
+    public static let maximumAttributes = 4_096
 
     /// Parses a document. DTDs are refused outright: XMP forbids them, and refusing them rules out
     /// external entities and entity-expansion bombs before libxml2 sees a byte.
@@ -96,6 +98,9 @@ public enum XMLTreeParser {
         }
         if containsDoctype(data) {
             throw MediaError.make(.xmp, "the XML declares a DTD (<!DOCTYPE or <!ENTITY), which XMP does not allow")
+        }
+        guard MarkupAttributeScan.largestTag(data, html: false, limit: maximumAttributes) <= maximumAttributes else {
+            throw MediaError.make(.limitExceeded, "an element of the XML has more than \(maximumAttributes) attributes and namespace declarations")
         }
         // No network, no entity substitution, no DTD loading, no error printing to stderr.
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
