@@ -1,4 +1,5 @@
 import AILabelMedia
+import AILabelTestSupport
 import Foundation
 import Testing
 
@@ -19,6 +20,23 @@ struct HostileStoreTests {
 
     static func validate(_ asset: [UInt8]) -> ValidationReport {
         ManifestValidator(trust: TestSigning.trust).validate(asset: asset)
+    }
+
+    @Test("An ingredient's manifest at the depth limit is not followed (a chain of thousands would overflow a stack); one level up it is validated")
+    func ingredientAtTheDepthLimit() throws {
+        let asset = try Repository.fixtureBytes("c2pa/sdk/signed-with-parent.jpg")
+        let store = try ManifestStore(parsing: try #require(try ManifestDebug.locateStore(in: asset).store))
+        let active = try #require(store.activeManifest)
+        let ingredient = try #require(active.assertions.first { $0.baseLabel.hasPrefix("c2pa.ingredient") })
+        let validator = ManifestValidator(trust: TestSigning.trust)
+        for (depth, followed) in [(ManifestValidator.maximumIngredientDepth, false), (ManifestValidator.maximumIngredientDepth - 1, true)] {
+            var statuses: [ValidationStatus] = []
+            var visited: Set<String> = [active.label]
+            let summary = validator.checkIngredient(ingredient, store: store, url: "self#jumbf=/c2pa/\(active.label)/c2pa.assertions/\(ingredient.label)",
+                                                    statuses: &statuses, visited: &visited, depth: depth)
+            #expect((summary.validation != nil) == followed, "depth \(depth)")
+            #expect(statuses.contains { $0.code.rawValue == "ailabel.ingredient.tooDeep" } == !followed, "depth \(depth): \(statuses)")
+        }
     }
 
     @Test("Truncated JUMBF")

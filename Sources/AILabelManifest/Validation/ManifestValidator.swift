@@ -79,7 +79,7 @@ public struct ManifestValidator: Sendable {
     /// `boundThroughUpdate`: this manifest is validated as the binding of an update manifest, so its
     /// data hash's store exclusion has grown with the store (see ``verifyDataHash``).
     func validate(manifest: Manifest, in store: ManifestStore, source: (any ByteSource)?, storeRange: Range<Int>? = nil,
-                  checkDataHash: Bool, boundThroughUpdate: Bool = false, visited: inout Set<String>) -> ValidationReport {
+                  checkDataHash: Bool, boundThroughUpdate: Bool = false, visited: inout Set<String>, depth: Int = 0) -> ValidationReport {
         visited.insert(manifest.label)
         var statuses: [ValidationStatus] = []
         let base = "self#jumbf=/c2pa/\(manifest.label)"
@@ -191,7 +191,7 @@ public struct ManifestValidator: Sendable {
         for assertion in manifest.assertions where assertion.baseLabel.hasPrefix("c2pa.ingredient") {
             ingredients.append(checkIngredient(assertion, store: store, url: base + "/c2pa.assertions/\(assertion.label)",
                                                bindingSource: bindsThroughParent && checkDataHash ? source : nil, storeRange: storeRange,
-                                               statuses: &statuses, visited: &visited))
+                                               statuses: &statuses, visited: &visited, depth: depth))
         }
         // c2pa-rs looks for every manifest the active one refers to, at any depth, before validating,
         // and reports one that is missing as a failure of the active manifest itself.
@@ -619,7 +619,7 @@ public struct ManifestValidator: Sendable {
     /// asset, when this is the parentOf ingredient of an update manifest: the parent's hard binding
     /// is then the one checked against it.
     func checkIngredient(_ assertion: AssertionBox, store: ManifestStore, url: String, bindingSource: (any ByteSource)? = nil,
-                         storeRange: Range<Int>? = nil, statuses: inout [ValidationStatus], visited: inout Set<String>) -> IngredientSummary {
+                         storeRange: Range<Int>? = nil, statuses: inout [ValidationStatus], visited: inout Set<String>, depth: Int = 0) -> IngredientSummary {
         let content = assertion.cbor
         var summary = IngredientSummary(
             relationship: content?["relationship"]?.textValue, title: content?["dc:title"]?.textValue,
@@ -659,12 +659,18 @@ public struct ManifestValidator: Sendable {
             // (c2pa-rs 0.91 binds the ingredient through activeManifest), so ailabel does not fail it either.
         }
         guard !visited.contains(label) else { return summary }
-        var inner = visited
+        // Each ingredient's manifest is validated by recursion: a store of thousands of manifests each
+        // the ingredient of the next would overflow a thread's stack, so the chain is followed so deep.
+        guard depth < Self.maximumIngredientDepth else {
+            statuses.append(ValidationStatus(.init("ailabel.ingredient.tooDeep", .informational), url: manifestURL,
+                "The ingredient's manifest \(label) lies more than \(Self.maximumIngredientDepth) ingredients deep and was not validated"))
+            return summary
+        }
+        // The visited set is shared, not copied per level (a copy per level of a deep chain was quadratic).
         let isParent = content["relationship"]?.textValue == "parentOf"
         let report = validate(manifest: ingredientManifest, in: store, source: isParent ? bindingSource : nil, storeRange: storeRange,
                               checkDataHash: isParent && bindingSource != nil, boundThroughUpdate: isParent && bindingSource != nil,
-                              visited: &inner)
-        visited.formUnion(inner)
+                              visited: &visited, depth: depth + 1)
         summary.validation = report
         if report.state == .valid || report.state == .trusted {
             statuses.append(ValidationStatus(.ingredientManifestValidated, url: url, "The ingredient's manifest \(label) is valid"))
@@ -707,6 +713,9 @@ public struct ManifestValidator: Sendable {
         }
         return nil
     }
+
+    /// How deep ingredient manifests are validated (real files nest a few levels).
+    public static let maximumIngredientDepth = 100
 
     static let hardBindingLabels: Set<String> = [
         "c2pa.hash.data", "c2pa.hash.bmff", "c2pa.hash.bmff.v2", "c2pa.hash.bmff.v3", "c2pa.hash.boxes", "c2pa.hash.collection.data",
