@@ -3,7 +3,12 @@ import Foundation
 /// A parsed C2PA manifest store: the `c2pa` superbox and its manifests, oldest first, the active
 /// (newest) one last. Every part keeps the exact bytes it was parsed from.
 public struct ManifestStore: Sendable {
-    public var manifests: [Manifest]
+    public var manifests: [Manifest] {
+        didSet { positions = Self.positions(of: manifests) }
+    }
+    /// Each label's first manifest: validation looks manifests up by label for every ingredient and
+    /// every step of an update chain, and a search each time made a long chain cubic.
+    private var positions: [String: Int]
     /// The store's bytes as parsed.
     public var encodedBytes: [UInt8]
 
@@ -11,7 +16,13 @@ public struct ManifestStore: Sendable {
     public var activeManifest: Manifest? { manifests.last }
 
     public func manifest(labelled label: String) -> Manifest? {
-        manifests.first { $0.label == label }
+        positions[label].map { manifests[$0] }
+    }
+
+    static func positions(of manifests: [Manifest]) -> [String: Int] {
+        var positions: [String: Int] = [:]
+        for (index, manifest) in manifests.enumerated() where positions[manifest.label] == nil { positions[manifest.label] = index }
+        return positions
     }
 
     /// Parses a store. Structural problems of the store itself throw; problems inside a manifest
@@ -23,6 +34,7 @@ public struct ManifestStore: Sendable {
         }
         manifests = root.superboxes.filter { $0.description.c2paTypePrefix == "c2ma" || $0.description.c2paTypePrefix == "c2um" }
             .map(Manifest.init(box:))
+        positions = Self.positions(of: manifests)
         guard !manifests.isEmpty else {
             throw ManifestError.make(.storeMalformed, "The C2PA manifest store holds no manifest")
         }
@@ -31,6 +43,7 @@ public struct ManifestStore: Sendable {
 
     init(manifests: [Manifest], encodedBytes: [UInt8]) {
         self.manifests = manifests
+        self.positions = Self.positions(of: manifests)
         self.encodedBytes = encodedBytes
     }
 }

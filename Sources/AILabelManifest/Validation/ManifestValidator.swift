@@ -79,7 +79,8 @@ public struct ManifestValidator: Sendable {
     /// `boundThroughUpdate`: this manifest is validated as the binding of an update manifest, so its
     /// data hash's store exclusion has grown with the store (see ``verifyDataHash``).
     func validate(manifest: Manifest, in store: ManifestStore, source: (any ByteSource)?, storeRange: Range<Int>? = nil,
-                  checkDataHash: Bool, boundThroughUpdate: Bool = false, visited: inout Set<String>, depth: Int = 0) -> ValidationReport {
+                  checkDataHash: Bool, boundThroughUpdate: Bool = false, visited: inout Set<String>, depth: Int = 0,
+                  digests: DigestMemo = DigestMemo()) -> ValidationReport {
         visited.insert(manifest.label)
         var statuses: [ValidationStatus] = []
         let base = "self#jumbf=/c2pa/\(manifest.label)"
@@ -191,7 +192,7 @@ public struct ManifestValidator: Sendable {
         for assertion in manifest.assertions where assertion.baseLabel.hasPrefix("c2pa.ingredient") {
             ingredients.append(checkIngredient(assertion, store: store, url: base + "/c2pa.assertions/\(assertion.label)",
                                                bindingSource: bindsThroughParent && checkDataHash ? source : nil, storeRange: storeRange,
-                                               statuses: &statuses, visited: &visited, depth: depth))
+                                               statuses: &statuses, visited: &visited, depth: depth, digests: digests))
         }
         // c2pa-rs looks for every manifest the active one refers to, at any depth, before validating,
         // and reports one that is missing as a failure of the active manifest itself.
@@ -619,7 +620,8 @@ public struct ManifestValidator: Sendable {
     /// asset, when this is the parentOf ingredient of an update manifest: the parent's hard binding
     /// is then the one checked against it.
     func checkIngredient(_ assertion: AssertionBox, store: ManifestStore, url: String, bindingSource: (any ByteSource)? = nil,
-                         storeRange: Range<Int>? = nil, statuses: inout [ValidationStatus], visited: inout Set<String>, depth: Int = 0) -> IngredientSummary {
+                         storeRange: Range<Int>? = nil, statuses: inout [ValidationStatus], visited: inout Set<String>, depth: Int = 0,
+                         digests: DigestMemo = DigestMemo()) -> IngredientSummary {
         let content = assertion.cbor
         var summary = IngredientSummary(
             relationship: content?["relationship"]?.textValue, title: content?["dc:title"]?.textValue,
@@ -640,10 +642,10 @@ public struct ManifestValidator: Sendable {
             return summary
         }
         let algorithm = HashAlgorithm(c2paName: manifestReference.algorithm) ?? .sha256
-        if algorithm.hash(ingredientManifest.box.bytesForHashing) != manifestReference.hash {
+        if digests.of(ingredientManifest.box.bytesForHashing, "manifest " + label, algorithm) != manifestReference.hash {
             // Before C2PA 1.3 the reference hashed the ingredient's claim, not its manifest box;
             // c2pa-rs accepts either.
-            let legacyMatch = ingredientManifest.claimBytes.map { algorithm.hash($0) == manifestReference.hash } ?? false
+            let legacyMatch = ingredientManifest.claimBytes.map { digests.of($0, "claim " + label, algorithm) == manifestReference.hash } ?? false
             if !legacyMatch {
                 summary.newFailures.append(ValidationStatus(.ingredientManifestMismatch, url: manifestURL,
                     "The ingredient's manifest \(label) was changed after it was referenced"))
@@ -651,7 +653,7 @@ public struct ManifestValidator: Sendable {
         }
         if let signatureReference = content["claimSignature"].flatMap(HashedURI.init) {
             let signatureAlgorithm = HashAlgorithm(c2paName: signatureReference.algorithm) ?? .sha256
-            if let box = ingredientManifest.signatureBox, signatureAlgorithm.hash(box.bytesForHashing) == signatureReference.hash {
+            if let box = ingredientManifest.signatureBox, digests.of(box.bytesForHashing, "signature " + label, signatureAlgorithm) == signatureReference.hash {
                 statuses.append(ValidationStatus(.ingredientClaimSignatureValidated, url: url,
                     "The ingredient's claim signature is the one that was referenced"))
             }
@@ -670,7 +672,7 @@ public struct ManifestValidator: Sendable {
         let isParent = content["relationship"]?.textValue == "parentOf"
         let report = validate(manifest: ingredientManifest, in: store, source: isParent ? bindingSource : nil, storeRange: storeRange,
                               checkDataHash: isParent && bindingSource != nil, boundThroughUpdate: isParent && bindingSource != nil,
-                              visited: &visited, depth: depth + 1)
+                              visited: &visited, depth: depth + 1, digests: digests)
         summary.validation = report
         if report.state == .valid || report.state == .trusted {
             statuses.append(ValidationStatus(.ingredientManifestValidated, url: url, "The ingredient's manifest \(label) is valid"))
@@ -712,6 +714,20 @@ public struct ManifestValidator: Sendable {
             current = next
         }
         return nil
+    }
+
+    /// The digests of a store's manifests, claims and signatures, made once per validation: every
+    /// ingredient assertion that names a manifest hashes it, and thousands may name the same large one.
+    final class DigestMemo {
+        private var digests: [String: [UInt8]] = [:]
+
+        func of<Bytes: Sequence<UInt8>>(_ bytes: @autoclosure () -> Bytes, _ key: String, _ algorithm: HashAlgorithm) -> [UInt8] {
+            let key = algorithm.rawValue + " " + key
+            if let known = digests[key] { return known }
+            let digest = algorithm.hash(bytes())
+            digests[key] = digest
+            return digest
+        }
     }
 
     /// How deep ingredient manifests are validated (real files nest a few levels).
