@@ -109,7 +109,7 @@ public struct ManifestValidator: Sendable {
             let certificateStatus = manifest.assertions.filter { $0.baseLabel == RevocationValues.assertionLabel }
                 .map { (url: base + "/c2pa.assertions/\($0.label)", responses: $0.cbor.flatMap(RevocationValues.responses(inCertificateStatus:)) ?? []) }
             signer = checkSignature(signatureBytes, claimBytes: claimBytes, url: signatureURL, claimVersion: claim.version,
-                                    assertedTime: Self.assertedTime(of: manifest, in: store, trust: trust),
+                                    assertedTime: Self.assertedTime(of: manifest, among: digests.timeStampAssertions(in: store), trust: trust),
                                     certificateStatus: certificateStatus, statuses: &statuses)
         } else {
             add(.claimSignatureMissing, signatureURL, "The claim is not signed: the manifest has no signature box")
@@ -418,18 +418,17 @@ public struct ManifestValidator: Sendable {
     /// The time a `c2pa.time-stamp` assertion anywhere in the store vouches for `manifest`'s
     /// signature (the token's imprint is the hash of the COSE signature bytes). Only a token that
     /// holds counts, and it logs nothing, as in c2pa-rs.
-    static func assertedTime(of manifest: Manifest, in store: ManifestStore, trust: TrustConfiguration) -> Date? {
+    /// `timeStamps`: the store's `c2pa.time-stamp` assertions, in store order.
+    static func assertedTime(of manifest: Manifest, among timeStamps: [AssertionBox], trust: TrustConfiguration) -> Date? {
         var found: Date?
-        for other in store.manifests {
-            for assertion in other.assertions where assertion.baseLabel == "c2pa.time-stamp" {
-                guard let token = assertion.cbor?[manifest.label]?.bytesValue,
-                    let signatureBytes = manifest.signatureBytes,
-                    let sign1 = try? COSESign1(decoding: signatureBytes)
-                else { continue }
-                let outcome = TimeStampVerifier(trust: trust).verify(token, over: sign1.signature,
-                                                                     checkTrust: (manifest.claim?.version ?? 2) != 1)
-                if let time = outcome.time { found = time }
-            }
+        for assertion in timeStamps {
+            guard let token = assertion.cbor?[manifest.label]?.bytesValue,
+                let signatureBytes = manifest.signatureBytes,
+                let sign1 = try? COSESign1(decoding: signatureBytes)
+            else { continue }
+            let outcome = TimeStampVerifier(trust: trust).verify(token, over: sign1.signature,
+                                                                 checkTrust: (manifest.claim?.version ?? 2) != 1)
+            if let time = outcome.time { found = time }
         }
         return found
     }
@@ -720,6 +719,15 @@ public struct ManifestValidator: Sendable {
     /// ingredient assertion that names a manifest hashes it, and thousands may name the same large one.
     final class DigestMemo {
         private var digests: [String: [UInt8]] = [:]
+        private var timeStamps: [AssertionBox]?
+
+        /// The store's `c2pa.time-stamp` assertions, found once (each manifest validated asks for them).
+        func timeStampAssertions(in store: ManifestStore) -> [AssertionBox] {
+            if let timeStamps { return timeStamps }
+            let found = store.manifests.flatMap { $0.assertions.filter { $0.baseLabel == "c2pa.time-stamp" } }
+            timeStamps = found
+            return found
+        }
 
         func of<Bytes: Sequence<UInt8>>(_ bytes: @autoclosure () -> Bytes, _ key: String, _ algorithm: HashAlgorithm) -> [UInt8] {
             let key = algorithm.rawValue + " " + key
