@@ -39,6 +39,23 @@ struct HostileStoreTests {
         }
     }
 
+    @Test("An x5chain of 33 certificates is refused before any is parsed (signingCredential.invalid); 32 are read")
+    func longCertificateChain() throws {
+        let store = try ManifestStore(parsing: try Self.signedStore())
+        let manifest = try #require(store.activeManifest)
+        let sign1 = try COSESign1(decoding: try #require(manifest.signatureBytes))
+        let leaf = try #require(sign1.certificateChain.first)
+        let validator = ManifestValidator(trust: TestSigning.trust)
+        for count in [32, 33] {
+            guard case .map(var entries) = sign1.protectedHeader else { Issue.record("no protected header map"); return }
+            entries = entries.filter { $0.key.intValue != 33 } + [(key: .int(33), value: .array(Array(repeating: .bytes(leaf), count: count)))]
+            let forged = COSESign1(protectedHeader: .map(entries), unprotectedHeader: sign1.unprotectedHeader, payload: sign1.payload, signature: sign1.signature)
+            let (_, statuses) = validator.validateSignature(forged.encoded(), claimBytes: try #require(manifest.claimBytes))
+            let refused = statuses.contains { $0.code == .signingCredentialInvalid && $0.explanation.contains("more than the 32") }
+            #expect(refused == (count == 33), "\(count): \(statuses.map(\.code.rawValue))")
+        }
+    }
+
     @Test("Truncated JUMBF")
     func truncatedJUMBF() throws {
         let store = try Self.signedStore()

@@ -285,6 +285,12 @@ public struct ManifestValidator: Sendable {
             return nil
         }
         let ders = sign1.certificateChain
+        // Each certificate is parsed and its signature checked: a chain is held to a length no real one
+        // comes near (a manifest's CBOR could list a hundred thousand).
+        guard ders.count <= Self.maximumChainLength else {
+            add(.signingCredentialInvalid, "The signature's x5chain holds \(ders.count) certificates, more than the \(Self.maximumChainLength) ailabel reads")
+            return nil
+        }
         var chain: [ParsedCertificate] = []
         for (index, der) in ders.enumerated() {
             do {
@@ -737,6 +743,9 @@ public struct ManifestValidator: Sendable {
             return digest
         }
     }
+
+    /// The most certificates an x5chain may hold (real chains hold two to four).
+    public static let maximumChainLength = 32
 
     /// How deep ingredient manifests are validated (real files nest a few levels).
     public static let maximumIngredientDepth = 100
