@@ -9,7 +9,12 @@ import X509
 /// (c2pa-rs's `trust_config`, one OID a line). With no anchor and no allowed certificate, nothing is
 /// Trusted: a valid manifest is reported as Valid.
 public struct TrustConfiguration: Sendable {
-    public var anchors: [ParsedCertificate]
+    public var anchors: [ParsedCertificate] {
+        didSet { anchorDERs = Set(anchors.map(\.der)) }
+    }
+    /// The anchors' encodings, kept beside them: every chain evaluation asks whether a certificate is
+    /// an anchor, and a set made per evaluation hashed every anchor (hundreds with the C2PA lists) each time.
+    private(set) var anchorDERs: Set<[UInt8]> = []
     public var allowedCertificateHashes: Set<[UInt8]>
     /// ExtendedKeyUsage purposes a signer may have (emailProtection, timeStamping and OCSPSigning are
     /// always accepted as well).
@@ -27,14 +32,14 @@ public struct TrustConfiguration: Sendable {
     public var timeStampTrust: TrustConfiguration {
         guard !timeStampAnchors.isEmpty else { return self }
         var copy = self
-        let known = Set(anchors.map(\.der))
-        copy.anchors += timeStampAnchors.filter { !known.contains($0.der) }
+        copy.anchors += timeStampAnchors.filter { !anchorDERs.contains($0.der) }
         return copy
     }
 
     public init(anchors: [ParsedCertificate] = [], allowedCertificateHashes: Set<[UInt8]> = [],
                 acceptedUsages: Set<ASN1ObjectIdentifier> = CertificateProfile.defaultAcceptedUsages) {
         self.anchors = anchors
+        self.anchorDERs = Set(anchors.map(\.der))
         self.allowedCertificateHashes = allowedCertificateHashes
         self.acceptedUsages = acceptedUsages
         self.warnings = []
@@ -252,7 +257,6 @@ public struct TrustConfiguration: Sendable {
                 return .untrusted("Certificate \"\(parent.subjectDescription)\" issues another certificate but is not a CA")
             }
         }
-        let anchorDERs = Set(anchors.map(\.der))
         for certificate in chain.reversed() {
             if let signingTime, !(certificate.notValidBefore <= signingTime && signingTime <= certificate.notValidAfter) {
                 return .untrusted("The chain's certificate \"\(certificate.subjectDescription)\" was outside its validity period at signing time")
