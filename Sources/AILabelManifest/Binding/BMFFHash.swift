@@ -15,7 +15,7 @@ import Crypto
 public struct BMFFHash: Sendable, Equatable {
     /// The most exclusions a hash may list: each names boxes by a walk of the tree, so a list of a
     /// million (a manifest's CBOR allows that many items) against a million boxes would be 10¹²
-    /// steps. c2pa-rs writes about ten.
+    /// steps. c2pa-rs writes five.
     public static let maximumExclusions = 1_000
 
     public struct DataMatch: Sendable, Equatable {
