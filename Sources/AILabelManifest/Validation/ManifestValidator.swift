@@ -123,7 +123,6 @@ public struct ManifestValidator: Sendable {
         // assertion 200,000 times, and a search and a hash per reference was terabytes of hashing.
         var assertionsByLabel: [String: AssertionBox] = [:]
         for assertion in manifest.assertions where assertionsByLabel[assertion.label] == nil { assertionsByLabel[assertion.label] = assertion }
-        var assertionHashes: [String: [UInt8]] = [:]
         for reference in claim.assertionReferences {
             guard let label = JUMBFURI.lastComponent(of: reference.url) else {
                 add(.assertionMissing, reference.url, "The claim references an assertion with an unreadable URI")
@@ -136,10 +135,7 @@ public struct ManifestValidator: Sendable {
             }
             referenced.insert(label)
             let hashAlgorithm = reference.algorithm.flatMap { HashAlgorithm(c2paName: $0) } ?? algorithm ?? .sha256
-            let hashKey = hashAlgorithm.rawValue + " " + label
-            let digest = assertionHashes[hashKey] ?? hashAlgorithm.hash(assertion.box.bytesForHashing)
-            assertionHashes[hashKey] = digest
-            if digest == reference.hash {
+            if digests.of(assertion.box.bytesForHashing, "assertion \(manifest.label)/\(label)", hashAlgorithm) == reference.hash {
                 add(.assertionHashedURIMatch, assertionURL, "The assertion \(label) is exactly as signed")
             } else {
                 add(.assertionHashedURIMismatch, assertionURL,
@@ -721,8 +717,9 @@ public struct ManifestValidator: Sendable {
         return nil
     }
 
-    /// The digests of a store's manifests, claims and signatures, made once per validation: every
-    /// ingredient assertion that names a manifest hashes it, and thousands may name the same large one.
+    /// The digests of a store's manifests, claims, signatures and assertions, made once per validation:
+    /// every ingredient assertion that names a manifest hashes it, every claim reference its assertion,
+    /// and thousands may name the same large one.
     final class DigestMemo {
         private var digests: [String: [UInt8]] = [:]
         private var timeStamps: [AssertionBox]?
