@@ -3,6 +3,7 @@
 files are made at test time rather than committed.
 
     sdk_sign.py SOURCE DESTINATION MIME --key SIGNER.key --chain CHAIN.pem [--merkle-kb N [--max-proofs M]]
+                [--parents FILE[,FILE...]] [--intent update]
 
 With --merkle-kb the SDK adds Merkle maps over each `mdat` of a BMFF file
 (`core.merkle_tree_chunk_size_in_kb`, blocks of N KiB; 0 for one leaf per `mdat`), with proofs of at
@@ -10,7 +11,11 @@ most M hashes in `merkle` uuid boxes (`core.merkle_tree_max_proofs`, default 5; 
 the assertion and writes no box).
 
 The manifest is what make_fixtures.py signs: claim v2, one c2pa.created action with the
-trainedAlgorithmicMedia digital source type, no thumbnail. Exit status 0 on success.
+trainedAlgorithmicMedia digital source type, no thumbnail. With --parents, each FILE (of the same MIME
+type) is added as a parentOf ingredient and the action is c2pa.opened of the first (the SDK signs a
+manifest of several parents, which its reader then fails as manifest.multipleParents); with
+--intent update the manifest is an update manifest (the SDK's Update intent: one parent, no hard
+binding of its own). Exit status 0 on success.
 """
 import io
 import sys
@@ -37,9 +42,19 @@ def main(argv):
         "assertions": [{"label": "c2pa.actions", "data": {"actions": [
             {"action": "c2pa.created", "digitalSourceType": SOURCE_TYPE}]}}],
     }
+    parents = [path for path in options.get("--parents", "").split(",") if path]
+    if parents:
+        manifest["assertions"] = [{"label": "c2pa.actions", "data": {"actions": [
+            {"action": "c2pa.opened", "parameters": {"ingredientIds": ["parent0"]}}]}}]
     settings = c2pa.Settings.from_dict({"builder": {"thumbnail": {"enabled": False}},
                                         "verify": {"verify_after_sign": False}, "core": core})
     builder = c2pa.Builder(manifest, context=c2pa.Context(settings=settings))
+    if options.get("--intent") == "update":
+        builder.set_intent(c2pa.C2paBuilderIntent.UPDATE)
+    for index, path in enumerate(parents):
+        with open(path, "rb") as handle:
+            builder.add_ingredient({"title": path.rsplit("/", 1)[-1], "relationship": "parentOf", "label": f"parent{index}"},
+                                   mime, io.BytesIO(handle.read()))
     signer = c2pa.Signer.from_info(c2pa.C2paSignerInfo(b"es256", open(chain, "rb").read(), open(key, "rb").read(), None))
     out = io.BytesIO()
     with open(source, "rb") as handle:

@@ -170,6 +170,17 @@ public struct ManifestValidator: Sendable {
                            storeGrewThroughUpdate: boundThroughUpdate, url: base + "/c2pa.assertions/\(binding.label)", statuses: &statuses)
         }
 
+        // Parents, as c2pa-rs counts them: a standard manifest has at most one parentOf ingredient, an
+        // update manifest exactly one (none is update.wrongParents, several an invalid update).
+        let parentCount = manifest.assertions.lazy.filter(Self.isParentIngredient).count
+        if manifest.isUpdate && parentCount == 0 {
+            add(.manifestUpdateWrongParents, base, "The update manifest has no parentOf ingredient; an update manifest has exactly one")
+        } else if manifest.isUpdate && parentCount > 1 {
+            add(.manifestUpdateInvalid, base, "The update manifest has \(parentCount) parentOf ingredients; an update manifest has exactly one")
+        } else if parentCount > 1 {
+            add(.manifestMultipleParents, base, "The manifest has \(parentCount) parentOf ingredients; a manifest has at most one parent")
+        }
+
         // Actions. A v2 claim needs an actions assertion whose first action is created or opened.
         let actionsAssertions = manifest.assertions.filter { $0.baseLabel == "c2pa.actions" || $0.baseLabel == "c2pa.actions.v2" }
         if claim.version >= 2 && actionsAssertions.isEmpty && !manifest.isUpdate {
@@ -185,9 +196,14 @@ public struct ManifestValidator: Sendable {
 
         // Ingredients, recursively.
         var ingredients: [IngredientSummary] = []
+        // Only the first parentOf ingredient binds an update manifest to the asset (the one
+        // ``bindingManifest(of:in:)`` finds): thousands of parents must not each hash the asset again.
+        var bindingParent = bindsThroughParent && checkDataHash ? manifest.assertions.first(where: Self.isParentIngredient)?.label : nil
         for assertion in manifest.assertions where assertion.baseLabel.hasPrefix("c2pa.ingredient") {
+            let binds = assertion.label == bindingParent
+            if binds { bindingParent = nil }
             ingredients.append(checkIngredient(assertion, store: store, url: base + "/c2pa.assertions/\(assertion.label)",
-                                               bindingSource: bindsThroughParent && checkDataHash ? source : nil, storeRange: storeRange,
+                                               bindingSource: binds ? source : nil, storeRange: storeRange,
                                                statuses: &statuses, visited: &visited, depth: depth, digests: digests))
         }
         // c2pa-rs looks for every manifest the active one refers to, at any depth, before validating,
@@ -699,6 +715,11 @@ public struct ManifestValidator: Sendable {
         return codes
     }
 
+    /// An ingredient assertion whose relationship is parentOf.
+    static func isParentIngredient(_ assertion: AssertionBox) -> Bool {
+        assertion.baseLabel.hasPrefix("c2pa.ingredient") && assertion.cbor?["relationship"]?.textValue == "parentOf"
+    }
+
     /// The manifest whose hard binding ties `manifest` to the asset: itself if it is not an update
     /// manifest and has one, else found through parentOf ingredients, as c2pa-rs finds it.
     static func bindingManifest(of manifest: Manifest, in store: ManifestStore) -> Manifest? {
@@ -706,9 +727,7 @@ public struct ManifestValidator: Sendable {
         var seen = Set<String>()
         while seen.insert(current.label).inserted {
             if !current.isUpdate && current.assertions.contains(where: { hardBindingLabels.contains($0.baseLabel) }) { return current }
-            let parent = current.assertions.lazy.filter { $0.baseLabel.hasPrefix("c2pa.ingredient") }
-                .compactMap { $0.cbor }
-                .first { $0["relationship"]?.textValue == "parentOf" }
+            let parent = current.assertions.first(where: isParentIngredient)?.cbor
             guard let reference = (parent?["activeManifest"] ?? parent?["c2pa_manifest"]).flatMap(HashedURI.init),
                 let label = JUMBFURI.manifestLabel(of: reference.url), let next = store.manifest(labelled: label)
             else { return nil }

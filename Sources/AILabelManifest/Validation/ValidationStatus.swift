@@ -80,6 +80,7 @@ public struct ValidationStatus: Sendable, Hashable {
         public static let ingredientManifestMismatch = Code("ingredient.manifest.mismatch", .failure)
         public static let ingredientManifestMissing = Code("ingredient.manifest.missing", .failure)
         public static let manifestUpdateInvalid = Code("manifest.update.invalid", .failure)
+        public static let manifestUpdateWrongParents = Code("manifest.update.wrongParents", .failure)
         public static let assertionIngredientMalformed = Code("assertion.ingredient.malformed", .failure)
         public static let ingredientClaimSignatureMismatch = Code("ingredient.claimSignature.mismatch", .failure)
         public static let algorithmUnsupported = Code("algorithm.unsupported", .failure)
