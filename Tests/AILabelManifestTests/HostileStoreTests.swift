@@ -56,6 +56,26 @@ struct HostileStoreTests {
         }
     }
 
+    @Test("A store whose claim and assertions hold more CBOR items together than the store's limit is refused, though each is under the per-item limit")
+    func cborItemsAcrossAssertions() throws {
+        var definition = TestSigning.definition()
+        definition.customAssertions = (0..<3).map { (label: "org.example.items.\($0)", value: .array(Array(repeating: .int(0), count: 200_000))) }
+        let signed = try TestSigning.signer.sign(try TestPaths.read("sources/small-160x120.jpg"), definition: definition)
+        let storeBytes = try #require(try ManifestDebug.locateStore(in: signed).store)
+        // Each assertion alone is under the million items one decode allows; together they pass 500,000.
+        let whole = try ManifestStore(parsing: storeBytes)
+        #expect(whole.activeManifest?.assertions.filter { $0.label.hasPrefix("org.example.items") }.allSatisfy { $0.cbor != nil } == true)
+        #expect(throws: ManifestError.self) { try ManifestStore(parsing: storeBytes, maximumItems: 500_000) }
+        do {
+            _ = try ManifestStore(parsing: storeBytes, maximumItems: 500_000)
+        } catch let error as ManifestError {
+            #expect(error.code == .cborMalformed)
+            #expect(error.reason.contains("more than 500000 CBOR items together"), "\(error.reason)")
+        }
+        #expect(ManifestStore.maximumItems == 4_000_000)
+        #expect(Self.validate(signed).state == .trusted, "under the default limit the store validates")
+    }
+
     @Test("Truncated JUMBF")
     func truncatedJUMBF() throws {
         let store = try Self.signedStore()

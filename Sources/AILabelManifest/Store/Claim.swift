@@ -44,7 +44,11 @@ public struct Claim: Sendable {
     public var algorithm: String
 
     public init(decoding bytes: [UInt8], label: String) throws {
-        let item = try CBOR(decoding: bytes)
+        try self.init(item: try CBOR(decoding: bytes), label: label)
+    }
+
+    /// The claim in a decoded CBOR item (the store decodes it within its item budget).
+    init(item: CBOR, label: String) throws {
         guard case .map = item else { throw ManifestError.make(.storeMalformed, "The claim is not a CBOR map") }
         cbor = item
         version = label == "c2pa.claim.v2" ? 2 : 1

@@ -27,19 +27,30 @@ public struct ManifestStore: Sendable {
 
     /// Parses a store. Structural problems of the store itself throw; problems inside a manifest
     /// (missing claim, undecodable assertion…) are kept on the ``Manifest`` for the validator.
-    public init(parsing bytes: [UInt8], limits: JUMBFLimits = .standard) throws {
+    ///
+    /// The CBOR of all claims and assertions together holds at most `maximumItems` items (each
+    /// assertion may hold a million, and a decoded item takes some 40 times its encoded size): a
+    /// store past it throws ``ManifestError/Code/cborMalformed``.
+    public init(parsing bytes: [UInt8], limits: JUMBFLimits = .standard, maximumItems: Int = ManifestStore.maximumItems) throws {
         let root = try JUMBFSuperbox(parsing: bytes, limits: limits)
         guard root.description.c2paTypePrefix == "c2pa", root.label == "c2pa" else {
             throw ManifestError.make(.storeMalformed, "The JUMBF box is not a C2PA manifest store (label \(root.label ?? "none"))")
         }
+        var budget = maximumItems
         manifests = root.superboxes.filter { $0.description.c2paTypePrefix == "c2ma" || $0.description.c2paTypePrefix == "c2um" }
-            .map(Manifest.init(box:))
+            .map { Manifest(box: $0, itemBudget: &budget) }
+        guard budget >= 0 else {
+            throw ManifestError.make(.cborMalformed, "The claims and assertions of the store hold more than \(maximumItems) CBOR items together, ailabel's limit for one store")
+        }
         positions = Self.positions(of: manifests)
         guard !manifests.isEmpty else {
             throw ManifestError.make(.storeMalformed, "The C2PA manifest store holds no manifest")
         }
         encodedBytes = bytes
     }
+
+    /// The most CBOR items decoded for one store (real stores hold a few thousand).
+    public static let maximumItems = 4_000_000
 
     init(manifests: [Manifest], encodedBytes: [UInt8]) {
         self.manifests = manifests
@@ -70,11 +81,17 @@ public struct Manifest: Sendable {
     public var signatureBox: JUMBFSuperbox?
     public var signatureBytes: [UInt8]?
 
-    init(box: JUMBFSuperbox) {
+    /// `itemBudget`: the CBOR items the store may still decode; it goes below zero when the manifest
+    /// needs more (the store then refuses it).
+    init(box: JUMBFSuperbox, itemBudget: inout Int) {
         self.box = box
         self.label = box.label ?? ""
         let assertionStore = box.superboxes.first { $0.description.c2paTypePrefix == "c2as" }
-        self.assertions = assertionStore?.superboxes.map(AssertionBox.init(box:)) ?? []
+        var assertions: [AssertionBox] = []
+        for assertionBox in assertionStore?.superboxes ?? [] where itemBudget >= 0 {
+            assertions.append(AssertionBox(box: assertionBox, itemBudget: &itemBudget))
+        }
+        self.assertions = assertions
         let claims = box.superboxes.filter { $0.description.c2paTypePrefix == "c2cl" }
         self.claimCount = claims.count
         self.claimLabel = claims.first?.label
@@ -82,7 +99,7 @@ public struct Manifest: Sendable {
             let bytes = Array(content.payload)
             self.claimBytes = bytes
             do {
-                self.claim = try Claim(decoding: bytes, label: claimBox.label ?? "")
+                self.claim = try Claim(item: try CBOR(decoding: bytes, itemBudget: &itemBudget), label: claimBox.label ?? "")
             } catch let error as ManifestError {
                 self.claimError = error.reason
             } catch {
@@ -110,14 +127,14 @@ public struct AssertionBox: Sendable {
     /// Why a CBOR assertion did not decode.
     public var decodingError: String?
 
-    init(box: JUMBFSuperbox) {
+    init(box: JUMBFSuperbox, itemBudget: inout Int) {
         self.box = box
         self.label = box.label ?? ""
         for content in box.contentBoxes {
             switch content.type {
             case "cbor":
                 do {
-                    cbor = try CBOR(decoding: content.payload)
+                    cbor = try CBOR(decoding: content.payload, itemBudget: &itemBudget)
                 } catch let error as ManifestError {
                     decodingError = error.reason
                 } catch {
@@ -140,5 +157,40 @@ public struct AssertionBox: Sendable {
             return String(label[..<range.lowerBound])
         }
         return label
+    }
+}
+
+extension CBOR {
+    /// Decodes one claim's or assertion's CBOR with its items drawn from the store's budget, which goes
+    /// below zero when the item needs more than is left (the store is then refused).
+    init<C: Collection>(decoding bytes: C, itemBudget budget: inout Int) throws where C.Element == UInt8 {
+        let standard = CBOR.DecodingLimits.standard
+        // Every item takes a byte at least, so bytes within the budget cannot pass it.
+        guard bytes.count > budget, budget < standard.maximumItems else {
+            self = try CBOR(decoding: bytes)
+            budget -= itemCount
+            return
+        }
+        var bounded = standard
+        bounded.maximumItems = max(budget, 0)
+        do {
+            self = try CBOR(decoding: bytes, limits: bounded)
+        } catch {
+            // Malformed, or more items than the budget has left: decoded again under the usual limits
+            // to tell which (a malformation throws as it would have; more items spend the budget).
+            self = try CBOR(decoding: bytes)
+        }
+        budget -= itemCount
+    }
+
+    /// The data items of this value: itself and every one nested in it (what a decoded item holds in
+    /// memory, at some 40 times its encoded size for small ones).
+    var itemCount: Int {
+        switch self {
+        case .array(let items): return items.reduce(1) { $0 + $1.itemCount }
+        case .map(let entries): return entries.reduce(1) { $0 + $1.key.itemCount + $1.value.itemCount }
+        case .tagged(_, let inner): return 1 + inner.itemCount
+        default: return 1
+        }
     }
 }
