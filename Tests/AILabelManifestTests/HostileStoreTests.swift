@@ -76,6 +76,40 @@ struct HostileStoreTests {
         #expect(Self.validate(signed).state == .trusted, "under the default limit the store validates")
     }
 
+    @Test("Missing ingredient manifests deep in a chain are reported on the active manifest, once, not copied into every manifest above them")
+    func missingIngredientsDeepInAChain() throws {
+        let depth = 20
+        let missing = 500
+        // The chain's deepest manifest first; each other one names the one below it as an ingredient.
+        var manifests: [JUMBFSuperbox] = []
+        for level in (0..<depth).reversed() {
+            var builder = ManifestBuilder(label: "urn:c2pa:level-\(level)")
+            if let below = manifests.last {
+                let reference = ManifestBuilder.hashedURI("self#jumbf=/c2pa/\(below.label ?? "")", of: below)
+                builder.add(ManifestBuilder.cborAssertion(label: "c2pa.ingredient.v2", content: .textMap([
+                    ("relationship", .text("componentOf")), ("activeManifest", reference.cbor)])))
+            } else {
+                for index in 0..<missing {
+                    let reference = HashedURI(url: "self#jumbf=/c2pa/urn:c2pa:absent-\(index)", hash: Array(repeating: 0, count: 32))
+                    builder.add(ManifestBuilder.cborAssertion(label: builder.uniqueLabel("c2pa.ingredient.v2"), content: .textMap([
+                        ("relationship", .text("componentOf")), ("activeManifest", reference.cbor)])))
+                }
+            }
+            manifests.append(builder.manifestBox(claimBytes: builder.claim(title: "level \(level)", generatorVersion: "test").encoded(), signatureBytes: [0xF6]))
+        }
+        let store = ManifestBuilder.storeBox(previous: Array(manifests.dropLast()), manifest: try #require(manifests.last))
+        let report = ManifestValidator(trust: TestSigning.trust).validate(storeBytes: store, source: [UInt8]())
+        #expect(report.state == .invalid)
+        #expect(report.statuses.filter { $0.code == .ingredientManifestMissing }.count == missing, "each missing manifest once on the active one")
+        var held: [Int] = []
+        var ingredient = report.activeManifest?.ingredients.first
+        while let validation = ingredient?.validation {
+            held.append(validation.statuses.filter { $0.code == .ingredientManifestMissing }.count)
+            ingredient = validation.activeManifest?.ingredients.first
+        }
+        #expect(held == Array(repeating: 0, count: depth - 2) + [missing], "only the manifest that names them holds them: \(held)")
+    }
+
     @Test("Truncated JUMBF")
     func truncatedJUMBF() throws {
         let store = try Self.signedStore()
