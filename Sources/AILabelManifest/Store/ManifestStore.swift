@@ -150,7 +150,10 @@ public struct AssertionBox: Sendable {
     }
 
     /// The label without an instance suffix (`c2pa.ingredient.v3__1` → `c2pa.ingredient.v3`).
-    public var baseLabel: String {
+    public var baseLabel: String { Self.baseLabel(of: label) }
+
+    /// An assertion label without its instance suffix.
+    public static func baseLabel(of label: String) -> String {
         if let range = label.range(of: "__", options: .backwards),
             label[range.upperBound...].allSatisfy(\.isNumber), !label[range.upperBound...].isEmpty
         {

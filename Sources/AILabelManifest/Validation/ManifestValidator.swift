@@ -181,18 +181,13 @@ public struct ManifestValidator: Sendable {
             add(.manifestMultipleParents, base, "The manifest has \(parentCount) parentOf ingredients; a manifest has at most one parent")
         }
 
-        // Actions. A v2 claim needs an actions assertion whose first action is created or opened.
-        let actionsAssertions = manifest.assertions.filter { $0.baseLabel == "c2pa.actions" || $0.baseLabel == "c2pa.actions.v2" }
-        if claim.version >= 2 && actionsAssertions.isEmpty && !manifest.isUpdate {
-            add(.assertionActionMalformed, base,
-                "The claim has no actions assertion; a C2PA 2 claim must say whether the content was created or opened")
+        // The claim generator (C2PA 2: a claim_generator_info whose first entry is named).
+        if claim.version >= 2, let problem = Self.claimGeneratorProblem(claim.cbor["claim_generator_info"]) {
+            add(.claimMalformed, base + "/\(manifest.claimLabel ?? "c2pa.claim.v2")", problem)
         }
-        let availableLabels = Set(manifest.assertions.map(\.label))
-        for (index, assertion) in actionsAssertions.enumerated() {
-            checkActions(assertion, isFirst: index == 0, mustOpenOrCreate: !manifest.isUpdate, claimVersion: claim.version,
-                         availableLabels: availableLabels,
-                         url: base + "/c2pa.assertions/\(assertion.label)", statuses: &statuses)
-        }
+
+        // Actions (see ActionRules.swift).
+        checkActions(of: manifest, claimVersion: claim.version, base: base, statuses: &statuses)
 
         // Ingredients, recursively.
         var ingredients: [IngredientSummary] = []
@@ -579,53 +574,6 @@ public struct ManifestValidator: Sendable {
             add(.assertionBMFFHashMismatch, "The asset could not be read to check its BMFF hash: \(error.reason)")
         } catch {
             add(.assertionBMFFHashMismatch, "The asset could not be read to check its BMFF hash")
-        }
-    }
-
-    // MARK: Actions
-
-    static let firstActions: Set<String> = ["c2pa.created", "c2pa.opened"]
-    static let ingredientActions: Set<String> = ["c2pa.opened", "c2pa.placed", "c2pa.removed"]
-
-    /// The actions rules of c2pa-rs (`Claim::verify_actions`): c2pa.created/c2pa.opened only in the
-    /// first actions assertion (c2pa-rs does not require them to be its first action, so neither does
-    /// ailabel); that assertion's first action is one of them, except in an update manifest.
-    func checkActions(_ assertion: AssertionBox, isFirst: Bool, mustOpenOrCreate: Bool = true, claimVersion: Int,
-                      availableLabels: Set<String>, url: String, statuses: inout [ValidationStatus]) {
-        func malformed(_ text: String) { statuses.append(ValidationStatus(.assertionActionMalformed, url: url, text)) }
-        guard let content = assertion.cbor, let actions = content["actions"]?.arrayValue else {
-            malformed("The actions assertion cannot be read")
-            return
-        }
-        guard claimVersion >= 2 else { return }
-        if actions.isEmpty && isFirst {
-            malformed("The actions assertion lists no action; the first must be c2pa.created or c2pa.opened")
-        }
-        for (index, action) in actions.enumerated() {
-            guard let name = action["action"]?.textValue else {
-                malformed("Action \(index + 1) has no action name")
-                continue
-            }
-            if Self.firstActions.contains(name) && !isFirst {
-                malformed("\(name) may appear only in the first actions assertion")
-            }
-            if index == 0 && isFirst && mustOpenOrCreate && !Self.firstActions.contains(name) {
-                malformed("The first action must be c2pa.created or c2pa.opened, not \(name)")
-            }
-            if name == "c2pa.created" && action["digitalSourceType"] == nil {
-                malformed("The c2pa.created action has no digitalSourceType")
-            }
-            if Self.ingredientActions.contains(name) {
-                let parameters = action["parameters"]
-                let ingredients = parameters?["ingredients"]?.arrayValue ?? parameters?["ingredient"].map { [$0] } ?? []
-                let labels = ingredients.compactMap { HashedURI($0).flatMap { JUMBFURI.lastComponent(of: $0.url) } }
-                if ingredients.isEmpty || labels.count != ingredients.count
-                    || !labels.allSatisfy({ label in availableLabels.contains(label) })
-                {
-                    statuses.append(ValidationStatus(.assertionActionIngredientMismatch, url: url,
-                        "The \(name) action does not name an ingredient of this manifest"))
-                }
-            }
         }
     }
 

@@ -69,6 +69,7 @@ public struct ValidationStatus: Sendable, Hashable {
         public static let assertionCBORInvalid = Code("assertion.cbor.invalid", .failure)
         public static let assertionActionMalformed = Code("assertion.action.malformed", .failure)
         public static let assertionActionIngredientMismatch = Code("assertion.action.ingredientMismatch", .failure)
+        public static let assertionActionSoftBindingMissing = Code("assertion.action.softBindingMissing", .failure)
         public static let claimMissing = Code("claim.missing", .failure)
         public static let claimMultiple = Code("claim.multiple", .failure)
         public static let claimMalformed = Code("claim.malformed", .failure)
