@@ -42,9 +42,16 @@ struct CAWGIdentityTests {
     }
 
     /// An RFC 3161 authority (openssl ts -reply with local_tsa.py's PKI), made once for the suite.
-    static let stamperFolder = try? TestPaths.temporaryDirectory()
+    /// One local TSA for the suite, made once and asked one request at a time: each case making it in
+    /// the same folder raced (one case's `openssl ts -reply` read the PKI or the serial file while another
+    /// rewrote it, and answered nothing: "not valid DER" under load).
+    static let sharedTimeStamper = Result { () throws -> @Sendable ([UInt8]) throws -> [UInt8] in
+        let stamp = try RevocationTests.timeStamper(in: try TestPaths.temporaryDirectory() + "/tsa")
+        let lock = NSLock()
+        return { message in try lock.withLock { try stamp(message) } }
+    }
     static func timeStamper() throws -> @Sendable ([UInt8]) throws -> [UInt8] {
-        try RevocationTests.timeStamper(in: try #require(stamperFolder) + "/tsa")
+        try sharedTimeStamper.get()
     }
 
     @Test("An X.509 identity assertion validates as in the reference SDK", arguments: [

@@ -108,6 +108,11 @@ struct HostileStoreTests {
             ingredient = validation.activeManifest?.ingredients.first
         }
         #expect(held == Array(repeating: 0, count: depth - 2) + [missing], "only the manifest that names them holds them: \(held)")
+        // None of these manifests has a hard binding: only the active one, which binds the asset, is
+        // failed for it (c2pa-rs counts hard bindings on the binding manifest alone).
+        #expect(report.failureCodes.contains("claim.hardBindings.missing"))
+        let ingredientFailures = report.activeManifest?.ingredients.first?.validation?.failureCodes ?? []
+        #expect(!ingredientFailures.contains("claim.hardBindings.missing"), "\(ingredientFailures)")
     }
 
     @Test("Truncated JUMBF")

@@ -30,11 +30,16 @@ struct ParentIngredientTests {
     /// update manifest, in place: the type is in the manifest box's description, which no signature
     /// or data hash covers.
     static func madeUpdate(_ asset: [UInt8]) throws -> [UInt8] {
+        try retyped(asset, to: "c2um")
+    }
+
+    /// The asset with its active (last) standard manifest's type changed to `type`, in place.
+    static func retyped(_ asset: [UInt8], to type: String) throws -> [UInt8] {
         let standard = JUMBFDescription.c2paType("c2ma")
         let starts = asset.indices.dropLast(standard.count).filter { asset[$0] == standard[0] && Array(asset[$0..<$0 + standard.count]) == standard }
         let last = try #require(starts.last)
         var forged = asset
-        forged.replaceSubrange(last..<last + 4, with: Array("c2um".utf8))
+        forged.replaceSubrange(last..<last + 4, with: Array(type.utf8))
         return forged
     }
 
@@ -43,6 +48,15 @@ struct ParentIngredientTests {
         let verdict = try Referee.read(try TestSigning.write(bytes, name: name), trust: [root], mime: "image/jpeg")
         let report = ManifestValidator(trust: try TrustConfiguration(anchorPEMs: [try String(contentsOfFile: root, encoding: .utf8)])).validate(asset: bytes)
         return (report, verdict)
+    }
+
+    @Test("A standard manifest typed c2md (C2PA 11.2.2) is read as a standard manifest: Trusted in ailabel and in the reference SDK")
+    func c2mdManifest() throws {
+        let signed = try Self.sdkSigned("c2pa/sdk/unsigned.jpg", parents: ["c2pa/sdk/signed.jpg"], name: "one-parent.jpg")
+        let (report, verdict) = try Self.judged(try Self.retyped(signed, to: "c2md"), name: "c2md.jpg")
+        #expect(verdict.state == "Trusted" && verdict.failure.isEmpty, "the SDK: \(verdict)")
+        #expect(report.state.rawValue == verdict.state, "ailabel \(report.statuses)")
+        #expect(report.manifestCount == 2)
     }
 
     @Test("Two parentOf ingredients: Invalid with manifest.multipleParents in ailabel and in the reference SDK")

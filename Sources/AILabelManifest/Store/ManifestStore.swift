@@ -37,7 +37,7 @@ public struct ManifestStore: Sendable {
             throw ManifestError.make(.storeMalformed, "The JUMBF box is not a C2PA manifest store (label \(root.label ?? "none"))")
         }
         var budget = maximumItems
-        manifests = root.superboxes.filter { $0.description.c2paTypePrefix == "c2ma" || $0.description.c2paTypePrefix == "c2um" }
+        manifests = root.superboxes.filter { Self.manifestTypes.contains($0.description.c2paTypePrefix ?? "") }
             .map { Manifest(box: $0, itemBudget: &budget) }
         guard budget >= 0 else {
             throw ManifestError.make(.cborMalformed, "The claims and assertions of the store hold more than \(maximumItems) CBOR items together, ailabel's limit for one store")
@@ -48,6 +48,10 @@ public struct ManifestStore: Sendable {
         }
         encodedBytes = bytes
     }
+
+    /// The manifest superboxes: standard (`c2ma`, and `c2md`, which C2PA 11.2.2 allows for a standard
+    /// manifest and c2pa-rs reads as one) and update (`c2um`).
+    static let manifestTypes: Set<String> = ["c2ma", "c2md", "c2um"]
 
     /// The most CBOR items decoded for one store (real stores hold a few thousand).
     public static let maximumItems = 4_000_000

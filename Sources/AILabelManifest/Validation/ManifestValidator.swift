@@ -161,11 +161,14 @@ public struct ManifestValidator: Sendable {
             } else {
                 bindsThroughParent = true
             }
+        } else if !checkDataHash {
+            // An ingredient's manifest: c2pa-rs counts hard bindings only on the manifest that binds the
+            // asset (`verify_hash_binding`), so an ingredient's missing or doubled binding is no failure.
         } else if hardBindings.isEmpty {
             add(.claimHardBindingsMissing, base, "The claim has no hard binding, so it is not tied to any asset's bytes")
         } else if hardBindings.count > 1 {
             add(.assertionMultipleHardBindings, base, "The claim has \(hardBindings.count) hard bindings; exactly one is allowed")
-        } else if checkDataHash, let source, let binding = hardBindings.first {
+        } else if let source, let binding = hardBindings.first {
             verifyDataHash(binding, claimAlgorithm: claim.algorithm, source: source, storeRange: storeRange,
                            storeGrewThroughUpdate: boundThroughUpdate, url: base + "/c2pa.assertions/\(binding.label)", statuses: &statuses)
         }
