@@ -5,11 +5,12 @@ import Testing
 
 @testable import AILabelManifest
 
-/// The claim and actions rules of C2PA 2.4 (15.10.3) that a manifest breaks with its bytes and signature
-/// intact: files signed by the reference SDK at test time (`Fixtures/c2pa/sdk_rule_cases.py`), judged by
-/// the SDK and by ailabel. Before these rules, ailabel called eleven of them Trusted where the SDK says
-/// Invalid.
-@Suite("Claim and actions rules: ailabel reaches the reference SDK's verdict on manifests that break them", .serialized)
+/// The claim, actions and redaction rules of C2PA 2.4 (6.8, 15.10.3) that a manifest breaks with its
+/// bytes and signature intact: files signed by the reference SDK at test time
+/// (`Fixtures/c2pa/sdk_rule_cases.py`, `sdk_redaction_cases.py`), judged by the SDK and by ailabel.
+/// Before these rules, ailabel called eleven of the first script's files and five of the second's
+/// Trusted where the SDK says Invalid, and a legitimately redacted file Invalid.
+@Suite("Claim, actions and redaction rules: ailabel reaches the reference SDK's verdict on manifests that break them", .serialized)
 struct SDKRuleAgreementTests {
     struct Case: Decodable {
         struct Verdict: Decodable {
@@ -23,13 +24,14 @@ struct SDKRuleAgreementTests {
 
     static let root = Repository.fixture("c2pa/keys/fixtures-root.pem").path
 
-    @Test("Every case: the SDK still gives the verdict written down for it, and ailabel gives the same state and failure codes")
-    func everyCase() throws {
+    @Test("Every case: the SDK still gives the verdict written down for it, and ailabel gives the same state and failure codes",
+          arguments: [("sdk_rule_cases.py", 17), ("sdk_redaction_cases.py", 7)])
+    func everyCase(_ script: String, cases expected: Int) throws {
         let directory = try TestPaths.temporaryDirectory()
-        let signing = try ProcessRunner.run(TestPaths.python, [TestPaths.fixtures + "/sdk_rule_cases.py", directory])
-        try #require(signing.status == 0, "sdk_rule_cases.py failed: \(signing.stderr)")
+        let signing = try ProcessRunner.run(TestPaths.python, [TestPaths.fixtures + "/" + script, directory])
+        try #require(signing.status == 0, "\(script) failed: \(signing.stderr)")
         let cases = try JSONDecoder().decode([Case].self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/cases.json")))
-        #expect(cases.count >= 17)
+        #expect(cases.count == expected)
         let validator = ManifestValidator(trust: try TrustConfiguration(anchorPEMs: [try String(contentsOfFile: Self.root, encoding: .utf8)]))
         for testCase in cases {
             let path = directory + "/\(testCase.name).jpg"

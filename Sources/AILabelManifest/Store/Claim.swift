@@ -42,6 +42,8 @@ public struct Claim: Sendable {
     public var title: String?
     public var format: String?
     public var algorithm: String
+    /// The assertions of other manifests this claim redacts (`redacted_assertions`: JUMBF URIs).
+    public var redactedAssertions: [String]
 
     public init(decoding bytes: [UInt8], label: String) throws {
         try self.init(item: try CBOR(decoding: bytes), label: label)
@@ -57,6 +59,7 @@ public struct Claim: Sendable {
         title = item["dc:title"]?.textValue
         format = item["dc:format"]?.textValue
         algorithm = item["alg"]?.textValue ?? "sha256"
+        redactedAssertions = (item["redacted_assertions"]?.arrayValue ?? []).compactMap(\.textValue)
         let info: CBOR? = {
             switch item["claim_generator_info"] {
             case .array(let items)?: return items.first

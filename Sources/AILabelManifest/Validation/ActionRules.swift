@@ -25,8 +25,10 @@ extension ManifestValidator {
         var hasSoftBinding: Bool
         var isUpdate: Bool
         var claimVersion: Int
+        /// Whether a `c2pa.redacted` action's URI names an assertion a claim of the store references.
+        var redactionResolves: (String) -> Bool
 
-        init(_ manifest: Manifest, claimVersion: Int) {
+        init(_ manifest: Manifest, claimVersion: Int, store: ManifestStore? = nil) {
             labels = Set(manifest.assertions.map(\.label))
             relationships = [:]
             for assertion in manifest.assertions where assertion.baseLabel.hasPrefix("c2pa.ingredient") {
@@ -35,12 +37,13 @@ extension ManifestValidator {
             hasSoftBinding = manifest.assertions.contains { $0.baseLabel == "c2pa.soft-binding" }
             isUpdate = manifest.isUpdate
             self.claimVersion = claimVersion
+            redactionResolves = { uri in store.map { ManifestValidator.redactionResolves(uri, in: $0) } ?? false }
         }
     }
 
     /// Checks every actions assertion of `manifest`. A C2PA 2 claim needs one, whose first action is
     /// c2pa.created or c2pa.opened (an update manifest's need not be); a v1 claim has at most one.
-    func checkActions(of manifest: Manifest, claimVersion: Int, base: String, statuses: inout [ValidationStatus]) {
+    func checkActions(of manifest: Manifest, claimVersion: Int, in store: ManifestStore, base: String, statuses: inout [ValidationStatus]) {
         let actionsAssertions = manifest.assertions.filter { $0.baseLabel == "c2pa.actions" || $0.baseLabel == "c2pa.actions.v2" }
         if claimVersion >= 2 && actionsAssertions.isEmpty && !manifest.isUpdate {
             statuses.append(ValidationStatus(.assertionActionMalformed, url: base,
@@ -50,7 +53,7 @@ extension ManifestValidator {
             statuses.append(ValidationStatus(.assertionActionMalformed, url: base + "/c2pa.assertions/\(actionsAssertions[1].label)",
                 "The v1 claim has \(actionsAssertions.count) actions assertions; a v1 claim has one"))
         }
-        let context = ActionContext(manifest, claimVersion: claimVersion)
+        let context = ActionContext(manifest, claimVersion: claimVersion, store: store)
         for (index, assertion) in actionsAssertions.enumerated() {
             checkActions(assertion, isFirst: index == 0, context: context, url: base + "/c2pa.assertions/\(assertion.label)",
                          statuses: &statuses)
@@ -99,6 +102,10 @@ extension ManifestValidator {
             if Self.boundWatermarkActions.contains(name) && !context.hasSoftBinding {
                 statuses.append(ValidationStatus(.assertionActionSoftBindingMissing, url: url,
                     "The \(name) action declares a watermark bound to the content, but the manifest has no c2pa.soft-binding assertion"))
+            }
+            if name == "c2pa.redacted", let uri = parameters?["redacted"]?.textValue, !context.redactionResolves(uri) {
+                statuses.append(ValidationStatus(.assertionActionRedactionMismatch, url: url,
+                    "The c2pa.redacted action names \(uri), which no manifest of the store references"))
             }
             if let related = parameters?["relatedAssertions"], let problem = Self.relatedAssertionsProblem(related, context: context) {
                 malformed("The \(name) action's relatedAssertions \(problem)")

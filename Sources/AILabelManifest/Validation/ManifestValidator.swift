@@ -116,6 +116,7 @@ public struct ManifestValidator: Sendable {
         }
 
         // The assertions the claim references.
+        let redactions = digests.redactions(in: store)
         let algorithm = HashAlgorithm(c2paName: claim.algorithm)
         var referenced = Set<String>()
         var hardBindings: [AssertionBox] = []
@@ -129,11 +130,16 @@ public struct ManifestValidator: Sendable {
                 continue
             }
             let assertionURL = base + "/c2pa.assertions/\(label)"
+            // An assertion a later claim redacted is gone or zeroed: neither missing nor changed.
+            let redacted = redactions.redacts(label, in: manifest.label)
             guard let assertion = assertionsByLabel[label] else {
-                add(.assertionMissing, assertionURL, "The claim references the assertion \(label), which is not in the manifest")
+                if !redacted {
+                    add(.assertionMissing, assertionURL, "The claim references the assertion \(label), which is not in the manifest")
+                }
                 continue
             }
             referenced.insert(label)
+            if redacted && Redactions.isZeroed(assertion) { continue }
             let hashAlgorithm = reference.algorithm.flatMap { HashAlgorithm(c2paName: $0) } ?? algorithm ?? .sha256
             if digests.of(assertion.box.bytesForHashing, "assertion \(manifest.label)/\(label)", hashAlgorithm) == reference.hash {
                 add(.assertionHashedURIMatch, assertionURL, "The assertion \(label) is exactly as signed")
@@ -149,6 +155,8 @@ public struct ManifestValidator: Sendable {
             add(.assertionUndeclared, base + "/c2pa.assertions/\(assertion.label)",
                 "The assertion \(assertion.label) is in the manifest but not signed by the claim")
         }
+
+        checkRedactions(of: manifest, claim: claim, in: store, statuses: &statuses)
 
         // The hard binding. An update manifest has none of its own (c2pa-rs: it is bound through its
         // parentOf ingredient, whose data hash is then checked against the asset).
@@ -190,7 +198,7 @@ public struct ManifestValidator: Sendable {
         }
 
         // Actions (see ActionRules.swift).
-        checkActions(of: manifest, claimVersion: claim.version, base: base, statuses: &statuses)
+        checkActions(of: manifest, claimVersion: claim.version, in: store, base: base, statuses: &statuses)
 
         // Ingredients, recursively.
         var ingredients: [IngredientSummary] = []
@@ -608,7 +616,20 @@ public struct ManifestValidator: Sendable {
             return summary
         }
         let algorithm = HashAlgorithm(c2paName: manifestReference.algorithm) ?? .sha256
-        if digests.of(ingredientManifest.box.bytesForHashing, "manifest " + label, algorithm) != manifestReference.hash {
+        let signatureReference = content["claimSignature"].flatMap(HashedURI.init)
+        if digests.redactions(in: store).touches(label) {
+            // Redaction changed the ingredient's manifest box after it was referenced: it is bound by its
+            // claim signature instead, which redaction leaves as it was (c2pa-rs `ingredient_checks`).
+            if signatureReference == nil {
+                summary.newFailures.append(ValidationStatus(.ingredientClaimSignatureMissing, url: url,
+                    "The ingredient's manifest \(label) was redacted, and the ingredient does not reference its claim signature"))
+            } else if let signatureReference, let box = ingredientManifest.signatureBox,
+                digests.of(box.bytesForHashing, "signature " + label, HashAlgorithm(c2paName: signatureReference.algorithm) ?? .sha256) != signatureReference.hash
+            {
+                summary.newFailures.append(ValidationStatus(.ingredientClaimSignatureMismatch, url: url,
+                    "The ingredient's manifest \(label) was redacted, and its claim signature is not the one referenced"))
+            }
+        } else if digests.of(ingredientManifest.box.bytesForHashing, "manifest " + label, algorithm) != manifestReference.hash {
             // Before C2PA 1.3 the reference hashed the ingredient's claim, not its manifest box;
             // c2pa-rs accepts either.
             let legacyMatch = ingredientManifest.claimBytes.map { digests.of($0, "claim " + label, algorithm) == manifestReference.hash } ?? false
@@ -617,7 +638,7 @@ public struct ManifestValidator: Sendable {
                     "The ingredient's manifest \(label) was changed after it was referenced"))
             }
         }
-        if let signatureReference = content["claimSignature"].flatMap(HashedURI.init) {
+        if let signatureReference {
             let signatureAlgorithm = HashAlgorithm(c2paName: signatureReference.algorithm) ?? .sha256
             if let box = ingredientManifest.signatureBox, digests.of(box.bytesForHashing, "signature " + label, signatureAlgorithm) == signatureReference.hash {
                 statuses.append(ValidationStatus(.ingredientClaimSignatureValidated, url: url,
@@ -706,6 +727,16 @@ public struct ManifestValidator: Sendable {
     final class DigestMemo {
         private var digests: [String: [UInt8]] = [:]
         private var timeStamps: [AssertionBox]?
+
+        private var redactionIndex: Redactions?
+
+        /// What the store's claims redact, gathered once.
+        func redactions(in store: ManifestStore) -> Redactions {
+            if let redactionIndex { return redactionIndex }
+            let made = Redactions(store)
+            redactionIndex = made
+            return made
+        }
 
         /// The store's `c2pa.time-stamp` assertions, found once (each manifest validated asks for them).
         func timeStampAssertions(in store: ManifestStore) -> [AssertionBox] {

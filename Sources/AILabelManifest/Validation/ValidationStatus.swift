@@ -84,6 +84,12 @@ public struct ValidationStatus: Sendable, Hashable {
         public static let manifestUpdateWrongParents = Code("manifest.update.wrongParents", .failure)
         public static let assertionIngredientMalformed = Code("assertion.ingredient.malformed", .failure)
         public static let ingredientClaimSignatureMismatch = Code("ingredient.claimSignature.mismatch", .failure)
+        public static let ingredientClaimSignatureMissing = Code("ingredient.claimSignature.missing", .failure)
+        public static let assertionSelfRedacted = Code("assertion.selfRedacted", .failure)
+        public static let assertionActionRedacted = Code("assertion.action.redacted", .failure)
+        public static let assertionHardBindingRedacted = Code("assertion.hardBinding.redacted", .failure)
+        public static let assertionNotRedacted = Code("assertion.notRedacted", .failure)
+        public static let assertionActionRedactionMismatch = Code("assertion.action.redactionMismatch", .failure)
         public static let algorithmUnsupported = Code("algorithm.unsupported", .failure)
         public static let generalError = Code("general.error", .failure)
     }
