@@ -25,7 +25,7 @@ struct SDKRuleAgreementTests {
     static let root = Repository.fixture("c2pa/keys/fixtures-root.pem").path
 
     @Test("Every case: the SDK still gives the verdict written down for it, and ailabel gives the same state and failure codes",
-          arguments: [("sdk_rule_cases.py", 17), ("sdk_redaction_cases.py", 7)])
+          arguments: [("sdk_rule_cases.py", 17), ("sdk_redaction_cases.py", 7), ("sdk_claim_cases.py", 10)])
     func everyCase(_ script: String, cases expected: Int) throws {
         let directory = try TestPaths.temporaryDirectory()
         let signing = try ProcessRunner.run(TestPaths.python, [TestPaths.fixtures + "/" + script, directory])
@@ -39,6 +39,11 @@ struct SDKRuleAgreementTests {
             #expect(verdict.state == testCase.sdk.state && verdict.failure.sorted() == testCase.sdk.failure.sorted(),
                     "\(testCase.name) (\(testCase.rule)): the SDK now says \(verdict.state ?? "nothing") \(verdict.failure)")
             let report = validator.validate(asset: [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+            if verdict.state == "error" {
+                // The SDK's Reader refuses the file: ailabel reads it and calls it Invalid, saying why.
+                #expect(report.state == .invalid && !report.failures.isEmpty, "\(testCase.name) (\(testCase.rule)): ailabel \(report.state) \(report.failures)")
+                continue
+            }
             #expect(report.state.rawValue == verdict.state, "\(testCase.name) (\(testCase.rule)): ailabel \(report.state) \(report.failures)")
             #expect(report.failureCodes == Array(Set(verdict.failure)).sorted(),
                     "\(testCase.name) (\(testCase.rule)): ailabel \(report.failureCodes), the SDK \(verdict.failure)")

@@ -44,6 +44,10 @@ public struct Claim: Sendable {
     public var algorithm: String
     /// The assertions of other manifests this claim redacts (`redacted_assertions`: JUMBF URIs).
     public var redactedAssertions: [String]
+    /// Whether the claim names its hash algorithm (`alg`); ``algorithm`` is `sha256` when it does not.
+    public var declaresAlgorithm: Bool
+    /// A v2 claim's gathered assertions (those it did not create), among ``assertionReferences``.
+    public var gatheredAssertionReferences: [HashedURI]
 
     public init(decoding bytes: [UInt8], label: String) throws {
         try self.init(item: try CBOR(decoding: bytes), label: label)
@@ -53,12 +57,22 @@ public struct Claim: Sendable {
     init(item: CBOR, label: String) throws {
         guard case .map = item else { throw ManifestError.make(.storeMalformed, "The claim is not a CBOR map") }
         cbor = item
-        version = label == "c2pa.claim.v2" ? 2 : 1
+        // The version is what the fields say, as c2pa-rs reads it (`assertions` is v1, `created_assertions`
+        // v2); the box label decides only when they say neither. A v1 claim in a box labelled v2 is refused.
+        let boxVersion = label == "c2pa.claim.v2" ? 2 : 1
+        switch (item["assertions"] != nil, item["created_assertions"] != nil) {
+        case (true, false):
+            guard boxVersion == 1 else { throw ManifestError.make(.storeMalformed, "The claim has v1 fields in a box labelled \(label)") }
+            version = 1
+        case (false, true): version = 2
+        default: version = boxVersion
+        }
         instanceID = item["instanceID"]?.textValue
         signatureURL = item["signature"]?.textValue
         title = item["dc:title"]?.textValue
         format = item["dc:format"]?.textValue
         algorithm = item["alg"]?.textValue ?? "sha256"
+        declaresAlgorithm = item["alg"] != nil
         redactedAssertions = (item["redacted_assertions"]?.arrayValue ?? []).compactMap(\.textValue)
         let info: CBOR? = {
             switch item["claim_generator_info"] {
@@ -78,8 +92,10 @@ public struct Claim: Sendable {
             let created = item["created_assertions"]?.arrayValue ?? []
             let gathered = item["gathered_assertions"]?.arrayValue ?? []
             assertionReferences = (created + gathered).compactMap(HashedURI.init)
+            gatheredAssertionReferences = gathered.compactMap(HashedURI.init)
         } else {
             assertionReferences = (item["assertions"]?.arrayValue ?? []).compactMap(HashedURI.init)
+            gatheredAssertionReferences = []
         }
     }
 }

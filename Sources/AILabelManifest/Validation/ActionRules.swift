@@ -151,6 +151,18 @@ extension ManifestValidator {
         return nil
     }
 
+    /// Why a `c2pa.soft-binding` assertion does not read as one (a map whose `blocks` is a list of maps,
+    /// each with a `scope` map), or nil: c2pa-rs fails a claim whose soft binding it cannot decode.
+    static func softBindingProblem(_ content: CBOR?) -> String? {
+        guard let content, case .map = content, let blocks = content["blocks"]?.arrayValue else {
+            return "has no list of blocks"
+        }
+        for block in blocks {
+            guard case .map = block, let scope = block["scope"], case .map = scope else { return "has a block without a scope" }
+        }
+        return nil
+    }
+
     /// Why a C2PA 2 claim's `claim_generator_info` breaks the rule (present, its first entry named), or nil.
     static func claimGeneratorProblem(_ info: CBOR?) -> String? {
         let first: CBOR?

@@ -114,10 +114,18 @@ public struct ManifestValidator: Sendable {
         } else {
             add(.claimSignatureMissing, signatureURL, "The claim is not signed: the manifest has no signature box")
         }
+        // The claim names its signature box: this manifest's (absolute), or `c2pa.signature` (relative).
+        if let named = claim.signatureURL, !Self.namesOwnSignature(named, manifest: manifest.label) {
+            add(.claimSignatureMissing, signatureURL, "The claim's signature is \(named), not this manifest's c2pa.signature")
+        }
+        // c2pa-rs cannot hash anything for a claim without an algorithm and refuses it.
+        if !claim.declaresAlgorithm {
+            add(.algorithmUnsupported, base + "/\(manifest.claimLabel ?? "c2pa.claim.v2")", "The claim does not name its hash algorithm (alg)")
+        }
 
         // The assertions the claim references.
         let redactions = digests.redactions(in: store)
-        let algorithm = HashAlgorithm(c2paName: claim.algorithm)
+        let gathered = Set(claim.gatheredAssertionReferences.compactMap { JUMBFURI.lastComponent(of: $0.url) })
         var referenced = Set<String>()
         var hardBindings: [AssertionBox] = []
         // Assertions found by label, and each hashed once per algorithm: a claim may reference one large
@@ -140,14 +148,21 @@ public struct ManifestValidator: Sendable {
             }
             referenced.insert(label)
             if redacted && Redactions.isZeroed(assertion) { continue }
-            let hashAlgorithm = reference.algorithm.flatMap { HashAlgorithm(c2paName: $0) } ?? algorithm ?? .sha256
-            if digests.of(assertion.box.bytesForHashing, "assertion \(manifest.label)/\(label)", hashAlgorithm) == reference.hash {
+            // The reference's own algorithm, else the claim's; one ailabel (and c2pa-rs) cannot compute
+            // leaves the reference unchecked, a mismatch as the SDK reports it.
+            let algorithmName = reference.algorithm ?? claim.algorithm
+            if let hashAlgorithm = HashAlgorithm(c2paName: algorithmName),
+                digests.of(assertion.box.bytesForHashing, "assertion \(manifest.label)/\(label)", hashAlgorithm) == reference.hash
+            {
                 add(.assertionHashedURIMatch, assertionURL, "The assertion \(label) is exactly as signed")
+            } else if HashAlgorithm(c2paName: algorithmName) == nil {
+                add(.assertionHashedURIMismatch, assertionURL, "The assertion \(label) cannot be checked: its hash algorithm \(algorithmName) is not supported")
             } else {
                 add(.assertionHashedURIMismatch, assertionURL,
                     "The assertion \(label) was changed after signing: its hash no longer matches the claim")
             }
-            if Self.hardBindingLabels.contains(assertion.baseLabel) {
+            // A v2 claim's hard binding is one it created (c2pa-rs counts created assertions only).
+            if Self.hardBindingLabels.contains(assertion.baseLabel) && !gathered.contains(label) {
                 hardBindings.append(assertion)
             }
         }
@@ -195,6 +210,12 @@ public struct ManifestValidator: Sendable {
         // The claim generator (C2PA 2: a claim_generator_info whose first entry is named).
         if claim.version >= 2, let problem = Self.claimGeneratorProblem(claim.cbor["claim_generator_info"]) {
             add(.claimMalformed, base + "/\(manifest.claimLabel ?? "c2pa.claim.v2")", problem)
+        }
+
+        for assertion in manifest.assertions where assertion.baseLabel == "c2pa.soft-binding" {
+            if let problem = Self.softBindingProblem(assertion.cbor) {
+                add(.claimMalformed, base + "/c2pa.assertions/\(assertion.label)", "The soft binding \(assertion.label) \(problem)")
+            }
         }
 
         // Actions (see ActionRules.swift).
@@ -605,9 +626,15 @@ public struct ManifestValidator: Sendable {
         guard let manifestReference, let label = JUMBFURI.manifestLabel(of: manifestReference.url) else { return summary }
         summary.activeManifestLabel = label
         let manifestURL = "self#jumbf=/c2pa/\(label)"
+        // c2pa-rs logs a missing validationResults among the ingredient's deltas, and a digitalSourceType
+        // beside a manifest as a failure of the manifest that names the ingredient.
         if assertion.baseLabel == "c2pa.ingredient.v3" && content["validationResults"] == nil {
             summary.newFailures.append(ValidationStatus(.assertionIngredientMalformed, url: url,
                 "The ingredient names a manifest but does not record its validation results, as C2PA 2 requires"))
+        }
+        if assertion.baseLabel == "c2pa.ingredient.v3" && content["digitalSourceType"] != nil {
+            statuses.append(ValidationStatus(.assertionIngredientMalformed, url: url,
+                "The ingredient names a manifest and also a digitalSourceType; a v3 ingredient with a manifest takes its source from it"))
         }
         guard let ingredientManifest = store.manifest(labelled: label) else {
             // A failure of the manifest that names it (c2pa-rs reports it on the active manifest).
@@ -698,6 +725,12 @@ public struct ManifestValidator: Sendable {
             if let code = item["code"]?.textValue, ValidationStatus.Code(code, .failure).isKnownFailure { codes.insert(code) }
         }
         return codes
+    }
+
+    /// Whether a claim's `signature` URI names this manifest's signature box (c2pa-rs `verify_claim`).
+    static func namesOwnSignature(_ url: String, manifest label: String) -> Bool {
+        if let named = JUMBFURI.manifestLabel(of: url), named != label { return false }
+        return JUMBFURI.lastComponent(of: url) == "c2pa.signature"
     }
 
     /// An ingredient assertion whose relationship is parentOf.
