@@ -115,6 +115,29 @@ struct HostileStoreTests {
         #expect(!ingredientFailures.contains("claim.hardBindings.missing"), "\(ingredientFailures)")
     }
 
+    @Test("A claim redacting 30,000 assertions of a manifest of 30,000, with 30,000 c2pa.redacted actions, is judged by lookups, not a search per redaction")
+    func redactionFlood() throws {
+        let count = 30_000
+        var target = ManifestBuilder(label: "urn:c2pa:target")
+        for index in 0..<count {
+            target.add(ManifestBuilder.cborAssertion(label: "com.example.private.\(index)", content: .textMap([("n", .int(index))])))
+        }
+        let targetBox = target.manifestBox(claimBytes: target.claim(title: "target", generatorVersion: "test").encoded(), signatureBytes: [0xF6])
+        let uris = (0..<count).map { "self#jumbf=/c2pa/urn:c2pa:target/c2pa.assertions/com.example.private.\($0)" }
+        var active = ManifestBuilder(label: "urn:c2pa:active")
+        active.add(ManifestBuilder.cborAssertion(label: "c2pa.actions.v2", content: .textMap([
+            ("actions", .array([.textMap([("action", .text("c2pa.created")), ("digitalSourceType", .text(TestSigning.aiGenerated))])]
+                + uris.map { .textMap([("action", .text("c2pa.redacted")), ("parameters", .textMap([("redacted", .text($0))]))]) })),
+        ])))
+        guard case .map(var claim) = active.claim(title: "active", generatorVersion: "test") else { Issue.record("the claim is not a map"); return }
+        claim.append((key: .text("redacted_assertions"), value: .array(uris.map { .text($0) })))
+        let store = ManifestBuilder.storeBox(previous: [targetBox], manifest: active.manifestBox(claimBytes: CBOR.map(claim).encoded(), signatureBytes: [0xF6]))
+        let report = ManifestValidator(trust: TestSigning.trust).validate(storeBytes: store, source: [UInt8]())
+        // Each redacted assertion is still there: one assertion.notRedacted each, and every action resolves.
+        #expect(report.statuses.filter { $0.code == .assertionNotRedacted }.count == count)
+        #expect(!report.statuses.contains { $0.code == .assertionActionRedactionMismatch })
+    }
+
     @Test("Truncated JUMBF")
     func truncatedJUMBF() throws {
         let store = try Self.signedStore()

@@ -28,7 +28,7 @@ extension ManifestValidator {
         /// Whether a `c2pa.redacted` action's URI names an assertion a claim of the store references.
         var redactionResolves: (String) -> Bool
 
-        init(_ manifest: Manifest, claimVersion: Int, store: ManifestStore? = nil) {
+        init(_ manifest: Manifest, claimVersion: Int, store: ManifestStore? = nil, digests: DigestMemo = DigestMemo()) {
             labels = Set(manifest.assertions.map(\.label))
             relationships = [:]
             for assertion in manifest.assertions where assertion.baseLabel.hasPrefix("c2pa.ingredient") {
@@ -37,13 +37,14 @@ extension ManifestValidator {
             hasSoftBinding = manifest.assertions.contains { $0.baseLabel == "c2pa.soft-binding" }
             isUpdate = manifest.isUpdate
             self.claimVersion = claimVersion
-            redactionResolves = { uri in store.map { ManifestValidator.redactionResolves(uri, in: $0) } ?? false }
+            redactionResolves = { uri in store.map { ManifestValidator.redactionResolves(uri, in: $0, digests: digests) } ?? false }
         }
     }
 
     /// Checks every actions assertion of `manifest`. A C2PA 2 claim needs one, whose first action is
     /// c2pa.created or c2pa.opened (an update manifest's need not be); a v1 claim has at most one.
-    func checkActions(of manifest: Manifest, claimVersion: Int, in store: ManifestStore, base: String, statuses: inout [ValidationStatus]) {
+    func checkActions(of manifest: Manifest, claimVersion: Int, in store: ManifestStore, digests: DigestMemo, base: String,
+                      statuses: inout [ValidationStatus]) {
         let actionsAssertions = manifest.assertions.filter { $0.baseLabel == "c2pa.actions" || $0.baseLabel == "c2pa.actions.v2" }
         if claimVersion >= 2 && actionsAssertions.isEmpty && !manifest.isUpdate {
             statuses.append(ValidationStatus(.assertionActionMalformed, url: base,
@@ -53,7 +54,7 @@ extension ManifestValidator {
             statuses.append(ValidationStatus(.assertionActionMalformed, url: base + "/c2pa.assertions/\(actionsAssertions[1].label)",
                 "The v1 claim has \(actionsAssertions.count) actions assertions; a v1 claim has one"))
         }
-        let context = ActionContext(manifest, claimVersion: claimVersion, store: store)
+        let context = ActionContext(manifest, claimVersion: claimVersion, store: store, digests: digests)
         for (index, assertion) in actionsAssertions.enumerated() {
             checkActions(assertion, isFirst: index == 0, context: context, url: base + "/c2pa.assertions/\(assertion.label)",
                          statuses: &statuses)

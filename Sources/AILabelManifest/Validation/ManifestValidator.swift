@@ -171,7 +171,7 @@ public struct ManifestValidator: Sendable {
                 "The assertion \(assertion.label) is in the manifest but not signed by the claim")
         }
 
-        checkRedactions(of: manifest, claim: claim, in: store, statuses: &statuses)
+        checkRedactions(of: manifest, claim: claim, in: store, digests: digests, statuses: &statuses)
 
         // The hard binding. An update manifest has none of its own (c2pa-rs: it is bound through its
         // parentOf ingredient, whose data hash is then checked against the asset).
@@ -219,7 +219,7 @@ public struct ManifestValidator: Sendable {
         }
 
         // Actions (see ActionRules.swift).
-        checkActions(of: manifest, claimVersion: claim.version, in: store, base: base, statuses: &statuses)
+        checkActions(of: manifest, claimVersion: claim.version, in: store, digests: digests, base: base, statuses: &statuses)
 
         // Ingredients, recursively.
         var ingredients: [IngredientSummary] = []
@@ -762,6 +762,26 @@ public struct ManifestValidator: Sendable {
         private var timeStamps: [AssertionBox]?
 
         private var redactionIndex: Redactions?
+        private var assertionIndexes: [String: [String: AssertionBox]] = [:]
+        private var referenceIndexes: [String: Set<String>] = [:]
+
+        /// The assertion of `manifest` with this label, through an index made once per manifest:
+        /// redactions and c2pa.redacted actions look assertions up by the thousand.
+        func assertion(_ label: String, of manifest: Manifest) -> AssertionBox? {
+            if let index = assertionIndexes[manifest.label] { return index[label] }
+            var index: [String: AssertionBox] = [:]
+            for assertion in manifest.assertions where index[assertion.label] == nil { index[assertion.label] = assertion }
+            assertionIndexes[manifest.label] = index
+            return index[label]
+        }
+
+        /// Whether `manifest`'s claim references an assertion with this label (an index per manifest).
+        func references(_ label: String, of manifest: Manifest) -> Bool {
+            if let index = referenceIndexes[manifest.label] { return index.contains(label) }
+            let index = Set(manifest.claim?.assertionReferences.compactMap { JUMBFURI.lastComponent(of: $0.url) } ?? [])
+            referenceIndexes[manifest.label] = index
+            return index.contains(label)
+        }
 
         /// What the store's claims redact, gathered once.
         func redactions(in store: ManifestStore) -> Redactions {

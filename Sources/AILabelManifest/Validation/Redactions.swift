@@ -36,7 +36,8 @@ struct Redactions {
 
 extension ManifestValidator {
     /// The rules on what `manifest`'s claim redacts, each a failure of this manifest.
-    func checkRedactions(of manifest: Manifest, claim: Claim, in store: ManifestStore, statuses: inout [ValidationStatus]) {
+    func checkRedactions(of manifest: Manifest, claim: Claim, in store: ManifestStore, digests: DigestMemo,
+                         statuses: inout [ValidationStatus]) {
         for uri in claim.redactedAssertions {
             let target = JUMBFURI.manifestLabel(of: uri)
             let label = JUMBFURI.lastComponent(of: uri) ?? ""
@@ -52,8 +53,8 @@ extension ManifestValidator {
                 statuses.append(ValidationStatus(.assertionHardBindingRedacted, url: uri,
                     "The claim redacts the hard binding \(label), which may not be redacted"))
             }
-            if let target, let redacted = store.manifest(labelled: target)?.assertions.first(where: { $0.label == label }),
-                !Redactions.isZeroed(redacted)
+            if let target, let targetManifest = store.manifest(labelled: target),
+                let redacted = digests.assertion(label, of: targetManifest), !Redactions.isZeroed(redacted)
             {
                 statuses.append(ValidationStatus(.assertionNotRedacted, url: uri,
                     "The claim redacts \(label) of \(target), but the assertion is still there with its content"))
@@ -63,10 +64,10 @@ extension ManifestValidator {
 
     /// Whether a `c2pa.redacted` action's `redacted` URI resolves: a manifest in the store whose claim
     /// references that assertion.
-    static func redactionResolves(_ uri: String, in store: ManifestStore) -> Bool {
+    static func redactionResolves(_ uri: String, in store: ManifestStore, digests: DigestMemo) -> Bool {
         guard let target = JUMBFURI.manifestLabel(of: uri), let label = JUMBFURI.lastComponent(of: uri),
-            let claim = store.manifest(labelled: target)?.claim
+            let manifest = store.manifest(labelled: target)
         else { return false }
-        return claim.assertionReferences.contains { JUMBFURI.lastComponent(of: $0.url) == label }
+        return digests.references(label, of: manifest)
     }
 }
