@@ -64,7 +64,9 @@ struct SDKRuleAgreementTests {
         var manifestBudget = ManifestStore.maximumItems
         let manifest = Manifest(box: manifestBox, itemBudget: &manifestBudget)
         var statuses: [ValidationStatus] = []
-        ManifestValidator().checkActions(assertion, isFirst: true, context: .init(manifest, claimVersion: 2), url: "u", statuses: &statuses)
+        let store = ManifestStore(manifests: [manifest], encodedBytes: [])
+        ManifestValidator().checkActions(assertion, isFirst: true, context: .init(manifest, claimVersion: 2, store: store, memo: .init()),
+                                         url: "u", statuses: &statuses)
         return statuses
     }
 

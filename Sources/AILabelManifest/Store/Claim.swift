@@ -58,14 +58,12 @@ public struct Claim: Sendable {
         guard case .map = item else { throw ManifestError.make(.storeMalformed, "The claim is not a CBOR map") }
         cbor = item
         // The version is what the fields say, as c2pa-rs reads it (`assertions` is v1, `created_assertions`
-        // v2); the box label decides only when they say neither. A v1 claim in a box labelled v2 is refused.
-        let boxVersion = label == "c2pa.claim.v2" ? 2 : 1
+        // v2), whatever the box's label; a claim with both lists, or neither, is refused.
         switch (item["assertions"] != nil, item["created_assertions"] != nil) {
-        case (true, false):
-            guard boxVersion == 1 else { throw ManifestError.make(.storeMalformed, "The claim has v1 fields in a box labelled \(label)") }
-            version = 1
+        case (true, false): version = 1
         case (false, true): version = 2
-        default: version = boxVersion
+        case (true, true): throw ManifestError.make(.storeMalformed, "The claim has both a v1 assertions list and a v2 created_assertions list")
+        case (false, false): throw ManifestError.make(.storeMalformed, "The claim lists no assertions (neither assertions nor created_assertions)")
         }
         instanceID = item["instanceID"]?.textValue
         signatureURL = item["signature"]?.textValue

@@ -37,8 +37,12 @@ public struct ManifestStore: Sendable {
             throw ManifestError.make(.storeMalformed, "The JUMBF box is not a C2PA manifest store (label \(root.label ?? "none"))")
         }
         var budget = maximumItems
-        manifests = root.superboxes.filter { Self.manifestTypes.contains($0.description.c2paTypePrefix ?? "") }
-            .map { Manifest(box: $0, itemBudget: &budget) }
+        var manifests: [Manifest] = []
+        // Stopped at the first manifest past the budget: nothing more is decoded.
+        for box in root.superboxes where Self.manifestTypes.contains(box.description.c2paTypePrefix ?? "") && budget >= 0 {
+            manifests.append(Manifest(box: box, itemBudget: &budget))
+        }
+        self.manifests = manifests
         guard budget >= 0 else {
             throw ManifestError.make(.cborMalformed, "The claims and assertions of the store hold more than \(maximumItems) CBOR items together, ailabel's limit for one store")
         }
@@ -99,7 +103,7 @@ public struct Manifest: Sendable {
         let claims = box.superboxes.filter { $0.description.c2paTypePrefix == "c2cl" }
         self.claimCount = claims.count
         self.claimLabel = claims.first?.label
-        if let claimBox = claims.first, let content = claimBox.contentBoxes.first(where: { $0.type == "cbor" }) {
+        if let claimBox = claims.first, let content = claimBox.contentBoxes.first(where: { $0.type == "cbor" }), itemBudget >= 0 {
             let bytes = Array(content.payload)
             self.claimBytes = bytes
             do {
@@ -178,14 +182,21 @@ extension CBOR {
             budget -= itemCount
             return
         }
+        guard budget > 0 else {
+            budget = -1
+            throw ManifestError.make(.cborMalformed, "The store's CBOR item budget is spent")
+        }
         var bounded = standard
-        bounded.maximumItems = max(budget, 0)
+        bounded.maximumItems = budget
         do {
             self = try CBOR(decoding: bytes, limits: bounded)
         } catch {
-            // Malformed, or more items than the budget has left: decoded again under the usual limits
-            // to tell which (a malformation throws as it would have; more items spend the budget).
-            self = try CBOR(decoding: bytes)
+            // Malformed, or more items than the budget has left: decoded again under the usual limits to
+            // tell which (a malformation throws as it would have); more items spend the budget, and the
+            // value is not kept.
+            _ = try CBOR(decoding: bytes)
+            budget = -1
+            throw ManifestError.make(.cborMalformed, "The store's CBOR item budget is spent")
         }
         budget -= itemCount
     }

@@ -25,10 +25,11 @@ extension ManifestValidator {
         var hasSoftBinding: Bool
         var isUpdate: Bool
         var claimVersion: Int
-        /// Whether a `c2pa.redacted` action's URI names an assertion a claim of the store references.
-        var redactionResolves: (String) -> Bool
+        /// What a `c2pa.redacted` action's URI names: a manifest of the store (or not) and whether its
+        /// claim references that assertion.
+        var redactionTarget: (String) -> (manifestFound: Bool, referenced: Bool)
 
-        init(_ manifest: Manifest, claimVersion: Int, store: ManifestStore? = nil, digests: DigestMemo = DigestMemo()) {
+        init(_ manifest: Manifest, claimVersion: Int, store: ManifestStore, memo: ValidationMemo) {
             labels = Set(manifest.assertions.map(\.label))
             relationships = [:]
             for assertion in manifest.assertions where assertion.baseLabel.hasPrefix("c2pa.ingredient") {
@@ -37,13 +38,13 @@ extension ManifestValidator {
             hasSoftBinding = manifest.assertions.contains { $0.baseLabel == "c2pa.soft-binding" }
             isUpdate = manifest.isUpdate
             self.claimVersion = claimVersion
-            redactionResolves = { uri in store.map { ManifestValidator.redactionResolves(uri, in: $0, digests: digests) } ?? false }
+            redactionTarget = { uri in ManifestValidator.redactionTarget(uri, in: store, memo: memo) }
         }
     }
 
     /// Checks every actions assertion of `manifest`. A C2PA 2 claim needs one, whose first action is
     /// c2pa.created or c2pa.opened (an update manifest's need not be); a v1 claim has at most one.
-    func checkActions(of manifest: Manifest, claimVersion: Int, in store: ManifestStore, digests: DigestMemo, base: String,
+    func checkActions(of manifest: Manifest, claimVersion: Int, in store: ManifestStore, memo: ValidationMemo, base: String,
                       statuses: inout [ValidationStatus]) {
         let actionsAssertions = manifest.assertions.filter { $0.baseLabel == "c2pa.actions" || $0.baseLabel == "c2pa.actions.v2" }
         if claimVersion >= 2 && actionsAssertions.isEmpty && !manifest.isUpdate {
@@ -54,7 +55,7 @@ extension ManifestValidator {
             statuses.append(ValidationStatus(.assertionActionMalformed, url: base + "/c2pa.assertions/\(actionsAssertions[1].label)",
                 "The v1 claim has \(actionsAssertions.count) actions assertions; a v1 claim has one"))
         }
-        let context = ActionContext(manifest, claimVersion: claimVersion, store: store, digests: digests)
+        let context = ActionContext(manifest, claimVersion: claimVersion, store: store, memo: memo)
         for (index, assertion) in actionsAssertions.enumerated() {
             checkActions(assertion, isFirst: index == 0, context: context, url: base + "/c2pa.assertions/\(assertion.label)",
                          statuses: &statuses)
@@ -69,6 +70,13 @@ extension ManifestValidator {
         guard let content = assertion.cbor, let actions = content["actions"]?.arrayValue else {
             malformed("The actions assertion cannot be read")
             return
+        }
+        // What an update manifest may declare is checked for every claim version (c2pa-rs `verify_internal`).
+        if context.isUpdate {
+            for name in actions.compactMap({ $0["action"]?.textValue }) where !Self.updateActions.contains(name) {
+                statuses.append(ValidationStatus(.manifestUpdateInvalid, url: url,
+                    "The update manifest declares \(name); an update manifest may only edit metadata, open, publish or redact"))
+            }
         }
         guard context.claimVersion >= 2 else { return }
         if actions.isEmpty && isFirst {
@@ -88,10 +96,6 @@ extension ManifestValidator {
             if index == 0 && isFirst && !context.isUpdate && !Self.firstActions.contains(name) {
                 malformed("The first action must be c2pa.created or c2pa.opened, not \(name)")
             }
-            if context.isUpdate && !Self.updateActions.contains(name) {
-                statuses.append(ValidationStatus(.manifestUpdateInvalid, url: url,
-                    "The update manifest declares \(name); an update manifest may only edit metadata, open, publish or redact"))
-            }
             if name == "c2pa.created" && action["digitalSourceType"] == nil {
                 malformed("The c2pa.created action has no digitalSourceType")
             }
@@ -104,9 +108,17 @@ extension ManifestValidator {
                 statuses.append(ValidationStatus(.assertionActionSoftBindingMissing, url: url,
                     "The \(name) action declares a watermark bound to the content, but the manifest has no c2pa.soft-binding assertion"))
             }
-            if name == "c2pa.redacted", let uri = parameters?["redacted"]?.textValue, !context.redactionResolves(uri) {
-                statuses.append(ValidationStatus(.assertionActionRedactionMismatch, url: url,
-                    "The c2pa.redacted action names \(uri), which no manifest of the store references"))
+            if name == "c2pa.redacted", let parameters {
+                // c2pa-rs: a URI that names no manifest of the store (or no URI) is a mismatch; one whose
+                // manifest's claim does not reference the assertion was not redacted.
+                let target = parameters["redacted"]?.textValue.map(context.redactionTarget)
+                if target?.manifestFound != true {
+                    statuses.append(ValidationStatus(.assertionActionRedactionMismatch, url: url,
+                        "The c2pa.redacted action does not name an assertion of a manifest in the store"))
+                } else if target?.referenced != true {
+                    statuses.append(ValidationStatus(.assertionNotRedacted, url: url,
+                        "The c2pa.redacted action names an assertion its manifest's claim does not reference"))
+                }
             }
             if let related = parameters?["relatedAssertions"], let problem = Self.relatedAssertionsProblem(related, context: context) {
                 malformed("The \(name) action's relatedAssertions \(problem)")
@@ -122,8 +134,10 @@ extension ManifestValidator {
                                    statuses: inout [ValidationStatus]) {
         let needed = Self.ingredientRelationships[name] ?? (Self.parentActions.contains(name) ? "parentOf" : nil)
         guard let needed else { return }
+        // For c2pa.transcoded and c2pa.repackaged only references that are there are checked: no
+        // `ingredients` is fine, an empty list is not (c2pa-rs).
+        if Self.parentActions.contains(name) && parameters?["ingredients"] == nil && parameters?["ingredient"] == nil { return }
         let references = parameters?["ingredients"]?.arrayValue ?? parameters?["ingredient"].map { [$0] } ?? []
-        if references.isEmpty && Self.parentActions.contains(name) { return }
         let labels = references.compactMap { HashedURI($0).flatMap { JUMBFURI.lastComponent(of: $0.url) } }
         if references.isEmpty || labels.count != references.count || !labels.allSatisfy(context.labels.contains) {
             statuses.append(ValidationStatus(.assertionActionIngredientMismatch, url: url,
@@ -148,33 +162,6 @@ extension ManifestValidator {
             if base == "c2pa.actions" || base == "c2pa.actions.v2" || base.hasPrefix("c2pa.ingredient") {
                 return "names \(label), which may not be a related assertion"
             }
-        }
-        return nil
-    }
-
-    /// Why a `c2pa.soft-binding` assertion does not read as one (a map whose `blocks` is a list of maps,
-    /// each with a `scope` map), or nil: c2pa-rs fails a claim whose soft binding it cannot decode.
-    static func softBindingProblem(_ content: CBOR?) -> String? {
-        guard let content, case .map = content, let blocks = content["blocks"]?.arrayValue else {
-            return "has no list of blocks"
-        }
-        for block in blocks {
-            guard case .map = block, let scope = block["scope"], case .map = scope else { return "has a block without a scope" }
-        }
-        return nil
-    }
-
-    /// Why a C2PA 2 claim's `claim_generator_info` breaks the rule (present, its first entry named), or nil.
-    static func claimGeneratorProblem(_ info: CBOR?) -> String? {
-        let first: CBOR?
-        switch info {
-        case .array(let entries)?: first = entries.first
-        case let other?: first = other
-        case nil: first = nil
-        }
-        guard let first else { return "The claim has no claim_generator_info; a C2PA 2 claim must name its generator" }
-        guard let name = first["name"]?.textValue, !name.isEmpty else {
-            return "The claim's claim_generator_info has no name; a C2PA 2 claim must name its generator"
         }
         return nil
     }

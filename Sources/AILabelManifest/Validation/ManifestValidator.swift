@@ -80,7 +80,7 @@ public struct ManifestValidator: Sendable {
     /// data hash's store exclusion has grown with the store (see ``verifyDataHash``).
     func validate(manifest: Manifest, in store: ManifestStore, source: (any ByteSource)?, storeRange: Range<Int>? = nil,
                   checkDataHash: Bool, boundThroughUpdate: Bool = false, visited: inout Set<String>, depth: Int = 0,
-                  digests: DigestMemo = DigestMemo()) -> ValidationReport {
+                  digests: ValidationMemo = ValidationMemo()) -> ValidationReport {
         visited.insert(manifest.label)
         var statuses: [ValidationStatus] = []
         let base = "self#jumbf=/c2pa/\(manifest.label)"
@@ -138,24 +138,26 @@ public struct ManifestValidator: Sendable {
                 continue
             }
             let assertionURL = base + "/c2pa.assertions/\(label)"
-            // An assertion a later claim redacted is gone or zeroed: neither missing nor changed.
-            let redacted = redactions.redacts(label, in: manifest.label)
+            // An assertion a claim of the hierarchy redacted is neither missing nor checked (c2pa-rs skips
+            // it; whether it is really gone is the redacting claim's rule, `checkRedactions`).
+            if redactions.redacts(label, in: manifest.label) {
+                if assertionsByLabel[label] != nil { referenced.insert(label) }
+                continue
+            }
             guard let assertion = assertionsByLabel[label] else {
-                if !redacted {
-                    add(.assertionMissing, assertionURL, "The claim references the assertion \(label), which is not in the manifest")
-                }
+                add(.assertionMissing, assertionURL, "The claim references the assertion \(label), which is not in the manifest")
                 continue
             }
             referenced.insert(label)
-            if redacted && Redactions.isZeroed(assertion) { continue }
-            // The reference's own algorithm, else the claim's; one ailabel (and c2pa-rs) cannot compute
-            // leaves the reference unchecked, a mismatch as the SDK reports it.
+            // Hashed with the reference's own algorithm, else the claim's (c2pa-rs `from_jumbf`); one that
+            // cannot be computed leaves the reference unchecked, a mismatch as the SDK reports it.
             let algorithmName = reference.algorithm ?? claim.algorithm
-            if let hashAlgorithm = HashAlgorithm(c2paName: algorithmName),
+            let hashAlgorithm = HashAlgorithm(c2paName: algorithmName)
+            if let hashAlgorithm,
                 digests.of(assertion.box.bytesForHashing, "assertion \(manifest.label)/\(label)", hashAlgorithm) == reference.hash
             {
                 add(.assertionHashedURIMatch, assertionURL, "The assertion \(label) is exactly as signed")
-            } else if HashAlgorithm(c2paName: algorithmName) == nil {
+            } else if hashAlgorithm == nil {
                 add(.assertionHashedURIMismatch, assertionURL, "The assertion \(label) cannot be checked: its hash algorithm \(algorithmName) is not supported")
             } else {
                 add(.assertionHashedURIMismatch, assertionURL,
@@ -171,7 +173,7 @@ public struct ManifestValidator: Sendable {
                 "The assertion \(assertion.label) is in the manifest but not signed by the claim")
         }
 
-        checkRedactions(of: manifest, claim: claim, in: store, digests: digests, statuses: &statuses)
+        checkRedactions(of: manifest, claim: claim, in: store, memo: digests, statuses: &statuses)
 
         // The hard binding. An update manifest has none of its own (c2pa-rs: it is bound through its
         // parentOf ingredient, whose data hash is then checked against the asset).
@@ -219,7 +221,7 @@ public struct ManifestValidator: Sendable {
         }
 
         // Actions (see ActionRules.swift).
-        checkActions(of: manifest, claimVersion: claim.version, in: store, digests: digests, base: base, statuses: &statuses)
+        checkActions(of: manifest, claimVersion: claim.version, in: store, memo: digests, base: base, statuses: &statuses)
 
         // Ingredients, recursively.
         var ingredients: [IngredientSummary] = []
@@ -616,7 +618,7 @@ public struct ManifestValidator: Sendable {
     /// is then the one checked against it.
     func checkIngredient(_ assertion: AssertionBox, store: ManifestStore, url: String, bindingSource: (any ByteSource)? = nil,
                          storeRange: Range<Int>? = nil, statuses: inout [ValidationStatus], visited: inout Set<String>, depth: Int = 0,
-                         digests: DigestMemo = DigestMemo()) -> IngredientSummary {
+                         digests: ValidationMemo = ValidationMemo()) -> IngredientSummary {
         let content = assertion.cbor
         var summary = IngredientSummary(
             relationship: content?["relationship"]?.textValue, title: content?["dc:title"]?.textValue,
@@ -644,7 +646,10 @@ public struct ManifestValidator: Sendable {
         }
         let algorithm = HashAlgorithm(c2paName: manifestReference.algorithm) ?? .sha256
         let signatureReference = content["claimSignature"].flatMap(HashedURI.init)
-        if digests.redactions(in: store).touches(label) {
+        if digests.redactions(in: store).touches(label) && (ingredientManifest.claim?.version ?? 1) < 2 {
+            // A redacted C2PA 1 manifest: its box changed and its ingredient has no claim signature to
+            // bind it by, so c2pa-rs checks neither.
+        } else if digests.redactions(in: store).touches(label) {
             // Redaction changed the ingredient's manifest box after it was referenced: it is bound by its
             // claim signature instead, which redaction leaves as it was (c2pa-rs `ingredient_checks`).
             if signatureReference == nil {
@@ -757,7 +762,7 @@ public struct ManifestValidator: Sendable {
     /// The digests of a store's manifests, claims, signatures and assertions, made once per validation:
     /// every ingredient assertion that names a manifest hashes it, every claim reference its assertion,
     /// and thousands may name the same large one.
-    final class DigestMemo {
+    final class ValidationMemo {
         private var digests: [String: [UInt8]] = [:]
         private var timeStamps: [AssertionBox]?
 

@@ -9,21 +9,34 @@ struct Redactions {
     /// The redacted assertion labels of each manifest, by the manifest's label.
     private var byManifest: [String: Set<String>] = [:]
 
+    /// The redactions of the active manifest's claim and of every claim its ingredients lead to, as
+    /// c2pa-rs gathers them (`get_claim_referenced_manifests`). A manifest nothing refers to is never
+    /// validated, so what it lists must not excuse an assertion missing from a signed one.
     init(_ store: ManifestStore) {
-        for manifest in store.manifests {
+        guard let active = store.activeManifest else { return }
+        var seen: Set<String> = [active.label]
+        var pending = [active]
+        while let manifest = pending.popLast() {
             for uri in manifest.claim?.redactedAssertions ?? [] {
                 guard let target = JUMBFURI.manifestLabel(of: uri), let label = JUMBFURI.lastComponent(of: uri) else { continue }
                 byManifest[target, default: []].insert(label)
             }
+            for assertion in manifest.assertions where assertion.baseLabel.hasPrefix("c2pa.ingredient") {
+                let reference = (assertion.cbor?["activeManifest"] ?? assertion.cbor?["c2pa_manifest"]).flatMap(HashedURI.init)
+                guard let label = reference.flatMap({ JUMBFURI.manifestLabel(of: $0.url) }), seen.insert(label).inserted,
+                    let ingredient = store.manifest(labelled: label)
+                else { continue }
+                pending.append(ingredient)
+            }
         }
     }
 
-    /// Whether a claim in the store redacts this assertion of this manifest.
+    /// Whether a claim of the active manifest's hierarchy redacts this assertion of this manifest.
     func redacts(_ label: String, in manifest: String) -> Bool {
         byManifest[manifest]?.contains(label) == true
     }
 
-    /// Whether any claim in the store redacts an assertion of this manifest.
+    /// Whether a claim of the active manifest's hierarchy redacts an assertion of this manifest.
     func touches(_ manifest: String) -> Bool {
         byManifest[manifest]?.isEmpty == false
     }
@@ -35,10 +48,13 @@ struct Redactions {
 }
 
 extension ManifestValidator {
-    /// The rules on what `manifest`'s claim redacts, each a failure of this manifest.
-    func checkRedactions(of manifest: Manifest, claim: Claim, in store: ManifestStore, digests: DigestMemo,
+    /// The rules on what `manifest`'s claim redacts, each a failure of this manifest. Each URI is judged
+    /// once, however often the claim lists it (the content of what is still there is read to see
+    /// whether it was zeroed).
+    func checkRedactions(of manifest: Manifest, claim: Claim, in store: ManifestStore, memo: ValidationMemo,
                          statuses: inout [ValidationStatus]) {
-        for uri in claim.redactedAssertions {
+        var judged = Set<String>()
+        for uri in claim.redactedAssertions where judged.insert(uri).inserted {
             let target = JUMBFURI.manifestLabel(of: uri)
             let label = JUMBFURI.lastComponent(of: uri) ?? ""
             let base = AssertionBox.baseLabel(of: label)
@@ -54,7 +70,7 @@ extension ManifestValidator {
                     "The claim redacts the hard binding \(label), which may not be redacted"))
             }
             if let target, let targetManifest = store.manifest(labelled: target),
-                let redacted = digests.assertion(label, of: targetManifest), !Redactions.isZeroed(redacted)
+                let redacted = memo.assertion(label, of: targetManifest), !Redactions.isZeroed(redacted)
             {
                 statuses.append(ValidationStatus(.assertionNotRedacted, url: uri,
                     "The claim redacts \(label) of \(target), but the assertion is still there with its content"))
@@ -62,12 +78,11 @@ extension ManifestValidator {
         }
     }
 
-    /// Whether a `c2pa.redacted` action's `redacted` URI resolves: a manifest in the store whose claim
-    /// references that assertion.
-    static func redactionResolves(_ uri: String, in store: ManifestStore, digests: DigestMemo) -> Bool {
-        guard let target = JUMBFURI.manifestLabel(of: uri), let label = JUMBFURI.lastComponent(of: uri),
-            let manifest = store.manifest(labelled: target)
-        else { return false }
-        return digests.references(label, of: manifest)
+    /// What a `c2pa.redacted` action's `redacted` URI names: whether its manifest is in the store, and
+    /// whether that manifest's claim references the assertion.
+    static func redactionTarget(_ uri: String, in store: ManifestStore, memo: ValidationMemo) -> (manifestFound: Bool, referenced: Bool) {
+        guard let target = JUMBFURI.manifestLabel(of: uri), let manifest = store.manifest(labelled: target) else { return (false, false) }
+        guard let label = JUMBFURI.lastComponent(of: uri) else { return (true, false) }
+        return (true, memo.references(label, of: manifest))
     }
 }
