@@ -45,7 +45,8 @@ import os
 import struct
 import sys
 
-from sdk_redaction_cases import (EditError, cbor_decode, cbor_encode, child_boxes, jumbf_span,
+from sdk_rule_cases import write_cases
+from sdk_redaction_cases import (encoded_at_length, EditError, cbor_decode, cbor_encode, child_boxes, jumbf_span,
                                  resign, sign, superbox)
 
 AI = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
@@ -225,15 +226,7 @@ def ingredient_with_source_type(name):
         raise EditError("the Builder's ingredient v3 has no activeManifest, or has a digitalSourceType already")
     before = box_hash(data, box)
     ingredient["digitalSourceType"] = AI
-    title = ingredient["dc:title"]
-    for keep in range(len(title), len(title.rstrip(".")) - 1, -1):
-        ingredient["dc:title"] = title[:keep]
-        new = cbor_encode(ingredient)
-        if len(new) <= len(old):
-            break
-    if len(new) != len(old):
-        raise EditError(f"the edited ingredient is {len(new)} bytes, not {len(old)}: its title's padding cannot make up")
-    data[content[1]:content[2]] = new
+    data[content[1]:content[2]] = encoded_at_length(ingredient, len(old), "ingredient")
     after = box_hash(data, box)
 
     def edit(claim, _):
@@ -296,18 +289,11 @@ def main(argv):
         return 64
     directory = argv[0]
     os.makedirs(directory, exist_ok=True)
-    index = []
-    for name, (rule, (state, failure)) in CASES.items():
-        try:
-            data = make(name)
-        except EditError as error:
-            print(f"sdk_claim_cases.py: cannot make {name}: {error}", file=sys.stderr)
-            return 1
-        with open(os.path.join(directory, f"{name}.jpg"), "wb") as handle:
-            handle.write(data)
-        index.append({"name": name, "rule": rule, "sdk": {"state": state, "failure": failure}})
-    with open(os.path.join(directory, "cases.json"), "w") as handle:
-        json.dump(index, handle, indent=1)
+    try:
+        write_cases(directory, [(name, rule, verdict) for name, (rule, verdict) in CASES.items()], make)
+    except EditError as error:
+        print(f"sdk_claim_cases.py: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

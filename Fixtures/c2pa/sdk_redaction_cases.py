@@ -39,6 +39,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
+from sdk_rule_cases import write_cases
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 KEYS = os.path.join(HERE, "keys")
 SOURCE = os.path.join(HERE, "sources", "small-160x120.jpg")
@@ -211,16 +213,7 @@ def resign(data, edit):
     if cbor_encode(claim) != old:
         raise EditError("the claim does not re-encode to its own bytes; a same-length edit would be a guess")
     edit(claim, label)
-    # Trim the dc:title padding (its trailing dots) until the claim is back at its length; a CBOR text head
-    # may change size as the title shortens, so search rather than compute.
-    title = claim.get("dc:title", "")
-    for keep in range(len(title), len(title.rstrip(".")) - 1, -1):
-        claim["dc:title"] = title[:keep]
-        new = cbor_encode(claim)
-        if len(new) <= len(old):
-            break
-    if len(new) != len(old):
-        raise EditError(f"the edited claim is {len(new)} bytes, not {len(old)}: the title's padding cannot make up")
+    new = encoded_at_length(claim, len(old), "claim")
     data[claim_box[1]:claim_box[2]] = new
     # COSE_Sign1 (tag 18): [protected bstr, unprotected map, nil (detached payload), signature bstr(64)].
     cose = bytes(data[signature_box[1]:signature_box[2]])
@@ -231,6 +224,21 @@ def resign(data, edit):
         raise EditError("the claim was not signed with ES256 (COSE alg -7), so it cannot be signed again as such")
     data[signature_box[2] - 64:signature_box[2]] = es256(new, protected)
     return bytes(data)
+
+
+def encoded_at_length(item, length, what):
+    """item (a CBOR map) encoded at exactly length bytes, its dc:title's padding (trailing dots) trimmed to
+    make up for what an edit added; a CBOR text head may change size as the title shortens, so the length
+    is searched for rather than computed."""
+    title = item.get("dc:title", "")
+    for keep in range(len(title), len(title.rstrip(".")) - 1, -1):
+        item["dc:title"] = title[:keep]
+        new = cbor_encode(item)
+        if len(new) <= length:
+            break
+    if len(new) != length:
+        raise EditError(f"the edited {what} is {len(new)} bytes, not {length}: the title's padding cannot make up")
+    return new
 
 
 def es256(payload, protected):
@@ -321,18 +329,12 @@ def main(argv):
     parent = sign({"claim_generator_info": GENERATOR, "title": "parent.jpg", "assertions": [
         {"label": "c2pa.actions", "data": {"actions": [{"action": "c2pa.created", "digitalSourceType": AI}]}}, SECRET]})
     parent_label = active_manifest(parent)[0]
-    index = []
-    for name, (rule, (state, failure)) in CASES.items():
-        try:
-            data = make(name, parent, parent_label)
-        except EditError as error:
-            print(f"sdk_redaction_cases.py: cannot make {name}: {error}", file=sys.stderr)
-            return 1
-        with open(os.path.join(directory, f"{name}.jpg"), "wb") as handle:
-            handle.write(data)
-        index.append({"name": name, "rule": rule, "sdk": {"state": state, "failure": failure}})
-    with open(os.path.join(directory, "cases.json"), "w") as handle:
-        json.dump(index, handle, indent=1)
+    try:
+        write_cases(directory, [(name, rule, verdict) for name, (rule, verdict) in CASES.items()],
+                    lambda name: make(name, parent, parent_label))
+    except EditError as error:
+        print(f"sdk_redaction_cases.py: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

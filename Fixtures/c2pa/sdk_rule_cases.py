@@ -102,18 +102,36 @@ def sign(directory, name, actions, extra, ingredients, fields):
         handle.write(out.getvalue())
 
 
+def write_cases(directory, cases, make):
+    """Writes DIRECTORY/NAME.jpg (make(name) gives its bytes) and DIRECTORY/cases.json for cases, a list of
+    (name, rule, (state, failure)); the case scripts share it."""
+    os.makedirs(directory, exist_ok=True)
+    index = []
+    for name, rule, (state, failure) in cases:
+        try:
+            data = make(name)
+        except Exception as error:
+            raise type(error)(f"cannot make {name}: {error}") from error
+        with open(os.path.join(directory, f"{name}.jpg"), "wb") as handle:
+            handle.write(data)
+        index.append({"name": name, "rule": rule, "sdk": {"state": state, "failure": failure}})
+    with open(os.path.join(directory, "cases.json"), "w") as handle:
+        json.dump(index, handle, indent=1)
+
+
 def main(argv):
     if len(argv) != 1:
         print(__doc__, file=sys.stderr)
         return 64
     directory = argv[0]
-    os.makedirs(directory, exist_ok=True)
-    index = []
-    for name, (rule, actions, extra, ingredients, fields, (state, failure)) in CASES.items():
+
+    def make(name):
+        _, actions, extra, ingredients, fields, _ = CASES[name]
         sign(directory, name, actions, extra, ingredients, fields)
-        index.append({"name": name, "rule": rule, "sdk": {"state": state, "failure": failure}})
-    with open(os.path.join(directory, "cases.json"), "w") as handle:
-        json.dump(index, handle, indent=1)
+        with open(os.path.join(directory, f"{name}.jpg"), "rb") as handle:
+            return handle.read()
+
+    write_cases(directory, [(name, case[0], case[5]) for name, case in CASES.items()], make)
     return 0
 
 
