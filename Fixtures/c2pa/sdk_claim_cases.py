@@ -4,7 +4,8 @@ two assertions, and writes down the reference SDK's (c2pa-python) verdict on eac
 alg or with an unknown one, a claim whose signature field names another manifest's signature or is
 written as a relative URI, a hard binding or an actions assertion listed among the gathered assertions,
 a v2 claim in a box labelled c2pa.claim (the v1 label), an ingredient v3 that carries both an
-activeManifest and a digitalSourceType, a c2pa.soft-binding assertion without its fields. A control,
+activeManifest and a digitalSourceType, a c2pa.soft-binding assertion without its fields, an assertion
+whose content is not CBOR (signed as it is). A control,
 re-signed without any change, shows that the editing and signing machinery works. The SDK's Reader
 judges them, and so does ailabel (the Swift claim agreement test).
 
@@ -224,9 +225,21 @@ def ingredient_with_source_type(name):
         raise EditError("the ingredient does not re-encode to its own bytes")
     if "activeManifest" not in ingredient or "digitalSourceType" in ingredient:
         raise EditError("the Builder's ingredient v3 has no activeManifest, or has a digitalSourceType already")
-    before = box_hash(data, box)
     ingredient["digitalSourceType"] = AI
-    data[content[1]:content[2]] = encoded_at_length(ingredient, len(old), "ingredient")
+    return with_assertion_content(data, label, encoded_at_length(ingredient, len(old), "ingredient"))
+
+
+def with_assertion_content(data, label, content_bytes):
+    """data with the CBOR content of the active manifest's assertion `label` replaced by content_bytes (of
+    the same length), the claim's hash of that assertion updated and the claim signed again."""
+    data = bytearray(data)
+    _, _, _, parts = manifest_boxes(data)
+    box = assertion_box(data, parts, label)
+    content = child_boxes(data, box[1], box[2])[1]
+    if len(content_bytes) != content[2] - content[1]:
+        raise EditError(f"the new content of {label} is not {content[2] - content[1]} bytes")
+    before = box_hash(data, box)
+    data[content[1]:content[2]] = content_bytes
     after = box_hash(data, box)
 
     def edit(claim, _):
@@ -236,6 +249,17 @@ def ingredient_with_source_type(name):
             raise EditError(f"the claim's hash of {label} is not the one computed here")
         references[0]["hash"] = after
     return resign(bytes(data), edit)
+
+
+def assertion_cbor_invalid(name):
+    """A child whose custom assertion's content is not CBOR (its bytes all 0xFF, a break code outside any
+    indefinite-length item), signed as it is: its hash matches, only its content is wrong."""
+    data = sign({"claim_generator_info": GENERATOR, "title": f"{name}.jpg", "assertions": [
+        {"label": "c2pa.actions", "data": {"actions": [CREATED]}}, {"label": "com.example.note", "data": {"note": "x" * 16}}]})
+    _, _, _, parts = manifest_boxes(data)
+    box = assertion_box(data, parts, "com.example.note")
+    content = child_boxes(data, box[1], box[2])[1]
+    return with_assertion_content(data, "com.example.note", b"\xff" * (content[2] - content[1]))
 
 
 def soft_binding_malformed(name):
@@ -251,6 +275,8 @@ def make(name):
         return ingredient_with_source_type(name)
     if name == "soft-binding-malformed":
         return soft_binding_malformed(name)
+    if name == "assertion-cbor-invalid":
+        return assertion_cbor_invalid(name)
     if name == "v2-claim-in-v1-box":
         return claim_in_v1_box(base(name))
     edit = {
@@ -268,6 +294,7 @@ def make(name):
 # name: (rule, the SDK's verdict)
 CASES = {
     "resigned-unchanged": ("control: the claim signed again as the Builder wrote it", ("Trusted", [])),
+    "assertion-cbor-invalid": ("an assertion whose content is not CBOR, signed as it is", ("Invalid", ["assertion.cbor.invalid", "assertion.required.missing"])),
     "claim-no-alg": ("a claim without alg", ("error", [])),
     "claim-alg-unknown": ("a claim whose alg is sha1", ("Invalid", ["assertion.hashedURI.mismatch"])),
     "claim-signature-elsewhere": ("a claim's signature field names another manifest's c2pa.signature",

@@ -55,13 +55,13 @@ struct CAWGIdentityValidator {
             let signature = content["signature"]?.bytesValue, let pad1 = content["pad1"]?.bytesValue
         else {
             // c2pa-rs cannot decode it into its identity assertion and fails the manifest.
-            statuses.append(ValidationStatus(.init("assertion.required.missing", .failure), url: manifestURL,
+            statuses.append(ValidationStatus(.assertionRequiredMissing, url: manifestURL,
                 "The CAWG identity assertion \(assertion.label) cannot be decoded"))
             return nil
         }
         let referenced = references.compactMap(HashedURI.init)
         guard referenced.count == references.count else {
-            statuses.append(ValidationStatus(.init("assertion.required.missing", .failure), url: manifestURL,
+            statuses.append(ValidationStatus(.assertionRequiredMissing, url: manifestURL,
                 "The CAWG identity assertion \(assertion.label) has an unreadable referenced assertion"))
             return nil
         }

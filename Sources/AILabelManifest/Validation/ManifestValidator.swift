@@ -214,6 +214,14 @@ public struct ManifestValidator: Sendable {
             add(.claimMalformed, base + "/\(manifest.claimLabel ?? "c2pa.claim.v2")", problem)
         }
 
+        // An assertion whose CBOR does not decode (c2pa-rs `get_assertion_from_jumbf_store`; its decoding
+        // error also surfaces as assertion.required.missing). One a claim of the hierarchy redacted may
+        // be zeroed, and is not read.
+        for assertion in manifest.assertions where assertion.decodingError != nil && !redactions.redacts(assertion.label, in: manifest.label) {
+            let url = base + "/c2pa.assertions/\(assertion.label)"
+            add(.assertionCBORInvalid, url, "The assertion \(assertion.label) is not valid CBOR: \(assertion.decodingError ?? "")")
+            add(.assertionRequiredMissing, url, "The assertion \(assertion.label) cannot be decoded, so nothing it says can be read")
+        }
         for assertion in manifest.assertions where assertion.baseLabel == "c2pa.soft-binding" {
             if let problem = Self.softBindingProblem(assertion.cbor) {
                 add(.claimMalformed, base + "/c2pa.assertions/\(assertion.label)", "The soft binding \(assertion.label) \(problem)")

@@ -67,6 +67,7 @@ public struct ValidationStatus: Sendable, Hashable {
         public static let assertionMissing = Code("assertion.missing", .failure)
         public static let assertionUndeclared = Code("assertion.undeclared", .failure)
         public static let assertionCBORInvalid = Code("assertion.cbor.invalid", .failure)
+        public static let assertionRequiredMissing = Code("assertion.required.missing", .failure)
         public static let assertionActionMalformed = Code("assertion.action.malformed", .failure)
         public static let assertionActionIngredientMismatch = Code("assertion.action.ingredientMismatch", .failure)
         public static let assertionActionSoftBindingMissing = Code("assertion.action.softBindingMissing", .failure)
