@@ -1,6 +1,6 @@
-/// The rules of C2PA 2.4's actions validation (15.10.3.2.3) and of the claim generator, as the reference
-/// SDK applies them (c2pa-rs `Claim::verify_actions`, `verify_claim_generator_info`; the SDK's verdicts on
-/// `Fixtures/c2pa/sdk_rule_cases.py`'s files are the test). A manifest can break each of them with its
+/// The rules of C2PA 2.4's actions validation (15.10.3.2.3), as the reference SDK applies them (c2pa-rs
+/// `Claim::verify_actions`; the SDK's verdicts on `Fixtures/c2pa/sdk_rule_cases.py`'s files are the test;
+/// the claim generator's rule is in ClaimContentRules.swift). A manifest can break each of them with its
 /// bytes and signature intact, so each is a verdict the SDK and ailabel must share.
 extension ManifestValidator {
     static let firstActions: Set<String> = ["c2pa.created", "c2pa.opened"]
