@@ -128,10 +128,8 @@ public struct ManifestValidator: Sendable {
         let gathered = Set(claim.gatheredAssertionReferences.compactMap { JUMBFURI.lastComponent(of: $0.url) })
         var referenced = Set<String>()
         var hardBindings: [AssertionBox] = []
-        // Assertions found by label, and each hashed once per algorithm: a claim may reference one large
+        // Assertions found by label through the memo's index, and each hashed once per algorithm: a claim may reference one large
         // assertion 200,000 times, and a search and a hash per reference was terabytes of hashing.
-        var assertionsByLabel: [String: AssertionBox] = [:]
-        for assertion in manifest.assertions where assertionsByLabel[assertion.label] == nil { assertionsByLabel[assertion.label] = assertion }
         for reference in claim.assertionReferences {
             guard let label = JUMBFURI.lastComponent(of: reference.url) else {
                 add(.assertionMissing, reference.url, "The claim references an assertion with an unreadable URI")
@@ -141,10 +139,10 @@ public struct ManifestValidator: Sendable {
             // An assertion a claim of the hierarchy redacted is neither missing nor checked (c2pa-rs skips
             // it; whether it is really gone is the redacting claim's rule, `checkRedactions`).
             if redactions.redacts(label, in: manifest.label) {
-                if assertionsByLabel[label] != nil { referenced.insert(label) }
+                if digests.assertion(label, of: manifest) != nil { referenced.insert(label) }
                 continue
             }
-            guard let assertion = assertionsByLabel[label] else {
+            guard let assertion = digests.assertion(label, of: manifest) else {
                 add(.assertionMissing, assertionURL, "The claim references the assertion \(label), which is not in the manifest")
                 continue
             }
