@@ -10,7 +10,7 @@ of each. Unmarked clips (the 30, and 70 more made the same way) measure false al
 segmental SNR (20 ms frames, each clamped to -10...35 dB, silent frames skipped) is computed against
 the unmarked clip.
 
-    .venv/bin/python Benchmarks/audio-watermark/run.py [--clips 30] [--clean 100] [--work DIR]
+    .venv/bin/python Benchmarks/audio-watermark/run.py [--clips 30] [--clean 100] [--seed 1] [--work DIR]
 """
 import argparse
 import ctypes
@@ -218,6 +218,7 @@ def main():
     parser.add_argument("--clips", type=int, default=30)
     parser.add_argument("--clean", type=int, default=100)
     parser.add_argument("--work", default=None)
+    parser.add_argument("--seed", type=int, default=1, help="the marked clips' seed (the clean clips use seed + 1)")
     arguments = parser.parse_args()
     if not os.access(AILABEL, os.X_OK):
         raise SystemExit("build the release ailabel first: swift build -c release --product ailabel")
@@ -225,7 +226,7 @@ def main():
     speech = Speech()
     started = time.time()
     clips = os.path.join(work, "clips")
-    kinds = make_clips(clips, arguments.clips, 1, speech)
+    kinds = make_clips(clips, arguments.clips, arguments.seed, speech)
     marked = os.path.join(work, "marked")
     stamp = subprocess.run([AILABEL, "stamp", clips, "--out", marked, "--watermark", "--json", "--jobs", "2"], capture_output=True, text=True)
     labels, failures = {}, []
@@ -270,7 +271,7 @@ def main():
         rows.append((name, detected, len(labels), by_kind, wrong))
 
     clean = os.path.join(work, "clean")
-    make_clips(clean, arguments.clean, 2, speech)
+    make_clips(clean, arguments.clean, arguments.seed + 1, speech)
     found = verify_folder(clean)
     false_alarms = sum(1 for value in found.values() if value is not None)
 

@@ -1,55 +1,88 @@
 /// Where each bit of the audio watermark lives, at the mark's analysis rate: a short-time spectrum of
-/// 16 kHz mono (512-sample frames, 256 apart, √Hann windows), its 1–6 kHz band cut into 20 subbands of
-/// 250 Hz, and time into slots of four frames (64 ms). A *feature* is one slot's log energy ratio of
-/// two subband pairs; a period of 60 slots (3.84 s) holds 300 features: 188 coded bits (the 64-bit
-/// label ID, CRC-24, rate-½ convolutional code) and 112 synchronisation bits. The period repeats for
-/// the whole file, so any 5 s holds one whole period, and a longer excerpt folds several.
+/// 16 kHz mono (512-sample frames, 256 apart, √Hann windows), its band from 94 Hz to 5.1 kHz cut into 80
+/// subbands of two bins (62.5 Hz), taken as 40 *pairs* of neighbouring subbands. A *cell* is one pair
+/// in one hop (16 ms). A period of 150 hops (2.4 s, so any 5 s holds a whole one) has 6,000 cells and
+/// 240 *slots*: 188 carry the coded bits (the 64-bit label ID, CRC-24, rate-½ convolutional code) and
+/// 52 a known synchronisation pattern. Each slot owns 25 cells, and its value is the log ratio of the
+/// energy its cells put on one side of their pairs (A) to the other (B); that ratio is what the mark
+/// quantises (spread-transform QIM: the host's own ratio is cancelled, not fought, and a gain or a
+/// codec that treats neighbouring subbands alike leaves it where it was).
+///
+/// A slot's cells are spread evenly in time and frequency: every 6 hops, at a pair 7 further up the
+/// band each time (25 distinct pairs of the 40). The even spread matters: a slot whose cells all
+/// missed the few subbands where tonal music has its energy would be read from noise once noise is
+/// added; a random spread leaves some slots so (Docs/watermark.md has the figures).
 struct AudioMarkLayout: Sendable {
     static let sampleRate = 16_000
     static let frameLength = 512
     static let hop = 256
-    static let firstBin = 32  // 1000 Hz
-    static let subbandWidth = 8  // bins: 250 Hz
-    static let subbands = 20  // to 6000 Hz
-    static let framesPerSlot = 4
-    static let slotsPerPeriod = 60
-    static let featuresPerSlot = subbands / 4
-    static let featuresPerPeriod = slotsPerPeriod * featuresPerSlot
+    static let firstBin = 3  // 94 Hz
+    static let subbandWidth = 2  // bins: 62.5 Hz
+    static let pairs = 40
+    static let subbands = 2 * pairs
+    static let bins = subbands * subbandWidth  // 160: bins 3…162
+    static let hopsPerPeriod = 150
+    static let slotsPerPeriod = 240
+    /// Hops in which every slot gets one cell (240 slots over 40 pairs).
+    static let hopsPerCycle = slotsPerPeriod / pairs
+    /// How far up the band, in pairs, a slot's cell moves from one cycle to the next (prime to 40).
+    static let rotation = 7
     static let codedBits = ConvolutionalCode.codedLength(messageBits: AILabelWatermarker.messageBits)
-    static let syncBits = featuresPerPeriod - codedBits
-    /// The quantisation step of the log energy ratio, in nepers (about 2.2 dB).
-    static let step: Float = 0.5
+    static let syncSlots = slotsPerPeriod - codedBits
+    /// The quantisation step of a slot's log energy ratio, in nepers (2.6 dB).
+    static let step: Float = 0.30
 
-    /// For each feature of a slot: the subbands whose energy goes up for a larger ratio (A) and down (B).
-    let pairs: [(a: [Int], b: [Int])]
-    /// For each feature position in a period: the coded bit it carries, or nil for a sync bit.
+    /// For each cell of a period (hop × pair, row-major): the slot it belongs to.
+    let slot: [Int]
+    /// For each cell: whether the pair's lower subband is the slot's A side (else its B side). Random,
+    /// so a spectral tilt moves as many slots up as down.
+    let lowerIsA: [Bool]
+    /// For each slot: the coded bit it carries, or nil for a sync slot.
     let role: [Int?]
-    /// The known value of each sync feature (0 or 1); unused for data features.
+    /// The known value of each sync slot (0 or 1); unused for coded slots.
     let syncValue: [UInt8]
-    /// Each feature's dither, a fraction of the step: unmarked audio (and digital silence, whose ratio
-    /// is 0) lands on no particular lattice.
+    /// Each slot's dither, a fraction of the step: unmarked audio (and digital silence, whose ratio is
+    /// 0) lands on no particular lattice.
     let dither: [Float]
     /// XORed into the message so a payload of zeros does not make a constant codeword.
     let whitening: [UInt8]
+    /// For each hop of a period, its sync cells: (pair, sync slot index, lower subband is A).
+    let syncCells: [[(pair: Int, sync: Int, lowerIsA: Bool)]]
+    /// The slot of each sync index.
+    let syncSlotList: [Int]
 
-    init(seed: UInt64 = 0x6169_6C61_6265_6C41) {  // "ailabelA"
+    init(seed: UInt64 = 0x6169_6C61_6265_6C42) {  // "ailabelB": the second design
         var generator = SplitMix64(seed: seed)
-        // Subbands paired across the band in a fixed shuffle: A and B interleave so a spectral tilt
-        // (an equaliser, a codec's low pass) moves both alike.
-        var order = Array(0..<Self.subbands)
-        order.shuffle(using: &generator)
-        pairs = (0..<Self.featuresPerSlot).map { index in
-            let four = Array(order[(index * 4)..<(index * 4 + 4)])
-            return (a: [four[0], four[1]], b: [four[2], four[3]])
+        var slot = [Int](repeating: 0, count: Self.hopsPerPeriod * Self.pairs)
+        for hop in 0..<Self.hopsPerPeriod {
+            let cycle = hop / Self.hopsPerCycle
+            for index in 0..<Self.pairs {
+                let pair = (index + Self.rotation * cycle) % Self.pairs
+                slot[hop * Self.pairs + pair] = (hop * Self.pairs + index) % Self.slotsPerPeriod
+            }
         }
-        var positions = Array(0..<Self.featuresPerPeriod)
-        positions.shuffle(using: &generator)
-        var role = [Int?](repeating: nil, count: Self.featuresPerPeriod)
-        for (bit, position) in positions.prefix(Self.codedBits).enumerated() { role[position] = bit }
+        self.slot = slot
+        lowerIsA = (0..<slot.count).map { _ in generator.next() >> 63 == 1 }
+        var order = Array(0..<Self.slotsPerPeriod)
+        order.shuffle(using: &generator)
+        var role = [Int?](repeating: nil, count: Self.slotsPerPeriod)
+        for (bit, position) in order.prefix(Self.codedBits).enumerated() { role[position] = bit }
         self.role = role
-        syncValue = (0..<Self.featuresPerPeriod).map { _ in UInt8(generator.next() >> 63) }
-        dither = (0..<Self.featuresPerPeriod).map { _ in Float(generator.nextUnit()) }
+        syncValue = (0..<Self.slotsPerPeriod).map { _ in UInt8(generator.next() >> 63) }
+        dither = (0..<Self.slotsPerPeriod).map { _ in Float(generator.nextUnit()) }
         whitening = (0..<AILabelWatermarker.messageBits).map { _ in UInt8(generator.next() >> 63) }
+        let syncSlotList = (0..<Self.slotsPerPeriod).filter { role[$0] == nil }
+        var syncIndex = [Int](repeating: -1, count: Self.slotsPerPeriod)
+        for (index, slot) in syncSlotList.enumerated() { syncIndex[slot] = index }
+        self.syncSlotList = syncSlotList
+        let lowerIsA = self.lowerIsA
+        syncCells = (0..<Self.hopsPerPeriod).map { hop in
+            (0..<Self.pairs).compactMap { pair in
+                let cell = hop * Self.pairs + pair
+                let index = syncIndex[slot[cell]]
+                return index < 0 ? nil : (pair: pair, sync: index, lowerIsA: lowerIsA[cell])
+            }
+        }
     }
 
     /// The coded bits for a payload: 64 bits, CRC-24, whitened, convolutionally coded.
@@ -62,8 +95,8 @@ struct AudioMarkLayout: Sendable {
         return ConvolutionalCode.encode(message)
     }
 
-    /// The bit each feature position of a period carries for `codeword`.
-    func featureBits(codeword: [UInt8]) -> [UInt8] {
-        (0..<Self.featuresPerPeriod).map { position in role[position].map { codeword[$0] } ?? syncValue[position] }
+    /// The bit each slot of a period carries for `codeword`.
+    func slotBits(codeword: [UInt8]) -> [UInt8] {
+        (0..<Self.slotsPerPeriod).map { slot in role[slot].map { codeword[$0] } ?? syncValue[slot] }
     }
 }

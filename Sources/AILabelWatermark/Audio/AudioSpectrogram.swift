@@ -9,31 +9,43 @@ struct AudioSpectrogram {
     /// Frames starting at `offset`, hop apart, as long as a whole frame fits.
     static func frameCount(samples: Int, offset: Int) -> Int {
         let n = AudioMarkLayout.frameLength
-        return samples - offset >= n ? (samples - offset - n) / AudioMarkLayout.hop + 1 : 0
+        return offset >= 0 && samples - offset >= n ? (samples - offset - n) / AudioMarkLayout.hop + 1 : 0
     }
 
     /// The spectrum of the frame at `start` (bins 0…N/2 used).
     func spectrum(_ signal: [Float], at start: Int, real: inout [Float], imag: inout [Float]) {
         let n = AudioMarkLayout.frameLength
-        for index in 0..<n {
-            real[index] = signal[start + index] * Self.window[index]
-            imag[index] = 0
+        signal.withUnsafeBufferPointer { source in
+            for index in 0..<n {
+                real[index] = source[start + index] * Self.window[index]
+                imag[index] = 0
+            }
         }
         real.withUnsafeMutableBufferPointer { re in imag.withUnsafeMutableBufferPointer { im in fft.transform(re.baseAddress!, im.baseAddress!, inverse: false) } }
     }
 
-    /// Per frame, the energy of each of the 20 subbands.
-    func subbandEnergies(_ signal: [Float], offset: Int) -> [[Float]] {
-        let frames = Self.frameCount(samples: signal.count, offset: offset)
-        var real = [Float](repeating: 0, count: AudioMarkLayout.frameLength), imag = real
-        return (0..<frames).map { frame in
+    /// The energies of `frames` frames from `offset`: each frame's 80 subbands, row-major, and, when
+    /// `totals` is asked for, each frame's energy over the whole spectrum.
+    func subbandEnergies(_ signal: [Float], offset: Int, frames: Int, totals: Bool = false) -> (subbands: [Float], totals: [Float]) {
+        let n = AudioMarkLayout.frameLength
+        var real = [Float](repeating: 0, count: n), imag = real
+        var energies = [Float](repeating: 0, count: frames * AudioMarkLayout.subbands)
+        var frameTotals = [Float](repeating: 0, count: totals ? frames : 0)
+        for frame in 0..<frames {
             spectrum(signal, at: offset + frame * AudioMarkLayout.hop, real: &real, imag: &imag)
-            return (0..<AudioMarkLayout.subbands).map { band in
-                var energy: Float = 0
+            let base = frame * AudioMarkLayout.subbands
+            for band in 0..<AudioMarkLayout.subbands {
                 let first = AudioMarkLayout.firstBin + band * AudioMarkLayout.subbandWidth
+                var energy: Float = 0
                 for bin in first..<(first + AudioMarkLayout.subbandWidth) { energy += real[bin] * real[bin] + imag[bin] * imag[bin] }
-                return energy
+                energies[base + band] = energy
+            }
+            if totals {
+                var total: Float = 0
+                for bin in 0...(n / 2) { total += real[bin] * real[bin] + imag[bin] * imag[bin] }
+                frameTotals[frame] = total
             }
         }
+        return (energies, frameTotals)
     }
 }

@@ -1,19 +1,26 @@
 import AILabelMedia
 import Foundation
 
-/// ailabel's audio watermark: the 64-bit label ID in the 1–6 kHz band, robust to lossy coding,
-/// resampling, gain, noise and cuts. Each feature is the log energy ratio of two pairs of 250 Hz
-/// subbands in one 64 ms slot, quantised (dithered QIM, so the host signal does not interfere) onto
-/// one of two interleaved lattices: a gain changes no ratio, a codec's noise moves it little. The
-/// mark is at most −33 dB of each frame's energy (the gains are bounded per slot), made at 16 kHz
-/// from the channels' mix and added to every channel at the file's own rate. See Docs/watermark.md.
+/// ailabel's audio watermark: the 64-bit label ID in the 94 Hz–5.1 kHz band, robust to lossy coding,
+/// resampling, gain, noise and cuts. Each of a period's 240 slots is the log ratio of the energies on
+/// the two sides of 25 pairs of neighbouring 62.5 Hz subbands spread over the period, quantised
+/// (dithered spread-transform QIM, so the host signal does not interfere) onto one of two interleaved
+/// lattices: a gain changes no ratio, a codec's or a noise's change to one cell is diluted among the slot's cells.
+/// The mark is at least 28 dB below each frame's energy (the sum of every pass's gains is bounded per
+/// hop; the segmental SNR comes out above 30 dB), made at 16 kHz from the channels' mix and added to
+/// every channel at the file's own rate. See Docs/watermark.md.
 public struct AudioWatermarker: Sendable {
     let layout = AudioMarkLayout()
 
-    /// The mark's power below each frame's, in dB (segmental SNR ≥ 30 dB with room for the second pass).
-    public static let frameSNR: Float = 33
-    /// The shortest audio that holds one period of the mark (3.84 s) with room to find it.
-    public static let minimumDuration = 4.5
+    /// The mark's energy below each frame's, in dB, at most: a floor for every frame, where the
+    /// segmental SNR is a mean (frames above 35 dB count as 35), which comes out 2.8–4.7 dB higher.
+    public static let frameSNR: Float = 28
+    /// The largest change to one subband of one hop, as a log amplitude gain (±1.5 dB).
+    static let largestGain: Float = 0.17
+    /// Embedding passes: each one corrects what the overlap of neighbouring frames undid of the last.
+    static let passes = 5
+    /// The shortest audio that holds one period of the mark (2.4 s) with room to find it.
+    public static let minimumDuration = 3.0
 
     public init() {}
 
@@ -24,12 +31,12 @@ public struct AudioWatermarker: Sendable {
         }
         let rate = AudioMarkLayout.sampleRate
         let mix = try AudioCodec.resample(AudioSamples(sampleRate: audio.sampleRate, channels: 1, samples: audio.mono), to: rate, channels: 1).samples
-        let bits = layout.featureBits(codeword: layout.codeword(for: payload))
+        let bits = layout.slotBits(codeword: layout.codeword(for: payload))
         var marked = mix
         var mark = [Float](repeating: 0, count: mix.count)
-        // Two passes: the second corrects what overlap-add at slot edges and the first pass's budget left.
-        for pass in 0..<2 {
-            let delta = markPass(marked, bits: bits, budgetScale: pass == 0 ? 1 : 0.35)
+        var budget = MarkBudget()
+        for _ in 0..<Self.passes {
+            let delta = markPass(marked, bits: bits, budget: &budget)
             for index in delta.indices {
                 marked[index] += delta[index]
                 mark[index] += delta[index]
@@ -47,82 +54,106 @@ public struct AudioWatermarker: Sendable {
         return out
     }
 
-    /// One embedding pass over the 16 kHz mix: the mark signal that moves every feature toward its
-    /// bit's lattice, as far as each slot's budget allows.
-    func markPass(_ signal: [Float], bits: [UInt8], budgetScale: Float) -> [Float] {
-        let n = AudioMarkLayout.frameLength, hop = AudioMarkLayout.hop
+    /// What the passes have spent: each hop's budget (set by the first pass, from the unmarked audio),
+    /// and the log gain each pair's lower subband has had so far (its upper subband had the opposite).
+    struct MarkBudget {
+        /// Per hop, the mark's energy allowed: `frameSNR` below the unmarked hop's.
+        var allowed: [Float] = []
+        /// The unmarked hop's subband energies (80 per hop).
+        var energies: [Float] = []
+        var applied: [Float] = []
+    }
+
+    /// One embedding pass over the 16 kHz mix: the mark signal that moves every slot of every instance
+    /// of the period toward its bit's lattice point, as far as each hop's budget allows. The budget
+    /// bounds the sum of every pass's gains, so more passes converge without a louder mark.
+    func markPass(_ signal: [Float], bits: [UInt8], budget: inout MarkBudget) -> [Float] {
+        let n = AudioMarkLayout.frameLength, hop = AudioMarkLayout.hop, pairs = AudioMarkLayout.pairs
+        let period = AudioMarkLayout.hopsPerPeriod, step = AudioMarkLayout.step
         let spectrogram = AudioSpectrogram()
         let frames = AudioSpectrogram.frameCount(samples: signal.count, offset: 0)
-        let slots = frames / AudioMarkLayout.framesPerSlot
-        var reals = [[Float]](), imags = [[Float]]()
-        var bandEnergy = [[Float]](), totalEnergy = [Float]()
-        var real = [Float](repeating: 0, count: n), imag = real
-        for frame in 0..<(slots * AudioMarkLayout.framesPerSlot) {
-            spectrogram.spectrum(signal, at: frame * hop, real: &real, imag: &imag)
-            reals.append(real)
-            imags.append(imag)
-            var total: Float = 0
-            for bin in 0...(n / 2) { total += real[bin] * real[bin] + imag[bin] * imag[bin] }
-            totalEnergy.append(total)
-            bandEnergy.append((0..<AudioMarkLayout.subbands).map { band in
-                let first = AudioMarkLayout.firstBin + band * AudioMarkLayout.subbandWidth
-                var energy: Float = 0
-                for bin in first..<(first + AudioMarkLayout.subbandWidth) { energy += real[bin] * real[bin] + imag[bin] * imag[bin] }
-                return energy
-            })
-        }
-        let power = pow(10, -Self.frameSNR / 10)
-        var gains = [[Float]](repeating: [Float](repeating: 0, count: AudioMarkLayout.subbands), count: reals.count)  // gain − 1
-        for slot in 0..<slots {
-            let frameRange = (slot * AudioMarkLayout.framesPerSlot)..<((slot + 1) * AudioMarkLayout.framesPerSlot)
-            // The budget: the largest relative change that keeps every frame's mark `frameSNR` below it.
-            var budget: Float = 0.3
-            for frame in frameRange {
-                let band = bandEnergy[frame].reduce(0, +)
-                guard band > 1e-9 else {
-                    budget = 0
-                    break
-                }
-                budget = min(budget, (power * totalEnergy[frame] / band).squareRoot())
-            }
-            budget *= budgetScale
-            guard budget > 0 else { continue }
-            for (featureIndex, pair) in layout.pairs.enumerated() {
-                let position = (slot % AudioMarkLayout.slotsPerPeriod) * AudioMarkLayout.featuresPerSlot + featureIndex
-                var a: Float = 0, b: Float = 0
-                for frame in frameRange {
-                    for band in pair.a { a += bandEnergy[frame][band] }
-                    for band in pair.b { b += bandEnergy[frame][band] }
-                }
-                guard a > 1e-9, b > 1e-9 else { continue }
-                let u = log(a / b) / AudioMarkLayout.step - layout.dither[position] - Float(bits[position]) / 2
-                let shift = (u.rounded() - u) * AudioMarkLayout.step  // nepers to the nearest lattice point
-                let change = min(max(shift / 4, -budget), budget)
-                for frame in frameRange {
-                    for band in pair.a { gains[frame][band] = change }
-                    for band in pair.b { gains[frame][band] = -change }
-                }
+        let (energies, totals) = spectrogram.subbandEnergies(signal, offset: 0, frames: frames, totals: true)
+        let features = AudioMarkFeatures(energies: energies, frames: frames, phase: 0, layout: layout)
+        // Each slot's move, in nepers of its log ratio, to the nearest point of its bit's lattice.
+        var shift = [Float](repeating: 0, count: features.instances * AudioMarkLayout.slotsPerPeriod)
+        for instance in 0..<features.instances {
+            for slot in 0..<AudioMarkLayout.slotsPerPeriod {
+                guard let ratio = features.ratio(instance: instance, slot: slot) else { continue }
+                let u = ratio - layout.dither[slot] - Float(bits[slot]) / 2
+                shift[instance * AudioMarkLayout.slotsPerPeriod + slot] = (u.rounded() - u) * step
             }
         }
-        // The mark: (gain − 1) × spectrum in the band, inverse transformed, windowed, overlap-added.
+        if budget.allowed.isEmpty {
+            let power = pow(10, -Self.frameSNR / 10)
+            budget.allowed = totals.map { $0 * power }
+            budget.energies = energies
+            budget.applied = [Float](repeating: 0, count: frames * pairs)
+        }
+        var wanted = [Float](repeating: 0, count: pairs)
         var mark = [Float](repeating: 0, count: signal.count)
-        let inverse = FFT(size: n)
-        for frame in reals.indices where gains[frame].contains(where: { $0 != 0 }) {
+        var real = [Float](repeating: 0, count: n), imag = real
+        var gain = [Float](repeating: 0, count: AudioMarkLayout.subbands)  // amplitude gain − 1
+        for frame in 0..<min(frames, budget.allowed.count) where budget.allowed[frame] > 0 {
+            let position = frame % period
+            let row = frame / period * AudioMarkLayout.slotsPerPeriod
+            // Each pair's log gain after this pass, were it free: what it had plus what its slot wants.
+            // (A ratio moves by four times the log gain: A's energy up by twice it, B's down by twice.)
+            for pair in 0..<pairs {
+                let cell = position * pairs + pair
+                let move = shift[row + layout.slot[cell]] / 4 * (layout.lowerIsA[cell] ? 1 : -1)
+                wanted[pair] = min(max(budget.applied[frame * pairs + pair] + move, -Self.largestGain), Self.largestGain)
+            }
+            let limit = largestGainWithin(budget.allowed[frame], wanted: wanted, energies: budget.energies, frame: frame)
+            var changed = false
+            for pair in 0..<pairs {
+                let spent = budget.applied[frame * pairs + pair]
+                let change = min(max(wanted[pair], -limit), limit) - spent
+                budget.applied[frame * pairs + pair] = spent + change
+                gain[2 * pair] = exp(change) - 1
+                gain[2 * pair + 1] = exp(-change) - 1
+                changed = changed || change != 0
+            }
+            guard changed else { continue }
+            // The mark: (gain − 1) × spectrum in the band, inverse transformed, windowed, overlap-added.
+            spectrogram.spectrum(signal, at: frame * hop, real: &real, imag: &imag)
             var re = [Float](repeating: 0, count: n), im = re
-            for band in 0..<AudioMarkLayout.subbands where gains[frame][band] != 0 {
-                let first = AudioMarkLayout.firstBin + band * AudioMarkLayout.subbandWidth
+            for index in 0..<AudioMarkLayout.subbands where gain[index] != 0 {
+                let first = AudioMarkLayout.firstBin + index * AudioMarkLayout.subbandWidth
                 for bin in first..<(first + AudioMarkLayout.subbandWidth) {
-                    re[bin] = gains[frame][band] * reals[frame][bin]
-                    im[bin] = gains[frame][band] * imags[frame][bin]
+                    re[bin] = gain[index] * real[bin]
+                    im[bin] = gain[index] * imag[bin]
                     re[n - bin] = re[bin]
                     im[n - bin] = -im[bin]
                 }
             }
-            re.withUnsafeMutableBufferPointer { r in im.withUnsafeMutableBufferPointer { i in inverse.transform(r.baseAddress!, i.baseAddress!, inverse: true) } }
+            re.withUnsafeMutableBufferPointer { r in im.withUnsafeMutableBufferPointer { i in spectrogram.fft.transform(r.baseAddress!, i.baseAddress!, inverse: true) } }
             let start = frame * hop
             for index in 0..<n { mark[start + index] += re[index] / Float(n) * AudioSpectrogram.window[index] }
         }
         return mark
+    }
+
+    /// The largest bound on the pairs' log gains that keeps the hop's mark within `allowed` energy:
+    /// pairs that want little take little, and what they leave goes to the pairs that want more (water
+    /// filling, by bisection). The mark's energy in a subband of energy E under log gain g is (e^g − 1)²E.
+    func largestGainWithin(_ allowed: Float, wanted: [Float], energies: [Float], frame: Int) -> Float {
+        let base = frame * AudioMarkLayout.subbands
+        func energy(_ limit: Float) -> Float {
+            var total: Float = 0
+            for pair in 0..<AudioMarkLayout.pairs {
+                let g = min(max(wanted[pair], -limit), limit)
+                let up = exp(g) - 1, down = exp(-g) - 1
+                total += up * up * energies[base + 2 * pair] + down * down * energies[base + 2 * pair + 1]
+            }
+            return total
+        }
+        guard energy(Self.largestGain) > allowed else { return Self.largestGain }
+        var low: Float = 0, high = Self.largestGain
+        for _ in 0..<16 {
+            let middle = (low + high) / 2
+            if energy(middle) > allowed { high = middle } else { low = middle }
+        }
+        return low
     }
 
     // MARK: Detection
@@ -133,91 +164,114 @@ public struct AudioWatermarker: Sendable {
     }
 
     /// Everything the reader saw: the detection, and the best synchronisation score.
+    ///
+    /// The reader does not know where the audio starts in the mark's period (a cut, a codec's delay):
+    /// in a window of four periods, it tries every hop of the period at 16 frame offsets within a hop
+    /// (2,400 alignments, scored by their sync slots alone), refines the best few to 4 samples, and
+    /// decodes each over every whole period of the file, keeping the first whose CRC checks out. When
+    /// none does, the next window is tried, up to ``windowsSearched``.
     public func analyze(_ audio: AudioSamples) throws -> AudioWatermarkAnalysis {
         let rate = AudioMarkLayout.sampleRate
         let mix = try AudioCodec.resample(AudioSamples(sampleRate: audio.sampleRate, channels: 1, samples: audio.mono), to: rate, channels: 1).samples
+        let hop = AudioMarkLayout.hop, period = AudioMarkLayout.hopsPerPeriod
         let spectrogram = AudioSpectrogram()
-        struct Candidate {
-            var z: Double
-            var ratios: [[Float?]]
-            var periodOffset: Int
-            var sampleOffset: Int
-        }
-        var candidates: [Candidate] = []
-        let tau = 2 * Float.pi
-        for offset in stride(from: 0, to: AudioMarkLayout.hop, by: AudioMarkLayout.hop / 4) {
-            let energies = spectrogram.subbandEnergies(mix, offset: offset)
-            for phase in 0..<AudioMarkLayout.framesPerSlot {
-                let slots = max(0, (energies.count - phase) / AudioMarkLayout.framesPerSlot)
-                guard slots > 0 else { continue }
-                // Each slot's feature ratios (nil where a pair is silent).
-                let ratios: [[Float?]] = (0..<slots).map { slot in
-                    let frames = (phase + slot * AudioMarkLayout.framesPerSlot)..<(phase + (slot + 1) * AudioMarkLayout.framesPerSlot)
-                    return layout.pairs.map { pair in
-                        var a: Float = 0, b: Float = 0
-                        for frame in frames {
-                            for band in pair.a { a += energies[frame][band] }
-                            for band in pair.b { b += energies[frame][band] }
-                        }
-                        return a > 1e-9 && b > 1e-9 ? log(a / b) / AudioMarkLayout.step : nil
-                    }
-                }
-                for periodOffset in 0..<AudioMarkLayout.slotsPerPeriod {
-                    var score: Float = 0
-                    var count = 0
-                    for slot in 0..<slots {
-                        let base = ((slot + periodOffset) % AudioMarkLayout.slotsPerPeriod) * AudioMarkLayout.featuresPerSlot
-                        for feature in 0..<AudioMarkLayout.featuresPerSlot {
-                            let position = base + feature
-                            guard layout.role[position] == nil, let ratio = ratios[slot][feature] else { continue }
-                            score += cos(tau * (ratio - layout.dither[position] - Float(layout.syncValue[position]) / 2))
-                            count += 1
-                        }
-                    }
-                    guard count > 0 else { continue }
-                    candidates.append(Candidate(z: Double(score) / (Double(count) / 2).squareRoot(), ratios: ratios, periodOffset: periodOffset, sampleOffset: offset + phase * AudioMarkLayout.hop))
+        var best = 0.0
+        for window in 0..<Self.windowsSearched {
+            let windowStart = window * Self.windowFrames * hop
+            guard AudioSpectrogram.frameCount(samples: mix.count, offset: windowStart) >= period else { break }
+            var candidates: [(score: Double, start: Int)] = []
+            for offset in stride(from: 0, to: hop, by: Self.coarseOffset) {
+                let frames = min(Self.windowFrames, AudioSpectrogram.frameCount(samples: mix.count, offset: windowStart + offset))
+                guard frames >= period else { continue }
+                let energies = spectrogram.subbandEnergies(mix, offset: windowStart + offset, frames: frames).subbands
+                for phase in 0..<period {
+                    let score = AudioMarkFeatures.syncScore(energies: energies, frames: frames, phase: phase, layout: layout)
+                    // Frame 0 is at position `phase`: the period starts (period − phase) % period frames in.
+                    candidates.append((score, windowStart + offset + (period - phase) % period * hop))
                 }
             }
-        }
-        candidates.sort { $0.z > $1.z }
-        let best = candidates.first?.z ?? 0
-        for candidate in candidates.prefix(Self.candidatesDecoded) where candidate.z >= Self.minimumSyncScore {
-            var soft = [Float](repeating: 0, count: AudioMarkLayout.codedBits)
-            for (slot, ratios) in candidate.ratios.enumerated() {
-                let base = ((slot + candidate.periodOffset) % AudioMarkLayout.slotsPerPeriod) * AudioMarkLayout.featuresPerSlot
-                for (feature, ratio) in ratios.enumerated() {
-                    guard let ratio, let bit = layout.role[base + feature] else { continue }
-                    soft[bit] += cos(tau * (ratio - layout.dither[base + feature]))
+            candidates.sort { $0.score > $1.score }
+            best = max(best, candidates.first?.score ?? 0)
+            for candidate in candidates.prefix(Self.candidatesDecoded) where candidate.score >= Self.minimumSyncScore {
+                var start = candidate.start, score = candidate.score
+                for shift in [-12, -8, -4, 4, 8, 12] {
+                    let tried = windowScore(mix, start: candidate.start + shift, windowStart: windowStart, spectrogram: spectrogram)
+                    if tried > score { (start, score) = (candidate.start + shift, tried) }
+                }
+                best = max(best, score)
+                if let detection = decode(mix, start: start, syncScore: score, spectrogram: spectrogram) {
+                    return AudioWatermarkAnalysis(detection: detection, bestSyncScore: best)
                 }
             }
-            var message = ConvolutionalCode.decode(soft: soft, messageBits: AILabelWatermarker.messageBits)
-            for index in message.indices { message[index] ^= layout.whitening[index] }
-            var payload: UInt64 = 0
-            for bit in 0..<64 { payload = (payload << 1) | UInt64(message[bit]) }
-            var crc: UInt32 = 0
-            for bit in 64..<88 { crc = (crc << 1) | UInt32(message[bit]) }
-            guard crc == CRC24.checksum(payload) else { continue }
-            let codeword = layout.codeword(for: payload)
-            let errors = zip(soft, codeword).filter { value, bit in value != 0 && (value > 0) != (bit == 0) }.count
-            return AudioWatermarkAnalysis(
-                detection: AudioWatermarkDetection(
-                    payload: WatermarkPayload(payload), syncScore: candidate.z, codedBitErrors: errors, codedBitCount: AudioMarkLayout.codedBits),
-                bestSyncScore: best)
         }
         return AudioWatermarkAnalysis(detection: nil, bestSyncScore: best)
     }
 
-    /// Candidates (sample offset, slot phase, period position) decoded, best synchronisation first:
-    /// with CRC-24, unmarked audio passes one with probability about 5 × 2⁻²⁴.
-    static let candidatesDecoded = 5
-    /// A candidate whose sync z-score is below this is not decoded (chance reaches about 3.5 over 960 candidates).
+    /// The first frame at or after `from` on the grid of a period that starts at sample `start`, and
+    /// the position in the period of that frame.
+    static func grid(start: Int, from: Int) -> (offset: Int, phase: Int) {
+        let hop = AudioMarkLayout.hop, period = AudioMarkLayout.hopsPerPeriod
+        let within = ((start - from) % hop + hop) % hop
+        let offset = from + within
+        // Frames from `offset` are hop apart; the period starts at frame (start − offset) / hop.
+        let startFrame = ((start - offset) / hop % period + period) % period
+        return (offset, (period - startFrame) % period)
+    }
+
+    /// The sync score of a period starting at sample `start`, in the window from `windowStart`.
+    func windowScore(_ mix: [Float], start: Int, windowStart: Int, spectrogram: AudioSpectrogram) -> Double {
+        let (offset, phase) = Self.grid(start: start, from: windowStart)
+        let frames = min(Self.windowFrames, AudioSpectrogram.frameCount(samples: mix.count, offset: offset))
+        guard frames >= AudioMarkLayout.hopsPerPeriod else { return 0 }
+        let energies = spectrogram.subbandEnergies(mix, offset: offset, frames: frames).subbands
+        return AudioMarkFeatures.syncScore(energies: energies, frames: frames, phase: phase, layout: layout)
+    }
+
+    /// Reads the coded bits of every whole period of the file for a period starting at sample `start`,
+    /// and decodes them: a detection when the CRC checks out.
+    func decode(_ mix: [Float], start: Int, syncScore: Double, spectrogram: AudioSpectrogram) -> AudioWatermarkDetection? {
+        let (offset, phase) = Self.grid(start: start, from: 0)
+        let frames = AudioSpectrogram.frameCount(samples: mix.count, offset: offset)
+        let energies = spectrogram.subbandEnergies(mix, offset: offset, frames: frames).subbands
+        let features = AudioMarkFeatures(energies: energies, frames: frames, phase: phase, layout: layout)
+        let tau = 2 * Float.pi
+        var soft = [Float](repeating: 0, count: AudioMarkLayout.codedBits)
+        for instance in features.wholeInstances {
+            for slot in 0..<AudioMarkLayout.slotsPerPeriod {
+                guard let bit = layout.role[slot], let ratio = features.ratio(instance: instance, slot: slot) else { continue }
+                soft[bit] += cos(tau * (ratio - layout.dither[slot]))
+            }
+        }
+        var message = ConvolutionalCode.decode(soft: soft, messageBits: AILabelWatermarker.messageBits)
+        for index in message.indices { message[index] ^= layout.whitening[index] }
+        var payload: UInt64 = 0
+        for bit in 0..<64 { payload = (payload << 1) | UInt64(message[bit]) }
+        var crc: UInt32 = 0
+        for bit in 64..<88 { crc = (crc << 1) | UInt32(message[bit]) }
+        guard crc == CRC24.checksum(payload) else { return nil }
+        let codeword = layout.codeword(for: payload)
+        let errors = zip(soft, codeword).filter { value, bit in value != 0 && (value > 0) != (bit == 0) }.count
+        return AudioWatermarkDetection(payload: WatermarkPayload(payload), syncScore: syncScore, codedBitErrors: errors, codedBitCount: AudioMarkLayout.codedBits)
+    }
+
+    /// Frames in one search window: four periods (9.6 s), so a window holds three whole ones.
+    static let windowFrames = 4 * AudioMarkLayout.hopsPerPeriod
+    /// Windows tried before the reader gives up: the mark is looked for in the first 77 s.
+    static let windowsSearched = 8
+    /// The search's step within a hop, in samples at 16 kHz; refining brings it to 4.
+    static let coarseOffset = 16
+    /// Alignments decoded per window, best synchronisation first: with CRC-24, unmarked audio passes
+    /// one with probability about 6 × 2⁻²⁴.
+    static let candidatesDecoded = 6
+    /// An alignment whose sync z-score is below this is not decoded (chance reaches about 3.5 over the
+    /// 2,400 alignments of a window).
     static let minimumSyncScore = 3.0
 }
 
 /// An audio watermark that was found: its payload checked out against its CRC-24.
 public struct AudioWatermarkDetection: Sendable, Hashable {
     public let payload: WatermarkPayload
-    /// The synchronisation z-score of the candidate that decoded.
+    /// The synchronisation z-score of the alignment that decoded.
     public let syncScore: Double
     /// Coded bits read wrong (corrected by the convolutional code), of ``codedBitCount``.
     public let codedBitErrors: Int
