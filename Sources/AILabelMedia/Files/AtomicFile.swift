@@ -173,7 +173,7 @@ public enum AtomicFile {
         /// memory, and shared blocks where the filesystem can); anything else, or a filesystem pair the
         /// call refuses, goes chunk by chunk.
         mutating func copy(_ range: Range<Int>, of source: any ByteSource) throws {
-            guard let file = source as? FileByteSource else {
+            guard let file = source.backingFile else {
                 return try source.forEachChunk(in: range) { try write($0) }
             }
             try file.checkBounds(range)
