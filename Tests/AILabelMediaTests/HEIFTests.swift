@@ -98,6 +98,15 @@ struct HEIFTests {
         #expect(throws: MediaError.self) { try HEIFHandler.heif.rewrite(try Repository.fixtureBytes("malformed/heif-iloc-offset-out-of-range.heic"), applying: edit) }
     }
 
+    @Test("ilocExtentToEndPastIdatIsRefused: an idat item's lone extent of length 0 (to the end) starting past the idat box is refused, not a trap (a fuzz finding)")
+    func ilocExtentToEndPastIdatIsRefused() throws {
+        // The fuzzer's input: the length of a to-the-end extent was computed by a subtraction that went
+        // negative when the extent started past its idat box, and the conversion trapped.
+        let bytes = try Repository.fixtureBytes("fuzz/heif/iloc-idat-extent-to-end-past-idat.heic")
+        let error = try #require(throws: MediaError.self) { try HEIFHandler.heif.parse(bytes) }
+        #expect(error.reason.contains("iloc") && error.reason.contains("idat"), "\(error)")
+    }
+
     @Test("truncatedHEIFIsRefused: a HEIC cut inside its boxes is refused with the box named")
     func truncatedHEIFIsRefused() throws {
         let error = try #require(throws: MediaError.self) { try HEIFHandler.heif.parse(try Repository.fixtureBytes("malformed/heif-truncated.heic")) }

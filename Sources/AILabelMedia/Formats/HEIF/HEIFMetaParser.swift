@@ -135,10 +135,14 @@ extension HEIFMeta {
         default:
             return nil
         }
+        // The bytes the extents may address: the file, or the idat box's payload.
+        let span = UInt64(max(0, limit - origin))
         return try entry.extents.map { extent in
             let (start, overflow) = entry.baseOffset.addingReportingOverflow(extent.offset)
-            let length = extent.length == 0 && entry.extents.count == 1 ? UInt64(max(0, limit - origin) - Int(clamping: min(start, UInt64(limit)))) : extent.length
-            guard !overflow, start <= UInt64(limit - origin), length <= UInt64(limit - origin) - start else {
+            // A lone extent of length 0 runs to the end of the span; one that starts past the span is
+            // refused below (the length is not computed from it: that subtraction went negative, a trap).
+            let length = extent.length == 0 && entry.extents.count == 1 ? span - min(start, span) : extent.length
+            guard !overflow, start <= span, length <= span - start else {
                 throw MediaError.make(.malformed, "iloc: item \(itemID)'s extent at offset \(start), \(length) bytes, lies outside the \(entry.constructionMethod == 0 ? "file" : "idat box")")
             }
             return origin + Int(start)..<origin + Int(start) + Int(length)
