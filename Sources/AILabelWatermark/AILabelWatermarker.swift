@@ -37,15 +37,7 @@ public struct AILabelWatermarker: Sendable {
         seed: SplitMix64.seed(from: Array("ailabel-watermark-v1".utf8), domain: 0), codedBits: codedBits, messageBits: messageBits)
 
     /// The coded bits (0/1) for a payload.
-    func codeword(for payload: UInt64) -> [UInt8] {
-        let crc = CRC24.checksum(payload)
-        var message = [UInt8]()
-        message.reserveCapacity(Self.messageBits)
-        for bit in 0..<64 { message.append(UInt8((payload >> UInt64(63 - bit)) & 1)) }
-        for bit in 0..<24 { message.append(UInt8((crc >> UInt32(23 - bit)) & 1)) }
-        for index in message.indices { message[index] ^= layout.whitening[index] }
-        return ConvolutionalCode.encode(message)
-    }
+    func codeword(for payload: UInt64) -> [UInt8] { PayloadMessage.codeword(for: payload, whitening: layout.whitening) }
 
     /// The 128×128 luma pattern (unit RMS) for a payload.
     func tile(for payload: UInt64) -> [Float] { layout.tile(codedBits: codeword(for: payload)) }

@@ -86,14 +86,7 @@ struct AudioMarkLayout: Sendable {
     }
 
     /// The coded bits for a payload: 64 bits, CRC-24, whitened, convolutionally coded.
-    func codeword(for payload: UInt64) -> [UInt8] {
-        let crc = CRC24.checksum(payload)
-        var message = [UInt8]()
-        for bit in 0..<64 { message.append(UInt8((payload >> UInt64(63 - bit)) & 1)) }
-        for bit in 0..<24 { message.append(UInt8((crc >> UInt32(23 - bit)) & 1)) }
-        for index in message.indices { message[index] ^= whitening[index] }
-        return ConvolutionalCode.encode(message)
-    }
+    func codeword(for payload: UInt64) -> [UInt8] { PayloadMessage.codeword(for: payload, whitening: whitening) }
 
     /// The bit each slot of a period carries for `codeword`.
     func slotBits(codeword: [UInt8]) -> [UInt8] {

@@ -242,13 +242,8 @@ public struct AudioWatermarker: Sendable {
                 soft[bit] += cos(tau * (ratio - layout.dither[slot]))
             }
         }
-        var message = ConvolutionalCode.decode(soft: soft, messageBits: AILabelWatermarker.messageBits)
-        for index in message.indices { message[index] ^= layout.whitening[index] }
-        var payload: UInt64 = 0
-        for bit in 0..<64 { payload = (payload << 1) | UInt64(message[bit]) }
-        var crc: UInt32 = 0
-        for bit in 64..<88 { crc = (crc << 1) | UInt32(message[bit]) }
-        guard crc == CRC24.checksum(payload) else { return nil }
+        let (payload, checks) = PayloadMessage.decode(soft: soft, whitening: layout.whitening)
+        guard checks else { return nil }
         let codeword = layout.codeword(for: payload)
         let errors = zip(soft, codeword).filter { value, bit in value != 0 && (value > 0) != (bit == 0) }.count
         return AudioWatermarkDetection(payload: WatermarkPayload(payload), syncScore: syncScore, codedBitErrors: errors, codedBitCount: AudioMarkLayout.codedBits)

@@ -394,13 +394,8 @@ struct WatermarkReader {
 
     func decode(_ spectrum: Spectrum, peak: (x: Int, y: Int, z: Double), period: Double) -> Candidate {
         let soft = softBits(spectrum, offsetX: peak.x, offsetY: peak.y)
-        var message = ConvolutionalCode.decode(soft: soft, messageBits: AILabelWatermarker.messageBits)
-        for index in message.indices { message[index] ^= layout.whitening[index] }
-        var payload: UInt64 = 0
-        for bit in 0..<64 { payload = (payload << 1) | UInt64(message[bit]) }
-        var crc: UInt32 = 0
-        for bit in 64..<88 { crc = (crc << 1) | UInt32(message[bit]) }
-        guard crc == CRC24.checksum(payload) else {
+        let (payload, checks) = PayloadMessage.decode(soft: soft, whitening: layout.whitening)
+        guard checks else {
             return Candidate(detection: nil, guess: payload, syncScore: peak.z)
         }
         let codeword = watermarker.codeword(for: payload)
