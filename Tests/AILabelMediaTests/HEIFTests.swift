@@ -107,6 +107,18 @@ struct HEIFTests {
         #expect(error.reason.contains("iloc") && error.reason.contains("idat"), "\(error)")
     }
 
+    @Test("itemIDAtUInt32MaxIsNotATrap: a HEIF whose largest item ID is 4294967295 gets its new XMP item a free ID instead of overflowing (a fuzz finding)")
+    func itemIDAtUInt32MaxIsNotATrap() throws {
+        // The fuzzer's input: the new item's ID was the largest in use plus one, which overflowed and
+        // trapped. Now the rewrite gets past the ID and refuses this input for its next fault, its
+        // extents; a trap would end the test process instead.
+        let bytes = try Repository.fixtureBytes("fuzz/heif/item-id-at-uint32-max.heic")
+        var edit = MetadataEdit()
+        edit.xmp = .replace(Self.packet)
+        let error = try #require(throws: MediaError.self) { try HEIFHandler.heif.rewrite(bytes, applying: edit) }
+        #expect(error.reason.contains("lie in boxes that move apart"), "\(error)")
+    }
+
     @Test("truncatedHEIFIsRefused: a HEIC cut inside its boxes is refused with the box named")
     func truncatedHEIFIsRefused() throws {
         let error = try #require(throws: MediaError.self) { try HEIFHandler.heif.parse(try Repository.fixtureBytes("malformed/heif-truncated.heic")) }

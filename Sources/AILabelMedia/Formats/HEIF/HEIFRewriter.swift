@@ -68,15 +68,23 @@ struct HEIFRewriter {
             kept.to.removeAll { dropped.contains($0) }
             return kept.to.isEmpty ? nil : kept
         }
-        let usedIDs = meta.items.map(\.id) + location.entries.map(\.itemID) + [primary]
-        var nextID = (usedIDs.max() ?? 0) + 1
+        // New items take the ID after the largest in use; when that is UInt32.max (a hostile file can
+        // say so; adding one trapped), the lowest free one: a file has far fewer items than IDs.
+        var usedIDs = Set(meta.items.map(\.id) + location.entries.map(\.itemID) + [primary])
+        func freeID() -> UInt32 {
+            if let largest = usedIDs.max(), largest < UInt32.max { return largest + 1 }
+            var id: UInt32 = 1
+            while usedIDs.contains(id) { id += 1 }
+            return id
+        }
         var newIDs: [UInt32] = []
         for _ in newItems {
-            newIDs.append(nextID)
-            references.references.append(.init(type: "cdsc", from: nextID, to: [primary]))
-            nextID += 1
+            let id = freeID()
+            usedIDs.insert(id)
+            newIDs.append(id)
+            references.references.append(.init(type: "cdsc", from: id, to: [primary]))
         }
-        if let largest = newIDs.last, largest > UInt32(UInt16.max) {
+        if let largest = newIDs.max(), largest > UInt32(UInt16.max) {
             location.version = 2
             references.version = 1
         }
