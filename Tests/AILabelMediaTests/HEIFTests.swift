@@ -119,6 +119,18 @@ struct HEIFTests {
         #expect(error.reason.contains("lie in boxes that move apart"), "\(error)")
     }
 
+    @Test("emptyToTheEndExtentIsRefused: an item whose only extent runs to the end of the file from the end itself is refused by the rewrite, which would otherwise give it the bytes it appends (a fuzz finding)")
+    func emptyToTheEndExtentIsRefused() throws {
+        // The fuzzer's input (an AVIF): its primary item's extent has length 0 ("to the end") and starts
+        // at the end of the file, so its image data was empty; rewritten, the same iloc entry took in
+        // the new XMP item's mdat, and the image data became 568 bytes.
+        let bytes = try Repository.fixtureBytes("fuzz/avif/primary-extent-to-end-from-the-end.avif")
+        var edit = MetadataEdit()
+        edit.xmp = .replace(Self.packet)
+        let error = try #require(throws: MediaError.self) { try HEIFHandler.avif.rewrite(bytes, applying: edit) }
+        #expect(error.reason.contains("runs to the end of the file from the end itself"), "\(error)")
+    }
+
     @Test("truncatedHEIFIsRefused: a HEIC cut inside its boxes is refused with the box named")
     func truncatedHEIFIsRefused() throws {
         let error = try #require(throws: MediaError.self) { try HEIFHandler.heif.parse(try Repository.fixtureBytes("malformed/heif-truncated.heic")) }

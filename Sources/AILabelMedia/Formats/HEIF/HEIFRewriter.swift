@@ -216,6 +216,11 @@ struct HEIFRewriter {
             var length = extent.length
             if length == 0, entry.extents.count == 1 {
                 length = UInt64(fileSize) - start
+                // From the very end, the extent holds nothing, and a length of 0 cannot say so: written
+                // back, it would take in whatever the rewrite appends (the data of the item would change).
+                guard length > 0 else {
+                    throw MediaError.make(.malformed, "iloc: item \(entry.itemID)'s only extent runs to the end of the file from the end itself: it holds no data")
+                }
                 moved.extents[index].length = length
             }
             guard length <= UInt64(fileSize) - start else {
