@@ -131,6 +131,13 @@ struct HEIFTests {
         #expect(error.reason.contains("runs to the end of the file from the end itself"), "\(error)")
     }
 
+    @Test("twoItemInfoBoxesAreRefused: a meta box with two iinf boxes is refused when read (rewritten, each got the item references after it: two iref boxes, a file that does not parse; a fuzz finding)")
+    func twoItemInfoBoxesAreRefused() throws {
+        let bytes = try Repository.fixtureBytes("fuzz/avif/two-iinf-boxes.avif")
+        let error = try #require(throws: MediaError.self) { try HEIFHandler.avif.parse(bytes) }
+        #expect(error.reason.contains("two iinf boxes"), "\(error)")
+    }
+
     @Test("truncatedHEIFIsRefused: a HEIC cut inside its boxes is refused with the box named")
     func truncatedHEIFIsRefused() throws {
         let error = try #require(throws: MediaError.self) { try HEIFHandler.heif.parse(try Repository.fixtureBytes("malformed/heif-truncated.heic")) }

@@ -7,6 +7,7 @@ extension HEIFMeta {
         let meta = tree.boxes[metaIndex]
         let base = meta.range.lowerBound
         func payload(_ box: BMFFBox) -> ArraySlice<UInt8> { bytes[box.payloadStart - base..<box.range.upperBound - base] }
+        var itemInfoSeen = false
         for child in meta.children {
             let box = tree.boxes[child]
             switch box.type {
@@ -14,6 +15,9 @@ extension HEIFMeta {
                 var reader = BoxPayloadReader(payload(box), what: "the pitm box at byte \(box.range.lowerBound)")
                 primaryItem = box.version == 0 ? UInt32(try reader.uint16()) : try reader.uint32()
             case .iinf:
+                // One at most (ISO/IEC 14496-12 8.11.6); a second would be rewritten twice, each with the references.
+                guard !itemInfoSeen else { throw MediaError.make(.malformed, "the meta box holds two iinf boxes") }
+                itemInfoSeen = true
                 try readItemInfo(box, payload(box))
             case .iloc:
                 guard location == nil else { throw MediaError.make(.malformed, "the meta box holds two iloc boxes") }
