@@ -92,6 +92,7 @@ public struct AudioWatermarker: Sendable {
         var wanted = [Float](repeating: 0, count: pairs)
         var mark = [Float](repeating: 0, count: signal.count)
         var real = [Float](repeating: 0, count: n), imag = real
+        var re = real, im = real  // the mark's spectrum of one frame, reused frame after frame
         var gain = [Float](repeating: 0, count: AudioMarkLayout.subbands)  // amplitude gain − 1
         for frame in 0..<min(frames, budget.allowed.count) where budget.allowed[frame] > 0 {
             let position = frame % period
@@ -116,7 +117,10 @@ public struct AudioWatermarker: Sendable {
             guard changed else { continue }
             // The mark: (gain − 1) × spectrum in the band, inverse transformed, windowed, overlap-added.
             spectrogram.spectrum(signal, at: frame * hop, real: &real, imag: &imag)
-            var re = [Float](repeating: 0, count: n), im = re
+            for index in 0..<n {
+                re[index] = 0
+                im[index] = 0
+            }
             for index in 0..<AudioMarkLayout.subbands where gain[index] != 0 {
                 let first = AudioMarkLayout.firstBin + index * AudioMarkLayout.subbandWidth
                 for bin in first..<(first + AudioMarkLayout.subbandWidth) {
