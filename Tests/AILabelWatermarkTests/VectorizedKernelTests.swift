@@ -166,7 +166,7 @@ struct VectorizedKernelTests {
             }
             #expect(Self.bits(WatermarkReader.fold(plane, originX: originX, originY: originY)) == Self.bits(expected))
         }
-        for (period, maxSide) in [(60.0, 512), (96.25, 100), (128.4, 512), (255.0, 64)] {
+        for (period, maxSide) in [(48.0, 512), (60.0, 512), (96.25, 100), (128.4, 512), (255.0, 64)] {
             let step = Float(period / Double(n))
             var columns = Int(Float(plane.width - 1) / step), rows = Int(Float(plane.height - 1) / step)
             var startX: Float = 0, startY: Float = 0
@@ -253,7 +253,7 @@ struct VectorizedKernelTests {
         func prominence(_ value: Double, _ r: [Float]) -> Double { lag(value, r) - 0.5 * (lag(value - 3, r) + lag(value + 3, r)) }
         let upper = min(256.0, Double(max(sizeH, sizeV)) / 2 - 4)
         var periods: [Double] = [], scores: [Double] = []
-        var period = 60.0
+        var period = WatermarkReader.minimumPeriod
         while period <= upper {
             var score = 0.0
             for harmonic in 1...3 {

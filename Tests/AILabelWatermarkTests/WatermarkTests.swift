@@ -66,6 +66,15 @@ struct WatermarkTests {
         #expect(abs(detection.period - 96) < 1.5)
     }
 
+    @Test("survives the 0.44× of 1080p scaled to 480p (a period of 57, under the 60 the search once stopped at)")
+    func survivesDownscaleTo480p() throws {
+        let marked = watermarker.embed(payload, into: PhotoLike.image(seed: 7, width: 1280, height: 720))
+        let small = Edits.resize(marked, factor: 480.0 / 1080.0)
+        let detection = try #require(watermarker.detect(in: small))
+        #expect(detection.payload == payload)
+        #expect(abs(detection.period - 128 * 480.0 / 1080.0) < 1.5)
+    }
+
     @Test("a keyed mark is invisible to keyless readers and to readers with another key")
     func keyedMarkNeedsItsKey() throws {
         let keyed = AILabelWatermarker(key: Array("publisher secret 1".utf8))

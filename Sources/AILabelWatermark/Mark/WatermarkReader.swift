@@ -15,6 +15,9 @@ struct WatermarkReader {
     static let periodCandidates = 3
     /// Periods taken from the autocorrelation and ranked by the sync score.
     static let periodShortlist = 8
+    /// The smallest tile period searched, in pixels: 48 reaches a 0.375× downscale, below the 0.44× of
+    /// 1080p video scaled to 480p (which the search missed when it stopped at 60).
+    static let minimumPeriod = 48.0
     /// The sync z-score a period estimate's small fold must reach to be refined and decoded. Measured
     /// (Benchmarks/watermark/calibrate_gate.py, 2026-12-05): marked images resized ×0.5…×2 (plain and
     /// JPEG q75) that the search finds reach 7.1 at least (median 11.7); unmarked photo-like images reach
@@ -418,7 +421,7 @@ struct WatermarkReader {
 
     // MARK: Period search
 
-    /// The most likely tile periods (in pixels, 60…256), from the autocorrelation of a central crop
+    /// The most likely tile periods (in pixels, ``minimumPeriod``…256), from the autocorrelation of a central crop
     /// scored at the first three multiples of each period along both axes.
     ///
     /// Every row (and column) of a tiled image is periodic on its own, so the horizontal (vertical) lags
@@ -505,7 +508,7 @@ struct WatermarkReader {
         let upper = min(256.0, Double(max(sizeH, sizeV)) / 2 - 4)
         var periods: [Double] = []
         var scores: [Double] = []
-        var period = 60.0
+        var period = Self.minimumPeriod
         while period <= upper {
             var score = 0.0
             for harmonic in 1...3 {
