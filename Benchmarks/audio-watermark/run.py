@@ -6,7 +6,8 @@ cmn sentences) and synthesised music (ffmpeg's aevalsrc: chords with vibrato, a 
 percussion), 10-60 s each; stamps each with `ailabel stamp --watermark` (release build); attacks each
 copy with the ffmpeg executable (MP3 and AAC at 128 kbit/s, 16 kHz and back, +6 and -6 dB, one random
 5 s segment) and numpy (white noise at 20 dB SNR); asks `ailabel verify --scan full` for the label ID
-of each. Unmarked clips (the 30, and 70 more made the same way) measure false alarms. The mark's
+of each, and AudioMarkProbe (the same reader) for the bit accuracy of the payload (the best candidate's
+64 bits, CRC or not) and of the coded bits before error correction. Unmarked clips (the 30, and 70 more made the same way) measure false alarms. The mark's
 segmental SNR (20 ms frames, each clamped to -10...35 dB, silent frames skipped) is computed against
 the unmarked clip.
 
@@ -27,6 +28,7 @@ import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 AILABEL = os.path.join(ROOT, ".build", "release", "ailabel")
+PROBE = os.path.join(ROOT, ".build", "release", "AudioMarkProbe")
 
 SENTENCES = {
     "en": ["The committee will meet again on Thursday to review the budget for the coming year.",
@@ -198,6 +200,19 @@ def verify_folder(folder):
     return found
 
 
+class Probe:
+    """The mark's reader over each attacked clip (AudioMarkProbe, release build): the best candidate's payload
+    and coded bits even when its CRC failed, which `verify` does not report."""
+
+    def __init__(self):
+        self.process = subprocess.Popen([PROBE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def read(self, payload_hex, path):
+        self.process.stdin.write(f"{payload_hex} {path}\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+
 def segmental_snr(original, marked):
     frame = 0
     n = min(len(original), len(marked))
@@ -222,6 +237,9 @@ def main():
     arguments = parser.parse_args()
     if not os.access(AILABEL, os.X_OK):
         raise SystemExit("build the release ailabel first: swift build -c release --product ailabel")
+    if not os.access(PROBE, os.X_OK):
+        raise SystemExit("build the release probe first: swift build -c release --product AudioMarkProbe")
+    probe = Probe()
     work = arguments.work or tempfile.mkdtemp(prefix="ailabel-audio-watermark-")
     speech = Speech()
     started = time.time()
@@ -268,7 +286,20 @@ def main():
             elif got is not None:
                 wrong += 1
         detected = by_kind["speech"][0] + by_kind["music"][0]
-        rows.append((name, detected, len(labels), by_kind, wrong))
+        # Bit accuracy of the payload (the best candidate's 64 bits, CRC or not; 50 % when nothing synchronised)
+        # and of the coded bits before error correction (188 a period, summed over the clip's periods).
+        payload_bits, coded_bits, disagree = [], [], 0
+        for clip, label in labels.items():
+            reading = probe.read(label, os.path.join(folder, clip))
+            if "error" in reading:
+                payload_bits.append(0.5)
+                coded_bits.append(0.0)
+                continue
+            guess = int(reading["guess"], 16) if reading["guess"] else None
+            payload_bits.append(0.5 if guess is None else 1 - bin(guess ^ int(label, 16)).count("1") / 64)
+            coded_bits.append(1 - reading["codedBitErrors"] / reading["codedBits"])
+            disagree += (reading["found"] and reading["payload"] == label) != (found.get(clip) == label)
+        rows.append((name, detected, len(labels), by_kind, wrong, float(np.mean(payload_bits)), float(np.mean(coded_bits)), disagree))
 
     clean = os.path.join(work, "clean")
     make_clips(clean, arguments.clean, arguments.seed + 1, speech)
@@ -276,11 +307,13 @@ def main():
     false_alarms = sum(1 for value in found.values() if value is not None)
 
     print()
-    print("| attack | detected (label ID exact) | speech | music | wrong ID |")
-    print("|---|---|---|---|---|")
-    for name, detected, total, by_kind, wrong in rows:
+    print("| attack | detected (label ID exact) | speech | music | wrong ID | payload bit accuracy | coded-bit accuracy |")
+    print("|---|---|---|---|---|---|---|")
+    for name, detected, total, by_kind, wrong, payload_accuracy, coded_accuracy, disagree in rows:
         print(f"| {name} | {detected}/{total} ({100 * detected / max(total, 1):.1f} %) | {by_kind['speech'][0]}/{by_kind['speech'][1]} | "
-              f"{by_kind['music'][0]}/{by_kind['music'][1]} | {wrong} |")
+              f"{by_kind['music'][0]}/{by_kind['music'][1]} | {wrong} | {100 * payload_accuracy:.1f} % | {100 * coded_accuracy:.1f} % |")
+        if disagree:
+            print(f"  (the probe and `verify` disagreed on {disagree} clips of {name})")
     print()
     print(f"false alarms on {len(found)} unmarked clips: {false_alarms}")
     for kind, values in snrs.items():

@@ -180,6 +180,7 @@ public struct AudioWatermarker: Sendable {
         let hop = AudioMarkLayout.hop, period = AudioMarkLayout.hopsPerPeriod
         let spectrogram = AudioSpectrogram()
         var best = 0.0
+        var firstRead: AudioMarkReading?
         for window in 0..<Self.windowsSearched {
             let windowStart = window * Self.windowFrames * hop
             guard AudioSpectrogram.frameCount(samples: mix.count, offset: windowStart) >= period else { break }
@@ -203,12 +204,14 @@ public struct AudioWatermarker: Sendable {
                     if tried > score { (start, score) = (candidate.start + shift, tried) }
                 }
                 best = max(best, score)
-                if let detection = decode(mix, start: start, syncScore: score, spectrogram: spectrogram) {
-                    return AudioWatermarkAnalysis(detection: detection, bestSyncScore: best)
+                let reading = read(mix, start: start, syncScore: score, spectrogram: spectrogram)
+                if firstRead == nil { firstRead = reading }
+                if let detection = reading.detection {
+                    return AudioWatermarkAnalysis(detection: detection, bestSyncScore: best, firstReading: reading)
                 }
             }
         }
-        return AudioWatermarkAnalysis(detection: nil, bestSyncScore: best)
+        return AudioWatermarkAnalysis(detection: nil, bestSyncScore: best, firstReading: firstRead)
     }
 
     /// The first frame at or after `from` on the grid of a period that starts at sample `start`, and
@@ -233,7 +236,7 @@ public struct AudioWatermarker: Sendable {
 
     /// Reads the coded bits of every whole period of the file for a period starting at sample `start`,
     /// and decodes them: a detection when the CRC checks out.
-    func decode(_ mix: [Float], start: Int, syncScore: Double, spectrogram: AudioSpectrogram) -> AudioWatermarkDetection? {
+    func read(_ mix: [Float], start: Int, syncScore: Double, spectrogram: AudioSpectrogram) -> AudioMarkReading {
         let (offset, phase) = Self.grid(start: start, from: 0)
         let frames = AudioSpectrogram.frameCount(samples: mix.count, offset: offset)
         let energies = spectrogram.subbandEnergies(mix, offset: offset, frames: frames).subbands
@@ -247,11 +250,26 @@ public struct AudioWatermarker: Sendable {
             }
         }
         let (payload, checks) = PayloadMessage.decode(soft: soft, whitening: layout.whitening)
-        guard checks else { return nil }
-        let codeword = layout.codeword(for: payload)
-        let errors = zip(soft, codeword).filter { value, bit in value != 0 && (value > 0) != (bit == 0) }.count
-        return AudioWatermarkDetection(payload: WatermarkPayload(payload), syncScore: syncScore, codedBitErrors: errors, codedBitCount: AudioMarkLayout.codedBits)
+        var detection: AudioWatermarkDetection?
+        if checks {
+            // Coded bits without evidence (no cell survived) are erasures to the decoder, not errors.
+            let codeword = layout.codeword(for: payload)
+            let errors = zip(soft, codeword).filter { value, bit in value != 0 && (value > 0) != (bit == 0) }.count
+            detection = AudioWatermarkDetection(
+                payload: WatermarkPayload(payload), syncScore: syncScore, codedBitErrors: errors, codedBitCount: AudioMarkLayout.codedBits)
+        }
+        return AudioMarkReading(guess: WatermarkPayload(payload), detection: detection, syncScore: syncScore, soft: soft)
     }
+
+    /// The coded bits of `reading` that differ from those `payload` is sent as (a bit read as 0, no
+    /// evidence either way, counts as wrong): how much of the channel a benchmark's attack destroyed,
+    /// whether or not the code could still correct it.
+    public func codedBitErrors(in reading: AudioMarkReading, against payload: WatermarkPayload) -> Int {
+        reading.errors(against: layout.codeword(for: payload.value))
+    }
+
+    /// Coded bits per period: the 64-bit payload and its CRC-24, convolutionally coded.
+    public static var codedBits: Int { AudioMarkLayout.codedBits }
 
     /// Frames in one search window: four periods (9.6 s), so a window holds three whole ones.
     static let windowFrames = 4 * AudioMarkLayout.hopsPerPeriod
@@ -281,4 +299,23 @@ public struct AudioWatermarkDetection: Sendable, Hashable {
 public struct AudioWatermarkAnalysis: Sendable {
     public let detection: AudioWatermarkDetection?
     public let bestSyncScore: Double
+    /// The reading that gave ``detection``; without one, that of the best-synchronised alignment decoded
+    /// (nil when none reached the sync gate): the payload its bits give, even when its CRC failed, for the
+    /// bit accuracy a benchmark reports.
+    public let firstReading: AudioMarkReading?
+}
+
+/// The coded bits read at one alignment, summed over every whole period, and what they decode to.
+public struct AudioMarkReading: Sendable {
+    /// The 64 bits the Viterbi decoder gives, whether or not the CRC checks out.
+    public let guess: WatermarkPayload
+    /// The mark, when the CRC checks out.
+    public let detection: AudioWatermarkDetection?
+    public let syncScore: Double
+    /// One soft value per coded bit (positive reads 0).
+    let soft: [Float]
+
+    func errors(against codeword: [UInt8]) -> Int {
+        zip(soft, codeword).filter { value, bit in value == 0 || (value > 0) != (bit == 0) }.count
+    }
 }
