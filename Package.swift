@@ -148,11 +148,10 @@ let package = Package(
             swiftSettings: settings
         ),
         .target(name: "AILabelTestSupport", dependencies: ["AILabelMedia"], swiftSettings: settings),
-        // The audio watermark benchmark's reader: what the mark's reader saw in each attacked clip (the
-        // best candidate's payload and coded bits even when its CRC fails), for the bit accuracy figures.
+        // The audio and video watermark benchmarks' reader: what the marks' readers saw in each attacked clip
+        // (the best candidate's payload, and coded bits, even when its CRC fails), for the bit accuracy figures.
         .executableTarget(
-            name: "AudioMarkProbe", dependencies: ["AILabelWatermark", "AILabelMedia"], path: "Benchmarks/audio-watermark/Probe",
-            swiftSettings: settings),
+            name: "WatermarkProbe", dependencies: ["AILabelWatermark", "AILabelMedia"], path: "Benchmarks/probe", swiftSettings: settings),
         // Every parser of untrusted input behind one entry point, for libFuzzer and its regression test.
         .target(name: "AILabelFuzzing", dependencies: ["AILabelVerify", "AILabelKit", "AILabelVocabulary", "AILabelManifest", "AILabelMedia"], swiftSettings: settings),
 

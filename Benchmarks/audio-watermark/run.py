@@ -6,7 +6,7 @@ cmn sentences) and synthesised music (ffmpeg's aevalsrc: chords with vibrato, a 
 percussion), 10-60 s each; stamps each with `ailabel stamp --watermark` (release build); attacks each
 copy with the ffmpeg executable (MP3 and AAC at 128 kbit/s, 16 kHz and back, +6 and -6 dB, one random
 5 s segment) and numpy (white noise at 20 dB SNR); asks `ailabel verify --scan full` for the label ID
-of each, and AudioMarkProbe (the same reader) for the bit accuracy of the payload (the best candidate's
+of each, and WatermarkProbe (the same reader) for the bit accuracy of the payload (the best candidate's
 64 bits, CRC or not) and of the coded bits before error correction. Unmarked clips (the 30, and 70 more made the same way) measure false alarms. The mark's
 segmental SNR (20 ms frames, each clamped to -10...35 dB, silent frames skipped) is computed against
 the unmarked clip.
@@ -28,7 +28,7 @@ import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 AILABEL = os.path.join(ROOT, ".build", "release", "ailabel")
-PROBE = os.path.join(ROOT, ".build", "release", "AudioMarkProbe")
+PROBE = os.path.join(ROOT, ".build", "release", "WatermarkProbe")
 
 SENTENCES = {
     "en": ["The committee will meet again on Thursday to review the budget for the coming year.",
@@ -201,14 +201,14 @@ def verify_folder(folder):
 
 
 class Probe:
-    """The mark's reader over each attacked clip (AudioMarkProbe, release build): the best candidate's payload
+    """The mark's reader over each attacked clip (WatermarkProbe, release build): the best candidate's payload
     and coded bits even when its CRC failed, which `verify` does not report."""
 
     def __init__(self):
         self.process = subprocess.Popen([PROBE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
     def read(self, payload_hex, path):
-        self.process.stdin.write(f"{payload_hex} {path}\n")
+        self.process.stdin.write(f"audio {payload_hex} {path}\n")
         self.process.stdin.flush()
         return json.loads(self.process.stdout.readline())
 
@@ -238,7 +238,7 @@ def main():
     if not os.access(AILABEL, os.X_OK):
         raise SystemExit("build the release ailabel first: swift build -c release --product ailabel")
     if not os.access(PROBE, os.X_OK):
-        raise SystemExit("build the release probe first: swift build -c release --product AudioMarkProbe")
+        raise SystemExit("build the release probe first: swift build -c release --product WatermarkProbe")
     probe = Probe()
     work = arguments.work or tempfile.mkdtemp(prefix="ailabel-audio-watermark-")
     speech = Speech()

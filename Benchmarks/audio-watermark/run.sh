@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 swift build -c release --product ailabel >/dev/null
-swift build -c release --product AudioMarkProbe >/dev/null
+swift build -c release --product WatermarkProbe >/dev/null
 exec .venv/bin/python Benchmarks/audio-watermark/run.py "$@"

@@ -3,7 +3,8 @@
 # environment: CLIPS (20), CLEAN (100), DURATIONS (5,10,20,30), CLEAN_SECONDS (5), SPEED_SECONDS (60), NO_SPEED=1.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-[ -x .build/release/ailabel ] || swift build -c release --product ailabel >/dev/null
+swift build -c release --product ailabel >/dev/null
+swift build -c release --product WatermarkProbe >/dev/null
 python=".venv/bin/python"
 [ -x "$python" ] || python=python3
 args=(--clips "${CLIPS:-20}" --clean "${CLEAN:-100}" --durations "${DURATIONS:-5,10,20,30}"
