@@ -27,8 +27,8 @@ import wave
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-AILABEL = os.path.join(ROOT, ".build", "release", "ailabel")
-PROBE = os.path.join(ROOT, ".build", "release", "WatermarkProbe")
+AILABEL = os.environ.get("AILABEL") or os.path.join(ROOT, ".build", "release", "ailabel")
+PROBE = os.environ.get("WATERMARK_PROBE") or os.path.join(ROOT, ".build", "release", "WatermarkProbe")
 
 SENTENCES = {
     "en": ["The committee will meet again on Thursday to review the budget for the coming year.",

@@ -24,8 +24,8 @@ sys.path.insert(0, os.path.join(ROOT, "Benchmarks", "watermark"))
 from photolike import photo_like  # noqa: E402
 from PIL import Image  # noqa: E402
 
-AILABEL = os.path.join(ROOT, ".build", "release", "ailabel")
-PROBE = os.path.join(ROOT, ".build", "release", "WatermarkProbe")
+AILABEL = os.environ.get("AILABEL") or os.path.join(ROOT, ".build", "release", "ailabel")
+PROBE = os.environ.get("WATERMARK_PROBE") or os.path.join(ROOT, ".build", "release", "WatermarkProbe")
 SIZES = [(854, 480), (1280, 720), (1920, 1080)]
 
 

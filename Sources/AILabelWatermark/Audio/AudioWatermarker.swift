@@ -172,7 +172,7 @@ public struct AudioWatermarker: Sendable {
     /// The reader does not know where the audio starts in the mark's period (a cut, a codec's delay):
     /// in a window of four periods, it tries every hop of the period at 16 frame offsets within a hop
     /// (2,400 alignments, scored by their sync slots alone), refines the best few to 4 samples, and
-    /// decodes each over every whole period of the file, keeping the first whose CRC checks out. When
+    /// decodes each over every whole period of the searched region, keeping the first whose CRC checks out. When
     /// none does, the next window is tried, up to ``windowsSearched``.
     public func analyze(_ audio: AudioSamples) throws -> AudioWatermarkAnalysis {
         let rate = AudioMarkLayout.sampleRate
@@ -234,11 +234,14 @@ public struct AudioWatermarker: Sendable {
         return AudioMarkFeatures.syncScore(energies: energies, frames: frames, phase: phase, layout: layout)
     }
 
-    /// Reads the coded bits of every whole period of the file for a period starting at sample `start`,
-    /// and decodes them: a detection when the CRC checks out.
+    /// Reads the coded bits of every whole period of the file's first 79 s for a period starting at sample
+    /// `start`, and decodes them: a detection when the CRC checks out.
     func read(_ mix: [Float], start: Int, syncScore: Double, spectrogram: AudioSpectrogram) -> AudioMarkReading {
         let (offset, phase) = Self.grid(start: start, from: 0)
-        let frames = AudioSpectrogram.frameCount(samples: mix.count, offset: offset)
+        // The periods of the searched region only (79 s): each alignment decoded costs a transform of what
+        // it reads, and up to 48 are decoded in unmarked audio, so a 10-minute file read whole cost 8 times
+        // what its first 79 s do, for evidence the first 32 periods already give.
+        let frames = min(Self.framesRead, AudioSpectrogram.frameCount(samples: mix.count, offset: offset))
         let energies = spectrogram.subbandEnergies(mix, offset: offset, frames: frames).subbands
         let features = AudioMarkFeatures(energies: energies, frames: frames, phase: phase, layout: layout)
         let tau = 2 * Float.pi
@@ -275,6 +278,8 @@ public struct AudioWatermarker: Sendable {
     static let windowFrames = 4 * AudioMarkLayout.hopsPerPeriod
     /// Windows tried before the reader gives up: the mark is looked for in the first 77 s.
     static let windowsSearched = 8
+    /// Frames an alignment's decoding reads: the searched windows and one period more (79 s).
+    static let framesRead = windowsSearched * windowFrames + AudioMarkLayout.hopsPerPeriod
     /// The search's step within a hop, in samples at 16 kHz; refining brings it to 4.
     static let coarseOffset = 16
     /// Alignments decoded per window, best synchronisation first: with CRC-24, unmarked audio passes
