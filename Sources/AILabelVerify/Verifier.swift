@@ -103,9 +103,12 @@ public struct Verifier: Sendable {
             do {
                 // Samples reserve their share of the process's budget, as pixels do (4 bytes each).
                 let coding = file.contents.audioCoding!
-                let estimate = Int(min((coding.durationSeconds ?? 60) * Double(coding.sampleRate) * Double(coding.channels), Double(AudioLimits.maximumDecodedValues)))
+                // Only what the checks listen to is decoded: the start, unless a cue is declared later on.
+                let listened = AudioMarkCollector.secondsListened(watermark: true, declared: observations.declaredAudibleLabel)
+                let seconds = min(coding.durationSeconds ?? 60, listened ?? .infinity)
+                let estimate = Int(min(seconds * Double(coding.sampleRate) * Double(coding.channels), Double(AudioLimits.maximumDecodedValues)))
                 try PixelBudget.shared.withReservation(max(1, min(estimate, PixelBudget.shared.pixels))) {
-                    let audio = try file.decodeAudio().audio
+                    let audio = try file.decodeAudio(firstSeconds: listened).audio
                     observations.pixelsScanned = true
                     AudioMarkCollector().collect(from: subject, audio: audio, into: &observations)
                 }
@@ -124,7 +127,8 @@ public struct Verifier: Sendable {
                     let track = movie.tracks.first { $0.handler == "soun" }
                     let estimate = Int(min((track?.duration ?? movie.duration ?? 60) * Double(track?.sampleRate ?? 48_000) * Double(track?.channels ?? 2), Double(AudioLimits.maximumDecodedValues)))
                     try PixelBudget.shared.withReservation(max(1, min(max(estimate, 1), PixelBudget.shared.pixels))) {
-                        let audio = try AudioCodec.decodeMovie(file.movieInput).audio
+                        let listened = AudioMarkCollector.secondsListened(watermark: false, declared: observations.declaredAudibleLabel)
+                        let audio = try AudioCodec.decodeMovie(file.movieInput, firstSeconds: listened).audio
                         AudioMarkCollector().collect(from: subject, audio: audio, watermark: false, into: &observations)
                     }
                 } catch let error as MediaError {

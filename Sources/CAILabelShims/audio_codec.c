@@ -128,7 +128,7 @@ static CAILabel_Status audio_append(float **out, uint64_t *have, uint64_t *capac
 }
 
 /// Decodes the best audio stream of an opened container; frees what it allocates, never `format`.
-static CAILabel_Status audio_decode_opened(AVFormatContext *format, uint64_t max_values, int32_t max_channels,
+static CAILabel_Status audio_decode_opened(AVFormatContext *format, uint64_t max_values, double keep_seconds, int32_t max_channels,
                                            int32_t min_rate, int32_t max_rate, float **out_samples, uint64_t *out_frames,
                                            CAILabel_AudioInfo *out_info, char *errbuf, size_t errbuf_len) {
     CAILabel_Status status = CAILabel_LIBRARY_ERROR;
@@ -179,6 +179,8 @@ static CAILabel_Status audio_decode_opened(AVFormatContext *format, uint64_t max
         status = CAILabel_LIMIT_EXCEEDED;
         goto done;
     }
+    // The frames kept when only the start is wanted (0: all of them); decoding stops once they are in.
+    uint64_t keep_frames = keep_seconds > 0 ? (uint64_t)(keep_seconds * rate) + 1 : 0;
     out_info->sample_rate = rate;
     out_info->channels = channels;
     out_info->bit_rate = parameters->bit_rate;
@@ -269,6 +271,10 @@ static CAILabel_Status audio_decode_opened(AVFormatContext *format, uint64_t max
             status = audio_append(&out, &have, &capacity, converted, made, channels, rate, max_values, errbuf, errbuf_len);
             if (status != CAILabel_OK) goto done;
             status = CAILabel_LIBRARY_ERROR;
+            if (keep_frames && have >= keep_frames) {
+                have = keep_frames;
+                goto decoded;
+            }
         }
     }
 decoded:
@@ -301,7 +307,7 @@ static int audio_begin(float **out_samples, uint64_t *out_frames, CAILabel_Audio
     return 1;
 }
 
-CAILabel_Status CAILabel_audio_decode(const void *bytes, size_t count, uint64_t max_values, int32_t max_channels,
+CAILabel_Status CAILabel_audio_decode(const void *bytes, size_t count, uint64_t max_values, double keep_seconds, int32_t max_channels,
                                       int32_t min_rate, int32_t max_rate, float **out_samples, uint64_t *out_frames,
                                       CAILabel_AudioInfo *out_info, char *errbuf, size_t errbuf_len) {
     if (bytes == NULL || !audio_begin(out_samples, out_frames, out_info, errbuf, errbuf_len)) return CAILabel_BAD_ARGUMENT;
@@ -337,7 +343,7 @@ CAILabel_Status CAILabel_audio_decode(const void *bytes, size_t count, uint64_t 
         audio_av_error(errbuf, errbuf_len, "FFmpeg cannot read the container", error);
         goto done;
     }
-    status = audio_decode_opened(format, max_values, max_channels, min_rate, max_rate, out_samples, out_frames, out_info, errbuf, errbuf_len);
+    status = audio_decode_opened(format, max_values, keep_seconds, max_channels, min_rate, max_rate, out_samples, out_frames, out_info, errbuf, errbuf_len);
 done:
     if (format) avformat_close_input(&format);
     if (io) {
@@ -349,7 +355,7 @@ done:
 
 /// The movie's sound, read through `reader` or opened by `path`: the ISO BMFF demuxer only, and (for a
 /// path) the `file` protocol only, so nothing named inside the file is opened.
-CAILabel_Status CAILabel_audio_decode_movie(const char *path, const CAILabel_Reader *reader, uint64_t max_values, int32_t max_channels,
+CAILabel_Status CAILabel_audio_decode_movie(const char *path, const CAILabel_Reader *reader, uint64_t max_values, double keep_seconds, int32_t max_channels,
                                             int32_t min_rate, int32_t max_rate, float **out_samples, uint64_t *out_frames,
                                             CAILabel_AudioInfo *out_info, char *errbuf, size_t errbuf_len) {
     if ((path == NULL && reader == NULL) || !audio_begin(out_samples, out_frames, out_info, errbuf, errbuf_len)) return CAILabel_BAD_ARGUMENT;
@@ -380,7 +386,7 @@ CAILabel_Status CAILabel_audio_decode_movie(const char *path, const CAILabel_Rea
         CAILabel_reader_io_free(&io);
         return CAILabel_LIBRARY_ERROR;  // avformat_open_input freed the context
     }
-    CAILabel_Status status = audio_decode_opened(format, max_values, max_channels, min_rate, max_rate, out_samples, out_frames, out_info, errbuf, errbuf_len);
+    CAILabel_Status status = audio_decode_opened(format, max_values, keep_seconds, max_channels, min_rate, max_rate, out_samples, out_frames, out_info, errbuf, errbuf_len);
     avformat_close_input(&format);
     CAILabel_reader_io_free(&io);
     return status;

@@ -143,6 +143,39 @@ struct AudibleCLITests {
         #expect(clean.stdout.contains("\"verdict\" : \"no-ai-evidence\""), "\(clean.stdout)")
     }
 
+    @Test("A WAV longer than the decode limit (28 minutes, sparse, after a marked start) is verified from its start: the watermark is found in bounded memory")
+    func longWAVIsVerifiedFromItsStart() throws {
+        let folder = try Repository.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let stamp = try ProcessRunner.ailabel(["stamp", Repository.fixture("media/music-6s.wav").path, "--out", folder.path, "--json", "--watermark"])
+        #expect(stamp.status == 0, "\(stamp.stderr)")
+        let labelID = try #require(Self.json(stamp.stdout).first?["labelID"] as? String)
+        // The marked samples, then silence to 150 MB of 16-bit stereo at 22.05 kHz: 75 million values, past the
+        // 2^26 a whole decode may hold (the silence is a hole in the file: nothing is written for it).
+        let long = folder.appendingPathComponent("long.wav").path
+        let script = """
+            import struct, sys, wave
+            with wave.open(sys.argv[1], "rb") as w:
+                channels, width, rate = w.getnchannels(), w.getsampwidth(), w.getframerate()
+                frames = w.readframes(w.getnframes())
+            assert width == 2, width
+            size = 150_000_000
+            with open(sys.argv[2], "wb") as f:
+                fmt = struct.pack("<HHIIHH", 1, channels, rate, rate * channels * width, channels * width, 16)
+                f.write(b"RIFF" + struct.pack("<I", 4 + 8 + len(fmt) + 8 + size) + b"WAVE")
+                f.write(b"fmt " + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", size) + frames)
+                f.truncate(12 + 8 + len(fmt) + 8 + size)
+            """
+        let make = try ProcessRunner.run("python3", ["-c", script, folder.appendingPathComponent("music-6s.wav").path, long])
+        #expect(make.status == 0, "\(make.stderr)")
+        let (verify, peak) = try ProcessRunner.ailabelMeasuringPeakMemory(["verify", long, "--scan", "full", "--format", "json"])
+        #expect(verify.stdout.contains("ailabel watermark, label ID \(labelID)"), "\(verify.stdout)")
+        #expect(verify.stdout.contains("\"verdict\" : \"missing-disclosure\""), "\(verify.stdout)")
+        #expect(!verify.stdout.contains("could not run"), "\(verify.stdout)")
+        // The first 81 s only: 31 MB of floats, against 600 MB for the whole.
+        #expect(peak < 300 * 1024, "peak \(peak / 1024) MiB")
+    }
+
     @Test("Hostile audio: eight channels are marked; zero-length audio, absurd sample rates and undecodable FLAC frames fail naming the file, never crash")
     func hostileAudio() throws {
         let folder = try Repository.temporaryDirectory()

@@ -60,6 +60,19 @@ struct AudioTests {
 
     // MARK: What the headers say
 
+    @Test("A decode of the first seconds keeps them and stops there: WAV in Swift, MP3, FLAC and an M4A's track through FFmpeg")
+    func decodesTheStartOnly() throws {
+        for name in ["music-6s.wav", "music-6s.mp3", "music-6s-24bit.flac", "aac.m4a"] {
+            let path = Repository.fixture("media/" + name).path
+            let file = try MediaFile(path: path)
+            let whole = name.hasSuffix(".m4a") ? try AudioCodec.decodeMovie(file.movieInput).audio : try file.decodeAudio().audio
+            let start = name.hasSuffix(".m4a") ? try AudioCodec.decodeMovie(file.movieInput, firstSeconds: 0.25).audio : try file.decodeAudio(firstSeconds: 0.25).audio
+            #expect(whole.frameCount > whole.sampleRate / 2, "\(name): \(whole.frameCount) frames")
+            #expect(start.frameCount == Int(0.25 * Double(whole.sampleRate)) + 1, "\(name): \(start.frameCount) frames at \(start.sampleRate) Hz")
+            #expect(Array(start.samples) == Array(whole.samples.prefix(start.samples.count)), "\(name): the start differs from the whole's")
+        }
+    }
+
     @Test("WAV fmt gives codec, channels, rate, bit depth and duration; RF64 sizes come from ds64")
     func wavCoding() throws {
         let pcm = try #require(try WAVHandler().parse(Repository.fixtureBytes("media/pcm16.wav")).audioCoding)

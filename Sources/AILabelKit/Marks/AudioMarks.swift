@@ -82,7 +82,7 @@ enum AudioMarker {
         }
         var bytes = try encoded(current, watermarked: applied.contains("watermark"))
         if applied.contains("watermark") {
-            let reread = try MediaFile(path: file.path, bytes: bytes).decodeAudio().audio
+            let reread = try MediaFile(path: file.path, bytes: bytes).decodeAudio(firstSeconds: AudioWatermarker.secondsRead).audio
             if try watermarker.detect(in: reread)?.payload.value == label.labelIDValue {
                 label.watermarked = true
             } else {

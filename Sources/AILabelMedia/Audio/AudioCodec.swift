@@ -6,14 +6,18 @@ internal import CAILabelShims
 public enum AudioCodec {
     /// Decodes the first audio stream of `bytes` at its own rate and channel count; more than
     /// `maximumValues` decoded samples (all channels) is refused before the buffer grows past them.
-    public static func decode(_ bytes: [UInt8], maximumValues: Int = AudioLimits.maximumDecodedValues) throws -> (audio: AudioSamples, info: AudioStreamInfo) {
+    /// With `firstSeconds`, only the stream's start is kept and decoding stops there (a reader that
+    /// listens to the start only, of a programme of any length).
+    public static func decode(
+        _ bytes: [UInt8], maximumValues: Int = AudioLimits.maximumDecodedValues, firstSeconds: Double? = nil
+    ) throws -> (audio: AudioSamples, info: AudioStreamInfo) {
         let limit = min(max(1, maximumValues), AudioLimits.maximumDecodedValues)
         return try decoded { samples, frames, info, errbuf in
             bytes.withUnsafeBytes { raw in
                 // An empty array's base address may be nil; the shim refuses a count of 0 by itself.
                 CAILabel_audio_decode(
                     raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, raw.count,
-                    UInt64(limit), Int32(AudioLimits.maximumChannels),
+                    UInt64(limit), max(0, firstSeconds ?? 0), Int32(AudioLimits.maximumChannels),
                     Int32(AudioLimits.sampleRates.lowerBound), Int32(AudioLimits.sampleRates.upperBound),
                     samples, frames, info, errbuf.baseAddress, errbuf.count)
             }
@@ -24,7 +28,8 @@ public enum AudioCodec {
     /// never held whole for its sound): FFmpeg's best audio stream, whose index is `info.streamIndex`. A
     /// file being verified or stamped comes as its ``MediaFile/movieInput``. A movie without sound throws
     /// ``MediaError`` `.unsupportedFormat`.
-    public static func decodeMovie(_ input: MovieInput) throws -> (audio: AudioSamples, info: AudioStreamInfo) {
+    /// With `firstSeconds`, only the track's start is kept, and read.
+    public static func decodeMovie(_ input: MovieInput, firstSeconds: Double? = nil) throws -> (audio: AudioSamples, info: AudioStreamInfo) {
         do {
             return try input.withReader { reader throws(MediaError) in
                 let url = "file:" + input.name  // a name with a colon is not read as a protocol
@@ -32,7 +37,8 @@ public enum AudioCodec {
                 let (lowest, highest) = (Int32(AudioLimits.sampleRates.lowerBound), Int32(AudioLimits.sampleRates.upperBound))
                 do {
                     return try decoded { samples, frames, info, errbuf in
-                        CAILabel_audio_decode_movie(url, reader, values, channels, lowest, highest, samples, frames, info, errbuf.baseAddress, errbuf.count)
+                        CAILabel_audio_decode_movie(
+                            url, reader, values, max(0, firstSeconds ?? 0), channels, lowest, highest, samples, frames, info, errbuf.baseAddress, errbuf.count)
                     }
                 } catch let error as MediaError {
                     throw error

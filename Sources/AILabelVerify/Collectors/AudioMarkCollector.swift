@@ -18,6 +18,19 @@ public struct AudioMarkCollector: Sendable {
         checkAudible(in: audio, into: &observations)
     }
 
+    /// The seconds from the start that the checks listen to, so that only they are decoded (a programme of
+    /// any length is verified in bounded memory): the watermark's searched region, and each declared
+    /// audible span with the lag the check allows. Nil when the whole is needed (a span that is not a
+    /// finite time).
+    public static func secondsListened(watermark: Bool, declared: AudibleLabelRecord?) -> Double? {
+        var seconds = watermark ? AudioWatermarker.secondsRead : 0
+        for span in declared?.spans ?? [] {
+            guard span.end.isFinite else { return nil }
+            seconds = max(seconds, span.end + AudibleCueCheck.maximumLag + 1)
+        }
+        return seconds
+    }
+
     /// A declared audible disclosure when the file has no sound left to hold it (a movie whose sound
     /// track was removed): missing, said as such.
     public func reportNoSound(into observations: inout Observations) {

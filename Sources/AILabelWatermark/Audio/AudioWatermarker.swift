@@ -280,6 +280,9 @@ public struct AudioWatermarker: Sendable {
     static let windowsSearched = 8
     /// Frames an alignment's decoding reads: the searched windows and one period more (79 s).
     static let framesRead = windowsSearched * windowFrames + AudioMarkLayout.hopsPerPeriod
+    /// The seconds from the start the reader looks at (with a second to spare for resampling's edges):
+    /// a caller may decode only these.
+    public static let secondsRead = Double(framesRead * AudioMarkLayout.hop + AudioMarkLayout.frameLength) / Double(AudioMarkLayout.sampleRate) + 1
     /// The search's step within a hop, in samples at 16 kHz; refining brings it to 4.
     static let coarseOffset = 16
     /// Alignments decoded per window, best synchronisation first: with CRC-24, unmarked audio passes

@@ -27,7 +27,8 @@ typedef struct {
 /// the decoded samples (all channels) before the buffer grows past it; `max_channels`
 /// and the rate range [min_rate, max_rate] are checked before decoding. Nothing is printed (FFmpeg's
 /// log is silenced); errbuf holds the reason of a failure. `*out_samples` is released with CAILabel_free.
-CAILabel_Status CAILabel_audio_decode(const void *bytes, size_t count, uint64_t max_values, int32_t max_channels,
+/// `keep_seconds` > 0 keeps only the stream's first seconds and stops decoding there (0 keeps all).
+CAILabel_Status CAILabel_audio_decode(const void *bytes, size_t count, uint64_t max_values, double keep_seconds, int32_t max_channels,
                           int32_t min_rate, int32_t max_rate, float **out_samples, uint64_t *out_frames,
                           CAILabel_AudioInfo *out_info, char *errbuf, size_t errbuf_len);
 
@@ -36,7 +37,7 @@ CAILabel_Status CAILabel_audio_decode(const void *bytes, size_t count, uint64_t 
 /// movie, and nothing is opened by name), else the file at `path` (the `file` protocol only), as
 /// CAILabel_VideoOptions takes its input. The stream decoded is FFmpeg's best audio stream; its index is
 /// `out_info->stream_index`.
-CAILabel_Status CAILabel_audio_decode_movie(const char *path, const CAILabel_Reader *reader, uint64_t max_values, int32_t max_channels,
+CAILabel_Status CAILabel_audio_decode_movie(const char *path, const CAILabel_Reader *reader, uint64_t max_values, double keep_seconds, int32_t max_channels,
                           int32_t min_rate, int32_t max_rate, float **out_samples, uint64_t *out_frames,
                           CAILabel_AudioInfo *out_info, char *errbuf, size_t errbuf_len);
 

@@ -37,18 +37,25 @@ public struct WAVSamples: Sendable {
         bytesPerSample = format.bitsPerSample / 8
         let frameBytes = bytesPerSample * channels
         dataRange = data.data.lowerBound..<(data.data.lowerBound + data.data.count / frameBytes * frameBytes)
-        guard dataRange.count / bytesPerSample <= AudioLimits.maximumDecodedValues else {
-            throw MediaError.make(.limitExceeded, "the WAV holds \(dataRange.count / bytesPerSample) samples, over the limit of \(AudioLimits.maximumDecodedValues) (all channels)")
-        }
     }
 
     public var info: AudioStreamInfo {
         AudioStreamInfo(codec: codec, sampleRate: sampleRate, channels: channels, bitRate: sampleRate * channels * bitsPerSample, bitsPerSample: bitsPerSample)
     }
 
-    /// The samples as floats (±1 full scale).
-    public func read(_ source: any ByteSource) throws -> AudioSamples {
-        let bytes = try source.read(dataRange)
+    /// The samples as floats (±1 full scale): all of them, refused past ``AudioLimits`` before anything is
+    /// read, or with `firstSeconds` only the start (of a WAV of any length).
+    public func read(_ source: any ByteSource, firstSeconds: Double? = nil) throws -> AudioSamples {
+        var range = dataRange
+        if let firstSeconds {
+            let frameBytes = bytesPerSample * channels
+            let frames = Int(min(max(0, firstSeconds) * Double(sampleRate) + 1, Double(dataRange.count / frameBytes)))
+            range = dataRange.lowerBound..<(dataRange.lowerBound + frames * frameBytes)
+        }
+        guard range.count / bytesPerSample <= AudioLimits.maximumDecodedValues else {
+            throw MediaError.make(.limitExceeded, "the WAV holds \(range.count / bytesPerSample) samples, over the limit of \(AudioLimits.maximumDecodedValues) (all channels)")
+        }
+        let bytes = try source.read(range)
         guard !bytes.isEmpty else { throw MediaError.make(.empty, "the WAV's data chunk holds no samples") }
         let count = bytes.count / bytesPerSample
         var values = [Float](repeating: 0, count: count)
