@@ -116,7 +116,9 @@ def main():
     parser.add_argument("--clean-seconds", type=float, default=5)
     parser.add_argument("--speed-seconds", type=int, default=60)
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--sizes", default=",".join(f"{w}x{h}" for w, h in SIZES), help="frame sizes the clips cycle through")
     args = parser.parse_args()
+    sizes = [tuple(int(v) for v in size.split("x")) for size in args.sizes.split(",")]
     durations = [float(d) for d in args.durations.split(",")]
     rng = random.Random(18)
     work = tempfile.mkdtemp(prefix="ailabel-video-bench-")
@@ -127,7 +129,7 @@ def main():
     accuracy = {}
     psnr_mark, psnr_plain, psnr_lossless = [], [], []
     for index in range(args.clips):
-        width, height = SIZES[index % len(SIZES)]
+        width, height = sizes[index % len(sizes)]
         seconds = durations[index % len(durations)]
         clip = os.path.join(work, f"clip{index:02d}.mp4")
         make_clip(clip, 100 + index, width, height, seconds)

@@ -41,6 +41,7 @@ public struct AILabelWatermarker: Sendable {
 
     /// The 128×128 luma pattern (unit RMS) for a payload.
     func tile(for payload: UInt64) -> [Float] { layout.tile(codedBits: codeword(for: payload)) }
+    func tile(for payload: UInt64, period: Int) -> [Float] { layout.tile(codedBits: codeword(for: payload), period: period) }
 
     /// Returns `image` with the mark added to its luma: the same delta goes to R, G and B (so chroma is
     /// unchanged), results are rounded and clamped, and alpha is untouched.

@@ -75,6 +75,35 @@ struct WatermarkTests {
         #expect(abs(detection.period - 128 * 480.0 / 1080.0) < 1.5)
     }
 
+    @Test("the tile evaluated sample by sample at 128 is the inverse transform's tile")
+    func evaluatedTileMatchesTransform() {
+        let codeword = watermarker.codeword(for: payload.value)
+        let transformed = watermarker.layout.tile(codedBits: codeword)
+        let evaluated = watermarker.layout.evaluatedTile(codedBits: codeword, period: 128)
+        let largest = zip(transformed, evaluated).map { abs($0 - $1) }.max() ?? 1
+        #expect(largest < 1e-3, "largest difference \(largest)")
+    }
+
+    @Test("video's larger tile (192 on 1080 lines) is found as drawn and after the 0.44× of a scale to 480 lines")
+    func largerVideoTileSurvivesDownscale() throws {
+        let period = VideoWatermark.period(width: 1920, height: 1080)
+        #expect(period == 192 && VideoWatermark.period(width: 1280, height: 720) == 128 && VideoWatermark.period(width: 3840, height: 2160) == 192)
+        let mark = VideoWatermark(watermarker: watermarker, payload: payload, period: period)
+        var image = PhotoLike.image(seed: 8, width: 1440, height: 810)
+        // The luma delta on R, G and B alike, as the frame's luma plane gets it.
+        for y in 0..<image.height {
+            for x in 0..<image.width {
+                let delta = Int(mark.deltas[(y % period) * period + x % period])
+                let offset = image.offset(x: x, y: y)
+                for channel in 0..<3 { image.pixels[offset + channel] = UInt8(min(max(Int(image.pixels[offset + channel]) + delta, 0), 255)) }
+            }
+        }
+        let native = try #require(watermarker.detect(in: image))
+        #expect(native.payload == payload && abs(native.period - 192) < 1.5)
+        let small = try #require(watermarker.detect(in: Edits.resize(image, factor: 480.0 / 1080.0)))
+        #expect(small.payload == payload && abs(small.period - 192 * 480.0 / 1080.0) < 1.5)
+    }
+
     @Test("a keyed mark is invisible to keyless readers and to readers with another key")
     func keyedMarkNeedsItsKey() throws {
         let keyed = AILabelWatermarker(key: Array("publisher secret 1".utf8))

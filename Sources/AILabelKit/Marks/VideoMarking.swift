@@ -56,7 +56,9 @@ struct VideoMarking {
         var watermark: VideoWatermark?
         if let marker = markers.lazy.compactMap({ $0 as? WatermarkMarker }).first {
             if min(probe.width, probe.height) >= WatermarkMarker.minimumSide {
-                watermark = VideoWatermark(watermarker: marker.watermarker, payload: WatermarkPayload(label.labelIDValue))
+                watermark = VideoWatermark(
+                    watermarker: marker.watermarker, payload: WatermarkPayload(label.labelIDValue),
+                    period: VideoWatermark.period(width: probe.width, height: probe.height))
             } else {
                 notApplied.append(
                     "no watermark: the video is \(probe.width)×\(probe.height), too small to carry it (it needs at least \(WatermarkMarker.minimumSide)×\(WatermarkMarker.minimumSide) pixels)")

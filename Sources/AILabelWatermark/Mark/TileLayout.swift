@@ -84,6 +84,65 @@ struct TileLayout: Sendable {
     /// The spatial tile for the given coded bits (0/1), scaled to unit RMS.
     func tile(codedBits: [UInt8]) -> [Float] {
         let n = Self.tileSize
+        var (real, imag) = spectrum(codedBits: codedBits)
+        FFT2D(size: n).transform(real: &real, imag: &imag, inverse: true)
+        return Self.unitRMS(real)
+    }
+
+    /// The same tile drawn on a period of `period` pixels (`period` × `period` values, every frequency scaled
+    /// by 128 / `period`), scaled to unit RMS: the pattern a reader finds as the 128 tile resized by
+    /// `period` / 128. Its sinusoids are evaluated at each sample (two separable passes), not interpolated,
+    /// so nothing is lost to resampling.
+    func tile(codedBits: [UInt8], period: Int) -> [Float] {
+        period == Self.tileSize ? tile(codedBits: codedBits) : evaluatedTile(codedBits: codedBits, period: period)
+    }
+
+    /// ``tile(codedBits:period:)`` by evaluation, at any period (at 128 it equals the inverse transform's).
+    func evaluatedTile(codedBits: [UInt8], period: Int) -> [Float] {
+        let n = Self.tileSize
+        let (real, imag) = spectrum(codedBits: codedBits)
+        let cosines = (0..<period).map { cos(2 * Double.pi * Double($0) / Double(period)) }
+        let sines = (0..<period).map { sin(2 * Double.pi * Double($0) / Double(period)) }
+        func signed(_ k: Int) -> Int { k < n / 2 ? k : k - n }
+        func turn(_ frequency: Int, _ position: Int) -> Int { ((frequency * position) % period + period) % period }
+        // First along x: per spectrum row v, g_v(x) = Σ_u S(u, v) e^{2πi·u·x/period}.
+        var rowsUsed: [Int] = []
+        var gReal = [Double](repeating: 0, count: n * period), gImag = gReal
+        for v in 0..<n {
+            var used = false
+            for u in 0..<n where real[v * n + u] != 0 || imag[v * n + u] != 0 {
+                used = true
+                let re = Double(real[v * n + u]), im = Double(imag[v * n + u]), frequency = signed(u)
+                for x in 0..<period {
+                    let k = turn(frequency, x)
+                    gReal[v * period + x] += re * cosines[k] - im * sines[k]
+                    gImag[v * period + x] += re * sines[k] + im * cosines[k]
+                }
+            }
+            if used { rowsUsed.append(v) }
+        }
+        // Then along y: tile(x, y) = Re Σ_v g_v(x) e^{2πi·v·y/period}.
+        var values = [Double](repeating: 0, count: period * period)
+        for y in 0..<period {
+            for v in rowsUsed {
+                let k = turn(signed(v), y)
+                let c = cosines[k], s = sines[k]
+                for x in 0..<period { values[y * period + x] += gReal[v * period + x] * c - gImag[v * period + x] * s }
+            }
+        }
+        return Self.unitRMS(values.map { Float($0) })
+    }
+
+    private static func unitRMS(_ values: [Float]) -> [Float] {
+        var energy: Double = 0
+        for value in values { energy += Double(value * value) }
+        let scale = Float(1 / (energy / Double(values.count)).squareRoot())
+        return values.map { $0 * scale }
+    }
+
+    /// The tile's spectrum: the sync coefficients and each coded bit's, signed by the bit, with their mirrors.
+    private func spectrum(codedBits: [UInt8]) -> (real: [Float], imag: [Float]) {
+        let n = Self.tileSize
         var real = [Float](repeating: 0, count: n * n)
         var imag = [Float](repeating: 0, count: n * n)
         func place(_ c: Coefficient, sign: Float) {
@@ -98,10 +157,6 @@ struct TileLayout: Sendable {
             let sign: Float = codedBits[j] == 0 ? 1 : -1
             for c in set { place(c, sign: sign) }
         }
-        FFT2D(size: n).transform(real: &real, imag: &imag, inverse: true)
-        var energy: Double = 0
-        for value in real { energy += Double(value * value) }
-        let scale = Float(1 / (energy / Double(n * n)).squareRoot())
-        return real.map { $0 * scale }
+        return (real, imag)
     }
 }

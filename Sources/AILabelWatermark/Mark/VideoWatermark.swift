@@ -1,19 +1,37 @@
-/// The image watermark in video: the same 128×128 luma tile (``AILabelWatermarker``), added to the luma plane
-/// of every frame at the same place, so a reader can sum the evidence of many frames (``VideoWatermarkPool``).
+/// The image watermark in video: the luma tile of ``AILabelWatermarker``, added to the luma plane of every
+/// frame at the same place, so a reader can sum the evidence of many frames (``VideoWatermarkPool``).
+///
+/// Frames larger than 720p carry the tile drawn larger (``period(width:height:)``: 192 pixels on 1080p), as
+/// if the 128 tile had been resized with the frame: scaled down to 480p, 1080p's mark keeps a period of 85
+/// and frequencies a 480p frame still holds (at 128 pixels it fell to 57, and its finest frequencies past
+/// what the scaler keeps: one 1080p clip in four was lost). The reader's period search finds any of them.
 ///
 /// The tile is computed once per video; marking a frame is one add per luma sample.
 public struct VideoWatermark: Sendable {
     public let watermarker: AILabelWatermarker
     public let payload: WatermarkPayload
+    /// The tile's side in pixels.
+    public let period: Int
     /// The tile as whole-sample deltas (the image embed rounds the same way).
     let deltas: [Int16]
 
-    /// - Parameter strength: as for ``AILabelWatermarker/embed(_:into:strength:)``: 1 costs about 42.4 dB PSNR.
-    public init(watermarker: AILabelWatermarker, payload: WatermarkPayload, strength: Float = 1) {
+    /// - Parameters:
+    ///   - strength: as for ``AILabelWatermarker/embed(_:into:strength:)``: 1 costs about 42.4 dB PSNR.
+    ///   - period: the tile's side (128, the image mark's, unless the frames call for more).
+    public init(watermarker: AILabelWatermarker, payload: WatermarkPayload, strength: Float = 1, period: Int = 128) {
         self.watermarker = watermarker
         self.payload = payload
+        self.period = period
         let amplitude = AILabelWatermarker.baseAmplitude * strength
-        deltas = watermarker.tile(for: payload.value).map { Int16(($0 * amplitude).rounded()) }
+        deltas = watermarker.tile(for: payload.value, period: period).map { Int16(($0 * amplitude).rounded()) }
+    }
+
+    /// The tile's side for frames of `width` × `height`: 128 up to 720 lines (on the shorter side), growing
+    /// with the frame to 192 at 1080 lines and more (the largest whose 0.44× the reader still searches well
+    /// within its 48–256 range), even.
+    public static func period(width: Int, height: Int) -> Int {
+        let scale = min(1.5, max(1, Double(min(width, height)) / 720))
+        return Int((Double(TileLayout.tileSize) * scale / 2).rounded()) * 2
     }
 
     /// Adds the tile to a luma plane of `width` × `height` samples, rows `stride` bytes apart, the tile grid's
@@ -21,15 +39,19 @@ public struct VideoWatermark: Sendable {
     public func embed(
         luma: UnsafeMutablePointer<UInt8>, stride: Int, width: Int, height: Int, range: ClosedRange<Int16> = 0...255
     ) {
-        let n = TileLayout.tileSize
+        let n = period
         let low = range.lowerBound, high = range.upperBound
+        // The tile's column of each x, once per frame (the period need not be a power of two).
+        let columns = (0..<width).map { Int32($0 % n) }
         deltas.withUnsafeBufferPointer { tile in
-            for y in 0..<height {
-                let row = luma + y * stride
-                let tileRow = (y & (n - 1)) * n
-                for x in 0..<width {
-                    let value = Int16(row[x]) + tile[tileRow + (x & (n - 1))]
-                    row[x] = UInt8(truncatingIfNeeded: min(max(value, low), high))
+            columns.withUnsafeBufferPointer { column in
+                for y in 0..<height {
+                    let row = luma + y * stride
+                    let tileRow = (y % n) * n
+                    for x in 0..<width {
+                        let value = Int16(row[x]) + tile[tileRow + Int(column[x])]
+                        row[x] = UInt8(truncatingIfNeeded: min(max(value, low), high))
+                    }
                 }
             }
         }
