@@ -1,10 +1,11 @@
 /// The image watermark in video: the luma tile of ``AILabelWatermarker``, added to the luma plane of every
 /// frame at the same place, so a reader can sum the evidence of many frames (``VideoWatermarkPool``).
 ///
-/// Frames larger than 720p carry the tile drawn larger (``period(width:height:)``: 192 pixels on 1080p), as
-/// if the 128 tile had been resized with the frame: scaled down to 480p, 1080p's mark keeps a period of 85
-/// and frequencies a 480p frame still holds (at 128 pixels it fell to 57, and its finest frequencies past
-/// what the scaler keeps: one 1080p clip in four was lost). The reader's period search finds any of them.
+/// Frames larger than 720p carry the tile drawn larger (``period(width:height:)``: 240 pixels on 1080p), as
+/// if the 128 tile had been resized with the frame: scaled down to 480p, 1080p's mark keeps a period of 107
+/// and a band (0.048–0.23 cycles a pixel) a 480p frame still holds. At 128 pixels it fell to a period of 57
+/// and its finest frequencies past what the scaler keeps (one 1080p clip in four was lost); at 192 (85 at
+/// 480p) another clip was lost. The reader's period search finds any of them.
 ///
 /// The tile is computed once per video; marking a frame is one add per luma sample.
 public struct VideoWatermark: Sendable {
@@ -27,11 +28,12 @@ public struct VideoWatermark: Sendable {
     }
 
     /// The tile's side for frames of `width` × `height`: 128 up to 720 lines (on the shorter side), growing
-    /// with the frame to 192 at 1080 lines and more (the largest whose 0.44× the reader still searches well
-    /// within its 48–256 range), even.
+    /// with the frame to 240 at 1080 lines and more (scaled to 480 lines, 107: inside the reader's 48–256
+    /// search, and with the band a 480-line frame keeps), even.
     public static func period(width: Int, height: Int) -> Int {
-        let scale = min(1.5, max(1, Double(min(width, height)) / 720))
-        return Int((Double(TileLayout.tileSize) * scale / 2).rounded()) * 2
+        let lines = Double(min(max(min(width, height), 720), 1080))
+        let period = Double(TileLayout.tileSize) + (lines - 720) / 360 * 112
+        return Int((period / 2).rounded()) * 2
     }
 
     /// Adds the tile to a luma plane of `width` × `height` samples, rows `stride` bytes apart, the tile grid's
