@@ -174,7 +174,7 @@ def main():
         print(f"clean {index:3d} {width}x{height} false alarms so far {false_alarms}", file=sys.stderr, flush=True)
         os.remove(clip)
 
-    print(f"\n## Video watermark ({args.clips} clips, {', '.join(f'{d:g}' for d in durations)} s, 480p/720p/1080p at 30 fps)\n")
+    print(f"\n## Video watermark ({args.clips} clips, {', '.join(f'{d:g}' for d in durations)} s, {args.sizes} at 30 fps)\n")
     print("| attack | detected | payload bit accuracy |")
     print("| --- | --- | --- |")
     for name, oks in rows.items():
