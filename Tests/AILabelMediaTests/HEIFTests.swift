@@ -138,6 +138,18 @@ struct HEIFTests {
         #expect(error.reason.contains("two iinf boxes"), "\(error)")
     }
 
+    @Test("itemDataOverTheMetaBoxIsRefused: an image item whose file extent covers the header and the meta box is refused (a rewrite changes those bytes, so its \"image data\" could not stay the same; a fuzz finding)")
+    func itemDataOverTheMetaBoxIsRefused() throws {
+        let bytes = try Repository.fixtureBytes("fuzz/heif/item-data-over-header-and-meta.heic")
+        let error = try #require(throws: MediaError.self) { try HEIFHandler.heif.parse(bytes) }
+        #expect(error.code == .malformed && error.reason.contains("overlaps the file's header or meta box"), "\(error)")
+        // Files whose items lie in mdat, or in the idat box inside the meta box (construction method 1, as in
+        // alpha.heic), still parse.
+        for name in ["media/plain.heic", "media/alpha.heic"] {
+            #expect(!(try HEIFHandler.heif.parse(try Repository.fixtureBytes(name)).imageDataRanges.isEmpty), "\(name)")
+        }
+    }
+
     @Test("truncatedHEIFIsRefused: a HEIC cut inside its boxes is refused with the box named")
     func truncatedHEIFIsRefused() throws {
         let error = try #require(throws: MediaError.self) { try HEIFHandler.heif.parse(try Repository.fixtureBytes("malformed/heif-truncated.heic")) }

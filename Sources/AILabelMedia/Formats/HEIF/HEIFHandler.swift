@@ -49,8 +49,17 @@ public struct HEIFHandler: AssetHandler {
         }
         // Every item's bytes must lie inside the file (or its idat): checked for all, read for metadata.
         var imageRanges: [Range<Int>] = []
+        // The boxes a rewrite writes anew: an item stored at file offsets (construction method 0) whose data
+        // lies in them would not be the same bytes afterwards (the fuzzer's: a lone "to the end" extent from
+        // byte 0 made the whole file, header and meta box included, the image's data).
+        let rewritten = file.tree.topLevel.map { file.tree.boxes[$0] }.filter { $0.type == .ftyp || $0.type == .meta }.map(\.range)
         for item in meta.items {
             guard let ranges = try meta.fileRanges(of: item.id, fileSize: source.count) else { continue }
+            if meta.location?.entry(for: item.id)?.constructionMethod == 0,
+                let range = ranges.first(where: { range in rewritten.contains { $0.overlaps(range) } }) {
+                throw MediaError.make(
+                    .malformed, "iloc: item \(item.id)'s data (bytes \(range.lowerBound)..<\(range.upperBound)) overlaps the file's header or meta box")
+            }
             if item.isXMP || item.isExif {
                 let total = ranges.reduce(0) { $0 + $1.count }
                 guard total <= Self.maximumMetadataItem else {
