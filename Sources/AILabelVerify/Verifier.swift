@@ -125,9 +125,10 @@ public struct Verifier: Sendable {
             } else {
                 do {
                     let track = movie.tracks.first { $0.handler == "soun" }
-                    let estimate = Int(min((track?.duration ?? movie.duration ?? 60) * Double(track?.sampleRate ?? 48_000) * Double(track?.channels ?? 2), Double(AudioLimits.maximumDecodedValues)))
+                    let listened = AudioMarkCollector.secondsListened(watermark: false, declared: observations.declaredAudibleLabel)
+                    let seconds = min(track?.duration ?? movie.duration ?? 60, listened ?? .infinity)
+                    let estimate = Int(min(seconds * Double(track?.sampleRate ?? 48_000) * Double(track?.channels ?? 2), Double(AudioLimits.maximumDecodedValues)))
                     try PixelBudget.shared.withReservation(max(1, min(max(estimate, 1), PixelBudget.shared.pixels))) {
-                        let listened = AudioMarkCollector.secondsListened(watermark: false, declared: observations.declaredAudibleLabel)
                         let audio = try AudioCodec.decodeMovie(file.movieInput, firstSeconds: listened).audio
                         AudioMarkCollector().collect(from: subject, audio: audio, watermark: false, into: &observations)
                     }

@@ -107,15 +107,20 @@ struct HEIFTests {
         #expect(error.reason.contains("iloc") && error.reason.contains("idat"), "\(error)")
     }
 
+    /// The error a rewrite that writes an XMP packet into `fixture` must end on.
+    static func xmpRewriteError(_ fixture: String, _ handler: HEIFHandler) throws -> MediaError {
+        let bytes = try Repository.fixtureBytes(fixture)
+        var edit = MetadataEdit()
+        edit.xmp = .replace(packet)
+        return try #require(throws: MediaError.self) { try handler.rewrite(bytes, applying: edit) }
+    }
+
     @Test("itemIDAtUInt32MaxIsNotATrap: a HEIF whose largest item ID is 4294967295 gets its new XMP item a free ID instead of overflowing (a fuzz finding)")
     func itemIDAtUInt32MaxIsNotATrap() throws {
         // The fuzzer's input: the new item's ID was the largest in use plus one, which overflowed and
         // trapped. Now the rewrite gets past the ID and refuses this input for its next fault, its
         // extents; a trap would end the test process instead.
-        let bytes = try Repository.fixtureBytes("fuzz/heif/item-id-at-uint32-max.heic")
-        var edit = MetadataEdit()
-        edit.xmp = .replace(Self.packet)
-        let error = try #require(throws: MediaError.self) { try HEIFHandler.heif.rewrite(bytes, applying: edit) }
+        let error = try Self.xmpRewriteError("fuzz/heif/item-id-at-uint32-max.heic", .heif)
         #expect(error.reason.contains("lie in boxes that move apart"), "\(error)")
     }
 
@@ -124,10 +129,7 @@ struct HEIFTests {
         // The fuzzer's input (an AVIF): its primary item's extent has length 0 ("to the end") and starts
         // at the end of the file, so its image data was empty; rewritten, the same iloc entry took in
         // the new XMP item's mdat, and the image data became 568 bytes.
-        let bytes = try Repository.fixtureBytes("fuzz/avif/primary-extent-to-end-from-the-end.avif")
-        var edit = MetadataEdit()
-        edit.xmp = .replace(Self.packet)
-        let error = try #require(throws: MediaError.self) { try HEIFHandler.avif.rewrite(bytes, applying: edit) }
+        let error = try Self.xmpRewriteError("fuzz/avif/primary-extent-to-end-from-the-end.avif", .avif)
         #expect(error.reason.contains("runs to the end of the file from the end itself"), "\(error)")
     }
 

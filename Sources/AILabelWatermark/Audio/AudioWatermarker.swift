@@ -256,8 +256,7 @@ public struct AudioWatermarker: Sendable {
         var detection: AudioWatermarkDetection?
         if checks {
             // Coded bits without evidence (no cell survived) are erasures to the decoder, not errors.
-            let codeword = layout.codeword(for: payload)
-            let errors = zip(soft, codeword).filter { value, bit in value != 0 && (value > 0) != (bit == 0) }.count
+            let errors = AudioMarkReading.errors(in: soft, against: layout.codeword(for: payload), countingErasures: false)
             detection = AudioWatermarkDetection(
                 payload: WatermarkPayload(payload), syncScore: syncScore, codedBitErrors: errors, codedBitCount: AudioMarkLayout.codedBits)
         }
@@ -268,7 +267,7 @@ public struct AudioWatermarker: Sendable {
     /// evidence either way, counts as wrong): how much of the channel a benchmark's attack destroyed,
     /// whether or not the code could still correct it.
     public func codedBitErrors(in reading: AudioMarkReading, against payload: WatermarkPayload) -> Int {
-        reading.errors(against: layout.codeword(for: payload.value))
+        AudioMarkReading.errors(in: reading.soft, against: layout.codeword(for: payload.value), countingErasures: true)
     }
 
     /// Coded bits per period: the 64-bit payload and its CRC-24, convolutionally coded.
@@ -323,7 +322,9 @@ public struct AudioMarkReading: Sendable {
     /// One soft value per coded bit (positive reads 0).
     let soft: [Float]
 
-    func errors(against codeword: [UInt8]) -> Int {
-        zip(soft, codeword).filter { value, bit in value == 0 || (value > 0) != (bit == 0) }.count
+    /// Coded bits of `soft` that disagree with `codeword` (a positive value reads 0); a value of 0 (no
+    /// evidence) counts as wrong only `countingErasures`.
+    static func errors(in soft: [Float], against codeword: [UInt8], countingErasures: Bool) -> Int {
+        zip(soft, codeword).filter { value, bit in value == 0 ? countingErasures : (value > 0) != (bit == 0) }.count
     }
 }
