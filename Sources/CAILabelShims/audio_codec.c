@@ -180,7 +180,10 @@ static CAILabel_Status audio_decode_opened(AVFormatContext *format, uint64_t max
         goto done;
     }
     // The frames kept when only the start is wanted (0: all of them); decoding stops once they are in.
-    uint64_t keep_frames = keep_seconds > 0 ? (uint64_t)(keep_seconds * rate) + 1 : 0;
+    // A start longer than any stream (a span a hostile label declares) keeps all: converting a double
+    // past UINT64_MAX is undefined, so it is never converted.
+    double wanted = keep_seconds * rate;
+    uint64_t keep_frames = keep_seconds > 0 && wanted < 1e18 ? (uint64_t)wanted + 1 : 0;
     out_info->sample_rate = rate;
     out_info->channels = channels;
     out_info->bit_rate = parameters->bit_rate;

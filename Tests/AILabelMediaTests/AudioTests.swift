@@ -71,6 +71,13 @@ struct AudioTests {
             #expect(start.frameCount == Int(0.25 * Double(whole.sampleRate)) + 1, "\(name): \(start.frameCount) frames at \(start.sampleRate) Hz")
             #expect(Array(start.samples) == Array(whole.samples.prefix(start.samples.count)), "\(name): the start differs from the whole's")
         }
+        // A start no stream reaches (a span a hostile label declares) or that is no time at all keeps the whole.
+        let wav = try MediaFile(path: Repository.fixture("media/music-6s.wav").path)
+        let mp3 = try MediaFile(path: Repository.fixture("media/music-6s.mp3").path)
+        for seconds in [1e300, .infinity, .nan] {
+            #expect(try wav.decodeAudio(firstSeconds: seconds).audio.frameCount == wav.decodeAudio().audio.frameCount, "WAV, \(seconds) s")
+            #expect(try mp3.decodeAudio(firstSeconds: seconds).audio.frameCount == mp3.decodeAudio().audio.frameCount, "MP3, \(seconds) s")
+        }
     }
 
     @Test("WAV fmt gives codec, channels, rate, bit depth and duration; RF64 sizes come from ds64")

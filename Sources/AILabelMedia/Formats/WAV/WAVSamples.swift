@@ -47,7 +47,7 @@ public struct WAVSamples: Sendable {
     /// read, or with `firstSeconds` only the start (of a WAV of any length).
     public func read(_ source: any ByteSource, firstSeconds: Double? = nil) throws -> AudioSamples {
         var range = dataRange
-        if let firstSeconds {
+        if let firstSeconds, firstSeconds.isFinite {
             let frameBytes = bytesPerSample * channels
             let frames = Int(min(max(0, firstSeconds) * Double(sampleRate) + 1, Double(dataRange.count / frameBytes)))
             range = dataRange.lowerBound..<(dataRange.lowerBound + frames * frameBytes)
