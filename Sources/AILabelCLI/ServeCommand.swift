@@ -71,6 +71,9 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let workers = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        // This process only serves: its handlers run on the event loops that read their requests.
+        EventLoopExecutor.install(loops: EventLoopExecutor.loops(forWorkers: workers))
         let configuration = try ConfigurationLoader.load(config)
         let settings = try EngineBridge.resolve { () throws(AILabelError) in
             try ServerSettings.resolve(
@@ -88,7 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
         let server = try EngineBridge.resolve { () throws(AILabelError) in
             try LabelServer(
                 settings: settings, configuration: configuration, signer: signer, trust: trustConfiguration,
-                engine: LabelEngine(threads: jobs ?? ProcessInfo.processInfo.activeProcessorCount), logger: logger)
+                engine: LabelEngine(threads: workers), logger: logger)
         }
         let scheme = settings.tlsCertificate == nil ? "http" : "https"
         do {

@@ -106,10 +106,12 @@ public struct LabelServer: Sendable {
         }
         let host = settings.host
         let logger = self.logger
-        // One event loop: it only moves bytes and parses HTTP, while the engine's workers (--jobs) do the
-        // work. A loop per core, NIO's default, puts more threads than cores on the CPU and costs
+        // The loops only move bytes, parse HTTP and run handlers, while the engine's workers (--jobs) do
+        // the work: the shared group when it runs Swift's executor (EventLoopExecutor), else one loop of
+        // our own. A loop per core, NIO's default, puts more threads than cores on the CPU and costs
         // wake-ups and preemptions for nothing (Benchmarks/serve/RESULTS.md).
-        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let sharedLoops = EventLoopExecutor.isInstalled
+        let eventLoops = sharedLoops ? MultiThreadedEventLoopGroup.singleton : MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let app = Application(
             router: router, server: builder,
             configuration: .init(address: .hostname(host, port: settings.port), serverName: "ailabel"),
@@ -151,7 +153,8 @@ public struct LabelServer: Sendable {
             tasks.cancelAll()
         }
         engine.pool.shutdown()
-        try? await eventLoops.shutdownGracefully()
+        // The shared group lives as long as the process (NIO refuses to shut it down).
+        if !sharedLoops { try? await eventLoops.shutdownGracefully() }
     }
 
     /// HTTPS over `builder`, from a PEM chain and its private key; each way it can fail is said apart
