@@ -17,6 +17,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -26,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -33,6 +35,7 @@
 
 typedef struct {
     char *data;
+    int fd;  // the file, kept open for sendfile
     size_t size;
     char head[512];
     size_t head_size;
@@ -89,9 +92,37 @@ static int open_connection(void) {
     return fd;
 }
 
+static int send_copied(int fd, const Body *body);
+
+// The head with send(), the file with sendfile(): the kernel hands the file's cached pages to the
+// socket instead of copying the body from this process, which took about 40% of the client's CPU
+// (the client shares the cores with the server it measures). Where sendfile is refused, writev.
 static int send_all(int fd, const Body *body) {
+    size_t head_sent = 0;
+    while (head_sent < body->head_size) {
+        ssize_t sent = send(fd, body->head + head_sent, body->head_size - head_sent, MSG_MORE | MSG_NOSIGNAL);
+        if (sent < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        head_sent += sent;
+    }
+    off_t offset = 0;
+    while ((size_t)offset < body->size) {
+        ssize_t sent = sendfile(fd, body->fd, &offset, body->size - offset);
+        if (sent < 0) {
+            if (errno == EINTR) continue;
+            if ((errno == EINVAL || errno == ENOSYS) && offset == 0) return send_copied(fd, body);
+            return -1;
+        }
+        if (sent == 0) return -1;
+    }
+    return 0;
+}
+
+static int send_copied(int fd, const Body *body) {
     struct iovec parts[2] = {{(void *)body->head, body->head_size}, {body->data, body->size}};
-    int index = 0;
+    int index = 1;  // the head is sent
     while (index < 2) {
         ssize_t sent = writev(fd, parts + index, 2 - index);
         if (sent < 0) {
@@ -350,6 +381,11 @@ int main(int argc, char **argv) {
             return 2;
         }
         fclose(file);
+        body->fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (body->fd < 0) {
+            fprintf(stderr, "loadgen: cannot open %s\n", path);
+            return 2;
+        }
         body->head_size = snprintf(body->head, sizeof body->head,
                                    "POST /v1/verify?filename=photo.jpg HTTP/1.1\r\nHost: %s:%d\r\nAuthorization: Bearer %s\r\n"
                                    "Content-Type: image/jpeg\r\nContent-Length: %zu\r\n\r\n",

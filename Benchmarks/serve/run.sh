@@ -9,7 +9,7 @@
 #           during them (/proc VmHWM, reset before, and VmRSS sampled every 20 ms).
 #   stamp:  one POST /v1/stamp with the server's signer, the answer read by the reference SDK
 #           (c2pa-python) with the run's trust anchor: Trusted wanted.
-# Usage: Benchmarks/serve/run.sh [REQUESTS]   (needs scripts/setup and a release build)
+# Usage: Benchmarks/serve/run.sh [REQUESTS]   (ROUNDS=3 by default: serve and CLI alternate; needs scripts/setup and a release build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 requests="${1:-10000}"
@@ -58,21 +58,43 @@ if cc -O2 -pthread -o "$work/loadgen" Benchmarks/serve/loadgen.c 2>/dev/null; th
 # the server's CPU time (user and system, from /proc) read before and after.
 "${load[@]}" "$url" serve-token "$work/files.txt" 256 64 > /dev/null
 server_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
-ticks_before=$(server_ticks)
-serve_line=$("${load[@]}" "$url" serve-token "$work/files.txt" "$requests" 64 | grep '^RESULT')
-ticks_after=$(server_ticks)
-server_cpu=$(echo "scale=2; ($ticks_after - $ticks_before) / $(getconf CLK_TCK)" | bc)
-echo "$serve_line server_cpu_s=$server_cpu"
-serve_ok=$(sed -n 's/.* ok=\([0-9]*\).*/\1/p' <<< "$serve_line")
-serve_seconds=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' <<< "$serve_line")
-
-start=$(date +%s.%N)
-/usr/bin/time -f "%U %S" -o "$work/cli.time" "$ailabel" verify "$work/cli" --format jsonl --jobs "$cores" --trust "$work/keys/trust-anchors.pem" --no-default-trust > "$work/cli.jsonl" || true
-end=$(date +%s.%N)
-cli_cpu=$(awk '{printf "%.2f", $1 + $2}' "$work/cli.time")
-cli_files=$(wc -l < "$work/cli.jsonl")
-cli_seconds=$(echo "$end - $start" | bc)
-cli_compliant=$(grep -c '"verdict":"compliant"' "$work/cli.jsonl" || true)
+# Serve and CLI measured in rounds that alternate which goes first (serve then CLI, CLI then serve, ...):
+# this machine's speed drifts by 10-15% from one minute to the next, and a single pair measured in
+# sequence would give whichever ran in the faster minute the advantage. Figures are summed over rounds.
+rounds="${ROUNDS:-3}"
+serve_ok=0; serve_errors=0; serve_seconds=0; server_cpu=0; cli_files=0; cli_seconds=0; cli_cpu=0; cli_compliant=0; round_lines=""
+serve_round() {
+    local before after line
+    before=$(server_ticks)
+    line=$("${load[@]}" "$url" serve-token "$work/files.txt" "$requests" 64 | grep '^RESULT')
+    after=$(server_ticks)
+    round_serve_cpu=$(echo "scale=2; ($after - $before) / $(getconf CLK_TCK)" | bc)
+    round_serve_line="$line"
+}
+cli_round() {
+    local start end
+    start=$(date +%s.%N)
+    /usr/bin/time -f "%U %S" -o "$work/cli.time" "$ailabel" verify "$work/cli" --format jsonl --jobs "$cores" --trust "$work/keys/trust-anchors.pem" --no-default-trust > "$work/cli.jsonl" || true
+    end=$(date +%s.%N)
+    round_cli_seconds=$(echo "$end - $start" | bc)
+    round_cli_cpu=$(awk '{printf "%.2f", $1 + $2}' "$work/cli.time")
+    round_cli_files=$(wc -l < "$work/cli.jsonl")
+    round_cli_compliant=$(grep -c '"verdict":"compliant"' "$work/cli.jsonl" || true)
+}
+for round in $(seq 1 "$rounds"); do
+    if (( round % 2 == 1 )); then serve_round; cli_round; order="serve, CLI"; else cli_round; serve_round; order="CLI, serve"; fi
+    ok=$(sed -n 's/.* ok=\([0-9]*\).*/\1/p' <<< "$round_serve_line")
+    errors=$(sed -n 's/.* errors=\([0-9]*\).*/\1/p' <<< "$round_serve_line")
+    seconds=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' <<< "$round_serve_line")
+    serve_ok=$((serve_ok + ok)); serve_errors=$((serve_errors + errors)); serve_seconds=$(echo "$serve_seconds + $seconds" | bc)
+    server_cpu=$(echo "$server_cpu + $round_serve_cpu" | bc)
+    cli_files=$((cli_files + round_cli_files)); cli_compliant=$((cli_compliant + round_cli_compliant))
+    cli_seconds=$(echo "$cli_seconds + $round_cli_seconds" | bc); cli_cpu=$(echo "$cli_cpu + $round_cli_cpu" | bc)
+    round_ratio=$(echo "scale=3; ($ok / $seconds) / ($round_cli_files / $round_cli_seconds)" | bc)
+    echo "round $round ($order): $round_serve_line server_cpu_s=$round_serve_cpu | CLI $round_cli_files files in $round_cli_seconds s, CPU $round_cli_cpu s | serve / CLI $round_ratio"
+    round_lines+="round $round ($order): serve $(echo "scale=1; $ok / $seconds" | bc) requests/s ($(sed -n 's/.*\(p50_ms=[0-9.]* p99_ms=[0-9.]*\).*/\1/p' <<< "$round_serve_line"), server CPU $round_serve_cpu s), CLI $(echo "scale=1; $round_cli_files / $round_cli_seconds" | bc) files/s (CPU $round_cli_cpu s): $round_ratio"$'\n'
+done
+serve_line="RESULT rounds=$rounds requests=$((rounds * requests)) ok=$serve_ok errors=$serve_errors seconds=$serve_seconds"
 
 # 64 concurrent uploads of a 50 MB JPEG (stamped, so the default scan reads metadata; no pixels decoded).
 python3 Fixtures/make_large_media.py jpeg "$(head -1 "$work/sources.txt")" "$work/large-source.jpg" 50000000
@@ -111,9 +133,9 @@ cat <<REPORT
 == ailabel serve, $cores cores, $(uname -m), $files stamped+signed ~1 MP JPEGs ($mb MB) ==
 serve /v1/verify  $serve_line
                   throughput $serve_rate requests/s at 64 connections (${load[0]##*/}); server CPU $server_cpu s
-CLI verify --jobs $cores  $cli_files files ($cli_compliant compliant) in $cli_seconds s = $cli_rate files/s; CPU $cli_cpu s
-serve / CLI       $ratio
-uploads           $memory_line
+CLI verify --jobs $cores  $cli_files files over $rounds runs ($cli_compliant compliant) in $cli_seconds s = $cli_rate files/s; CPU $cli_cpu s
+serve / CLI       $ratio (all rounds)
+${round_lines}uploads           $memory_line
 stamp round trip  $stamp_line
 before:
 $(cat "$work/background-before.txt")
