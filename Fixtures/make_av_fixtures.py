@@ -49,6 +49,11 @@ def main():
     ffmpeg(*video(), "-c:v", "libx264", "-preset", "fast", "-crf", "20", "-pix_fmt", "yuv420p", *BITEXACT, upright)
     ffmpeg("-i", upright, "-c", "copy", "-metadata:s:v:0", "rotate=90", *BITEXACT, path("h264-rotated.mp4"))
     os.remove(upright)
+    # Matched quality: grainy H.264 sources of very different quality (the QP the source's encoder chose is
+    # what ailabel's re-encode follows): a fine one (CRF 13) and a coarse one (CRF 34), half a second each.
+    for name, crf in (("h264-fine.mp4", "13"), ("h264-coarse.mp4", "34")):
+        ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10,noise=alls=12:allf=t", "-t", "0.5",
+               "-c:v", "libx264", "-preset", "fast", "-crf", crf, "-pix_fmt", "yuv420p", *BITEXACT, path(name))
     # H.265 in MP4.
     ffmpeg(*video(), "-c:v", "libx265", "-preset", "fast", "-crf", "22", "-pix_fmt", "yuv420p", "-tag:v", "hvc1",
            "-x265-params", "log-level=none", *BITEXACT, path("hevc.mp4"))

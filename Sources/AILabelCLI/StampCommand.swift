@@ -115,7 +115,7 @@ struct StampCommand: AsyncParsableCommand {
     @Option(name: .customLong("visible-seconds"), help: "Video, with --visible-span start: seconds from the start the badge is shown (at least 2; default 5).")
     var visibleSeconds: Double?
 
-    @Option(name: .customLong("video-crf"), help: "Video: the encoder's constant rate factor (default: ailabel's matched quality, libx264 18).")
+    @Option(name: .customLong("video-crf"), help: "Video: the encoder's constant rate factor (default: matched to the source; libx264 12...18 from an H.264 source's QP).")
     var videoCRF: Int?
 
     @Flag(name: .customLong("eu-icon"), help: "Draw the EU-style icon (AI GENERATED / AI MODIFIED) before the texts.")

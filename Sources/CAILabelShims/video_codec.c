@@ -13,6 +13,7 @@
 #include <libavutil/imgutils.h>
 #include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
+#include <libavutil/video_enc_params.h>
 #include <libswscale/swscale.h>
 
 #include "CAILabelShims.h"
@@ -399,6 +400,7 @@ static void begin(Pipeline *p, char *errbuf, size_t errbuf_len, const CAILabel_V
                   CAILabel_VideoFrameFunction function, void *context, CAILabel_VideoInfo *info) {
     memset(p, 0, sizeof *p);
     memset(info, 0, sizeof *info);
+    info->crf = -1;
     p->errors.errbuf = errbuf;
     p->errors.errbuf_len = errbuf_len;
     if (errbuf && errbuf_len) errbuf[0] = '\0';
@@ -471,8 +473,8 @@ typedef struct {
     const char *preset;
 } EncoderChoice;
 
-// Matched quality: CRFs that keep the unbadged area at about 40 dB PSNR or more against the decoded source
-// on camera-like content (measured by Benchmarks/run video-quality).
+// The default CRFs: the unbadged area at about 40 dB PSNR or more against the decoded source on
+// camera-like content; libx264's is the coarsest that matched quality (matched_crf) picks.
 static const EncoderChoice encoder_choices[] = {
     {AV_CODEC_ID_H264, "libx264", 18, "preset", "medium"},
     {AV_CODEC_ID_HEVC, "libx265", 20, "preset", "medium"},
@@ -633,6 +635,125 @@ static int write_replacement(Pipeline *p, double until) {
     }
 }
 
+// MARK: Matched quality
+
+/// How many frames the source's quality is measured over, and how many packets may be read to find them.
+enum { QUALITY_FRAMES = 60, QUALITY_PACKETS = 4000 };
+
+/// The source's quantiser: the mean QP of the first QUALITY_FRAMES frames' P frames (I frames when it has
+/// none), from the QPs the H.264 decoder exports (AV_FRAME_DATA_VIDEO_ENC_PARAMS), read through a second
+/// opening of the input so that the transcode itself starts at the first packet as before. 0 when nothing
+/// was measured (the decoder exported nothing, or nothing decoded): the caller keeps its default.
+static double measure_source_qp(Pipeline *p, const char *path, int32_t *frames_measured) {
+    *frames_measured = 0;
+    AVFormatContext *input = NULL;
+    AVCodecContext *decoder = NULL;
+    AVPacket *packet = NULL;
+    AVFrame *frame = NULL;
+    AVIOContext *io = NULL;
+    CAILabel_ReaderState state;
+    double sums[2] = {0, 0};
+    long counts[2] = {0, 0};
+    AVDictionary *settings = NULL;
+    av_dict_set(&settings, "protocol_whitelist", "file", 0);
+    av_dict_set(&settings, "format_whitelist", p->input->iformat->name, 0);
+    if (p->options->reader != NULL) {
+        state.reader = *p->options->reader;
+        state.position = 0;
+        io = CAILabel_reader_io(&state);
+        input = avformat_alloc_context();
+        if (io == NULL || input == NULL) goto done;
+        input->pb = io;
+        input->flags |= AVFMT_FLAG_CUSTOM_IO;
+        path = NULL;
+    }
+    if (avformat_open_input(&input, path, NULL, &settings) < 0) goto done;  // frees `input` on failure
+    if ((unsigned)p->video_index >= input->nb_streams) goto done;
+    AVStream *stream = input->streams[p->video_index];
+    if (stream->codecpar->codec_id != p->video_in->codecpar->codec_id) goto done;
+    const AVCodec *codec = avcodec_find_decoder(stream->codecpar->codec_id);
+    if (codec == NULL || (decoder = avcodec_alloc_context3(codec)) == NULL) goto done;
+    if (avcodec_parameters_to_context(decoder, stream->codecpar) < 0) goto done;
+    decoder->pkt_timebase = stream->time_base;
+    decoder->thread_count = 0;
+    decoder->export_side_data |= AV_CODEC_EXPORT_DATA_VIDEO_ENC_PARAMS;
+    if (avcodec_open2(decoder, codec, NULL) < 0) goto done;
+    packet = av_packet_alloc();
+    frame = av_frame_alloc();
+    if (packet == NULL || frame == NULL) goto done;
+    int decoded = 0;
+    int ended = 0;
+    for (int read = 0; read < QUALITY_PACKETS && decoded < QUALITY_FRAMES && !ended; read++) {
+        int ours;
+        if (av_read_frame(input, packet) < 0) {
+            // A clip shorter than the sample: the frames the decoder still holds.
+            ended = 1;
+            ours = avcodec_send_packet(decoder, NULL) >= 0;
+        } else {
+            ours = packet->stream_index == p->video_index && avcodec_send_packet(decoder, packet) >= 0;
+            av_packet_unref(packet);
+        }
+        while (ours && decoded < QUALITY_FRAMES && avcodec_receive_frame(decoder, frame) == 0) {
+            if (frame->width != p->info->width || frame->height != p->info->height) {
+                av_frame_unref(frame);
+                goto done;
+            }
+            decoded++;
+            const AVFrameSideData *side = av_frame_get_side_data(frame, AV_FRAME_DATA_VIDEO_ENC_PARAMS);
+            if (side != NULL && side->size >= sizeof(AVVideoEncParams)) {
+                const AVVideoEncParams *params = (const AVVideoEncParams *)side->data;
+                if (params->type == AV_VIDEO_ENC_PARAMS_H264 &&
+                    (params->nb_blocks == 0 ||
+                     (params->block_size > 0 && params->blocks_offset <= side->size &&
+                      (side->size - params->blocks_offset) / params->block_size >= params->nb_blocks))) {
+                    double qp = params->qp;
+                    if (params->nb_blocks > 0) {
+                        double deltas = 0;
+                        for (unsigned b = 0; b < params->nb_blocks; b++) deltas += av_video_enc_params_block((AVVideoEncParams *)params, b)->delta_qp;
+                        qp += deltas / params->nb_blocks;
+                    }
+                    int kind = frame->pict_type == AV_PICTURE_TYPE_P ? 1 : frame->pict_type == AV_PICTURE_TYPE_I ? 0 : -1;
+                    if (kind >= 0 && isfinite(qp)) {
+                        sums[kind] += qp;
+                        counts[kind]++;
+                    }
+                }
+            }
+            av_frame_unref(frame);
+        }
+    }
+    *frames_measured = decoded;
+done:
+    av_dict_free(&settings);
+    av_frame_free(&frame);
+    av_packet_free(&packet);
+    avcodec_free_context(&decoder);
+    if (input) avformat_close_input(&input);
+    CAILabel_reader_io_free(&io);
+    // libav may have logged while measuring; the transcode's own messages start afresh.
+    p->errors.logged[0] = '\0';
+    if (counts[1] > 0) return sums[1] / counts[1];
+    if (counts[0] > 0) return sums[0] / counts[0];
+    return 0;
+}
+
+/// The constant rate factor that keeps the source's quality: libx264 on an H.264 source, three below the
+/// source's P-frame QP (a re-encode at the source's own QP loses as much again as the source's encode
+/// did, and the watermark's texture raises x264's QP by about two at a given CRF), never coarser than
+/// the default 18 nor finer than 12 (Benchmarks/video/RESULTS.md). Other encoders and codecs keep their
+/// default: the HEVC decoder exports no QPs, and VP9's quantiser index is on another scale.
+static int matched_crf(Pipeline *p, const EncoderChoice *choice, const char *input_path) {
+    if (p->options->crf >= 0) return p->options->crf;
+    if (strcmp(choice->encoder, "libx264") != 0 || p->video_in->codecpar->codec_id != AV_CODEC_ID_H264) return choice->crf;
+    double qp = measure_source_qp(p, input_path, &p->info->quality_frames);
+    p->info->source_qp = qp;
+    if (qp <= 0) return choice->crf;
+    long crf = lround(qp) - 3;
+    if (crf > choice->crf) crf = choice->crf;
+    if (crf < 12) crf = 12;
+    return (int)crf;
+}
+
 static int open_output(Pipeline *p, const char *input_path, const char *output_path) {
     const AVOutputFormat *container = output_format(p, input_path);
     if (container == NULL) {
@@ -746,7 +867,8 @@ static int open_output(Pipeline *p, const char *input_path, const char *output_p
     if (p->output->oformat->flags & AVFMT_GLOBALHEADER) p->encoder->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
     AVDictionary *settings = NULL;
     char crf[16];
-    snprintf(crf, sizeof crf, "%d", p->options->crf >= 0 ? p->options->crf : choice->crf);
+    p->info->crf = matched_crf(p, choice, input_path);
+    snprintf(crf, sizeof crf, "%d", p->info->crf);
     av_dict_set(&settings, "crf", crf, 0);
     av_dict_set(&settings, choice->preset_key, p->options->preset ? p->options->preset : choice->preset, 0);
     if (strcmp(choice->encoder, "libx265") == 0) av_dict_set(&settings, "x265-params", "log-level=none", 0);

@@ -80,6 +80,37 @@ struct VideoCodecTests {
         for (a, b) in zip(before, after) { #expect(Self.psnr(a, b) >= 40) }
     }
 
+    @Test("Matched quality: an H.264 source is re-encoded at a CRF that follows its own QP; a CRF given, or another codec, is used as it is")
+    func matchedQualityFollowsTheSource() throws {
+        let folder = try Repository.temporaryDirectory("video-codec")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func transcode(_ name: String, crf: Int? = nil) throws -> (VideoStreamInfo, String) {
+            let output = folder.appendingPathComponent("\(crf ?? -1)-" + name).path
+            return (try VideoCodec.transcode(input: Self.fixture(name), output: output, settings: .init(crf: crf)) { _ in }, output)
+        }
+        // A fine source (encoded at CRF 13): finer than the fixed default, three below its QP.
+        let (fine, fineOutput) = try transcode("h264-fine.mp4")
+        let fineQP = try #require(fine.sourceQP)
+        #expect(fineQP > 13 && fineQP < 20 && fine.qualityFrames == 5)
+        #expect(fine.crf == max(12, min(18, Int(fineQP.rounded()) - 3)) && fine.crf! < 18)
+        // It keeps more of the source than the fixed CRF 18 does.
+        let (fixed, fixedOutput) = try transcode("h264-fine.mp4", crf: 18)
+        #expect(fixed.crf == 18 && fixed.sourceQP == nil)
+        let source = try Self.lumaFrames(Self.fixture("h264-fine.mp4"))
+        func meanPSNR(_ path: String) throws -> Double {
+            let frames = try Self.lumaFrames(path)
+            return zip(source, frames).map { Self.psnr($0, $1) }.reduce(0, +) / Double(frames.count)
+        }
+        #expect(try meanPSNR(fineOutput) > meanPSNR(fixedOutput) + 1)
+        // A coarse source (CRF 34): the default, never coarser.
+        let (coarse, _) = try transcode("h264-coarse.mp4")
+        #expect(try #require(coarse.sourceQP) > 30 && coarse.crf == 18)
+        // A CRF given is used; HEVC's decoder exports no QPs, so libx265 keeps its default.
+        #expect(try transcode("h264-fine.mp4", crf: 23).0.crf == 23)
+        let (hevc, _) = try transcode("hevc.mp4")
+        #expect(hevc.crf == 20 && hevc.sourceQP == nil)
+    }
+
     @Test("A transcode keeps timestamps (variable frame rate), rotation and colour description")
     func keepsTimingRotationColour() throws {
         let folder = try Repository.temporaryDirectory("video-codec")

@@ -22,8 +22,9 @@ public struct VideoLimits: Sendable, Hashable {
 public enum VideoCodec {
     /// How a transcode encodes.
     public struct EncodeSettings: Sendable, Hashable {
-        /// Constant rate factor; nil for ailabel's matched-quality default (libx264 18, libx265 20, libvpx-vp9 24,
-        /// libaom-av1 24).
+        /// Constant rate factor; nil for matched quality: libx264 on an H.264 source three below the source's
+        /// mean QP (12...18, ``VideoStreamInfo/sourceQP``), otherwise libx264 18, libx265 20, libvpx-vp9 24,
+        /// libaom-av1 24.
         public var crf: Int?
         /// Encoder preset (x264/x265 preset name; libvpx and libaom `cpu-used`); nil for the default.
         public var preset: String?

@@ -32,6 +32,12 @@ public struct VideoStreamInfo: Sendable, Hashable, Codable {
     public var colorRange: Int
     /// Streams a transcode copied packet for packet (audio, subtitles, ...).
     public var copiedStreams: Int
+    /// The constant rate factor a transcode encoded with; nil after a decode or a remux.
+    public var crf: Int?
+    /// Matched quality: the source's mean P-frame QP (I frames when it has none) that chose ``crf``, over
+    /// ``qualityFrames`` frames; nil when it was not measured (a CRF was given, or the codec exports none).
+    public var sourceQP: Double?
+    public var qualityFrames: Int
 
     public var frameRate: Double {
         frameRateDenominator == 0 ? 0 : Double(frameRateNumerator) / Double(frameRateDenominator)
@@ -57,6 +63,9 @@ public struct VideoStreamInfo: Sendable, Hashable, Codable {
         colorSpace = Int(info.color_space)
         colorRange = Int(info.color_range)
         copiedStreams = Int(info.copied_streams)
+        crf = info.crf >= 0 ? Int(info.crf) : nil
+        sourceQP = info.source_qp > 0 ? info.source_qp : nil
+        qualityFrames = Int(info.quality_frames)
     }
 
     /// A fixed-size C character array as a String (up to its first NUL).

@@ -42,7 +42,8 @@ typedef struct {
     uint64_t max_pixels;
     /// Largest number of streams a file may have.
     int32_t max_streams;
-    /// Transcode: the constant rate factor, or < 0 for ailabel's matched-quality default per encoder.
+    /// Transcode: the constant rate factor, or < 0 for ailabel's matched quality: for libx264 on an H.264
+    /// source, from the source's own QP (measured over its first frames); otherwise the encoder's default.
     int32_t crf;
     /// Transcode: the encoder preset (x264/x265 `preset`, libvpx `cpu-used`, libaom `cpu-used`), or NULL for the default.
     const char *preset;
@@ -97,6 +98,12 @@ typedef struct {
     int32_t color_range;
     /// Streams copied untouched (transcode).
     int32_t copied_streams;
+    /// Transcode: the constant rate factor the video was encoded with (-1 when the video was copied).
+    int32_t crf;
+    /// Transcode, matched quality: the source's mean P-frame QP (I frames when it has none) over
+    /// `quality_frames` decoded frames; 0 when it was not measured (a CRF was given, or the codec exports none).
+    double source_qp;
+    int32_t quality_frames;
 } CAILabel_VideoInfo;
 
 /// Decodes the first video stream of `input_path`, calling `function` for each frame.
