@@ -94,6 +94,13 @@ def attacks(source, seconds, work, rng):
     yield "24 fps", ["-i", source, *common, "-vf", "fps=24", "-c:v", "libx264", "-crf", "23"]
 
 
+def encoder_crf(path):
+    """The CRF x264 wrote in its settings SEI ("crf=16.0"), the quality ailabel matched to the source."""
+    with open(path, "rb") as f:
+        match = re.search(rb"crf=([0-9.]+)", f.read(4 << 20))
+    return str(round(float(match.group(1)))) if match else "18"
+
+
 def psnr_y(distorted, reference):
     """Per-frame luma PSNR of `distorted` against `reference` (ffmpeg's psnr filter): (min, mean)."""
     with tempfile.NamedTemporaryFile(suffix=".log", delete=False) as log:
@@ -127,7 +134,7 @@ def main():
     probe = Probe()
     rows = {}
     accuracy = {}
-    psnr_mark, psnr_plain, psnr_lossless = [], [], []
+    psnr_mark, psnr_plain, psnr_lossless, crfs = [], [], [], []
     for index in range(args.clips):
         width, height = sizes[index % len(sizes)]
         seconds = durations[index % len(durations)]
@@ -138,9 +145,11 @@ def main():
         stamped = os.path.join(stamped_dir, os.path.basename(clip))
         label = record.get("labelID")
         marked = "watermark" in record.get("layers", [])
-        # Quality: the stamped clip and ffmpeg's own re-encode at the same settings, each against the source.
+        # Quality: the stamped clip and ffmpeg's own re-encode at the same settings (the CRF ailabel matched to
+        # the source), each against the source.
         plain = os.path.join(work, f"plain{index:02d}.mp4")
-        ffmpeg("-i", clip, "-c:v", "libx264", "-crf", "18", "-preset", "medium", "-c:a", "copy", plain)
+        crfs.append(encoder_crf(stamped))
+        ffmpeg("-i", clip, "-c:v", "libx264", "-crf", crfs[-1], "-preset", "medium", "-c:a", "copy", plain)
         psnr_mark.append(psnr_y(stamped, clip))
         psnr_plain.append(psnr_y(plain, clip))
         os.remove(plain)
@@ -183,7 +192,7 @@ def main():
     if psnr_mark:
         print(f"\nLuma PSNR against the source, per frame (min over all frames / mean): stamped with the watermark "
               f"{min(p[0] for p in psnr_mark):.2f} / {sum(p[1] for p in psnr_mark) / len(psnr_mark):.2f} dB; "
-              f"ffmpeg's re-encode at the same settings (libx264 CRF 18 medium) "
+              f"ffmpeg's re-encode at the same settings (libx264 medium, the CRF ailabel matched: {', '.join(sorted(set(crfs)))}) "
               f"{min(p[0] for p in psnr_plain):.2f} / {sum(p[1] for p in psnr_plain) / len(psnr_plain):.2f} dB; "
               f"the mark alone (the same stamp encoded losslessly, --video-crf 0) "
               f"{min(p[0] for p in psnr_lossless):.2f} / {sum(p[1] for p in psnr_lossless) / len(psnr_lossless):.2f} dB.")
@@ -195,14 +204,15 @@ def main():
         begin = time.monotonic()
         stamp(clip, out_dir, "--visible", "--watermark")
         ours = time.monotonic() - begin
+        crf = encoder_crf(os.path.join(out_dir, os.path.basename(clip)))
         begin = time.monotonic()
-        ffmpeg("-i", clip, "-c:v", "libx264", "-crf", "18", "-preset", "medium", "-c:a", "copy", os.path.join(work, "speed-ffmpeg.mp4"))
+        ffmpeg("-i", clip, "-c:v", "libx264", "-crf", crf, "-preset", "medium", "-c:a", "copy", os.path.join(work, "speed-ffmpeg.mp4"))
         theirs = time.monotonic() - begin
         print(f"\n## Speed: {args.speed_seconds} s 1080p30 H.264\n")
         print("| run | seconds |")
         print("| --- | --- |")
-        print(f"| ailabel stamp --visible --watermark (libx264 CRF 18 medium, audio copied) | {ours:.1f} |")
-        print(f"| ffmpeg -c:v libx264 -crf 18 -preset medium -c:a copy | {theirs:.1f} |")
+        print(f"| ailabel stamp --visible --watermark (libx264 CRF {crf} medium, matched to the source; audio copied) | {ours:.1f} |")
+        print(f"| ffmpeg -c:v libx264 -crf {crf} -preset medium -c:a copy | {theirs:.1f} |")
         print(f"| ratio | {ours / theirs:.2f}× |")
 
 
