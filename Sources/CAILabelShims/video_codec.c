@@ -253,6 +253,12 @@ static int open_input(Pipeline *p, const char *path) {
     }
     p->decoder->pkt_timebase = p->video_in->time_base;
     p->decoder->thread_count = 0;
+    // The frame-size limit again inside libav: a stream whose sequence header grows the frames mid-stream
+    // is refused before such a frame is allocated, not after it is decoded. libav checks the width rounded
+    // up to its stride alignment (up to 64 samples), hence an eighth more: frames our own check accepts pass.
+    if (p->options->max_pixels > 0 && p->options->max_pixels <= (uint64_t)INT64_MAX / 2) {
+        p->decoder->max_pixels = (int64_t)(p->options->max_pixels + p->options->max_pixels / 8 + 4096);
+    }
     if (p->options->key_frames_only) p->decoder->skip_frame = AVDISCARD_NONKEY;
     code = avcodec_open2(p->decoder, decoder, NULL);
     if (code < 0) {
@@ -676,6 +682,7 @@ static double measure_source_qp(Pipeline *p, const char *path, int32_t *frames_m
     if (avcodec_parameters_to_context(decoder, stream->codecpar) < 0) goto done;
     decoder->pkt_timebase = stream->time_base;
     decoder->thread_count = 0;
+    decoder->max_pixels = p->decoder->max_pixels;
     decoder->export_side_data |= AV_CODEC_EXPORT_DATA_VIDEO_ENC_PARAMS;
     if (avcodec_open2(decoder, codec, NULL) < 0) goto done;
     packet = av_packet_alloc();
