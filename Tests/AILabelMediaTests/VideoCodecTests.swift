@@ -190,6 +190,41 @@ struct VideoCodecTests {
     @Test("Frames of absurd size are refused before any frame is allocated")
     func absurdFrameSize() { Self.expectFailure("absurd-size.mkv", code: .limitExceeded, mentioning: "16000×16000") }
 
+    @Test("Frames that grow mid-stream past the limit are refused by libav before one is allocated")
+    func growingFramesAreRefusedBeforeAllocation() throws {
+        let folder = try Repository.temporaryDirectory("video-codec")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // MPEG-TS segments join by concatenation: the stream is declared 320×240 (the first 8 s, longer than
+        // libav's probe reads), then carries 640×480.
+        var joined = Data()
+        for (size, seconds) in [("320x240", "8"), ("640x480", "0.5")] {
+            let segment = folder.appendingPathComponent("\(size).ts").path
+            let made = try ProcessRunner.run("ffmpeg", [
+                "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=\(size):rate=10", "-t", seconds,
+                "-c:v", "libx264", "-preset", "ultrafast", "-f", "mpegts", segment])
+            #expect(made.status == 0, "\(made.stderr)")
+            joined += try Data(contentsOf: URL(fileURLWithPath: segment))
+        }
+        let path = folder.appendingPathComponent("growing.ts").path
+        try joined.write(to: URL(fileURLWithPath: path))
+        var largest = 0
+        do {
+            try VideoCodec.decode(path: path, limits: VideoLimits(maximumPixels: 320 * 240 * 2)) { frame in
+                largest = max(largest, frame.width * frame.height)
+                return true
+            }
+            Issue.record("the growing stream was accepted")
+        } catch {
+            // libav's own check (its max_pixels) stops the decoder; ours, after a frame was decoded, would say
+            // "the frame size changed". (libav's reason is logged on its decoding thread, where the message
+            // capture does not reach: the decoder's error code is what is said.)
+            #expect(error.reason.hasPrefix("the video cannot be decoded"), "\(error.reason)")
+            #expect(!error.reason.contains("changed"), "\(error.reason)")
+        }
+        #expect(largest == 320 * 240)
+        // Without the limit inside libav the frame would be decoded first and refused after (work_frame).
+    }
+
     @Test("A file with hundreds of streams is refused")
     func hundredsOfStreams() { Self.expectFailure("many-streams.mkv", code: .limitExceeded, mentioning: "120 streams") }
 
