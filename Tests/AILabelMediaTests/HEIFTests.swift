@@ -142,7 +142,9 @@ struct HEIFTests {
 
     @Test("itemDataOverTheMetaBoxIsRefused: an image item whose file extent covers the header and the meta box is refused (a rewrite changes those bytes, so its \"image data\" could not stay the same; a fuzz finding)")
     func itemDataOverTheMetaBoxIsRefused() throws {
-        let bytes = try Repository.fixtureBytes("fuzz/heif/item-data-over-header-and-meta.heic")
+        // The fuzzer's file also described one item twice, which is now refused first; here the second
+        // description has an ID of its own, so the overlap itself is what is refused.
+        let bytes = try Repository.fixtureBytes("fuzz/heif/item-data-over-header-and-meta-unique-ids.heic")
         let error = try #require(throws: MediaError.self) { try HEIFHandler.heif.parse(bytes) }
         #expect(error.code == .malformed && error.reason.contains("overlaps the file's header or meta box"), "\(error)")
         // Files whose items lie in mdat, or in the idat box inside the meta box (construction method 1, as in
@@ -150,6 +152,13 @@ struct HEIFTests {
         for name in ["media/plain.heic", "media/alpha.heic"] {
             #expect(!(try HEIFHandler.heif.parse(try Repository.fixtureBytes(name)).imageDataRanges.isEmpty), "\(name)")
         }
+    }
+
+    @Test("itemDescribedTwiceIsRefused: two item entries with one ID (an `Exfi` and an XMP `mime` item 2) are refused (the item was both image data and the XMP packet a rewrite replaces; a fuzz finding)")
+    func itemDescribedTwiceIsRefused() throws {
+        let bytes = try Repository.fixtureBytes("fuzz/heif/item-described-twice.heic")
+        let error = try #require(throws: MediaError.self) { try HEIFHandler.heif.parse(bytes) }
+        #expect(error.code == .malformed && error.reason.contains("item 2 is described twice"), "\(error)")
     }
 
     @Test("truncatedHEIFIsRefused: a HEIC cut inside its boxes is refused with the box named")

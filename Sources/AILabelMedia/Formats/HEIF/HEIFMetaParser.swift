@@ -44,6 +44,9 @@ extension HEIFMeta {
             throw MediaError.make(.limitExceeded, "the iinf box at byte \(box.range.lowerBound) lists \(count) items, more than \(Self.maximumItems)")
         }
         let fileBase = box.payloadStart - payload.startIndex
+        // Item IDs are unique (ISO/IEC 14496-12 8.11.6): two entries with one ID made one item both image
+        // data and the XMP packet a rewrite replaces (the fuzzer's: an `Exfi` and a `mime` item 2).
+        var described: [UInt32: Int] = [:]
         for _ in 0..<count {
             let headerStart = reader.position
             let size = Int(try reader.uint32())
@@ -68,6 +71,10 @@ extension HEIFMeta {
                 info.type = FourCC(try entry.take(4))
                 info.name = entry.cString()
                 if info.type == "mime" { info.contentType = entry.cString() }
+            }
+            if let earlier = described.updateValue(fileBase + headerStart, forKey: info.id) {
+                throw MediaError.make(
+                    .malformed, "iinf: item \(info.id) is described twice (the entries at bytes \(earlier) and \(fileBase + headerStart))")
             }
             items.append(info)
         }
