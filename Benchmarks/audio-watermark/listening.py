@@ -78,16 +78,7 @@ def prepare(arguments):
     clips = os.path.join(kit, "work", "clips")
     marked = os.path.join(kit, "work", "marked")
     kinds = bench.make_clips(clips, arguments.clips, arguments.seed, bench.Speech())
-    stamp = subprocess.run([bench.AILABEL, "stamp", clips, "--out", marked, "--watermark", "--json", "--jobs", "2"],
-                           capture_output=True, text=True)
-    labelled = set()
-    for line in stamp.stdout.splitlines():
-        try:
-            result = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if "watermark" in result.get("layers", []):
-            labelled.add(os.path.basename(result["path"]))
+    labelled, _ = bench.stamp_watermarked(clips, marked)
     rng = random.Random(arguments.seed * 7919)
     key = {"trials": arguments.trials, "clips": {}}
     scores = []

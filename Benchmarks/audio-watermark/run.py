@@ -228,6 +228,22 @@ def segmental_snr(original, marked):
     return float(np.mean(values)) if values else float("nan")
 
 
+def stamp_watermarked(clips, marked):
+    """`ailabel stamp --watermark` over the folder: the label ID of each clip marked, and those not marked."""
+    stamp = subprocess.run([AILABEL, "stamp", clips, "--out", marked, "--watermark", "--json", "--jobs", "2"], capture_output=True, text=True)
+    labels, failures = {}, []
+    for line in stamp.stdout.splitlines():
+        try:
+            result = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if "watermark" in result.get("layers", []):
+            labels[os.path.basename(result["path"])] = result["labelID"]
+        elif result.get("path"):
+            failures.append((os.path.basename(result["path"]), result.get("warnings"), result.get("error")))
+    return labels, failures
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--clips", type=int, default=30)
@@ -246,17 +262,7 @@ def main():
     clips = os.path.join(work, "clips")
     kinds = make_clips(clips, arguments.clips, arguments.seed, speech)
     marked = os.path.join(work, "marked")
-    stamp = subprocess.run([AILABEL, "stamp", clips, "--out", marked, "--watermark", "--json", "--jobs", "2"], capture_output=True, text=True)
-    labels, failures = {}, []
-    for line in stamp.stdout.splitlines():
-        try:
-            result = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if "watermark" in result.get("layers", []):
-            labels[os.path.basename(result["path"])] = result["labelID"]
-        elif result.get("path"):
-            failures.append((os.path.basename(result["path"]), result.get("warnings"), result.get("error")))
+    labels, failures = stamp_watermarked(clips, marked)
     print(f"clips: {len(kinds)} ({sum(k.startswith('speech') for k in kinds.values())} speech, {sum(k == 'music' for k in kinds.values())} music), "
           f"marked {len(labels)}; not marked: {failures}")
 
