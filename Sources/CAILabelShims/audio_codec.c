@@ -364,30 +364,12 @@ CAILabel_Status CAILabel_audio_decode_movie(const char *path, const CAILabel_Rea
     if ((path == NULL && reader == NULL) || !audio_begin(out_samples, out_frames, out_info, errbuf, errbuf_len)) return CAILabel_BAD_ARGUMENT;
     CAILabel_ReaderState state = {0};
     AVIOContext *io = NULL;
-    AVFormatContext *format = avformat_alloc_context();
-    if (format == NULL) return CAILabel_ALLOC_FAILED;
-    if (reader != NULL) {
-        state.reader = *reader;
-        io = CAILabel_reader_io(&state);
-        if (io == NULL) {
-            avformat_free_context(format);
-            return CAILabel_ALLOC_FAILED;
-        }
-        format->pb = io;
-        format->flags |= AVFMT_FLAG_CUSTOM_IO;
-        path = NULL;
-    }
-    format->probesize = 5 << 20;
-    format->max_analyze_duration = 10 * AV_TIME_BASE;
-    AVDictionary *settings = NULL;
-    av_dict_set(&settings, "protocol_whitelist", "file", 0);
-    av_dict_set(&settings, "format_whitelist", "mov,mp4,m4a,3gp,3g2,mj2", 0);
-    int error = avformat_open_input(&format, path, NULL, &settings);
-    av_dict_free(&settings);
+    AVFormatContext *format = NULL;
+    int error = CAILabel_open_input(path, reader, "mov,mp4,m4a,3gp,3g2,mj2", 5 << 20, 10, &state, &io, &format);
+    if (error == AVERROR(ENOMEM)) return CAILabel_ALLOC_FAILED;
     if (error < 0) {
         audio_av_error(errbuf, errbuf_len, "FFmpeg cannot read the movie", error);
-        CAILabel_reader_io_free(&io);
-        return CAILabel_LIBRARY_ERROR;  // avformat_open_input freed the context
+        return CAILabel_LIBRARY_ERROR;
     }
     CAILabel_Status status = audio_decode_opened(format, max_values, keep_seconds, max_channels, min_rate, max_rate, out_samples, out_frames, out_info, errbuf, errbuf_len);
     avformat_close_input(&format);

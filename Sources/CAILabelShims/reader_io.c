@@ -40,3 +40,36 @@ void CAILabel_reader_io_free(AVIOContext **io) {
     av_freep(&(*io)->buffer);
     avio_context_free(io);
 }
+
+int CAILabel_open_input(const char *path, const CAILabel_Reader *reader, const char *formats, int64_t probe_bytes,
+                        int64_t analyze_seconds, CAILabel_ReaderState *state, AVIOContext **io, AVFormatContext **out) {
+    *io = NULL;
+    *out = NULL;
+    AVFormatContext *input = avformat_alloc_context();
+    if (input == NULL) return AVERROR(ENOMEM);
+    if (reader != NULL) {
+        state->reader = *reader;
+        state->position = 0;
+        *io = CAILabel_reader_io(state);
+        if (*io == NULL) {
+            avformat_free_context(input);
+            return AVERROR(ENOMEM);
+        }
+        input->pb = *io;
+        input->flags |= AVFMT_FLAG_CUSTOM_IO;
+        path = NULL;
+    }
+    if (probe_bytes > 0) input->probesize = probe_bytes;
+    if (analyze_seconds > 0) input->max_analyze_duration = analyze_seconds * AV_TIME_BASE;
+    AVDictionary *settings = NULL;
+    av_dict_set(&settings, "protocol_whitelist", "file", 0);
+    av_dict_set(&settings, "format_whitelist", formats, 0);
+    int code = avformat_open_input(&input, path, NULL, &settings);  // frees `input` on failure
+    av_dict_free(&settings);
+    if (code < 0) {
+        CAILabel_reader_io_free(io);
+        return code;
+    }
+    *out = input;
+    return 0;
+}

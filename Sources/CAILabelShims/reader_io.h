@@ -19,4 +19,14 @@ AVIOContext *CAILabel_reader_io(CAILabel_ReaderState *state);
 /// Frees the context and its buffer (after the AVFormatContext using it is closed).
 void CAILabel_reader_io_free(AVIOContext **io);
 
+/// Opens an input for libav: the bytes of `reader` when it is given (then `path` only names it and is
+/// never opened), else `path` through the `file` protocol only; with only the demuxers in `formats`,
+/// so a playlist or concat script cannot make libav open other files or URLs named inside. `probe_bytes`
+/// and `analyze_seconds` bound the stream probe (0: libav's defaults). On success `*out` is the opened
+/// context and `*io` the reader's context (NULL for a path), freed with CAILabel_reader_io_free after
+/// `*out` is closed; returns 0, or libav's error code (AVERROR(ENOMEM) when out of memory), with
+/// nothing left to free.
+int CAILabel_open_input(const char *path, const CAILabel_Reader *reader, const char *formats, int64_t probe_bytes,
+                        int64_t analyze_seconds, CAILabel_ReaderState *state, AVIOContext **io, AVFormatContext **out);
+
 #endif

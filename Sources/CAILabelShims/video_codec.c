@@ -139,28 +139,9 @@ static int is_plain_yuv(enum AVPixelFormat format, int *full_range, enum AVPixel
 }
 
 static int open_input(Pipeline *p, const char *path) {
-    AVDictionary *settings = NULL;
-    // Local files only, and only the demuxers of ordinary video files: a playlist or concat script could
-    // otherwise make libav open other files or URLs named inside the input.
-    av_dict_set(&settings, "protocol_whitelist", "file", 0);
-    av_dict_set(&settings, "format_whitelist", "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts,flv,ivf", 0);
-    if (p->options->reader != NULL) {
-        // Read through the caller: `path` is only the file's name, never opened.
-        p->reader_state.reader = *p->options->reader;
-        p->reader_state.position = 0;
-        p->reader_io = CAILabel_reader_io(&p->reader_state);
-        p->input = avformat_alloc_context();
-        if (p->reader_io == NULL || p->input == NULL) {
-            av_dict_free(&settings);
-            fail(&p->errors, "out of memory");
-            return 0;
-        }
-        p->input->pb = p->reader_io;
-        p->input->flags |= AVFMT_FLAG_CUSTOM_IO;
-        path = NULL;
-    }
-    int code = avformat_open_input(&p->input, path, NULL, &settings);
-    av_dict_free(&settings);
+    // Only the demuxers of ordinary video files, through the caller's reader when one is given.
+    int code = CAILabel_open_input(path, p->options->reader, "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts,flv,ivf", 0, 0,
+                                   &p->reader_state, &p->reader_io, &p->input);
     if (code < 0) {
         fail_av(&p->errors, "libav cannot open the file as video", code);
         return 0;
@@ -660,20 +641,7 @@ static double measure_source_qp(Pipeline *p, const char *path, int32_t *frames_m
     CAILabel_ReaderState state;
     double sums[2] = {0, 0};
     long counts[2] = {0, 0};
-    AVDictionary *settings = NULL;
-    av_dict_set(&settings, "protocol_whitelist", "file", 0);
-    av_dict_set(&settings, "format_whitelist", p->input->iformat->name, 0);
-    if (p->options->reader != NULL) {
-        state.reader = *p->options->reader;
-        state.position = 0;
-        io = CAILabel_reader_io(&state);
-        input = avformat_alloc_context();
-        if (io == NULL || input == NULL) goto done;
-        input->pb = io;
-        input->flags |= AVFMT_FLAG_CUSTOM_IO;
-        path = NULL;
-    }
-    if (avformat_open_input(&input, path, NULL, &settings) < 0) goto done;  // frees `input` on failure
+    if (CAILabel_open_input(path, p->options->reader, p->input->iformat->name, 0, 0, &state, &io, &input) < 0) goto done;
     if ((unsigned)p->video_index >= input->nb_streams) goto done;
     AVStream *stream = input->streams[p->video_index];
     if (stream->codecpar->codec_id != p->video_in->codecpar->codec_id) goto done;
@@ -731,7 +699,6 @@ static double measure_source_qp(Pipeline *p, const char *path, int32_t *frames_m
     }
     *frames_measured = decoded;
 done:
-    av_dict_free(&settings);
     av_frame_free(&frame);
     av_packet_free(&packet);
     avcodec_free_context(&decoder);
