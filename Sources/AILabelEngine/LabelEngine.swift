@@ -36,6 +36,15 @@ public struct LabelEngine: Sendable {
         try await pool.run { configuration.verify(input) }
     }
 
+    /// ``verify(_:with:)``, on the calling thread when `placement` allows it and the work is short.
+    public func verify(_ input: MediaInput, with configuration: VerifyConfiguration, placement: WorkPlacement) async throws(AILabelError) -> FileReport {
+        if case .callerWhenShort(let maxBytes) = placement {
+            if Task.isCancelled { throw AILabelError(.cancelled, "the request was cancelled") }
+            if let report = configuration.verifyIfShort(input, maxBytes: maxBytes) { return report }
+        }
+        return try await verify(input, with: configuration)
+    }
+
     /// Shows what an input carries (structure, XMP, EXIF, text chunks, C2PA), as `ailabel inspect --json`.
     /// Throws ``AILabelError/Code/unsupportedMedia`` for an input in no format ailabel reads and
     /// ``AILabelError/Code/unreadableInput`` for one that does not parse.

@@ -15,16 +15,20 @@ import Synchronization
 /// request, and only the verification leaves it, for the engine's workers: 0.9–1.5 switches a request,
 /// and 8% less CPU per request across interleaved runs.
 ///
-/// The CPU-bound work stays on ``LabelEngine``'s workers, so the loops only move bytes, parse HTTP and
-/// encode answers: about a third of a worker's time per request, hence one loop for every four workers.
+/// Short verifications (a body held in memory, nothing to decode: a parse, hashes and a signature check)
+/// then run on the loop that read them too (``WorkPlacement/callerWhenShort(maxBytes:)``), and only long
+/// work (decoding, stamping, spooled uploads) goes to ``LabelEngine``'s workers; so the loops carry most
+/// of the CPU work, and there is one loop per worker.
 public enum EventLoopExecutor {
     /// NIO allows one attempt per process (a second is a fatal error), whatever the first gave.
     private static let attempted = Atomic(false)
     private static let active = Atomic(false)
 
-    /// The loops for a server with `workers` engine threads: one for every four, at least one.
+    /// The loops for a server with `workers` engine threads: as many, at least one (the loops verify
+    /// the short requests themselves; a loop for every four workers, when they only moved bytes, left
+    /// cores idle once they did).
     public static func loops(forWorkers workers: Int) -> Int {
-        max(1, (workers + 3) / 4)
+        max(1, workers)
     }
 
     /// Makes NIO's shared event loop group, with `loops` threads, Swift's global executor for the rest

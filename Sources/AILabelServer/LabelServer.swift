@@ -106,10 +106,11 @@ public struct LabelServer: Sendable {
         }
         let host = settings.host
         let logger = self.logger
-        // The loops only move bytes, parse HTTP and run handlers, while the engine's workers (--jobs) do
-        // the work: the shared group when it runs Swift's executor (EventLoopExecutor), else one loop of
-        // our own. A loop per core, NIO's default, puts more threads than cores on the CPU and costs
-        // wake-ups and preemptions for nothing (Benchmarks/serve/RESULTS.md).
+        // The shared group when it runs Swift's executor (EventLoopExecutor: a loop per worker, which
+        // verifies short requests itself), else one loop of our own that only moves bytes, parses HTTP
+        // and runs handlers while the engine's workers (--jobs) do the work: there, a loop per core,
+        // NIO's default, would put more threads than cores on the CPU and cost wake-ups and preemptions
+        // for nothing (Benchmarks/serve/RESULTS.md).
         let sharedLoops = EventLoopExecutor.isInstalled
         let eventLoops = sharedLoops ? MultiThreadedEventLoopGroup.singleton : MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let app = Application(
@@ -311,12 +312,19 @@ public struct LabelServer: Sendable {
             options: verifyOptions, extraCollectors: VerifyConfiguration.pixelCollectors(watermarkKey: configuration.watermark?.key.map { Array($0.utf8) }))
         let report: FileReport
         do {
-            report = try await engine.verify(upload.input, with: VerifyConfiguration(verifier: verifier))
+            report = try await engine.verify(upload.input, with: VerifyConfiguration(verifier: verifier), placement: verifyPlacement)
         } catch {
             throw APIFailure(error)
         }
         metrics.verdict(report.verdict.rawValue)
         return try Self.jsonResponse(report)
+    }
+
+    /// Where a verification runs: on the event loop that read the request when the loops run Swift's
+    /// executor and the verification is short (a body held in memory, nothing to decode); else on the
+    /// engine's workers, where long work belongs.
+    var verifyPlacement: WorkPlacement {
+        EventLoopExecutor.isInstalled ? .callerWhenShort(maxBytes: UploadMemory.perRequest) : .workers
     }
 
     func inspect(_ upload: Upload, _ options: RequestOptions) async throws(APIFailure) -> Response {

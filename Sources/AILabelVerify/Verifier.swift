@@ -92,14 +92,10 @@ public struct Verifier: Sendable {
     /// bytes parsed in memory under a client's file name never make the verifier look at this machine's disk.
     public func verify(_ file: MediaFile, sidecars: SidecarSource = .none) -> FileReport {
         let subject = VerificationSubject(file: file, sidecars: sidecars)
-        var observations = Observations()
-        for collector in collectors where !collector.needsPixels {
-            collector.collect(from: subject, pixels: nil, into: &observations)
-        }
-        // Audio has no pixels: it is listened to instead.
-        let isAudio = file.contents.audioCoding != nil
-        let pixelCollectors = isAudio ? [] : collectors.filter(\.needsPixels)
-        if isAudio && shouldScanAudio(observations) {
+        var observations = readMetadata(of: subject)
+        let decoding = decodingPlan(for: file, observations)
+        let pixelCollectors = collectors.filter(\.needsPixels)
+        if decoding.sound {
             do {
                 // Samples reserve their share of the process's budget, as pixels do (4 bytes each).
                 let coding = file.contents.audioCoding!
@@ -118,7 +114,7 @@ public struct Verifier: Sendable {
                 observations.addFinding(.audioUndecodable, .warning, "Audio detectors could not run: \(error)")
             }
         }
-        if !isAudio, let movie = file.contents.movieCoding, observations.declaredAudibleLabel != nil, options.scan != .metadata {
+        if decoding.movieSound, let movie = file.contents.movieCoding {
             // A movie (MP4, MOV, M4A) whose label declares an audible disclosure: its sound track must still hold it.
             if !movie.tracks.contains(where: { $0.handler == "soun" }) {
                 AudioMarkCollector().reportNoSound(into: &observations)
@@ -140,7 +136,7 @@ public struct Verifier: Sendable {
             }
         }
         var thumbnail: Thumbnail?
-        if !pixelCollectors.isEmpty && shouldScanPixels(observations) && file.handler.declaration.carries.contains(.videoFrames) {
+        if decoding.pixels && file.handler.declaration.carries.contains(.videoFrames) {
             // Video: frames are decoded one at a time; the watermark is pooled over them, the badge checked in its span.
             let scan = VideoScan(
                 watermarker: pixelCollectors.lazy.compactMap { $0 as? WatermarkCollector }.first?.ailabel,
@@ -150,7 +146,7 @@ public struct Verifier: Sendable {
             } catch {
                 observations.addFinding(.pixelsUndecodable, .warning, "Pixel detectors could not run: \(error.reason)")
             }
-        } else if !pixelCollectors.isEmpty && shouldScanPixels(observations) {
+        } else if decoding.pixels {
             do {
                 // The header's dimensions reserve the image's share of the process's pixel budget before
                 // anything is decoded; the detectors run inside the reservation, since they hold planes too.
@@ -167,6 +163,66 @@ public struct Verifier: Sendable {
                 observations.addFinding(.pixelsUndecodable, .warning, "Pixel detectors could not run: \(error)")
             }
         }
+        var report = judge(file, observations)
+        if options.thumbnails {
+            // Where the detectors did not decode the pixels (or their strict decode failed), the
+            // thumbnail's own lenient decode may still show the file.
+            report.thumbnail = thumbnail ?? Thumbnail.make(of: file, decoded: nil)
+        }
+        return report
+    }
+
+    /// The same verification as ``verify(_:sidecars:)`` when it is a parse, hashes and signature
+    /// checks only; nil when it would decode (the scan mode and what the metadata says call for pixels,
+    /// frames or sound, or thumbnails are asked for) or reach for the network or other files (remote
+    /// manifests, OCSP, BMFF fragments). A caller whose thread may run short work but must not be held
+    /// long (a server's event loop) verifies here and hands only the nil cases to its workers.
+    public func verifyWithoutDecoding(_ file: MediaFile, sidecars: SidecarSource = .none) -> FileReport? {
+        guard readsOnlyTheFile else { return nil }
+        let subject = VerificationSubject(file: file, sidecars: sidecars)
+        let observations = readMetadata(of: subject)
+        guard !decodingPlan(for: file, observations).decodes else { return nil }
+        return judge(file, observations)
+    }
+
+    /// Whether verifying needs nothing beyond the file and its given sidecars, and makes no thumbnail.
+    var readsOnlyTheFile: Bool {
+        options.remoteManifests == nil && options.ocspFetcher == nil && options.bmffFragments == nil && !options.thumbnails
+    }
+
+    /// What the collectors that read metadata observe.
+    func readMetadata(of subject: VerificationSubject) -> Observations {
+        var observations = Observations()
+        for collector in collectors where !collector.needsPixels {
+            collector.collect(from: subject, pixels: nil, into: &observations)
+        }
+        return observations
+    }
+
+    /// What a verification decodes after reading the metadata.
+    struct DecodingPlan {
+        /// The file is audio, listened to for the audible cue and the mark.
+        var sound = false
+        /// A movie whose label declares an audible disclosure: its sound track is listened to for it.
+        var movieSound = false
+        /// Pixels (an image's, or a video's frames) for the badge and watermark detectors.
+        var pixels = false
+
+        var decodes: Bool { sound || movieSound || pixels }
+    }
+
+    func decodingPlan(for file: MediaFile, _ observations: Observations) -> DecodingPlan {
+        // Audio has no pixels: it is listened to instead.
+        let isAudio = file.contents.audioCoding != nil
+        var plan = DecodingPlan()
+        plan.sound = isAudio && shouldScanAudio(observations)
+        plan.movieSound = !isAudio && file.contents.movieCoding != nil && observations.declaredAudibleLabel != nil && options.scan != .metadata
+        plan.pixels = !isAudio && collectors.contains(where: \.needsPixels) && shouldScanPixels(observations)
+        return plan
+    }
+
+    /// The record of `file` from what was observed, judged against the profile.
+    func judge(_ file: MediaFile, _ observations: Observations) -> FileReport {
         var report = FileReport(
             path: file.path, format: file.format.rawValue, verdict: .noAIEvidence, aiEvidence: observations.evidence,
             disclosures: observations.disclosures, c2pa: observations.c2pa, findings: observations.findings,
@@ -175,11 +231,6 @@ public struct Verifier: Sendable {
         let (verdict, findings) = ProfileEvaluator(options: options).judge(observations)
         report.verdict = verdict
         report.findings += findings
-        if options.thumbnails {
-            // Where the detectors did not decode the pixels (or their strict decode failed), the
-            // thumbnail's own lenient decode may still show the file.
-            report.thumbnail = thumbnail ?? Thumbnail.make(of: file, decoded: nil)
-        }
         return report
     }
 

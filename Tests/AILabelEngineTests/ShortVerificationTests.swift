@@ -1,0 +1,97 @@
+import AILabelKit
+@_spi(Testing) import AILabelEngine
+import AILabelMedia
+import AILabelTestSupport
+import AILabelVerify
+import Foundation
+import Synchronization
+import Testing
+
+/// A verification run on the caller's thread (a server's event loop) when it decodes nothing, and handed
+/// to the workers otherwise: the answer is the same wherever it runs.
+@Suite("Short verifications on the caller")
+struct ShortVerificationTests {
+    static let files = [
+        "c2pa/sdk/signed.jpg", "c2pa/sdk/signed.png", "c2pa/sdk/signed-byte-flipped.jpg", "c2pa/sdk/signed-audio-changed.wav",
+        "c2pa/sdk/signed-faststart.mp4", "verify/plain.jpg", "verify/gen-a1111.png", "verify/label-iptc-exiftool.jpg",
+        "media/lossy.webp", "media/photo.heic", "media/metadata.tif", "media/animated.gif", "media/metadata.jxl",
+        "media/music-6s.mp3", "media/h264.mp4", "media/xmp.mov",
+    ]
+
+    static func configuration(scan: ScanMode, thumbnails: Bool = false) throws -> VerifyConfiguration {
+        var settings = VerifySettings()
+        settings.scan = scan
+        settings.thumbnails = thumbnails
+        settings.trust = TrustSettings(anchors: [Repository.fixture("c2pa/keys/fixtures-root.pem").path], defaultLists: false)
+        return try VerifyConfiguration.resolve(settings, environment: [:], trustStore: nil)
+    }
+
+    static func json(_ report: FileReport) throws -> String { try ReportRenderer.json(report, pretty: false) }
+
+    @Test("without decoding, the record is the full verification's; nil exactly where the scan decodes", arguments: [ScanMode.auto, .full, .metadata])
+    func sameRecordOrNil(scan: ScanMode) throws {
+        let verifier = try Self.configuration(scan: scan).verifier
+        var short = 0
+        for name in Self.files {
+            let bytes = try Repository.fixtureBytes(name)
+            let file = try MediaFile(path: name, source: bytes, registry: .metadataReading)
+            let full = verifier.verify(file)
+            if let quick = verifier.verifyWithoutDecoding(file) {
+                short += 1
+                #expect(try Self.json(quick) == Self.json(full), "\(name) under --scan \(scan)")
+                #expect(scan != .full, "\(name): --scan full always decodes")
+            } else {
+                #expect(scan != .metadata, "\(name): --scan metadata never decodes")
+            }
+        }
+        if scan == .auto {
+            // A signed photo needs no pixels; an unlabelled one is scanned for stripped marks.
+            let signed = try MediaFile(path: "signed.jpg", source: try Repository.fixtureBytes("c2pa/sdk/signed.jpg"), registry: .metadataReading)
+            #expect(verifier.verifyWithoutDecoding(signed) != nil)
+            let plain = try MediaFile(path: "plain.jpg", source: try Repository.fixtureBytes("verify/plain.jpg"), registry: .metadataReading)
+            #expect(verifier.verifyWithoutDecoding(plain) == nil)
+            #expect(short > 0 && short < Self.files.count)
+        }
+    }
+
+    @Test("thumbnails decode, so a verification that makes them is never short")
+    func thumbnailsAreNotShort() throws {
+        let verifier = try Self.configuration(scan: .metadata, thumbnails: true).verifier
+        let file = try MediaFile(path: "signed.jpg", source: try Repository.fixtureBytes("c2pa/sdk/signed.jpg"), registry: .metadataReading)
+        #expect(verifier.verifyWithoutDecoding(file) == nil)
+    }
+
+    @Test("with every worker busy, a short verification is answered on the caller; paths, larger inputs and decoding wait for a worker", .timeLimit(.minutes(1)))
+    func placement() async throws {
+        let pool = WorkerPool(threads: 1)
+        defer { pool.shutdown() }
+        let engine = LabelEngine(pool: pool)
+        let configuration = try Self.configuration(scan: .auto)
+        let signed = try Repository.fixtureBytes("c2pa/sdk/signed.jpg")
+        let expected = try Self.json(try await LabelEngine(pool: pool).verify(.bytes(signed, name: "signed.jpg"), with: configuration))
+
+        let release = Mutex(false)
+        let blocker = Task { try await pool.run { while !release.withLock({ $0 }) { usleep(1000) } } }
+        while pool.waiting > 0 { await Task.yield() }
+        let nearby = WorkPlacement.callerWhenShort(maxBytes: 4 << 20)
+        let report = try await engine.verify(.bytes(signed, name: "signed.jpg"), with: configuration, placement: nearby)
+        #expect(try Self.json(report) == expected)
+        #expect(report.verdict == .compliant && report.c2pa?.state == "Trusted")
+        let fromSource = try await engine.verify(.source(signed, name: "signed.jpg"), with: configuration, placement: nearby)
+        #expect(try Self.json(fromSource) == expected)
+
+        let plain = try Repository.fixtureBytes("verify/plain.jpg")
+        let waiting = [
+            Task { try await engine.verify(.bytes(plain, name: "plain.jpg"), with: configuration, placement: nearby) },
+            Task { try await engine.verify(.bytes(signed, name: "signed.jpg"), with: configuration, placement: .callerWhenShort(maxBytes: signed.count - 1)) },
+            Task { try await engine.verify(.path(Repository.fixture("c2pa/sdk/signed.jpg").path), with: configuration, placement: nearby) },
+            Task { try await engine.verify(.bytes(signed, name: "signed.jpg"), with: configuration, placement: .workers) },
+        ]
+        for _ in 0..<500 where pool.waiting < waiting.count { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(pool.waiting == waiting.count, "each waits for the one worker")
+        release.withLock { $0 = true }
+        try await blocker.value
+        #expect(try await waiting[0].value.verdict == .noAIEvidence)
+        for task in waiting.dropFirst() { #expect(try await task.value.verdict == .compliant) }
+    }
+}
