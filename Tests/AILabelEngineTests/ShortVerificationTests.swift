@@ -61,24 +61,48 @@ struct ShortVerificationTests {
         #expect(verifier.verifyWithoutDecoding(file) == nil)
     }
 
-    @Test("with every worker busy, a short verification is answered on the caller; paths, larger inputs and decoding wait for a worker", .timeLimit(.minutes(1)))
+    @Test("with every worker busy, a short verification is answered on the caller; paths, larger inputs and decoding wait for a worker")
     func placement() async throws {
         let pool = WorkerPool(threads: 1)
         defer { pool.shutdown() }
         let engine = LabelEngine(pool: pool)
         let configuration = try Self.configuration(scan: .auto)
         let signed = try Repository.fixtureBytes("c2pa/sdk/signed.jpg")
-        let expected = try Self.json(try await LabelEngine(pool: pool).verify(.bytes(signed, name: "signed.jpg"), with: configuration))
+        let expected = try Self.json(try await engine.verify(.bytes(signed, name: "signed.jpg"), with: configuration))
 
+        // The one worker is held until the end of the test, whatever happens in between (declared after the
+        // pool's shutdown, so it runs first).
         let release = Mutex(false)
-        let blocker = Task { try await pool.run { while !release.withLock({ $0 }) { usleep(1000) } } }
-        while pool.waiting > 0 { await Task.yield() }
+        defer { release.withLock { $0 = true } }
+        let holding = Mutex(false)
+        let blocker = Task {
+            try await pool.run {
+                holding.withLock { $0 = true }
+                while !release.withLock({ $0 }) { usleep(1000) }
+            }
+        }
+        // Polled with a bound, never awaited blindly: were the short path broken, the test fails instead of hanging.
+        func within(_ seconds: Int, _ condition: () -> Bool) async throws -> Bool {
+            for _ in 0..<(seconds * 20) {
+                if condition() { return true }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            return condition()
+        }
+        #expect(try await within(60) { holding.withLock { $0 } })
+
         let nearby = WorkPlacement.callerWhenShort(maxBytes: 4 << 20)
-        let report = try await engine.verify(.bytes(signed, name: "signed.jpg"), with: configuration, placement: nearby)
-        #expect(try Self.json(report) == expected)
-        #expect(report.verdict == .compliant && report.c2pa?.state == "Trusted")
-        let fromSource = try await engine.verify(.source(signed, name: "signed.jpg"), with: configuration, placement: nearby)
-        #expect(try Self.json(fromSource) == expected)
+        let answers = Mutex<[String]>([])
+        let short = Task {
+            for input in [MediaInput.bytes(signed, name: "signed.jpg"), .source(signed, name: "signed.jpg")] {
+                let report = try await engine.verify(input, with: configuration, placement: nearby)
+                #expect(report.verdict == .compliant && report.c2pa?.state == "Trusted")
+                let json = try Self.json(report)
+                answers.withLock { $0.append(json) }
+            }
+        }
+        #expect(try await within(60) { answers.withLock { $0.count } == 2 }, "answered while the only worker is held")
+        #expect(answers.withLock { $0 } == [expected, expected])
 
         let plain = try Repository.fixtureBytes("verify/plain.jpg")
         let waiting = [
@@ -87,10 +111,10 @@ struct ShortVerificationTests {
             Task { try await engine.verify(.path(Repository.fixture("c2pa/sdk/signed.jpg").path), with: configuration, placement: nearby) },
             Task { try await engine.verify(.bytes(signed, name: "signed.jpg"), with: configuration, placement: .workers) },
         ]
-        for _ in 0..<500 where pool.waiting < waiting.count { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(pool.waiting == waiting.count, "each waits for the one worker")
+        #expect(try await within(60) { pool.waiting == waiting.count }, "each waits for the one worker")
         release.withLock { $0 = true }
         try await blocker.value
+        try await short.value
         #expect(try await waiting[0].value.verdict == .noAIEvidence)
         for task in waiting.dropFirst() { #expect(try await task.value.verdict == .compliant) }
     }
