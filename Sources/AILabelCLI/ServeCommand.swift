@@ -71,6 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        Self.raiseOpenFileLimit()
         let workers = jobs ?? ProcessInfo.processInfo.activeProcessorCount
         // This process only serves: its handlers run on the event loops that read their requests.
         EventLoopExecutor.install(loops: EventLoopExecutor.loops(forWorkers: workers))
@@ -106,5 +107,16 @@ struct ServeCommand: AsyncParsableCommand {
             StandardError.write("ailabel: the server stopped: \(error)")
             throw ExitCode(1)
         }
+    }
+
+    /// A server holds a descriptor per connection, and the soft limit is often 1,024: raised to the hard
+    /// limit (as nginx's `worker_rlimit_nofile` and Go's runtime do), a burst of thousands of clients is
+    /// answered or refused by the server's own limits rather than by a failing accept. Nothing changes
+    /// when the hard limit is already in force or cannot be read.
+    static func raiseOpenFileLimit() {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
     }
 }

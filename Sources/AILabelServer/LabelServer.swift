@@ -73,6 +73,11 @@ public struct LabelServer: Sendable {
     }()
 
     /// The routes, as `METHOD /path` (the test checks them against the OpenAPI document).
+    /// The media types a `POST /v1` route takes: every type ailabel knows a file by, raw bytes, and a form.
+    @_spi(Testing) public static var acceptedMediaTypes: Set<String> {
+        SidecarFormat.mediaTypes.union(["application/octet-stream", "multipart/form-data"])
+    }
+
     @_spi(Testing) public static let routes = ["POST /v1/stamp", "POST /v1/verify", "POST /v1/inspect", "GET /healthz", "GET /readyz", "GET /metrics", "GET /openapi.json"]
 
     /// Runs until SIGTERM or SIGINT, then stops accepting connections and finishes the requests in
@@ -115,7 +120,9 @@ public struct LabelServer: Sendable {
         let eventLoops = sharedLoops ? MultiThreadedEventLoopGroup.singleton : MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let app = Application(
             router: router, server: builder,
-            configuration: .init(address: .hostname(host, port: settings.port), serverName: "ailabel"),
+            // A burst of connections waits in the kernel's queue rather than having its SYNs dropped and
+            // retried for seconds (Linux caps the figure at net.core.somaxconn; NIO's default is 256).
+            configuration: .init(address: .hostname(host, port: settings.port), serverName: "ailabel", backlog: 4096),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 logger.info("listening", metadata: ["host": .string(host), "port": .stringConvertible(port)])
@@ -317,6 +324,7 @@ public struct LabelServer: Sendable {
             throw APIFailure(error)
         }
         metrics.verdict(report.verdict.rawValue)
+        if report.verdict == .unreadable { throw APIFailure.unreadable(report) }
         return try Self.jsonResponse(report)
     }
 

@@ -77,6 +77,8 @@ struct Upload: Sendable {
         } catch let error as AILabelError {
             var failure = APIFailure(error)
             failure.closeConnection = true
+            // While the body is read, a limit passed is the request's own size (the multipart sidecars).
+            if error.code == .tooLarge { failure.status = .contentTooLarge }
             throw failure
         } catch {
             // The client went away or the time ran out while the body was read.

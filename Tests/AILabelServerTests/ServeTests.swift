@@ -93,7 +93,7 @@ struct ServeTests {
         #expect(server.stop() == 0)
     }
 
-    @Test("hostile clients: slow-loris headers, absurd headers, an endless chunked body, 400 tiny requests at once: each refused or closed on time, and the server still serves")
+    @Test("hostile clients: slow-loris headers, absurd headers, an endless chunked body, 10,000 tiny requests at once: each refused or closed on time, and the server still serves")
     func hostile() throws {
         let folder = try Repository.temporaryDirectory("serve-hostile")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -102,6 +102,26 @@ struct ServeTests {
         let result = try Self.runClient(["hostile", server.url, "hostile-token", Self.jpeg])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(server.stop() == 0)
+    }
+
+    @Test("the CLI's hostile corpus over HTTP: verify answers each bomb and truncation with the CLI's record (422 input.unreadable when it cannot be read), inspect and stamp with 200 or 422, all on time")
+    func hostileCorpus() throws {
+        let folder = try Repository.temporaryDirectory("serve-corpus")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let tokens = try Self.tokenFile(folder, "corpus-token\n")
+        let root = Self.keys.appendingPathComponent("fixtures-root.pem").path
+        let trust = ["--trust", root, "--no-default-trust"]
+        let folders = [Repository.fixture("bombs").path, Repository.fixture("malformed").path]
+        let cli = try ProcessRunner.ailabel(["verify", "--format", "jsonl"] + trust + folders)
+        let records = folder.appendingPathComponent("cli.jsonl")
+        try cli.stdout.write(to: records, atomically: true, encoding: .utf8)
+        let server = try ServerProcess(arguments: [
+            "--token-file", tokens, "--sign-key", Self.keys.appendingPathComponent("fixtures-signer.key").path,
+            "--sign-chain", Self.keys.appendingPathComponent("fixtures-chain.pem").path, "--request-timeout", "60",
+        ] + trust)
+        let result = try Self.runClient(["corpus", server.url, "corpus-token", records.path] + folders)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(server.stop() == 0, "\(server.log.suffix(2000))")
     }
 
     /// A CA, a server certificate for 127.0.0.1 signed by it, and a key that belongs to neither, made
@@ -182,13 +202,19 @@ struct ServeTests {
         #expect(server.stop() == 0)
     }
 
-    @Test("the routes are the OpenAPI document's paths and methods, and the document is OpenAPI 3.1")
+    @Test("the routes are the OpenAPI document's paths and methods, each upload route documents the media types the server takes, and the document is OpenAPI 3.1")
     func routesMatchTheDocument() throws {
         let document = try JSONSerialization.jsonObject(with: Data(LabelServer.openAPIDocument)) as? [String: Any]
         #expect((document?["openapi"] as? String)?.hasPrefix("3.1") == true)
         let paths = document?["paths"] as? [String: [String: Any]] ?? [:]
         let documented = Set(paths.flatMap { path, operations in operations.keys.map { "\($0.uppercased()) \(path)" } })
         #expect(documented == Set(LabelServer.routes))
+        // Each upload route documents every media type the server takes, and no other.
+        for path in ["/v1/stamp", "/v1/verify", "/v1/inspect"] {
+            let post = paths[path]?["post"] as? [String: Any]
+            let content = (post?["requestBody"] as? [String: Any])?["content"] as? [String: Any] ?? [:]
+            #expect(Set(content.keys) == LabelServer.acceptedMediaTypes, "\(path): documented \(content.keys.sorted()), accepted \(LabelServer.acceptedMediaTypes.sorted())")
+        }
         let file = try Data(contentsOf: Repository.root().appendingPathComponent("Sources/AILabelServer/Resources/openapi.json"))
         #expect(Array(file) == LabelServer.openAPIDocument, "the served document is the repository's")
     }

@@ -27,8 +27,24 @@ extension VerifyConfiguration {
             file = try MediaFile(path: input.name, source: source, registry: .metadataReading)
         } catch {
             // Not media: a kind labelled by sidecars, when the caller gave them.
-            if input.sidecars != .none, (try? AssetRegistry.metadataReading.handler(sniffing: source)) == nil {
+            guard (try? AssetRegistry.metadataReading.handler(sniffing: source)) == nil,
+                AssetRegistry.standard.handler(claimedByPath: input.name) == nil || input.sidecars != .none
+            else { return Self.unreadable(input.name, error) }
+            if input.sidecars != .none {
                 return verifier.verifyThroughSidecars(source: source, name: input.name, sidecars: input.sidecars)
+            }
+            // Without them, what `ailabel verify` says of the same file on disk: a container that cannot embed
+            // a label (WebM, Ogg, MPEG-TS…) is a record saying so; a kind labelled only by sidecars is
+            // unreadable for want of them, said in those words rather than as a failed parse.
+            if let head = try? source.read(at: 0, count: min(source.count, SidecarOnlyContainer.sniffLength)),
+                let container = SidecarOnlyContainer.identify(head) {
+                return Verifier.sidecarOnlyContainer(path: input.name, container)
+            }
+            if SidecarFormat.isDocumentedKind(input.name) {
+                let kind = SidecarFormat.kind(of: input.name)
+                return FileReport(
+                    path: input.name, format: kind, verdict: .unreadable,
+                    findings: [Finding(code: .fileUnreadable, severity: .error, message: "ailabel reads the label of a \(kind) file only from its XMP or C2PA sidecar, and none came with it")])
             }
             return Self.unreadable(input.name, error)
         }
