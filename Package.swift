@@ -59,6 +59,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        // Tests only: a client generated from the server's OpenAPI document checks the server against it.
+        .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
     ],
     targets: [
         // System libraries, found with pkg-config. `providers` only shapes the hint printed when they are missing;
@@ -176,6 +179,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["serve_client.py"], swiftSettings: settings),
+        // The served API against its document: a client that swift-openapi-generator makes at build time
+        // from Sources/AILabelServer/Resources/openapi.json (linked into the folder) talks to `ailabel serve`.
+        .testTarget(
+            name: "AILabelServerContractTests",
+            dependencies: [
+                "AILabelTestSupport", .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: settings,
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]),
         .testTarget(name: "AILabelFuzzingTests", dependencies: ["AILabelFuzzing", "AILabelTestSupport"], swiftSettings: settings),
         .testTarget(name: "AILabelCLITests", dependencies: ["AILabelTestSupport"], exclude: ["Snapshots"], swiftSettings: settings),
     ]

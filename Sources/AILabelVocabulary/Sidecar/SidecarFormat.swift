@@ -39,6 +39,12 @@ public enum SidecarFormat {
     /// Whether a path's kind is one `stamp` labels by sidecar without `--sidecar-all` (Docs/cli.md lists them).
     public static func isDocumentedKind(_ path: String) -> Bool { type(of: path) != nil }
 
+    /// Every media type ailabel knows a file by: the registered formats' (all their names), then the
+    /// kinds labelled only by sidecar. A service accepts an upload of exactly these.
+    public static var mediaTypes: Set<String> {
+        Set(AssetRegistry.standard.handlers.flatMap(\.declaration.mimeTypes)).union(types.values.map(\.mime))
+    }
+
     /// The file extension of a media type (`image/jpeg` → `jpg`): a registered format's first, then this
     /// table's; nil for a type ailabel does not know. A service names an upload by it.
     public static func fileExtension(forMediaType mediaType: String) -> String? {
