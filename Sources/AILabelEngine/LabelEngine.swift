@@ -40,7 +40,12 @@ public struct LabelEngine: Sendable {
     public func verify(_ input: MediaInput, with configuration: VerifyConfiguration, placement: WorkPlacement) async throws(AILabelError) -> FileReport {
         if case .callerWhenShort(let maxBytes) = placement {
             if Task.isCancelled { throw AILabelError(.cancelled, "the request was cancelled") }
-            if let report = configuration.verifyIfShort(input, maxBytes: maxBytes) { return report }
+            switch configuration.begin(input, maxBytes: maxBytes) {
+            case .done(let report)?: return report
+            // The decoding goes to the workers with the parsed file and the metadata already read.
+            case .pending(let pending)?: return try await pool.run { configuration.verifier.finish(pending) }
+            case nil: break
+            }
         }
         return try await verify(input, with: configuration)
     }

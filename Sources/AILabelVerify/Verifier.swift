@@ -91,9 +91,28 @@ public struct Verifier: Sendable {
     /// Verifies a parsed file. Its sidecars are only those `sidecars` names: the default reads none, so
     /// bytes parsed in memory under a client's file name never make the verifier look at this machine's disk.
     public func verify(_ file: MediaFile, sidecars: SidecarSource = .none) -> FileReport {
+        switch begin(file, sidecars: sidecars) {
+        case .done(let report): return report
+        case .pending(let pending): return finish(pending)
+        }
+    }
+
+    /// The first part of ``verify(_:sidecars:)``: the metadata read and judged when nothing is left to
+    /// decode, else the verification as it stands, for ``finish(_:)`` to complete, perhaps on another
+    /// thread (a server's event loop begins, a worker finishes, and the file is parsed once).
+    public func begin(_ file: MediaFile, sidecars: SidecarSource = .none) -> VerificationStep {
         let subject = VerificationSubject(file: file, sidecars: sidecars)
-        var observations = readMetadata(of: subject)
+        let observations = readMetadata(of: subject)
         let decoding = decodingPlan(for: file, observations)
+        if !decoding.decodes && !options.thumbnails { return .done(judge(file, observations)) }
+        return .pending(PendingVerification(file: file, subject: subject, observations: observations, decoding: decoding))
+    }
+
+    /// The rest of a verification ``begin(_:sidecars:)`` left pending: decoding pixels, frames or sound,
+    /// the detectors over them, the thumbnail, and the judgement.
+    public func finish(_ pending: PendingVerification) -> FileReport {
+        let (file, subject, decoding) = (pending.file, pending.subject, pending.decoding)
+        var observations = pending.observations
         let pixelCollectors = collectors.filter(\.needsPixels)
         if decoding.sound {
             do {
@@ -178,15 +197,13 @@ public struct Verifier: Sendable {
     /// manifests, OCSP, BMFF fragments). A caller whose thread may run short work but must not be held
     /// long (a server's event loop) verifies here and hands only the nil cases to its workers.
     public func verifyWithoutDecoding(_ file: MediaFile, sidecars: SidecarSource = .none) -> FileReport? {
-        guard readsOnlyTheFile else { return nil }
-        let subject = VerificationSubject(file: file, sidecars: sidecars)
-        let observations = readMetadata(of: subject)
-        guard !decodingPlan(for: file, observations).decodes else { return nil }
-        return judge(file, observations)
+        guard readsOnlyTheFile, case .done(let report) = begin(file, sidecars: sidecars) else { return nil }
+        return report
     }
 
-    /// Whether verifying needs nothing beyond the file and its given sidecars, and makes no thumbnail.
-    var readsOnlyTheFile: Bool {
+    /// Whether verifying needs nothing beyond the file and its given sidecars, and makes no thumbnail:
+    /// reading the metadata (``begin(_:sidecars:)``) is then short, with no network or other file.
+    public var readsOnlyTheFile: Bool {
         options.remoteManifests == nil && options.ocspFetcher == nil && options.bmffFragments == nil && !options.thumbnails
     }
 
@@ -200,7 +217,7 @@ public struct Verifier: Sendable {
     }
 
     /// What a verification decodes after reading the metadata.
-    struct DecodingPlan {
+    struct DecodingPlan: Sendable {
         /// The file is audio, listened to for the audible cue and the mark.
         var sound = false
         /// A movie whose label declares an audible disclosure: its sound track is listened to for it.

@@ -54,6 +54,25 @@ struct ShortVerificationTests {
         }
     }
 
+    @Test("begun on one thread and finished on another, a verification is the whole one; pending exactly where it decodes", arguments: [ScanMode.auto, .full, .metadata])
+    func beginThenFinish(scan: ScanMode) async throws {
+        let verifier = try Self.configuration(scan: scan).verifier
+        for name in Self.files {
+            let file = try MediaFile(path: name, source: try Repository.fixtureBytes(name), registry: .metadataReading)
+            let full = try Self.json(verifier.verify(file))
+            switch verifier.begin(file) {
+            case .done(let report):
+                #expect(try Self.json(report) == full, "\(name) under --scan \(scan)")
+                #expect(verifier.verifyWithoutDecoding(file) != nil, "\(name): done at once is short")
+            case .pending(let pending):
+                // Finished by another task, as a worker finishes what an event loop began.
+                let finished = await Task.detached { verifier.finish(pending) }.value
+                #expect(try Self.json(finished) == full, "\(name) under --scan \(scan)")
+                #expect(verifier.verifyWithoutDecoding(file) == nil, "\(name): pending is not short")
+            }
+        }
+    }
+
     @Test("thumbnails decode, so a verification that makes them is never short")
     func thumbnailsAreNotShort() throws {
         let verifier = try Self.configuration(scan: .metadata, thumbnails: true).verifier

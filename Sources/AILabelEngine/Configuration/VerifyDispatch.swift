@@ -51,16 +51,18 @@ extension VerifyConfiguration {
         return verifier.verify(file, sidecars: input.sidecars)
     }
 
-    /// ``verify(_:pages:)`` when it is short: an input held in memory (bytes or a source, never a path)
-    /// of at most `maxBytes`, which parses, and whose verification decodes nothing
-    /// (``Verifier/verifyWithoutDecoding(_:sidecars:)``). Nil otherwise: the caller runs the full
-    /// dispatch where long work belongs (which also answers the inputs that do not parse).
-    func verifyIfShort(_ input: MediaInput, maxBytes: Int) -> FileReport? {
+    /// The first part of ``verify(_:pages:)`` on the calling thread, when it is short to begin: an input
+    /// held in memory (bytes or a source, never a path) of at most `maxBytes`, which parses, and whose
+    /// metadata reaches no network or other file. Its step is the record when nothing is left to decode
+    /// (``Verifier/verifyWithoutDecoding(_:sidecars:)``), else the pending decoding, for a worker to
+    /// finish without parsing the file again. Nil otherwise: the caller runs the full dispatch where long
+    /// work belongs (which also answers the inputs that do not parse).
+    func begin(_ input: MediaInput, maxBytes: Int) -> VerificationStep? {
         if case .path = input.storage { return nil }
-        guard let source = try? input.byteSource(), source.count <= maxBytes,
+        guard verifier.readsOnlyTheFile, let source = try? input.byteSource(), source.count <= maxBytes,
             let file = try? MediaFile(path: input.name, source: source, registry: .metadataReading)
         else { return nil }
-        return verifier.verifyWithoutDecoding(file, sidecars: input.sidecars)
+        return verifier.begin(file, sidecars: input.sidecars)
     }
 
     static func unreadable(_ name: String, _ error: any Error) -> FileReport {
