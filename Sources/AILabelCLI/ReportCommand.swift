@@ -83,7 +83,14 @@ struct ReportMergeCommand: AsyncParsableCommand {
         for (path, count) in merge.ignoredLines.sorted(by: { $0.key < $1.key }) {
             StandardError.write("ailabel: warning: \(path): \(count) line\(count == 1 ? "" : "s") that \(count == 1 ? "is" : "are") not a record, left out")
         }
-        let run = merge.run(version: AILabelVersion.current, profile: loadedProfile, scan: scan, failOn: failing)
+        var run = merge.run(version: AILabelVersion.current, profile: loadedProfile, scan: scan, failOn: failing)
+        if format == .html {
+            // Records carry no pixels: the thumbnails come from the files, where this machine can read them
+            // (an archive mounted at the same path as on the machines that verified it).
+            for index in run.files.indices where run.files[index].thumbnail == nil {
+                run.files[index].thumbnail = Thumbnail.make(ofFileAt: run.files[index].path)
+            }
+        }
         let rendered = try ReportRenderer.render(run, as: format, failOn: failing)
         if let output {
             do {

@@ -6,7 +6,7 @@ import Testing
 /// Archive-scale runs: streamed standard input, `--shard`, `--resume` and `report merge`.
 @Suite("verify over archives: shards, resume, merge")
 struct BatchCLITests {
-    static let formats = ["text", "json", "jsonl", "sarif", "junit"]
+    static let formats = ["text", "json", "jsonl", "sarif", "junit", "html"]
 
     /// A tree with nested folders whose names sort differently as names and as paths (`a`, `a-b`, `a.b`),
     /// the verify fixtures spread over them, and a file verify skips.

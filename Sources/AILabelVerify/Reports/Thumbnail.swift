@@ -50,6 +50,22 @@ public struct Thumbnail: Sendable, Hashable {
         return encode(image)
     }
 
+    /// The thumbnail `ailabel verify` makes of the file at `path` when it reads it under `--scan metadata`:
+    /// of the parsed file, or of an unparsed one whose signature is an image's. Nil when neither applies
+    /// (a page, a document, a path that cannot be read), where the report says why from the record.
+    /// `report merge --format html` uses it, since records (JSON Lines) carry no pixels.
+    public static func make(ofFileAt path: String) -> Thumbnail? {
+        do {
+            return make(of: try MediaFile(path: path, registry: .metadataReading), decoded: nil)
+        } catch {
+            // Its type and signature are checked first, so what is in no registered format is never read whole.
+            guard (try? MediaFile.checkSignature(path: path, registry: .metadataReading)) != nil, let bytes = try? FileReader.read(path) else {
+                return nil
+            }
+            return make(ofUnparsed: bytes)
+        }
+    }
+
     /// The limit in words: "40 megapixels".
     static var limitText: String {
         maximumPixels >= 1_000_000 ? "\(maximumPixels / 1_000_000) megapixels" : "\(maximumPixels) pixels"
