@@ -7,13 +7,14 @@ public final class ServerProcess: @unchecked Sendable {
     public private(set) var url = ""
     private let errorLog: URL
 
-    /// Starts the server and waits (up to `timeout` seconds) for its `listening on` line.
-    public init(arguments: [String], environment: [String: String]? = nil, timeout: TimeInterval = 60) throws {
+    /// Starts the server and waits (up to `timeout` seconds) for its `listening on` line. With `listen`
+    /// nil no `--listen` is given (the arguments' configuration names the address).
+    public init(arguments: [String], listen: String? = "127.0.0.1:0", environment: [String: String]? = nil, timeout: TimeInterval = 60) throws {
         process.executableURL = URL(fileURLWithPath: ProcessRunner.ailabelBinary)
-        process.arguments = ["serve", "--listen", "127.0.0.1:0"] + arguments
+        process.arguments = ["serve"] + (listen.map { ["--listen", $0] } ?? []) + arguments
         if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         errorLog = FileManager.default.temporaryDirectory.appendingPathComponent("ailabel-serve-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: errorLog)
         process.standardInput = FileHandle.nullDevice
         let out = Pipe()

@@ -74,7 +74,7 @@ struct ServeTests {
         #expect(open.stop() == 0)
     }
 
-    @Test("limits from a [serve] table: 413 before the body is read, 415, 422 for bad options, 503 with Retry-After when full, the request timeout")
+    @Test("limits from a [serve] table (its listen address too): 413 before the body is read, 415, 422 for bad options and for keys or trust named by a request, 503 with Retry-After when full, the request timeout, errors counted by code")
     func limits() throws {
         let folder = try Repository.temporaryDirectory("serve-limits")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -82,12 +82,15 @@ struct ServeTests {
         let config = folder.appendingPathComponent("ailabel.toml")
         try """
             [serve]
+            listen = "127.0.0.1:0"
             token_file = "tokens.txt"
             max_body_mb = 1
             max_concurrency = 2
             request_timeout = 3
             """.write(to: config, atomically: true, encoding: .utf8)
-        let server = try ServerProcess(arguments: ["--config", config.path, "--no-default-trust"])
+        // No --listen: the table's address is the one served.
+        let server = try ServerProcess(arguments: ["--config", config.path, "--no-default-trust"], listen: nil)
+        #expect(server.url.hasPrefix("http://127.0.0.1:") && !server.url.hasSuffix(":0"), "\(server.url)")
         let result = try Self.runClient(["limits", server.url, "limit-token", Self.jpeg])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(server.stop() == 0)

@@ -67,6 +67,14 @@ def read_status(sock):
     return int(data[9:12])
 
 
+def metric(text, series):
+    """The value of one series in Prometheus's text format, or -1 when it is absent."""
+    for line in text.splitlines():
+        if line.startswith(series + " "):
+            return float(line.split()[-1])
+    return -1
+
+
 def multipart(fields, boundary="ailabel-test-boundary"):
     parts = []
     for name, (filename, content_type, content) in fields.items():
@@ -108,6 +116,17 @@ def case_roundtrip(base, token, root, jpeg, pdf, out, pid):
     check(status == 200 and json.loads(body).get("verdict") == "compliant", f"multipart verify: {status} {body[:300]!r}")
     check(status != 200 or json.loads(body).get("path") == "photo.jpg", f"multipart verify names the part's file: {body[:200]!r}")
 
+    # Stamp as a multipart form: the part's file, its name from the part; the same label as the raw body's.
+    form, content_type = multipart({"file": ("upload-photo.jpg", "image/jpeg", original)})
+    status, headers, form_stamped = request(base, "POST", "/v1/stamp?profile=kz&time=2026-01-18T09:00:00Z&producer=Example%20LLP",
+                                            form, {**auth, "Content-Type": content_type})
+    check(status == 200 and headers.get("content-type") == "image/jpeg" and headers.get("ailabel-status") == "stamped",
+          f"multipart stamp: {status} {headers} {form_stamped[:200]!r}")
+    check(form_stamped[:2] == b"\xff\xd8" and form_stamped != original, "multipart stamp returns a stamped JPEG")
+    form_path = os.path.join(out, "form-stamped.jpg")
+    open(form_path, "wb").write(form_stamped)
+    check(referee.read(form_path, [root])["state"] == "Trusted", "the SDK reads the multipart stamp as Trusted")
+
     status, _, body = request(base, "POST", "/v1/inspect", open(stamped, "rb").read(), {**auth, "Content-Type": "image/jpeg"})
     check(status == 200 and json.loads(body).get("format") == "jpeg", f"inspect: {status} {body[:300]!r}")
 
@@ -132,6 +151,9 @@ def case_roundtrip(base, token, root, jpeg, pdf, out, pid):
     text = body.decode()
     check(status == 200 and 'ailabel_http_requests_total{route="stamp",status="200"}' in text, f"metrics: {text[:500]}")
     check('ailabel_verdicts_total{verdict="compliant"}' in text and "ailabel_http_request_duration_seconds_bucket" in text, "metrics: verdicts and latency")
+    check(metric(text, 'ailabel_http_request_body_bytes_count{route="stamp"}') >= 1
+          and metric(text, 'ailabel_http_request_body_bytes_sum{route="stamp"}') >= len(original), f"metrics: request bytes: {text[:2000]}")
+    check(metric(text, 'ailabel_http_response_body_bytes_total{route="stamp"}') >= len(original), "metrics: response bytes")
 
     # Graceful shutdown: a request in flight when SIGTERM arrives is finished, then the server exits.
     sock = raw_socket(base)
@@ -189,8 +211,9 @@ def case_limits(base, token, jpeg):
     try:
         status, _, body = request(base, "POST", "/v1/verify", big, {**auth, "Content-Type": "image/jpeg"})
         check(status == 413 and json.loads(body)["error"]["code"] == "input.too-large", f"2 MB body over a 1 MB limit: {status}")
+        answered_413 = status == 413
     except (ConnectionResetError, BrokenPipeError):
-        pass  # the server may close before the client has sent the whole body
+        answered_413 = False  # the server may close before the client has sent the whole body
     check(time.monotonic() - started < 2.5, "413 comes before the body is read")
     # Chunked, no length: refused once it passes the limit.
     sock = raw_socket(base)
@@ -211,9 +234,17 @@ def case_limits(base, token, jpeg):
     status, _, body = request(base, "POST", "/v1/stamp", b"plain text, no image", {**auth, "Content-Type": "application/octet-stream"})
     check(status == 415, f"stamping bytes of no kind: {status} {body[:200]!r}")
     for query, what in (("profile=zz", "an unknown profile"), ("frobnicate=1", "an unknown option"), ("time=yesterday", "a bad time"),
-                        ("deepfake=maybe", "a bad boolean"), ("lang=xx", "a language without a text")):
+                        ("deepfake=maybe", "a bad boolean"), ("lang=xx", "a language without a text"),
+                        # Keys, chains, trust and configuration come from the server's configuration only.
+                        ("sign_key=/etc/passwd", "a signing key named by the request"), ("sign-key=/etc/passwd", "a signing key, CLI spelling"),
+                        ("sign_chain=/etc/hosts", "a chain named by the request"), ("trust=/etc/ssl/certs/ca-certificates.crt", "trust anchors"),
+                        ("no_default_trust=1", "dropping the trust lists"), ("config=/etc/passwd", "a configuration file"),
+                        ("watermark_key=abc", "a watermark key"), ("font=/etc/passwd", "a font file")):
         status, _, body = request(base, "POST", f"/v1/stamp?{query}", data, {**auth, "Content-Type": "image/jpeg"})
         check(status == 422 and json.loads(body)["error"]["code"] == "options.invalid", f"{what}: {status} {body[:200]!r}")
+        check(b"root:" not in body and b"localhost" not in body, f"{what}: the refusal quotes no file: {body[:200]!r}")
+    status, _, body = request(base, "POST", "/v1/verify?trust=/tmp/anchors.pem", data, {**auth, "Content-Type": "image/jpeg"})
+    check(status == 422 and json.loads(body)["error"]["code"] == "options.invalid", f"verify with trust anchors in the request: {status}")
 
     # Two slow uploads hold both slots: a third request is answered 503 with Retry-After at once.
     holders = []
@@ -234,6 +265,15 @@ def case_limits(base, token, jpeg):
     check(time.monotonic() - started < 8, "stalled uploads end on time")
     status, _, _ = request(base, "POST", "/v1/verify?scan=metadata", data, {**auth, "Content-Type": "image/jpeg"})
     check(status == 200, f"slots free after the timeout: {status}")
+
+    # Every refusal above is counted by its stable code.
+    status, _, body = request(base, "GET", "/metrics")
+    text = body.decode()
+    for code in ("input.unsupported-media", "options.invalid", "request.busy", "input.unreadable"):
+        check(metric(text, f'ailabel_errors_total{{code="{code}"}}') >= 1, f"metrics: errors with code {code}: {text[:3000]}")
+    if answered_413:  # a 413 the client saw was counted, by code and by route and status
+        check(metric(text, 'ailabel_errors_total{code="input.too-large"}') >= 1, "metrics: errors with code input.too-large")
+        check(metric(text, 'ailabel_http_requests_total{route="verify",status="413"}') >= 1, "metrics: the 413s by route and status")
 
 
 def case_hostile(base, token, jpeg):
