@@ -96,6 +96,25 @@ def test_verify_equals_single_machine(corpus, cluster):
     assert {r["path"]: r for r in from_folder} == expected
 
 
+def test_dataset_in_parquet_and_json_out(corpus, cluster, tmp_path):
+    """A Ray Dataset of paths in (a `path` column, as a pipeline's earlier stage makes it); the result stored
+    with write_parquet and write_json and read back: the same records as a single machine's run."""
+    expected = single_machine_verify(corpus)
+    paths = ray.data.from_items([{"path": p} for p in corpus["paths"]])
+    result = ailabel_ray.verify(paths, ailabel=BINARY, batch_size=50)
+    result.write_parquet(str(tmp_path / "parquet"))
+    result.write_json(str(tmp_path / "json"))
+    from_parquet = ray.data.read_parquet(str(tmp_path / "parquet")).take_all()
+    from_json = ray.data.read_json(str(tmp_path / "json")).take_all()
+    assert len(from_parquet) == FILES and len(from_json) == FILES
+    for rows in (from_parquet, from_json):
+        by_path = {row["path"]: row for row in rows}
+        assert set(by_path) == set(expected)
+        for path, record in expected.items():
+            assert by_path[path]["verdict"] == record.get("verdict"), path
+            assert (by_path[path].get("format") or None) == (record.get("format") or None), path
+
+
 def test_stamp_equals_single_machine(corpus, cluster, tmp_path):
     single = tmp_path / "single"
     done = run("stamp", str(corpus["raw"]), "--out", str(single), "--time", TIME, "--json")
