@@ -118,7 +118,7 @@ struct ServerContractTests {
             return
         }
         let pdfError = try pdfRefusal.body.json
-        #expect(pdfError.error.message == "ailabel reads the label of a pdf file only from its XMP or C2PA sidecar, and none came with it", "\(pdfError)")
+        #expect(pdfError.error.message == "PDF files: ailabel reads their label only from the XMP or C2PA sidecar, and none came with this one", "\(pdfError)")
         #expect(pdfError.record?.format == "pdf", "\(pdfError)")
         // Inspect and stamp refuse the same bytes the same way.
         let inspected = try await client.inspect(body: .jpeg(HTTPBody(Data("tiny".utf8))))

@@ -44,7 +44,7 @@ extension VerifyConfiguration {
                 let kind = SidecarFormat.kind(of: input.name)
                 return FileReport(
                     path: input.name, format: kind, verdict: .unreadable,
-                    findings: [Finding(code: .fileUnreadable, severity: .error, message: "ailabel reads the label of a \(kind) file only from its XMP or C2PA sidecar, and none came with it")])
+                    findings: [Finding(code: .fileUnreadable, severity: .error, message: "\(kind.uppercased()) files: ailabel reads their label only from the XMP or C2PA sidecar, and none came with this one")])
             }
             return Self.unreadable(input.name, error)
         }
