@@ -24,6 +24,24 @@ enum OutputPlacement {
         return excluded
     }
 
+    /// The real path `path` has, or will have once made with its missing parents: the real path of its
+    /// deepest existing ancestor and the names below it. Nil when a missing part is `.` or `..`.
+    static func realPathToBe(_ path: String) -> String? {
+        if let real = FileWalker.realPath(path) { return real }
+        var trimmed = Substring(path)
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        guard let slash = trimmed.lastIndex(of: "/") else {
+            // A name in the working folder.
+            guard !trimmed.isEmpty, trimmed != ".", trimmed != "..", let here = FileWalker.realPath(".") else { return nil }
+            return here == "/" ? "/" + trimmed : here + "/" + trimmed
+        }
+        let name = trimmed[trimmed.index(after: slash)...]
+        guard !name.isEmpty, name != ".", name != ".." else { return nil }
+        let parent = slash == trimmed.startIndex ? "/" : String(trimmed[..<slash])
+        guard parent.count < trimmed.count, let realParent = realPathToBe(parent) else { return nil }
+        return realParent == "/" ? "/" + name : realParent + "/" + name
+    }
+
     /// Whether two paths name one file (the second may not exist yet).
     static func sameFile(_ first: String, _ second: String) -> Bool {
         var a = stat()

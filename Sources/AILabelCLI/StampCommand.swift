@@ -240,44 +240,95 @@ struct StampCommand: AsyncParsableCommand {
         let stamper = resolved.stamper
         if let fragments { return try stampFragments(paths[0], pattern: fragments, stamper: stamper) }
         let sidecarStamper = resolved.sidecarStamper
-        let arguments = PathInput.expand(paths, nulSeparated: nulSeparated)
-        let excluded = try OutputPlacement.check(out: out, inputs: arguments)
-        let walk = FileWalker(includeHidden: includeHidden, followSymlinks: followSymlinks, excluded: excluded).walkAll(arguments)
-        // Existing sidecars are labels, not files to label.
-        let files = walk.files.filter { !SidecarFormat.isSidecar($0.path) }
-        let problems = walk.problems
-        for link in walk.resolvedLinks {
-            StandardError.write("ailabel: \(link.argument) is a symbolic link to \(link.target); \(inPlace ? "stamping" : "reading") \(link.target)")
-        }
-        for skip in walk.skipped { StandardError.write("ailabel: warning: \(skip.path): \(skip.reason)") }
         let mapping: OutputMapping = inPlace ? .inPlace : .directory(out!)
-        let bar = ProgressBar(label: "stamping")
         var batch = StampBatch(
             stamper: stamper, sidecarStamper: sidecarStamper, sidecarOnly: sidecar, sidecarAll: sidecarAll, force: force, mapping: mapping,
             jobs: jobs ?? BatchRunner.defaultJobs)
         batch.waitNotice = { folder in StandardError.write("ailabel: another ailabel run is writing to \(folder); waiting for it to finish") }
-        let collisions = batch.collisions(files)
-        if !collisions.isEmpty {
-            for collision in collisions {
-                StandardError.write("ailabel: \(collision.inputs.joined(separator: " and ")) would all be written to \(collision.output)")
+        // Paths from standard input are read as the walk goes, never held: kept in an unlinked file when
+        // the run walks twice (below), else not at all.
+        let fromStandardInput = paths.contains("-")
+        let commandLine = paths.filter { $0 != "-" }
+        var excluded = try OutputPlacement.check(out: out, inputs: commandLine)
+        // The walk is still going when the first output is written: --out is left out of it wherever it
+        // turns up, by the real path it has or will have once made (a list's folders may hold it too).
+        if let out, let realOut = OutputPlacement.realPathToBe(out) { excluded.insert(realOut) }
+        let walker = FileWalker(includeHidden: includeHidden, followSymlinks: followSymlinks, excluded: excluded)
+        // Several inputs may meet at one output only under --out with more than one argument (or a list):
+        // then a first walk finds any before anything is written, as the whole list once did.
+        let guardOutputs = !inPlace && (paths.count > 1 || fromStandardInput)
+        let spool: PathSpool?
+        do {
+            spool = fromStandardInput && guardOutputs ? try PathSpool() : nil
+        } catch {
+            StandardError.write("ailabel: \(error.description)")
+            throw ExitCode(1)
+        }
+        let sortArguments = !fromStandardInput
+        // A listed path that is --out or lies inside it is refused, as an argument would be (which the
+        // check above refuses before anything is written): said when the stamping walk meets it.
+        let realOut = out.flatMap(OutputPlacement.realPathToBe)
+        let refusals = ListRefusals()
+        let emit: (StampResult) -> Void = { [json] result in
+            if json {
+                print((try? JSONOutput.encode(result, pretty: false)) ?? "{}")
+            } else {
+                print(StampText.line(result))
             }
-            throw ValidationError("several inputs map to one output; nothing was written (stamp them in separate runs or to separate --out folders)")
         }
-        let stamped = await batch.run(files) { done, total in bar.update(done: done, total: total) }
-        // A path that cannot be walked (a missing argument) is a failed file, in the lines and the summary.
-        let unwalkable = problems.map { problem in
-            var result = StampResult(path: problem.path, status: .failed)
-            result.error = problem.reason
-            return result
+        var walks = 0
+        let walk = { () -> FileWalker.Stream in
+            walks += 1
+            let arguments: AnySequence<String> = AnySequence(paths.lazy.flatMap { argument -> AnySequence<String> in
+                guard argument == "-" else { return AnySequence(CollectionOfOne(argument)) }
+                let standardInput = PathListReader(descriptor: 0, nulSeparated: nulSeparated)
+                let listed = spool.map { walks == 1 ? $0.recording(standardInput) : $0.replay() } ?? AnySequence(standardInput)
+                guard let realOut, let out else { return listed }
+                return AnySequence(listed.lazy.filter { path in
+                    guard let real = FileWalker.realPath(path), real == realOut || real.hasPrefix(realOut + "/") else { return true }
+                    if refusals.reporting {
+                        var result = StampResult(path: path, status: .failed)
+                        result.error = "it lies inside --out \(out); choose an --out outside the inputs"
+                        refusals.count += 1
+                        emit(result)
+                    }
+                    return false
+                })
+            })
+            return walker.stream(arguments, sortArguments: sortArguments)
         }
-        let results = (stamped + unwalkable).sorted { $0.path < $1.path }
-        if json {
-            for result in results { print(try JSONOutput.encode(result, pretty: false)) }
-        } else {
-            for result in results { print(StampText.line(result)) }
-            print(StampText.summary(results, signed: signer != nil, warnings: walk.skipped.count))
+        if guardOutputs {
+            let collisions = batch.collisions(walking: walk)
+            if let failure = spool?.failure {
+                StandardError.write("ailabel: \(failure.description); nothing was written")
+                throw ExitCode(1)
+            }
+            if !collisions.isEmpty {
+                for collision in collisions {
+                    StandardError.write("ailabel: \(collision.inputs.joined(separator: " and ")) would all be written to \(collision.output)")
+                }
+                throw ValidationError("several inputs map to one output; nothing was written (stamp them in separate runs or to separate --out folders)")
+            }
         }
-        if results.contains(where: { $0.status == .failed }) { throw ExitCode(1) }
+        let bar = ProgressBar(label: "stamping")
+        refusals.reporting = true
+        var stream = walk()
+        let tally = await batch.run(
+            &stream, guardOutputs: guardOutputs, oncePerFile: inPlace && (paths.count > 1 || fromStandardInput || followSymlinks),
+            notice: { event in
+                switch event {
+                case .resolvedLink(let link):
+                    StandardError.write("ailabel: \(link.argument) is a symbolic link to \(link.target); \(inPlace ? "stamping" : "reading") \(link.target)")
+                case .skip(let skip): StandardError.write("ailabel: warning: \(skip.path): \(skip.reason)")
+                default: break
+                }
+            },
+            emit: emit, progress: { bar.update(done: $0) })
+        bar.finish()
+        var total = tally
+        total.failed += refusals.count
+        if !json { print(StampText.summary(total, signed: signer != nil)) }
+        if total.failed > 0 { throw ExitCode(1) }
     }
 
     /// `--fragments`: the init segment and the fragments the glob matches, as one record.
@@ -373,9 +424,16 @@ enum StampText {
     /// `warnings`: entries the walk left out with a warning (links, FIFOs, dangling links), which do not
     /// make the run fail.
     static func summary(_ results: [StampResult], signed: Bool, warnings: Int = 0) -> String {
-        let count = { (status: StampResult.Status) in results.filter { $0.status == status }.count }
-        var text = "\(count(.stamped) + count(.wouldStamp)) stamped\(results.contains { $0.status == .wouldStamp } ? " (dry run)" : ""), \(count(.failed)) failed, \(count(.skipped)) skipped"
-        if count(.unchanged) > 0 { text += ", \(count(.unchanged)) unchanged" }
+        var tally = StampTally()
+        for result in results { tally.add(result) }
+        tally.warnings = warnings
+        return summary(tally, signed: signed)
+    }
+
+    static func summary(_ tally: StampTally, signed: Bool) -> String {
+        var text = "\(tally.stamped + tally.wouldStamp) stamped\(tally.wouldStamp > 0 ? " (dry run)" : ""), \(tally.failed) failed, \(tally.skipped) skipped"
+        if tally.unchanged > 0 { text += ", \(tally.unchanged) unchanged" }
+        let warnings = tally.warnings
         if warnings > 0 { text += ", \(warnings) warning\(warnings == 1 ? "" : "s")" }
         if !signed { text += "\nno signer configured: no signed C2PA manifest was added (see --sign-key, --sign-chain, `ailabel keys init`)" }
         return text
@@ -385,4 +443,11 @@ enum StampText {
 /// `--visible-span` values.
 enum VisibleSpanName: String, ExpressibleByArgument, CaseIterable {
     case full, start
+}
+
+/// Listed paths refused while the stamping walk reads them (the walk's argument sequence is lazy, so
+/// they are counted here rather than in its tally).
+final class ListRefusals {
+    var reporting = false
+    var count = 0
 }

@@ -293,6 +293,34 @@ struct HostileTreeTests {
         #expect(Self.files(under: out).isEmpty)
     }
 
+    @Test("A list on standard input is streamed: two listed files meeting at one output refuse the run before anything is written; a listed path inside --out is a failed record, the rest stamped")
+    func listedInputsAreGuarded() throws {
+        let folder = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let a = folder.appendingPathComponent("a/x.jpg"), b = folder.appendingPathComponent("b/x.jpg"), c = folder.appendingPathComponent("c/y.jpg")
+        try Self.copyPhoto(to: a)
+        try Self.copyPhoto(to: b, "media/exif.jpg")
+        try Self.copyPhoto(to: c)
+        let out = folder.appendingPathComponent("o")
+        let meeting = try Self.ailabel(["stamp", "-0", "-", "--out", out.path] + Self.stampOptions, stdin: Data("\(a.path)\0\(c.path)\0\(b.path)\0".utf8))
+        #expect(meeting.status == 64, "\(meeting.stdout)\(meeting.stderr)")
+        #expect(meeting.stderr.contains("\(a.path) and \(b.path) would all be written to"), "\(meeting.stderr)")
+        #expect(Self.files(under: out).isEmpty, "nothing was written")
+
+        // A first run's output listed in a second run into the same --out: refused as an input inside --out.
+        let first = try Self.ailabel(["stamp", c.path, "--out", out.path, "--json"] + Self.stampOptions)
+        #expect(first.status == 0, "\(first.stderr)")
+        let inside = out.appendingPathComponent("y.jpg")
+        let before = try Self.bytes(inside)
+        let second = try Self.ailabel(["stamp", "-", "--out", out.path, "--json"] + Self.stampOptions, stdin: Data("\(a.path)\n\(inside.path)\n".utf8))
+        #expect(second.status == 1, "\(second.stdout)\(second.stderr)")
+        let records = second.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(records.count == 2, "\(second.stdout)")
+        #expect(records.contains { $0["path"] as? String == inside.path && $0["status"] as? String == "failed" && ($0["error"] as? String ?? "").contains("inside --out") })
+        #expect(records.contains { $0["path"] as? String == a.path && $0["status"] as? String == "stamped" })
+        #expect(try Self.bytes(inside) == before, "the output listed as an input is left as it is")
+    }
+
     @Test("--out equal to the input is refused; --out inside it is not walked (no nesting); a feed is never its own --out")
     func outInsideOrEqualToInput() throws {
         let folder = try Self.tree()

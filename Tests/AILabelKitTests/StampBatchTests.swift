@@ -46,6 +46,52 @@ struct StampBatchTests {
             .filter { ($0 as NSString).lastPathComponent.hasPrefix(AtomicFile.temporaryPrefix) }
     }
 
+    @Test("A streamed walk stamped in windows of two: the records of the list's run, in walk order, emitted as each window is done, and the same bytes")
+    func streamedWindowsMatchTheList() async throws {
+        let (folder, _) = try inputs()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = folder.appendingPathComponent("in").path
+        let listed = await batch(.directory(folder.appendingPathComponent("list").path)).run(FileWalker().walk([input]).files)
+        var walk = FileWalker().stream([input])
+        var emitted: [StampResult] = []
+        var windows: [Int] = []
+        let tally = await batch(.directory(folder.appendingPathComponent("streamed").path)).run(
+            &walk, window: 2, guardOutputs: true, oncePerFile: false, notice: { _ in }, emit: { emitted.append($0) },
+            progress: { windows.append($0) })
+        #expect(emitted.map(\.path) == listed.map(\.path))
+        #expect(emitted.map(\.status) == listed.map(\.status))
+        #expect(tally.stamped == Self.sources.count && tally.failed == 0)
+        #expect(windows == [2, 4, 6], "one progress step a window: \(windows)")
+        for (index, source) in Self.sources.enumerated() {
+            let name = "\(index).\((source as NSString).pathExtension)"
+            #expect(try contents(folder.appendingPathComponent("streamed/\(name)").path) == contents(folder.appendingPathComponent("list/\(name)").path), "\(name)")
+        }
+    }
+
+    @Test("Inputs meeting at one output are found over a whole walk, holding fingerprints, and named")
+    func collisionsOverAWalk() throws {
+        let (folder, paths) = try inputs()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let other = folder.appendingPathComponent("other/1.jpg").path
+        try FileManager.default.createDirectory(atPath: (other as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: paths[1], toPath: other)
+        let out = folder.appendingPathComponent("out").path
+        var walks = 0
+        let meeting = batch(.directory(out)).collisions(walking: {
+            walks += 1
+            return FileWalker().stream([paths[1], paths[0], other])
+        })
+        #expect(meeting.count == 1 && meeting.first?.output == out + "/1.jpg", "\(meeting)")
+        #expect(meeting.first?.inputs == [other, paths[1]].sorted())
+        #expect(walks == 2, "a second walk only to name the inputs")
+        walks = 0
+        let none = batch(.directory(out)).collisions(walking: {
+            walks += 1
+            return FileWalker().stream([paths[1], paths[0]])
+        })
+        #expect(none.isEmpty && walks == 1)
+    }
+
     @Test("In place, in groups of two: every file gets exactly the bytes a single stamp writes")
     func inPlaceMatchesSingleWrites() async throws {
         let (folder, paths) = try inputs()

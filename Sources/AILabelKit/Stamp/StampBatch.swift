@@ -71,6 +71,13 @@ public struct StampBatch: Sendable {
     /// `progress` is called as each file is stamped and staged (its commit may still fail; the returned
     /// results say so).
     public func run(_ files: [WalkedFile], progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async -> [StampResult] {
+        var cleaned = Set<String>()
+        return await run(files, cleaned: &cleaned, progress: progress)
+    }
+
+    /// ``run(_:progress:)``, where `cleaned` names the folders already rid of dead runs' temporary files
+    /// (a streamed run stamps window after window and lists each folder once, not once a window).
+    func run(_ files: [WalkedFile], cleaned: inout Set<String>, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) async -> [StampResult] {
         // A killed run's temporary files are debris, not inputs (they are walked only with --include-hidden).
         var files = files.filter { !($0.path as NSString).lastPathComponent.hasPrefix(AtomicFile.temporaryPrefix) }
         if mapping == .inPlace {
@@ -84,7 +91,7 @@ public struct StampBatch: Sendable {
         var locks: [FolderLock] = []
         if !stamper.dryRun {
             locks = FolderLock.acquire(lockFolders(for: files, mapping: resolved), waiting: waitNotice)
-            removeStaleTemporaryFiles(for: files)
+            removeStaleTemporaryFiles(for: files, except: &cleaned)
         }
         defer { for lock in locks { lock.release() } }
         let group = GroupCommit(limits: limits, flush: flush)
@@ -184,7 +191,9 @@ public struct StampBatch: Sendable {
     }
 
     /// `--out` resolved to its real path (made when missing), so every output is confined below it.
-    func resolvedMapping() -> OutputMapping {
+    /// A streamed run makes it before walking, so the walk knows it to leave it out.
+    @discardableResult
+    public func resolvedMapping() -> OutputMapping {
         guard case .directory(let directory) = mapping else { return mapping }
         if !stamper.dryRun { _ = try? ConfinedPath(root: directory, relative: "").openDirectory(create: true).close() }
         return .directory(FileWalker.realPath(directory) ?? directory)
@@ -200,9 +209,9 @@ public struct StampBatch: Sendable {
 
     /// Removes dead runs' `.ailabel-tmp-*` files from every folder this batch writes to. It runs before the
     /// first write; a live run's files are left alone.
-    func removeStaleTemporaryFiles(for files: [WalkedFile]) {
+    func removeStaleTemporaryFiles(for files: [WalkedFile], except cleaned: inout Set<String>) {
         let folders = Set(files.map { AtomicFile.directory(of: mapping.output(for: $0)) })
-        for folder in folders.sorted() { AtomicFile.removeStaleTemporaryFiles(in: folder) }
+        for folder in folders.sorted() where cleaned.insert(folder).inserted { AtomicFile.removeStaleTemporaryFiles(in: folder) }
     }
 }
 

@@ -93,9 +93,8 @@ public struct FileWalker: Sendable {
         return (result.files, result.problems)
     }
 
-    /// The whole walk collected: files sorted by path, at most ``maximumFiles`` of them. Commands that
-    /// must see every file before acting (stamp's check that no two inputs meet at one output) use this;
-    /// ``stream(_:)`` walks without holding the list.
+    /// The whole walk collected: files sorted by path, at most ``maximumFiles`` of them, for callers that
+    /// want a list (tests, small tools). The commands walk with ``stream(_:)``, which holds no list.
     public func walkAll(_ arguments: [String]) -> Result {
         var result = Result()
         var stream = stream(arguments)
