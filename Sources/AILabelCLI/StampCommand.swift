@@ -151,6 +151,9 @@ struct StampCommand: AsyncParsableCommand {
     @Flag(name: .customLong("follow-symlinks"), help: "Follow symbolic links inside a folder whose targets stay inside that folder (never outside).")
     var followSymlinks = false
 
+    @Option(name: .long, help: "Stamp only shard I of N (I from 0 to N-1): the files whose path relative to its folder argument hashes to I, so N machines split one tree (verify --shard's partition).")
+    var shard: String?
+
     @Flag(name: .customLong("sidecar-all"), help: "Give sidecars to files of every kind, not only media and the kinds Docs/cli.md lists (key and certificate files never).")
     var sidecarAll = false
 
@@ -215,6 +218,7 @@ struct StampCommand: AsyncParsableCommand {
             throw ValidationError("give exactly one of --out DIR or --in-place (ailabel never modifies files by surprise)")
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let shard, Shard(parsing: shard) == nil { throw ValidationError("--shard takes I/N with 0 ≤ I < N, e.g. 0/4 (got '\(shard)')") }
         if let audibleCue, AudibleCue.Kind(rawValue: audibleCue) == nil { throw ValidationError("--audible-cue must be speech or rhythm") }
         if let audibleAt, AudibleCue.Placement(rawValue: audibleAt) == nil { throw ValidationError("--audible-at must be start, end or both") }
         if (audibleCue != nil || audibleAt != nil) && !audible { throw ValidationError("--audible-cue and --audible-at apply with --audible") }
@@ -245,6 +249,7 @@ struct StampCommand: AsyncParsableCommand {
             stamper: stamper, sidecarStamper: sidecarStamper, sidecarOnly: sidecar, sidecarAll: sidecarAll, force: force, mapping: mapping,
             jobs: jobs ?? BatchRunner.defaultJobs)
         batch.waitNotice = { folder in StandardError.write("ailabel: another ailabel run is writing to \(folder); waiting for it to finish") }
+        batch.shard = shard.flatMap(Shard.init(parsing:))
         // Paths from standard input are read as the walk goes, never held: kept in an unlinked file when
         // the run walks twice (below), else not at all.
         let fromStandardInput = paths.contains("-")

@@ -52,6 +52,42 @@ struct BatchCLITests {
         #expect(merged.stdout == single.stdout, "\(format):\n\(merged.stdout)\n---\n\(single.stdout)")
     }
 
+    @Test("stamp --shard: three shards into one --out write each file once and together what a single run writes, byte for byte; they are verify's shards")
+    func stampShardsCoverTheTree() throws {
+        let tree = try Self.makeTree()
+        let work = tree.deletingLastPathComponent()
+        let options = ["--time", "2026-01-18T09:00:00Z", "--producer", "Example LLP", "--json"]
+        let single = try ProcessRunner.ailabel(["stamp", tree.path, "--out", work.appendingPathComponent("single").path] + options)
+        let sharded = work.appendingPathComponent("sharded")
+        var stamped: [String] = []
+        var statuses: [Int32] = []
+        for index in 0..<3 {
+            let run = try ProcessRunner.ailabel(["stamp", tree.path, "--out", sharded.path, "--shard", "\(index)/3"] + options)
+            statuses.append(run.status)
+            let records = run.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            stamped += records.compactMap { $0["path"] as? String }
+            // The same partition as verify's: a shard stamps exactly the files verify --shard reads.
+            let verified = try ProcessRunner.ailabel(["verify", tree.path, "--shard", "\(index)/3", "--format", "jsonl", "--scan", "metadata"])
+            let verifiedPaths = verified.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+                .compactMap { $0["path"] as? String }
+            #expect(Set(records.compactMap { $0["path"] as? String }) == Set(verifiedPaths), "shard \(index)")
+        }
+        let singlePaths = single.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            .compactMap { $0["path"] as? String }
+        #expect(statuses.max() == single.status, "a shard fails where the single run fails (a broken file): \(statuses)")
+        #expect(stamped.count == Set(stamped).count, "no file in two shards")
+        #expect(Set(stamped) == Set(singlePaths), "the shards cover the tree")
+        let fileManager = FileManager.default
+        let written = (fileManager.enumerator(atPath: work.appendingPathComponent("single").path)?.allObjects as? [String] ?? []).sorted()
+        #expect((fileManager.enumerator(atPath: sharded.path)?.allObjects as? [String] ?? []).sorted() == written)
+        for name in written where !name.hasSuffix("/") {
+            let one = work.appendingPathComponent("single/\(name)").path, other = sharded.appendingPathComponent(name).path
+            var isFolder: ObjCBool = false
+            guard fileManager.fileExists(atPath: one, isDirectory: &isFolder), !isFolder.boolValue else { continue }
+            #expect(fileManager.contentsEqual(atPath: one, andPath: other), "\(name)")
+        }
+    }
+
     @Test("A streamed walk lists files in path order, as the collected walk did")
     func walkOrderIsPathOrder() throws {
         let tree = try Self.makeTree()
@@ -117,6 +153,7 @@ struct BatchCLITests {
         let root = Repository.root()
         for value in ["3/3", "-1/2", "1", "a/b", "0/0", "1/2/3"] {
             #expect(try ProcessRunner.ailabel(["verify", "Fixtures/verify", "--shard", value], directory: root).status == 64, "\(value)")
+            #expect(try ProcessRunner.ailabel(["stamp", "Fixtures/verify", "--out", "/nonexistent/out", "--shard", value], directory: root).status == 64, "\(value)")
         }
         let folder = try Repository.temporaryDirectory("ailabel-batch-usage")
         let file = folder.appendingPathComponent("r.jsonl").path

@@ -30,6 +30,9 @@ public struct StampBatch: Sendable {
     public var flush: GroupCommit.Flush
     /// Told the folder when another run holds its lock and this one waits for it.
     public var waitNotice: (@Sendable (String) -> Void)?
+    /// A streamed run's share of the walk (`--shard I/N`): the files whose path relative to its folder
+    /// argument hashes to it; nil for all.
+    public var shard: Shard?
 
     public init(
         stamper: Stamper, sidecarStamper: SidecarStamper, sidecarOnly: Bool = false, sidecarAll: Bool = false, force: Bool = false,

@@ -56,10 +56,11 @@ extension StampBatch {
         return kind == .sidecar ? [output, SidecarFormat.xmpPath(for: output)] : [output]
     }
 
-    /// Whether a walked file is an input at all: existing sidecars are labels, and a killed run's
-    /// temporary files are debris.
-    static func isInput(_ file: WalkedFile) -> Bool {
+    /// Whether a walked file is an input of this run: existing sidecars are labels, a killed run's
+    /// temporary files are debris, and with ``shard`` only its share counts.
+    func isInput(_ file: WalkedFile) -> Bool {
         !SidecarFormat.isSidecar(file.path) && !(file.path as NSString).lastPathComponent.hasPrefix(AtomicFile.temporaryPrefix)
+            && (shard?.contains(file) ?? true)
     }
 
     /// Inputs of the whole run that would be written to one output (`a/x.jpg` and `b/x.jpg` under one
@@ -72,7 +73,7 @@ extension StampBatch {
         var meeting = Set<PathFingerprint>()
         var first = walk()
         while let event = first.next() {
-            guard case .file(let file) = event, Self.isInput(file) else { continue }
+            guard case .file(let file) = event, isInput(file) else { continue }
             for output in outputs(of: file) {
                 let print = PathFingerprint(output)
                 if !seen.insert(print).inserted { meeting.insert(print) }
@@ -82,7 +83,7 @@ extension StampBatch {
         var byOutput: [String: [String]] = [:]
         var second = walk()
         while let event = second.next() {
-            guard case .file(let file) = event, Self.isInput(file) else { continue }
+            guard case .file(let file) = event, isInput(file) else { continue }
             for output in outputs(of: file) where meeting.contains(PathFingerprint(output)) {
                 byOutput[output, default: []].append(file.path)
             }
@@ -151,7 +152,7 @@ extension StampBatch {
         while let event = walk.next() {
             switch event {
             case .file(let file):
-                guard Self.isInput(file) else { continue }
+                guard isInput(file) else { continue }
                 pending.append(file)
                 if pending.count >= window { await flush() }
             case .problem(let problem):
