@@ -302,8 +302,10 @@ struct StampCommand: AsyncParsableCommand {
             })
             return walker.stream(arguments, sortArguments: sortArguments)
         }
+        var planned: PlannedOutputs?
         if guardOutputs {
-            let collisions = batch.collisions(walking: walk)
+            let (collisions, outputs) = batch.collisions(walking: walk)
+            planned = outputs
             if let failure = spool?.failure {
                 StandardError.write("ailabel: \(failure.description); nothing was written")
                 throw ExitCode(1)
@@ -319,7 +321,7 @@ struct StampCommand: AsyncParsableCommand {
         refusals.reporting = true
         var stream = walk()
         let tally = await batch.run(
-            &stream, guardOutputs: guardOutputs, oncePerFile: inPlace && (paths.count > 1 || fromStandardInput || followSymlinks),
+            &stream, planned: planned, oncePerFile: inPlace && (paths.count > 1 || fromStandardInput || followSymlinks),
             notice: { event in
                 switch event {
                 case .resolvedLink(let link):

@@ -56,7 +56,7 @@ struct StampBatchTests {
         var emitted: [StampResult] = []
         var windows: [Int] = []
         let tally = await batch(.directory(folder.appendingPathComponent("streamed").path)).run(
-            &walk, window: 2, guardOutputs: true, oncePerFile: false, notice: { _ in }, emit: { emitted.append($0) },
+            &walk, window: 2, planned: nil, oncePerFile: false, notice: { _ in }, emit: { emitted.append($0) },
             progress: { windows.append($0) })
         #expect(emitted.map(\.path) == listed.map(\.path))
         #expect(emitted.map(\.status) == listed.map(\.status))
@@ -80,7 +80,7 @@ struct StampBatchTests {
         let meeting = batch(.directory(out)).collisions(walking: {
             walks += 1
             return FileWalker().stream([paths[1], paths[0], other])
-        })
+        }).collisions
         #expect(meeting.count == 1 && meeting.first?.output == out + "/1.jpg", "\(meeting)")
         #expect(meeting.first?.inputs == [other, paths[1]].sorted())
         #expect(walks == 2, "a second walk only to name the inputs")
@@ -88,7 +88,7 @@ struct StampBatchTests {
         let none = batch(.directory(out)).collisions(walking: {
             walks += 1
             return FileWalker().stream([paths[1], paths[0]])
-        })
+        }).collisions
         #expect(none.isEmpty && walks == 1)
     }
 

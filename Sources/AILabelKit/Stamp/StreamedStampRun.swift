@@ -26,10 +26,24 @@ public struct StampTally: Sendable, Hashable {
     }
 }
 
-/// A path reduced to 16 bytes of its SHA-256: what a streamed run keeps of each output (or input) it must
-/// recognise again, instead of the path. Two paths sharing one is a 2⁻¹²⁸ accident; where it would matter
-/// (a collision reported), the paths themselves are compared before anything is said.
+/// A path reduced to 8 bytes of its SHA-256: what a streamed run keeps of each output (or input) it must
+/// recognise again, instead of the path. Two paths may share one (about once in 10¹³ pairs): where that
+/// would matter, the paths themselves decide (``StampBatch/collisions(walking:)`` names the inputs of a
+/// shared fingerprint by their exact outputs before refusing anything).
 struct PathFingerprint: Hashable, Sendable {
+    let value: UInt64
+
+    init(_ path: String) {
+        let digest = PathBytes.withPlatformString(path) { pointer in
+            SHA256.hash(data: UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)))
+        }
+        value = digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+    }
+}
+
+/// A path reduced to 16 bytes of its SHA-256, for a set whose false match would go unseen (a file taken
+/// for one already stamped): two paths share one with odds of 2⁻¹²⁸.
+struct PathIdentity: Hashable, Sendable {
     let high: UInt64
     let low: UInt64
 
@@ -37,13 +51,23 @@ struct PathFingerprint: Hashable, Sendable {
         let digest = PathBytes.withPlatformString(path) { pointer in
             SHA256.hash(data: UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)))
         }
-        var high: UInt64 = 0
-        var low: UInt64 = 0
-        for (index, byte) in digest.prefix(16).enumerated() {
-            if index < 8 { high = high << 8 | UInt64(byte) } else { low = low << 8 | UInt64(byte) }
-        }
-        self.high = high
-        self.low = low
+        high = digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+        low = digest.dropFirst(8).prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+    }
+}
+
+/// The outputs a run's first walk found, for its stamping walk to tick off as it writes them: an output
+/// written a second time (a file added between the walks that meets another's output) is refused.
+public struct PlannedOutputs: Sendable {
+    var expected: Set<PathFingerprint>
+    /// Outputs the first walk did not see, written once already.
+    var unplanned = Set<PathFingerprint>()
+
+    /// Whether `output` may be written now, and marks it written.
+    mutating func take(_ output: String) -> Bool {
+        let print = PathFingerprint(output)
+        if expected.remove(print) != nil { return true }
+        return unplanned.insert(print).inserted
     }
 }
 
@@ -65,10 +89,11 @@ extension StampBatch {
 
     /// Inputs of the whole run that would be written to one output (`a/x.jpg` and `b/x.jpg` under one
     /// `--out`), found before anything is written, as ``collisions(_:)`` finds them in a list, while
-    /// holding 16 bytes per output instead of the files: a first walk keeps the outputs' fingerprints;
-    /// only if two meet does a second walk name the inputs behind them. `walk` makes a fresh walk of
-    /// the run's inputs each time it is called.
-    public func collisions(walking walk: () -> FileWalker.Stream) -> [(output: String, inputs: [String])] {
+    /// holding 8 bytes per output instead of the files: a first walk keeps the outputs' fingerprints;
+    /// only if two meet does a second walk name the inputs behind them (and compare their outputs
+    /// exactly). `walk` makes a fresh walk of the run's inputs each time it is called. With no collision,
+    /// the outputs found, for ``run(_:window:planned:oncePerFile:notice:emit:progress:)`` to guard.
+    public func collisions(walking walk: () -> FileWalker.Stream) -> (collisions: [(output: String, inputs: [String])], planned: PlannedOutputs) {
         var seen = Set<PathFingerprint>()
         var meeting = Set<PathFingerprint>()
         var first = walk()
@@ -79,7 +104,7 @@ extension StampBatch {
                 if !seen.insert(print).inserted { meeting.insert(print) }
             }
         }
-        guard !meeting.isEmpty else { return [] }
+        guard !meeting.isEmpty else { return ([], PlannedOutputs(expected: seen)) }
         var byOutput: [String: [String]] = [:]
         var second = walk()
         while let event = second.next() {
@@ -88,24 +113,25 @@ extension StampBatch {
                 byOutput[output, default: []].append(file.path)
             }
         }
-        return byOutput.filter { $0.value.count > 1 }.map { ($0.key, $0.value.sorted()) }.sorted { $0.output < $1.output }
+        let collisions = byOutput.filter { $0.value.count > 1 }.map { ($0.key, $0.value.sorted()) }.sorted { $0.0 < $1.0 }
+        return (collisions.map { (output: $0.0, inputs: $0.1) }, PlannedOutputs(expected: seen))
     }
 
     /// Stamps the files of a streamed walk, `window` at a time, each window as ``run(_:progress:)`` stamps
     /// a list (its folders locked, its writes committed together), and hands each record to `emit` in walk
-    /// order before the next window is read. Memory holds one window, not the run, except for 16 bytes per
-    /// file where a file could otherwise be met twice: `guardOutputs` (several inputs could meet at one
-    /// output; ``collisions(walking:)`` has found none, and this keeps a file that appeared since from
-    /// replacing another's output) and `oncePerFile` (in place, when one file may be named twice: by
-    /// two arguments, or through followed links).
+    /// order before the next window is read. Memory holds one window, not the run, except for 8 or 16
+    /// bytes per file where a file could otherwise be met twice: `planned` (several inputs could meet at one output:
+    /// the outputs ``collisions(walking:)`` found, ticked off as they are written, so a file that
+    /// appeared since cannot replace another's output; it shrinks as the run goes) and `oncePerFile` (in
+    /// place, when one file may be named twice: by two arguments, or through followed links).
     public func run(
-        _ walk: inout FileWalker.Stream, window: Int = 1024, guardOutputs: Bool, oncePerFile: Bool,
+        _ walk: inout FileWalker.Stream, window: Int = 1024, planned: PlannedOutputs?, oncePerFile: Bool,
         notice: (FileWalker.Event) -> Void, emit: (StampResult) -> Void, progress: ((_ done: Int) -> Void)? = nil
     ) async -> StampTally {
         var tally = StampTally()
         var cleaned = Set<String>()
-        var written = Set<PathFingerprint>()
-        var stampedFiles = Set<PathFingerprint>()
+        var planned = planned
+        var stampedFiles = Set<PathIdentity>()
         var pending: [WalkedFile] = []
         pending.reserveCapacity(window)
         var done = 0
@@ -124,10 +150,9 @@ extension StampBatch {
             var inWindow = Set<ConfinedPath>()
             for file in pending {
                 if mapping == .inPlace && !inWindow.insert(file.source).inserted { continue }
-                if oncePerFile && !stampedFiles.insert(PathFingerprint(file.source.path)).inserted { continue }
-                if guardOutputs {
-                    let outputs = outputs(of: file)
-                    if outputs.contains(where: { written.contains(PathFingerprint($0)) }) {
+                if oncePerFile && !stampedFiles.insert(PathIdentity(file.source.path)).inserted { continue }
+                if planned != nil {
+                    if !outputs(of: file).allSatisfy({ planned!.take($0) }) {
                         var result = StampResult(path: file.path, status: .failed)
                         result.output = mapping.output(for: file)
                         result.error = "another input of this run was written to \(mapping.output(for: file)) (a file added while the run went on); this one was not written"
@@ -135,7 +160,6 @@ extension StampBatch {
                         files.append(file)
                         continue
                     }
-                    for output in outputs { written.insert(PathFingerprint(output)) }
                 }
                 files.append(file)
             }
