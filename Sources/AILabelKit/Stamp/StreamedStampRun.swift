@@ -57,14 +57,19 @@ struct PathIdentity: Hashable, Sendable {
 }
 
 /// The outputs a run's first walk found, for its stamping walk to tick off as it writes them: an output
-/// written a second time (a file added between the walks that meets another's output) is refused.
-public struct PlannedOutputs: Sendable {
+/// written a second time (a file added between the walks that meets another's output) is refused. A
+/// class, so that ticking off shrinks the one set rather than copying it from its holder.
+public final class PlannedOutputs: @unchecked Sendable {
     var expected: Set<PathFingerprint>
     /// Outputs the first walk did not see, written once already.
     var unplanned = Set<PathFingerprint>()
 
+    init(expected: Set<PathFingerprint>) {
+        self.expected = expected
+    }
+
     /// Whether `output` may be written now, and marks it written.
-    mutating func take(_ output: String) -> Bool {
+    func take(_ output: String) -> Bool {
         let print = PathFingerprint(output)
         if expected.remove(print) != nil { return true }
         return unplanned.insert(print).inserted
@@ -130,7 +135,6 @@ extension StampBatch {
     ) async -> StampTally {
         var tally = StampTally()
         var cleaned = Set<String>()
-        var planned = planned
         var stampedFiles = Set<PathIdentity>()
         var pending: [WalkedFile] = []
         pending.reserveCapacity(window)
@@ -151,8 +155,9 @@ extension StampBatch {
             for file in pending {
                 if mapping == .inPlace && !inWindow.insert(file.source).inserted { continue }
                 if oncePerFile && !stampedFiles.insert(PathIdentity(file.source.path)).inserted { continue }
-                if planned != nil {
-                    if !outputs(of: file).allSatisfy({ planned!.take($0) }) {
+                if let planned {
+                    // Every output is ticked off, not only those before a refused one.
+                    if !outputs(of: file).map({ planned.take($0) }).allSatisfy({ $0 }) {
                         var result = StampResult(path: file.path, status: .failed)
                         result.output = mapping.output(for: file)
                         result.error = "another input of this run was written to \(mapping.output(for: file)) (a file added while the run went on); this one was not written"
