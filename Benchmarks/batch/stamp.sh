@@ -13,27 +13,10 @@ before="${BEFORE:-}"
 base="${BENCH_DIR:-/dev/shm}"
 work="$(mktemp -d "$base/ailabel-stamp-XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-python3 - "$work/tree" "$count" Fixtures/media/tiny-64x48.jpg <<'PY'
-import os, sys
-root, count, source = sys.argv[1], int(sys.argv[2]), open(sys.argv[3], "rb").read()
-for index in range(count):
-    folder = os.path.join(root, f"{index // 100000:02d}", f"{index // 1000 % 100:02d}")
-    if index % 1000 == 0:
-        os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, f"img{index:07d}.jpg"), "wb") as f:
-        f.write(source + index.to_bytes(4, "big"))
-PY
-find "$work/tree" -type f -print0 > "$work/list0"
-measure() {  # label, command...: prints seconds and peak MiB
-    local label="$1"; shift
-    local start end rss
-    start=$(date +%s.%N)
-    /usr/bin/time -o "$work/rss" -f "%M" "$@" > /dev/null 2>&1 || true
-    rss=$(tail -1 "$work/rss")
-    end=$(date +%s.%N)
-    printf '  %-56s %9.1f s %8d MiB\n' "$label" "$(echo "$end - $start" | bc)" "$((rss / 1024))"
-    rm -rf "$work/out"
-}
+. Benchmarks/batch/tree.sh
+make_tree "$work/tree" "$count"
+mv "$work/tree.list0" "$work/list0"
+after='rm -rf "$work/out"'
 echo "stamp --time (no signer) over $count files of $(stat -c %s Fixtures/media/tiny-64x48.jpg) bytes, $(nproc) cores, tree on $(df -T "$work" | awk 'NR==2 {print $2}')"
 measure "cp -r (floor)" cp -r "$work/tree" "$work/out"
 for build in ${before:+before:$before} after:$binary; do
