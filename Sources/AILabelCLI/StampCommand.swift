@@ -257,7 +257,8 @@ struct StampCommand: AsyncParsableCommand {
         var excluded = try OutputPlacement.check(out: out, inputs: commandLine)
         // The walk is still going when the first output is written: --out is left out of it wherever it
         // turns up, by the real path it has or will have once made (a list's folders may hold it too).
-        if let out, let realOut = OutputPlacement.realPathToBe(out) { excluded.insert(realOut) }
+        let realOut = out.flatMap(OutputPlacement.realPathToBe)
+        if let realOut { excluded.insert(realOut) }
         let walker = FileWalker(includeHidden: includeHidden, followSymlinks: followSymlinks, excluded: excluded)
         // Several inputs may meet at one output only under --out with more than one argument (or a list):
         // then a first walk finds any before anything is written, as the whole list once did.
@@ -272,7 +273,6 @@ struct StampCommand: AsyncParsableCommand {
         let sortArguments = !fromStandardInput
         // A listed path that is --out or lies inside it is refused, as an argument would be (which the
         // check above refuses before anything is written): said when the stamping walk meets it.
-        let realOut = out.flatMap(OutputPlacement.realPathToBe)
         let refusals = ListRefusals()
         let emit: (StampResult) -> Void = { [json] result in
             if json {

@@ -194,9 +194,7 @@ public struct StampBatch: Sendable {
     }
 
     /// `--out` resolved to its real path (made when missing), so every output is confined below it.
-    /// A streamed run makes it before walking, so the walk knows it to leave it out.
-    @discardableResult
-    public func resolvedMapping() -> OutputMapping {
+    func resolvedMapping() -> OutputMapping {
         guard case .directory(let directory) = mapping else { return mapping }
         if !stamper.dryRun { _ = try? ConfinedPath(root: directory, relative: "").openDirectory(create: true).close() }
         return .directory(FileWalker.realPath(directory) ?? directory)

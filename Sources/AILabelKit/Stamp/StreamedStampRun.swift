@@ -34,10 +34,15 @@ struct PathFingerprint: Hashable, Sendable {
     let value: UInt64
 
     init(_ path: String) {
+        value = Self.word(of: path, at: 0)
+    }
+
+    /// Eight bytes of the SHA-256 of the path's bytes, from `offset`, as a number.
+    static func word(of path: String, at offset: Int) -> UInt64 {
         let digest = PathBytes.withPlatformString(path) { pointer in
             SHA256.hash(data: UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)))
         }
-        value = digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+        return digest.dropFirst(offset).prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
     }
 }
 
@@ -48,11 +53,8 @@ struct PathIdentity: Hashable, Sendable {
     let low: UInt64
 
     init(_ path: String) {
-        let digest = PathBytes.withPlatformString(path) { pointer in
-            SHA256.hash(data: UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)))
-        }
-        high = digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
-        low = digest.dropFirst(8).prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+        high = PathFingerprint.word(of: path, at: 0)
+        low = PathFingerprint.word(of: path, at: 8)
     }
 }
 
