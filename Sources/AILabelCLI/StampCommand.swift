@@ -259,7 +259,10 @@ struct StampCommand: AsyncParsableCommand {
         // turns up, by the real path it has or will have once made (a list's folders may hold it too).
         let realOut = out.flatMap(OutputPlacement.realPathToBe)
         if let realOut { excluded.insert(realOut) }
-        let walker = FileWalker(includeHidden: includeHidden, followSymlinks: followSymlinks, excluded: excluded)
+        var walker = FileWalker(includeHidden: includeHidden, followSymlinks: followSymlinks, excluded: excluded)
+        // An argument inside --out is refused before anything is written (above); a path listed on standard
+        // input that lies there is refused by the walk when it meets it, as a failed record.
+        if let out { walker.excludedReason = "it lies inside --out \(out); choose an --out outside the inputs" }
         // Several inputs may meet at one output only under --out with more than one argument (or a list):
         // then a first walk finds any before anything is written, as the whole list once did.
         let guardOutputs = !inPlace && (paths.count > 1 || fromStandardInput)
@@ -271,9 +274,6 @@ struct StampCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let sortArguments = !fromStandardInput
-        // A listed path that is --out or lies inside it is refused, as an argument would be (which the
-        // check above refuses before anything is written): said when the stamping walk meets it.
-        let refusals = ListRefusals()
         let emit: (StampResult) -> Void = { [json] result in
             if json {
                 print((try? JSONOutput.encode(result, pretty: false)) ?? "{}")
@@ -287,18 +287,7 @@ struct StampCommand: AsyncParsableCommand {
             let arguments: AnySequence<String> = AnySequence(paths.lazy.flatMap { argument -> AnySequence<String> in
                 guard argument == "-" else { return AnySequence(CollectionOfOne(argument)) }
                 let standardInput = PathListReader(descriptor: 0, nulSeparated: nulSeparated)
-                let listed = spool.map { walks == 1 ? $0.recording(standardInput) : $0.replay() } ?? AnySequence(standardInput)
-                guard let realOut, let out else { return listed }
-                return AnySequence(listed.lazy.filter { path in
-                    guard let real = FileWalker.realPath(path), real == realOut || real.hasPrefix(realOut + "/") else { return true }
-                    if refusals.reporting {
-                        var result = StampResult(path: path, status: .failed)
-                        result.error = "it lies inside --out \(out); choose an --out outside the inputs"
-                        refusals.count += 1
-                        emit(result)
-                    }
-                    return false
-                })
+                return spool.map { walks == 1 ? $0.recording(standardInput) : $0.replay() } ?? AnySequence(standardInput)
             })
             return walker.stream(arguments, sortArguments: sortArguments)
         }
@@ -318,7 +307,6 @@ struct StampCommand: AsyncParsableCommand {
             }
         }
         let bar = ProgressBar(label: "stamping")
-        refusals.reporting = true
         var stream = walk()
         let tally = await batch.run(
             &stream, planned: planned, oncePerFile: inPlace && (paths.count > 1 || fromStandardInput || followSymlinks),
@@ -332,10 +320,8 @@ struct StampCommand: AsyncParsableCommand {
             },
             emit: emit, progress: { bar.update(done: $0) })
         bar.finish()
-        var total = tally
-        total.failed += refusals.count
-        if !json { print(StampText.summary(total, signed: signer != nil)) }
-        if total.failed > 0 { throw ExitCode(1) }
+        if !json { print(StampText.summary(tally, signed: signer != nil)) }
+        if tally.failed > 0 { throw ExitCode(1) }
     }
 
     /// `--fragments`: the init segment and the fragments the glob matches, as one record.
@@ -452,9 +438,3 @@ enum VisibleSpanName: String, ExpressibleByArgument, CaseIterable {
     case full, start
 }
 
-/// Listed paths refused while the stamping walk reads them (the walk's argument sequence is lazy, so
-/// they are counted here rather than in its tally).
-final class ListRefusals {
-    var reporting = false
-    var count = 0
-}

@@ -36,8 +36,12 @@ public struct FileWalker: Sendable {
     public var includeHidden: Bool
     /// Follow links whose target lies inside the folder argument's real path (never outside).
     public var followSymlinks: Bool
-    /// Real paths not to walk into (the `--out` folder when it lies inside an input folder).
+    /// Real paths not to walk into (the `--out` folder when it lies inside an input folder). An argument
+    /// that is one of them, or lies inside one, is a problem with ``excludedReason``: a path listed on
+    /// standard input is an argument like any other, and nothing inside the output may be read as input.
     public var excluded: Set<String>
+    /// What a problem says of an argument inside ``excluded``.
+    public var excludedReason = "it lies inside a folder this run writes to"
     /// Most files ``walkAll(_:)`` collects, and most entries one folder may hold in a streamed walk, so a
     /// hostile tree cannot exhaust memory.
     public var maximumFiles: Int
@@ -241,6 +245,10 @@ public struct FileWalker: Sendable {
                     pending.append(.problem(Problem(path: argument, reason: SystemError.sentence(errno))))
                     return
                 }
+                guard !walker.isExcluded(real) else {
+                    pending.append(.problem(Problem(path: argument, reason: walker.excludedReason)))
+                    return
+                }
                 let descriptor = PathBytes.withPlatformString(real) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
                 guard descriptor >= 0 else {
                     pending.append(.problem(Problem(path: argument, reason: SystemError.sentence(errno))))
@@ -250,6 +258,10 @@ public struct FileWalker: Sendable {
             case S_IFREG:
                 let name = path.split(separator: "/").last.map(String.init) ?? path
                 let real = FileWalker.realPath(path) ?? path
+                guard !walker.isExcluded(real) else {
+                    pending.append(.problem(Problem(path: argument, reason: walker.excludedReason)))
+                    return
+                }
                 pending.append(.file(WalkedFile(path: path, root: nil, relativePath: name, source: ConfinedPath(trusting: real))))
             default:
                 pending.append(.skip(Skip(path: argument, kind: .notRegular, reason: "\(FileKind(mode: status.st_mode).description), not read")))
@@ -390,6 +402,12 @@ public struct FileWalker: Sendable {
     }
 
     /// The canonical absolute path (links and `..` resolved), or nil when it does not exist.
+    /// Whether the real path `real` is an excluded folder or lies inside one.
+    func isExcluded(_ real: String) -> Bool {
+        guard !excluded.isEmpty else { return false }
+        return excluded.contains(real) || excluded.contains { real.hasPrefix($0 == "/" ? "/" : $0 + "/") }
+    }
+
     public static func realPath(_ path: String) -> String? {
         guard let resolved = PathBytes.withPlatformString(path, { realpath($0, nil) }) else { return nil }
         defer { free(resolved) }
