@@ -14,9 +14,18 @@ enum PayloadMessage {
     }
 
     /// The payload soft-decision decoding reads from `soft` (a positive value favours coded bit 0), and
-    /// whether its CRC-24 checks out.
-    static func decode(soft: [Float], whitening: [UInt8]) -> (payload: UInt64, checks: Bool) {
-        var message = ConvolutionalCode.decode(soft: soft, messageBits: AILabelWatermarker.messageBits)
+    /// whether its CRC-24 checks out. With more than one of `paths`, the decoder's next most likely
+    /// messages are tried in turn when the most likely one fails its CRC; the first that checks out is
+    /// the answer (each try is another 2⁻²⁴ chance for unmarked content to pass). Without one, the most
+    /// likely message is returned, unchecked.
+    static func decode(soft: [Float], whitening: [UInt8], paths: Int = 1) -> (payload: UInt64, checks: Bool) {
+        let messages = ConvolutionalCode.decode(soft: soft, messageBits: AILabelWatermarker.messageBits, paths: paths)
+        let read = messages.map { message(of: $0, whitening: whitening) }
+        return read.first { $0.checks } ?? read[0]
+    }
+
+    private static func message(of bits: [UInt8], whitening: [UInt8]) -> (payload: UInt64, checks: Bool) {
+        var message = bits
         for index in message.indices { message[index] ^= whitening[index] }
         var payload: UInt64 = 0
         for bit in 0..<64 { payload = (payload << 1) | UInt64(message[bit]) }
