@@ -140,6 +140,44 @@ struct LabelEngineTests {
         #expect(segments().subtracting(before).isEmpty, "\(segments())")
     }
 
+    @Test("a web page is judged by its markup: by path with the images beside it, as bytes without them")
+    func webPages() async throws {
+        var settings = VerifySettings()
+        settings.profile = "kz"
+        settings.scan = .metadata
+        let configuration = try VerifyConfiguration.resolve(settings, environment: [:], trustStore: nil)
+        let web = Repository.fixture("web")
+        let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: web.appendingPathComponent("expected.json"))) as? [String: [String: String]] ?? [:]
+        let pages = try FileManager.default.contentsOfDirectory(atPath: web.path).filter { PageVerifier.handles(path: $0) }.sorted()
+        #expect(pages.count >= 8)
+        for page in pages where page != "images-ai.html" {
+            let path = web.appendingPathComponent(page).path
+            let onDisk = try await Self.engine.verify(.path(path), with: configuration)
+            #expect(onDisk.format == "html" && onDisk.verdict.rawValue == expected[page]?["kz"], "\(page) on disk")
+            let uploaded = try await Self.engine.verify(.bytes(try Repository.fixtureBytes("web/" + page), name: page), with: configuration)
+            #expect(uploaded.path == page)
+            // The same verdict and signals; only the evidence of the images beside the page is missing.
+            #expect(uploaded.verdict == onDisk.verdict, "\(page) as bytes")
+            #expect(uploaded.aiEvidence == onDisk.aiEvidence.filter { !$0.detail.hasPrefix("image ") }, "\(page) as bytes")
+            #expect(uploaded.disclosures == onDisk.disclosures, "\(page) as bytes")
+        }
+        // A page whose only AI evidence is in the images it shows: read beside it on disk, not as an upload.
+        let gallery = web.appendingPathComponent("images-ai.html").path
+        let onDisk = try await Self.engine.verify(.path(gallery), with: configuration)
+        #expect(onDisk.verdict == .missingDisclosure)
+        #expect(onDisk.aiEvidence.contains { $0.detail.hasPrefix("image images/ai-iptc.jpg") })
+        let uploaded = try await Self.engine.verify(.bytes(try Repository.fixtureBytes("web/images-ai.html"), name: "gallery.html"), with: configuration)
+        #expect(uploaded.verdict == .noAIEvidence)
+        #expect(uploaded.findings.filter { $0.code == .imageNotRead(.html) }.map(\.message) == [
+            "Image images/ai-iptc.jpg was not read: the page came without its folder.",
+            "Image images/gen-a1111.png was not read: the page came without its folder.",
+        ])
+        #expect(uploaded.findings.contains { $0.code == .imageRemote(.html) })
+        // Not a page by its bytes but by its name, as on disk; a page too large is unreadable, said so.
+        let large = try await Self.engine.verify(.bytes([UInt8](repeating: 0x20, count: 16 * 1024 * 1024 + 1), name: "big.html"), with: configuration)
+        #expect(large.verdict == .unreadable && large.findings.first?.message.contains("over the 16777216-byte limit") == true)
+    }
+
     @Test("errors are typed with stable codes")
     func typedErrors() async throws {
         let stamp = try StampConfiguration.resolve(StampSettings(), environment: [:])

@@ -141,6 +141,16 @@ def case_roundtrip(base, token, root, jpeg, pdf, out, pid):
     status, _, body = request(base, "POST", "/v1/verify", form, {**auth, "Content-Type": content_type})
     check(status == 200 and json.loads(body).get("verdict") == "compliant", f"pdf verify with sidecars: {status} {body[:400]!r}")
 
+    # A web page is judged by its markup, as on disk; the images it shows did not come with it.
+    web = os.path.join(os.path.dirname(pdf), "..", "web")
+    status, _, body = request(base, "POST", "/v1/verify?profile=kz&filename=compliant.html", open(os.path.join(web, "compliant.html"), "rb").read(),
+                              {**auth, "Content-Type": "text/html"})
+    check(status == 200 and json.loads(body).get("verdict") == "compliant" and json.loads(body).get("format") == "html", f"page verify: {status} {body[:400]!r}")
+    status, _, body = request(base, "POST", "/v1/verify?profile=kz", open(os.path.join(web, "images-ai.html"), "rb").read(),
+                              {**auth, "Content-Type": "text/html"})
+    codes = [finding["code"] for finding in json.loads(body).get("findings", [])] if status == 200 else []
+    check(status == 200 and codes.count("html.image-not-read") == 2 and "html.image-remote" in codes, f"page images not read: {status} {body[:600]!r}")
+
     status, _, body = request(base, "GET", "/healthz")
     check(status == 200 and json.loads(body) == {"status": "ok"}, f"healthz: {status} {body!r}")
     status, _, body = request(base, "GET", "/readyz")

@@ -8,11 +8,14 @@ extension VerifyConfiguration {
     /// embed into through its sidecars, media by the collectors. Never throws: an unreadable input is a
     /// report whose verdict says so.
     ///
-    /// - Parameter pages: the verifier for web pages (`.html`, `.htm`) on disk; nil reads them as any other file.
+    /// - Parameter pages: the verifier for web pages (`.html`, `.htm`, `.xhtml`, by name): nil, one with
+    ///   the profile's phrases and the page's own folder for its images. A page held in memory, or under
+    ///   another name, is judged without its images (``PageVerifier/verify(source:name:)``).
     func verify(_ input: MediaInput, pages: PageVerifier? = nil) -> FileReport {
+        let isPage = PageVerifier.handles(path: input.name)
         if case .path(let path) = input.storage, input.name == path, input.sidecars == .beside(path) {
             // A file on disk under its own name: as `ailabel verify` reads it, sidecars beside it included.
-            if let pages, PageVerifier.handles(path: path) { return pages.verify(path: path) }
+            if isPage { return (pages ?? PageVerifier(verifier: verifier)).verify(path: path) }
             if !MediaFile.isMedia(path: path) && SidecarCollector.hasSidecar(path) { return verifier.verifyThroughSidecars(path: path) }
             return verifier.verify(path: path)
         }
@@ -22,6 +25,8 @@ extension VerifyConfiguration {
         } catch {
             return Self.unreadable(input.name, error)
         }
+        // A page is read by its name, as on disk, whatever its bytes: its signals are in its markup.
+        if isPage { return (pages ?? PageVerifier(verifier: verifier)).verify(source: source, name: input.name) }
         let file: MediaFile
         do {
             file = try MediaFile(path: input.name, source: source, registry: .metadataReading)

@@ -83,7 +83,9 @@ public struct CatalogVerifier: Sendable {
         var invalid = false
     }
 
-    func checkImages(_ references: [String], relativeTo feedPath: String, code scope: FindingCode.ImageScope) -> ImageResult {
+    /// - Parameter beside: whether the feed or page is in its folder; when not (an upload), no local
+    ///   image is looked for, each is an info finding that it was not read.
+    func checkImages(_ references: [String], relativeTo feedPath: String, code scope: FindingCode.ImageScope, beside: Bool = true) -> ImageResult {
         var result = ImageResult()
         let base = URL(fileURLWithPath: feedPath).deletingLastPathComponent()
         for reference in references {
@@ -94,6 +96,12 @@ public struct CatalogVerifier: Sendable {
             }
             if lower.hasPrefix("data:") {
                 result.findings.append(Finding(code: .imageRemote(scope), severity: .info, message: "An inline data: image was not checked."))
+                continue
+            }
+            guard beside else {
+                result.findings.append(Finding(
+                    code: .imageNotRead(scope), severity: .info,
+                    message: "Image \(reference) was not read: the \(scope == .html ? "page" : "feed") came without its folder."))
                 continue
             }
             var relative = reference

@@ -94,6 +94,8 @@ public struct FindingCode: RawRepresentable, Sendable, Hashable, Codable, Custom
     public static func imageInvalid(_ scope: ImageScope) -> FindingCode { FindingCode(rawValue: scope.prefix + ".image-invalid") }
     public static func imageVerdict(_ scope: ImageScope) -> FindingCode { FindingCode(rawValue: scope.prefix + ".image-verdict") }
     public static func imageRemote(_ scope: ImageScope) -> FindingCode { FindingCode(rawValue: scope.prefix + ".image-remote") }
+    /// An image a page or feed names, not read because it came without its folder (an upload).
+    public static func imageNotRead(_ scope: ImageScope) -> FindingCode { FindingCode(rawValue: scope.prefix + ".image-not-read") }
 
     /// Every code without a value in it, for the documentation check.
     public static let fixed: [FindingCode] = [
@@ -104,6 +106,6 @@ public struct FindingCode: RawRepresentable, Sendable, Hashable, Codable, Custom
         .catalogMarkerMissing, .catalogTextMissing, .catalogIDMissing, .catalogDuplicateID, .htmlMarkerMissing, .htmlNoticeMissing,
         .htmlUnknownValue, .htmlJSONLDMalformed, .htmlNoticeWithoutMarker,
     ] + [ImageScope.catalog, .html].flatMap { scope in
-        [imageMissing(scope), pathOutsideRoot(scope), imageUnreadable(scope), imageInvalid(scope), imageVerdict(scope), imageRemote(scope)]
+        [imageMissing(scope), pathOutsideRoot(scope), imageUnreadable(scope), imageInvalid(scope), imageVerdict(scope), imageRemote(scope), imageNotRead(scope)]
     }
 }

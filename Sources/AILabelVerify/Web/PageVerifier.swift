@@ -48,7 +48,26 @@ public struct PageVerifier: Sendable {
         return verify(root, path: path)
     }
 
-    public func verify(_ root: HTMLElement, path: String) -> FileReport {
+    /// A page given as bytes, away from its folder (a service's upload): its signals and text are judged
+    /// as on disk, but the images it shows are not read, since nothing says where they are; each is an
+    /// info finding (`html.image-not-read`) rather than a missing image. Verify the page on disk, or send
+    /// the images themselves, for their evidence.
+    public func verify(source: any ByteSource, name: String) -> FileReport {
+        let root: HTMLElement
+        do {
+            guard source.count <= HTMLDocumentParser.maximumSize else {
+                throw MediaError.make(.limitExceeded, "the HTML page is \(source.count) bytes, over the \(HTMLDocumentParser.maximumSize)-byte limit")
+            }
+            root = try HTMLDocumentParser.parse(try source.read(0..<source.count))
+        } catch {
+            return FileReport(path: name, format: "html", verdict: .unreadable, findings: [Finding(code: .fileUnreadable, severity: .error, message: (error as? MediaError)?.reason ?? "\(error)")])
+        }
+        return verify(root, path: name, imagesBeside: false)
+    }
+
+    /// - Parameter imagesBeside: whether the images the page names can be looked for beside `path` (or
+    ///   under ``mediaRoot``); when not, each is an info finding that it was not read.
+    public func verify(_ root: HTMLElement, path: String, imagesBeside: Bool = true) -> FileReport {
         var scan = PageScan()
         scan.walk(root, hidden: false)
         var report = FileReport(path: path, format: "html", verdict: .noAIEvidence)
@@ -114,7 +133,7 @@ public struct PageVerifier: Sendable {
         }
         // Images: local ones are verified; the page verifier never uses the network.
         let catalog = CatalogVerifier(verifier: verifier, mediaRoot: mediaRoot)
-        let images = catalog.checkImages(scan.images, relativeTo: path, code: .html)
+        let images = catalog.checkImages(scan.images, relativeTo: path, code: .html, beside: imagesBeside)
         report.aiEvidence += images.evidence
         report.findings += images.findings
 
