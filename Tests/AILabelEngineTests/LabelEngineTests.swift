@@ -178,6 +178,29 @@ struct LabelEngineTests {
         #expect(large.verdict == .unreadable && large.findings.first?.message.contains("over the 16777216-byte limit") == true)
     }
 
+    @Test("an input that is not media gets one record whether it is a path or bytes, as `ailabel verify` gives it")
+    func nonMediaByPathAndBytes() async throws {
+        let configuration = try Self.trustedVerify()
+        let folder = try Repository.temporaryDirectory("engine-non-media")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Names without their sidecars: a copy, away from any sidecar the fixtures may have beside them.
+        for (fixture, name, format, verdict) in [
+            ("sidecar-only/webm.bin", "clip.webm", "webm", Verdict.noAIEvidence), ("sidecar-only/ogg.bin", "sound.bin", "ogg", .noAIEvidence),
+            ("sidecar/report.pdf", "report.pdf", "pdf", .unreadable),
+        ] {
+            let bytes = try Repository.fixtureBytes(fixture)
+            let path = folder.appendingPathComponent(name).path
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let byPath = try await Self.engine.verify(.path(path), with: configuration)
+            let byBytes = try await Self.engine.verify(.bytes(bytes, name: name), with: configuration)
+            #expect(byPath.format == format && byPath.verdict == verdict, "\(name) by path: \(byPath.format) \(byPath.verdict)")
+            #expect(byBytes.format == byPath.format && byBytes.verdict == byPath.verdict && byBytes.findings == byPath.findings, "\(name) as bytes")
+        }
+        // A name that claims a format ailabel parses is that format's broken file, whatever the bytes are.
+        let webm = try Repository.fixtureBytes("sidecar-only/webm.bin")
+        #expect(try await Self.engine.verify(.bytes(webm, name: "photo.jpg"), with: configuration).findings.first?.code == .fileUnreadable)
+    }
+
     @Test("errors are typed with stable codes")
     func typedErrors() async throws {
         let stamp = try StampConfiguration.resolve(StampSettings(), environment: [:])

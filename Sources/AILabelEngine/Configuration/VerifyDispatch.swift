@@ -16,7 +16,11 @@ extension VerifyConfiguration {
         if case .path(let path) = input.storage, input.name == path, input.sidecars == .beside(path) {
             // A file on disk under its own name: as `ailabel verify` reads it, sidecars beside it included.
             if isPage { return (pages ?? PageVerifier(verifier: verifier)).verify(path: path) }
-            if !MediaFile.isMedia(path: path) && SidecarCollector.hasSidecar(path) { return verifier.verifyThroughSidecars(path: path) }
+            if !MediaFile.isMedia(path: path) {
+                if SidecarCollector.hasSidecar(path) { return verifier.verifyThroughSidecars(path: path) }
+                let head = FileReader.head(path, count: SidecarOnlyContainer.sniffLength)
+                if let report = NonMediaInput.classify(name: path, head: head).report(path: path) { return report }
+            }
             return verifier.verify(path: path)
         }
         let source: any ByteSource
@@ -32,26 +36,15 @@ extension VerifyConfiguration {
             file = try MediaFile(path: input.name, source: source, registry: .metadataReading)
         } catch {
             // Not media: a kind labelled by sidecars, when the caller gave them.
-            guard (try? AssetRegistry.metadataReading.handler(sniffing: source)) == nil,
-                AssetRegistry.standard.handler(claimedByPath: input.name) == nil || input.sidecars != .none
-            else { return Self.unreadable(input.name, error) }
+            guard (try? AssetRegistry.metadataReading.handler(sniffing: source)) == nil else { return Self.unreadable(input.name, error) }
             if input.sidecars != .none {
                 return verifier.verifyThroughSidecars(source: source, name: input.name, sidecars: input.sidecars)
             }
-            // Without them, what `ailabel verify` says of the same file on disk: a container that cannot embed
-            // a label (WebM, Ogg, MPEG-TS…) is a record saying so; a kind labelled only by sidecars is
-            // unreadable for want of them, said in those words rather than as a failed parse.
-            if let head = try? source.read(at: 0, count: min(source.count, SidecarOnlyContainer.sniffLength)),
-                let container = SidecarOnlyContainer.identify(head) {
-                return Verifier.sidecarOnlyContainer(path: input.name, container)
-            }
-            if SidecarFormat.isDocumentedKind(input.name) {
-                let kind = SidecarFormat.kind(of: input.name)
-                return FileReport(
-                    path: input.name, format: kind, verdict: .unreadable,
-                    findings: [Finding(code: .fileUnreadable, severity: .error, message: "\(kind.uppercased()) files: ailabel reads their label only from the XMP or C2PA sidecar, and none came with this one")])
-            }
-            return Self.unreadable(input.name, error)
+            // Without them, what `ailabel verify` says of the same file on disk: a name that claims a format
+            // ailabel parses is that format's broken file.
+            guard AssetRegistry.standard.handler(claimedByPath: input.name) == nil else { return Self.unreadable(input.name, error) }
+            let head = (try? source.read(at: 0, count: min(source.count, SidecarOnlyContainer.sniffLength))) ?? []
+            return NonMediaInput.classify(name: input.name, head: head).report(path: input.name) ?? Self.unreadable(input.name, error)
         }
         return verifier.verify(file, sidecars: input.sidecars)
     }

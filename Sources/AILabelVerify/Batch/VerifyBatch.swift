@@ -142,10 +142,10 @@ public struct VerifyBatch: Sendable {
                 case .sidecar: continue
                 case .orphan: return .ready(.file(Verifier.orphanedSidecar(path: file.path)))
                 case .other:
-                    // A container that cannot embed a label (WebM, Ogg, raw AAC, MPEG-TS) gets a record saying so.
-                    if let container = SidecarOnlyContainer.identify(FileReader.head(file.path, count: SidecarOnlyContainer.sniffLength)) {
-                        return .ready(.file(Verifier.sidecarOnlyContainer(path: file.path, container)))
-                    }
+                    // A container that cannot embed a label (WebM, Ogg, raw AAC, MPEG-TS) gets a record saying so;
+                    // in a folder, a document without its sidecars is skipped, not called unreadable.
+                    let input = NonMediaInput.classify(name: file.path, head: FileReader.head(file.path, count: SidecarOnlyContainer.sniffLength))
+                    if case .sidecarOnlyContainer = input, let report = input.report(path: file.path) { return .ready(.file(report)) }
                     if resume?.isRecordedSkipped(path: file.path) == true { continue }
                     return .ready(.skipped(SkippedFile(path: file.path, reason: SkippedFile.notMediaReason)))
                 case .sidecarLabelled: kind = .sidecarLabelled
