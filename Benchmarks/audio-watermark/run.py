@@ -5,7 +5,8 @@ Makes the clips itself (nothing shipped): speech with espeak-ng's library (throu
 cmn sentences) and synthesised music (ffmpeg's aevalsrc: chords with vibrato, a bass line, noise
 percussion), 10-60 s each; stamps each with `ailabel stamp --watermark` (release build); attacks each
 copy with the ffmpeg executable (MP3 and AAC at 128 kbit/s, 16 kHz and back, +6 and -6 dB, one random
-5 s segment) and numpy (white noise at 20 dB SNR); asks `ailabel verify --scan full` for the label ID
+5 s segment, and ten 5 s segments at evenly spread starts of every clip) and numpy (white noise at 20 dB
+SNR); asks `ailabel verify --scan full` for the label ID
 of each, and WatermarkProbe (the same reader) for the bit accuracy of the payload (the best candidate's
 64 bits, CRC or not) and of the coded bits before error correction. Unmarked clips (the 30, and 70 more made the same way) measure false alarms. The mark's
 segmental SNR (20 ms frames, each clamped to -10...35 dB, silent frames skipped) is computed against
@@ -148,10 +149,23 @@ def ffmpeg(source, target, *arguments):
     subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-i", source, *arguments, target], check=True)
 
 
+SPREAD_CUTS = 10
+
+
 def attack(name, source, folder, rng):
-    """One attacked copy of `source` in `folder`, as a WAV (float for gains, so +6 dB does not clip)."""
+    """The attacked copies of `source` in `folder`, as WAVs (float for gains, so +6 dB does not clip): one,
+    or for `cut-5s-spread` one per start, `clipNNN~K.wav`."""
     base = os.path.splitext(os.path.basename(source))[0]
     target = os.path.join(folder, base + ".wav")
+    if name == "cut-5s-spread":
+        # "Any 5-second segment": ten cuts at evenly spread starts, first to last, not one random one.
+        audio, rate = read_wav(source)
+        targets = []
+        for index in range(SPREAD_CUTS):
+            start = (len(audio) / rate - 5) * (index + 0.5) / SPREAD_CUTS
+            targets.append(os.path.join(folder, f"{base}~{index}.wav"))
+            ffmpeg(source, targets[-1], "-map", "0:a", "-ss", f"{start:.3f}", "-t", "5", "-c:a", "pcm_s16le")
+        return targets
     with tempfile.TemporaryDirectory() as tmp:
         if name == "mp3-128k":
             ffmpeg(source, os.path.join(tmp, "a.mp3"), "-map", "0:a", "-c:a", "libmp3lame", "-b:a", "128k")
@@ -178,7 +192,7 @@ def attack(name, source, folder, rng):
             ffmpeg(source, target, "-map", "0:a", "-c:a", "pcm_s16le")
         else:
             raise ValueError(name)
-    return target
+    return [target]
 
 
 def verify_folder(folder):
@@ -273,18 +287,22 @@ def main():
         snrs["music" if kinds[name] == "music" else "speech"].append(segmental_snr(original.mean(axis=1), stamped.mean(axis=1)))
 
     rng = random.Random(7)
-    attacks = ["none", "mp3-128k", "aac-128k", "resample-16k", "gain+6dB", "gain-6dB", "cut-5s", "noise-20dB"]
+    attacks = ["none", "mp3-128k", "aac-128k", "resample-16k", "gain+6dB", "gain-6dB", "cut-5s", "cut-5s-spread", "noise-20dB"]
     rows = []
     for name in attacks:
         folder = os.path.join(work, "attacked", name)
         os.makedirs(folder, exist_ok=True)
+        # Each attacked file and the marked clip it came from.
+        attacked = {}
         for clip in labels:
-            attack(name, os.path.join(marked, clip), folder, rng)
+            for target in attack(name, os.path.join(marked, clip), folder, rng):
+                attacked[os.path.basename(target)] = clip
         found = verify_folder(folder)
         by_kind = {"speech": [0, 0], "music": [0, 0]}
         wrong = 0
-        for clip, label in labels.items():
-            got = found.get(clip)
+        for file, clip in attacked.items():
+            label = labels[clip]
+            got = found.get(file)
             kind = "music" if kinds[clip] == "music" else "speech"
             by_kind[kind][1] += 1
             if got == label:
@@ -295,8 +313,9 @@ def main():
         # Bit accuracy of the payload (the best candidate's 64 bits, CRC or not; 50 % when nothing synchronised)
         # and of the coded bits before error correction (188 a period, summed over the clip's periods).
         payload_bits, coded_bits, disagree = [], [], 0
-        for clip, label in labels.items():
-            reading = probe.read(label, os.path.join(folder, clip))
+        for file, clip in attacked.items():
+            label = labels[clip]
+            reading = probe.read(label, os.path.join(folder, file))
             if "error" in reading:
                 payload_bits.append(0.5)
                 coded_bits.append(0.0)
@@ -304,8 +323,8 @@ def main():
             guess = int(reading["guess"], 16) if reading["guess"] else None
             payload_bits.append(0.5 if guess is None else 1 - bin(guess ^ int(label, 16)).count("1") / 64)
             coded_bits.append(1 - reading["codedBitErrors"] / reading["codedBits"])
-            disagree += (reading["found"] and reading["payload"] == label) != (found.get(clip) == label)
-        rows.append((name, detected, len(labels), by_kind, wrong, float(np.mean(payload_bits)), float(np.mean(coded_bits)), disagree))
+            disagree += (reading["found"] and reading["payload"] == label) != (found.get(file) == label)
+        rows.append((name, detected, len(attacked), by_kind, wrong, float(np.mean(payload_bits)), float(np.mean(coded_bits)), disagree))
 
     clean = os.path.join(work, "clean")
     make_clips(clean, arguments.clean, arguments.seed + 1, speech)
