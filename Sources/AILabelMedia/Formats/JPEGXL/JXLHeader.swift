@@ -38,7 +38,7 @@ struct JXLHeader {
                 let status = JxlDecoderProcessInput(decoder)
                 switch status {
                 case JXL_DEC_BASIC_INFO:
-                    guard JxlDecoderGetBasicInfo(decoder, &info) == JXL_DEC_SUCCESS else { throw Self.unreadable("its basic information") }
+                    guard JxlDecoderGetBasicInfo(decoder, &info) == JXL_DEC_SUCCESS else { throw Self.unreadable("the basic information") }
                     found = (Int(info.xsize), Int(info.ysize))
                 case JXL_DEC_COLOR_ENCODING:
                     var encoding = JxlColorEncoding()
@@ -61,11 +61,11 @@ struct JXLHeader {
                 case JXL_DEC_NEED_MORE_INPUT:
                     throw MediaError.make(.truncated, "the JPEG XL codestream ends inside its header")
                 default:
-                    throw Self.unreadable("its header")
+                    throw Self.unreadable("the header")
                 }
             }
         }
-        guard let found, found.width > 0, found.height > 0 else { throw Self.unreadable("its image size") }
+        guard let found, found.width > 0, found.height > 0 else { throw Self.unreadable("the image size") }
         (width, height) = found
         bitsPerSample = Int(info.bits_per_sample)
         alphaBits = Int(info.alpha_bits)
@@ -77,6 +77,6 @@ struct JXLHeader {
     }
 
     static func unreadable(_ what: String) -> MediaError {
-        MediaError.make(.malformed, "libjxl cannot read the JPEG XL codestream's \(what)")
+        MediaError.make(.malformed, "libjxl cannot read \(what) of the JPEG XL codestream")
     }
 }

@@ -35,7 +35,7 @@ extension JXLHandler {
             while true {
                 switch JxlDecoderProcessInput(decoder) {
                 case JXL_DEC_BASIC_INFO:
-                    guard JxlDecoderGetBasicInfo(decoder, &info) == JXL_DEC_SUCCESS else { throw JXLHeader.unreadable("its basic information") }
+                    guard JxlDecoderGetBasicInfo(decoder, &info) == JXL_DEC_SUCCESS else { throw JXLHeader.unreadable("the basic information") }
                     let (count, overflow) = Int(info.xsize).multipliedReportingOverflow(by: Int(info.ysize))
                     guard !overflow, count <= maxPixels else {
                         throw MediaError.make(.limitExceeded, "the image is \(info.xsize)×\(info.ysize) pixels, over the decoding limit of \(maxPixels) pixels")
@@ -59,12 +59,12 @@ extension JXLHandler {
                         throw MediaError.make(.libraryFailure, "libjxl refused the output buffer")
                     }
                 case JXL_DEC_FULL_IMAGE:
-                    guard let buffer else { throw JXLHeader.unreadable("pixels") }
+                    guard let buffer else { throw JXLHeader.unreadable("the pixels") }
                     frames.append(RGBImage(width: Int(info.xsize), height: Int(info.ysize), channels: Int(format.num_channels), pixels: Array(buffer)))
                     pixelsSoFar += Int(info.xsize) * Int(info.ysize)
                     if frames.count >= frameLimit { return frames }
                 case JXL_DEC_SUCCESS:
-                    guard !frames.isEmpty else { throw JXLHeader.unreadable("pixels") }
+                    guard !frames.isEmpty else { throw JXLHeader.unreadable("the pixels") }
                     return frames
                 case JXL_DEC_NEED_MORE_INPUT:
                     throw MediaError.make(.truncated, "the JPEG XL codestream ends before its image does")
@@ -106,7 +106,7 @@ extension JXLHandler {
                 switch JxlDecoderProcessInput(decoder) {
                 case JXL_DEC_BASIC_INFO:
                     var info = JxlBasicInfo()
-                    guard JxlDecoderGetBasicInfo(decoder, &info) == JXL_DEC_SUCCESS else { throw JXLHeader.unreadable("its basic information") }
+                    guard JxlDecoderGetBasicInfo(decoder, &info) == JXL_DEC_SUCCESS else { throw JXLHeader.unreadable("the basic information") }
                     guard info.have_animation != 0 else { return nil }
                     timing.ticksPerSecond = (info.animation.tps_numerator, info.animation.tps_denominator)
                     timing.loops = info.animation.num_loops
