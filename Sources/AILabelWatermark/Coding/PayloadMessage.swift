@@ -20,8 +20,8 @@ enum PayloadMessage {
     /// likely message is returned, unchecked.
     static func decode(soft: [Float], whitening: [UInt8], paths: Int = 1) -> (payload: UInt64, checks: Bool) {
         let messages = ConvolutionalCode.decode(soft: soft, messageBits: AILabelWatermarker.messageBits, paths: paths)
-        let read = messages.map { message(of: $0, whitening: whitening) }
-        return read.first { $0.checks } ?? read[0]
+        // Checked one at a time, most likely first: the first that checks out ends the search.
+        return messages.lazy.map { message(of: $0, whitening: whitening) }.first { $0.checks } ?? message(of: messages[0], whitening: whitening)
     }
 
     private static func message(of bits: [UInt8], whitening: [UInt8]) -> (payload: UInt64, checks: Bool) {
