@@ -117,6 +117,8 @@ def main():
     save("malformed/jxl-nested-brob.jxl", container(codestream, box(b"brob", b"brob" + brotli(b"xml " + XMP.encode("utf-8")))))
     save("malformed/jxl-brob-bomb.jxl", container(codestream, box(b"brob", b"xml " + brotli(b" " * (64 * 1024 * 1024)))))
     save("malformed/jxl-truncated.jxl", small[: len(small) // 2])
+    # Boxes intact, codestream header garbled: libjxl refuses it and prints why (JXL_FAILURE) to stderr.
+    save("malformed/jxl-bad-header.jxl", container(codestream[:2] + bytes(b ^ 0x5A for b in codestream[2:20]) + codestream[20:]))
     sdk_fixtures(container(codestream, box(b"xml ", XMP.encode("utf-8"))))
 
 

@@ -215,5 +215,7 @@ typedef struct {
 #include "CAILabelShims_audio.h"
 // Video through FFmpeg's libraries.
 #include "CAILabelVideo.h"
+// Standard error caught while a library that prints its failures runs.
+#include "CAILabelShims_stderr.h"
 
 #endif

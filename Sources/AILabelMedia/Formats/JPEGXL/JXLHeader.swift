@@ -19,6 +19,10 @@ struct JXLHeader {
 
     /// Reads the header from the start of a codestream (or of the whole container: libjxl reads both).
     init(_ bytes: [UInt8]) throws {
+        self = try LibraryStandardError.capturing(library: "libjxl") { try JXLHeader(reading: bytes) }
+    }
+
+    private init(reading bytes: [UInt8]) throws {
         guard let decoder = JxlDecoderCreate(nil) else { throw MediaError.make(.libraryFailure, "libjxl could not create a decoder") }
         defer { JxlDecoderDestroy(decoder) }
         guard JxlDecoderSubscribeEvents(decoder, Int32(JXL_DEC_BASIC_INFO.rawValue | JXL_DEC_COLOR_ENCODING.rawValue)) == JXL_DEC_SUCCESS else {

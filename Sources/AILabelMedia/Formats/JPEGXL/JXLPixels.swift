@@ -11,7 +11,8 @@ internal import CAILabelJXL
 /// frame by frame as a viewer shows it (libjxl coalesces layers into displayed frames) and re-encoded
 /// with the original's ticks per second, loop count and each frame's duration.
 ///
-/// libjxl reports errors by status codes, never by longjmp or abort, so it is called from Swift directly.
+/// libjxl reports errors by status codes, never by longjmp or abort, so it is called from Swift directly;
+/// it also prints them to standard error, which ``LibraryStandardError`` keeps off the terminal.
 extension JXLHandler {
     /// The image, or an animation's first displayed frame.
     public func decodePixels(_ bytes: [UInt8], maxPixels: Int, lenient: Bool) throws -> RGBImage {
@@ -77,6 +78,10 @@ extension JXLHandler {
 
     /// Runs `body` with a decoder subscribed to `events` over all of `bytes` (input closed: the file is whole).
     static func withDecoder<T>(_ bytes: [UInt8], events: [JxlDecoderStatus], _ body: (OpaquePointer) throws -> T) throws -> T {
+        try LibraryStandardError.capturing(library: "libjxl") { try withCapturedDecoder(bytes, events: events, body) }
+    }
+
+    private static func withCapturedDecoder<T>(_ bytes: [UInt8], events: [JxlDecoderStatus], _ body: (OpaquePointer) throws -> T) throws -> T {
         guard let decoder = JxlDecoderCreate(nil) else { throw MediaError.make(.libraryFailure, "libjxl could not create a decoder") }
         defer { JxlDecoderDestroy(decoder) }
         guard JxlDecoderSubscribeEvents(decoder, Int32(events.reduce(0) { $0 | $1.rawValue })) == JXL_DEC_SUCCESS else {
@@ -142,6 +147,10 @@ extension JXLHandler {
     }
 
     static func encode(_ frames: [RGBImage], coding: JXLCoding?, timing: AnimationTiming?) throws -> [UInt8] {
+        try LibraryStandardError.capturing(library: "libjxl") { try encodeCaptured(frames, coding: coding, timing: timing) }
+    }
+
+    private static func encodeCaptured(_ frames: [RGBImage], coding: JXLCoding?, timing: AnimationTiming?) throws -> [UInt8] {
         guard let image = frames.first else { throw MediaError.make(.invalidArgument, "no frame to encode") }
         let lossless = (coding?.lossless ?? false) && !(coding?.recompressedJPEG ?? false)
         guard let encoder = JxlEncoderCreate(nil) else { throw MediaError.make(.libraryFailure, "libjxl could not create an encoder") }
