@@ -2,9 +2,9 @@ internal import CAILabelShims
 
 /// Calls into a library that prints its failures to standard error instead of returning them (Debian's
 /// libjxl prints every `JXL_FAILURE`): what it prints on this thread during the call is kept off the
-/// terminal, and a ``MediaError`` the call throws gets the library's first message (the cause; later ones report
-/// its consequences) appended, cleaned for
-/// a report. Text printed by a call that succeeds is dropped.
+/// terminal, and a ``MediaError`` the call throws gets the library's first message (the cause; later
+/// ones report its consequences) appended, cleaned for a report. Text printed by a call that succeeds
+/// is dropped.
 enum LibraryStandardError {
     /// The longest library message put in an error.
     static let maximumMessageLength = 160
