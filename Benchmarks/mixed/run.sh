@@ -11,7 +11,9 @@ count="${1:-1000}"
 base="${BENCH_DIR:-Benchmarks}"
 ailabel="${AILABEL:-.build/release/ailabel}"
 [ -x "$ailabel" ] || swift build -c release --product ailabel >/dev/null
-seconds() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; end=$(date +%s.%N); echo "$end - $start" | bc; }
+# Wall, user and system seconds of one command (bash's own `time`: no extra tool needed), and the wall alone.
+timed() { local TIMEFORMAT='%R %U %S'; { time "$@" >/dev/null 2>&1 || true; } 2>&1 | tail -1; }
+seconds() { timed "$@" | cut -d' ' -f1; }
 work="$base/.work/mixed"
 rm -rf "$work"; mkdir -p "$work/probe"
 
@@ -34,8 +36,6 @@ size=$(du -sh "$corpus" | cut -f1)
 sign=(--sign-key "$work/keys/signer.key" --sign-chain "$work/keys/signer-chain.pem")
 trust=(--trust "$work/keys/trust-anchors.pem")
 
-# Wall, user and system seconds of one command (bash's own `time`: no extra tool needed).
-timed() { local TIMEFORMAT='%R %U %S'; { time "$@" >/dev/null 2>&1 || true; } 2>&1 | tail -1; }
 # Every row is measured REPEAT times (default 3), the rows of one round one after the other, and the
 # median of each row is printed (with its range): on a shared virtual machine one round can be off by 2x.
 repeat="${REPEAT:-3}"

@@ -79,19 +79,17 @@ struct LibraryStandardErrorTests {
         dup2(ends[1], 2)
         let result: T
         do {
+            defer {
+                fflush(Self.cStandardError())
+                dup2(saved, 2)
+                close(saved)
+                close(ends[1])
+            }
             result = try body()
         } catch {
-            fflush(Self.cStandardError())
-            dup2(saved, 2)
-            close(saved)
-            close(ends[1])
             close(ends[0])
             throw error
         }
-        fflush(Self.cStandardError())
-        dup2(saved, 2)
-        close(saved)
-        close(ends[1])
         var text: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {

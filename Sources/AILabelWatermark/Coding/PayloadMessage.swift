@@ -20,8 +20,11 @@ enum PayloadMessage {
     /// likely message is returned, unchecked.
     static func decode(soft: [Float], whitening: [UInt8], paths: Int = 1) -> (payload: UInt64, checks: Bool) {
         let messages = ConvolutionalCode.decode(soft: soft, messageBits: AILabelWatermarker.messageBits, paths: paths)
-        // Checked one at a time, most likely first: the first that checks out ends the search.
-        return messages.lazy.map { message(of: $0, whitening: whitening) }.first { $0.checks } ?? message(of: messages[0], whitening: whitening)
+        // Checked one at a time, most likely first: the first that checks out ends the search; when none
+        // does, the most likely one is the answer.
+        let best = message(of: messages[0], whitening: whitening)
+        guard !best.checks else { return best }
+        return messages.dropFirst().lazy.map { message(of: $0, whitening: whitening) }.first { $0.checks } ?? best
     }
 
     private static func message(of bits: [UInt8], whitening: [UInt8]) -> (payload: UInt64, checks: Bool) {
