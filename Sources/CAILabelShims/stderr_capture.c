@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 static _Thread_local int capturing;
+static _Thread_local size_t captured_count;
 static _Thread_local size_t kept_length;
 static _Thread_local char kept[CAILabel_STDERR_CAPTURE_LIMIT];
 
@@ -19,6 +20,7 @@ static int installed;
 static ssize_t forward_write(void *cookie, const char *buffer, size_t size) {
     (void)cookie;
     if (capturing) {
+        captured_count += size;
         size_t room = sizeof(kept) - 1 - kept_length;
         size_t taken = size < room ? size : room;
         memcpy(kept + kept_length, buffer, taken);
@@ -56,16 +58,20 @@ int CAILabel_stderr_capture_begin(void) {
     if (!installed) return -1;
     if (capturing) return 1;
     capturing = 1;
+    captured_count = 0;
     kept_length = 0;
     return 0;
 }
 
-void CAILabel_stderr_capture_end(char *text, size_t capacity) {
+size_t CAILabel_stderr_capture_end(char *text, size_t capacity) {
     capturing = 0;
     if (text != NULL && capacity > 0) {
         size_t length = kept_length < capacity - 1 ? kept_length : capacity - 1;
         memcpy(text, kept, length);
         text[length] = '\0';
     }
+    size_t count = captured_count;
+    captured_count = 0;
     kept_length = 0;
+    return count;
 }

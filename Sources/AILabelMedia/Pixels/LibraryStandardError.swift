@@ -14,23 +14,22 @@ enum LibraryStandardError {
         guard CAILabel_stderr_capture_begin() == 0 else { return try body() }
         do {
             let result = try body()
-            CAILabel_stderr_capture_end(nil, 0)
+            _ = finish()
             return result
         } catch let error as MediaError {
-            guard let message = firstMessage(capturedText()) else { throw error }
+            guard let message = firstMessage(finish()) else { throw error }
             throw MediaError(
                 code: error.code, reason: "\(error.reason) (\(library): \(message))", path: error.path, fileID: error.fileID,
                 line: error.line)
         } catch {
-            CAILabel_stderr_capture_end(nil, 0)
+            _ = finish()
             throw error
         }
     }
 
-    /// Ends the capture and returns what it kept.
-    private static func capturedText() -> String {
+    private static func finish() -> String {
         var text = [CChar](repeating: 0, count: Int(CAILabel_STDERR_CAPTURE_LIMIT) + 1)
-        CAILabel_stderr_capture_end(&text, text.count)
+        _ = CAILabel_stderr_capture_end(&text, text.count)
         let bytes = text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
         return String(decoding: bytes, as: UTF8.self)
     }
@@ -47,8 +46,8 @@ enum LibraryStandardError {
             line = String(line[colon.upperBound...])
         }
         if line.hasPrefix("JXL_FAILURE: ") { line = String(line.dropFirst("JXL_FAILURE: ".count)) }
-        let printable = String(String.UnicodeScalarView(line.unicodeScalars.filter { $0.value >= 0x20 && $0.value < 0x7F }))
-            .trimmingWhitespace()
+        let kept = String(String.UnicodeScalarView(line.unicodeScalars.filter { $0.value >= 0x20 && $0.value < 0x7F }))
+        let printable = String(kept.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
         guard !printable.isEmpty else { return nil }
         return printable.count > maximumMessageLength ? String(printable.prefix(maximumMessageLength)) + "…" : printable
     }

@@ -15,7 +15,7 @@
 extern "C" {
 #endif
 
-/// The most text one capture keeps; the rest is dropped.
+/// The most text one capture keeps; the rest is counted, not kept.
 #define CAILabel_STDERR_CAPTURE_LIMIT 1024
 
 /// Starts keeping what this thread writes to `stderr` (installing the forwarding stream on first use).
@@ -23,9 +23,9 @@ extern "C" {
 /// ends); -1 when the stream could not be installed (output then goes to standard error as before).
 int CAILabel_stderr_capture_begin(void);
 
-/// Stops keeping this thread's `stderr` text and copies what was kept (at most `capacity - 1` bytes, NUL
-/// ended) to `text`; a NULL `text` discards it.
-void CAILabel_stderr_capture_end(char *text, size_t capacity);
+/// Stops keeping this thread's `stderr` text; copies what was kept (at most `capacity - 1` bytes, NUL
+/// ended) to `text` and returns the number of bytes written to `stderr` since the capture began.
+size_t CAILabel_stderr_capture_end(char *text, size_t capacity);
 
 #ifdef __cplusplus
 }
