@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Stamp (with signing) and verify throughput on 1000 files spread over every still format the built
 # ailabel reads, each figure beside its peer's, measured in one run on one filesystem:
-#   stamp:  ailabel stamp --out --sign  vs  exiftool writing the same XMP packet  vs  cp -r (floor)
+#   stamp:  ailabel stamp --out --sign  vs  exiftool writing the same XMP packet  vs  cp -r (floor), with two
+#           more floors for what a signed stamp must do beyond a copy: cp -r then sync (ailabel's writes are
+#           durable), and SHA-256 over every byte on every core (the C2PA data hash reads each byte once)
 #   verify: ailabel verify --scan metadata  vs  exiftool -r -json reading DigitalSourceType  vs  cat (floor)
 # Usage: Benchmarks/mixed/run.sh [COUNT]   (BENCH_DIR=/dev/shm puts corpus and outputs on tmpfs; REPEAT=N
 # rounds, default 3, each row's median printed)
@@ -42,10 +44,12 @@ repeat="${REPEAT:-3}"
 declare -A samples=()
 add() { samples[$1]="${samples[$1]:-} $2"; }
 for round in $(seq "$repeat"); do
-    rm -rf "$work/cp" "$work/ailabel" "$work/ailabel-1" "$work/exiftool"
+    rm -rf "$work/cp" "$work/cp-sync" "$work/ailabel" "$work/ailabel-1" "$work/exiftool"
     cat $(find "$corpus" -type f) > /dev/null
     add cp "$(seconds cp -r "$corpus" "$work/cp")"
     sync
+    add cpsync "$(seconds sh -c "cp -r '$corpus' '$work/cp-sync' && sync")"
+    add sha "$(seconds sh -c "find '$corpus' -type f -print0 | xargs -0 -P $(nproc) -n 64 openssl dgst -sha256 > /dev/null")"
     read -r wall user system <<<"$(timed "$ailabel" stamp "$corpus" --out "$work/ailabel" "${sign[@]}" --time 2026-01-18T09:00:00Z --jobs "$(nproc)")"
     add stamp "$wall"; add cpu "$(echo "$user + $system" | bc)"
     # The same stamp on one core: how the stamp scales with cores (cp -r uses one whatever the machine).
@@ -65,13 +69,15 @@ stamped=$(find "$work/ailabel" -type f | wc -l)
 trusted=$("$ailabel" verify "$work/ailabel" --format jsonl --scan metadata "${trust[@]}" | grep -c '"Trusted"' || true)
 median() { tr ' ' '\n' <<<"${samples[$1]}" | grep . | sort -g | awk '{v[NR]=$1} END {print (NR % 2 ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2)}'; }
 range() { tr ' ' '\n' <<<"${samples[$1]}" | grep . | sort -g | awk 'NR==1 {lo=$1} {hi=$1} END {printf "%.2f-%.2f", lo, hi}'; }
-for row in cp stamp cpu stamp1 exiftool cat verify exifread; do printf -v "m_$row" '%s' "$(median "$row")"; done
+for row in cp cpsync sha stamp cpu stamp1 exiftool cat verify exifread; do printf -v "m_$row" '%s' "$(median "$row")"; done
 
 printf '\nmixed-format benchmark: %s files (%s), %s, %s, %s cores, median of %s rounds (range)\n' "$count" "${formats[*]}" "$size" "$fs" "$(nproc)" "$repeat"
 ratio() { echo "scale=2; $1 / $2" | bc; }
 row() { printf '%-58s %10.2f %10s %12s\n' "$1" "$2" "$3" "$4"; }
 printf '%-58s %10s %10s %12s\n' "operation" "seconds" "vs floor" "range"
 row "cp -r (floor)" "$m_cp" "1.00" "$(range cp)"
+row "cp -r then sync (a durable copy)" "$m_cpsync" "$(ratio "$m_cpsync" "$m_cp")" "$(range cpsync)"
+row "openssl SHA-256 of every file, $(nproc) processes" "$m_sha" "$(ratio "$m_sha" "$m_cp")" "$(range sha)"
 row "ailabel stamp --out --sign (XMP+TC260+EXIF+C2PA)" "$m_stamp" "$(ratio "$m_stamp" "$m_cp")" "$(range stamp)"
 row "exiftool -overwrite_original (the same XMP packet)" "$m_exiftool" "$(ratio "$m_exiftool" "$m_cp")" "$(range exiftool)"
 printf '%-58s %10s\n' "exiftool / ailabel (stamp)" "$(ratio "$m_exiftool" "$m_stamp")x"
