@@ -1,6 +1,8 @@
 // HEIF, HEIC and AVIF pixels through libheif (its HEVC and AV1 plugins: libde265/x265, dav1d/aom).
-// libheif returns every error as a struct heif_error (its C++ exceptions stay inside it); nothing is
-// printed (the encoders' logging is off) and each message is copied into the caller's buffer.
+// libheif returns every error as a struct heif_error (its C++ exceptions stay inside it) and each
+// message is copied into the caller's buffer; the encoders' logging is off. dav1d is not silent: its
+// input checks print to stderr ("Input validation check ... failed in dav1d_send_data!"), which the
+// Swift side keeps off the terminal with a per-thread capture, so libheif decodes on the calling thread.
 #include <libheif/heif.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +36,9 @@ CAILabel_Status CAILabel_heif_decode(const void *bytes, size_t count, uint64_t m
     struct heif_context *context = heif_context_alloc();
     if (!context) return CAILabel_ALLOC_FAILED;
     heif_context_set_maximum_image_size_limit(context, maximum_side);
+    // 0: a grid's tiles are decoded on this thread, not libheif's own ones, so what the decoders print
+    // is caught by this thread's capture (LibraryStandardError). Files are decoded side by side instead.
+    heif_context_set_max_decoding_threads(context, 0);
     CAILabel_Status status = CAILabel_OK;
     struct heif_image_handle *handle = NULL;
     struct heif_image *image = NULL;

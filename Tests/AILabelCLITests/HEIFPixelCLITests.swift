@@ -76,4 +76,16 @@ struct HEIFPixelCLITests {
             #expect(sources.contains("watermark:ailabel"), "\(name): the watermark survives heif-enc at quality 60: \(sources)")
         }
     }
+
+    @Test("AV1 data dav1d refuses: verify --scan full prints nothing of dav1d's, and the finding carries its line")
+    func dav1dMessageStaysInTheReport() throws {
+        let path = "Fixtures/fuzz/pixels/dav1d-input-check-printed.avif"
+        let verify = try ProcessRunner.ailabel(["verify", "--scan", "full", "--format", "json", path])
+        #expect(verify.status == 0 || verify.status == 1, "exit \(verify.status) \(verify.stderr)")
+        #expect(!verify.stderr.contains("Input validation") && !verify.stderr.contains("dav1d"), "\(verify.stderr)")
+        let file = try #require(((try JSONSerialization.jsonObject(with: verify.stdoutData) as? [String: Any])?["files"] as? [[String: Any]])?.first)
+        let findings = file["findings"] as? [[String: Any]] ?? []
+        let undecodable = findings.first { $0["code"] as? String == "pixels.undecodable" }
+        #expect((undecodable?["message"] as? String)?.contains("failed in dav1d_send_data!)") == true, "\(findings)")
+    }
 }

@@ -4,7 +4,8 @@ import Foundation
 import Glibc
 import Testing
 
-/// libjxl prints its failures to standard error: they must reach the error message, not the terminal.
+/// libjxl prints its failures to standard error, and so does dav1d (inside libheif) when its input checks
+/// fail: they must reach the error message, not the terminal.
 @Suite("A library's standard error")
 struct LibraryStandardErrorTests {
     @Test("A garbled JPEG XL header: libjxl's reason is in the error, and nothing reaches descriptor 2")
@@ -22,6 +23,23 @@ struct LibraryStandardErrorTests {
         #expect(caught.code == .malformed)
         #expect(caught.reason.contains("(libjxl: F16 infinity or NaN are not supported)"), "\(caught.reason)")
         #expect(!printed.contains("JXL_FAILURE") && !printed.contains("lib/jxl"), "\(printed)")
+    }
+
+    @Test("AV1 data dav1d's input check refuses (a fuzz finding): dav1d's line is in the error, and nothing reaches descriptor 2")
+    func dav1dInputCheckIsInTheMessage() throws {
+        let bytes = try Repository.fixtureBytes("fuzz/pixels/dav1d-input-check-printed.avif")
+        let (printed, error) = try Self.descriptorTwo {
+            do {
+                _ = try PixelCodec.decode(bytes, maxPixels: 4_000_000)
+                return nil as MediaError?
+            } catch let error as MediaError {
+                return error
+            }
+        }
+        let caught = try #require(error)
+        #expect(caught.code == .libraryFailure, "\(caught.code)")
+        #expect(caught.reason.contains("(libheif: Input validation check 'in->data == NULL || in->sz' failed in dav1d_send_data!)"), "\(caught.reason)")
+        #expect(!printed.contains("Input validation") && !printed.contains("dav1d"), "\(printed)")
     }
 
     @Test("Text printed with fprintf(stderr) outside a capture, and by other threads during one, still reaches descriptor 2")

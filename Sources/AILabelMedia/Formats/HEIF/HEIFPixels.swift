@@ -16,9 +16,13 @@ extension HEIFHandler {
         guard !overflow, declared <= maxPixels else {
             throw MediaError.make(.limitExceeded, "the image is \(contents.width)×\(contents.height) pixels, over the decoding limit of \(maxPixels) pixels")
         }
-        return try bytes.withUnsafeBytes { raw in
-            try PixelCodec.decode(library: "libheif", maxPixels: maxPixels) { pixels, info, errbuf, length in
-                CAILabel_heif_decode(raw.baseAddress, raw.count, UInt64(maxPixels), lenient ? 1 : 0, pixels, info, errbuf, length)
+        // dav1d prints its input checks to standard error (through libheif, on hostile AV1 data): kept
+        // off the terminal and put in the error.
+        return try LibraryStandardError.capturing(library: "libheif") {
+            try bytes.withUnsafeBytes { raw in
+                try PixelCodec.decode(library: "libheif", maxPixels: maxPixels) { pixels, info, errbuf, length in
+                    CAILabel_heif_decode(raw.baseAddress, raw.count, UInt64(maxPixels), lenient ? 1 : 0, pixels, info, errbuf, length)
+                }
             }
         }
     }
@@ -90,8 +94,10 @@ extension HEIFHandler {
                 }
                 coding.icc = profile.isEmpty ? nil : profile.baseAddress
                 coding.icc_size = profile.count
-                return try PixelCodec.encode(library: "libheif") { out, count, errbuf, length in
-                    CAILabel_heif_encode(pixels.baseAddress, UInt32(image.width), UInt32(image.height), Int32(image.channels), &coding, out, count, errbuf, length)
+                return try LibraryStandardError.capturing(library: "libheif") {
+                    try PixelCodec.encode(library: "libheif") { out, count, errbuf, length in
+                        CAILabel_heif_encode(pixels.baseAddress, UInt32(image.width), UInt32(image.height), Int32(image.channels), &coding, out, count, errbuf, length)
+                    }
                 }
             }
         }
