@@ -101,4 +101,23 @@ struct XMPLabelTests {
         #expect(rewritten.digitalSourceTypes == [read.digitalSourceTypes[0]])
         #expect(rewritten.aigc == [read.aigc[0]])
     }
+
+    @Test("A prefix the packet uses without declaring it is not bound by the writer: the undeclared TC260:AIGC stays text, not a second label (a fuzz finding)")
+    func undeclaredPrefixStaysUnbound() throws {
+        let xml = """
+            <x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+            <rdf:Description rdf:about="" undeclared:attribute="kept">
+            <TC260:AIGC>{"Label":"0"}</TC260:AIGC></rdf:Description>
+            <rdf:Description rdf:about="" xmlns:TC260="http://www.tc260.org.cn/ns/AIGC/1.0/">
+            <TC260:AIGC>{"Label":"1"}</TC260:AIGC></rdf:Description></rdf:RDF></x:xmpmeta>
+            """
+        let read = XMPLabel(reading: try XMPPacket(parsing: Array(xml.utf8)))
+        #expect(read.aigc == [#"{"Label":"1"}"#], "the undeclared element is no property")
+        let packet = try Self.writtenAndReparsed(read, over: try XMPPacket(parsing: Array(xml.utf8)))
+        #expect(XMPLabel(reading: packet).aigc == [#"{"Label":"1"}"#])
+        let text = String(decoding: packet.serialized(), as: UTF8.self)
+        // The owner's malformed element and attribute are written back as they came, still unbound.
+        #expect(text.contains(#"<TC260:AIGC>{"Label":"0"}</TC260:AIGC>"#) && text.contains(#"undeclared:attribute="kept""#), "\(text)")
+        #expect(text.contains(#"xmlns:TC2601="http://www.tc260.org.cn/ns/AIGC/1.0/""#), "another prefix is declared: \(text)")
+    }
 }

@@ -200,8 +200,9 @@ public struct XMPPacket: Sendable, Hashable {
     private func declarePrefix(for namespace: String, preferred: String, on description: inout XMLElement) -> String {
         let inScope = rdf.namespaceDeclarations + description.namespaceDeclarations
         if let existing = inScope.last(where: { $0.uri == namespace }), let prefix = existing.prefix { return prefix }
-        // The prefixes taken, gathered once: a packet may declare preferred1…preferredN to other namespaces.
-        let taken = Set(inScope.filter { $0.uri != namespace }.compactMap(\.prefix))
+        // The prefixes taken, gathered once: a packet may declare preferred1…preferredN to other namespaces,
+        // and may use a prefix it never declared, which a declaration here would bind.
+        let taken = Set(inScope.filter { $0.uri != namespace }.compactMap(\.prefix)).union(Self.undeclaredPrefixes(in: description))
         var prefix = preferred
         var counter = 1
         while taken.contains(prefix) || prefix == "rdf" || prefix == "xml" {
@@ -210,6 +211,25 @@ public struct XMPPacket: Sendable, Hashable {
         }
         description.namespaceDeclarations.append(XMLNamespaceDeclaration(prefix: prefix, uri: namespace))
         return prefix
+    }
+
+    /// The prefixes `element` and everything in it use without a declaration in scope. libxml2 keeps such
+    /// a name whole ("TC260:AIGC", in no namespace) and the serializer writes it back as it came, so a
+    /// declaration of that prefix on the description would turn text no reader took for a property into
+    /// one (a second `TC260:AIGC` beside the one just set).
+    private static func undeclaredPrefixes(in element: XMLElement) -> Set<String> {
+        var found: Set<String> = []
+        func note(_ name: String, inNamespace: Bool) {
+            guard !inNamespace, let colon = name.firstIndex(of: ":") else { return }
+            found.insert(String(name[..<colon]))
+        }
+        var pending = [element]
+        while let current = pending.popLast() {
+            note(current.localName, inNamespace: current.namespaceURI != nil)
+            for attribute in current.attributes { note(attribute.localName, inNamespace: attribute.namespaceURI != nil) }
+            for case .element(let child) in current.children { pending.append(child) }
+        }
+        return found
     }
 
     // MARK: Writing
