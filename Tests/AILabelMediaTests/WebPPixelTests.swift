@@ -76,6 +76,15 @@ struct WebPPixelTests {
         #expect(throws: MediaError.limitExceeded) { try WebPHandler().decodePixels(try Repository.fixtureBytes("media/pixels-lossy.webp"), maxPixels: 1000, lenient: false) }
     }
 
+    @Test("Canvas bomb: an animation declaring a 48 × 13,106,976 canvas is refused before libwebp's animation decoder allocates it (a pixels fuzz finding)")
+    func animationCanvasOverThePixelLimit() throws {
+        let bytes = try Repository.fixtureBytes("fuzz/pixels/webp-animation-canvas-allocated-before-the-check.webp")
+        for decode in [{ try WebPHandler().decodePixels(bytes, maxPixels: 4_000_000, lenient: false) }, { try WebPHandler().decodeFrames(bytes, maxPixels: 4_000_000)[0] }] {
+            let error = try #require(throws: MediaError.self) { _ = try decode() }
+            #expect(error.code == .limitExceeded && error.reason.contains("48×13106976"), "\(error)")
+        }
+    }
+
     @Test("A WebP cut inside its image data fails to decode with a media error, never a crash")
     func truncatedPixels() throws {
         let bytes = try Repository.fixtureBytes("media/pixels-lossy.webp")

@@ -66,7 +66,14 @@ extension WebPHandler {
     static let maximumFrames = 10_000
 
     func decodeAnimation(_ bytes: [UInt8], maxPixels: Int, frameLimit: Int) throws -> [RGBImage] {
-        try bytes.withUnsafeBufferPointer { input -> [RGBImage] in
+        // libwebp's animation decoder allocates its whole canvas (4 bytes a pixel) as it is made, before
+        // any frame is read: the canvas the VP8X chunk declares is checked first (a 1,284-byte file
+        // declaring 48 × 13,106,976 asked it for 2.5 GB).
+        var features = WebPBitstreamFeatures()
+        let status = bytes.withUnsafeBufferPointer { WebPGetFeatures($0.baseAddress, $0.count, &features) }
+        guard status == VP8_STATUS_OK else { throw Self.failure(status, "read the WebP's features") }
+        try Self.checkSize(width: Int(features.width), height: Int(features.height), frames: 1, maxPixels: maxPixels)
+        return try bytes.withUnsafeBufferPointer { input -> [RGBImage] in
             var data = WebPData(bytes: input.baseAddress, size: input.count)
             var options = WebPAnimDecoderOptions()
             guard WebPAnimDecoderOptionsInit(&options) != 0 else { throw MediaError.make(.libraryFailure, "libwebp's animation decoder has another ABI") }
