@@ -105,6 +105,19 @@ def malformed(files):
     count_at = block + 8 + vendor
     save(MALFORMED, "flac-vorbis-count-bomb.flac", flac[:count_at] + struct.pack("<I", 0x7FFFFFFF) + flac[count_at + 4:])
     save(MALFORMED, "flac-no-streaminfo.flac", b"fLaC" + bytes([0x84, 0, 0, 8]) + b"\x00" * 8 + flac[8 + 4 + 34:])
+    # An MP3 (an empty ID3 tag, then MPEG frames) whose bytes after the tag FFmpeg's probe reads as a
+    # concat script or an HLS playlist, which name other files: FFmpeg would decode those instead. The
+    # frames sit in a comment line (their line breaks and NULs replaced, which their headers do not
+    # hold), so ailabel's MP3 parser finds them and FFmpeg's line readers skip them.
+    frames = audio
+    for byte in (b"\n", b"\r", b"\x00"):
+        frames = frames.replace(byte, b"\x01")
+    empty_tag = b"ID3\x04\x00\x00\x00\x00\x00\x00"
+    save(MALFORMED, "mp3-concat-script-behind-id3.mp3",
+         empty_tag + b"ffconcat version 1.0\nfile Fixtures/media/pcm16.wav\n#" + frames + b"\n")
+    save(MALFORMED, "mp3-hls-playlist-behind-id3.mp3",
+         empty_tag + b"#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:10,\n"
+         b"file:Fixtures/media/pcm16.wav\n#EXTINF:10,\nhttp://127.0.0.1:9/beacon.mp3\n#EXT-X-ENDLIST\n#" + frames + b"\n")
 
 
 def sdk_sign(data, mime, title):

@@ -1,5 +1,5 @@
 // WatermarkProbe: the audio and video watermark benchmarks' reader. Reads one request per line on stdin,
-//   audio <payload-hex> <path>     (any container and codec FFmpeg reads)
+//   audio <payload-hex> <path>     (WAV, MP3, FLAC or MP4, any codec FFmpeg reads)
 //   video <payload-hex> <path>     (the first video stream)
 // runs the mark's reader as `verify --scan full` does, and answers one JSON line:
 //   {"found":…,"payload":"…","guess":"…","sync":…,"codedBitErrors":…,"codedBits":…,"ms":…}
@@ -22,7 +22,7 @@ func audio(_ payload: WatermarkPayload, _ path: String) throws -> [String: Any] 
     let started = DispatchTime.now().uptimeNanoseconds
     let watermarker = AudioWatermarker()
     let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-    let analysis = try watermarker.analyze(try AudioCodec.decode(bytes).audio)
+    let analysis = try watermarker.analyze(try AudioCodec.decode(bytes, as: .compressed.union(.wav)).audio)
     let reading = analysis.firstReading
     return [
         "found": analysis.detection != nil, "payload": analysis.detection?.payload.hex ?? "", "guess": reading?.guess.hex ?? "",

@@ -83,7 +83,8 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
     public static let crjson = FuzzTarget("crjson", .crjson)
 
     /// Audio through FFmpeg (`AudioCodec.decode`, the audible disclosure's and the audio watermark's decode
-    /// path): any container and codec FFmpeg knows, from memory, bounded to 2²² decoded values; what comes out
+    /// path): the MP3, FLAC and MP4 demuxers (``AudioContainers/compressed``) and any codec FFmpeg knows, from
+    /// memory, bounded to 2²² decoded values; what comes out
     /// must be whole frames of 1 to 8 channels at a rate in ``AudioLimits/sampleRates``.
     public static let audio = FuzzTarget("audio", .audio)
 
@@ -415,7 +416,7 @@ public struct FuzzTarget: Hashable, Sendable, CustomStringConvertible {
     static let audioValueLimit = 1 << 22
 
     static func audio(_ bytes: [UInt8]) -> FuzzOutcome {
-        guard let (audio, info) = try? AudioCodec.decode(bytes, maximumValues: audioValueLimit) else { return .rejected }
+        guard let (audio, info) = try? AudioCodec.decode(bytes, as: .compressed, maximumValues: audioValueLimit) else { return .rejected }
         guard (1...AudioLimits.maximumChannels).contains(audio.channels), audio.channels == info.channels else {
             return .violated("\(audio.channels) channels decoded (the stream declares \(info.channels))")
         }

@@ -29,7 +29,10 @@ static void audio_av_error(char *errbuf, size_t errbuf_len, const char *what, in
     audio_message(errbuf, errbuf_len, "%s: %s", what, text);
 }
 
-static void audio_quiet(void) { av_log_set_level(AV_LOG_QUIET); }
+static void audio_quiet(void) {
+    CAILabel_libav_setup();
+    av_log_set_level(AV_LOG_QUIET);
+}
 
 // MARK: memory input
 
@@ -310,10 +313,10 @@ static int audio_begin(float **out_samples, uint64_t *out_frames, CAILabel_Audio
     return 1;
 }
 
-CAILabel_Status CAILabel_audio_decode(const void *bytes, size_t count, uint64_t max_values, double keep_seconds, int32_t max_channels,
+CAILabel_Status CAILabel_audio_decode(const void *bytes, size_t count, const char *formats, uint64_t max_values, double keep_seconds, int32_t max_channels,
                                       int32_t min_rate, int32_t max_rate, float **out_samples, uint64_t *out_frames,
                                       CAILabel_AudioInfo *out_info, char *errbuf, size_t errbuf_len) {
-    if (bytes == NULL || !audio_begin(out_samples, out_frames, out_info, errbuf, errbuf_len)) return CAILabel_BAD_ARGUMENT;
+    if (bytes == NULL || formats == NULL || formats[0] == '\0' || !audio_begin(out_samples, out_frames, out_info, errbuf, errbuf_len)) return CAILabel_BAD_ARGUMENT;
     if (count == 0) {
         audio_message(errbuf, errbuf_len, "the file is empty");
         return CAILabel_LIBRARY_ERROR;
@@ -338,10 +341,21 @@ CAILabel_Status CAILabel_audio_decode(const void *bytes, size_t count, uint64_t 
     }
     format->pb = io;
     format->flags |= AVFMT_FLAG_CUSTOM_IO;
+    // The bytes are all that is read: the demuxers of the containers the caller parsed, never one FFmpeg's
+    // probe prefers (behind an ID3 tag, an HLS playlist or a concat script would be read as such, and
+    // would open the files they name), and no second input opened by name.
+    format->io_open = CAILabel_libav_refuse_open;
+    AVDictionary *settings = NULL;
+    av_dict_set(&settings, "format_whitelist", formats, 0);
     // Bounded probing: a hostile file cannot make the demuxer read or buffer without end.
     format->probesize = 5 << 20;
     format->max_analyze_duration = 10 * AV_TIME_BASE;
-    if ((error = avformat_open_input(&format, NULL, NULL, NULL)) < 0) {
+    // One container named is read by its demuxer with no probe at all; among several FFmpeg probes, and
+    // a format outside them is refused.
+    const AVInputFormat *demuxer = strchr(formats, ',') == NULL ? av_find_input_format(formats) : NULL;
+    error = avformat_open_input(&format, NULL, demuxer, &settings);
+    av_dict_free(&settings);
+    if (error < 0) {
         format = NULL;  // freed by avformat_open_input on failure
         audio_av_error(errbuf, errbuf_len, "FFmpeg cannot read the container", error);
         goto done;

@@ -57,6 +57,7 @@ int CAILabel_open_input(const char *path, const CAILabel_Reader *reader, const c
         }
         input->pb = *io;
         input->flags |= AVFMT_FLAG_CUSTOM_IO;
+        input->io_open = CAILabel_libav_refuse_open;  // the bytes given are all that is read
         path = NULL;
     }
     if (probe_bytes > 0) input->probesize = probe_bytes;

@@ -29,4 +29,13 @@ void CAILabel_reader_io_free(AVIOContext **io);
 int CAILabel_open_input(const char *path, const CAILabel_Reader *reader, const char *formats, int64_t probe_bytes,
                         int64_t analyze_seconds, CAILabel_ReaderState *state, AVIOContext **io, AVFormatContext **out);
 
+/// Sets libav's process-wide limits (the largest single allocation, libav_limits.c) once; every shim
+/// entry point calls it before its first libav call.
+void CAILabel_libav_setup(void);
+
+/// An AVFormatContext `io_open` that opens nothing: set on an input read from the caller's bytes, so a
+/// demuxer that names other files or URLs inside its input (a playlist, a concat script, a movie's data
+/// references) cannot read them.
+int CAILabel_libav_refuse_open(AVFormatContext *context, AVIOContext **io, const char *url, int flags, AVDictionary **options);
+
 #endif

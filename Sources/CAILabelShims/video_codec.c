@@ -35,6 +35,7 @@ static void log_capture(void *avcl, int level, const char *format, va_list args)
 
 static void install_logging(void) {
     // Idempotent; every thread sees the same callback, which prints nothing.
+    CAILabel_libav_setup();
     av_log_set_level(AV_LOG_ERROR);
     av_log_set_callback(log_capture);
 }

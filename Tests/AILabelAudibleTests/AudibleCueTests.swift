@@ -112,7 +112,7 @@ struct AudibleCueTests {
             let found = try check.check(cue, spans: spans, in: inserted.audio)
             #expect(found.allSatisfy { $0.found }, "\(cue.kind): \(found)")
             // Through a lossy encode and decode.
-            let mp3 = try AudioCodec.decode(AudioCodec.encode(inserted.audio, as: .mp3, bitRate: 128_000)).audio
+            let mp3 = try AudioCodec.decode(AudioCodec.encode(inserted.audio, as: .mp3, bitRate: 128_000), as: .mp3).audio
             let afterMP3 = try check.check(cue, spans: spans, in: mp3)
             #expect(afterMP3.allSatisfy { $0.found }, "\(cue.kind) after MP3: \(afterMP3)")
             // Not in the programme alone, nor once the cue's seconds are cut off.

@@ -50,7 +50,7 @@ struct AudioWatermarkTests {
     func survivesAttacks() throws {
         let watermarker = AudioWatermarker()
         let marked = try watermarker.embed(Self.payload, into: Self.music())
-        let mp3 = try AudioCodec.decode(AudioCodec.encode(marked, as: .mp3, bitRate: 128_000)).audio
+        let mp3 = try AudioCodec.decode(AudioCodec.encode(marked, as: .mp3, bitRate: 128_000), as: .mp3).audio
         #expect(try watermarker.detect(in: mp3)?.payload.value == Self.payload, "after MP3")
         var quieter = marked
         for index in quieter.samples.indices { quieter.samples[index] *= 0.5 }
@@ -63,7 +63,7 @@ struct AudioWatermarkTests {
     func survivesCodingAndNoise() throws {
         let watermarker = AudioWatermarker()
         let marked = try watermarker.embed(Self.payload, into: Self.music())
-        let aac = try AudioCodec.decode(AudioCodec.encode(marked, as: .aac, bitRate: 128_000)).audio
+        let aac = try AudioCodec.decode(AudioCodec.encode(marked, as: .aac, bitRate: 128_000), as: .mpeg4).audio
         #expect(try watermarker.detect(in: aac)?.payload.value == Self.payload, "after AAC")
         // Gaussian noise (Box–Muller over a fixed SplitMix64 stream) at a hundredth of the signal's power,
         // on 24 s (the clip four times): noise is survived by folding periods, and 6 s holds only two.

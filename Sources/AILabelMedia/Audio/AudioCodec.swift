@@ -1,22 +1,26 @@
 internal import CAILabelShims
 
 /// Audio decoding, encoding and resampling through FFmpeg's libraries (the C in
-/// `CAILabelShims/audio_codec.c`): any container and codec FFmpeg knows in, FLAC, MP3 (LAME) or AAC out,
-/// all in memory. Every limit in ``AudioLimits`` is checked before a buffer grows; FFmpeg never prints.
+/// `CAILabelShims/audio_codec.c`): the containers the caller names and any codec FFmpeg knows in, FLAC,
+/// MP3 (LAME) or AAC out, all in memory. Every limit in ``AudioLimits`` is checked before a buffer grows; FFmpeg never prints.
 public enum AudioCodec {
-    /// Decodes the first audio stream of `bytes` at its own rate and channel count; more than
+    /// Decodes the first audio stream of `bytes`, read as one of `containers` (nothing else, and no
+    /// other file or URL it names), at its own rate and channel count; more than
     /// `maximumValues` decoded samples (all channels) is refused before the buffer grows past them.
     /// With `firstSeconds`, only the stream's start is kept and decoding stops there (a reader that
     /// listens to the start only, of a programme of any length).
     public static func decode(
-        _ bytes: [UInt8], maximumValues: Int = AudioLimits.maximumDecodedValues, firstSeconds: Double? = nil
+        _ bytes: [UInt8], as containers: AudioContainers, maximumValues: Int = AudioLimits.maximumDecodedValues, firstSeconds: Double? = nil
     ) throws -> (audio: AudioSamples, info: AudioStreamInfo) {
+        guard !containers.demuxers.isEmpty, containers.demuxers.allSatisfy({ !$0.isEmpty && !$0.contains(",") }) else {
+            throw MediaError.make(.invalidArgument, "no FFmpeg demuxer is named to read the audio")
+        }
         let limit = min(max(1, maximumValues), AudioLimits.maximumDecodedValues)
         return try decoded { samples, frames, info, errbuf in
             bytes.withUnsafeBytes { raw in
                 // An empty array's base address may be nil; the shim refuses a count of 0 by itself.
                 CAILabel_audio_decode(
-                    raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, raw.count,
+                    raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, raw.count, containers.libavList,
                     UInt64(limit), max(0, firstSeconds ?? 0), Int32(AudioLimits.maximumChannels),
                     Int32(AudioLimits.sampleRates.lowerBound), Int32(AudioLimits.sampleRates.upperBound),
                     samples, frames, info, errbuf.baseAddress, errbuf.count)

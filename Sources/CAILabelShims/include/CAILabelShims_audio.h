@@ -22,13 +22,14 @@ typedef struct {
     int32_t stream_count;         // streams in the container
 } CAILabel_AudioInfo;
 
-/// Decodes the first audio stream of a file held in memory (any container and codec FFmpeg knows) to
+/// Decodes the first audio stream of a file held in memory, read by one of the demuxers `formats` names
+/// (FFmpeg's names, comma-separated: "mp3", "flac", "mov"; FFmpeg probes among them only), to
 /// interleaved 32-bit float samples at the stream's own rate and channel count. `max_values` bounds
 /// the decoded samples (all channels) before the buffer grows past it; `max_channels`
 /// and the rate range [min_rate, max_rate] are checked before decoding. Nothing is printed (FFmpeg's
 /// log is silenced); errbuf holds the reason of a failure. `*out_samples` is released with CAILabel_free.
 /// `keep_seconds` > 0 keeps only the stream's first seconds and stops decoding there (0 keeps all).
-CAILabel_Status CAILabel_audio_decode(const void *bytes, size_t count, uint64_t max_values, double keep_seconds, int32_t max_channels,
+CAILabel_Status CAILabel_audio_decode(const void *bytes, size_t count, const char *formats, uint64_t max_values, double keep_seconds, int32_t max_channels,
                           int32_t min_rate, int32_t max_rate, float **out_samples, uint64_t *out_frames,
                           CAILabel_AudioInfo *out_info, char *errbuf, size_t errbuf_len);
 
