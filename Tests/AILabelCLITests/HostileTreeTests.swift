@@ -576,4 +576,38 @@ extension HostileTreeTests {
         #expect(inPlace.status == 0 && inPlace.stdout.contains("1 stamped"), "\(inPlace.stdout)\(inPlace.stderr)")
         #expect(Self.rawNames(in: up) == [name])
     }
+
+    // MARK: - Files a medium names
+
+    @Test("An MP3 hiding a concat script behind its ID3 tag: verify --scan full does not decode the watermarked WAV it names in the working directory")
+    func scriptBehindID3DoesNotReadTheWorkingDirectory() throws {
+        let folder = try Self.tree()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // The file the scripts name (Fixtures/media/pcm16.wav, relative to where ailabel runs): a WAV that
+        // carries ailabel's audio watermark. Had FFmpeg followed the script, the MP3's report would name
+        // that watermark as its own evidence.
+        let marked = folder.appendingPathComponent("marked")
+        let stamp = try Self.ailabel(["stamp", Repository.fixture("media/music-6s.wav").path, "--watermark", "--out", marked.path] + Self.stampOptions)
+        #expect(stamp.status == 0, "\(stamp.stdout)\(stamp.stderr)")
+        let named = folder.appendingPathComponent("Fixtures/media/pcm16.wav")
+        try FileManager.default.createDirectory(at: named.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: marked.appendingPathComponent("music-6s.wav"), to: named)
+        func report(_ path: String) throws -> [String: Any] {
+            let result = try ProcessRunner.run("env", ["-C", folder.path, "timeout", "120", ProcessRunner.ailabelBinary, "verify", "--scan", "full", "--format", "json", path])
+            let files = try #require((try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])?["files"] as? [[String: Any]], "\(result.stderr)")
+            return try #require(files.first)
+        }
+        func sources(_ file: [String: Any]) -> [String] { (file["aiEvidence"] as? [[String: Any]] ?? []).compactMap { $0["source"] as? String } }
+        func codes(_ file: [String: Any]) -> [String] { (file["findings"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String } }
+        let direct = try report("Fixtures/media/pcm16.wav")
+        #expect(sources(direct).contains("watermark:ailabel"), "the named WAV itself carries the mark: \(direct)")
+        for name in ["mp3-concat-script-behind-id3.mp3", "mp3-hls-playlist-behind-id3.mp3"] {
+            try FileManager.default.copyItem(at: Repository.fixture("malformed/" + name), to: folder.appendingPathComponent("up/" + name))
+            // Before the fix the concat one read `missing-disclosure`, evidence "ailabel watermark, label ID …".
+            let file = try report("up/" + name)
+            #expect(file["verdict"] as? String == "no-ai-evidence", "\(name): \(file)")
+            #expect(!sources(file).contains("watermark:ailabel"), "\(name): another file's watermark reported")
+            #expect(codes(file).contains("audio.undecodable"), "\(name): \(file)")
+        }
+    }
 }
