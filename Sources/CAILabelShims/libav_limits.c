@@ -9,7 +9,8 @@
 // 16-bit RGBA, 8 bytes a pixel, and an eighth more for libav's stride alignment, as its `max_pixels`
 // gets. libav's default is INT_MAX: its demuxers allocate what a header declares before reading it
 // (a WAV `LIST`/`INFO` entry declaring 2 GB in a 2 KB file was zeroed in full), so without this bound
-// a few bytes could take 2 GB at once. Past it av_malloc returns NULL and the caller reports ENOMEM.
+// a few bytes could take 2 GB at once. Past it av_malloc returns NULL, and the demuxer or decoder fails
+// (ENOMEM, or "invalid data" where it maps the failure so), which the shims report as FFmpeg's reason.
 #define CAILABEL_LIBAV_MAX_ALLOC ((size_t)8192 * 8192 * 8 * 9 / 8)  // 576 MiB
 
 static pthread_once_t libav_once = PTHREAD_ONCE_INIT;
